@@ -1,0 +1,264 @@
+package org.pipelinekit.core.expr;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.pipelinekit.core.expr.Node.Binary;
+import org.pipelinekit.core.expr.Node.Call;
+import org.pipelinekit.core.expr.Node.Literal;
+import org.pipelinekit.core.expr.Node.Not;
+import org.pipelinekit.core.expr.Node.Operator;
+import org.pipelinekit.core.expr.Node.Reference;
+
+/**
+ * A recursive-descent parser over the text directly (no token list):
+ *
+ * <pre>
+ * or      := and ('||' and)*
+ * and     := eq ('&amp;&amp;' eq)*
+ * eq      := cmp (('==' | '!=') cmp)*
+ * cmp     := unary (('&lt;' | '&lt;=' | '&gt;' | '&gt;=') unary)*
+ * unary   := '!' unary | primary
+ * primary := literal | '(' or ')' | name '(' args ')' | name ('.' name | '[' string ']')*
+ * </pre>
+ *
+ * The parser reads {@code source} from {@code start} to {@code end}; columns are 1-based within the
+ * whole source, so an expression inside a {@code ${{ }}} template reports its column in the template.
+ */
+final class Parser {
+  private final String source;
+  private final String text;
+  private int pos;
+
+  Parser(String source, int start, int end) {
+    this.source = source;
+    this.text = source.substring(0, end);
+    this.pos = start;
+  }
+
+  Node parseAll() {
+    skipSpace();
+    if (pos >= text.length()) {
+      throw error("empty expression", pos);
+    }
+    Node n = or();
+    skipSpace();
+    if (pos < text.length()) {
+      throw error("unexpected '" + text.charAt(pos) + "'", pos);
+    }
+    return n;
+  }
+
+  private Node or() {
+    Node left = and();
+    while (accept("||")) {
+      int col = col(pos - 2);
+      left = new Binary(Operator.OR, left, and(), col);
+    }
+    return left;
+  }
+
+  private Node and() {
+    Node left = equality();
+    while (accept("&&")) {
+      int col = col(pos - 2);
+      left = new Binary(Operator.AND, left, equality(), col);
+    }
+    return left;
+  }
+
+  private Node equality() {
+    Node left = comparison();
+    while (true) {
+      int at = pos;
+      if (accept("==")) {
+        left = new Binary(Operator.EQ, left, comparison(), col(at));
+      } else if (accept("!=")) {
+        left = new Binary(Operator.NE, left, comparison(), col(at));
+      } else {
+        return left;
+      }
+    }
+  }
+
+  private Node comparison() {
+    Node left = unary();
+    while (true) {
+      int at = pos;
+      Operator op;
+      if (accept("<=")) op = Operator.LE;
+      else if (accept(">=")) op = Operator.GE;
+      else if (accept("<")) op = Operator.LT;
+      else if (accept(">")) op = Operator.GT;
+      else return left;
+      skipSpace();
+      left = new Binary(op, left, unary(), col(at));
+    }
+  }
+
+  private Node unary() {
+    skipSpace();
+    int at = pos;
+    if (peek('!') && !peekAt(pos + 1, '=')) {
+      pos++;
+      return new Not(unary(), col(at));
+    }
+    return primary();
+  }
+
+  private Node primary() {
+    skipSpace();
+    if (pos >= text.length()) {
+      throw error("expression ends where a value was expected", pos);
+    }
+    int at = pos;
+    char c = text.charAt(pos);
+    if (c == '(') {
+      pos++;
+      Node inner = or();
+      skipSpace();
+      if (!peek(')')) {
+        throw error("missing ')' to close the '(' at column " + col(at), pos);
+      }
+      pos++;
+      return inner;
+    }
+    if (c == '\'' || c == '"') {
+      return new Literal(string(), col(at));
+    }
+    if (Character.isDigit(c) || (c == '-' && pos + 1 < text.length() && Character.isDigit(text.charAt(pos + 1)))) {
+      return number();
+    }
+    if (isNameStart(c)) {
+      String name = name();
+      switch (name) {
+        case "true": return new Literal(Boolean.TRUE, col(at));
+        case "false": return new Literal(Boolean.FALSE, col(at));
+        case "null": return new Literal(null, col(at));
+        default: break;
+      }
+      skipSpace();
+      if (peek('(')) {
+        pos++;
+        List<Node> args = new ArrayList<>();
+        skipSpace();
+        if (!peek(')')) {
+          do {
+            args.add(or());
+            skipSpace();
+          } while (accept(","));
+          if (!peek(')')) {
+            throw error("missing ')' to close the call of " + name + "()", pos);
+          }
+        }
+        pos++;
+        return new Call(name, args, col(at));
+      }
+      List<String> path = new ArrayList<>();
+      path.add(name);
+      while (true) {
+        if (peek('.')) {
+          pos++;
+          if (pos >= text.length() || !isNamePart(text.charAt(pos))) {
+            throw error("a name must follow '.'", pos);
+          }
+          path.add(name());
+        } else if (peek('[')) {
+          pos++;
+          skipSpace();
+          if (!(peek('\'') || peek('"'))) {
+            throw error("only a quoted name can go between [ and ], as in outputs['my-output']", pos);
+          }
+          path.add(string());
+          skipSpace();
+          if (!peek(']')) {
+            throw error("missing ']'", pos);
+          }
+          pos++;
+        } else {
+          break;
+        }
+      }
+      return new Reference(path, col(at));
+    }
+    throw error("unexpected '" + c + "'", pos);
+  }
+
+  private String string() {
+    char quote = text.charAt(pos);
+    int start = pos;
+    pos++;
+    StringBuilder sb = new StringBuilder();
+    while (true) {
+      if (pos >= text.length()) {
+        throw error("string is not closed", start);
+      }
+      char c = text.charAt(pos);
+      if (c == quote) {
+        if (peekAt(pos + 1, quote)) { // '' inside '...' is one quote
+          sb.append(quote);
+          pos += 2;
+          continue;
+        }
+        pos++;
+        return sb.toString();
+      }
+      sb.append(c);
+      pos++;
+    }
+  }
+
+  private Literal number() {
+    int start = pos;
+    if (peek('-')) pos++;
+    while (pos < text.length() && (Character.isDigit(text.charAt(pos)) || text.charAt(pos) == '.')) pos++;
+    String n = text.substring(start, pos);
+    try {
+      return n.contains(".") ? new Literal(Double.parseDouble(n), col(start)) : new Literal(Long.parseLong(n), col(start));
+    } catch (NumberFormatException e) {
+      throw error("'" + n + "' is not a number", start);
+    }
+  }
+
+  private String name() {
+    int start = pos;
+    while (pos < text.length() && isNamePart(text.charAt(pos))) pos++;
+    return text.substring(start, pos);
+  }
+
+  private static boolean isNameStart(char c) {
+    return Character.isLetter(c) || c == '_';
+  }
+
+  private static boolean isNamePart(char c) {
+    return Character.isLetterOrDigit(c) || c == '_' || c == '-';
+  }
+
+  private boolean accept(String token) {
+    skipSpace();
+    if (text.startsWith(token, pos)) {
+      pos += token.length();
+      return true;
+    }
+    return false;
+  }
+
+  private boolean peek(char c) {
+    return peekAt(pos, c);
+  }
+
+  private boolean peekAt(int i, char c) {
+    return i < text.length() && text.charAt(i) == c;
+  }
+
+  private void skipSpace() {
+    while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) pos++;
+  }
+
+  private int col(int index) {
+    return index + 1;
+  }
+
+  private ExpressionException error(String reason, int index) {
+    return new ExpressionException(reason, source, col(index));
+  }
+}

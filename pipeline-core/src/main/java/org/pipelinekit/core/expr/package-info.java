@@ -1,0 +1,4 @@
+@NullMarked
+package org.pipelinekit.core.expr;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,44 @@
+package org.pipelinekit.core.format;
+
+import java.util.List;
+import org.pipelinekit.core.PipelineException;
+
+/**
+ * A pipeline file that cannot be read: malformed YAML or JSON, or values of the wrong shape. Holds
+ * every problem found, each with its line and column.
+ */
+public final class PipelineFormatException extends PipelineException {
+  private static final long serialVersionUID = 1L;
+
+  private final List<FormatProblem> problems;
+
+  public PipelineFormatException(String source, List<FormatProblem> problems) {
+    super("PIPELINE_FORMAT_INVALID", message(source, problems));
+    this.problems = List.copyOf(problems);
+  }
+
+  private static String message(String source, List<FormatProblem> problems) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(source.isEmpty() ? "" : source + ": ");
+    if (problems.size() == 1) {
+      return sb.append(problems.get(0)).toString();
+    }
+    sb.append(problems.size()).append(" problems:");
+    for (FormatProblem p : problems) sb.append("\n  - ").append(p);
+    return sb.toString();
+  }
+
+  public List<FormatProblem> problems() {
+    return problems;
+  }
+
+  /** The first problem's line. */
+  public int line() {
+    return problems.get(0).line();
+  }
+
+  /** The first problem's column. */
+  public int column() {
+    return problems.get(0).column();
+  }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package org.pipelinekit.core.format;
+
+import org.jspecify.annotations.NullMarked;

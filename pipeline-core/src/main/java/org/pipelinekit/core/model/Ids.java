@@ -1,0 +1,31 @@
+package org.pipelinekit.core.model;
+
+import java.util.regex.Pattern;
+
+/** The shape of pipeline and stage ids: lower-case letters, digits, {@code _} and {@code -}, starting with a letter or digit. */
+public final class Ids {
+  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+  public static final int MAX_LENGTH = 100;
+
+  private Ids() {}
+
+  public static boolean isValid(String id) {
+    return id.length() <= MAX_LENGTH && ID.matcher(id).matches();
+  }
+
+  /** A valid id made from free text: {@code "Build & Test"} → {@code build-test}. */
+  public static String slug(String text) {
+    String s = text.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_-]+", "-").replaceAll("^[-_]+|-+$", "");
+    if (s.isEmpty()) s = "stage";
+    return s.length() > MAX_LENGTH ? s.substring(0, MAX_LENGTH) : s;
+  }
+
+  static String require(String id, String what) {
+    Checks.notNull(id, what);
+    if (!isValid(id)) {
+      throw new IllegalArgumentException(what + " '" + id + "' is not a valid id: use lower-case letters, digits, _ and -,"
+          + " starting with a letter or digit, at most " + MAX_LENGTH + " characters (for example '" + slug(id) + "')");
+    }
+    return id;
+  }
+}

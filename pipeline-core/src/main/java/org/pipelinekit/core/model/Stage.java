@@ -1,0 +1,343 @@
+package org.pipelinekit.core.model;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One node of a pipeline's graph: a list of steps run one after another in one workspace, after
+ * every stage in {@code needs} has finished. A stage of a built-in {@code type} gets its steps from
+ * the type and its {@code inputs} ({@code with:} in files); a {@code shell} stage lists its own.
+ *
+ * <p>The record accepts any non-blank id so that a pipeline read from a file can be validated as a
+ * whole; the {@link Builder} refuses malformed ids at once.
+ */
+public record Stage(
+    String id,
+    Optional<String> name,
+    List<String> needs,
+    String type,
+    Optional<String> when,
+    Optional<String> image,
+    Map<String, Object> inputs,
+    Map<String, String> env,
+    Optional<Matrix> matrix,
+    Optional<RetryPolicy> retry,
+    Optional<Duration> timeout,
+    Optional<Resources> resources,
+    List<CacheSpec> caches,
+    Optional<ArtifactSpec> artifacts,
+    Optional<Environment> environment,
+    Optional<Approval> approval,
+    boolean continueOnError,
+    List<String> outputs,
+    List<Step> steps) {
+
+  /** The type of a stage that lists its own steps. */
+  public static final String SHELL = "shell";
+
+  public Stage {
+    Checks.notBlank(id, "stage id");
+    Checks.optional(name, "stage " + id + " name");
+    needs = Checks.list(needs, "stage " + id + " needs");
+    Checks.notBlank(type, "stage " + id + " type");
+    Checks.optional(when, "stage " + id + " when");
+    Checks.optional(image, "stage " + id + " image");
+    inputs = Values.normalizeMap(Checks.notNull(inputs, "stage " + id + " inputs"), "stages." + id + ".with");
+    env = Checks.orderedMap(env, "stage " + id + " env");
+    Checks.optional(matrix, "stage " + id + " matrix");
+    Checks.optional(retry, "stage " + id + " retry");
+    Checks.optional(timeout, "stage " + id + " timeout").ifPresent(t -> Durations.requirePositive(t, "stage " + id + " timeout"));
+    Checks.optional(resources, "stage " + id + " resources");
+    caches = Checks.list(caches, "stage " + id + " caches");
+    Checks.optional(artifacts, "stage " + id + " artifacts");
+    Checks.optional(environment, "stage " + id + " environment");
+    Checks.optional(approval, "stage " + id + " approval");
+    outputs = Checks.list(outputs, "stage " + id + " outputs");
+    steps = Checks.list(steps, "stage " + id + " steps");
+  }
+
+  public static Builder builder(String id) {
+    return new Builder(id, true);
+  }
+
+  /**
+   * A builder that checks only what the record itself requires, for readers of pipeline files and
+   * importers: malformed ids, self-needs and missing steps are left for {@code PipelineValidator},
+   * which reports every problem at once with its path.
+   */
+  public static Builder draft(String id) {
+    return new Builder(id, false);
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** The name to show: the display name, else the id. */
+  public String displayName() {
+    return name.orElse(id);
+  }
+
+  /**
+   * Configures a stage: {@code stage("build", s -> s.needs("checkout").type("maven-build").with("goals", "package"))}.
+   * Each method checks its own argument and says what was wrong with it.
+   */
+  public static final class Builder {
+    private final String id;
+    private final boolean strict;
+    private Optional<String> name = Optional.empty();
+    private final LinkedHashSet<String> needs = new LinkedHashSet<>();
+    private String type = SHELL;
+    private Optional<String> when = Optional.empty();
+    private Optional<String> image = Optional.empty();
+    private final Map<String, Object> inputs = new LinkedHashMap<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private Optional<Matrix> matrix = Optional.empty();
+    private Optional<RetryPolicy> retry = Optional.empty();
+    private Optional<Duration> timeout = Optional.empty();
+    private Optional<Resources> resources = Optional.empty();
+    private final List<CacheSpec> caches = new ArrayList<>();
+    private Optional<ArtifactSpec> artifacts = Optional.empty();
+    private Optional<Environment> environment = Optional.empty();
+    private Optional<Approval> approval = Optional.empty();
+    private boolean continueOnError;
+    private final LinkedHashSet<String> outputs = new LinkedHashSet<>();
+    private final List<Step> steps = new ArrayList<>();
+
+    Builder(String id, boolean strict) {
+      this.strict = strict;
+      this.id = strict ? Ids.require(id, "stage id") : Checks.notBlank(id, "stage id");
+    }
+
+    Builder(Stage from) {
+      id = from.id;
+      strict = false;
+      name = from.name;
+      needs.addAll(from.needs);
+      type = from.type;
+      when = from.when;
+      image = from.image;
+      inputs.putAll(from.inputs);
+      env.putAll(from.env);
+      matrix = from.matrix;
+      retry = from.retry;
+      timeout = from.timeout;
+      resources = from.resources;
+      caches.addAll(from.caches);
+      artifacts = from.artifacts;
+      environment = from.environment;
+      approval = from.approval;
+      continueOnError = from.continueOnError;
+      outputs.addAll(from.outputs);
+      steps.addAll(from.steps);
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public Builder name(String name) {
+      this.name = Optional.of(Checks.notBlank(name, "stage " + id + " name"));
+      return this;
+    }
+
+    /** Stages that must finish before this one starts. */
+    public Builder needs(String... stageIds) {
+      for (String s : stageIds) {
+        if (!strict) {
+          needs.add(Checks.notBlank(s, "stage " + id + " needs"));
+          continue;
+        }
+        Ids.require(s, "stage " + id + " needs");
+        if (s.equals(id)) {
+          throw new IllegalArgumentException("stage '" + id + "' cannot need itself");
+        }
+        needs.add(s);
+      }
+      return this;
+    }
+
+    /** The stage type id (see {@code StageRegistry}); {@code shell} when not set. */
+    public Builder type(String type) {
+      this.type = Checks.notBlank(type, "stage " + id + " type");
+      return this;
+    }
+
+    /** A condition such as {@code branch == 'main' && success()}. */
+    public Builder when(String condition) {
+      this.when = Optional.of(Checks.notBlank(condition, "stage " + id + " when"));
+      return this;
+    }
+
+    /** The container image the stage runs in when a container runner is used. */
+    public Builder image(String image) {
+      this.image = Optional.of(Checks.notBlank(image, "stage " + id + " image"));
+      return this;
+    }
+
+    /** An input of the stage type ({@code with:} in files). */
+    public Builder with(String input, Object value) {
+      Checks.notBlank(input, "stage " + id + " input name");
+      inputs.put(input, Values.normalize(value, "stages." + id + ".with." + input));
+      return this;
+    }
+
+    public Builder with(Map<String, ?> inputs) {
+      inputs.forEach(this::with);
+      return this;
+    }
+
+    public Builder env(String name, String value) {
+      env.put(Checks.notBlank(name, "stage " + id + " env name"), Checks.notNull(value, "stage " + id + " env " + name));
+      return this;
+    }
+
+    /** Adds a step running {@code command}. */
+    public Builder run(String command) {
+      steps.add(Step.of(command));
+      return this;
+    }
+
+    /** Adds a named step running {@code command}. */
+    public Builder run(String name, String command) {
+      steps.add(Step.of(name, command));
+      return this;
+    }
+
+    public Builder step(Action<Step.Builder> configure) {
+      Step.Builder b = new Step.Builder();
+      configure.execute(b);
+      steps.add(b.build());
+      return this;
+    }
+
+    public Builder step(Step step) {
+      steps.add(Checks.notNull(step, "step"));
+      return this;
+    }
+
+    /** Outputs this stage sets beyond those its type declares (a shell stage declares all of its own). */
+    public Builder outputs(String... names) {
+      for (String n : names) outputs.add(Checks.notBlank(n, "stage " + id + " output name"));
+      return this;
+    }
+
+    public Builder matrix(Action<Matrix.Builder> configure) {
+      Matrix.Builder b = new Matrix.Builder();
+      configure.execute(b);
+      this.matrix = Optional.of(b.build());
+      return this;
+    }
+
+    public Builder matrix(Matrix matrix) {
+      this.matrix = Optional.of(Checks.notNull(matrix, "stage " + id + " matrix"));
+      return this;
+    }
+
+    /** Retries up to {@code limit} times on any failure, with the default backoff. */
+    public Builder retry(int limit) {
+      this.retry = Optional.of(RetryPolicy.of(limit));
+      return this;
+    }
+
+    public Builder retry(Action<RetryPolicy.Builder> configure) {
+      RetryPolicy.Builder b = new RetryPolicy.Builder();
+      configure.execute(b);
+      this.retry = Optional.of(b.build());
+      return this;
+    }
+
+    public Builder retry(RetryPolicy retry) {
+      this.retry = Optional.of(Checks.notNull(retry, "stage " + id + " retry"));
+      return this;
+    }
+
+    public Builder timeout(Duration timeout) {
+      this.timeout = Optional.of(Durations.requirePositive(timeout, "stage " + id + " timeout"));
+      return this;
+    }
+
+    /** CPU ({@code 2}, {@code 500m}) and memory ({@code 4Gi}). */
+    public Builder resources(String cpu, String memory) {
+      this.resources = Optional.of(Resources.of(cpu, memory));
+      return this;
+    }
+
+    public Builder resources(Resources resources) {
+      this.resources = Optional.of(Checks.notNull(resources, "stage " + id + " resources"));
+      return this;
+    }
+
+    public Builder cache(Action<CacheSpec.Builder> configure) {
+      CacheSpec.Builder b = new CacheSpec.Builder();
+      configure.execute(b);
+      caches.add(b.build());
+      return this;
+    }
+
+    public Builder cache(CacheSpec cache) {
+      caches.add(Checks.notNull(cache, "stage " + id + " cache"));
+      return this;
+    }
+
+    public Builder artifacts(Action<ArtifactSpec.Builder> configure) {
+      ArtifactSpec.Builder b = new ArtifactSpec.Builder();
+      configure.execute(b);
+      this.artifacts = Optional.of(b.build());
+      return this;
+    }
+
+    public Builder artifacts(ArtifactSpec artifacts) {
+      this.artifacts = Optional.of(Checks.notNull(artifacts, "stage " + id + " artifacts"));
+      return this;
+    }
+
+    public Builder environment(String name) {
+      this.environment = Optional.of(Environment.named(name));
+      return this;
+    }
+
+    public Builder environment(String name, Action<Environment.Builder> configure) {
+      Environment.Builder b = new Environment.Builder(name);
+      configure.execute(b);
+      this.environment = Optional.of(b.build());
+      return this;
+    }
+
+    public Builder environment(Environment environment) {
+      this.environment = Optional.of(Checks.notNull(environment, "stage " + id + " environment"));
+      return this;
+    }
+
+    public Builder approval(Action<Approval.Builder> configure) {
+      Approval.Builder b = new Approval.Builder();
+      configure.execute(b);
+      this.approval = Optional.of(b.build());
+      return this;
+    }
+
+    public Builder approval(Approval approval) {
+      this.approval = Optional.of(Checks.notNull(approval, "stage " + id + " approval"));
+      return this;
+    }
+
+    /** A failure of this stage is reported (SOFT_FAILED) but does not fail the pipeline. */
+    public Builder continueOnError(boolean continueOnError) {
+      this.continueOnError = continueOnError;
+      return this;
+    }
+
+    public Stage build() {
+      if (strict && type.equals(SHELL) && steps.isEmpty()) {
+        throw new IllegalArgumentException("stage '" + id + "' has no steps: add run(\"...\") or set a type such as maven-build");
+      }
+      return new Stage(id, name, List.copyOf(needs), type, when, image, inputs, env, matrix, retry, timeout,
+          resources, caches, artifacts, environment, approval, continueOnError, List.copyOf(outputs), steps);
+    }
+  }
+}

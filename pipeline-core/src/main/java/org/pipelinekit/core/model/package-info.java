@@ -1,0 +1,4 @@
+@NullMarked
+package org.pipelinekit.core.model;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.pipelinekit.core;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.pipelinekit.core.plan;
+
+import org.jspecify.annotations.NullMarked;

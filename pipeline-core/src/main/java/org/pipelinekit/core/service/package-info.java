@@ -1,0 +1,4 @@
+@NullMarked
+package org.pipelinekit.core.service;
+
+import org.jspecify.annotations.NullMarked;

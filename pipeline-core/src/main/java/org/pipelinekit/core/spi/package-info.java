@@ -1,0 +1,4 @@
+@NullMarked
+package org.pipelinekit.core.spi;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.pipelinekit.core.stage;
+
+import org.jspecify.annotations.NullMarked;

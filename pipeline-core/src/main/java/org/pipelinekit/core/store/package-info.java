@@ -1,0 +1,4 @@
+@NullMarked
+package org.pipelinekit.core.store;
+
+import org.jspecify.annotations.NullMarked;

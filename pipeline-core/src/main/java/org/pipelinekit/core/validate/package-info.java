@@ -1,0 +1,4 @@
+@NullMarked
+package org.pipelinekit.core.validate;
+
+import org.jspecify.annotations.NullMarked;
