@@ -17,7 +17,7 @@ public final class Suggestions {
         best = c;
       }
     }
-    int allowed = Math.max(1, Math.min(3, name.length() / 3));
+    int allowed = name.length() <= 3 ? 1 : name.length() <= 6 ? 2 : 3;
     return bestDistance <= allowed ? java.util.Optional.ofNullable(best) : java.util.Optional.empty();
   }
 
@@ -26,22 +26,24 @@ public final class Suggestions {
     return closest(name, candidates).map(c -> "; did you mean '" + c + "'?").orElse("");
   }
 
-  /** Levenshtein distance, giving up (returning a large number) once it exceeds {@code limit}. */
+  /**
+   * Edit distance counting a swap of two neighbouring letters as one edit (optimal string
+   * alignment), or a large number when the lengths alone differ by more than {@code limit}.
+   */
   static int distance(String a, String b, int limit) {
     if (Math.abs(a.length() - b.length()) > Math.min(limit, 3)) return Integer.MAX_VALUE;
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) prev[j] = j;
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) d[i][0] = i;
+    for (int j = 0; j <= b.length(); j++) d[0][j] = j;
     for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
       }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
     }
-    return prev[b.length()];
+    return d[a.length()][b.length()];
   }
 }

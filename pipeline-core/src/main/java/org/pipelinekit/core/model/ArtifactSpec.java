@@ -8,7 +8,7 @@ import java.util.Optional;
 /** Files a stage uploads after it runs (glob patterns), kept for {@code retention}. */
 public record ArtifactSpec(Optional<String> name, List<String> paths, Optional<Duration> retention) {
   public ArtifactSpec {
-    Checks.optional(name, "artifact name");
+    Checks.optionalText(name, "artifact name");
     paths = Checks.list(paths, "artifact paths");
     if (paths.isEmpty()) {
       throw new IllegalArgumentException("artifacts need at least one path, e.g. target/*.jar");

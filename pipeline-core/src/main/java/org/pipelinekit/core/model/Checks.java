@@ -31,6 +31,12 @@ final class Checks {
     return notNull(value, what);
   }
 
+  /** An optional text that, when present, is not blank. */
+  static Optional<String> optionalText(Optional<String> value, String what) {
+    notNull(value, what).ifPresent(v -> notBlank(v, what));
+    return value;
+  }
+
   static int nonNegative(int value, String what) {
     if (value < 0) {
       throw new IllegalArgumentException(what + " must be zero or more, got " + value);

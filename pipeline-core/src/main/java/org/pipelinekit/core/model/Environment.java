@@ -14,9 +14,10 @@ import java.util.Optional;
 public record Environment(String name, Optional<String> url, Map<String, String> variables, Optional<Protection> protection) {
   public Environment {
     Checks.notBlank(name, "environment name");
-    Checks.optional(url, "environment url");
+    Checks.optionalText(url, "environment url");
     variables = Checks.orderedMap(variables, "environment variables");
-    Checks.optional(protection, "environment protection");
+    protection = Checks.optional(protection, "environment protection")
+        .filter(p -> !p.branches().isEmpty() || !p.approvers().isEmpty());
   }
 
   public static Environment named(String name) {

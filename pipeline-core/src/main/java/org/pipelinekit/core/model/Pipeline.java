@@ -40,7 +40,7 @@ public record Pipeline(
 
   public Pipeline {
     Checks.notBlank(id, "pipeline id");
-    Checks.optional(name, "pipeline name");
+    Checks.optionalText(name, "pipeline name");
     Checks.optional(description, "pipeline description");
     parameters = Checks.list(parameters, "pipeline parameters");
     triggers = Checks.list(triggers, "pipeline triggers");

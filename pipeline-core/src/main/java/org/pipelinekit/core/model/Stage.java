@@ -42,11 +42,11 @@ public record Stage(
 
   public Stage {
     Checks.notBlank(id, "stage id");
-    Checks.optional(name, "stage " + id + " name");
+    Checks.optionalText(name, "stage " + id + " name");
     needs = Checks.list(needs, "stage " + id + " needs");
     Checks.notBlank(type, "stage " + id + " type");
-    Checks.optional(when, "stage " + id + " when");
-    Checks.optional(image, "stage " + id + " image");
+    Checks.optionalText(when, "stage " + id + " when");
+    Checks.optionalText(image, "stage " + id + " image");
     inputs = Values.normalizeMap(Checks.notNull(inputs, "stage " + id + " inputs"), "stages." + id + ".with");
     env = Checks.orderedMap(env, "stage " + id + " env");
     Checks.optional(matrix, "stage " + id + " matrix");

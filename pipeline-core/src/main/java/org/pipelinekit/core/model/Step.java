@@ -17,10 +17,10 @@ public record Step(
     Optional<Duration> timeout) {
 
   public Step {
-    Checks.optional(name, "step name");
+    Checks.optionalText(name, "step name");
     Checks.notBlank(run, "step run");
     env = Checks.orderedMap(env, "step env");
-    Checks.optional(workingDirectory, "step workingDirectory");
+    Checks.optionalText(workingDirectory, "step workingDirectory");
     Checks.optional(timeout, "step timeout").ifPresent(t -> Durations.requirePositive(t, "step timeout"));
   }
 

@@ -40,7 +40,7 @@ public sealed interface Trigger {
   record Schedule(String cron, Optional<String> timezone) implements Trigger {
     public Schedule {
       Checks.notBlank(cron, "schedule cron");
-      Checks.optional(timezone, "schedule timezone");
+      Checks.optionalText(timezone, "schedule timezone");
     }
 
     @Override

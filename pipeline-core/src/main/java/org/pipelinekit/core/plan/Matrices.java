@@ -58,11 +58,17 @@ public final class Matrices {
     return cells.stream().map(MatrixCell::new).toList();
   }
 
-  /** How many cells {@link #expand} makes, without building them when the axes alone exceed {@code limit}. */
-  public static long count(Matrix matrix, long limit) {
+  /** Above this many axis combinations, {@link #count} reports the product instead of expanding. */
+  static final long COUNT_EXPANSION_LIMIT = 100_000;
+
+  /**
+   * How many cells {@link #expand} makes. Exact up to {@value #COUNT_EXPANSION_LIMIT} axis
+   * combinations; beyond that, the plain product of the axes (excludes are not subtracted).
+   */
+  public static long count(Matrix matrix) {
     long product = matrix.axisCombinations();
-    if (product > limit) return product;
-    return expand(matrix, Math.max(limit, product + matrix.include().size())).size();
+    if (product > COUNT_EXPANSION_LIMIT) return product;
+    return expand(matrix, product + matrix.include().size()).size();
   }
 
   private static boolean matches(Map<String, String> cell, Map<String, String> entry) {

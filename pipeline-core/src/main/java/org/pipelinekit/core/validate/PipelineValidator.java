@@ -275,7 +275,7 @@ public final class PipelineValidator {
         }
       }
       if (ok) {
-        long cells = Matrices.count(m, limits.maxMatrixCombinations());
+        long cells = Matrices.count(m);
         if (cells > limits.maxMatrixCombinations()) {
           add(ProblemCode.MATRIX_TOO_LARGE, path, "the matrix expands to " + cells + " combinations, more than the limit of "
               + limits.maxMatrixCombinations(), "remove axis values, exclude combinations or split the stage");

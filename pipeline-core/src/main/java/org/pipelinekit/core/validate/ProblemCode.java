@@ -60,6 +60,8 @@ public enum ProblemCode {
   PARAMETER_DUPLICATE(Severity.ERROR),
   /** A stage may run longer than the whole pipeline is allowed to. */
   TIMEOUT_EXCEEDS_PIPELINE(Severity.WARNING),
+  /** A need is implied by another need (found by the planner, reported by {@code PipelineService}). */
+  NEEDS_REDUNDANT(Severity.WARNING),
   /** An approval gate names no approvers, so anyone allowed to approve can. */
   APPROVAL_WITHOUT_APPROVERS(Severity.WARNING);
 

@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.pipelinekit.core.format.FormatProblem;
 import org.pipelinekit.core.format.PipelineFormatException;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads YAML or JSON into a {@link Tree} with Jackson's streaming parser, keeping each value's line
@@ -41,6 +43,13 @@ final class TreeParser {
       }
       return tree;
     } catch (JsonProcessingException e) {
+      if (e.getCause() instanceof MarkedYAMLException y && y.getProblemMark() != null) {
+        String context = y.getContext() == null || y.getContextMark() == null ? ""
+            : " (" + y.getContext() + " that starts at line " + (y.getContextMark().getLine() + 1) + ", column "
+                + (y.getContextMark().getColumn() + 1) + ")";
+        throw new PipelineFormatException(source, List.of(new FormatProblem("", y.getProblemMark().getLine() + 1,
+            y.getProblemMark().getColumn() + 1, "malformed YAML: " + y.getProblem() + context)));
+      }
       JsonLocation at = e.getLocation();
       int line = at == null ? 1 : Math.max(1, at.getLineNr());
       int column = at == null ? 1 : Math.max(1, at.getColumnNr());
@@ -101,11 +110,14 @@ final class TreeParser {
     }
   }
 
-  /** Jackson's messages end with a source description; keep the first line. */
+  private static final Pattern START_MARKER = Pattern.compile(
+      "\\(start marker at \\[Source: [^;]*; line: (\\d+), column: (\\d+)\\]\\)");
+
+  /** Jackson's message without its source description: the first line, start markers as positions. */
   private static String clean(String message) {
     if (message == null) return "syntax error";
     int nl = message.indexOf('\n');
     String m = nl >= 0 ? message.substring(0, nl) : message;
-    return m.strip();
+    return START_MARKER.matcher(m.strip()).replaceAll("(opened at line $1, column $2)");
   }
 }

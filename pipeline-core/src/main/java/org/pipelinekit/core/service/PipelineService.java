@@ -1,0 +1,165 @@
+package org.pipelinekit.core.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.pipelinekit.core.format.PipelineFormat;
+import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.plan.ExecutionPlan;
+import org.pipelinekit.core.plan.ExecutionPlanner;
+import org.pipelinekit.core.plan.PlannedStage;
+import org.pipelinekit.core.spi.PipelineStore;
+import org.pipelinekit.core.store.InMemoryPipelineStore;
+import org.pipelinekit.core.validate.PipelineValidationException;
+import org.pipelinekit.core.validate.PipelineValidator;
+import org.pipelinekit.core.validate.Problem;
+import org.pipelinekit.core.validate.ProblemCode;
+import org.pipelinekit.core.validate.ValidationResult;
+
+/**
+ * Creating and changing pipelines: validate the structure, resolve the graph into a plan, report
+ * needs the plan found redundant, and save. Also exports pipelines as code and imports them. Holds
+ * no state of its own beyond the parts it was built with.
+ *
+ * <pre>{@code
+ * PipelineService service = PipelineService.builder().store(new FilePipelineStore(dataDir)).build();
+ * CreatedPipeline created = service.create(pipeline);   // throws PipelineValidationException listing every error
+ * String yaml = service.exportAsCode(created.pipeline(), PipelineFormat.YAML);
+ * }</pre>
+ */
+public final class PipelineService {
+  private final PipelineStore store;
+  private final PipelineValidator validator;
+  private final ExecutionPlanner planner;
+
+  private PipelineService(PipelineStore store, PipelineValidator validator, ExecutionPlanner planner) {
+    this.store = store;
+    this.validator = validator;
+    this.planner = planner;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public PipelineStore store() {
+    return store;
+  }
+
+  public PipelineValidator validator() {
+    return validator;
+  }
+
+  public ValidationResult validate(Pipeline pipeline) {
+    return validator.validate(pipeline);
+  }
+
+  /**
+   * Validates, plans and saves a new pipeline.
+   *
+   * @throws PipelineValidationException listing every error; nothing is saved
+   * @throws org.pipelinekit.core.PipelineException {@code STORE_CONFLICT} when the id is taken
+   */
+  public CreatedPipeline create(Pipeline pipeline) {
+    return save(pipeline, 0);
+  }
+
+  /**
+   * Validates, plans and saves a new revision of a stored pipeline, if {@code expectedVersion} is
+   * still the stored one.
+   */
+  public CreatedPipeline update(Pipeline pipeline, long expectedVersion) {
+    if (expectedVersion < 1) {
+      throw new IllegalArgumentException("expectedVersion must be the stored revision (1 or more), got " + expectedVersion
+          + "; use create for a new pipeline");
+    }
+    return save(pipeline, expectedVersion);
+  }
+
+  private CreatedPipeline save(Pipeline pipeline, long expectedVersion) {
+    Objects.requireNonNull(pipeline, "pipeline");
+    ValidationResult result = validator.validate(pipeline).orThrow();
+    ExecutionPlan plan = planner.plan(pipeline);
+    List<Problem> warnings = new ArrayList<>(result.warnings());
+    warnings.addAll(redundantNeeds(plan));
+    Pipeline saved = store.save(pipeline, expectedVersion);
+    return new CreatedPipeline(saved, plan, warnings);
+  }
+
+  /** The plan of a pipeline, after validating it. */
+  public ExecutionPlan plan(Pipeline pipeline) {
+    validator.validate(pipeline).orThrow();
+    return planner.plan(pipeline);
+  }
+
+  public Optional<Pipeline> get(String id) {
+    return store.find(id);
+  }
+
+  public List<Pipeline> list() {
+    return store.list();
+  }
+
+  public boolean delete(String id) {
+    return store.delete(id);
+  }
+
+  /** The pipeline as YAML, JSON or HCL, canonical: exporting what was imported gives the same text. */
+  public String exportAsCode(Pipeline pipeline, PipelineFormat format) {
+    return format.write(pipeline);
+  }
+
+  /**
+   * Reads a pipeline from YAML or JSON without saving it.
+   *
+   * @throws org.pipelinekit.core.format.PipelineFormatException with line and column of each problem
+   */
+  public Pipeline importPipeline(String text, PipelineFormat format) {
+    return format.read(text);
+  }
+
+  private static List<Problem> redundantNeeds(ExecutionPlan plan) {
+    List<Problem> out = new ArrayList<>();
+    for (PlannedStage s : plan.stages()) {
+      for (String need : s.redundantNeeds()) {
+        int index = s.stage().needs().indexOf(need);
+        out.add(Problem.of(ProblemCode.NEEDS_REDUNDANT, "stages." + s.id() + ".needs[" + index + "]",
+            "stage '" + s.id() + "' needs '" + need + "', which another of its needs already waits for",
+            "the need can go; it changes nothing in the order stages run"));
+      }
+    }
+    return out;
+  }
+
+  /** Configures a service; the store defaults to memory, the validator and planner to their defaults. */
+  public static final class Builder {
+    private PipelineStore store;
+    private PipelineValidator validator;
+    private ExecutionPlanner planner;
+
+    private Builder() {}
+
+    public Builder store(PipelineStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    public Builder validator(PipelineValidator validator) {
+      this.validator = Objects.requireNonNull(validator, "validator");
+      return this;
+    }
+
+    public Builder planner(ExecutionPlanner planner) {
+      this.planner = Objects.requireNonNull(planner, "planner");
+      return this;
+    }
+
+    public PipelineService build() {
+      PipelineValidator v = validator != null ? validator : PipelineValidator.create();
+      ExecutionPlanner p = planner != null ? planner
+          : ExecutionPlanner.builder().maxMatrixCombinations(v.limits().maxMatrixCombinations()).build();
+      return new PipelineService(store != null ? store : new InMemoryPipelineStore(), v, p);
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package org.pipelinekit.core.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.format.PipelineFormat;
+import org.pipelinekit.core.format.PipelineFormatException;
+import org.pipelinekit.core.model.Ids;
+import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.spi.PipelineStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded default {@link PipelineStore}: one canonical JSON file per pipeline under
+ * {@code <dataDir>/pipelines/}, versioned by its {@code pipelinekit} key. A save writes a temporary
+ * file, forces it to disk and renames it over the old one, so a crash leaves either the old or the
+ * new pipeline, never half of one. A file that cannot be read is never deleted: {@link #find} names
+ * it in the error, {@link #list} skips it with a warning, and a save moves it aside first.
+ */
+public final class FilePipelineStore implements PipelineStore {
+  private static final Logger LOG = LoggerFactory.getLogger(FilePipelineStore.class);
+  private static final String SUFFIX = ".json";
+
+  private final Path dir;
+  private final Clock clock;
+  private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+
+  public FilePipelineStore(Path dataDir) {
+    this(dataDir, Clock.systemUTC());
+  }
+
+  public FilePipelineStore(Path dataDir, Clock clock) {
+    this.dir = Objects.requireNonNull(dataDir, "dataDir").resolve("pipelines");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new PipelineException("STORE_UNAVAILABLE", "cannot create the pipeline directory " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String id() {
+    return "file:" + dir;
+  }
+
+  @Override
+  public Optional<Pipeline> find(String pipelineId) {
+    if (!Ids.isValid(pipelineId)) return Optional.empty();
+    return read(file(pipelineId));
+  }
+
+  @Override
+  public List<Pipeline> list() {
+    List<Pipeline> out = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+      for (Path f : files) {
+        try {
+          read(f).ifPresent(out::add);
+        } catch (PipelineException e) {
+          LOG.warn("skipping unreadable pipeline file {}: {}", f, e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      throw new PipelineException("STORE_UNAVAILABLE", "cannot list " + dir + ": " + e.getMessage(), e);
+    }
+    out.sort(Comparator.comparing(Pipeline::id));
+    return out;
+  }
+
+  @Override
+  public Pipeline save(Pipeline pipeline) {
+    return save(pipeline, -1);
+  }
+
+  @Override
+  public Pipeline save(Pipeline pipeline, long expectedVersion) {
+    Objects.requireNonNull(pipeline, "pipeline");
+    String id = pipeline.id();
+    if (!Ids.isValid(id)) {
+      throw new IllegalArgumentException("pipeline id '" + id + "' is not a valid id; validate the pipeline before saving it");
+    }
+    synchronized (locks.computeIfAbsent(id, k -> new Object())) {
+      Path file = file(id);
+      long stored;
+      try {
+        stored = read(file).map(Pipeline::version).orElse(0L);
+      } catch (PipelineException unreadable) {
+        stored = 0;
+        moveAside(file);
+      }
+      if (expectedVersion >= 0 && stored != expectedVersion) {
+        throw StoreConflicts.conflict(id, stored, expectedVersion);
+      }
+      Pipeline saved = pipeline.withVersion(stored + 1);
+      writeAtomically(file, PipelineFormat.JSON.write(saved));
+      return saved;
+    }
+  }
+
+  @Override
+  public boolean delete(String pipelineId) {
+    if (!Ids.isValid(pipelineId)) return false;
+    synchronized (locks.computeIfAbsent(pipelineId, k -> new Object())) {
+      try {
+        return Files.deleteIfExists(file(pipelineId));
+      } catch (IOException e) {
+        throw new PipelineException("STORE_UNAVAILABLE", "cannot delete " + file(pipelineId) + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private Path file(String id) {
+    return dir.resolve(id + SUFFIX);
+  }
+
+  private Optional<Pipeline> read(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new PipelineException("STORE_UNAVAILABLE", "cannot read " + file + ": " + e.getMessage(), e);
+    }
+    try {
+      return Optional.of(PipelineFormat.JSON.read(text, file.toString()));
+    } catch (PipelineFormatException e) {
+      throw new PipelineException("STORE_CORRUPT", "pipeline file " + file + " cannot be read: " + e.getMessage()
+          + "; fix it by hand or move it away (PipelineKit does not delete it)", e);
+    }
+  }
+
+  private void moveAside(Path file) {
+    Path aside = file.resolveSibling(file.getFileName() + ".unreadable-" + clock.millis());
+    try {
+      Files.move(file, aside);
+      LOG.warn("moved unreadable pipeline file {} to {} before saving over it", file, aside);
+    } catch (IOException e) {
+      throw new PipelineException("STORE_UNAVAILABLE", "cannot move unreadable " + file + " aside: " + e.getMessage(), e);
+    }
+  }
+
+  private void writeAtomically(Path file, String content) {
+    Path tmp = null;
+    try {
+      tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        ch.write(StandardCharsets.UTF_8.encode(content));
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+      tmp = null;
+    } catch (IOException e) {
+      throw new PipelineException("STORE_UNAVAILABLE", "cannot write " + file + ": " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // the temporary file is only litter; the old pipeline is intact
+        }
+      }
+    }
+  }
+}
