@@ -79,7 +79,7 @@ public final class ExecutionPlanner {
       for (int w : kept[v]) reducedNeeds.get(w).add(stages.get(v).id());
     }
 
-    int[] level = new int[n];
+    int[] level = graph.levels(order);
     long[] weight = new long[n];
     List<List<MatrixCell>> cells = new ArrayList<>(n);
     Duration[] estimate = new Duration[n];
@@ -92,10 +92,6 @@ public final class ExecutionPlanner {
       estimate[i] = e.multipliedBy(Math.max(1, waves));
       weight[i] = estimate[i].toMillis();
     }
-    for (int v : order) {
-      for (int p : graph.predecessors(v)) level[v] = Math.max(level[v], level[p] + 1);
-    }
-
     List<PlannedStage> planned = new ArrayList<>(n);
     for (int v : order) {
       Stage s = stages.get(v);

@@ -287,7 +287,6 @@ public final class PipelineValidator {
 
     private void graph() {
       Graph.Builder g = new Graph.Builder(stages.size());
-      Map<Long, String> edgePaths = new HashMap<>();
       for (int i = 0; i < stages.size(); i++) {
         Stage s = stages.get(i);
         if (indexById.get(s.id()) != i) continue; // a duplicate; already reported
@@ -301,7 +300,6 @@ public final class PipelineValidator {
             continue;
           }
           g.edge(from, i);
-          edgePaths.putIfAbsent(((long) from << 32) | i, path);
         }
       }
       graph = g.build();
@@ -311,8 +309,8 @@ public final class PipelineValidator {
           names.append(k == 0 ? "" : " → ").append(stages.get(cycle[k]).id());
         }
         // Point at the need that closes the cycle: the first stage of the cycle needing the last.
-        int closing = cycle[cycle.length - 2];
-        String path = edgePaths.get(((long) closing << 32) | cycle[0]);
+        Stage first = stages.get(cycle[0]);
+        String path = "stages." + first.id() + ".needs[" + first.needs().indexOf(stages.get(cycle[cycle.length - 2]).id()) + "]";
         add(ProblemCode.CYCLE, path, "the needs form a cycle: " + names,
             "remove one of these needs so that no stage waits, directly or not, for itself");
       }

@@ -205,37 +205,62 @@ public final class Graph {
 
   /**
    * The transitive reduction of an acyclic graph: for each node, the successors it must keep so
-   * that every node reachable before stays reachable. Costs O(n · e / 64) time and n² bits.
+   * that every node reachable before stays reachable.
+   *
+   * <p>A successor {@code w} of {@code v} is redundant when another successor reaches it. Such a
+   * path only passes nodes of a lower level than {@code w} (level: the longest chain of edges from a
+   * source), so for each {@code v} the search takes its successors by rising level and explores
+   * from those already seen only the nodes below the level of the one it tests. Pipelines, whose
+   * needs mostly span one level, cost O(n + e); the worst case is O(n · e · log n) time, and
+   * memory stays O(n + e).
    *
    * @param order a topological order of this graph
    */
   public int[][] transitiveReduction(int[] order) {
-    int[] position = new int[n];
-    for (int i = 0; i < n; i++) position[order[i]] = i;
-    BitSet[] reach = new BitSet[n]; // by topological position
+    int[] level = levels(order);
+    int[] seen = new int[n];
+    int epoch = 0;
     int[][] kept = new int[n][];
-    for (int i = n - 1; i >= 0; i--) {
-      int v = order[i];
-      // Successors nearest in topological order first: a successor reachable through another
-      // successor always comes after it, so it is found in the union of those kept before.
+    java.util.PriorityQueue<int[]> frontier = new java.util.PriorityQueue<>((a, b) -> Integer.compare(a[0], b[0]));
+    for (int v = 0; v < n; v++) {
+      epoch++;
+      frontier.clear();
       int degree = succStart[v + 1] - succStart[v];
-      int[] positions = new int[degree];
-      for (int k = 0; k < degree; k++) positions[k] = position[succ[succStart[v] + k]];
-      Arrays.sort(positions);
-      BitSet r = new BitSet();
+      Integer[] byLevel = new Integer[degree];
+      for (int k = 0; k < degree; k++) byLevel[k] = succ[succStart[v] + k];
+      Arrays.sort(byLevel, (a, b) -> Integer.compare(level[a], level[b]));
       int[] keep = new int[degree];
       int count = 0;
-      for (int pw : positions) {
-        if (r.get(pw)) continue;
-        int w = order[pw];
+      for (int w : byLevel) {
+        while (!frontier.isEmpty() && frontier.peek()[0] < level[w]) {
+          int u = frontier.poll()[1];
+          for (int i = succStart[u]; i < succStart[u + 1]; i++) {
+            int y = succ[i];
+            if (seen[y] != epoch) {
+              seen[y] = epoch;
+              frontier.add(new int[] {level[y], y});
+            }
+          }
+        }
+        if (seen[w] == epoch) continue; // reached through another successor (or listed twice)
         keep[count++] = w;
-        r.set(pw);
-        r.or(reach[w]);
+        seen[w] = epoch;
+        frontier.add(new int[] {level[w], w});
       }
-      reach[v] = r;
       kept[v] = Arrays.copyOf(keep, count);
     }
     return kept;
+  }
+
+  /** The level of each node: the number of edges on the longest path from a source to it. */
+  public int[] levels(int[] order) {
+    int[] level = new int[n];
+    for (int v : order) {
+      for (int i = predStart[v]; i < predStart[v + 1]; i++) {
+        level[v] = Math.max(level[v], level[pred[i]] + 1);
+      }
+    }
+    return level;
   }
 
   /** Nodes from which {@code v} can be reached (not including v). */

@@ -1,0 +1,39 @@
+package org.pipelinekit.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code pipelinekit} command. */
+@Command(name = "pipelinekit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Define, check and run CI/CD pipelines.",
+    subcommands = {ValidateCommand.class, PlanCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+  /** Exit code when a pipeline is invalid or cannot be read. */
+  public static final int INVALID = 1;
+
+  public static void main(String[] args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs the command line with the given streams; returns the exit code. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cmd = new CommandLine(new Main());
+    cmd.setOut(out);
+    cmd.setErr(err);
+    cmd.setExecutionExceptionHandler((e, line, parse) -> {
+      line.getErr().println("error: " + e.getMessage());
+      return INVALID;
+    });
+    return cmd.execute(args);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"pipelinekit " + (v == null ? "development build" : v)};
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package org.pipelinekit.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.validate.PipelineValidator;
+import org.pipelinekit.core.validate.Problem;
+import org.pipelinekit.core.validate.Severity;
+import org.pipelinekit.core.validate.ValidationResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "validate", description = "Report every problem in pipeline files (exit 1 when one has an error).")
+final class ValidateCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Pipeline files (.yaml, .yml, .json)")
+  List<Path> files;
+
+  @Override
+  public Integer call() {
+    PipelineValidator validator = PipelineValidator.create();
+    boolean ok = true;
+    for (Path file : files) {
+      Optional<Pipeline> p = PipelineFiles.read(file, spec.commandLine().getErr());
+      if (p.isEmpty()) {
+        ok = false;
+        continue;
+      }
+      ValidationResult result = validator.validate(p.get());
+      for (Problem problem : result.problems()) {
+        var stream = problem.severity() == Severity.ERROR ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        stream.println(file + ": " + problem.severity().name().toLowerCase(java.util.Locale.ROOT) + " " + problem.code() + " at "
+            + problem.path() + ": " + problem.message() + (problem.hint().isEmpty() ? "" : "\n    hint: " + problem.hint()));
+      }
+      if (result.isValid()) {
+        spec.commandLine().getOut().println(file + ": pipeline '" + p.get().id() + "' is valid (" + p.get().stages().size()
+            + " stages" + (result.warnings().isEmpty() ? "" : ", " + result.warnings().size() + " warnings") + ")");
+      } else {
+        ok = false;
+      }
+    }
+    return ok ? 0 : Main.INVALID;
+  }
+}

@@ -1,0 +1,55 @@
+package org.pipelinekit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The shaded jar, started as its own process the way users start it. */
+class PipelineKitJarIT {
+  private static final Path JAR = Path.of("target/pipelinekit.jar");
+
+  private record Result(int exit, String out, String err) {}
+
+  private static Result run(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).start();
+    p.getOutputStream().close();
+    var out = p.getInputStream().readAllBytes();
+    var err = p.getErrorStream().readAllBytes();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void jar_validatesAndExportsTheSamples() throws Exception {
+    Result ok = run("validate", "../samples/pipelines/java-ci.yaml");
+    assertThat(ok.exit()).isZero();
+    assertThat(ok.out()).contains("is valid");
+    assertThat(ok.err()).isEmpty();
+
+    Result bad = run("validate", "../samples/pipelines/broken.yaml");
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).contains("error CYCLE").doesNotContain("Exception").doesNotContain("\tat ");
+
+    Result hcl = run("export", "--format", "hcl", "../samples/pipelines/java-ci.yaml");
+    assertThat(hcl.exit()).isZero();
+    assertThat(hcl.out()).startsWith("pipeline \"java-ci\" {");
+  }
+
+  @Test
+  void jar_printsUsageForUnknownCommands() throws Exception {
+    Result r = run("frobnicate");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("Unmatched argument at index 0: 'frobnicate'").contains("Did you mean: pipelinekit");
+    Result missing = run("validate");
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).contains("Missing required parameter: 'FILE'").contains("Usage: pipelinekit validate FILE...");
+  }
+}

@@ -1,0 +1,10 @@
+package org.pipelinekit.core.store;
+
+import org.pipelinekit.core.spi.PipelineStore;
+
+class InMemoryPipelineStoreTest extends StoreCompatibilityKit {
+  @Override
+  protected PipelineStore createStore() {
+    return new InMemoryPipelineStore();
+  }
+}

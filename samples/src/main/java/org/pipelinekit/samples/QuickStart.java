@@ -1,0 +1,34 @@
+package org.pipelinekit.samples;
+
+import org.pipelinekit.core.format.PipelineFormat;
+import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.model.Trigger;
+import org.pipelinekit.core.validate.PipelineValidator;
+import org.pipelinekit.core.validate.ValidationResult;
+
+/** The README's Java quick start, compiled and run by this module's tests. */
+public final class QuickStart {
+  private QuickStart() {}
+
+  public static Pipeline pipeline() {
+    // tag::quickstart[]
+    Pipeline ci = Pipeline.builder("java-ci")
+        .trigger(Trigger.push("main"))
+        .stage("build", s -> s.type("maven-build").with("goals", "package"))
+        .stage("test", s -> s.needs("build").run("mvn -B verify")
+            .matrix(m -> m.axis("jdk", "17", "21")))
+        .stage("deploy", s -> s.needs("test").when("branch == 'main'")
+            .run("./deploy.sh ${{ stages.build.outputs.version }}"))
+        .build();
+    ValidationResult result = PipelineValidator.create().validate(ci); // every problem at once, with paths
+    String yaml = PipelineFormat.YAML.write(ci);                         // the pipeline as code
+    // end::quickstart[]
+    result.orThrow();
+    if (!PipelineFormat.YAML.read(yaml).equals(ci)) throw new AssertionError("round trip");
+    return ci;
+  }
+
+  public static void main(String[] args) {
+    System.out.print(PipelineFormat.YAML.write(pipeline()));
+  }
+}
