@@ -21,7 +21,8 @@ class QuickStartTest {
   @Test
   void readme_showsTheQuickStartAsCompiled() throws IOException {
     String source = Files.readString(Path.of("src/main/java/org/pipelinekit/samples/QuickStart.java"));
-    String snippet = between(source, "// tag::quickstart[]\n", "    // end::quickstart[]").stripIndent();
+    String snippet = between(source, "// tag::quickstart[]\n", "// end::quickstart[]").stripIndent();
+    assertThat(snippet.lines()).hasSizeGreaterThan(5).allSatisfy(line -> assertThat(line).doesNotStartWith("    "));
     String readme = Files.readString(Path.of("../README.md"));
     assertThat(readme).contains(snippet);
   }
