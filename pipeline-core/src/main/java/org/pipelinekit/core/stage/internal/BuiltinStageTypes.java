@@ -21,6 +21,7 @@ import static org.pipelinekit.core.spi.ValueSchema.listOf;
 import static org.pipelinekit.core.stage.internal.Shell.output;
 import static org.pipelinekit.core.stage.internal.Shell.quote;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -425,22 +426,9 @@ public final class BuiltinStageTypes implements StageTypeProvider {
     return sb.toString();
   }
 
+  /** A JSON string literal, quoted and escaped. */
   private static String json(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-          else sb.append(c);
-        }
-      }
-    }
-    return sb.append('"').toString();
+    return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
   }
 
   private static String semgrepSeverity(String failOn) {
