@@ -45,6 +45,14 @@ public interface StageType {
    */
   List<Step> steps(Stage stage);
 
+  /**
+   * The steps the engine runs for a stage: by default each of {@link #steps(Stage)} as a command.
+   * Types that work in-process (JGit, HTTP) or need something the host lacks return actions.
+   */
+  default List<PlannedStep> plan(Stage stage) {
+    return steps(stage).stream().<PlannedStep>map(PlannedStep.Command::new).toList();
+  }
+
   default Optional<InputSpec> input(String name) {
     return inputs().stream().filter(i -> i.name().equals(name)).findFirst();
   }

@@ -1,0 +1,60 @@
+package org.pipelinekit.core.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything that happens to an execution, numbered by {@code sequence} (from 1, gapless, in the
+ * order listeners receive them). All but {@link LogAppended} are kept in the execution's journal,
+ * which is what a restarted host rebuilds the execution from.
+ */
+public sealed interface ExecutionEvent {
+  String executionId();
+
+  long sequence();
+
+  Instant time();
+
+  /** Queued, waiting for its concurrency group or a slot. */
+  record ExecutionQueued(String executionId, long sequence, Instant time, Optional<String> concurrencyGroup) implements ExecutionEvent {}
+
+  record ExecutionStarted(String executionId, long sequence, Instant time) implements ExecutionEvent {}
+
+  /** A stage whose outputs were taken from an earlier execution when this one re-runs it from a later stage. */
+  record StageReused(String executionId, long sequence, Instant time, String stageId, String fromExecutionId,
+      StageStatus status, Map<String, String> outputs) implements ExecutionEvent {}
+
+  record ApprovalRequested(String executionId, long sequence, Instant time, String stageId, List<String> approvers,
+      Optional<Instant> deadline) implements ExecutionEvent {}
+
+  /** An approver approved ({@code approved}) or rejected the stage. */
+  record ApprovalDecided(String executionId, long sequence, Instant time, String stageId, String principal, boolean approved,
+      Optional<String> comment) implements ExecutionEvent {}
+
+  record StageStarted(String executionId, long sequence, Instant time, String stageId) implements ExecutionEvent {}
+
+  /** One matrix job (or the only job) of a stage starts an attempt. */
+  record JobStarted(String executionId, long sequence, Instant time, String stageId, String jobId, Map<String, String> matrix,
+      int attempt) implements ExecutionEvent {}
+
+  /** A job attempt failed and will be tried again after {@code delay}. */
+  record JobRetrying(String executionId, long sequence, Instant time, String stageId, String jobId, int attempt,
+      Duration delay, String reason) implements ExecutionEvent {}
+
+  record JobFinished(String executionId, long sequence, Instant time, String stageId, String jobId, int attempt,
+      StageStatus status, Optional<Integer> exitCode, Optional<String> reason, Map<String, String> outputs) implements ExecutionEvent {}
+
+  record StageFinished(String executionId, long sequence, Instant time, String stageId, StageStatus status,
+      Optional<String> reason, Map<String, String> outputs) implements ExecutionEvent {}
+
+  /** A line of output; not journaled (the log store keeps it). */
+  record LogAppended(String executionId, long sequence, Instant time, LogLine line) implements ExecutionEvent {}
+
+  record CancelRequested(String executionId, long sequence, Instant time, String reason) implements ExecutionEvent {}
+
+  record ExecutionFinished(String executionId, long sequence, Instant time, ExecutionStatus status,
+      Optional<String> reason) implements ExecutionEvent {}
+}

@@ -1,0 +1,650 @@
+package org.pipelinekit.core.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.engine.internal.ConcurrencyGroups;
+import org.pipelinekit.core.engine.internal.EngineServices;
+import org.pipelinekit.core.engine.internal.EventHub;
+import org.pipelinekit.core.engine.internal.ExecutionRun;
+import org.pipelinekit.core.engine.internal.Slots;
+import org.pipelinekit.core.engine.internal.SnapshotBuilder;
+import org.pipelinekit.core.expr.EvaluationContext;
+import org.pipelinekit.core.expr.Template;
+import org.pipelinekit.core.log.FileLogStore;
+import org.pipelinekit.core.log.InMemoryLogStore;
+import org.pipelinekit.core.model.Concurrency;
+import org.pipelinekit.core.model.Parameter;
+import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.model.Stage;
+import org.pipelinekit.core.plan.ExecutionPlan;
+import org.pipelinekit.core.plan.ExecutionPlanner;
+import org.pipelinekit.core.secret.SecretAudit;
+import org.pipelinekit.core.spi.ExecutionStore;
+import org.pipelinekit.core.spi.LogStore;
+import org.pipelinekit.core.spi.Runner;
+import org.pipelinekit.core.spi.SecretStore;
+import org.pipelinekit.core.spi.StepInterceptor;
+import org.pipelinekit.core.spi.StoredExecution;
+import org.pipelinekit.core.stage.StageRegistry;
+import org.pipelinekit.core.store.FileExecutionStore;
+import org.pipelinekit.core.store.InMemoryExecutionStore;
+import org.pipelinekit.core.validate.PipelineValidator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs pipelines. Wires the runner, stores, secrets and interceptors together and holds the live
+ * executions; the scheduling itself lives in each execution ({@code engine.internal}). Nothing
+ * starts until {@link #execute}; {@link #close()} stops every thread it made.
+ *
+ * <pre>{@code
+ * try (PipelineExecutor executor = PipelineExecutor.builder().dataDirectory(Path.of("/var/lib/ci")).build()) {
+ *   Execution e = executor.execute(pipeline, ExecutionTrigger.manual().branch("main"), Map.of("target", "staging"));
+ *   ExecutionSnapshot done = e.completion().join();
+ * }
+ * }</pre>
+ *
+ * <p>On build, executions a previous host left unfinished in the execution store are marked
+ * {@link ExecutionStatus#INTERRUPTED}; {@link #rerun} continues them. One executor per data
+ * directory.
+ */
+public final class PipelineExecutor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineExecutor.class);
+
+  private final EngineServices services;
+  private final PipelineValidator validator;
+  private final ExecutionPlanner planner;
+  private final Duration logRetention;
+  private final Map<String, ExecutionRun> live = new ConcurrentHashMap<>();
+  private final ConcurrencyGroups groups = new ConcurrencyGroups();
+  private final List<AutoCloseable> owned;
+  private final ExecutorService engineThreads;
+  private final ExecutorService deliveryThreads;
+  private final ScheduledExecutorService timer;
+  private final int defaultQueueLimit;
+
+  private PipelineExecutor(Builder b) {
+    this.validator = b.validator != null ? b.validator : PipelineValidator.builder().registry(b.registry).build();
+    this.planner = ExecutionPlanner.builder().maxMatrixCombinations(validator.limits().maxMatrixCombinations()).build();
+    this.logRetention = b.logRetention;
+    this.defaultQueueLimit = b.queueLimit;
+    this.engineThreads = Executors.newFixedThreadPool(b.engineThreads, daemon("pipelinekit-engine-"));
+    this.deliveryThreads = Executors.newCachedThreadPool(daemon("pipelinekit-events-"));
+    this.timer = Executors.newSingleThreadScheduledExecutor(daemon("pipelinekit-timer-"));
+    List<AutoCloseable> closeables = new ArrayList<>();
+    List<Runner> runners = new ArrayList<>(b.runners);
+    if (runners.isEmpty()) {
+      org.pipelinekit.core.runner.LocalProcessRunner local = new org.pipelinekit.core.runner.LocalProcessRunner();
+      runners.add(local);
+      closeables.add(local);
+    }
+    ExecutionStore executions = b.executions;
+    LogStore logs = b.logs;
+    Path runRoot = b.runRoot;
+    SecretAudit audit = b.audit;
+    if (b.dataDir != null) {
+      if (executions == null) {
+        executions = new FileExecutionStore(b.dataDir);
+        closeables.add(executions);
+      }
+      if (logs == null) {
+        logs = new FileLogStore(b.dataDir);
+        closeables.add(logs);
+      }
+      if (runRoot == null) runRoot = b.dataDir.resolve("runs");
+      if (audit == null) audit = SecretAudit.toFile(b.dataDir.resolve("audit").resolve("secrets.log"));
+    }
+    if (executions == null) executions = new InMemoryExecutionStore();
+    if (logs == null) logs = new InMemoryLogStore();
+    if (audit == null) audit = SecretAudit.inMemory();
+    if (runRoot == null) {
+      try {
+        runRoot = Files.createTempDirectory("pipelinekit-runs-");
+      } catch (IOException e) {
+        throw new PipelineException("WORKSPACE_UNAVAILABLE", "cannot create a temporary run directory: " + e.getMessage(), e);
+      }
+    }
+    this.owned = closeables;
+    this.services = new EngineServices(b.registry, runners, executions, logs, Optional.ofNullable(b.secrets), audit,
+        b.interceptors, b.clock, timer, engineThreads, deliveryThreads, new Slots(b.maxParallelJobs, b.maxParallelJobsPerPipeline),
+        runRoot, b.cancelGrace, b.eventBuffer);
+    markInterrupted();
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Executions a previous host left running end INTERRUPTED; their logs and workspaces stay. */
+  private void markInterrupted() {
+    for (String id : services.executions().ids()) {
+      try {
+        Optional<StoredExecution> stored = services.executions().load(id);
+        if (stored.isEmpty()) continue;
+        StoredExecution s = stored.get();
+        if (SnapshotBuilder.fold(s.header(), s.events()).status().isFinal()) continue;
+        long next = s.events().stream().mapToLong(ExecutionEvent::sequence).max().orElse(0) + 1;
+        services.executions().append(id, new ExecutionEvent.ExecutionFinished(id, next, services.clock().instant(),
+            ExecutionStatus.INTERRUPTED, Optional.of("the host stopped while the execution ran")));
+        LOG.info("execution {} was running when the host stopped; marked interrupted", id);
+      } catch (RuntimeException e) {
+        LOG.warn("cannot check execution {} for interruption: {}", id, e.getMessage());
+      }
+    }
+  }
+
+  public StageRegistry registry() {
+    return services.registry();
+  }
+
+  /**
+   * Starts an execution and returns at once.
+   *
+   * @param parameters values of the pipeline's parameters; defaults fill in the rest
+   * @throws org.pipelinekit.core.validate.PipelineValidationException when the pipeline has errors
+   * @throws PipelineException {@code PARAMETERS_INVALID} naming each bad or missing parameter
+   */
+  public Execution execute(Pipeline pipeline, ExecutionTrigger trigger, Map<String, ?> parameters) {
+    Objects.requireNonNull(pipeline, "pipeline");
+    validator.validate(pipeline).orThrow();
+    Map<String, Object> params = parameters(pipeline, parameters);
+    return launch(pipeline, trigger, params, Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
+  }
+
+  public Execution execute(Pipeline pipeline) {
+    return execute(pipeline, ExecutionTrigger.manual(), Map.of());
+  }
+
+  private Execution launch(Pipeline pipeline, ExecutionTrigger trigger, Map<String, Object> params, Optional<String> rerunOf,
+      Optional<String> rerunFrom, Map<String, ExecutionRun.Reused> reused, Optional<Path> copyWorkspace) {
+    ExecutionPlan plan = planner.plan(pipeline);
+    long number = services.executions().nextNumber(pipeline.id());
+    String id = pipeline.id() + "-" + number;
+    copyWorkspace.ifPresent(from -> copyTree(from, services.workspace(id)));
+    ExecutionHeader header = new ExecutionHeader(id, number, pipeline, trigger, params, services.clock().instant(), rerunOf, rerunFrom);
+    services.executions().create(header);
+    Optional<String> group = pipeline.concurrency().map(c -> groupName(c, header));
+    ExecutionRun[] self = new ExecutionRun[1];
+    ExecutionRun run = new ExecutionRun(services, header, plan, reused, () -> {
+      live.remove(id);
+      group.ifPresent(g -> groups.finished(g, self[0]));
+    });
+    self[0] = run;
+    live.put(id, run);
+    if (group.isPresent()) {
+      Concurrency c = pipeline.concurrency().get();
+      boolean queued = groups.admit(group.get(), run, c.cancelInProgress(), c.queueLimit().orElse(defaultQueueLimit));
+      if (queued) {
+        run.queued(group);
+        return run;
+      }
+    }
+    run.start();
+    return run;
+  }
+
+  private static String groupName(Concurrency c, ExecutionHeader header) {
+    EvaluationContext ctx = path -> switch (path.get(0)) {
+      case "params" -> path.size() > 1 ? header.parameters().get(path.get(1)) : null;
+      case "branch" -> header.trigger().branch().orElse("");
+      case "commit" -> header.trigger().commit().orElse("");
+      case "pipeline" -> path.size() > 1 && path.get(1).equals("id") ? header.pipelineId() : null;
+      case "trigger" -> path.size() > 1 && path.get(1).equals("kind") ? header.trigger().kind() : null;
+      case "env" -> path.size() > 1 ? header.pipeline().env().get(path.get(1)) : null;
+      default -> null;
+    };
+    return Template.parse(c.group()).render(ctx);
+  }
+
+  private static Map<String, Object> parameters(Pipeline pipeline, Map<String, ?> given) {
+    List<String> problems = new ArrayList<>();
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Parameter p : pipeline.parameters()) {
+      Object v = given.get(p.name());
+      if (v == null) {
+        if (p.defaultValue().isPresent()) {
+          out.put(p.name(), p.defaultValue().get());
+        } else if (p.required()) {
+          problems.add("parameter '" + p.name() + "' is required");
+        }
+        continue;
+      }
+      Object value = coerce(p, v);
+      p.problemWith(value).ifPresentOrElse(problem -> problems.add("parameter '" + p.name() + "' " + problem),
+          () -> out.put(p.name(), value));
+    }
+    for (String name : given.keySet()) {
+      if (pipeline.parameter(name).isEmpty()) {
+        problems.add("pipeline '" + pipeline.id() + "' has no parameter '" + name + "'"
+            + (pipeline.parameters().isEmpty() ? "" : "; its parameters are "
+                + pipeline.parameters().stream().map(Parameter::name).toList()));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new PipelineException("PARAMETERS_INVALID", String.join("; ", problems));
+    }
+    return out;
+  }
+
+  /** Values from a command line or a form arrive as text: read them as the parameter's type. */
+  private static Object coerce(Parameter p, Object v) {
+    if (!(v instanceof String s)) {
+      return v instanceof Integer i ? (Object) i.longValue() : v;
+    }
+    return switch (p.type()) {
+      case NUMBER -> {
+        try {
+          yield s.contains(".") ? (Object) Double.parseDouble(s) : (Object) Long.parseLong(s);
+        } catch (NumberFormatException e) {
+          yield s;
+        }
+      }
+      case BOOLEAN -> s.equalsIgnoreCase("true") ? (Object) Boolean.TRUE : s.equalsIgnoreCase("false") ? (Object) Boolean.FALSE : s;
+      case LIST -> List.of(s.split(","));
+      default -> s;
+    };
+  }
+
+  /** A live or stored execution. */
+  public Optional<Execution> execution(String id) {
+    ExecutionRun run = live.get(id);
+    if (run != null) return Optional.of(run);
+    return services.executions().load(id).map(StoredView::new);
+  }
+
+  /** Snapshots of a pipeline's executions, newest first. */
+  public List<ExecutionSnapshot> executions(String pipelineId, int limit) {
+    List<ExecutionSnapshot> out = new ArrayList<>();
+    for (String id : services.executions().list(pipelineId)) {
+      if (out.size() >= limit) break;
+      execution(id).ifPresent(e -> out.add(e.snapshot()));
+    }
+    return out;
+  }
+
+  /** Approves a stage waiting in WAITING_APPROVAL. */
+  public void approve(String executionId, String stageId, Principal who) {
+    liveRun(executionId).approve(who, stageId, true, Optional.empty());
+  }
+
+  /** Rejects a stage waiting for approval; it fails. */
+  public void reject(String executionId, String stageId, Principal who, String comment) {
+    liveRun(executionId).approve(who, stageId, false, Optional.ofNullable(comment));
+  }
+
+  private ExecutionRun liveRun(String executionId) {
+    ExecutionRun run = live.get(executionId);
+    if (run == null) {
+      throw new PipelineException(services.executions().load(executionId).isPresent() ? "EXECUTION_FINISHED" : "EXECUTION_UNKNOWN",
+          "execution " + executionId + (services.executions().load(executionId).isPresent() ? " has finished" : " does not exist"));
+    }
+    return run;
+  }
+
+  /**
+   * Runs a finished execution again from {@code fromStage}: that stage and every stage after it
+   * run; the stages before it keep their results and outputs, and the workspace is copied over.
+   * Stages before it that did not succeed (interrupted, failed, cancelled) run again too.
+   */
+  public Execution rerun(String executionId, String fromStage) {
+    ExecutionSnapshot old = execution(executionId).map(Execution::snapshot)
+        .orElseThrow(() -> new PipelineException("EXECUTION_UNKNOWN", "execution " + executionId + " does not exist"));
+    if (!old.status().isFinal()) {
+      throw new PipelineException("EXECUTION_RUNNING", "execution " + executionId + " is still " + old.status()
+          + "; cancel it or wait for it to end before re-running it");
+    }
+    Pipeline pipeline = old.header().pipeline();
+    if (pipeline.stage(fromStage).isEmpty()) {
+      throw new PipelineException("STAGE_UNKNOWN", "pipeline " + pipeline.id() + " has no stage '" + fromStage + "'; its stages are "
+          + pipeline.stages().stream().map(Stage::id).toList());
+    }
+    Set<String> again = new HashSet<>();
+    again.add(fromStage);
+    boolean grew = true;
+    while (grew) {
+      grew = false;
+      for (Stage s : pipeline.stages()) {
+        if (!again.contains(s.id()) && s.needs().stream().anyMatch(again::contains)) grew = again.add(s.id());
+      }
+    }
+    addUnsuccessfulAncestors(pipeline, fromStage, old, again);
+    Map<String, ExecutionRun.Reused> reused = new LinkedHashMap<>();
+    for (Stage s : pipeline.stages()) {
+      if (again.contains(s.id())) continue;
+      StageRun r = old.stage(s.id());
+      reused.put(s.id(), new ExecutionRun.Reused(r.reusedFrom().orElse(executionId), r.status(), r.outputs()));
+    }
+    return launch(pipeline, old.header().trigger(), old.header().parameters(), Optional.of(executionId), Optional.of(fromStage),
+        reused, Optional.of(services.workspace(executionId)));
+  }
+
+  private static void addUnsuccessfulAncestors(Pipeline pipeline, String stageId, ExecutionSnapshot old, Set<String> again) {
+    List<String> todo = new ArrayList<>(pipeline.stage(stageId).orElseThrow().needs());
+    while (!todo.isEmpty()) {
+      String n = todo.remove(todo.size() - 1);
+      StageStatus st = old.stage(n).status();
+      if (!st.countsAsSuccess() && st != StageStatus.SKIPPED && again.add(n)) {
+        todo.addAll(pipeline.stage(n).orElseThrow().needs());
+      }
+    }
+  }
+
+  private static void copyTree(Path from, Path to) {
+    if (!Files.isDirectory(from)) return;
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else if (Files.isRegularFile(p)) {
+          Files.createDirectories(target.getParent());
+          Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    } catch (IOException e) {
+      throw new PipelineException("WORKSPACE_UNAVAILABLE", "cannot copy the workspace of the execution re-run: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Deletes executions (journal, logs, workspace) that finished longer ago than the log retention
+   * (90 days unless set). Returns how many were deleted.
+   */
+  public int sweepRetention() {
+    Instant cutoff = services.clock().instant().minus(logRetention);
+    int deleted = 0;
+    for (String id : services.executions().ids()) {
+      if (live.containsKey(id)) continue;
+      Optional<StoredExecution> s = services.executions().load(id);
+      if (s.isEmpty()) continue;
+      ExecutionSnapshot snap = SnapshotBuilder.fold(s.get().header(), s.get().events());
+      if (snap.status().isFinal() && snap.finishedAt().map(f -> f.isBefore(cutoff)).orElse(false)) {
+        services.logs().delete(id);
+        services.executions().delete(id);
+        deleteTree(services.runRoot().resolve(id));
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) return;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    } catch (IOException e) {
+      LOG.warn("cannot delete {}: {}", dir, e.getMessage());
+    }
+  }
+
+  /** Reads of every secret, for audits. */
+  public List<SecretAudit.Entry> secretReads() {
+    return services.audit().entries();
+  }
+
+  /** How many jobs hold a slot now, and how many wait for one. */
+  public int runningJobs() {
+    return services.slots().inUse();
+  }
+
+  /** Cancels every live execution, waits up to {@code grace} plus a second for them to end, then stops the threads. */
+  @Override
+  public void close() {
+    List<CompletableFuture<ExecutionSnapshot>> ending = new ArrayList<>();
+    for (ExecutionRun run : live.values()) {
+      run.cancel("the executor is shutting down");
+      ending.add(run.completion());
+    }
+    try {
+      CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new))
+          .get(services.cancelGrace().toMillis() + 5000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("some executions did not end before shutdown");
+    }
+    timer.shutdownNow();
+    engineThreads.shutdown();
+    deliveryThreads.shutdown();
+    for (AutoCloseable c : owned) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("closing {} failed: {}", c, e.getMessage());
+      }
+    }
+  }
+
+  /** A finished (or interrupted) execution read back from the store. */
+  private final class StoredView implements Execution {
+    private final StoredExecution stored;
+    private final ExecutionSnapshot snapshot;
+
+    StoredView(StoredExecution stored) {
+      this.stored = stored;
+      this.snapshot = SnapshotBuilder.fold(stored.header(), stored.events());
+    }
+
+    @Override public String id() { return stored.header().id(); }
+    @Override public ExecutionHeader header() { return stored.header(); }
+    @Override public ExecutionSnapshot snapshot() { return snapshot; }
+
+    @Override
+    public CompletableFuture<ExecutionSnapshot> completion() {
+      return CompletableFuture.completedFuture(snapshot);
+    }
+
+    @Override
+    public Subscription subscribe(long fromSequence, EventListener listener) {
+      EventHub hub = new EventHub(stored.header(), stored.events(), services.executions(), services.clock(), services.delivery(),
+          Integer.MAX_VALUE);
+      return hub.subscribe(fromSequence, listener);
+    }
+
+    @Override
+    public ExecutionLogs logs() {
+      return new ExecutionLogs() {
+        @Override
+        public List<LogLine> read(String stageId, long fromLine, int limit) {
+          return services.logs().read(id(), stageId, fromLine, limit);
+        }
+
+        @Override
+        public Subscription follow(String stageId, long fromLine, Consumer<LogLine> lines, Runnable onEnd) {
+          services.delivery().execute(() -> {
+            long next = fromLine;
+            while (true) {
+              List<LogLine> page = services.logs().read(id(), stageId, next, 10_000);
+              page.forEach(lines);
+              if (page.size() < 10_000) break;
+              next = page.get(page.size() - 1).number() + 1;
+            }
+            onEnd.run();
+          });
+          return () -> { };
+        }
+      };
+    }
+
+    @Override
+    public void cancel(String reason) {
+      // already over
+    }
+  }
+
+  /** Configures an executor. */
+  public static final class Builder {
+    private final List<Runner> runners = new ArrayList<>();
+    private StageRegistry registry = StageRegistry.builtins();
+    private PipelineValidator validator;
+    private ExecutionStore executions;
+    private LogStore logs;
+    private SecretStore secrets;
+    private SecretAudit audit;
+    private final List<StepInterceptor> interceptors = new ArrayList<>();
+    private Clock clock = Clock.systemUTC();
+    private Path dataDir;
+    private Path runRoot;
+    private int maxParallelJobs = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private int maxParallelJobsPerPipeline = Integer.MAX_VALUE;
+    private Duration cancelGrace = Duration.ofSeconds(1);
+    private int eventBuffer = 10_000;
+    private Duration logRetention = Duration.ofDays(90);
+    private int engineThreads = 2;
+    private int queueLimit = 100;
+
+    private Builder() {}
+
+    /** Adds a runner; the first that can run a step runs it. Without any, a {@code LocalProcessRunner}. */
+    public Builder runner(Runner runner) {
+      runners.add(Objects.requireNonNull(runner, "runner"));
+      return this;
+    }
+
+    /** Adds every {@link Runner} {@link ServiceLoader} finds. */
+    public Builder discoverRunners(ClassLoader loader) {
+      ServiceLoader.load(Runner.class, loader).forEach(runners::add);
+      return this;
+    }
+
+    public Builder registry(StageRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    public Builder validator(PipelineValidator validator) {
+      this.validator = Objects.requireNonNull(validator, "validator");
+      return this;
+    }
+
+    /** Files for executions, logs, workspaces and the secret audit under this directory. */
+    public Builder dataDirectory(Path dir) {
+      this.dataDir = Objects.requireNonNull(dir, "dir");
+      return this;
+    }
+
+    public Builder executionStore(ExecutionStore store) {
+      this.executions = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    public Builder logStore(LogStore store) {
+      this.logs = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    public Builder secrets(SecretStore secrets) {
+      this.secrets = Objects.requireNonNull(secrets, "secrets");
+      return this;
+    }
+
+    public Builder secretAudit(SecretAudit audit) {
+      this.audit = Objects.requireNonNull(audit, "audit");
+      return this;
+    }
+
+    /** Adds an interceptor; they wrap each step in the order added. */
+    public Builder interceptor(StepInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Where workspaces go ({@code <dataDir>/runs}, else a temporary directory). */
+    public Builder runDirectory(Path dir) {
+      this.runRoot = Objects.requireNonNull(dir, "dir");
+      return this;
+    }
+
+    /** Jobs running at once across all executions (default: the number of CPUs, at least 2). */
+    public Builder maxParallelJobs(int max) {
+      if (max < 1) throw new IllegalArgumentException("maxParallelJobs must be 1 or more, got " + max);
+      this.maxParallelJobs = max;
+      return this;
+    }
+
+    /** Jobs of one pipeline running at once (default: no limit beyond the global one). */
+    public Builder maxParallelJobsPerPipeline(int max) {
+      if (max < 1) throw new IllegalArgumentException("maxParallelJobsPerPipeline must be 1 or more, got " + max);
+      this.maxParallelJobsPerPipeline = max;
+      return this;
+    }
+
+    /** How long a cancelled step may take to stop after the polite signal before it is killed (default 1 s). */
+    public Builder cancelGracePeriod(Duration grace) {
+      if (grace.isNegative()) throw new IllegalArgumentException("cancelGracePeriod must not be negative, got " + grace);
+      this.cancelGrace = grace;
+      return this;
+    }
+
+    /** Events one subscriber may fall behind before it is dropped (default 10,000). */
+    public Builder eventBuffer(int events) {
+      if (events < 1) throw new IllegalArgumentException("eventBuffer must be 1 or more, got " + events);
+      this.eventBuffer = events;
+      return this;
+    }
+
+    /** How long finished executions and their logs are kept before {@link #sweepRetention()} deletes them (default 90 days). */
+    public Builder logRetention(Duration retention) {
+      if (retention.isNegative() || retention.isZero()) {
+        throw new IllegalArgumentException("logRetention must be positive, got " + retention);
+      }
+      this.logRetention = retention;
+      return this;
+    }
+
+    /** Threads that run the engine's bookkeeping (default 2); steps run on the runner's own. */
+    public Builder engineThreads(int threads) {
+      if (threads < 1) throw new IllegalArgumentException("engineThreads must be 1 or more, got " + threads);
+      this.engineThreads = threads;
+      return this;
+    }
+
+    /** Pending executions one concurrency group keeps when the pipeline sets no queueLimit (default 100). */
+    public Builder concurrencyQueueLimit(int limit) {
+      if (limit < 0) throw new IllegalArgumentException("concurrencyQueueLimit must be zero or more, got " + limit);
+      this.queueLimit = limit;
+      return this;
+    }
+
+    public PipelineExecutor build() {
+      return new PipelineExecutor(this);
+    }
+  }
+}

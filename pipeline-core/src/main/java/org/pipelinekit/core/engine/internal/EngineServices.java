@@ -1,0 +1,48 @@
+package org.pipelinekit.core.engine.internal;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import org.pipelinekit.core.secret.SecretAudit;
+import org.pipelinekit.core.spi.ExecutionStore;
+import org.pipelinekit.core.spi.LogStore;
+import org.pipelinekit.core.spi.Runner;
+import org.pipelinekit.core.spi.SecretStore;
+import org.pipelinekit.core.spi.StepInterceptor;
+import org.pipelinekit.core.stage.StageRegistry;
+
+/** What every execution of one executor shares; built by {@code PipelineExecutor}. */
+public record EngineServices(
+    StageRegistry registry,
+    List<Runner> runners,
+    ExecutionStore executions,
+    LogStore logs,
+    Optional<SecretStore> secrets,
+    SecretAudit audit,
+    List<StepInterceptor> interceptors,
+    Clock clock,
+    ScheduledExecutorService timer,
+    Executor engine,
+    Executor delivery,
+    Slots slots,
+    Path runRoot,
+    Duration cancelGrace,
+    int eventBuffer) {
+
+  public EngineServices {
+    runners = List.copyOf(runners);
+    interceptors = List.copyOf(interceptors);
+  }
+
+  public Path workspace(String executionId) {
+    return runRoot.resolve(executionId).resolve("workspace");
+  }
+
+  public Path outputs(String executionId) {
+    return runRoot.resolve(executionId).resolve("outputs");
+  }
+}

@@ -1,0 +1,1022 @@
+package org.pipelinekit.core.engine.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.engine.EventListener;
+import org.pipelinekit.core.engine.Execution;
+import org.pipelinekit.core.engine.ExecutionEvent;
+import org.pipelinekit.core.engine.ExecutionEvent.ApprovalDecided;
+import org.pipelinekit.core.engine.ExecutionEvent.ApprovalRequested;
+import org.pipelinekit.core.engine.ExecutionEvent.CancelRequested;
+import org.pipelinekit.core.engine.ExecutionEvent.ExecutionFinished;
+import org.pipelinekit.core.engine.ExecutionEvent.ExecutionQueued;
+import org.pipelinekit.core.engine.ExecutionEvent.ExecutionStarted;
+import org.pipelinekit.core.engine.ExecutionEvent.JobFinished;
+import org.pipelinekit.core.engine.ExecutionEvent.JobRetrying;
+import org.pipelinekit.core.engine.ExecutionEvent.JobStarted;
+import org.pipelinekit.core.engine.ExecutionEvent.LogAppended;
+import org.pipelinekit.core.engine.ExecutionEvent.StageFinished;
+import org.pipelinekit.core.engine.ExecutionEvent.StageReused;
+import org.pipelinekit.core.engine.ExecutionEvent.StageStarted;
+import org.pipelinekit.core.engine.ExecutionHeader;
+import org.pipelinekit.core.engine.ExecutionLogs;
+import org.pipelinekit.core.engine.ExecutionSnapshot;
+import org.pipelinekit.core.engine.ExecutionStatus;
+import org.pipelinekit.core.engine.LogLine;
+import org.pipelinekit.core.engine.Principal;
+import org.pipelinekit.core.engine.StageRun;
+import org.pipelinekit.core.engine.StageStatus;
+import org.pipelinekit.core.engine.Subscription;
+import org.pipelinekit.core.expr.Expression;
+import org.pipelinekit.core.expr.ExpressionException;
+import org.pipelinekit.core.expr.Template;
+import org.pipelinekit.core.model.Approval;
+import org.pipelinekit.core.model.Durations;
+import org.pipelinekit.core.model.Matrix;
+import org.pipelinekit.core.model.RetryOn;
+import org.pipelinekit.core.model.RetryPolicy;
+import org.pipelinekit.core.model.Stage;
+import org.pipelinekit.core.model.Step;
+import org.pipelinekit.core.plan.ExecutionPlan;
+import org.pipelinekit.core.plan.MatrixCell;
+import org.pipelinekit.core.plan.PlannedStage;
+import org.pipelinekit.core.secret.SecretAudit;
+import org.pipelinekit.core.spi.PlannedStep;
+import org.pipelinekit.core.spi.Runner;
+import org.pipelinekit.core.spi.RunningStep;
+import org.pipelinekit.core.spi.StageType;
+import org.pipelinekit.core.spi.StepAction;
+import org.pipelinekit.core.spi.StepContext;
+import org.pipelinekit.core.spi.StepExit;
+import org.pipelinekit.core.spi.StepInterceptor;
+import org.pipelinekit.core.spi.StepRequest;
+
+/**
+ * One live execution: the scheduler of its stages and jobs. Every change of state runs on the
+ * execution's {@link SerialExecutor} ("the actor"); runner callbacks, timers and slot grants only
+ * post tasks to it, so no thread ever waits for a stage. A stage starts the moment its last need
+ * ends; its matrix jobs take slots from the executor's {@link Slots}.
+ */
+public final class ExecutionRun implements Execution {
+  private final EngineServices services;
+  private final ExecutionHeader header;
+  private final ExecutionPlan plan;
+  private final EventHub hub;
+  private final SerialExecutor actor;
+  private final SecretMasker masker = new SecretMasker();
+  private final Map<String, StageState> stages = new LinkedHashMap<>();
+  private final Map<String, Set<String>> ancestors = new HashMap<>();
+  private final Map<String, Reused> reused;
+  private final Runnable onFinished;
+  private final CompletableFuture<ExecutionSnapshot> completion = new CompletableFuture<>();
+  private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+  private final Path workspace;
+  private boolean started;
+  private boolean cancelled;
+  private boolean timedOut;
+  private @Nullable String cancelReason;
+  private boolean finished;
+
+  /** A stage taken over from an earlier execution by a re-run. */
+  public record Reused(String fromExecutionId, StageStatus status, Map<String, String> outputs) {}
+
+  public ExecutionRun(EngineServices services, ExecutionHeader header, ExecutionPlan plan, Map<String, Reused> reused,
+      Runnable onFinished) {
+    this.services = services;
+    this.header = header;
+    this.plan = plan;
+    this.reused = reused;
+    this.onFinished = onFinished;
+    this.hub = new EventHub(header, List.of(), services.executions(), services.clock(), services.delivery(), services.eventBuffer());
+    this.actor = new SerialExecutor(services.engine());
+    this.workspace = services.workspace(header.id());
+    for (PlannedStage ps : plan.stages()) {
+      stages.put(ps.id(), new StageState(ps));
+    }
+    for (Stage s : header.pipeline().stages()) {
+      stages.get(s.id()).stage = s;
+    }
+  }
+
+  // ---- Execution ------------------------------------------------------------------------------
+
+  @Override
+  public String id() {
+    return header.id();
+  }
+
+  @Override
+  public ExecutionHeader header() {
+    return header;
+  }
+
+  @Override
+  public ExecutionSnapshot snapshot() {
+    return hub.snapshot();
+  }
+
+  @Override
+  public CompletableFuture<ExecutionSnapshot> completion() {
+    return completion;
+  }
+
+  @Override
+  public Subscription subscribe(long fromSequence, EventListener listener) {
+    return hub.subscribe(fromSequence, listener);
+  }
+
+  @Override
+  public ExecutionLogs logs() {
+    return new Logs();
+  }
+
+  @Override
+  public void cancel(String reason) {
+    actor.execute(() -> cancelNow(reason, false));
+  }
+
+  public void approve(Principal who, String stageId, boolean approved, Optional<String> comment) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    actor.execute(() -> {
+      try {
+        decideApproval(who, stageId, approved, comment);
+        done.complete(null);
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    });
+    try {
+      done.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      throw e;
+    }
+  }
+
+  /** Announces the execution as queued (its concurrency group is busy). */
+  public void queued(Optional<String> group) {
+    actor.execute(() -> hub.publish((seq, t) -> new ExecutionQueued(id(), seq, t, group)));
+  }
+
+  // ---- start ----------------------------------------------------------------------------------
+
+  public void start() {
+    actor.execute(this::startNow);
+  }
+
+  private void startNow() {
+    if (started || finished) return;
+    started = true;
+    try {
+      Files.createDirectories(workspace);
+      Files.createDirectories(services.outputs(id()));
+    } catch (IOException e) {
+      hub.publish((seq, t) -> new ExecutionStarted(id(), seq, t));
+      for (StageState s : stages.values()) finishStage(s, StageStatus.FAILED, Optional.of("cannot create the workspace: " + e.getMessage()));
+      return;
+    }
+    hub.publish((seq, t) -> new ExecutionStarted(id(), seq, t));
+    header.pipeline().timeout().ifPresent(limit -> timers.add(services.timer().schedule(
+        () -> actor.execute(() -> {
+          if (!finished) {
+            timedOut = true;
+            cancelNow("the pipeline timed out after " + Durations.format(limit), true);
+          }
+        }), limit.toMillis(), TimeUnit.MILLISECONDS)));
+    for (StageState s : stages.values()) {
+      s.pendingNeeds = new HashSet<>(s.planned.stage().needs()).size();
+    }
+    for (StageState s : stages.values()) {
+      Reused r = reused.get(s.id());
+      if (r != null) {
+        s.status = r.status();
+        s.outputs = r.outputs();
+        hub.publish((seq, t) -> new StageReused(id(), seq, t, s.id(), r.fromExecutionId(), r.status(), r.outputs()));
+        stageEnded(s);
+      }
+    }
+    for (StageState s : stages.values()) {
+      if (s.status == StageStatus.PENDING && s.pendingNeeds == 0 && !s.deciding) decide(s);
+    }
+    checkFinished();
+  }
+
+  // ---- deciding whether a stage runs -----------------------------------------------------------
+
+  private void stageEnded(StageState s) {
+    for (StageState d : stages.values()) {
+      if (d.planned.stage().needs().contains(s.id()) && d.status == StageStatus.PENDING) {
+        d.pendingNeeds--;
+        if (d.pendingNeeds == 0 && started) decide(d);
+      }
+    }
+  }
+
+  private void decide(StageState s) {
+    s.deciding = true;
+    Stage stage = s.stage;
+    boolean needsOk = stage.needs().stream().allMatch(n -> stages.get(n).status.countsAsSuccess());
+    Optional<Expression> when;
+    try {
+      when = stage.when().map(Expression::parseCondition);
+    } catch (ExpressionException e) {
+      finishStage(s, StageStatus.FAILED, Optional.of("the condition cannot be parsed: " + e.getMessage()));
+      return;
+    }
+    boolean statusFunction = when.map(Expression::usesStatusFunction).orElse(false);
+    if (cancelled && !statusFunction) {
+      finishStage(s, StageStatus.CANCELLED, Optional.of(cancelReason == null ? "cancelled" : cancelReason));
+      return;
+    }
+    boolean run;
+    String why;
+    try {
+      StageContext ctx = context(s, MatrixCell.NONE);
+      if (when.isEmpty()) {
+        run = needsOk;
+        why = "a needed stage did not succeed: " + failedNeeds(stage);
+      } else if (statusFunction) {
+        run = when.get().test(ctx);
+        why = "condition `" + stage.when().get() + "` is false";
+      } else {
+        run = needsOk && when.get().test(ctx);
+        why = needsOk ? "condition `" + stage.when().get() + "` is false" : "a needed stage did not succeed: " + failedNeeds(stage);
+      }
+    } catch (ExpressionException | UnsupportedOperationException e) {
+      finishStage(s, StageStatus.FAILED, Optional.of("the condition cannot be evaluated: " + e.getMessage()));
+      return;
+    }
+    if (!run) {
+      finishStage(s, cancelled ? StageStatus.CANCELLED : StageStatus.SKIPPED, Optional.of(cancelled ? String.valueOf(cancelReason) : why));
+      return;
+    }
+    Optional<Approval> approval = stage.approval();
+    if (approval.isPresent()) {
+      requestApproval(s, approval.get());
+    } else {
+      startStage(s);
+    }
+  }
+
+  private String failedNeeds(Stage stage) {
+    List<String> bad = new ArrayList<>();
+    for (String n : stage.needs()) {
+      StageStatus st = stages.get(n).status;
+      if (!st.countsAsSuccess()) bad.add(n + " (" + st.result() + ")");
+    }
+    return String.join(", ", bad);
+  }
+
+  // ---- approvals ------------------------------------------------------------------------------
+
+  private void requestApproval(StageState s, Approval approval) {
+    s.status = StageStatus.WAITING_APPROVAL;
+    List<String> approvers = new ArrayList<>(approval.approvers());
+    s.stage.environment().flatMap(e -> e.protection()).ifPresent(p -> p.approvers().forEach(a -> {
+      if (!approvers.contains(a)) approvers.add(a);
+    }));
+    s.approvers = approvers;
+    Optional<Instant> deadline = approval.timeout().map(t -> services.clock().instant().plus(t));
+    hub.publish((seq, t) -> new ApprovalRequested(id(), seq, t, s.id(), approvers, deadline));
+    approval.timeout().ifPresent(limit -> s.approvalTimer = services.timer().schedule(() -> actor.execute(() -> {
+      if (s.status == StageStatus.WAITING_APPROVAL) {
+        finishStage(s, StageStatus.TIMED_OUT, Optional.of("no approval within " + Durations.format(limit)));
+      }
+    }), limit.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  private void decideApproval(Principal who, String stageId, boolean approved, Optional<String> comment) {
+    StageState s = stages.get(stageId);
+    if (s == null) {
+      throw new PipelineException("STAGE_UNKNOWN", "execution " + id() + " has no stage '" + stageId + "'");
+    }
+    if (s.status != StageStatus.WAITING_APPROVAL) {
+      throw new PipelineException("APPROVAL_NOT_PENDING", "stage '" + stageId + "' of execution " + id()
+          + " is not waiting for approval (it is " + s.status + ")");
+    }
+    if (!who.isAnyOf(s.approvers)) {
+      throw new PipelineException("APPROVAL_FORBIDDEN", who.name() + " may not approve stage '" + stageId + "'; approvers are "
+          + s.approvers);
+    }
+    hub.publish((seq, t) -> new ApprovalDecided(id(), seq, t, stageId, who.name(), approved, comment));
+    if (!approved) {
+      finishStage(s, StageStatus.FAILED, Optional.of("rejected by " + who.name() + comment.map(c -> ": " + c).orElse("")));
+      return;
+    }
+    s.approvedBy.add(who.name());
+    if (s.approvedBy.size() >= s.stage.approval().map(Approval::required).orElse(1)) {
+      if (s.approvalTimer != null) s.approvalTimer.cancel(false);
+      startStage(s);
+    }
+  }
+
+  // ---- running a stage ------------------------------------------------------------------------
+
+  private void startStage(StageState s) {
+    s.status = StageStatus.RUNNING;
+    hub.publish((seq, t) -> new StageStarted(id(), seq, t, s.id()));
+    for (MatrixCell cell : s.planned.cells()) {
+      s.jobs.add(new JobState(s, cell));
+    }
+    launchJobs(s);
+  }
+
+  private void launchJobs(StageState s) {
+    int limit = s.stage.matrix().flatMap(Matrix::maxParallel).orElse(Integer.MAX_VALUE);
+    for (JobState j : s.jobs) {
+      if (s.active >= limit) break;
+      if (j.status == StageStatus.PENDING && !j.queued) {
+        s.active++;
+        queueJob(j);
+      }
+    }
+  }
+
+  private void queueJob(JobState j) {
+    j.queued = true;
+    j.waiter = services.slots().acquire(header.pipelineId(), () -> actor.execute(() -> slotGranted(j)));
+  }
+
+  private void slotGranted(JobState j) {
+    j.waiter = null;
+    j.holdsSlot = true;
+    if (cancelled || j.cancelRequested) {
+      finishJob(j, StageStatus.CANCELLED, Optional.empty(), Optional.of(j.cancelReason()));
+      return;
+    }
+    startAttempt(j);
+  }
+
+  private void startAttempt(JobState j) {
+    j.attempt++;
+    j.status = StageStatus.RUNNING;
+    j.attemptOutputs = new LinkedHashMap<>();
+    j.timedOut = false;
+    StageState s = j.stage;
+    hub.publish((seq, t) -> new JobStarted(id(), seq, t, s.id(), j.jobId, j.cell.values(), j.attempt));
+    Optional<StageType> type = services.registry().find(s.stage.type());
+    if (type.isEmpty()) {
+      attemptFailed(j, RetryOn.RUNNER_ERROR, -1, "unknown stage type '" + s.stage.type() + "'", false);
+      return;
+    }
+    StageContext ctx = context(s, j.cell);
+    Stage rendered;
+    try {
+      rendered = render(s.stage, ctx);
+      j.steps = type.get().plan(rendered);
+    } catch (ExpressionException e) {
+      log(j, "error: " + e.getMessage());
+      attemptFailed(j, RetryOn.RUNNER_ERROR, -1, e.getMessage(), false);
+      return;
+    } catch (RuntimeException e) {
+      log(j, "error: " + e.getMessage());
+      attemptFailed(j, RetryOn.RUNNER_ERROR, -1, "cannot prepare the stage: " + e.getMessage(), false);
+      return;
+    }
+    j.rendered = rendered;
+    Optional<Duration> limit = s.stage.timeout().or(() -> header.pipeline().defaults().timeout());
+    int attempt = j.attempt;
+    limit.ifPresent(d -> j.attemptTimer = services.timer().schedule(() -> actor.execute(() -> {
+      if (j.attempt == attempt && j.status == StageStatus.RUNNING) {
+        j.timedOut = true;
+        log(j, "the stage timed out after " + Durations.format(d) + "; stopping it");
+        j.stopCurrent(services.cancelGrace());
+      }
+    }), d.toMillis(), TimeUnit.MILLISECONDS));
+    runStep(j, 0);
+  }
+
+  private void runStep(JobState j, int index) {
+    if (index >= j.steps.size()) {
+      attemptSucceeded(j);
+      return;
+    }
+    if (cancelled || j.cancelRequested) {
+      finishJob(j, StageStatus.CANCELLED, Optional.empty(), Optional.of(j.cancelReason()));
+      return;
+    }
+    PlannedStep step = j.steps.get(index);
+    j.stepIndex = index;
+    int attempt = j.attempt;
+    log(j, "▶ " + step.name());
+    Path outputFile = services.outputs(id()).resolve(safe(j.jobId) + "-" + attempt + "-" + index + ".out");
+    Context context = new Context(j, index, outputFile);
+    Chain chain = new Chain(context, 0, step, outputFile);
+    CompletionStage<StepExit> result;
+    try {
+      result = chain.proceed();
+    } catch (RuntimeException e) {
+      result = CompletableFuture.completedFuture(StepExit.runnerError(String.valueOf(e.getMessage())));
+    }
+    Optional<Duration> stepTimeout = step instanceof PlannedStep.Command c ? c.step().timeout() : Optional.empty();
+    AtomicBoolean stepTimedOut = new AtomicBoolean();
+    ScheduledFuture<?> timer = stepTimeout.map(d -> services.timer().schedule(() -> actor.execute(() -> {
+      if (j.attempt == attempt && j.stepIndex == index && j.status == StageStatus.RUNNING) {
+        stepTimedOut.set(true);
+        log(j, "the step timed out after " + Durations.format(d) + "; stopping it");
+        j.stopCurrent(services.cancelGrace());
+      }
+    }), d.toMillis(), TimeUnit.MILLISECONDS)).orElse(null);
+    result.whenComplete((exit, error) -> actor.execute(() -> {
+      if (timer != null) timer.cancel(false);
+      j.current = null;
+      StepExit e = error != null ? StepExit.runnerError(String.valueOf(error.getMessage())) : exit;
+      stepEnded(j, index, e, stepTimedOut.get(), outputFile);
+    }));
+  }
+
+  private void stepEnded(JobState j, int index, StepExit exit, boolean stepTimedOut, Path outputFile) {
+    j.attemptOutputs.putAll(masked(OutputFile.read(outputFile, w -> log(j, "warning: " + w))));
+    if (j.cancelRequested || cancelled) {
+      if (j.timedOut || timedOut) {
+        finishAttemptTimedOut(j);
+      } else {
+        finishJob(j, StageStatus.CANCELLED, exitCode(exit), Optional.of(j.cancelReason()));
+      }
+      return;
+    }
+    if (j.timedOut || stepTimedOut) {
+      attemptFailed(j, RetryOn.TIMEOUT, exit.exitCode(), j.timedOut ? "the stage timed out" : "step " + (index + 1) + " timed out", true);
+      return;
+    }
+    if (exit.runnerError().isPresent()) {
+      log(j, "runner error: " + exit.runnerError().get());
+      attemptFailed(j, RetryOn.RUNNER_ERROR, -1, exit.runnerError().get(), true);
+      return;
+    }
+    if (exit.exitCode() != 0) {
+      log(j, "✗ exit code " + exit.exitCode());
+      attemptFailed(j, RetryOn.EXIT_CODE, exit.exitCode(), "step " + (index + 1) + " (" + j.steps.get(index).name()
+          + ") exited with " + exit.exitCode(), true);
+      return;
+    }
+    runStep(j, index + 1);
+  }
+
+  private void finishAttemptTimedOut(JobState j) {
+    finishJob(j, StageStatus.TIMED_OUT, Optional.empty(), Optional.of(timedOut ? String.valueOf(cancelReason) : "the stage timed out"));
+  }
+
+  private void attemptSucceeded(JobState j) {
+    j.outputs = j.attemptOutputs;
+    finishJob(j, StageStatus.SUCCEEDED, Optional.of(0), Optional.empty());
+  }
+
+  private void attemptFailed(JobState j, RetryOn kind, int exitCode, String reason, boolean retryable) {
+    if (j.attemptTimer != null) j.attemptTimer.cancel(false);
+    RetryPolicy retry = j.stage.stage.retry().or(() -> header.pipeline().defaults().retry()).orElse(RetryPolicy.NONE);
+    if (retryable && !cancelled && !j.cancelRequested && retry.retries(kind, exitCode, j.attempt)) {
+      Duration delay = retry.backoff().delay(j.attempt);
+      int attempt = j.attempt;
+      hub.publish((seq, t) -> new JobRetrying(id(), seq, t, j.stage.id(), j.jobId, attempt, delay, reason));
+      log(j, "↻ attempt " + attempt + " failed (" + reason + "); retrying in " + Durations.format(delay));
+      releaseSlot(j);
+      j.status = StageStatus.PENDING;
+      j.retryTimer = services.timer().schedule(() -> actor.execute(() -> {
+        j.retryTimer = null;
+        if (cancelled || j.cancelRequested) {
+          finishJob(j, StageStatus.CANCELLED, Optional.empty(), Optional.of(j.cancelReason()));
+        } else {
+          queueJob(j);
+        }
+      }), delay.toMillis(), TimeUnit.MILLISECONDS);
+      return;
+    }
+    StageStatus status = kind == RetryOn.TIMEOUT ? StageStatus.TIMED_OUT : StageStatus.FAILED;
+    j.outputs = j.attemptOutputs;
+    finishJob(j, status, exitCode >= 0 ? Optional.of(exitCode) : Optional.empty(), Optional.of(reason));
+  }
+
+  private void finishJob(JobState j, StageStatus status, Optional<Integer> exitCode, Optional<String> reason) {
+    if (j.status.isFinal()) return;
+    if (j.attemptTimer != null) j.attemptTimer.cancel(false);
+    if (j.retryTimer != null) j.retryTimer.cancel(false);
+    if (j.waiter != null) {
+      if (!j.waiter.cancel()) j.holdsSlot = true; // granted meanwhile; the grant task will find the job final
+      j.waiter = null;
+    }
+    releaseSlot(j);
+    j.status = status;
+    j.reason = reason;
+    StageState s = j.stage;
+    int attempt = Math.max(j.attempt, 1);
+    Map<String, String> outputs = Map.copyOf(j.outputs);
+    hub.publish((seq, t) -> new JobFinished(id(), seq, t, s.id(), j.jobId, attempt, status, exitCode, reason, outputs));
+    if (j.queued) s.active--;
+    if (status.countsAsFailure() && s.stage.matrix().map(Matrix::failFast).orElse(true) && s.jobs.size() > 1 && !s.failFast) {
+      s.failFast = true;
+      for (JobState other : s.jobs) {
+        if (other != j && !other.status.isFinal()) {
+          other.cancelRequested = true;
+          other.cancelNote = "cancelled because " + j.jobId + " failed (fail-fast)";
+          if (other.current != null) {
+            other.stopCurrent(services.cancelGrace());
+          } else if (!other.queued || other.waiter != null || other.retryTimer != null) {
+            finishJob(other, StageStatus.CANCELLED, Optional.empty(), Optional.of(other.cancelNote));
+          }
+        }
+      }
+    }
+    if (!cancelled && !s.failFast) launchJobs(s);
+    else {
+      for (JobState other : s.jobs) {
+        if (!other.status.isFinal() && !other.queued) {
+          finishJob(other, StageStatus.CANCELLED, Optional.empty(), Optional.of(other.cancelReason()));
+        }
+      }
+    }
+    if (s.jobs.stream().allMatch(x -> x.status.isFinal()) && !s.status.isFinal()) {
+      completeStage(s);
+    }
+  }
+
+  private void releaseSlot(JobState j) {
+    if (j.holdsSlot) {
+      j.holdsSlot = false;
+      services.slots().release(header.pipelineId());
+    }
+  }
+
+  private void completeStage(StageState s) {
+    boolean failed = s.jobs.stream().anyMatch(j -> j.status == StageStatus.FAILED);
+    boolean timedOutJob = s.jobs.stream().anyMatch(j -> j.status == StageStatus.TIMED_OUT);
+    boolean cancelledJob = s.jobs.stream().anyMatch(j -> j.status == StageStatus.CANCELLED);
+    StageStatus status;
+    Optional<String> reason = Optional.empty();
+    if (failed || timedOutJob) {
+      status = s.stage.continueOnError() ? StageStatus.SOFT_FAILED : failed ? StageStatus.FAILED : StageStatus.TIMED_OUT;
+      reason = s.jobs.stream().filter(j -> j.status.countsAsFailure()).map(j -> j.reason).flatMap(Optional::stream).findFirst();
+    } else if (cancelledJob) {
+      status = StageStatus.CANCELLED;
+      reason = Optional.ofNullable(cancelReason);
+    } else {
+      status = StageStatus.SUCCEEDED;
+    }
+    Map<String, String> outputs = new LinkedHashMap<>();
+    for (JobState j : s.jobs) outputs.putAll(j.outputs);
+    s.outputs = outputs;
+    finishStage(s, status, reason);
+  }
+
+  private void finishStage(StageState s, StageStatus status, Optional<String> reason) {
+    if (s.status.isFinal()) return;
+    if (s.approvalTimer != null) s.approvalTimer.cancel(false);
+    s.status = status;
+    Map<String, String> outputs = Map.copyOf(s.outputs);
+    hub.publish((seq, t) -> new StageFinished(id(), seq, t, s.id(), status, reason, outputs));
+    stageEnded(s);
+    checkFinished();
+  }
+
+  private void checkFinished() {
+    if (finished || !started) return;
+    if (!stages.values().stream().allMatch(s -> s.status.isFinal())) return;
+    finished = true;
+    timers.forEach(t -> t.cancel(false));
+    ExecutionStatus status;
+    Optional<String> reason = Optional.empty();
+    if (timedOut) {
+      status = ExecutionStatus.TIMED_OUT;
+      reason = Optional.ofNullable(cancelReason);
+    } else if (cancelled) {
+      status = ExecutionStatus.CANCELLED;
+      reason = Optional.ofNullable(cancelReason);
+    } else if (stages.values().stream().anyMatch(s -> s.status.countsAsFailure())) {
+      status = ExecutionStatus.FAILED;
+      reason = stages.values().stream().filter(s -> s.status.countsAsFailure()).findFirst()
+          .map(s -> "stage '" + s.id() + "' " + s.status.result());
+    } else {
+      status = ExecutionStatus.SUCCEEDED;
+    }
+    Optional<String> r = reason;
+    hub.publish((seq, t) -> new ExecutionFinished(id(), seq, t, status, r));
+    services.logs().finish(id());
+    onFinished.run();
+    completion.complete(hub.snapshot());
+  }
+
+  // ---- cancel ---------------------------------------------------------------------------------
+
+  /** Cancels before the execution started (it waited in its concurrency group). */
+  public void cancelQueued(String reason) {
+    actor.execute(() -> {
+      if (started || finished) {
+        cancelNow(reason, false);
+        return;
+      }
+      started = true;
+      cancelled = true;
+      cancelReason = reason;
+      hub.publish((seq, t) -> new CancelRequested(id(), seq, t, reason));
+      for (StageState s : stages.values()) {
+        s.status = StageStatus.CANCELLED;
+        hub.publish((seq, t) -> new StageFinished(id(), seq, t, s.id(), StageStatus.CANCELLED, Optional.of(reason), Map.of()));
+      }
+      checkFinished();
+    });
+  }
+
+  private void cancelNow(String reason, boolean timeout) {
+    if (finished || cancelled) return;
+    if (!started) {
+      actor.execute(() -> cancelQueued(reason));
+      return;
+    }
+    cancelled = true;
+    cancelReason = reason;
+    hub.publish((seq, t) -> new CancelRequested(id(), seq, t, reason));
+    for (StageState s : stages.values()) {
+      if (s.status == StageStatus.WAITING_APPROVAL) {
+        finishStage(s, timeout ? StageStatus.TIMED_OUT : StageStatus.CANCELLED, Optional.of(reason));
+        continue;
+      }
+      if (s.status != StageStatus.RUNNING) continue;
+      for (JobState j : s.jobs) {
+        if (j.status.isFinal()) continue;
+        j.cancelRequested = true;
+        if (timeout) j.timedOut = true;
+        if (j.current != null) {
+          j.stopCurrent(services.cancelGrace());
+        } else {
+          finishJob(j, timeout ? StageStatus.TIMED_OUT : StageStatus.CANCELLED, Optional.empty(), Optional.of(reason));
+        }
+      }
+    }
+    checkFinished();
+  }
+
+  // ---- steps: the interceptor chain and the terminal call --------------------------------------
+
+  private final class Chain implements StepInterceptor.Chain {
+    private final Context context;
+    private final int index;
+    private final PlannedStep step;
+    private final Path outputFile;
+    private final AtomicBoolean proceeded = new AtomicBoolean();
+
+    Chain(Context context, int index, PlannedStep step, Path outputFile) {
+      this.context = context;
+      this.index = index;
+      this.step = step;
+      this.outputFile = outputFile;
+    }
+
+    @Override
+    public StepContext context() {
+      return context;
+    }
+
+    @Override
+    public CompletionStage<StepExit> proceed() {
+      if (!proceeded.compareAndSet(false, true)) {
+        String by = index == 0 ? "the engine" : services.interceptors().get(index - 1).id();
+        throw new IllegalStateException("interceptor " + by + " called proceed() twice; call it once, or not at all to skip the step");
+      }
+      List<StepInterceptor> interceptors = services.interceptors();
+      if (index < interceptors.size()) {
+        return interceptors.get(index).intercept(new Chain(context, index + 1, step, outputFile));
+      }
+      return runTerminal(context, step, outputFile);
+    }
+  }
+
+  /** Runs on the actor (first call) or on whatever thread an interceptor proceeds from; touches only its job. */
+  private CompletionStage<StepExit> runTerminal(Context context, PlannedStep step, Path outputFile) {
+    JobState j = context.job;
+    if (step instanceof PlannedStep.Action a) {
+      StepAction action = a.action().get();
+      j.current = new Stoppable() {
+        @Override
+        public void stop(Duration grace) {
+          action.cancel();
+        }
+      };
+      try {
+        return action.run(context);
+      } catch (RuntimeException e) {
+        return CompletableFuture.completedFuture(StepExit.runnerError(String.valueOf(e.getMessage())));
+      }
+    }
+    Step s = ((PlannedStep.Command) step).step();
+    StageContext ctx = context(j.stage, j.cell);
+    Map<String, String> env = new LinkedHashMap<>();
+    try {
+      header.pipeline().env().forEach((k, v) -> env.put(k, render(v, ctx)));
+      j.stage.stage.environment().ifPresent(e -> e.variables().forEach((k, v) -> env.put(k, render(v, ctx))));
+      j.rendered.env().forEach(env::put);
+      s.env().forEach((k, v) -> env.put(k, render(v, ctx)));
+    } catch (ExpressionException e) {
+      return CompletableFuture.completedFuture(StepExit.runnerError(e.getMessage()));
+    }
+    env.put("CI", "true");
+    env.put("PIPELINEKIT", "true");
+    env.put("PIPELINE_ID", header.pipelineId());
+    env.put("PIPELINE_EXECUTION_ID", id());
+    env.put("PIPELINE_STAGE", j.stage.id());
+    env.put("PIPELINE_JOB", j.jobId);
+    env.put("PIPELINE_ATTEMPT", Integer.toString(j.attempt));
+    env.put("PIPELINE_WORKSPACE", workspace.toString());
+    env.put("PIPELINE_OUTPUT", outputFile.toString());
+    header.trigger().branch().ifPresent(b -> env.put("PIPELINE_BRANCH", b));
+    header.trigger().commit().ifPresent(c -> env.put("PIPELINE_COMMIT", c));
+    String command;
+    Path dir;
+    try {
+      command = render(s.run(), ctx);
+      dir = s.workingDirectory().map(w -> workspace.resolve(render(w, ctx)).normalize()).orElse(workspace);
+    } catch (ExpressionException e) {
+      return CompletableFuture.completedFuture(StepExit.runnerError(e.getMessage()));
+    }
+    if (!dir.startsWith(workspace)) {
+      return CompletableFuture.completedFuture(StepExit.runnerError("working directory " + s.workingDirectory().get()
+          + " is outside the workspace"));
+    }
+    StepRequest request = new StepRequest(command, env, dir, j.rendered.image(), j.rendered.resources(), s.timeout(),
+        Map.of("pipelinekit.execution", id(), "pipelinekit.stage", j.stage.id(), "pipelinekit.job", j.jobId,
+            "pipelinekit.attempt", Integer.toString(j.attempt)));
+    Runner runner = null;
+    List<String> refusals = new ArrayList<>();
+    for (Runner r : services.runners()) {
+      Optional<String> no = r.cannotRun(request);
+      if (no.isEmpty()) {
+        runner = r;
+        break;
+      }
+      refusals.add(r.id() + ": " + no.get());
+    }
+    if (runner == null) {
+      return CompletableFuture.completedFuture(StepExit.runnerError("no runner can run this step (" + String.join("; ", refusals) + ")"));
+    }
+    RunningStep running = runner.start(request, line -> log(j, line));
+    j.current = running::cancel;
+    return running.exit();
+  }
+
+  /** The step context handed to interceptors and actions. */
+  private final class Context implements StepContext {
+    final JobState job;
+    final int index;
+    final Path outputFile;
+
+    Context(JobState job, int index, Path outputFile) {
+      this.job = job;
+      this.index = index;
+      this.outputFile = outputFile;
+    }
+
+    @Override public String executionId() { return id(); }
+    @Override public String pipelineId() { return header.pipelineId(); }
+    @Override public Stage stage() { return job.rendered; }
+    @Override public String jobId() { return job.jobId; }
+    @Override public Map<String, String> matrix() { return job.cell.values(); }
+    @Override public int attempt() { return job.attempt; }
+    @Override public int stepIndex() { return index; }
+    @Override public int stepCount() { return job.steps.size(); }
+    @Override public Path workspace() { return workspace; }
+    @Override public Optional<String> branch() { return header.trigger().branch(); }
+    @Override public void log(String line) { ExecutionRun.this.log(job, line); }
+
+    @Override
+    public void output(String name, String value) {
+      try {
+        Files.writeString(outputFile, name + "<<__PIPELINEKIT_EOF__\n" + value + "\n__PIPELINEKIT_EOF__\n",
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** Outputs of earlier steps of this attempt. */
+    public Map<String, String> outputsSoFar() {
+      return Map.copyOf(job.attemptOutputs);
+    }
+  }
+
+  // ---- rendering, context, logs -----------------------------------------------------------------
+
+  private StageContext context(StageState s, MatrixCell cell) {
+    Map<String, String> env = new LinkedHashMap<>(header.pipeline().env());
+    env.putAll(s.stage.env());
+    boolean upstreamOk = s.stage.needs().stream().allMatch(n -> stages.get(n).status.countsAsSuccess());
+    boolean upstreamFailed = ancestorsOf(s.id()).stream().anyMatch(a -> stages.get(a).status.countsAsFailure());
+    String runnerId = services.runners().isEmpty() ? "none" : services.runners().get(0).id();
+    return new StageContext(header, env, cell.values(), new StageContext.StageView() {
+      @Override
+      public @Nullable StageStatus status(String stageId) {
+        StageState x = stages.get(stageId);
+        return x == null || !x.status.isFinal() ? null : x.status;
+      }
+
+      @Override
+      public Map<String, String> outputs(String stageId) {
+        StageState x = stages.get(stageId);
+        return x == null ? Map.of() : x.outputs;
+      }
+    }, name -> secret(name, s.id()), workspace.toString(), runnerId, upstreamOk, upstreamFailed, cancelled,
+        patterns -> HashFiles.hash(workspace, patterns));
+  }
+
+  private @Nullable String secret(String name, String stageId) {
+    if (services.secrets().isEmpty()) return null;
+    Optional<String> value = services.secrets().get().get(name);
+    services.audit().record(new SecretAudit.Entry(services.clock().instant(), name, id(), stageId));
+    value.ifPresent(masker::add);
+    return value.orElse(null);
+  }
+
+  private Set<String> ancestorsOf(String stageId) {
+    return ancestors.computeIfAbsent(stageId, k -> {
+      Set<String> out = new HashSet<>();
+      List<String> todo = new ArrayList<>(stages.get(k).stage.needs());
+      while (!todo.isEmpty()) {
+        String n = todo.remove(todo.size() - 1);
+        if (out.add(n)) todo.addAll(stages.get(n).stage.needs());
+      }
+      return out;
+    });
+  }
+
+  private static String render(String text, StageContext ctx) {
+    return Template.hasExpressions(text) ? Template.parse(text).render(ctx) : text;
+  }
+
+  private static Stage render(Stage stage, StageContext ctx) {
+    Stage.Builder b = stage.toBuilder();
+    Map<String, Object> inputs = new LinkedHashMap<>();
+    stage.inputs().forEach((k, v) -> inputs.put(k, renderValue(v, ctx)));
+    b.with(inputs);
+    stage.env().forEach((k, v) -> b.env(k, render(v, ctx)));
+    stage.image().ifPresent(i -> b.image(render(i, ctx)));
+    return b.build();
+  }
+
+  private static Object renderValue(Object v, StageContext ctx) {
+    if (v instanceof String s) {
+      if (!Template.hasExpressions(s)) return s;
+      Template t = Template.parse(s);
+      String trimmed = s.strip();
+      // an input that is exactly one expression keeps the expression's type (numbers stay numbers)
+      if (t.expressions().size() == 1 && trimmed.startsWith("${{") && trimmed.endsWith("}}") && trimmed.indexOf("${{", 3) < 0) {
+        Object value = t.expressions().get(0).evaluate(ctx);
+        return value == null ? "" : value;
+      }
+      return t.render(ctx);
+    }
+    if (v instanceof List<?> list) {
+      return list.stream().map(x -> renderValue(x, ctx)).toList();
+    }
+    if (v instanceof Map<?, ?> map) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      map.forEach((k, x) -> out.put((String) k, renderValue(x, ctx)));
+      return out;
+    }
+    return v;
+  }
+
+  private Map<String, String> masked(Map<String, String> outputs) {
+    if (masker.isEmpty()) return outputs;
+    Map<String, String> out = new LinkedHashMap<>();
+    outputs.forEach((k, v) -> out.put(k, masker.mask(v)));
+    return out;
+  }
+
+  private void log(JobState j, String text) {
+    StageState s = j.stage;
+    String line = masker.mask(text);
+    synchronized (s.logLock) {
+      long number = s.logLines.incrementAndGet();
+      LogLine l = new LogLine(s.id(), number, services.clock().instant(), j.jobId, j.attempt, line);
+      services.logs().append(id(), l);
+      hub.publish((seq, t) -> new LogAppended(id(), seq, t, l));
+    }
+  }
+
+  private static Optional<Integer> exitCode(StepExit exit) {
+    return exit.runnerError().isPresent() ? Optional.empty() : Optional.of(exit.exitCode());
+  }
+
+  private static String safe(String jobId) {
+    return jobId.replaceAll("[^A-Za-z0-9_.-]", "_");
+  }
+
+  // ---- logs view --------------------------------------------------------------------------------
+
+  private final class Logs implements ExecutionLogs {
+    @Override
+    public List<LogLine> read(String stageId, long fromLine, int limit) {
+      return services.logs().read(id(), stageId, fromLine, limit);
+    }
+
+    @Override
+    public Subscription follow(String stageId, long fromLine, Consumer<LogLine> lines, Runnable onEnd) {
+      return LogFollower.follow(hub, services.logs(), services.delivery(), id(), stageId, fromLine, lines, onEnd);
+    }
+  }
+
+  // ---- state ------------------------------------------------------------------------------------
+
+  /** Something running that can be stopped: a runner's step or an in-process action. */
+  @FunctionalInterface
+  interface Stoppable {
+    void stop(Duration grace);
+  }
+
+  private static final class StageState {
+    final PlannedStage planned;
+    Stage stage;
+    StageStatus status = StageStatus.PENDING;
+    int pendingNeeds;
+    boolean deciding;
+    final List<JobState> jobs = new ArrayList<>();
+    int active;
+    boolean failFast;
+    Map<String, String> outputs = Map.of();
+    List<String> approvers = List.of();
+    final Set<String> approvedBy = new HashSet<>();
+    @Nullable ScheduledFuture<?> approvalTimer;
+    final Object logLock = new Object();
+    final AtomicLong logLines = new AtomicLong();
+
+    StageState(PlannedStage planned) {
+      this.planned = planned;
+      this.stage = planned.stage();
+    }
+
+    String id() {
+      return planned.id();
+    }
+  }
+
+  private final class JobState {
+    final StageState stage;
+    final MatrixCell cell;
+    final String jobId;
+    StageStatus status = StageStatus.PENDING;
+    int attempt;
+    boolean queued;
+    boolean holdsSlot;
+    Slots.@Nullable Waiter waiter;
+    @Nullable ScheduledFuture<?> attemptTimer;
+    @Nullable ScheduledFuture<?> retryTimer;
+    volatile @Nullable Stoppable current;
+    boolean cancelRequested;
+    @Nullable String cancelNote;
+    boolean timedOut;
+    List<PlannedStep> steps = List.of();
+    int stepIndex;
+    Stage rendered;
+    Map<String, String> attemptOutputs = new LinkedHashMap<>();
+    Map<String, String> outputs = Map.of();
+    Optional<String> reason = Optional.empty();
+
+    JobState(StageState stage, MatrixCell cell) {
+      this.stage = stage;
+      this.cell = cell;
+      this.jobId = cell.jobId(stage.id());
+      this.rendered = stage.stage;
+    }
+
+    void stopCurrent(Duration grace) {
+      Stoppable c = current;
+      if (c != null) c.stop(grace);
+    }
+
+    String cancelReason() {
+      return cancelNote != null ? cancelNote : cancelReason != null ? cancelReason : "cancelled";
+    }
+  }
+
+  /** The final snapshot, for callers that already hold the run. */
+  public StageRun stageRun(String stageId) {
+    return snapshot().stage(stageId);
+  }
+
+  public boolean isFinished() {
+    return completion.isDone();
+  }
+
+  static Optional<String> reasonOf(ExecutionEvent e) {
+    return e instanceof StageFinished f ? f.reason() : Optional.empty();
+  }
+}

@@ -1,0 +1,52 @@
+package org.pipelinekit.core.engine.internal;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks one at a time, in submission order, on a shared executor: the state of one execution
+ * is only ever touched by its own serial executor, so it needs no locks, and many executions share
+ * a few threads. A task that throws is logged and does not stop the ones after it.
+ */
+public final class SerialExecutor implements Executor {
+  private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
+
+  private final Executor backing;
+  private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+  private boolean running;
+
+  public SerialExecutor(Executor backing) {
+    this.backing = backing;
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    synchronized (tasks) {
+      tasks.add(task);
+      if (running) return;
+      running = true;
+    }
+    backing.execute(this::drain);
+  }
+
+  private void drain() {
+    for (int n = 0; n < 64; n++) {
+      Runnable next;
+      synchronized (tasks) {
+        next = tasks.poll();
+        if (next == null) {
+          running = false;
+          return;
+        }
+      }
+      try {
+        next.run();
+      } catch (RuntimeException | Error e) {
+        LOG.error("engine task failed", e);
+      }
+    }
+    backing.execute(this::drain); // let other executions have the thread
+  }
+}

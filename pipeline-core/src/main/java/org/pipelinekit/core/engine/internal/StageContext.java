@@ -1,0 +1,112 @@
+package org.pipelinekit.core.engine.internal;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.pipelinekit.core.engine.ExecutionHeader;
+import org.pipelinekit.core.engine.StageStatus;
+import org.pipelinekit.core.expr.EvaluationContext;
+
+/**
+ * What expressions of one stage (and matrix cell) see: {@code params}, {@code env}, {@code matrix},
+ * {@code stages.<id>.outputs|result} of finished stages, {@code secrets} (each read audited and added
+ * to the masker), {@code branch}, {@code commit}, {@code pipeline}, {@code execution},
+ * {@code trigger}, {@code runner}, {@code workspace}, and the status functions.
+ */
+final class StageContext implements EvaluationContext {
+  /** The view of another stage's state an expression may read. */
+  interface StageView {
+    @Nullable StageStatus status(String stageId);
+
+    Map<String, String> outputs(String stageId);
+  }
+
+  private final ExecutionHeader header;
+  private final Map<String, String> env;
+  private final Map<String, String> matrix;
+  private final StageView stages;
+  private final Function<String, @Nullable String> secrets;
+  private final String workspace;
+  private final String runnerId;
+  private final boolean upstreamSucceeded;
+  private final boolean upstreamFailed;
+  private final boolean cancelled;
+  private final Function<List<String>, String> hashFiles;
+
+  StageContext(ExecutionHeader header, Map<String, String> env, Map<String, String> matrix, StageView stages,
+      Function<String, @Nullable String> secrets, String workspace, String runnerId, boolean upstreamSucceeded,
+      boolean upstreamFailed, boolean cancelled, Function<List<String>, String> hashFiles) {
+    this.header = header;
+    this.env = env;
+    this.matrix = matrix;
+    this.stages = stages;
+    this.secrets = secrets;
+    this.workspace = workspace;
+    this.runnerId = runnerId;
+    this.upstreamSucceeded = upstreamSucceeded;
+    this.upstreamFailed = upstreamFailed;
+    this.cancelled = cancelled;
+    this.hashFiles = hashFiles;
+  }
+
+  @Override
+  public @Nullable Object lookup(List<String> path) {
+    String root = path.get(0);
+    Object value = switch (root) {
+      case "params" -> header.parameters();
+      case "env" -> env;
+      case "matrix" -> matrix;
+      case "branch" -> header.trigger().branch().orElse("");
+      case "commit" -> header.trigger().commit().orElse("");
+      case "tag" -> "";
+      case "workspace" -> workspace;
+      case "pipeline" -> Map.of("id", header.pipelineId(), "name", header.pipeline().displayName(),
+          "version", header.pipeline().version());
+      case "execution" -> Map.of("id", header.id(), "number", header.number());
+      case "trigger" -> Map.of("kind", header.trigger().kind(), "actor", header.trigger().actor().orElse(""));
+      case "runner" -> Map.of("os", "Linux", "name", runnerId);
+      case "secrets" -> path.size() < 2 ? null : secrets.apply(path.get(1));
+      case "stages" -> stage(path);
+      default -> null;
+    };
+    if (root.equals("secrets") || root.equals("stages")) return value;
+    for (int i = 1; i < path.size() && value != null; i++) {
+      value = value instanceof Map<?, ?> m ? m.get(path.get(i)) : null;
+    }
+    return value;
+  }
+
+  private @Nullable Object stage(List<String> path) {
+    if (path.size() < 3) return null;
+    StageStatus status = stages.status(path.get(1));
+    if (status == null) return null;
+    if (path.get(2).equals("result")) return status.result();
+    if (path.get(2).equals("outputs")) {
+      Map<String, String> outputs = new LinkedHashMap<>(stages.outputs(path.get(1)));
+      return path.size() > 3 ? outputs.get(path.get(3)) : outputs;
+    }
+    return null;
+  }
+
+  @Override
+  public boolean upstreamSucceeded() {
+    return upstreamSucceeded;
+  }
+
+  @Override
+  public boolean upstreamFailed() {
+    return upstreamFailed;
+  }
+
+  @Override
+  public boolean cancelled() {
+    return cancelled;
+  }
+
+  @Override
+  public String hashFiles(List<String> patterns) {
+    return hashFiles.apply(patterns);
+  }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package org.pipelinekit.core.engine.internal;
+
+import org.jspecify.annotations.NullMarked;

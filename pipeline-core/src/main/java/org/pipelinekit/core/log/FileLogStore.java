@@ -1,0 +1,221 @@
+package org.pipelinekit.core.log;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.engine.LogLine;
+import org.pipelinekit.core.spi.LogStore;
+
+/**
+ * The embedded default {@link LogStore}: one append-only file per stage,
+ * {@code <dataDir>/logs/<execution>/<stage>.log}, a line per log line:
+ * {@code number TAB epoch-millis TAB job TAB attempt TAB text}. Text is kept byte for byte (ANSI
+ * escapes, carriage returns, tabs); nothing is truncated. Each line is written with one write call,
+ * so it reaches the OS before {@link #append} returns. While a stage is written, a sparse index of
+ * byte offsets (every 1,024 lines) lets a reader resume deep into a large log without reading it
+ * from the start.
+ */
+public final class FileLogStore implements LogStore {
+  private static final int INDEX_EVERY = 1024;
+
+  private final Path dir;
+  private final Map<Path, StageFile> open = new ConcurrentHashMap<>();
+
+  public FileLogStore(Path dataDir) {
+    this.dir = dataDir.resolve("logs");
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new PipelineException("STORE_UNAVAILABLE", "cannot create " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String id() {
+    return "file:" + dir;
+  }
+
+  private Path file(String executionId, String stageId) {
+    return dir.resolve(executionId).resolve(stageId + ".log");
+  }
+
+  @Override
+  public void append(String executionId, LogLine line) {
+    Path f = file(executionId, line.stageId());
+    StageFile sf = open.computeIfAbsent(f, StageFile::open);
+    String record = line.number() + "\t" + line.time().toEpochMilli() + "\t" + line.jobId() + "\t" + line.attempt() + "\t"
+        + line.text() + "\n";
+    sf.write(line.number(), record.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public List<LogLine> read(String executionId, String stageId, long fromLine, int limit) {
+    Path f = file(executionId, stageId);
+    List<LogLine> out = new ArrayList<>();
+    if (limit <= 0) return out;
+    StageFile sf = open.get(f);
+    long offset = 0;
+    long firstNumber = 1;
+    if (sf != null) {
+      long[] start = sf.seek(fromLine);
+      offset = start[0];
+      firstNumber = start[1];
+    }
+    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+      ch.position(offset);
+      InputStream in = new BufferedInputStream(Channels.newInputStream(ch), 64 * 1024);
+      ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
+      long number = firstNumber;
+      int b;
+      while ((b = in.read()) >= 0) {
+        if (b != '\n') {
+          buf.write(b);
+          continue;
+        }
+        if (number >= fromLine) {
+          out.add(parse(stageId, buf.toString(StandardCharsets.UTF_8)));
+          if (out.size() >= limit) break;
+        }
+        number++;
+        buf.reset();
+      }
+    } catch (NoSuchFileException e) {
+      return out;
+    } catch (IOException e) {
+      throw new PipelineException("STORE_UNAVAILABLE", "cannot read " + f + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  private static LogLine parse(String stageId, String record) {
+    String[] p = record.split("\t", 5);
+    return new LogLine(stageId, Long.parseLong(p[0]), Instant.ofEpochMilli(Long.parseLong(p[1])), p[2], Integer.parseInt(p[3]),
+        p.length > 4 ? p[4] : "");
+  }
+
+  @Override
+  public long count(String executionId, String stageId) {
+    Path f = file(executionId, stageId);
+    StageFile sf = open.get(f);
+    if (sf != null) return sf.lines();
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(f), 64 * 1024)) {
+      long n = 0;
+      int b;
+      while ((b = in.read()) >= 0) {
+        if (b == '\n') n++;
+      }
+      return n;
+    } catch (NoSuchFileException e) {
+      return 0;
+    } catch (IOException e) {
+      throw new PipelineException("STORE_UNAVAILABLE", "cannot read " + f + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void finish(String executionId) {
+    Path d = dir.resolve(executionId);
+    open.entrySet().removeIf(e -> {
+      if (!e.getKey().startsWith(d)) return false;
+      e.getValue().close();
+      return true;
+    });
+  }
+
+  @Override
+  public void delete(String executionId) {
+    finish(executionId);
+    Path d = dir.resolve(executionId);
+    if (!Files.isDirectory(d)) return;
+    try (Stream<Path> walk = Files.walk(d)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    } catch (IOException e) {
+      throw new PipelineException("STORE_UNAVAILABLE", "cannot delete logs of " + executionId + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    open.values().forEach(StageFile::close);
+    open.clear();
+  }
+
+  /** An open stage log: the channel, its size and a sparse line → offset index. */
+  private static final class StageFile {
+    private final FileChannel channel;
+    private long size;
+    private long lines;
+    private final List<long[]> index = new ArrayList<>(); // {offset, number of the line starting there}
+
+    private StageFile(FileChannel channel, long size) {
+      this.channel = channel;
+      this.size = size;
+    }
+
+    static StageFile open(Path f) {
+      try {
+        Files.createDirectories(f.getParent());
+        FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        StageFile sf = new StageFile(ch, ch.size());
+        if (sf.size > 0) {
+          sf.size = 0; // an existing file (a host restart): index it from the start on first seek
+          sf.index.add(new long[] {0, 1});
+          sf.lines = -1;
+        }
+        return sf;
+      } catch (IOException e) {
+        throw new PipelineException("STORE_UNAVAILABLE", "cannot open " + f + ": " + e.getMessage(), e);
+      }
+    }
+
+    synchronized void write(long number, byte[] record) {
+      try {
+        if (lines >= 0 && number % INDEX_EVERY == 1) index.add(new long[] {size, number});
+        ByteBuffer buf = ByteBuffer.wrap(record);
+        while (buf.hasRemaining()) size += channel.write(buf);
+        if (lines >= 0) lines = number;
+      } catch (IOException e) {
+        throw new PipelineException("STORE_UNAVAILABLE", "cannot write a log line: " + e.getMessage(), e);
+      }
+    }
+
+    /** {offset, line number at offset} of the indexed point at or before {@code line}. */
+    synchronized long[] seek(long line) {
+      long[] best = {0, 1};
+      for (long[] point : index) {
+        if (point[1] <= line) best = point;
+        else break;
+      }
+      return best;
+    }
+
+    synchronized long lines() {
+      return Math.max(lines, 0);
+    }
+
+    synchronized void close() {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // every line already reached the OS
+      }
+    }
+  }
+}

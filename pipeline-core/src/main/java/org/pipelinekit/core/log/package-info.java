@@ -1,0 +1,4 @@
+@NullMarked
+package org.pipelinekit.core.log;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,234 @@
+package org.pipelinekit.core.runner;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.pipelinekit.core.spi.Runner;
+import org.pipelinekit.core.spi.RunningStep;
+import org.pipelinekit.core.spi.StepExit;
+import org.pipelinekit.core.spi.StepOutput;
+import org.pipelinekit.core.spi.StepRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs steps as local processes: {@code /bin/sh -c <command>} in the step's directory, with a clean
+ * environment (the step's variables plus {@code PATH} and {@code HOME}), stdin from
+ * {@code /dev/null}, stdout and stderr merged. Each step starts in its own session (through
+ * {@code setsid} when the machine has it) so cancelling reaches every process it started, even
+ * those whose parent already exited; without {@code setsid}, the process tree as the JDK sees it.
+ * Processes a step leaves running in the background are killed when the step ends.
+ *
+ * <p>Threads: one reader per running step (daemon, named {@code pipelinekit-output-N}) and one
+ * timer; the JDK adds its process reaper.
+ */
+public final class LocalProcessRunner implements Runner {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalProcessRunner.class);
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+  private static final Path KILL = Path.of("/bin/kill");
+  private static final int MAX_LINE = 64 * 1024;
+  /** How long after the step's main process exits its output may stay open before the leftovers are killed. */
+  private static final Duration LEFTOVER_GRACE = Duration.ofMillis(300);
+
+  private final boolean sessions;
+  private final ExecutorService readers;
+  private final ScheduledExecutorService timer;
+
+  public LocalProcessRunner() {
+    this.sessions = Files.isExecutable(SETSID) && Files.isExecutable(KILL);
+    this.readers = Executors.newCachedThreadPool(daemon("pipelinekit-output-"));
+    this.timer = Executors.newSingleThreadScheduledExecutor(daemon("pipelinekit-runner-timer-"));
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(null, r, prefix + n.incrementAndGet(), 256 * 1024);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public String id() {
+    return "local";
+  }
+
+  @Override
+  public RunningStep start(StepRequest request, StepOutput output) {
+    List<String> command = new ArrayList<>();
+    if (sessions) command.add(SETSID.toString());
+    command.add("/bin/sh");
+    command.add("-c");
+    command.add(request.command());
+    ProcessBuilder pb = new ProcessBuilder(command)
+        .directory(request.workingDirectory().toFile())
+        .redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    Map<String, String> env = pb.environment();
+    String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+    String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+    env.clear();
+    env.put("PATH", path);
+    env.put("HOME", home);
+    env.putAll(request.env());
+    Process process;
+    try {
+      if (!Files.isDirectory(request.workingDirectory())) {
+        return failed("working directory " + request.workingDirectory() + " does not exist");
+      }
+      process = pb.start();
+    } catch (IOException e) {
+      return failed("cannot start /bin/sh: " + e.getMessage());
+    }
+    return new LocalStep(process, output);
+  }
+
+  private static RunningStep failed(String message) {
+    CompletableFuture<StepExit> exit = CompletableFuture.completedFuture(StepExit.runnerError(message));
+    return new RunningStep() {
+      @Override
+      public CompletionStage<StepExit> exit() {
+        return exit;
+      }
+
+      @Override
+      public void cancel(Duration grace) {}
+    };
+  }
+
+  @Override
+  public void close() {
+    readers.shutdownNow();
+    timer.shutdownNow();
+  }
+
+  private final class LocalStep implements RunningStep {
+    private final Process process;
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final CompletableFuture<StepExit> exit;
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private volatile List<ProcessHandle> tree = List.of();
+
+    LocalStep(Process process, StepOutput output) {
+      this.process = process;
+      readers.execute(() -> {
+        try {
+          pump(process.getInputStream(), output);
+        } finally {
+          drained.complete(null);
+        }
+      });
+      process.onExit().thenRun(() -> timer.schedule(() -> {
+        if (!drained.isDone()) {
+          LOG.debug("step process {} exited but left processes holding its output; killing them", process.pid());
+          killLeftovers();
+        }
+      }, LEFTOVER_GRACE.toMillis(), TimeUnit.MILLISECONDS));
+      this.exit = process.onExit().thenCombine(drained, (p, d) -> StepExit.of(p.exitValue()));
+    }
+
+    @Override
+    public CompletionStage<StepExit> exit() {
+      return exit;
+    }
+
+    @Override
+    public void cancel(Duration grace) {
+      if (!cancelled.compareAndSet(false, true) || exit.isDone()) return;
+      timer.execute(() -> {
+        tree = snapshotTree();
+        signal("TERM");
+      });
+      timer.schedule(() -> {
+        signal("KILL");
+        tree.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+      }, grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private List<ProcessHandle> snapshotTree() {
+      List<ProcessHandle> all = new ArrayList<>();
+      all.add(process.toHandle());
+      process.descendants().forEach(all::add);
+      return all;
+    }
+
+    private void signal(String signal) {
+      if (sessions) {
+        try {
+          // the step runs in its own session whose process group id is the step's pid
+          Process kill = new ProcessBuilder(KILL.toString(), "-s", signal, "--", "-" + process.pid())
+              .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+          kill.waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+          LOG.warn("cannot run {} to signal step {}: {}", KILL, process.pid(), e.getMessage());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (signal.equals("TERM")) {
+        tree.forEach(ProcessHandle::destroy);
+      }
+    }
+
+    private void killLeftovers() {
+      if (sessions) {
+        signal("KILL");
+      }
+    }
+  }
+
+  /** Splits the merged output into lines; a line longer than 64 KiB is passed on in 64 KiB pieces. */
+  static void pump(InputStream in, StepOutput output) {
+    byte[] buf = new byte[16 * 1024];
+    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
+    try (in) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        for (int i = 0; i < n; i++) {
+          byte b = buf[i];
+          if (b == '\n') {
+            emit(line, output);
+          } else {
+            line.write(b);
+            if (line.size() >= MAX_LINE) emit(line, output);
+          }
+        }
+      }
+    } catch (IOException e) {
+      // the stream closes when the process is killed; what was read has been passed on
+    }
+    if (line.size() > 0) emit(line, output);
+  }
+
+  private static void emit(java.io.ByteArrayOutputStream line, StepOutput output) {
+    byte[] bytes = line.toByteArray();
+    int len = bytes.length;
+    if (len > 0 && bytes[len - 1] == '\r') len--;
+    output.line(new String(bytes, 0, len, StandardCharsets.UTF_8));
+    line.reset();
+  }
+
+  @Override
+  public Optional<String> cannotRun(StepRequest request) {
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package org.pipelinekit.core.runner;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.pipelinekit.core.secret;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,35 @@
+package org.pipelinekit.core.spi;
+
+import java.util.List;
+import java.util.Optional;
+import org.pipelinekit.core.engine.ExecutionEvent;
+import org.pipelinekit.core.engine.ExecutionHeader;
+
+/**
+ * The journal of executions: a header written once, then events appended in order. What a restarted
+ * host rebuilds executions from, so {@link #append} must reach durable storage (the OS at least)
+ * before it returns. Embedded defaults: {@code FileExecutionStore}, {@code InMemoryExecutionStore}.
+ */
+public interface ExecutionStore extends AutoCloseable {
+  String id();
+
+  /** The next execution number of a pipeline (1 for its first), unique even across restarts. */
+  long nextNumber(String pipelineId);
+
+  void create(ExecutionHeader header);
+
+  void append(String executionId, ExecutionEvent event);
+
+  Optional<StoredExecution> load(String executionId);
+
+  /** Ids of a pipeline's executions, newest first. */
+  List<String> list(String pipelineId);
+
+  /** Ids of every stored execution. */
+  List<String> ids();
+
+  void delete(String executionId);
+
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,30 @@
+package org.pipelinekit.core.spi;
+
+import java.util.List;
+import org.pipelinekit.core.engine.LogLine;
+
+/**
+ * Where stage logs live: per stage, lines in the order they were appended, numbered by the engine.
+ * {@link #append} must hand the line to durable storage (the OS at least) before it returns, so a
+ * host killed a moment later keeps it. Embedded default: {@code FileLogStore}.
+ */
+public interface LogStore extends AutoCloseable {
+  String id();
+
+  void append(String executionId, LogLine line);
+
+  /** Lines of a stage numbered {@code fromLine} and later, at most {@code limit}, in order. */
+  List<LogLine> read(String executionId, String stageId, long fromLine, int limit);
+
+  /** How many lines the stage has. */
+  long count(String executionId, String stageId);
+
+  /** The execution's logs will not grow any more (files may be closed). */
+  default void finish(String executionId) {}
+
+  /** Removes an execution's logs (retention). */
+  void delete(String executionId);
+
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,30 @@
+package org.pipelinekit.core.spi;
+
+/**
+ * Runs steps somewhere: local processes ({@code LocalProcessRunner}, the default), containers
+ * ({@code DockerRunner} in pipeline-docker), later Kubernetes pods. Found through
+ * {@link java.util.ServiceLoader} or registered on the executor's builder; every implementation's
+ * tests extend {@code RunnerCompatibilityKit}.
+ */
+public interface Runner extends AutoCloseable {
+
+  /** Unique id such as {@code local} or {@code docker}. */
+  String id();
+
+  /**
+   * Why this runner cannot run the request (for example a local runner asked for an image it
+   * cannot provide), or empty when it can.
+   */
+  default java.util.Optional<String> cannotRun(StepRequest request) {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Starts the step and returns at once. Output lines go to {@code output} as they come; a step
+   * that cannot start is reported through {@link RunningStep#exit()} as a runner error, not thrown.
+   */
+  RunningStep start(StepRequest request, StepOutput output);
+
+  @Override
+  default void close() {}
+}

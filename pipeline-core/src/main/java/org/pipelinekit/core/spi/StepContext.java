@@ -1,0 +1,51 @@
+package org.pipelinekit.core.spi;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.pipelinekit.core.model.Stage;
+
+/** What an interceptor or an in-process step action knows about the step it wraps. */
+public interface StepContext {
+  String executionId();
+
+  String pipelineId();
+
+  Stage stage();
+
+  /** The matrix job: the stage id, or {@code stage[axis=value, ...]}. */
+  String jobId();
+
+  Map<String, String> matrix();
+
+  int attempt();
+
+  /** 0-based index of the step in the stage, and how many steps the stage has. */
+  int stepIndex();
+
+  int stepCount();
+
+  default boolean isFirstStep() {
+    return stepIndex() == 0;
+  }
+
+  default boolean isLastStep() {
+    return stepIndex() == stepCount() - 1;
+  }
+
+  /** The execution's workspace, shared by its stages. */
+  Path workspace();
+
+  /** The branch the execution runs for, empty when none was given. */
+  java.util.Optional<String> branch();
+
+  /** Writes a line to the stage's log (masked like step output). */
+  void log(String line);
+
+  /** Sets a stage output, as a {@code name=value} line in {@code $PIPELINE_OUTPUT} would. */
+  void output(String name, String value);
+
+  /** The inputs of the stage, rendered. */
+  default Map<String, Object> inputs() {
+    return stage().inputs();
+  }
+}

@@ -1,0 +1,206 @@
+package org.pipelinekit.core.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.engine.ExecutionEvent;
+import org.pipelinekit.core.engine.ExecutionHeader;
+import org.pipelinekit.core.spi.ExecutionStore;
+import org.pipelinekit.core.spi.StoredExecution;
+import org.pipelinekit.core.store.internal.JournalCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded default {@link ExecutionStore}: {@code <dataDir>/executions/<id>/header.json}
+ * (written to a temporary file and renamed) and {@code journal.jsonl}, one event a line, each
+ * appended with a single write so a host killed at any moment leaves whole lines behind (a torn
+ * last line, from a machine crash, is ignored with a warning). Execution numbers come from the
+ * headers found at start-up, then from memory.
+ */
+public final class FileExecutionStore implements ExecutionStore {
+  private static final Logger LOG = LoggerFactory.getLogger(FileExecutionStore.class);
+
+  private final Path dir;
+  private final Map<String, FileChannel> journals = new ConcurrentHashMap<>();
+  private final Map<String, Long> numbers = new ConcurrentHashMap<>();
+  private final Map<String, String> pipelineOf = new ConcurrentHashMap<>();
+  private final Map<String, Long> numberOf = new ConcurrentHashMap<>();
+
+  public FileExecutionStore(Path dataDir) {
+    this.dir = dataDir.resolve("executions");
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new PipelineException("STORE_UNAVAILABLE", "cannot create " + dir + ": " + e.getMessage(), e);
+    }
+    for (String id : ids()) {
+      try {
+        ExecutionHeader h = JournalCodec.header(Files.readString(dir.resolve(id).resolve("header.json")), id);
+        index(h);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("skipping execution {}: its header cannot be read: {}", id, e.getMessage());
+      }
+    }
+  }
+
+  private void index(ExecutionHeader h) {
+    pipelineOf.put(h.id(), h.pipelineId());
+    numberOf.put(h.id(), h.number());
+    numbers.merge(h.pipelineId(), h.number(), Math::max);
+  }
+
+  @Override
+  public String id() {
+    return "file:" + dir;
+  }
+
+  @Override
+  public long nextNumber(String pipelineId) {
+    return numbers.merge(pipelineId, 1L, Long::sum);
+  }
+
+  @Override
+  public void create(ExecutionHeader header) {
+    Path d = dir.resolve(header.id());
+    try {
+      Files.createDirectory(d);
+      Path tmp = d.resolve("header.json.tmp");
+      Files.writeString(tmp, JournalCodec.header(header) + "\n");
+      Files.move(tmp, d.resolve("header.json"), StandardCopyOption.ATOMIC_MOVE);
+      journals.put(header.id(), FileChannel.open(d.resolve("journal.jsonl"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.APPEND));
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw new PipelineException("STORE_CONFLICT", "execution " + header.id() + " already exists in " + dir);
+    } catch (IOException e) {
+      throw new PipelineException("STORE_UNAVAILABLE", "cannot create execution " + header.id() + ": " + e.getMessage(), e);
+    }
+    index(header);
+  }
+
+  @Override
+  public void append(String executionId, ExecutionEvent event) {
+    byte[] line = (JournalCodec.event(event) + "\n").getBytes(StandardCharsets.UTF_8);
+    try {
+      FileChannel ch = journals.computeIfAbsent(executionId, id -> open(dir.resolve(id).resolve("journal.jsonl")));
+      synchronized (ch) {
+        ByteBuffer buf = ByteBuffer.wrap(line);
+        while (buf.hasRemaining()) ch.write(buf);
+      }
+      if (event instanceof ExecutionEvent.ExecutionFinished) {
+        FileChannel closing = journals.remove(executionId);
+        if (closing != null) closing.close();
+      }
+    } catch (IOException e) {
+      throw new PipelineException("STORE_UNAVAILABLE", "cannot append to the journal of " + executionId + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static FileChannel open(Path file) {
+    try {
+      return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new PipelineException("STORE_UNAVAILABLE", "cannot open " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Optional<StoredExecution> load(String executionId) {
+    Path d = dir.resolve(executionId);
+    if (!executionId.matches("[A-Za-z0-9][A-Za-z0-9_.-]*") || executionId.contains("..") || !Files.isDirectory(d)) {
+      return Optional.empty();
+    }
+    try {
+      ExecutionHeader header = JournalCodec.header(Files.readString(d.resolve("header.json")), d.resolve("header.json").toString());
+      List<ExecutionEvent> events = new ArrayList<>();
+      Path journal = d.resolve("journal.jsonl");
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(journal, StandardCharsets.UTF_8);
+      } catch (NoSuchFileException e) {
+        lines = List.of();
+      }
+      for (int i = 0; i < lines.size(); i++) {
+        String line = lines.get(i);
+        if (line.isBlank()) continue;
+        try {
+          events.add(JournalCodec.event(line, executionId, journal + ":" + (i + 1)));
+        } catch (PipelineException e) {
+          if (i == lines.size() - 1) {
+            LOG.warn("ignoring a torn last line of {}: {}", journal, e.getMessage());
+          } else {
+            throw e;
+          }
+        }
+      }
+      return Optional.of(new StoredExecution(header, events));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new PipelineException("STORE_UNAVAILABLE", "cannot read execution " + executionId + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<String> list(String pipelineId) {
+    return pipelineOf.entrySet().stream().filter(e -> e.getValue().equals(pipelineId)).map(Map.Entry::getKey)
+        .sorted(Comparator.comparing((String id) -> numberOf.getOrDefault(id, 0L)).reversed()).toList();
+  }
+
+  @Override
+  public List<String> ids() {
+    List<String> out = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, Files::isDirectory)) {
+      ds.forEach(p -> out.add(p.getFileName().toString()));
+    } catch (IOException e) {
+      throw new PipelineException("STORE_UNAVAILABLE", "cannot list " + dir + ": " + e.getMessage(), e);
+    }
+    out.sort(null);
+    return out;
+  }
+
+  @Override
+  public void delete(String executionId) {
+    FileChannel ch = journals.remove(executionId);
+    try {
+      if (ch != null) ch.close();
+      Path d = dir.resolve(executionId);
+      if (Files.isDirectory(d)) {
+        try (Stream<Path> walk = Files.walk(d)) {
+          for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new PipelineException("STORE_UNAVAILABLE", "cannot delete execution " + executionId + ": " + e.getMessage(), e);
+    }
+    pipelineOf.remove(executionId);
+    numberOf.remove(executionId);
+  }
+
+  @Override
+  public void close() {
+    for (FileChannel ch : journals.values()) {
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // closing on shutdown; every write already reached the OS
+      }
+    }
+    journals.clear();
+  }
+}

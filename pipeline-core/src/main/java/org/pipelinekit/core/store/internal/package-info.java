@@ -1,0 +1,4 @@
+@NullMarked
+package org.pipelinekit.core.store.internal;
+
+import org.jspecify.annotations.NullMarked;
