@@ -85,6 +85,7 @@ public final class PipelineExecutor implements AutoCloseable {
   private final List<AutoCloseable> owned;
   private final ExecutorService engineThreads;
   private final ExecutorService deliveryThreads;
+  private final ExecutorService blockingThreads;
   private final ScheduledExecutorService timer;
   private final int defaultQueueLimit;
 
@@ -95,6 +96,7 @@ public final class PipelineExecutor implements AutoCloseable {
     this.defaultQueueLimit = b.queueLimit;
     this.engineThreads = Executors.newFixedThreadPool(b.engineThreads, daemon("pipelinekit-engine-"));
     this.deliveryThreads = Executors.newCachedThreadPool(daemon("pipelinekit-events-"));
+    this.blockingThreads = Executors.newCachedThreadPool(daemon("pipelinekit-action-"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("pipelinekit-timer-"));
     List<AutoCloseable> closeables = new ArrayList<>();
     List<Runner> runners = new ArrayList<>(b.runners);
@@ -131,7 +133,7 @@ public final class PipelineExecutor implements AutoCloseable {
     }
     this.owned = closeables;
     this.services = new EngineServices(b.registry, runners, executions, logs, Optional.ofNullable(b.secrets), audit,
-        b.interceptors, b.clock, timer, engineThreads, deliveryThreads, new Slots(b.maxParallelJobs, b.maxParallelJobsPerPipeline),
+        b.interceptors, b.clock, timer, engineThreads, deliveryThreads, blockingThreads, new Slots(b.maxParallelJobs, b.maxParallelJobsPerPipeline),
         runRoot, b.cancelGrace, b.eventBuffer);
     markInterrupted();
   }
@@ -438,6 +440,7 @@ public final class PipelineExecutor implements AutoCloseable {
     timer.shutdownNow();
     engineThreads.shutdown();
     deliveryThreads.shutdown();
+    blockingThreads.shutdownNow();
     for (AutoCloseable c : owned) {
       try {
         c.close();

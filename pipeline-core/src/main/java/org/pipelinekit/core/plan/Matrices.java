@@ -49,7 +49,12 @@ public final class Matrices {
         }
       }
       if (!extended) {
-        cells.add(new LinkedHashMap<>(inc));
+        Map<String, String> cell = new LinkedHashMap<>();
+        for (String axis : matrix.axes().keySet()) {
+          if (inc.containsKey(axis)) cell.put(axis, inc.get(axis));
+        }
+        inc.forEach(cell::putIfAbsent); // axis keys first, in axis order, so job ids read alike
+        cells.add(cell);
       }
       if (cells.size() > limit) {
         throw new IllegalArgumentException("matrix has more than " + limit + " combinations");

@@ -13,4 +13,13 @@ public interface StageTypeProvider {
   }
 
   Collection<StageType> stageTypes();
+
+  /**
+   * When two providers offer a type with the same id, the one with the higher priority wins (a
+   * module replacing a built-in, such as pipeline-docker's docker-build, uses a priority above 0);
+   * equal priorities are an error.
+   */
+  default int priority() {
+    return 0;
+  }
 }

@@ -44,6 +44,12 @@ public interface StepContext {
   /** Sets a stage output, as a {@code name=value} line in {@code $PIPELINE_OUTPUT} would. */
   void output(String name, String value);
 
+  /** Outputs earlier steps of this attempt set. */
+  Map<String, String> outputs();
+
+  /** Where blocking work of an in-process action goes (clones, HTTP calls), off the engine's threads. */
+  java.util.concurrent.Executor blockingExecutor();
+
   /** The inputs of the stage, rendered. */
   default Map<String, Object> inputs() {
     return stage().inputs();

@@ -71,18 +71,20 @@ public final class StageRegistry {
   public static final class Builder {
     private final Map<String, StageType> types = new LinkedHashMap<>();
     private final Map<String, String> origins = new LinkedHashMap<>();
+    private final Map<String, Integer> priorities = new LinkedHashMap<>();
 
     private Builder() {}
 
     public Builder add(StageTypeProvider provider) {
       for (StageType t : provider.stageTypes()) {
-        add(t, provider.id());
+        add(t, provider.id(), provider.priority());
       }
       return this;
     }
 
+    /** Adds one type, with priority 0 (see {@link StageTypeProvider#priority()}). */
     public Builder add(StageType type) {
-      return add(type, type.getClass().getName());
+      return add(type, type.getClass().getName(), 0);
     }
 
     /** Adds every provider {@link ServiceLoader} finds with {@code loader}. */
@@ -93,17 +95,23 @@ public final class StageRegistry {
       return this;
     }
 
-    private Builder add(StageType type, String origin) {
+    private Builder add(StageType type, String origin, int priority) {
       String id = type.id();
       if (!org.pipelinekit.core.model.Ids.isValid(id)) {
         throw new PipelineException("STAGE_TYPE_INVALID", "stage type id '" + id + "' from " + origin
             + " is not a valid id: use lower-case letters, digits, _ and -");
       }
-      String previous = origins.putIfAbsent(id, origin);
+      String previous = origins.get(id);
       if (previous != null) {
-        throw new PipelineException("STAGE_TYPE_DUPLICATE", "stage type '" + id + "' is defined twice: by "
-            + previous + " and by " + origin + "; remove one or give it another id");
+        int before = priorities.get(id);
+        if (before == priority) {
+          throw new PipelineException("STAGE_TYPE_DUPLICATE", "stage type '" + id + "' is defined twice: by "
+              + previous + " and by " + origin + "; remove one, give it another id or a higher priority");
+        }
+        if (before > priority) return this;
       }
+      origins.put(id, origin);
+      priorities.put(id, priority);
       types.put(id, type);
       return this;
     }

@@ -28,6 +28,7 @@ public record EngineServices(
     ScheduledExecutorService timer,
     Executor engine,
     Executor delivery,
+    Executor blocking,
     Slots slots,
     Path runRoot,
     Duration cancelGrace,

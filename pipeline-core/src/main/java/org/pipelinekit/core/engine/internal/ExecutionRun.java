@@ -448,6 +448,11 @@ public final class ExecutionRun implements Execution {
 
   private void stepEnded(JobState j, int index, StepExit exit, boolean stepTimedOut, Path outputFile) {
     j.attemptOutputs.putAll(masked(OutputFile.read(outputFile, w -> log(j, "warning: " + w))));
+    try {
+      Files.deleteIfExists(outputFile); // read and masked; the raw file may hold secrets
+    } catch (IOException e) {
+      log(j, "warning: cannot delete " + outputFile + ": " + e.getMessage());
+    }
     if (j.cancelRequested || cancelled) {
       if (j.timedOut || timedOut) {
         finishAttemptTimedOut(j);
@@ -807,9 +812,16 @@ public final class ExecutionRun implements Execution {
       }
     }
 
-    /** Outputs of earlier steps of this attempt. */
-    public Map<String, String> outputsSoFar() {
-      return Map.copyOf(job.attemptOutputs);
+    @Override
+    public Map<String, String> outputs() {
+      Map<String, String> out = new LinkedHashMap<>(job.attemptOutputs);
+      out.putAll(masked(OutputFile.read(outputFile, w -> { })));
+      return out;
+    }
+
+    @Override
+    public java.util.concurrent.Executor blockingExecutor() {
+      return services.blocking();
     }
   }
 

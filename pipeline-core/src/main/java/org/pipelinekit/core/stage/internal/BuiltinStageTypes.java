@@ -27,6 +27,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.pipelinekit.core.model.Step;
+import org.pipelinekit.core.spi.PlannedStep;
 import org.pipelinekit.core.spi.StageCategory;
 import org.pipelinekit.core.spi.StageType;
 import org.pipelinekit.core.spi.StageTypeProvider;
@@ -79,6 +80,8 @@ public final class BuiltinStageTypes implements StageTypeProvider {
             .out("source_dir", PATH, "Directory holding the sources")
             .out("commit", STRING, "SHA of the checked-out commit")
             .image("alpine/git")
+            .planner(in -> List.of(Actions.gitClone(in.str("repository"), in.str("branch"), in.integer("depth"), in.bool("submodules"),
+                in.str("directory"))))
             .steps(in -> List.of(
                 Step.of("clone", "git clone"
                     + (in.integer("depth") > 0 ? " --depth " + in.integer("depth") : "")
@@ -125,6 +128,8 @@ public final class BuiltinStageTypes implements StageTypeProvider {
             .in(withDefault("push", BOOLEAN, false, "Push the tags after building"))
             .out("image", STRING, "The first tag")
             .out("digest", STRING, "Image digest (sha256:...)")
+            .planner(in -> List.of(Actions.unavailable("docker build", "stage type docker-build needs the Docker runner:"
+                + " add DockerRunner from pipeline-docker to the executor")))
             .steps(in -> {
               StringBuilder cmd = new StringBuilder("docker build -f " + in.q("dockerfile"));
               in.list("tags").forEach(t -> cmd.append(" -t ").append(quote(String.valueOf(t))));
@@ -231,30 +236,31 @@ public final class BuiltinStageTypes implements StageTypeProvider {
         required("failed", INTEGER, "Tests that failed"),
         required("skipped", INTEGER, "Tests that were skipped"));
     return List.of(
-        type("unit-tests", TEST, "Unit Tests", "Runs the unit tests and checks coverage.")
+        type("unit-tests", TEST, "Unit Tests", "Runs the unit tests, reads their JUnit XML reports and checks coverage.")
             .in(required("command", STRING, "Command that runs the tests"))
             .in(optional("coverage_threshold", NUMBER, "Lowest accepted line coverage in percent"))
             .in(optional("coverage_file", PATH, "Coverage report to read: Cobertura/JaCoCo XML, lcov, or a file holding the percentage"))
-            .in(withDefault("report", PATH, "test-results", "Where the test reports are"))
-            .out("passed", BOOLEAN, "Whether the tests passed")
+            .in(withDefault("report", PATH, "**/TEST-*.xml", "JUnit XML reports to read (a glob in the workspace)"))
+            .out("passed", BOOLEAN, "Whether the tests passed (and coverage met the threshold)")
+            .out("tests", INTEGER, "Number of tests in the reports")
+            .out("failures", INTEGER, "Failed and errored tests in the reports")
             .out("coverage", NUMBER, "Line coverage in percent")
             .out("report", PATH, "The test report")
-            .steps(in -> {
-              List<Step> steps = new ArrayList<>();
-              steps.add(Step.of("test", "if " + in.str("command") + "; then " + output("passed", "true")
-                  + "; else " + output("passed", "false") + "; exit 1; fi"));
-              steps.add(Step.of("record report", output("report", in.str("report").replace("\"", ""))));
-              if (in.has("coverage_file")) {
-                steps.add(Step.of("coverage", Coverage.script(in.str("coverage_file"),
-                    in.has("coverage_threshold") ? in.str("coverage_threshold") : "")));
-              }
-              return steps;
-            }),
+            .steps(in -> List.of(Step.of("test", in.str("command"))))
+            .planner(in -> List.of(
+                new PlannedStep.Command(Step.of("test", "set +e; " + in.str("command") + "\ncode=$?; "
+                    + output("command_exit", "$code") + "; exit 0")),
+                Actions.testReports(in.str("report"), in.optional("coverage_file"),
+                    in.optional("coverage_threshold").map(Double::parseDouble)))),
         type("integration-tests", TEST, "Integration Tests", "Starts service containers and runs tests against them.")
             .in(withDefault("services", listOf(service), List.of(), "Services started before the tests and stopped after"))
             .in(required("test_command", STRING, "Command that runs the tests"))
             .out("results", results, "Counts of passed, failed and skipped tests")
-            .steps(in -> List.of(Step.of("test", in.str("test_command")))),
+            .steps(in -> List.of(Step.of("test", in.str("test_command"))))
+            .planner(in -> in.list("services").isEmpty()
+                ? List.of(new PlannedStep.Command(Step.of("test", in.str("test_command"))))
+                : List.of(Actions.unavailable("start services", "service containers need the Docker runner:"
+                    + " add DockerRunner from pipeline-docker to the executor"))),
         type("e2e-tests", TEST, "End-to-end Tests", "Starts the application and runs browser tests against it.")
             .in(required("command", STRING, "Command that runs the end-to-end tests"))
             .in(optional("start_command", STRING, "Command that starts the application in the background"))
@@ -330,6 +336,8 @@ public final class BuiltinStageTypes implements StageTypeProvider {
             .in(required("service", STRING, "Name of the service to deploy"))
             .in(optional("image", STRING, "Container image to deploy; the source in the workspace when empty"))
             .out("endpoint", URL, "URL of the deployed service")
+            .planner(in -> List.of(Actions.unavailable("deploy", "stage type deploy-cloud has no deployment integration yet;"
+                + " run your provider's CLI (aws, gcloud, az) in a shell stage")))
             .steps(in -> List.of(Step.of("deploy", switch (in.str("provider")) {
               case "aws" -> "aws apprunner start-deployment --region " + in.q("region") + " --service-arn \"$(aws apprunner list-services --region "
                   + in.q("region") + " --query \"ServiceSummaryList[?ServiceName=='" + in.str("service").replace("'", "") + "'].ServiceArn\" --output text)\""
@@ -352,6 +360,8 @@ public final class BuiltinStageTypes implements StageTypeProvider {
             .in(withDefault("directory", PATH, "dist", "What to publish"))
             .out("deployments", listOf(ValueSchema.object(
                 required("region", STRING, "Region"), required("url", URL, "Deployed URL"))), "One entry per region")
+            .planner(in -> List.of(Actions.unavailable("publish", "stage type deploy-edge has no edge integration yet;"
+                + " run your provider's CLI (wrangler, netlify, vercel) in a shell stage")))
             .steps(in -> List.of(Step.of("publish", "for region in " + in.words("regions") + "; do echo \"publishing "
                 + in.str("directory").replace("\"", "") + " to $region (" + in.str("strategy") + ")\"; "
                 + switch (in.str("provider")) {
@@ -370,6 +380,8 @@ public final class BuiltinStageTypes implements StageTypeProvider {
             .out("revision", STRING, "Deployed revision")
             .out("endpoint", URL, "URL of the service, when it has one")
             .image("bitnami/kubectl")
+            .planner(in -> List.of(Actions.unavailable("deploy", "stage type deploy-container has no deployment integration yet;"
+                + " run kubectl or your platform's CLI in a shell stage")))
             .steps(in -> List.of(Step.of("deploy", switch (in.str("platform")) {
               case "ecs" -> "aws ecs update-service --service " + in.q("name") + " --desired-count " + in.integer("replicas")
                   + " --force-new-deployment";
@@ -415,6 +427,7 @@ public final class BuiltinStageTypes implements StageTypeProvider {
             .in(optional("body", STRING, "Request body"))
             .out("status", INTEGER, "HTTP status code")
             .image("curlimages/curl")
+            .planner(in -> List.of(Actions.webhook(in.str("url"), in.str("method"), in.map("headers"), in.optional("body"))))
             .steps(in -> List.of(Step.of("call", "status=$(curl -sS -o /dev/null -w '%{http_code}' -X " + in.q("method")
                 + headers(in.map("headers")) + (in.has("body") ? " --data " + in.q("body") : "") + " " + in.q("url") + ") && "
                 + output("status", "$status") + " && case \"$status\" in 2*) ;; *) echo \"HTTP $status\" >&2; exit 1;; esac"))));

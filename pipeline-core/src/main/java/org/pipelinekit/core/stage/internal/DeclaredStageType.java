@@ -9,6 +9,7 @@ import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.model.Step;
 import org.pipelinekit.core.spi.InputSpec;
 import org.pipelinekit.core.spi.OutputSpec;
+import org.pipelinekit.core.spi.PlannedStep;
 import org.pipelinekit.core.spi.StageCategory;
 import org.pipelinekit.core.spi.StageType;
 import org.pipelinekit.core.spi.ValueSchema;
@@ -24,6 +25,7 @@ final class DeclaredStageType implements StageType {
   private Optional<String> defaultImage = Optional.empty();
   private boolean acceptsSteps;
   private Function<Inputs, List<Step>> steps = in -> List.of();
+  private Function<Inputs, List<PlannedStep>> planner;
 
   DeclaredStageType(String id, StageCategory category, String displayName, String description) {
     this.id = id;
@@ -57,6 +59,12 @@ final class DeclaredStageType implements StageType {
     return this;
   }
 
+  /** What the engine runs, when it differs from the plain commands of {@link #steps(Function)}. */
+  DeclaredStageType planner(Function<Inputs, List<PlannedStep>> planner) {
+    this.planner = planner;
+    return this;
+  }
+
   @Override public String id() { return id; }
   @Override public StageCategory category() { return category; }
   @Override public String displayName() { return displayName; }
@@ -74,6 +82,12 @@ final class DeclaredStageType implements StageType {
     List<Step> all = new ArrayList<>(generated);
     all.addAll(own);
     return all;
+  }
+
+  @Override
+  public List<PlannedStep> plan(Stage stage) {
+    if (planner == null) return StageType.super.plan(stage);
+    return planner.apply(new Inputs(this, stage));
   }
 
   @Override
@@ -114,6 +128,10 @@ final class DeclaredStageType implements StageType {
 
     List<Object> list(String name) {
       return type.inputValue(stage, name).map(v -> v instanceof List<?> l ? List.<Object>copyOf(l) : List.<Object>of(v)).orElse(List.of());
+    }
+
+    java.util.Optional<String> optional(String name) {
+      return type.inputValue(stage, name).map(Inputs::text);
     }
 
     Map<String, Object> map(String name) {

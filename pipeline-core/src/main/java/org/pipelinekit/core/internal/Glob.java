@@ -1,0 +1,40 @@
+package org.pipelinekit.core.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Files below a directory matching glob patterns ({@code **}{@code /TEST-*.xml}, {@code target/*.jar}),
+ * relative to it, sorted. A pattern starting with {@code **}{@code /} also matches at the top level,
+ * as in GitHub Actions and .gitignore.
+ */
+public final class Glob {
+  private Glob() {}
+
+  public static List<Path> find(Path root, List<String> patterns) {
+    List<PathMatcher> matchers = patterns.stream().map(Glob::matcher).toList();
+    List<PathMatcher> topLevel = patterns.stream().filter(p -> p.startsWith("**/")).map(p -> matcher(p.substring(3))).toList();
+    if (!Files.isDirectory(root)) return List.of();
+    try (Stream<Path> walk = Files.walk(root)) {
+      return walk.filter(Files::isRegularFile)
+          .map(root::relativize)
+          .filter(rel -> matchers.stream().anyMatch(m -> m.matches(rel))
+              || (rel.getNameCount() == 1 && topLevel.stream().anyMatch(m -> m.matches(rel))))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static PathMatcher matcher(String pattern) {
+    String p = pattern.startsWith("./") ? pattern.substring(2) : pattern;
+    return FileSystems.getDefault().getPathMatcher("glob:" + p);
+  }
+}

@@ -1,0 +1,254 @@
+package org.pipelinekit.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.pipelinekit.core.engine.EngineTesting.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.engine.ExecutionEvent.ApprovalRequested;
+import org.pipelinekit.core.engine.ExecutionEvent.ExecutionQueued;
+import org.pipelinekit.core.engine.ExecutionEvent.JobRetrying;
+import org.pipelinekit.core.engine.ExecutionEvent.JobStarted;
+import org.pipelinekit.core.engine.ExecutionEvent.LogAppended;
+import org.pipelinekit.core.model.Concurrency;
+import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.model.RetryOn;
+import org.pipelinekit.core.secret.EncryptedFileSecretStore;
+
+/** Retries, timeouts, cancellation, approvals, concurrency groups and secrets, with real processes. */
+class ControlTest {
+  @TempDir Path dir;
+  PipelineExecutor executor;
+  EncryptedFileSecretStore secrets;
+
+  @BeforeEach
+  void open() {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    secrets = new EncryptedFileSecretStore(dir.resolve("secrets.bin"), key);
+    executor = PipelineExecutor.builder().dataDirectory(dir).maxParallelJobs(4).cancelGracePeriod(Duration.ofMillis(500))
+        .secrets(secrets).build();
+  }
+
+  @AfterEach
+  void close() {
+    executor.close();
+  }
+
+  @Test
+  void retriesWithExponentialBackoffAndKeepsEveryAttemptsLog() throws Exception {
+    EngineTesting.Recorder rec = new EngineTesting.Recorder();
+    Pipeline p = Pipeline.builder("retry")
+        .stage("flaky", s -> s.retry(r -> r.limit(3).on(RetryOn.EXIT_CODE).backoff(Duration.ofMillis(200), 2, Duration.ofSeconds(5)))
+            .run("n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; echo attempt $n; [ $n -ge 3 ]"))
+        .build();
+    Execution e = executor.execute(p);
+    e.subscribe(rec);
+    ExecutionSnapshot done = await(e);
+    assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(done.stage("flaky").attempts()).isEqualTo(3);
+    assertThat(rec.of(JobRetrying.class)).extracting(JobRetrying::delay).containsExactly(Duration.ofMillis(200), Duration.ofMillis(400));
+    List<JobStarted> starts = rec.of(JobStarted.class);
+    assertThat(Duration.between(starts.get(0).time(), starts.get(1).time())).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+    assertThat(Duration.between(starts.get(1).time(), starts.get(2).time())).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+    List<LogLine> log = e.logs().read("flaky", 1, 100);
+    assertThat(log.stream().filter(l -> l.text().startsWith("attempt")).map(l -> l.attempt() + ":" + l.text()))
+        .containsExactly("1:attempt 1", "2:attempt 2", "3:attempt 3");
+    assertThat(log).extracting(LogLine::number).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void retriesOnlyTheListedExitCodes() throws Exception {
+    Pipeline p = Pipeline.builder("codes")
+        .stage("a", s -> s.retry(r -> r.limit(3).on(RetryOn.EXIT_CODE).exitCodes(75).noBackoff()).run("exit 2"))
+        .build();
+    ExecutionSnapshot done = await(executor.execute(p));
+    assertThat(done.stage("a").attempts()).isEqualTo(1);
+    assertThat(done.stage("a").status()).isEqualTo(StageStatus.FAILED);
+  }
+
+  @Test
+  void stepTimeoutEndsTheStepAndCanBeRetried() throws Exception {
+    Pipeline p = Pipeline.builder("step-timeout")
+        .stage("slow", s -> s.retry(r -> r.limit(1).on(RetryOn.TIMEOUT).noBackoff())
+            .step(st -> st.run("sleep 60").timeout(Duration.ofMillis(500))))
+        .build();
+    long start = System.nanoTime();
+    ExecutionSnapshot done = await(executor.execute(p));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+    assertThat(done.stage("slow").status()).isEqualTo(StageStatus.TIMED_OUT);
+    assertThat(done.stage("slow").attempts()).isEqualTo(2);
+    assertThat(done.stage("slow").reason()).contains("step 1 timed out");
+  }
+
+  @Test
+  void stageTimeoutEndsTheStage() throws Exception {
+    Pipeline p = Pipeline.builder("stage-timeout")
+        .stage("slow", s -> s.timeout(Duration.ofMillis(700)).run("echo one").run("sleep 60"))
+        .stage("next", s -> s.needs("slow").run("true"))
+        .build();
+    ExecutionSnapshot done = await(executor.execute(p));
+    assertThat(done.stage("slow").status()).isEqualTo(StageStatus.TIMED_OUT);
+    assertThat(done.stage("next").status()).isEqualTo(StageStatus.SKIPPED);
+    assertThat(done.status()).isEqualTo(ExecutionStatus.FAILED);
+  }
+
+  @Test
+  void pipelineTimeoutEndsTheExecution() throws Exception {
+    Pipeline p = Pipeline.builder("pipeline-timeout").timeout(Duration.ofMillis(800))
+        .stage("slow", s -> s.run("sleep 60"))
+        .stage("later", s -> s.needs("slow").run("true"))
+        .build();
+    long start = System.nanoTime();
+    ExecutionSnapshot done = await(executor.execute(p));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    assertThat(done.status()).isEqualTo(ExecutionStatus.TIMED_OUT);
+    assertThat(done.reason()).contains("the pipeline timed out after 800ms");
+    assertThat(done.stage("slow").status()).isEqualTo(StageStatus.TIMED_OUT);
+    assertThat(done.stage("later").status()).isEqualTo(StageStatus.CANCELLED);
+  }
+
+  @Test
+  void cancelEndsATreeThatTrapsTermInUnderTwoSecondsAndLeavesNoProcess() throws Exception {
+    EngineTesting.Recorder rec = new EngineTesting.Recorder();
+    Pipeline p = Pipeline.builder("cancel")
+        .stage("stubborn", s -> s.run("trap '' TERM; (trap '' TERM; sleep 120) & echo $! > pids; sleep 120 & echo $! >> pids;"
+            + " echo $$ >> pids; echo started; wait"))
+        .stage("after", s -> s.needs("stubborn").run("true"))
+        .build();
+    Execution e = executor.execute(p);
+    e.subscribe(rec);
+    rec.waitFor(ev -> ev instanceof LogAppended l && l.line().text().equals("started"));
+    Path workspace = dir.resolve("runs").resolve(e.id()).resolve("workspace");
+    List<Long> pids = Files.readAllLines(workspace.resolve("pids")).stream().map(String::strip).map(Long::parseLong).toList();
+    long start = System.nanoTime();
+    e.cancel("stop it");
+    ExecutionSnapshot done = await(e);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    assertThat(done.status()).isEqualTo(ExecutionStatus.CANCELLED);
+    assertThat(done.stage("stubborn").status()).isEqualTo(StageStatus.CANCELLED);
+    assertThat(done.stage("after").status()).isEqualTo(StageStatus.CANCELLED);
+    for (long pid : pids) {
+      ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(5, TimeUnit.SECONDS).join());
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid %d alive", pid).isFalse();
+    }
+  }
+
+  @Test
+  void approvalWaitsForAnAllowedApprover() throws Exception {
+    EngineTesting.Recorder rec = new EngineTesting.Recorder();
+    Pipeline p = Pipeline.builder("approve")
+        .stage("build", s -> s.run("true"))
+        .stage("deploy", s -> s.needs("build").approval(a -> a.approvers("team-leads")).run("echo deploying"))
+        .build();
+    Execution e = executor.execute(p);
+    e.subscribe(rec);
+    rec.waitFor(ev -> ev instanceof ApprovalRequested);
+    assertThat(e.stage("deploy").status()).isEqualTo(StageStatus.WAITING_APPROVAL);
+    assertThatThrownBy(() -> executor.approve(e.id(), "deploy", Principal.of("mallory", "devs")))
+        .isInstanceOf(PipelineException.class).hasMessage("mallory may not approve stage 'deploy'; approvers are [team-leads]");
+    executor.approve(e.id(), "deploy", Principal.of("alice", "team-leads"));
+    ExecutionSnapshot done = await(e);
+    assertThat(done.stage("deploy").status()).isEqualTo(StageStatus.SUCCEEDED);
+    assertThat(rec.of(ExecutionEvent.ApprovalDecided.class)).singleElement()
+        .satisfies(d -> assertThat(d.principal()).isEqualTo("alice"));
+  }
+
+  @Test
+  void rejectionFailsTheStage() throws Exception {
+    EngineTesting.Recorder rec = new EngineTesting.Recorder();
+    Pipeline p = Pipeline.builder("reject").stage("deploy", s -> s.approval(a -> a.approvers("bob")).run("echo no")).build();
+    Execution e = executor.execute(p);
+    e.subscribe(rec);
+    rec.waitFor(ev -> ev instanceof ApprovalRequested);
+    executor.reject(e.id(), "deploy", Principal.of("bob"), "not today");
+    ExecutionSnapshot done = await(e);
+    assertThat(done.stage("deploy").status()).isEqualTo(StageStatus.FAILED);
+    assertThat(done.stage("deploy").reason()).contains("rejected by bob: not today");
+    assertThatThrownBy(() -> executor.approve(e.id(), "deploy", Principal.of("bob"))).hasMessageContaining("has finished");
+  }
+
+  @Test
+  void approvalTimesOut() throws Exception {
+    Pipeline p = Pipeline.builder("approval-timeout")
+        .stage("deploy", s -> s.approval(a -> a.approvers("bob").timeout(Duration.ofMillis(300))).run("echo no"))
+        .build();
+    ExecutionSnapshot done = await(executor.execute(p));
+    assertThat(done.stage("deploy").status()).isEqualTo(StageStatus.TIMED_OUT);
+    assertThat(done.stage("deploy").reason()).contains("no approval within 300ms");
+  }
+
+  @Test
+  void concurrencyGroupCancelsTheRunningExecution() throws Exception {
+    Pipeline p = Pipeline.builder("deploy").concurrency("deploy-${{ branch }}", true)
+        .stage("deploy", s -> s.run("echo started; sleep 60")).build();
+    EngineTesting.Recorder rec = new EngineTesting.Recorder();
+    Execution first = executor.execute(p, ExecutionTrigger.manual().branch("main"), Map.of());
+    first.subscribe(rec);
+    rec.waitFor(ev -> ev instanceof LogAppended l && l.line().text().equals("started"));
+    Pipeline quick = p.toBuilder().clearStages().stage(org.pipelinekit.core.model.Stage.builder("deploy").run("echo second").build()).build();
+    Execution second = executor.execute(quick, ExecutionTrigger.manual().branch("main"), Map.of());
+    assertThat(await(first).status()).isEqualTo(ExecutionStatus.CANCELLED);
+    assertThat(await(first).reason()).contains("cancelled by " + second.id() + " in concurrency group 'deploy-main'");
+    assertThat(await(second).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+  }
+
+  @Test
+  void concurrencyGroupQueuesWithoutCancelInProgress() throws Exception {
+    Pipeline p = Pipeline.builder("queue").concurrency(new Concurrency("one-at-a-time", false, Optional.of(5)))
+        .stage("work", s -> s.run("sleep 0.4")).build();
+    Execution a = executor.execute(p);
+    Execution b = executor.execute(p);
+    EngineTesting.Recorder rec = new EngineTesting.Recorder();
+    b.subscribe(rec);
+    ExecutionSnapshot first = await(a);
+    ExecutionSnapshot second = await(b);
+    assertThat(second.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(rec.of(ExecutionQueued.class)).singleElement().satisfies(q -> assertThat(q.concurrencyGroup()).contains("one-at-a-time"));
+    assertThat(second.startedAt().get()).isAfterOrEqualTo(first.finishedAt().get());
+  }
+
+  @Test
+  void secretsAreMaskedInLogsEventsAndStoredFiles_andReadsAreAudited() throws Exception {
+    String secret = "s3cr3t-Token/with+chars";
+    secrets.put("API_TOKEN", secret);
+    EngineTesting.Recorder rec = new EngineTesting.Recorder();
+    Pipeline p = Pipeline.builder("secrets")
+        .stage("use", s -> s.env("TOKEN", "${{ secrets.API_TOKEN }}").outputs("leak")
+            .run("echo plain $TOKEN; echo b64 $(printf %s \"$TOKEN\" | base64); echo url s3cr3t-Token%2Fwith%2Bchars;"
+                + " echo leak=$TOKEN >> \"$PIPELINE_OUTPUT\"; exit 3"))
+        .build();
+    Execution e = executor.execute(p);
+    e.subscribe(rec);
+    ExecutionSnapshot done = await(e);
+    rec.waitFor(ev -> ev instanceof ExecutionEvent.ExecutionFinished);
+    String b64 = Base64.getEncoder().encodeToString(secret.getBytes());
+    assertThat(rec.log("use")).contains("plain ***", "b64 ***", "url ***");
+    assertThat(rec.events.toString()).doesNotContain(secret).doesNotContain(b64);
+    assertThat(done.stage("use").outputs()).containsEntry("leak", "***");
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.toString().contains("workspace")).toList()) {
+        String content = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(content).as("file %s", f).doesNotContain(secret).doesNotContain(b64);
+      }
+    }
+    assertThat(executor.secretReads()).singleElement().satisfies(r -> {
+      assertThat(r.secret()).isEqualTo("API_TOKEN");
+      assertThat(r.executionId()).isEqualTo(e.id());
+      assertThat(r.stageId()).isEqualTo("use");
+    });
+  }
+}

@@ -1,0 +1,229 @@
+package org.pipelinekit.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.pipelinekit.core.engine.EngineTesting.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.engine.ExecutionEvent.JobFinished;
+import org.pipelinekit.core.engine.ExecutionEvent.JobStarted;
+import org.pipelinekit.core.engine.ExecutionEvent.StageFinished;
+import org.pipelinekit.core.engine.ExecutionEvent.StageStarted;
+import org.pipelinekit.core.model.ParameterType;
+import org.pipelinekit.core.model.Pipeline;
+
+/** Scheduling with real processes: parallelism, conditions, outputs, matrices, parameters. */
+class SchedulingTest {
+  @TempDir Path dir;
+  PipelineExecutor executor;
+
+  @BeforeEach
+  void open() {
+    executor = PipelineExecutor.builder().dataDirectory(dir).maxParallelJobs(4).cancelGracePeriod(Duration.ofMillis(300)).build();
+  }
+
+  @AfterEach
+  void close() {
+    executor.close();
+  }
+
+  private static boolean overlap(StageRun a, StageRun b) {
+    Instant as = a.startedAt().orElseThrow();
+    Instant ae = a.finishedAt().orElseThrow();
+    Instant bs = b.startedAt().orElseThrow();
+    Instant be = b.finishedAt().orElseThrow();
+    return as.isBefore(be) && bs.isBefore(ae);
+  }
+
+  @Test
+  void parallelBranchesOverlap() throws Exception {
+    Pipeline p = Pipeline.builder("fan")
+        .stage("root", s -> s.run("true"))
+        .stage("left", s -> s.needs("root").run("sleep 0.6"))
+        .stage("right", s -> s.needs("root").run("sleep 0.6"))
+        .stage("join", s -> s.needs("left", "right").run("true"))
+        .build();
+    ExecutionSnapshot done = await(executor.execute(p));
+    assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(overlap(done.stage("left"), done.stage("right"))).isTrue();
+    assertThat(done.stage("join").startedAt().get()).isAfterOrEqualTo(done.stage("left").finishedAt().get());
+    assertThat(done.stage("join").startedAt().get()).isAfterOrEqualTo(done.stage("right").finishedAt().get());
+  }
+
+  @Test
+  void aStageStartsAsSoonAsItsOwnNeedsAreDoneNotLevelByLevel() throws Exception {
+    Pipeline p = Pipeline.builder("eager")
+        .stage("fast", s -> s.run("true"))
+        .stage("slow", s -> s.run("sleep 1.5"))
+        .stage("after-fast", s -> s.needs("fast").run("true"))
+        .stage("end", s -> s.needs("slow", "after-fast").run("true"))
+        .build();
+    ExecutionSnapshot done = await(executor.execute(p));
+    assertThat(done.stage("after-fast").finishedAt().get()).isBefore(done.stage("slow").finishedAt().get());
+  }
+
+  @Test
+  void slotsLimitHowManyJobsRunAtOnce() throws Exception {
+    try (PipelineExecutor one = PipelineExecutor.builder().dataDirectory(dir.resolve("one")).maxParallelJobs(1).build()) {
+      Pipeline p = Pipeline.builder("serial")
+          .stage("a", s -> s.run("sleep 0.3"))
+          .stage("b", s -> s.run("sleep 0.3"))
+          .stage("c", s -> s.run("sleep 0.3"))
+          .build();
+      ExecutionSnapshot done = await(one.execute(p));
+      List<StageRun> runs = List.of(done.stage("a"), done.stage("b"), done.stage("c"));
+      for (StageRun x : runs) {
+        for (StageRun y : runs) {
+          if (x != y) assertThat(overlap(x.jobs().get(0).startedAt().isPresent() ? jobWindow(x) : x, jobWindow(y))).isFalse();
+        }
+      }
+    }
+  }
+
+  /** A stage run whose window is that of its (only) job: the time it held a slot. */
+  private static StageRun jobWindow(StageRun s) {
+    JobRun j = s.jobs().get(0);
+    return new StageRun(s.stageId(), s.status(), j.startedAt(), j.finishedAt(), s.reason(), s.outputs(), s.jobs(), s.reusedFrom());
+  }
+
+  @Test
+  void outputsFlowDownstreamIntoCommandsAndConditions() throws Exception {
+    Pipeline p = Pipeline.builder("outputs")
+        .stage("build", s -> s.outputs("version", "notes")
+            .run("echo version=1.4.2 >> \"$PIPELINE_OUTPUT\"; printf 'notes<<EOF\\nline one\\nline two\\nEOF\\n' >> \"$PIPELINE_OUTPUT\""))
+        .stage("ship", s -> s.needs("build").when("stages.build.outputs.version == '1.4.2'")
+            .run("echo shipping ${{ stages.build.outputs.version }} for ${{ stages.build.result }}"))
+        .stage("never", s -> s.needs("build").when("startsWith(stages.build.outputs.version, '2.')").run("echo no"))
+        .build();
+    Execution e = executor.execute(p);
+    ExecutionSnapshot done = await(e);
+    assertThat(done.stage("build").outputs()).containsEntry("version", "1.4.2").containsEntry("notes", "line one\nline two");
+    assertThat(e.logs().read("ship", 1, 10)).extracting(LogLine::text).contains("shipping 1.4.2 for success");
+    assertThat(done.stage("never").status()).isEqualTo(StageStatus.SKIPPED);
+    assertThat(done.stage("never").reason()).contains("condition `startsWith(stages.build.outputs.version, '2.')` is false");
+  }
+
+  @Test
+  void skippedPropagates_unlessAlwaysOrFailureSaySo_andSoftFailuresCountAsSuccess() throws Exception {
+    Pipeline p = Pipeline.builder("conditions")
+        .stage("lint", s -> s.continueOnError(true).run("exit 1"))
+        .stage("build", s -> s.needs("lint").run("exit 2"))
+        .stage("test", s -> s.needs("build").run("true"))
+        .stage("report", s -> s.needs("test").when("always()").run("echo report"))
+        .stage("on-failure", s -> s.needs("test").when("failure()").run("echo alert"))
+        .stage("on-success", s -> s.needs("test").when("success()").run("echo yay"))
+        .build();
+    ExecutionSnapshot done = await(executor.execute(p));
+    assertThat(done.stage("lint").status()).isEqualTo(StageStatus.SOFT_FAILED);
+    assertThat(done.stage("build").status()).isEqualTo(StageStatus.FAILED);
+    assertThat(done.stage("build").exitCode()).contains(2);
+    assertThat(done.stage("test").status()).isEqualTo(StageStatus.SKIPPED);
+    assertThat(done.stage("test").reason()).contains("a needed stage did not succeed: build (failure)");
+    assertThat(done.stage("report").status()).isEqualTo(StageStatus.SUCCEEDED);
+    assertThat(done.stage("on-failure").status()).isEqualTo(StageStatus.SUCCEEDED);
+    assertThat(done.stage("on-success").status()).isEqualTo(StageStatus.SKIPPED);
+    assertThat(done.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(done.reason()).contains("stage 'build' failure");
+  }
+
+  @Test
+  void matrixExpandsWithIncludeAndExcludeAndPassesValues() throws Exception {
+    Pipeline p = Pipeline.builder("matrix")
+        .stage("test", s -> s.matrix(m -> m.axis("os", "linux", "mac").axis("jdk", "17", "21")
+                .exclude(Map.of("os", "mac", "jdk", "17")).include(Map.of("os", "bsd", "jdk", "21")))
+            .run("echo run ${{ matrix.os }}-${{ matrix.jdk }}"))
+        .build();
+    Execution e = executor.execute(p);
+    ExecutionSnapshot done = await(e);
+    assertThat(done.stage("test").jobs()).extracting(JobRun::jobId).containsExactly(
+        "test[os=linux, jdk=17]", "test[os=linux, jdk=21]", "test[os=mac, jdk=21]", "test[os=bsd, jdk=21]");
+    assertThat(e.logs().read("test", 1, 100)).extracting(LogLine::text)
+        .contains("run linux-17", "run linux-21", "run mac-21", "run bsd-21");
+  }
+
+  @Test
+  void failFastCancelsRunningSiblings() throws Exception {
+    Pipeline p = Pipeline.builder("failfast")
+        .stage("test", s -> s.matrix(m -> m.axis("n", "1", "2", "3"))
+            .run("if [ ${{ matrix.n }} = 1 ]; then sleep 0.3; exit 1; fi; sleep 60"))
+        .build();
+    long start = System.nanoTime();
+    ExecutionSnapshot done = await(executor.execute(p));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    assertThat(done.stage("test").status()).isEqualTo(StageStatus.FAILED);
+    assertThat(done.stage("test").jobs()).extracting(JobRun::status)
+        .containsExactly(StageStatus.FAILED, StageStatus.CANCELLED, StageStatus.CANCELLED);
+    assertThat(done.stage("test").jobs().get(1).reason()).contains("cancelled because test[n=1] failed (fail-fast)");
+  }
+
+  @Test
+  void withoutFailFastSiblingsFinish_andMaxParallelBoundsTheCells() throws Exception {
+    Pipeline p = Pipeline.builder("no-failfast")
+        .stage("test", s -> s.matrix(m -> m.axis("n", "1", "2", "3").failFast(false).maxParallel(1))
+            .run("sleep 0.2; [ ${{ matrix.n }} != 1 ]"))
+        .build();
+    ExecutionSnapshot done = await(executor.execute(p));
+    List<JobRun> jobs = done.stage("test").jobs();
+    assertThat(jobs).extracting(JobRun::status).containsExactly(StageStatus.FAILED, StageStatus.SUCCEEDED, StageStatus.SUCCEEDED);
+    for (int i = 1; i < jobs.size(); i++) {
+      assertThat(jobs.get(i).startedAt().get()).isAfterOrEqualTo(jobs.get(i - 1).finishedAt().get());
+    }
+  }
+
+  @Test
+  void parametersGetDefaultsAndTypes_andBadOnesAreRefused() throws Exception {
+    Pipeline p = Pipeline.builder("params")
+        .parameter("target", x -> x.choice("staging", "prod").defaultValue("staging"))
+        .parameter("replicas", x -> x.type(ParameterType.NUMBER).defaultValue(1))
+        .stage("deploy", s -> s.when("params.replicas > 2").run("echo ${{ params.target }} x${{ params.replicas }}"))
+        .build();
+    Execution e = executor.execute(p, ExecutionTrigger.manual(), Map.of("replicas", "3", "target", "prod"));
+    await(e);
+    assertThat(e.logs().read("deploy", 1, 10)).extracting(LogLine::text).contains("prod x3");
+    assertThatThrownBy(() -> executor.execute(p, ExecutionTrigger.manual(), Map.of("target", "qa", "colour", "red")))
+        .isInstanceOf(PipelineException.class)
+        .hasMessage("parameter 'target' must be one of [staging, prod], got qa; pipeline 'params' has no parameter 'colour';"
+            + " its parameters are [target, replicas]");
+  }
+
+  @Test
+  void eventsAreNumberedWithoutGapsAndStagesEndOnce() throws Exception {
+    EngineTesting.Recorder rec = new EngineTesting.Recorder();
+    Pipeline p = Pipeline.builder("events")
+        .stage("a", s -> s.run("echo 1; echo 2"))
+        .stage("b", s -> s.needs("a").run("exit 4"))
+        .stage("c", s -> s.needs("b").run("true"))
+        .build();
+    Execution e = executor.execute(p);
+    e.subscribe(rec);
+    await(e);
+    rec.waitFor(ev -> ev instanceof ExecutionEvent.ExecutionFinished);
+    for (int i = 0; i < rec.events.size(); i++) assertThat(rec.events.get(i).sequence()).isEqualTo(i + 1);
+    assertThat(rec.of(StageFinished.class)).extracting(StageFinished::stageId).containsExactlyInAnyOrder("a", "b", "c");
+    assertThat(rec.of(StageStarted.class)).extracting(StageStarted::stageId).containsExactly("a", "b");
+    assertThat(rec.of(JobStarted.class)).hasSize(2);
+    assertThat(rec.of(JobFinished.class).get(1).exitCode()).contains(4);
+  }
+
+  @Test
+  void stagesShareTheWorkspace() throws Exception {
+    Pipeline p = Pipeline.builder("workspace")
+        .stage("write", s -> s.run("mkdir -p out && echo data > out/file.txt"))
+        .stage("read", s -> s.needs("write").step(st -> st.workingDirectory("out").run("cat file.txt")))
+        .build();
+    Execution e = executor.execute(p);
+    await(e);
+    assertThat(e.logs().read("read", 1, 10)).extracting(LogLine::text).contains("data");
+    assertThat(Files.readString(dir.resolve("runs").resolve(e.id()).resolve("workspace/out/file.txt"))).isEqualTo("data\n");
+  }
+}
