@@ -145,13 +145,13 @@ public final class EventHub {
             return;
           }
         }
+        synchronized (this) {
+          lastDelivered = next.sequence();
+        }
         try {
           listener.onEvent(next);
         } catch (RuntimeException e) {
           LOG.warn("event listener on execution {} threw on event {}", header.id(), next.sequence(), e);
-        }
-        synchronized (this) {
-          lastDelivered = next.sequence();
         }
       }
     }

@@ -248,7 +248,8 @@ public final class BuiltinStageTypes implements StageTypeProvider {
             .out("report", PATH, "The test report")
             .steps(in -> List.of(Step.of("test", in.str("command"))))
             .planner(in -> List.of(
-                new PlannedStep.Command(Step.of("test", "set +e; " + in.str("command") + "\ncode=$?; "
+                // a subshell, so an `exit` in the command ends only the command and the reports are still read
+                new PlannedStep.Command(Step.of("test", "(\n" + in.str("command") + "\n)\ncode=$?; "
                     + output("command_exit", "$code") + "; exit 0")),
                 Actions.testReports(in.str("report"), in.optional("coverage_file"),
                     in.optional("coverage_threshold").map(Double::parseDouble)))),
