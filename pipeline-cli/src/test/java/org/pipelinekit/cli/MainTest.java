@@ -70,6 +70,36 @@ class MainTest {
   }
 
   @Test
+  void run_runsThePipelineAndStreamsProgressAndLogs(@TempDir Path dir) {
+    assertThat(run("run", SAMPLES.resolve("parallel.yaml").toString(), "--branch", "main", "--data-dir", dir.toString())).isZero();
+    assertThat(out.toString()).contains("▶ checkout", "  [unit[os=linux, jdk=17]] unit linux 17", "✓ publish success",
+        "publishing 1.0.1", "SUCCEEDED in ");
+  }
+
+  @Test
+  void run_takesParametersAndFailsWithExitCodeOne(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("p.yaml");
+    Files.writeString(file, "id: p\nparameters: [{ name: code, type: number, default: 0 }]\n"
+        + "stages:\n  - id: a\n    steps: [{ run: 'echo code ${{ params.code }}; exit ${{ params.code }}' }]\n"
+        + "  - id: b\n    needs: [a]\n    steps: [{ run: echo never }]\n");
+    assertThat(run("run", file.toString(), "-p", "code=3", "--data-dir", dir.resolve("d").toString())).isEqualTo(Main.INVALID);
+    assertThat(out.toString()).contains("  [a] code 3", "✗ a failure", "↷ b skipped: a needed stage did not succeed: a (failure)",
+        "FAILED in ");
+    out.getBuffer().setLength(0);
+    assertThat(run("run", file.toString(), "-p", "code=x", "--data-dir", dir.resolve("e").toString())).isEqualTo(Main.INVALID);
+    assertThat(err.toString()).contains("parameter 'code' must be a number, got x");
+  }
+
+  @Test
+  void run_usesTheGivenWorkspace(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("input.txt"), "from the project");
+    Path file = dir.resolve("p.yaml");
+    Files.writeString(file, "id: p\nstages:\n  - id: a\n    steps: [{ run: cat input.txt }]\n");
+    assertThat(run("run", file.toString(), "--workspace", dir.toString(), "--data-dir", dir.resolve("d").toString())).isZero();
+    assertThat(out.toString()).contains("  [a] from the project");
+  }
+
+  @Test
   void plan_refusesInvalidPipelines() {
     assertThat(run("plan", SAMPLES.resolve("broken.yaml").toString())).isEqualTo(Main.INVALID);
     assertThat(err.toString()).contains("the pipeline has 6 errors");

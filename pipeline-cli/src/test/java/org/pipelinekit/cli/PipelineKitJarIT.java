@@ -44,6 +44,13 @@ class PipelineKitJarIT {
   }
 
   @Test
+  void jar_runsTheSamplePipeline() throws Exception {
+    Result r = run("run", "../samples/pipelines/parallel.yaml", "--branch", "main");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("✓ publish success").contains("SUCCEEDED");
+  }
+
+  @Test
   void jar_printsUsageForUnknownCommands() throws Exception {
     Result r = run("frobnicate");
     assertThat(r.exit()).isEqualTo(2);

@@ -134,7 +134,7 @@ public final class PipelineExecutor implements AutoCloseable {
     this.owned = closeables;
     this.services = new EngineServices(b.registry, runners, executions, logs, Optional.ofNullable(b.secrets), audit,
         b.interceptors, b.clock, timer, engineThreads, deliveryThreads, blockingThreads, new Slots(b.maxParallelJobs, b.maxParallelJobsPerPipeline),
-        runRoot, b.cancelGrace, b.eventBuffer);
+        runRoot, Optional.ofNullable(b.sharedWorkspace), b.cancelGrace, b.eventBuffer);
     markInterrupted();
   }
 
@@ -196,7 +196,7 @@ public final class PipelineExecutor implements AutoCloseable {
     ExecutionPlan plan = planner.plan(pipeline);
     long number = services.executions().nextNumber(pipeline.id());
     String id = pipeline.id() + "-" + number;
-    copyWorkspace.ifPresent(from -> copyTree(from, services.workspace(id)));
+    copyWorkspace.filter(from -> !from.equals(services.workspace(id))).ifPresent(from -> copyTree(from, services.workspace(id)));
     ExecutionHeader header = new ExecutionHeader(id, number, pipeline, trigger, params, services.clock().instant(), rerunOf, rerunFrom);
     services.executions().create(header);
     Optional<String> group = pipeline.concurrency().map(c -> groupName(c, header));
@@ -520,6 +520,7 @@ public final class PipelineExecutor implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Path dataDir;
     private Path runRoot;
+    private Path sharedWorkspace;
     private int maxParallelJobs = Math.max(2, Runtime.getRuntime().availableProcessors());
     private int maxParallelJobsPerPipeline = Integer.MAX_VALUE;
     private Duration cancelGrace = Duration.ofSeconds(1);
@@ -592,6 +593,15 @@ public final class PipelineExecutor implements AutoCloseable {
     /** Where workspaces go ({@code <dataDir>/runs}, else a temporary directory). */
     public Builder runDirectory(Path dir) {
       this.runRoot = Objects.requireNonNull(dir, "dir");
+      return this;
+    }
+
+    /**
+     * Runs every execution in this one directory instead of a fresh workspace each (what a CLI
+     * running the pipeline of the project it stands in wants). Executions then share files.
+     */
+    public Builder sharedWorkspace(Path dir) {
+      this.sharedWorkspace = Objects.requireNonNull(dir, "dir").toAbsolutePath();
       return this;
     }
 

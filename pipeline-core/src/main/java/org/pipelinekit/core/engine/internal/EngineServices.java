@@ -31,6 +31,7 @@ public record EngineServices(
     Executor blocking,
     Slots slots,
     Path runRoot,
+    Optional<Path> sharedWorkspace,
     Duration cancelGrace,
     int eventBuffer) {
 
@@ -40,7 +41,7 @@ public record EngineServices(
   }
 
   public Path workspace(String executionId) {
-    return runRoot.resolve(executionId).resolve("workspace");
+    return sharedWorkspace.orElseGet(() -> runRoot.resolve(executionId).resolve("workspace"));
   }
 
   public Path outputs(String executionId) {

@@ -1,0 +1,141 @@
+package org.pipelinekit.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.engine.Execution;
+import org.pipelinekit.core.engine.ExecutionEvent;
+import org.pipelinekit.core.engine.ExecutionEvent.ApprovalRequested;
+import org.pipelinekit.core.engine.ExecutionEvent.JobRetrying;
+import org.pipelinekit.core.engine.ExecutionEvent.LogAppended;
+import org.pipelinekit.core.engine.ExecutionEvent.StageFinished;
+import org.pipelinekit.core.engine.ExecutionEvent.StageStarted;
+import org.pipelinekit.core.engine.ExecutionSnapshot;
+import org.pipelinekit.core.engine.ExecutionStatus;
+import org.pipelinekit.core.engine.ExecutionTrigger;
+import org.pipelinekit.core.engine.PipelineExecutor;
+import org.pipelinekit.core.engine.StageRun;
+import org.pipelinekit.core.model.Durations;
+import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.validate.PipelineValidationException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "run", description = "Run a pipeline file with the local runner, printing progress and logs as they come.")
+final class RunCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(paramLabel = "FILE", description = "Pipeline file (.yaml, .yml, .json)")
+  Path file;
+
+  @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A parameter value; repeat for more")
+  Map<String, String> params = new LinkedHashMap<>();
+
+  @Option(names = "--branch", description = "The branch the run is for (read as ${{ branch }})")
+  String branch;
+
+  @Option(names = "--workspace", description = "Directory the steps run in (default: a fresh one under the data directory)")
+  Path workspace;
+
+  @Option(names = "--data-dir", description = "Where executions and logs are kept (default: a new temporary directory)")
+  Path dataDir;
+
+  @Option(names = {"-j", "--jobs"}, description = "Jobs run at once (default: number of CPUs, at least 2)")
+  Integer jobs;
+
+  @Option(names = {"-q", "--quiet"}, description = "Print stage results only, not log lines")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Optional<Pipeline> pipeline = PipelineFiles.read(file, err);
+    if (pipeline.isEmpty()) return Main.INVALID;
+    Path data = dataDir != null ? dataDir : Files.createTempDirectory("pipelinekit-");
+    PipelineExecutor.Builder b = PipelineExecutor.builder().dataDirectory(data);
+    if (workspace != null) b.sharedWorkspace(workspace);
+    if (jobs != null) b.maxParallelJobs(jobs);
+    try (PipelineExecutor executor = b.build()) {
+      ExecutionTrigger trigger = ExecutionTrigger.manual();
+      if (branch != null) trigger = trigger.branch(branch);
+      Execution e;
+      try {
+        e = executor.execute(pipeline.get(), trigger, params);
+      } catch (PipelineValidationException ex) {
+        err.println(file + ": " + ex.getMessage());
+        return Main.INVALID;
+      } catch (PipelineException ex) {
+        err.println(file + ": error: " + ex.getMessage());
+        return Main.INVALID;
+      }
+      out.println("▶ " + e.id() + " (" + pipeline.get().stages().size() + " stages; data in " + data + ")");
+      CountDownLatch printed = new CountDownLatch(1);
+      e.subscribe(event -> print(event, out, e, printed));
+      Thread hook = new Thread(() -> {
+        e.cancel("interrupted (Ctrl-C)");
+        e.completion().join();
+      });
+      Runtime.getRuntime().addShutdownHook(hook);
+      ExecutionSnapshot done = e.completion().join();
+      printed.await();
+      Runtime.getRuntime().removeShutdownHook(hook);
+      summary(done, out);
+      return done.status() == ExecutionStatus.SUCCEEDED ? 0 : Main.INVALID;
+    }
+  }
+
+  private void print(ExecutionEvent event, PrintWriter out, Execution e, CountDownLatch printed) {
+    if (event instanceof StageStarted s) {
+      out.println("▶ " + s.stageId());
+    } else if (event instanceof LogAppended l && !quiet) {
+      out.println("  [" + l.line().jobId() + "] " + l.line().text());
+    } else if (event instanceof JobRetrying r) {
+      out.println("↻ " + r.jobId() + " attempt " + r.attempt() + " failed (" + r.reason() + "); retrying in " + Durations.format(r.delay()));
+    } else if (event instanceof ApprovalRequested a) {
+      out.println("⏸ " + a.stageId() + " waits for approval by " + a.approvers()
+          + " (approve through the API or designer; the CLI cannot approve)");
+    } else if (event instanceof StageFinished f) {
+      StageRun run = e.snapshot().stage(f.stageId());
+      String took = run.duration().map(d -> " in " + human(d)).orElse("");
+      String mark = switch (f.status()) {
+        case SUCCEEDED -> "✓";
+        case SKIPPED -> "↷";
+        case SOFT_FAILED -> "!";
+        default -> "✗";
+      };
+      out.println(mark + " " + f.stageId() + " " + f.status().result() + took + f.reason().map(r -> ": " + r).orElse(""));
+    } else if (event instanceof ExecutionEvent.ExecutionFinished) {
+      out.flush();
+      printed.countDown();
+    }
+    out.flush();
+  }
+
+  private static void summary(ExecutionSnapshot done, PrintWriter out) {
+    out.println();
+    List<StageRun> stages = List.copyOf(done.stages().values());
+    for (StageRun s : stages) {
+      out.printf("  %-24s %-12s %8s%n", s.stageId(), s.status().result(), s.duration().map(RunCommand::human).orElse("-"));
+    }
+    out.println(done.status() + " in " + done.duration().map(RunCommand::human).orElse("-") + done.reason().map(r -> ": " + r).orElse(""));
+    out.flush();
+  }
+
+  private static String human(Duration d) {
+    long ms = d.toMillis();
+    return ms < 1000 ? ms + "ms" : String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
+  }
+}
