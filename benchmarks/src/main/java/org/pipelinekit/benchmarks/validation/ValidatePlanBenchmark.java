@@ -51,7 +51,7 @@ public class ValidatePlanBenchmark {
   }
 
   /** {@code n} shell stages in layers of {@link #WIDTH}; stage i of layer L needs stages i, i+1, i+2 (mod width) of layer L-1. */
-  static Pipeline layered(int n) {
+  public static Pipeline layered(int n) {
     Pipeline.Builder b = Pipeline.builder("layered-" + n);
     for (int i = 0; i < n; i++) {
       int layer = i / WIDTH;

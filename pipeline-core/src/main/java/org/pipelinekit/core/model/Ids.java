@@ -1,16 +1,21 @@
 package org.pipelinekit.core.model;
 
-import java.util.regex.Pattern;
 
 /** The shape of pipeline and stage ids: lower-case letters, digits, {@code _} and {@code -}, starting with a letter or digit. */
 public final class Ids {
-  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]*");
   public static final int MAX_LENGTH = 100;
 
   private Ids() {}
 
   public static boolean isValid(String id) {
-    return id.length() <= MAX_LENGTH && ID.matcher(id).matches();
+    int n = id.length();
+    if (n == 0 || n > MAX_LENGTH) return false;
+    for (int i = 0; i < n; i++) { // the pattern [a-z0-9][a-z0-9_-]*, without a regex on this hot path
+      char c = id.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '_' || c == '-'));
+      if (!ok) return false;
+    }
+    return true;
   }
 
   /** A valid id made from free text: {@code "Build & Test"} → {@code build-test}. */

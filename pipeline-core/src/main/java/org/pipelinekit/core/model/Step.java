@@ -34,7 +34,9 @@ public record Step(
 
   /** A readable label: the name, else the first line of the command. */
   public String label() {
-    return name.orElseGet(() -> run.lines().findFirst().orElse(run).strip());
+    if (name.isPresent()) return name.get();
+    int nl = run.indexOf('\n');
+    return (nl < 0 ? run : run.substring(0, nl)).strip();
   }
 
   /** Configures a step: {@code step(st -> st.name("deploy").run("./deploy.sh").env("REGION", "eu"))}. */

@@ -50,9 +50,16 @@ public final class LocalProcessRunner implements Runner {
   private final boolean sessions;
   private final ExecutorService readers;
   private final ScheduledExecutorService timer;
+  private final Path outputs;
+  private final AtomicInteger steps = new AtomicInteger();
 
   public LocalProcessRunner() {
     this.sessions = Files.isExecutable(SETSID) && Files.isExecutable(KILL);
+    try {
+      this.outputs = Files.createTempDirectory("pipelinekit-outputs-");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot create a directory for step outputs: " + e.getMessage(), e);
+    }
     this.readers = Executors.newCachedThreadPool(daemon("pipelinekit-output-"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("pipelinekit-runner-timer-"));
   }
@@ -89,16 +96,30 @@ public final class LocalProcessRunner implements Runner {
     env.put("PATH", path);
     env.put("HOME", home);
     env.putAll(request.env());
+    Path outputFile = outputs.resolve(steps.incrementAndGet() + ".out");
+    env.put(StepOutputs.VARIABLE, outputFile.toString());
     Process process;
     try {
       if (!Files.isDirectory(request.workingDirectory())) {
         return failed("working directory " + request.workingDirectory() + " does not exist");
       }
+      Files.createFile(outputFile);
       process = pb.start();
     } catch (IOException e) {
       return failed("cannot start /bin/sh: " + e.getMessage());
     }
-    return new LocalStep(process, output);
+    return new LocalStep(process, output, outputFile);
+  }
+
+  /** What the step wrote to its output file; the file is deleted (it may hold secrets). */
+  private static java.util.Map<String, String> collect(Path outputFile, StepOutput output) {
+    java.util.Map<String, String> values = StepOutputs.read(outputFile, w -> output.line("warning: " + w));
+    try {
+      Files.deleteIfExists(outputFile);
+    } catch (IOException e) {
+      output.line("warning: cannot delete " + outputFile + ": " + e.getMessage());
+    }
+    return values;
   }
 
   private static RunningStep failed(String message) {
@@ -118,6 +139,12 @@ public final class LocalProcessRunner implements Runner {
   public void close() {
     readers.shutdownNow();
     timer.shutdownNow();
+    try (var left = Files.list(outputs)) {
+      for (Path p : left.toList()) Files.deleteIfExists(p);
+      Files.deleteIfExists(outputs);
+    } catch (IOException e) {
+      LOG.debug("cannot remove {}: {}", outputs, e.getMessage());
+    }
   }
 
   private final class LocalStep implements RunningStep {
@@ -127,7 +154,7 @@ public final class LocalProcessRunner implements Runner {
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private volatile List<ProcessHandle> tree = List.of();
 
-    LocalStep(Process process, StepOutput output) {
+    LocalStep(Process process, StepOutput output, Path outputFile) {
       this.process = process;
       readers.execute(() -> {
         try {
@@ -142,7 +169,7 @@ public final class LocalProcessRunner implements Runner {
           killLeftovers();
         }
       }, LEFTOVER_GRACE.toMillis(), TimeUnit.MILLISECONDS));
-      this.exit = process.onExit().thenCombine(drained, (p, d) -> StepExit.of(p.exitValue()));
+      this.exit = process.onExit().thenCombine(drained, (p, d) -> StepExit.of(p.exitValue(), collect(outputFile, output)));
     }
 
     @Override

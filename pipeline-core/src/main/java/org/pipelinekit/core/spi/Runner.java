@@ -22,6 +22,9 @@ public interface Runner extends AutoCloseable {
   /**
    * Starts the step and returns at once. Output lines go to {@code output} as they come; a step
    * that cannot start is reported through {@link RunningStep#exit()} as a runner error, not thrown.
+   * The runner gives the step a file named by {@code $PIPELINE_OUTPUT} and returns the
+   * {@code name=value} lines written to it in {@link StepExit#outputs()} (see
+   * {@code org.pipelinekit.core.runner.StepOutputs}).
    */
   RunningStep start(StepRequest request, StepOutput output);
 

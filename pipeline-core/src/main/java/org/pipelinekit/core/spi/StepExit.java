@@ -1,20 +1,31 @@
 package org.pipelinekit.core.spi;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * How a step ended: its exit code, or a runner error (the process could not start, the container
- * vanished) when {@code runnerError} is present. A failed step is a value, not an exception.
+ * vanished) when {@code runnerError} is present, and the outputs it wrote to {@code $PIPELINE_OUTPUT}.
+ * A failed step is a value, not an exception.
  */
-public record StepExit(int exitCode, Optional<String> runnerError) {
-  public static final StepExit SUCCESS = new StepExit(0, Optional.empty());
+public record StepExit(int exitCode, Optional<String> runnerError, Map<String, String> outputs) {
+  public static final StepExit SUCCESS = new StepExit(0, Optional.empty(), Map.of());
+
+  public StepExit {
+    java.util.Objects.requireNonNull(runnerError, "runnerError");
+    outputs = Map.copyOf(outputs);
+  }
 
   public static StepExit of(int exitCode) {
-    return exitCode == 0 ? SUCCESS : new StepExit(exitCode, Optional.empty());
+    return exitCode == 0 ? SUCCESS : new StepExit(exitCode, Optional.empty(), Map.of());
+  }
+
+  public static StepExit of(int exitCode, Map<String, String> outputs) {
+    return new StepExit(exitCode, Optional.empty(), outputs);
   }
 
   public static StepExit runnerError(String message) {
-    return new StepExit(-1, Optional.of(message));
+    return new StepExit(-1, Optional.of(message), Map.of());
   }
 
   public boolean succeeded() {

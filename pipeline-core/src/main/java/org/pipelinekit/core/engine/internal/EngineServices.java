@@ -43,8 +43,4 @@ public record EngineServices(
   public Path workspace(String executionId) {
     return sharedWorkspace.orElseGet(() -> runRoot.resolve(executionId).resolve("workspace"));
   }
-
-  public Path outputs(String executionId) {
-    return runRoot.resolve(executionId).resolve("outputs");
-  }
 }

@@ -87,6 +87,8 @@ public final class ExecutionRun implements Execution {
   private final SecretMasker masker = new SecretMasker();
   private final Map<String, StageState> stages = new LinkedHashMap<>();
   private final Map<String, Set<String>> ancestors = new HashMap<>();
+  private final Map<String, List<StageState>> dependents = new HashMap<>();
+  private int finalStages;
   private final Map<String, Reused> reused;
   private final Runnable onFinished;
   private final CompletableFuture<ExecutionSnapshot> completion = new CompletableFuture<>();
@@ -115,7 +117,14 @@ public final class ExecutionRun implements Execution {
       stages.put(ps.id(), new StageState(ps));
     }
     for (Stage s : header.pipeline().stages()) {
-      stages.get(s.id()).stage = s;
+      StageState st = stages.get(s.id());
+      st.stage = s;
+      st.templated = templated(s);
+    }
+    for (StageState s : stages.values()) {
+      for (String need : new java.util.LinkedHashSet<>(s.stage.needs())) {
+        dependents.computeIfAbsent(need, k -> new ArrayList<>()).add(s);
+      }
     }
   }
 
@@ -190,7 +199,6 @@ public final class ExecutionRun implements Execution {
     started = true;
     try {
       Files.createDirectories(workspace);
-      Files.createDirectories(services.outputs(id()));
     } catch (IOException e) {
       hub.publish((seq, t) -> new ExecutionStarted(id(), seq, t));
       for (StageState s : stages.values()) finishStage(s, StageStatus.FAILED, Optional.of("cannot create the workspace: " + e.getMessage()));
@@ -225,8 +233,9 @@ public final class ExecutionRun implements Execution {
   // ---- deciding whether a stage runs -----------------------------------------------------------
 
   private void stageEnded(StageState s) {
-    for (StageState d : stages.values()) {
-      if (d.planned.stage().needs().contains(s.id()) && d.status == StageStatus.PENDING) {
+    finalStages++;
+    for (StageState d : dependents.getOrDefault(s.id(), List.of())) {
+      if (d.status == StageStatus.PENDING) {
         d.pendingNeeds--;
         if (d.pendingNeeds == 0 && started) decide(d);
       }
@@ -250,25 +259,23 @@ public final class ExecutionRun implements Execution {
       return;
     }
     boolean run;
-    String why;
     try {
-      StageContext ctx = context(s, MatrixCell.NONE);
       if (when.isEmpty()) {
         run = needsOk;
-        why = "a needed stage did not succeed: " + failedNeeds(stage);
       } else if (statusFunction) {
-        run = when.get().test(ctx);
-        why = "condition `" + stage.when().get() + "` is false";
+        run = when.get().test(context(s, MatrixCell.NONE));
       } else {
-        run = needsOk && when.get().test(ctx);
-        why = needsOk ? "condition `" + stage.when().get() + "` is false" : "a needed stage did not succeed: " + failedNeeds(stage);
+        run = needsOk && when.get().test(context(s, MatrixCell.NONE));
       }
     } catch (ExpressionException | UnsupportedOperationException e) {
       finishStage(s, StageStatus.FAILED, Optional.of("the condition cannot be evaluated: " + e.getMessage()));
       return;
     }
     if (!run) {
-      finishStage(s, cancelled ? StageStatus.CANCELLED : StageStatus.SKIPPED, Optional.of(cancelled ? String.valueOf(cancelReason) : why));
+      String why = cancelled ? String.valueOf(cancelReason)
+          : when.isPresent() && (statusFunction || needsOk) ? "condition `" + stage.when().get() + "` is false"
+          : "a needed stage did not succeed: " + failedNeeds(stage);
+      finishStage(s, cancelled ? StageStatus.CANCELLED : StageStatus.SKIPPED, Optional.of(why));
       return;
     }
     Optional<Approval> approval = stage.approval();
@@ -380,10 +387,9 @@ public final class ExecutionRun implements Execution {
       attemptFailed(j, RetryOn.RUNNER_ERROR, -1, "unknown stage type '" + s.stage.type() + "'", false);
       return;
     }
-    StageContext ctx = context(s, j.cell);
     Stage rendered;
     try {
-      rendered = render(s.stage, ctx);
+      rendered = s.templated ? render(s.stage, context(s, j.cell)) : s.stage;
       j.steps = type.get().plan(rendered);
     } catch (ExpressionException e) {
       log(j, "error: " + e.getMessage());
@@ -420,9 +426,8 @@ public final class ExecutionRun implements Execution {
     j.stepIndex = index;
     int attempt = j.attempt;
     log(j, "▶ " + step.name());
-    Path outputFile = services.outputs(id()).resolve(safe(j.jobId) + "-" + attempt + "-" + index + ".out");
-    Context context = new Context(j, index, outputFile);
-    Chain chain = new Chain(context, 0, step, outputFile);
+    Context context = new Context(j, index);
+    Chain chain = new Chain(context, 0, step);
     CompletionStage<StepExit> result;
     try {
       result = chain.proceed();
@@ -442,16 +447,15 @@ public final class ExecutionRun implements Execution {
       if (timer != null) timer.cancel(false);
       j.current = null;
       StepExit e = error != null ? StepExit.runnerError(String.valueOf(error.getMessage())) : exit;
-      stepEnded(j, index, e, stepTimedOut.get(), outputFile);
+      stepEnded(j, index, e, stepTimedOut.get());
     }));
   }
 
-  private void stepEnded(JobState j, int index, StepExit exit, boolean stepTimedOut, Path outputFile) {
-    j.attemptOutputs.putAll(masked(OutputFile.read(outputFile, w -> log(j, "warning: " + w))));
-    try {
-      Files.deleteIfExists(outputFile); // read and masked; the raw file may hold secrets
-    } catch (IOException e) {
-      log(j, "warning: cannot delete " + outputFile + ": " + e.getMessage());
+  private void stepEnded(JobState j, int index, StepExit exit, boolean stepTimedOut) {
+    if (!exit.outputs().isEmpty()) {
+      synchronized (j) {
+        j.attemptOutputs.putAll(masked(exit.outputs()));
+      }
     }
     if (j.cancelRequested || cancelled) {
       if (j.timedOut || timedOut) {
@@ -595,8 +599,7 @@ public final class ExecutionRun implements Execution {
   }
 
   private void checkFinished() {
-    if (finished || !started) return;
-    if (!stages.values().stream().allMatch(s -> s.status.isFinal())) return;
+    if (finished || !started || finalStages < stages.size()) return;
     finished = true;
     timers.forEach(t -> t.cancel(false));
     ExecutionStatus status;
@@ -636,6 +639,7 @@ public final class ExecutionRun implements Execution {
       hub.publish((seq, t) -> new CancelRequested(id(), seq, t, reason));
       for (StageState s : stages.values()) {
         s.status = StageStatus.CANCELLED;
+        finalStages++;
         hub.publish((seq, t) -> new StageFinished(id(), seq, t, s.id(), StageStatus.CANCELLED, Optional.of(reason), Map.of()));
       }
       checkFinished();
@@ -677,14 +681,12 @@ public final class ExecutionRun implements Execution {
     private final Context context;
     private final int index;
     private final PlannedStep step;
-    private final Path outputFile;
     private final AtomicBoolean proceeded = new AtomicBoolean();
 
-    Chain(Context context, int index, PlannedStep step, Path outputFile) {
+    Chain(Context context, int index, PlannedStep step) {
       this.context = context;
       this.index = index;
       this.step = step;
-      this.outputFile = outputFile;
     }
 
     @Override
@@ -700,14 +702,14 @@ public final class ExecutionRun implements Execution {
       }
       List<StepInterceptor> interceptors = services.interceptors();
       if (index < interceptors.size()) {
-        return interceptors.get(index).intercept(new Chain(context, index + 1, step, outputFile));
+        return interceptors.get(index).intercept(new Chain(context, index + 1, step));
       }
-      return runTerminal(context, step, outputFile);
+      return runTerminal(context, step);
     }
   }
 
   /** Runs on the actor (first call) or on whatever thread an interceptor proceeds from; touches only its job. */
-  private CompletionStage<StepExit> runTerminal(Context context, PlannedStep step, Path outputFile) {
+  private CompletionStage<StepExit> runTerminal(Context context, PlannedStep step) {
     JobState j = context.job;
     if (step instanceof PlannedStep.Action a) {
       StepAction action = a.action().get();
@@ -724,7 +726,7 @@ public final class ExecutionRun implements Execution {
       }
     }
     Step s = ((PlannedStep.Command) step).step();
-    StageContext ctx = context(j.stage, j.cell);
+    Lazy ctx = new Lazy(() -> context(j.stage, j.cell));
     Map<String, String> env = new LinkedHashMap<>();
     try {
       header.pipeline().env().forEach((k, v) -> env.put(k, render(v, ctx)));
@@ -742,7 +744,6 @@ public final class ExecutionRun implements Execution {
     env.put("PIPELINE_JOB", j.jobId);
     env.put("PIPELINE_ATTEMPT", Integer.toString(j.attempt));
     env.put("PIPELINE_WORKSPACE", workspace.toString());
-    env.put("PIPELINE_OUTPUT", outputFile.toString());
     header.trigger().branch().ifPresent(b -> env.put("PIPELINE_BRANCH", b));
     header.trigger().commit().ifPresent(c -> env.put("PIPELINE_COMMIT", c));
     String command;
@@ -782,12 +783,10 @@ public final class ExecutionRun implements Execution {
   private final class Context implements StepContext {
     final JobState job;
     final int index;
-    final Path outputFile;
 
-    Context(JobState job, int index, Path outputFile) {
+    Context(JobState job, int index) {
       this.job = job;
       this.index = index;
-      this.outputFile = outputFile;
     }
 
     @Override public String executionId() { return id(); }
@@ -804,19 +803,17 @@ public final class ExecutionRun implements Execution {
 
     @Override
     public void output(String name, String value) {
-      try {
-        Files.writeString(outputFile, name + "<<__PIPELINEKIT_EOF__\n" + value + "\n__PIPELINEKIT_EOF__\n",
-            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      String masked = masker.mask(value);
+      synchronized (job) {
+        job.attemptOutputs.put(name, masked);
       }
     }
 
     @Override
     public Map<String, String> outputs() {
-      Map<String, String> out = new LinkedHashMap<>(job.attemptOutputs);
-      out.putAll(masked(OutputFile.read(outputFile, w -> { })));
-      return out;
+      synchronized (job) {
+        return Map.copyOf(job.attemptOutputs);
+      }
     }
 
     @Override
@@ -830,8 +827,8 @@ public final class ExecutionRun implements Execution {
   private StageContext context(StageState s, MatrixCell cell) {
     Map<String, String> env = new LinkedHashMap<>(header.pipeline().env());
     env.putAll(s.stage.env());
-    boolean upstreamOk = s.stage.needs().stream().allMatch(n -> stages.get(n).status.countsAsSuccess());
-    boolean upstreamFailed = ancestorsOf(s.id()).stream().anyMatch(a -> stages.get(a).status.countsAsFailure());
+    java.util.function.BooleanSupplier upstreamOk = () -> s.stage.needs().stream().allMatch(n -> stages.get(n).status.countsAsSuccess());
+    java.util.function.BooleanSupplier upstreamFailed = () -> ancestorsOf(s.id()).stream().anyMatch(a -> stages.get(a).status.countsAsFailure());
     String runnerId = services.runners().isEmpty() ? "none" : services.runners().get(0).id();
     return new StageContext(header, env, cell.values(), new StageContext.StageView() {
       @Override
@@ -871,6 +868,39 @@ public final class ExecutionRun implements Execution {
 
   private static String render(String text, StageContext ctx) {
     return Template.hasExpressions(text) ? Template.parse(text).render(ctx) : text;
+  }
+
+  /** A stage context made only when a text to render holds an expression. */
+  private static final class Lazy {
+    private final java.util.function.Supplier<StageContext> make;
+    private @Nullable StageContext ctx;
+
+    Lazy(java.util.function.Supplier<StageContext> make) {
+      this.make = make;
+    }
+
+    StageContext get() {
+      if (ctx == null) ctx = make.get();
+      return ctx;
+    }
+  }
+
+  private static String render(String text, Lazy ctx) {
+    return Template.hasExpressions(text) ? Template.parse(text).render(ctx.get()) : text;
+  }
+
+  /** Whether any input, env value or the image of the stage holds an expression to render. */
+  private static boolean templated(Stage stage) {
+    return stage.image().filter(Template::hasExpressions).isPresent()
+        || stage.env().values().stream().anyMatch(Template::hasExpressions)
+        || hasExpressions(stage.inputs());
+  }
+
+  private static boolean hasExpressions(Object v) {
+    if (v instanceof String str) return Template.hasExpressions(str);
+    if (v instanceof List<?> l) return l.stream().anyMatch(ExecutionRun::hasExpressions);
+    if (v instanceof Map<?, ?> m) return m.values().stream().anyMatch(ExecutionRun::hasExpressions);
+    return false;
   }
 
   private static Stage render(Stage stage, StageContext ctx) {
@@ -928,10 +958,6 @@ public final class ExecutionRun implements Execution {
     return exit.runnerError().isPresent() ? Optional.empty() : Optional.of(exit.exitCode());
   }
 
-  private static String safe(String jobId) {
-    return jobId.replaceAll("[^A-Za-z0-9_.-]", "_");
-  }
-
   // ---- logs view --------------------------------------------------------------------------------
 
   private final class Logs implements ExecutionLogs {
@@ -957,6 +983,7 @@ public final class ExecutionRun implements Execution {
   private static final class StageState {
     final PlannedStage planned;
     Stage stage;
+    boolean templated;
     StageStatus status = StageStatus.PENDING;
     int pendingNeeds;
     boolean deciding;

@@ -32,7 +32,7 @@ public final class SerialExecutor implements Executor {
   }
 
   private void drain() {
-    for (int n = 0; n < 64; n++) {
+    for (int n = 0; n < 1024; n++) {
       Runnable next;
       synchronized (tasks) {
         next = tasks.poll();

@@ -30,14 +30,15 @@ final class StageContext implements EvaluationContext {
   private final Function<String, @Nullable String> secrets;
   private final String workspace;
   private final String runnerId;
-  private final boolean upstreamSucceeded;
-  private final boolean upstreamFailed;
+  private final java.util.function.BooleanSupplier upstreamSucceeded;
+  private final java.util.function.BooleanSupplier upstreamFailed;
   private final boolean cancelled;
   private final Function<List<String>, String> hashFiles;
 
   StageContext(ExecutionHeader header, Map<String, String> env, Map<String, String> matrix, StageView stages,
-      Function<String, @Nullable String> secrets, String workspace, String runnerId, boolean upstreamSucceeded,
-      boolean upstreamFailed, boolean cancelled, Function<List<String>, String> hashFiles) {
+      Function<String, @Nullable String> secrets, String workspace, String runnerId,
+      java.util.function.BooleanSupplier upstreamSucceeded, java.util.function.BooleanSupplier upstreamFailed, boolean cancelled,
+      Function<List<String>, String> hashFiles) {
     this.header = header;
     this.env = env;
     this.matrix = matrix;
@@ -92,12 +93,12 @@ final class StageContext implements EvaluationContext {
 
   @Override
   public boolean upstreamSucceeded() {
-    return upstreamSucceeded;
+    return upstreamSucceeded.getAsBoolean();
   }
 
   @Override
   public boolean upstreamFailed() {
-    return upstreamFailed;
+    return upstreamFailed.getAsBoolean();
   }
 
   @Override

@@ -1,4 +1,4 @@
-package org.pipelinekit.core.engine.internal;
+package org.pipelinekit.core.runner;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +14,17 @@ import java.util.function.Consumer;
 /**
  * Reads the file a step writes its outputs to ({@code $PIPELINE_OUTPUT}): {@code name=value} lines,
  * and {@code name<<DELIMITER} … {@code DELIMITER} blocks for values with line breaks (the same
- * forms as GitHub Actions' {@code $GITHUB_OUTPUT}). Lines of neither form are reported.
+ * forms as GitHub Actions' {@code $GITHUB_OUTPUT}). Lines of neither form are reported. For runners:
+ * each one gives its steps such a file and returns what they wrote in {@code StepExit.outputs()}.
  */
-public final class OutputFile {
-  private OutputFile() {}
+public final class StepOutputs {
+  /** The environment variable naming the file. */
+  public static final String VARIABLE = "PIPELINE_OUTPUT";
+
+  private StepOutputs() {}
 
   public static Map<String, String> read(Path file, Consumer<String> warnings) {
+    if (!Files.exists(file)) return Map.of(); // most steps write none; cheaper than a NoSuchFileException
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -32,7 +37,7 @@ public final class OutputFile {
     return parse(lines, warnings);
   }
 
-  static Map<String, String> parse(List<String> lines, Consumer<String> warnings) {
+  public static Map<String, String> parse(List<String> lines, Consumer<String> warnings) {
     Map<String, String> out = new LinkedHashMap<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
