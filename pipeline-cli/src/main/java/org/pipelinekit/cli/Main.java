@@ -14,6 +14,11 @@ public final class Main {
   public static final int INVALID = 1;
 
   public static void main(String[] args) {
+    // vfork starts a step's process about twice as fast as the JDK's default posix_spawn helper
+    // (measured by benchmarks/…/EngineVsMake); a host that sets the property keeps its choice
+    if (System.getProperty("jdk.lang.Process.launchMechanism") == null) {
+      System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
+    }
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 

@@ -18,8 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.pipelinekit.core.spi.Runner;
 import org.pipelinekit.core.spi.RunningStep;
 import org.pipelinekit.core.spi.StepExit;
@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * {@code setsid} when the machine has it) so cancelling reaches every process it started, even
  * those whose parent already exited; without {@code setsid}, the process tree as the JDK sees it.
  * Processes a step leaves running in the background are killed when the step ends.
+ *
+ * <p>A command that is one program with plain words as arguments ({@code mvn -B verify},
+ * {@code /bin/true}) is run directly, without a shell or a session, as make does: starting a
+ * process costs a millisecond or more, and this saves two of the three. See {@link SimpleCommand}.
  *
  * <p>Threads: one reader per running step (daemon, named {@code pipelinekit-output-N}) and one
  * timer; the JDK adds its process reaper.
@@ -80,17 +84,24 @@ public final class LocalProcessRunner implements Runner {
 
   @Override
   public RunningStep start(StepRequest request, StepOutput output) {
+    String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
     List<String> command = new ArrayList<>();
-    if (sessions) command.add(SETSID.toString());
-    command.add("/bin/sh");
-    command.add("-c");
-    command.add(request.command());
+    Optional<List<String>> direct = SimpleCommand.parse(request.command(), request.env().getOrDefault("PATH", path),
+        request.workingDirectory());
+    boolean session = sessions && direct.isEmpty();
+    if (direct.isPresent()) {
+      command.addAll(direct.get()); // like make: no shell, no session, one exec
+    } else {
+      if (session) command.add(SETSID.toString());
+      command.add("/bin/sh");
+      command.add("-c");
+      command.add(request.command());
+    }
     ProcessBuilder pb = new ProcessBuilder(command)
         .directory(request.workingDirectory().toFile())
         .redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Map<String, String> env = pb.environment();
-    String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
     String home = env.getOrDefault("HOME", System.getProperty("user.home"));
     env.clear();
     env.put("PATH", path);
@@ -98,21 +109,15 @@ public final class LocalProcessRunner implements Runner {
     env.putAll(request.env());
     Path outputFile = outputs.resolve(steps.incrementAndGet() + ".out");
     env.put(StepOutputs.VARIABLE, outputFile.toString());
-    Process process;
-    try {
-      if (!Files.isDirectory(request.workingDirectory())) {
-        return failed("working directory " + request.workingDirectory() + " does not exist");
-      }
-      Files.createFile(outputFile);
-      process = pb.start();
-    } catch (IOException e) {
-      return failed("cannot start /bin/sh: " + e.getMessage());
+    if (!Files.isDirectory(request.workingDirectory())) {
+      return failed("working directory " + request.workingDirectory() + " does not exist");
     }
-    return new LocalStep(process, output, outputFile);
+    return new LocalStep(pb, output, outputFile, session);
   }
 
   /** What the step wrote to its output file; the file is deleted (it may hold secrets). */
   private static java.util.Map<String, String> collect(Path outputFile, StepOutput output) {
+    if (!Files.exists(outputFile)) return java.util.Map.of();
     java.util.Map<String, String> values = StepOutputs.read(outputFile, w -> output.line("warning: " + w));
     try {
       Files.deleteIfExists(outputFile);
@@ -147,29 +152,55 @@ public final class LocalProcessRunner implements Runner {
     }
   }
 
+  /**
+   * One step. Starting a process takes a millisecond or more, so it happens on the step's reader
+   * thread, not the caller's: the engine can start many steps at once. The reader then pumps the
+   * output, waits for the exit and collects the outputs file.
+   */
   private final class LocalStep implements RunningStep {
-    private final Process process;
-    private final CompletableFuture<Void> drained = new CompletableFuture<>();
-    private final CompletableFuture<StepExit> exit;
-    private final AtomicBoolean cancelled = new AtomicBoolean();
-    private volatile List<ProcessHandle> tree = List.of();
+    private final CompletableFuture<StepExit> exit = new CompletableFuture<>();
+    private final boolean session;
+    private @Nullable Process process;
+    private boolean cancelRequested;
+    private @Nullable Duration grace;
 
-    LocalStep(Process process, StepOutput output, Path outputFile) {
-      this.process = process;
-      readers.execute(() -> {
-        try {
-          pump(process.getInputStream(), output);
-        } finally {
-          drained.complete(null);
-        }
-      });
-      process.onExit().thenRun(() -> timer.schedule(() -> {
-        if (!drained.isDone()) {
-          LOG.debug("step process {} exited but left processes holding its output; killing them", process.pid());
-          killLeftovers();
+    LocalStep(ProcessBuilder pb, StepOutput output, Path outputFile, boolean session) {
+      this.session = session;
+      readers.execute(() -> run(pb, output, outputFile));
+    }
+
+    private void run(ProcessBuilder pb, StepOutput output, Path outputFile) {
+      Process p;
+      try {
+        p = pb.start(); // the step's `>> $PIPELINE_OUTPUT` creates the file; most steps write none
+      } catch (IOException e) {
+        exit.complete(StepExit.runnerError("cannot start /bin/sh: " + e.getMessage()));
+        return;
+      }
+      Duration cancelWith;
+      synchronized (this) {
+        process = p;
+        cancelWith = cancelRequested ? grace : null;
+      }
+      if (cancelWith != null) stop(p, cancelWith);
+      p.onExit().thenRun(() -> timer.schedule(() -> {
+        if (!exit.isDone()) {
+          LOG.debug("step process {} exited but left processes holding its output; killing them", p.pid());
+          if (session) {
+            signal(p, "KILL");
+          } else {
+            closeQuietly(p); // orphans of a session-less step cannot be found; stop reading their output instead
+          }
         }
       }, LEFTOVER_GRACE.toMillis(), TimeUnit.MILLISECONDS));
-      this.exit = process.onExit().thenCombine(drained, (p, d) -> StepExit.of(p.exitValue(), collect(outputFile, output)));
+      pump(p.getInputStream(), output);
+      try {
+        int code = p.waitFor();
+        exit.complete(StepExit.of(code, collect(outputFile, output)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        exit.complete(StepExit.runnerError("interrupted while waiting for the step"));
+      }
     }
 
     @Override
@@ -179,47 +210,51 @@ public final class LocalProcessRunner implements Runner {
 
     @Override
     public void cancel(Duration grace) {
-      if (!cancelled.compareAndSet(false, true) || exit.isDone()) return;
+      Process p;
+      synchronized (this) {
+        if (cancelRequested || exit.isDone()) return;
+        cancelRequested = true;
+        this.grace = grace;
+        p = process;
+      }
+      if (p != null) stop(p, grace);
+    }
+
+    /** TERM to the step's session (or tree), KILL after the grace period. */
+    private void stop(Process p, Duration grace) {
       timer.execute(() -> {
-        tree = snapshotTree();
-        signal("TERM");
-      });
-      timer.schedule(() -> {
-        signal("KILL");
-        tree.forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-      }, grace.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private List<ProcessHandle> snapshotTree() {
-      List<ProcessHandle> all = new ArrayList<>();
-      all.add(process.toHandle());
-      process.descendants().forEach(all::add);
-      return all;
-    }
-
-    private void signal(String signal) {
-      if (sessions) {
-        try {
-          // the step runs in its own session whose process group id is the step's pid
-          Process kill = new ProcessBuilder(KILL.toString(), "-s", signal, "--", "-" + process.pid())
-              .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-          kill.waitFor(5, TimeUnit.SECONDS);
-        } catch (IOException e) {
-          LOG.warn("cannot run {} to signal step {}: {}", KILL, process.pid(), e.getMessage());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      if (signal.equals("TERM")) {
+        List<ProcessHandle> tree = new ArrayList<>();
+        tree.add(p.toHandle());
+        p.descendants().forEach(tree::add);
+        if (session) signal(p, "TERM");
         tree.forEach(ProcessHandle::destroy);
-      }
+        timer.schedule(() -> {
+          if (session) signal(p, "KILL");
+          tree.forEach(ProcessHandle::destroyForcibly);
+          p.destroyForcibly();
+        }, grace.toMillis(), TimeUnit.MILLISECONDS);
+      });
     }
+  }
 
-    private void killLeftovers() {
-      if (sessions) {
-        signal("KILL");
-      }
+  private static void closeQuietly(Process p) {
+    try {
+      p.getInputStream().close();
+    } catch (IOException ignored) {
+      // the pump ends either way
+    }
+  }
+
+  /** Signals the step's whole session: its process group id is the step's pid. */
+  private static void signal(Process p, String signal) {
+    try {
+      Process kill = new ProcessBuilder(KILL.toString(), "-s", signal, "--", "-" + p.pid())
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      kill.waitFor(5, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      LOG.warn("cannot run {} to signal step {}: {}", KILL, p.pid(), e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -9,9 +9,14 @@ import org.slf4j.LoggerFactory;
  * Runs tasks one at a time, in submission order, on a shared executor: the state of one execution
  * is only ever touched by its own serial executor, so it needs no locks, and many executions share
  * a few threads. A task that throws is logged and does not stop the ones after it.
+ *
+ * <p>When a thread that is not already running serial tasks (a runner's reader, a timer) submits
+ * to an idle executor, the tasks run right there instead of waking an engine thread: on a busy
+ * machine each hand-over between threads costs more than the task itself.
  */
 public final class SerialExecutor implements Executor {
   private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
+  private static final ThreadLocal<Boolean> DRAINING = ThreadLocal.withInitial(() -> false);
 
   private final Executor backing;
   private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
@@ -28,10 +33,23 @@ public final class SerialExecutor implements Executor {
       if (running) return;
       running = true;
     }
-    backing.execute(this::drain);
+    if (DRAINING.get()) {
+      backing.execute(this::drain); // no nesting: one executor's drain never runs inside another's
+    } else {
+      drain();
+    }
   }
 
   private void drain() {
+    DRAINING.set(true);
+    try {
+      drainTasks();
+    } finally {
+      DRAINING.set(false);
+    }
+  }
+
+  private void drainTasks() {
     for (int n = 0; n < 1024; n++) {
       Runnable next;
       synchronized (tasks) {
