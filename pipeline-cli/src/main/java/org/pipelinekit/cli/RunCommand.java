@@ -72,8 +72,11 @@ final class RunCommand implements Callable<Integer> {
       ExecutionTrigger trigger = ExecutionTrigger.manual();
       if (branch != null) trigger = trigger.branch(branch);
       Execution e;
+      CountDownLatch printed = new CountDownLatch(1);
+      Execution[] self = new Execution[1];
       try {
-        e = executor.execute(pipeline.get(), trigger, params);
+        e = executor.execute(pipeline.get(), trigger, params, event -> print(event, out, self[0], printed));
+        self[0] = e;
       } catch (PipelineValidationException ex) {
         err.println(file + ": " + ex.getMessage());
         return Main.INVALID;
@@ -82,8 +85,6 @@ final class RunCommand implements Callable<Integer> {
         return Main.INVALID;
       }
       out.println("▶ " + e.id() + " (" + pipeline.get().stages().size() + " stages; data in " + data + ")");
-      CountDownLatch printed = new CountDownLatch(1);
-      e.subscribe(event -> print(event, out, e, printed));
       Thread hook = new Thread(() -> {
         e.cancel("interrupted (Ctrl-C)");
         e.completion().join();
@@ -108,8 +109,7 @@ final class RunCommand implements Callable<Integer> {
       out.println("⏸ " + a.stageId() + " waits for approval by " + a.approvers()
           + " (approve through the API or designer; the CLI cannot approve)");
     } else if (event instanceof StageFinished f) {
-      StageRun run = e.snapshot().stage(f.stageId());
-      String took = run.duration().map(d -> " in " + human(d)).orElse("");
+      String took = e == null ? "" : e.snapshot().stage(f.stageId()).duration().map(d -> " in " + human(d)).orElse("");
       String mark = switch (f.status()) {
         case SUCCEEDED -> "✓";
         case SKIPPED -> "↷";

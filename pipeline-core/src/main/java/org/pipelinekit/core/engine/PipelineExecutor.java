@@ -181,10 +181,19 @@ public final class PipelineExecutor implements AutoCloseable {
    * @throws PipelineException {@code PARAMETERS_INVALID} naming each bad or missing parameter
    */
   public Execution execute(Pipeline pipeline, ExecutionTrigger trigger, Map<String, ?> parameters) {
+    return execute(pipeline, trigger, parameters, null);
+  }
+
+  /**
+   * Starts an execution with {@code listener} subscribed before anything happens, so it receives
+   * every event, log lines included (a subscription made after {@link #execute} returns may miss
+   * the first log lines, which are not journaled).
+   */
+  public Execution execute(Pipeline pipeline, ExecutionTrigger trigger, Map<String, ?> parameters, EventListener listener) {
     Objects.requireNonNull(pipeline, "pipeline");
     validator.validate(pipeline).orThrow();
     Map<String, Object> params = parameters(pipeline, parameters);
-    return launch(pipeline, trigger, params, Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
+    return launch(pipeline, trigger, params, Optional.empty(), Optional.empty(), Map.of(), Optional.empty(), listener);
   }
 
   public Execution execute(Pipeline pipeline) {
@@ -192,7 +201,8 @@ public final class PipelineExecutor implements AutoCloseable {
   }
 
   private Execution launch(Pipeline pipeline, ExecutionTrigger trigger, Map<String, Object> params, Optional<String> rerunOf,
-      Optional<String> rerunFrom, Map<String, ExecutionRun.Reused> reused, Optional<Path> copyWorkspace) {
+      Optional<String> rerunFrom, Map<String, ExecutionRun.Reused> reused, Optional<Path> copyWorkspace,
+      @org.jspecify.annotations.Nullable EventListener listener) {
     ExecutionPlan plan = planner.plan(pipeline);
     long number = services.executions().nextNumber(pipeline.id());
     String id = pipeline.id() + "-" + number;
@@ -206,6 +216,7 @@ public final class PipelineExecutor implements AutoCloseable {
       group.ifPresent(g -> groups.finished(g, self[0]));
     });
     self[0] = run;
+    if (listener != null) run.subscribe(listener);
     live.put(id, run);
     if (group.isPresent()) {
       Concurrency c = pipeline.concurrency().get();
@@ -351,7 +362,7 @@ public final class PipelineExecutor implements AutoCloseable {
       reused.put(s.id(), new ExecutionRun.Reused(r.reusedFrom().orElse(executionId), r.status(), r.outputs()));
     }
     return launch(pipeline, old.header().trigger(), old.header().parameters(), Optional.of(executionId), Optional.of(fromStage),
-        reused, Optional.of(services.workspace(executionId)));
+        reused, Optional.of(services.workspace(executionId)), null);
   }
 
   private static void addUnsuccessfulAncestors(Pipeline pipeline, String stageId, ExecutionSnapshot old, Set<String> again) {

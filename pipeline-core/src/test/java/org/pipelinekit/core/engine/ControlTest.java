@@ -55,8 +55,7 @@ class ControlTest {
         .stage("flaky", s -> s.retry(r -> r.limit(3).on(RetryOn.EXIT_CODE).backoff(Duration.ofMillis(200), 2, Duration.ofSeconds(5)))
             .run("n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; echo attempt $n; [ $n -ge 3 ]"))
         .build();
-    Execution e = executor.execute(p);
-    e.subscribe(rec);
+    Execution e = executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec);
     ExecutionSnapshot done = await(e);
     assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(done.stage("flaky").attempts()).isEqualTo(3);
@@ -129,8 +128,7 @@ class ControlTest {
             + " echo $$ >> pids; echo started; wait"))
         .stage("after", s -> s.needs("stubborn").run("true"))
         .build();
-    Execution e = executor.execute(p);
-    e.subscribe(rec);
+    Execution e = executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec);
     rec.waitFor(ev -> ev instanceof LogAppended l && l.line().text().equals("started"));
     Path workspace = dir.resolve("runs").resolve(e.id()).resolve("workspace");
     List<Long> pids = Files.readAllLines(workspace.resolve("pids")).stream().map(String::strip).map(Long::parseLong).toList();
@@ -154,8 +152,7 @@ class ControlTest {
         .stage("build", s -> s.run("true"))
         .stage("deploy", s -> s.needs("build").approval(a -> a.approvers("team-leads")).run("echo deploying"))
         .build();
-    Execution e = executor.execute(p);
-    e.subscribe(rec);
+    Execution e = executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec);
     rec.waitFor(ev -> ev instanceof ApprovalRequested);
     assertThat(e.stage("deploy").status()).isEqualTo(StageStatus.WAITING_APPROVAL);
     assertThatThrownBy(() -> executor.approve(e.id(), "deploy", Principal.of("mallory", "devs")))
@@ -171,8 +168,7 @@ class ControlTest {
   void rejectionFailsTheStage() throws Exception {
     EngineTesting.Recorder rec = new EngineTesting.Recorder();
     Pipeline p = Pipeline.builder("reject").stage("deploy", s -> s.approval(a -> a.approvers("bob")).run("echo no")).build();
-    Execution e = executor.execute(p);
-    e.subscribe(rec);
+    Execution e = executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec);
     rec.waitFor(ev -> ev instanceof ApprovalRequested);
     executor.reject(e.id(), "deploy", Principal.of("bob"), "not today");
     ExecutionSnapshot done = await(e);
@@ -196,8 +192,7 @@ class ControlTest {
     Pipeline p = Pipeline.builder("deploy").concurrency("deploy-${{ branch }}", true)
         .stage("deploy", s -> s.run("echo started; sleep 60")).build();
     EngineTesting.Recorder rec = new EngineTesting.Recorder();
-    Execution first = executor.execute(p, ExecutionTrigger.manual().branch("main"), Map.of());
-    first.subscribe(rec);
+    Execution first = executor.execute(p, ExecutionTrigger.manual().branch("main"), Map.of(), rec);
     rec.waitFor(ev -> ev instanceof LogAppended l && l.line().text().equals("started"));
     Pipeline quick = p.toBuilder().clearStages().stage(org.pipelinekit.core.model.Stage.builder("deploy").run("echo second").build()).build();
     Execution second = executor.execute(quick, ExecutionTrigger.manual().branch("main"), Map.of());
@@ -231,8 +226,7 @@ class ControlTest {
             .run("echo plain $TOKEN; echo b64 $(printf %s \"$TOKEN\" | base64); echo url s3cr3t-Token%2Fwith%2Bchars;"
                 + " echo leak=$TOKEN >> \"$PIPELINE_OUTPUT\"; exit 3"))
         .build();
-    Execution e = executor.execute(p);
-    e.subscribe(rec);
+    Execution e = executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec);
     ExecutionSnapshot done = await(e);
     rec.waitFor(ev -> ev instanceof ExecutionEvent.ExecutionFinished);
     String b64 = Base64.getEncoder().encodeToString(secret.getBytes());

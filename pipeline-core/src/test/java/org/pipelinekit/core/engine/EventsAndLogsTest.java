@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -79,8 +80,7 @@ class EventsAndLogsTest {
     EngineTesting.Recorder rec = new EngineTesting.Recorder();
     Pipeline p = Pipeline.builder("follow")
         .stage("count", s -> s.run("seq 1 200; echo half; while [ ! -f go ]; do sleep 0.05; done; seq 201 400")).build();
-    Execution e = executor.execute(p);
-    e.subscribe(rec);
+    Execution e = executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec);
     rec.waitFor(ev -> ev instanceof LogAppended l && l.line().text().equals("half"));
     List<LogLine> lines = Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<Void> ended = new CompletableFuture<>();

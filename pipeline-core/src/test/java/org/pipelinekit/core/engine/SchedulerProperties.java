@@ -54,8 +54,7 @@ class SchedulerProperties {
   void stagesStartAfterTheirNeeds_endOnce_andFollowTheSkipRules(@ForAll("cases") Case c) throws Exception {
     Pipeline p = withBehaviour(c.dag().pipeline(), c);
     EngineTesting.Recorder rec = new EngineTesting.Recorder();
-    Execution e = executor.execute(p);
-    e.subscribe(rec);
+    Execution e = executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec);
     ExecutionSnapshot done = e.completion().get(120, TimeUnit.SECONDS);
     rec.waitFor(ev -> ev instanceof ExecutionEvent.ExecutionFinished);
 

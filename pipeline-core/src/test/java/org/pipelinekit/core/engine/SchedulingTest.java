@@ -204,8 +204,7 @@ class SchedulingTest {
         .stage("b", s -> s.needs("a").run("exit 4"))
         .stage("c", s -> s.needs("b").run("true"))
         .build();
-    Execution e = executor.execute(p);
-    e.subscribe(rec);
+    Execution e = executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec);
     await(e);
     rec.waitFor(ev -> ev instanceof ExecutionEvent.ExecutionFinished);
     for (int i = 0; i < rec.events.size(); i++) assertThat(rec.events.get(i).sequence()).isEqualTo(i + 1);

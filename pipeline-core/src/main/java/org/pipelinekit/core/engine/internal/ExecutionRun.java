@@ -162,12 +162,12 @@ public final class ExecutionRun implements Execution {
 
   @Override
   public void cancel(String reason) {
-    actor.execute(() -> cancelNow(reason, false));
+    actor.executeLater(() -> cancelNow(reason, false));
   }
 
   public void approve(Principal who, String stageId, boolean approved, Optional<String> comment) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    actor.execute(() -> {
+    actor.executeLater(() -> {
       try {
         decideApproval(who, stageId, approved, comment);
         done.complete(null);
@@ -185,13 +185,13 @@ public final class ExecutionRun implements Execution {
 
   /** Announces the execution as queued (its concurrency group is busy). */
   public void queued(Optional<String> group) {
-    actor.execute(() -> hub.publish((seq, t) -> new ExecutionQueued(id(), seq, t, group)));
+    actor.executeLater(() -> hub.publish((seq, t) -> new ExecutionQueued(id(), seq, t, group)));
   }
 
   // ---- start ----------------------------------------------------------------------------------
 
   public void start() {
-    actor.execute(this::startNow);
+    actor.executeLater(this::startNow);
   }
 
   private void startNow() {
@@ -628,7 +628,7 @@ public final class ExecutionRun implements Execution {
 
   /** Cancels before the execution started (it waited in its concurrency group). */
   public void cancelQueued(String reason) {
-    actor.execute(() -> {
+    actor.executeLater(() -> {
       if (started || finished) {
         cancelNow(reason, false);
         return;

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When a thread that is not already running serial tasks (a runner's reader, a timer) submits
  * to an idle executor, the tasks run right there instead of waking an engine thread: on a busy
- * machine each hand-over between threads costs more than the task itself.
+ * machine each hand-over between threads costs more than the task itself. Public entry points
+ * use {@link #executeLater} so that callers return at once.
  */
 public final class SerialExecutor implements Executor {
   private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
@@ -38,6 +39,16 @@ public final class SerialExecutor implements Executor {
     } else {
       drain();
     }
+  }
+
+  /** Queues a task to run on the backing executor, never on the caller's thread (for public entry points that return at once). */
+  public void executeLater(Runnable task) {
+    synchronized (tasks) {
+      tasks.add(task);
+      if (running) return;
+      running = true;
+    }
+    backing.execute(this::drain);
   }
 
   private void drain() {
