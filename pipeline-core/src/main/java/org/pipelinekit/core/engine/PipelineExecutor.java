@@ -136,6 +136,17 @@ public final class PipelineExecutor implements AutoCloseable {
         b.interceptors, b.clock, timer, engineThreads, deliveryThreads, blockingThreads, new Slots(b.maxParallelJobs, b.maxParallelJobsPerPipeline),
         runRoot, Optional.ofNullable(b.sharedWorkspace), b.cancelGrace, b.eventBuffer);
     markInterrupted();
+    if (!b.retentionSweep.isZero()) {
+      long every = b.retentionSweep.toMillis();
+      timer.scheduleWithFixedDelay(() -> {
+        try {
+          int n = sweepRetention();
+          if (n > 0) LOG.info("retention sweep deleted {} executions finished more than {} ago", n, logRetention);
+        } catch (RuntimeException e) {
+          LOG.warn("retention sweep failed: {}", e.getMessage());
+        }
+      }, every, every, TimeUnit.MILLISECONDS);
+    }
   }
 
   private static ThreadFactory daemon(String prefix) {
@@ -539,6 +550,7 @@ public final class PipelineExecutor implements AutoCloseable {
     private Duration logRetention = Duration.ofDays(90);
     private int engineThreads = 2;
     private int queueLimit = 100;
+    private Duration retentionSweep = Duration.ofHours(1);
 
     private Builder() {}
 
@@ -650,6 +662,13 @@ public final class PipelineExecutor implements AutoCloseable {
         throw new IllegalArgumentException("logRetention must be positive, got " + retention);
       }
       this.logRetention = retention;
+      return this;
+    }
+
+    /** How often finished executions past the retention are deleted in the background (default hourly; zero: never). */
+    public Builder retentionSweepInterval(Duration interval) {
+      if (interval.isNegative()) throw new IllegalArgumentException("retentionSweepInterval must not be negative, got " + interval);
+      this.retentionSweep = interval;
       return this;
     }
 

@@ -217,6 +217,39 @@ class ControlTest {
   }
 
   @Test
+  void aFullConcurrencyQueueSupersedesItsOldestPendingExecution() throws Exception {
+    Pipeline p = Pipeline.builder("busy").concurrency(new Concurrency("single", false, Optional.of(1)))
+        .stage("work", s -> s.run("sleep 0.5")).build();
+    Execution running = executor.execute(p);
+    Execution pending = executor.execute(p);
+    Execution newest = executor.execute(p);
+    ExecutionSnapshot superseded = await(pending);
+    assertThat(superseded.status()).isEqualTo(ExecutionStatus.CANCELLED);
+    assertThat(superseded.reason()).contains("superseded by " + newest.id() + " in concurrency group 'single'");
+    assertThat(await(running).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(await(newest).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+  }
+
+  @Test
+  void perPipelineLimitKeepsOnePipelineFromTakingEverySlot() throws Exception {
+    try (PipelineExecutor limited = PipelineExecutor.builder().dataDirectory(dir.resolve("limited")).maxParallelJobs(4)
+        .maxParallelJobsPerPipeline(1).build()) {
+      Pipeline wide = Pipeline.builder("wide").stage("a", s -> s.run("sleep 0.3")).stage("b", s -> s.run("sleep 0.3")).build();
+      Pipeline other = Pipeline.builder("other").stage("c", s -> s.run("sleep 0.3")).build();
+      Execution w = limited.execute(wide);
+      Execution o = limited.execute(other);
+      ExecutionSnapshot wd = await(w);
+      ExecutionSnapshot od = await(o);
+      JobRun a = wd.stage("a").jobs().get(0);
+      JobRun b = wd.stage("b").jobs().get(0);
+      boolean serial = !a.startedAt().get().isBefore(b.finishedAt().get()) || !b.startedAt().get().isBefore(a.finishedAt().get());
+      assertThat(serial).as("a and b of one pipeline never hold slots at once").isTrue();
+      JobRun c = od.stage("c").jobs().get(0);
+      assertThat(c.startedAt().get()).isBefore(a.finishedAt().get().isAfter(b.finishedAt().get()) ? a.finishedAt().get() : b.finishedAt().get());
+    }
+  }
+
+  @Test
   void secretsAreMaskedInLogsEventsAndStoredFiles_andReadsAreAudited() throws Exception {
     String secret = "s3cr3t-Token/with+chars";
     secrets.put("API_TOKEN", secret);
