@@ -29,6 +29,16 @@ class QuickStartTest {
   }
 
   @Test
+  void runSample_runsThePipelineAndTheReadmeShowsIt(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    Pipeline p = Pipeline.builder("sample").stage("a", s -> s.run("echo hi")).build();
+    assertThat(RunSample.run(p, dir).status()).isEqualTo(org.pipelinekit.core.engine.ExecutionStatus.SUCCEEDED);
+    String source = Files.readString(Path.of("src/main/java/org/pipelinekit/samples/RunSample.java"));
+    String snippet = between(source, "// tag::run[]\n", "// end::run[]").stripIndent();
+    assertThat(snippet.lines()).hasSizeGreaterThan(2);
+    assertThat(Files.readString(Path.of("../README.md"))).contains(snippet);
+  }
+
+  @Test
   void samplePipelineFiles_readAndAreValidExceptTheBrokenOne() throws IOException {
     PipelineValidator validator = PipelineValidator.create();
     assertThat(validator.validate(PipelineFormat.read(Path.of("pipelines/java-ci.yaml"))).problems()).isEmpty();
