@@ -78,6 +78,10 @@ public final class StageHelpersGenerator {
     return sb.toString();
   }
 
+  static String pascalForTest(String id) {
+    return pascal(id);
+  }
+
   static String pascal(String id) {
     String c = camel(id);
     return c.substring(0, 1).toUpperCase(Locale.ROOT) + c.substring(1);
