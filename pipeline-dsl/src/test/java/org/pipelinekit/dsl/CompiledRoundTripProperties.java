@@ -2,17 +2,8 @@ package org.pipelinekit.dsl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Method;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -39,26 +30,8 @@ class CompiledRoundTripProperties {
   void javaSourceCompiledAndRunGivesTheModel(@ForAll("batches") List<Pipeline> batch) throws Exception {
     List<Pipeline> pipelines = new ArrayList<>(batch);
     pipelines.add(SamplePipelines.javaCi());
-    Path dir = Files.createTempDirectory("java-roundtrip-");
     String source = PipelineCode.java(pipelines, "gen", "Generated");
-    Path src = Files.createDirectories(dir.resolve("src/gen")).resolve("Generated.java");
-    Files.writeString(src, source);
-    Path classes = Files.createDirectories(dir.resolve("classes"));
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    java.io.ByteArrayOutputStream errors = new java.io.ByteArrayOutputStream();
-    int rc = javac.run(null, null, errors, "-d", classes.toString(), "-classpath", System.getProperty("java.class.path"),
-        "-encoding", "UTF-8", src.toString());
-    assertThat(rc).as(errors.toString()).isZero();
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
-      Class<?> generated = loader.loadClass("gen.Generated");
-      Method[] methods = generated.getDeclaredMethods();
-      Arrays.sort(methods, Comparator.comparingInt(m -> source.indexOf(" " + m.getName() + "()")));
-      List<Pipeline> back = new ArrayList<>();
-      for (Method m : methods) {
-        if (m.getReturnType() == Pipeline.class) back.add((Pipeline) m.invoke(null));
-      }
-      assertThat(back).containsExactlyElementsOf(pipelines);
-    }
+    assertThat(CompiledJava.compileAndRun("gen", "Generated", source)).containsExactlyElementsOf(pipelines);
   }
 
   @Property(tries = 3)

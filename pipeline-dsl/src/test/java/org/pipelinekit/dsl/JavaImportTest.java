@@ -68,6 +68,41 @@ class JavaImportTest {
   }
 
   @Test
+  void followsABuilderVariableThroughStatementsAndHelperMethods() {
+    String code = """
+        class Big {
+          static Pipeline big() {
+            Pipeline.Builder pipeline = Pipeline.builder("big").description("long");
+            pipeline.stage("a", s -> s.run("make a"));
+            more(pipeline);
+            return pipeline.version(3L).build();
+          }
+
+          private static void more(Pipeline.Builder b) {
+            b.stage("b", s -> s.needs("a").run("make b"));
+          }
+        }
+        """;
+    assertThat(PipelineCode.readJava(code, "Big.java")).containsExactly(Pipeline.builder("big").description("long")
+        .stage("a", s -> s.run("make a")).stage("b", s -> s.needs("a").run("make b")).version(3L).build());
+  }
+
+  @Test
+  void reportsOtherUsesOfTheBuilderVariable() {
+    String code = """
+        class Big {
+          static Pipeline big() {
+            Pipeline.Builder pipeline = Pipeline.builder("big");
+            for (String id : ids()) pipeline.stage(id, s -> s.run("make"));
+            return pipeline.build();
+          }
+        }
+        """;
+    assertThatThrownBy(() -> PipelineCode.readJava(code, "Big.java"))
+        .hasMessageStartingWith("Big.java:4: only calls on the builder 'pipeline' may use it, not `for (String id : ids())");
+  }
+
+  @Test
   void reportsWhatTheBuildersRefuseWithTheLine() {
     String code = "class P {\n  static Pipeline p() {\n    return Pipeline.builder(\"ci\")\n        .stage(\"Bad Id\", s -> s.run(\"x\"))\n"
         + "        .build();\n  }\n}\n";

@@ -6,6 +6,7 @@ import com.github.javaparser.ast.NodeList;
 import com.github.javaparser.ast.body.ClassOrInterfaceDeclaration;
 import com.github.javaparser.ast.body.MethodDeclaration;
 import com.github.javaparser.ast.body.Parameter;
+import com.github.javaparser.ast.body.VariableDeclarator;
 import com.github.javaparser.ast.expr.BooleanLiteralExpr;
 import com.github.javaparser.ast.expr.DoubleLiteralExpr;
 import com.github.javaparser.ast.expr.Expression;
@@ -18,7 +19,9 @@ import com.github.javaparser.ast.expr.NameExpr;
 import com.github.javaparser.ast.expr.ObjectCreationExpr;
 import com.github.javaparser.ast.expr.StringLiteralExpr;
 import com.github.javaparser.ast.expr.UnaryExpr;
+import com.github.javaparser.ast.expr.VariableDeclarationExpr;
 import com.github.javaparser.ast.stmt.BlockStmt;
+import com.github.javaparser.ast.stmt.ExpressionStmt;
 import com.github.javaparser.ast.stmt.ReturnStmt;
 import com.github.javaparser.ast.type.ClassOrInterfaceType;
 import com.github.javaparser.ast.type.UnknownType;
@@ -70,7 +73,7 @@ final class JavaExporter {
       used.add(name);
       MethodDeclaration m = cls.addMethod(name, Modifier.Keyword.PUBLIC, Modifier.Keyword.STATIC);
       m.setType(new ClassOrInterfaceType(null, "Pipeline"));
-      m.setBody(new BlockStmt(new NodeList<>(new ReturnStmt(pipeline(p)))));
+      m.setBody(body(p, name, cls));
     }
     DefaultPrinterConfiguration config = new DefaultPrinterConfiguration();
     config.addOption(new DefaultConfigurationOption(ConfigOption.COLUMN_ALIGN_FIRST_METHOD_CHAIN, true));
@@ -115,7 +118,70 @@ final class JavaExporter {
     return new LambdaExpr(new Parameter(new UnknownType(), param), body);
   }
 
-  private static Expression pipeline(Pipeline p) {
+  /**
+   * Stages per builder chain. Longer pipelines are built in statements of this many stages each on a
+   * {@code Pipeline.Builder} variable: javac and JavaParser walk a chain recursively, and one chain of
+   * thousands of calls overflows their stacks.
+   */
+  static final int STAGES_PER_CHAIN = 100;
+
+  /**
+   * Stages per method: beyond this the statements go into helper methods taking the builder, so no
+   * method comes near the JVM's 64 KiB code limit.
+   */
+  static final int STAGES_PER_METHOD = 1_000;
+
+  private static BlockStmt body(Pipeline p, String methodName, ClassOrInterfaceDeclaration cls) {
+    Expression head = head(p);
+    List<Stage> stages = p.stages();
+    if (stages.size() <= STAGES_PER_CHAIN) {
+      Expression e = head;
+      for (Stage s : stages) e = stage(e, s);
+      if (p.version() > 0) e = version(e, p);
+      return new BlockStmt(new NodeList<>(new ReturnStmt(call(e, "build"))));
+    }
+    BlockStmt block = new BlockStmt();
+    block.addStatement(new ExpressionStmt(new VariableDeclarationExpr(new VariableDeclarator(builderType(), "pipeline", head))));
+    if (stages.size() <= STAGES_PER_METHOD) {
+      addStages(block, stages);
+    } else {
+      for (int from = 0, part = 1; from < stages.size(); from += STAGES_PER_METHOD, part++) {
+        String helper = methodName + "Stages" + part;
+        MethodDeclaration m = cls.addMethod(helper, Modifier.Keyword.PRIVATE, Modifier.Keyword.STATIC);
+        m.addParameter(builderType(), "pipeline");
+        m.setBody(addStages(new BlockStmt(), stages.subList(from, Math.min(stages.size(), from + STAGES_PER_METHOD))));
+        block.addStatement(new MethodCallExpr(helper, new NameExpr("pipeline")));
+      }
+    }
+    Expression end = new NameExpr("pipeline");
+    if (p.version() > 0) end = version(end, p);
+    return block.addStatement(new ReturnStmt(call(end, "build")));
+  }
+
+  private static ClassOrInterfaceType builderType() {
+    return new ClassOrInterfaceType(new ClassOrInterfaceType(null, "Pipeline"), "Builder");
+  }
+
+  /** {@code pipeline.stage(...).stage(...);} statements of {@link #STAGES_PER_CHAIN} stages. */
+  private static BlockStmt addStages(BlockStmt block, List<Stage> stages) {
+    for (int from = 0; from < stages.size(); from += STAGES_PER_CHAIN) {
+      Expression e = new NameExpr("pipeline");
+      for (Stage s : stages.subList(from, Math.min(stages.size(), from + STAGES_PER_CHAIN))) e = stage(e, s);
+      block.addStatement(e);
+    }
+    return block;
+  }
+
+  private static Expression stage(Expression chain, Stage s) {
+    return call(chain, "stage", str(s.id()), lambda("s", stage(s)));
+  }
+
+  private static Expression version(Expression chain, Pipeline p) {
+    return call(chain, "version", new LongLiteralExpr(p.version() + "L"));
+  }
+
+  /** The pipeline's builder with everything but its stages set. */
+  private static Expression head(Pipeline p) {
     Expression e = stat("Pipeline", Strictness.strict(p) ? "builder" : "draft", str(p.id()));
     if (p.name().isPresent()) e = call(e, "name", str(p.name().get()));
     if (p.description().isPresent()) e = call(e, "description", str(p.description().get()));
@@ -141,9 +207,7 @@ final class JavaExporter {
           : call(e, "concurrency", create("Concurrency", str(c.group()), new BooleanLiteralExpr(c.cancelInProgress()),
               optional(new IntegerLiteralExpr(String.valueOf(c.queueLimit().get())))));
     }
-    for (Stage s : p.stages()) e = call(e, "stage", str(s.id()), lambda("s", stage(s)));
-    if (p.version() > 0) e = call(e, "version", new LongLiteralExpr(p.version() + "L"));
-    return call(e, "build");
+    return e;
   }
 
   private static Expression trigger(Trigger t) {

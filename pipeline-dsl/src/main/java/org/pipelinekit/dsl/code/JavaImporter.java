@@ -5,6 +5,9 @@ import com.github.javaparser.ParseResult;
 import com.github.javaparser.ParserConfiguration;
 import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.body.ClassOrInterfaceDeclaration;
+import com.github.javaparser.ast.body.MethodDeclaration;
+import com.github.javaparser.ast.body.VariableDeclarator;
 import com.github.javaparser.ast.expr.BinaryExpr;
 import com.github.javaparser.ast.expr.BooleanLiteralExpr;
 import com.github.javaparser.ast.expr.CastExpr;
@@ -22,8 +25,10 @@ import com.github.javaparser.ast.expr.ObjectCreationExpr;
 import com.github.javaparser.ast.expr.StringLiteralExpr;
 import com.github.javaparser.ast.expr.TextBlockLiteralExpr;
 import com.github.javaparser.ast.expr.UnaryExpr;
+import com.github.javaparser.ast.expr.VariableDeclarationExpr;
 import com.github.javaparser.ast.stmt.BlockStmt;
 import com.github.javaparser.ast.stmt.ExpressionStmt;
+import com.github.javaparser.ast.stmt.ReturnStmt;
 import com.github.javaparser.ast.stmt.Statement;
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
@@ -34,6 +39,7 @@ import java.lang.reflect.Modifier;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -105,14 +111,21 @@ final class JavaImporter {
       throw failure(source, syntax);
     }
     JavaImporter importer = new JavaImporter(source);
-    List<Pipeline> out = new ArrayList<>();
-    for (MethodCallExpr build : importer.pipelineChains(parsed.getResult().get())) {
-      importer.check(build, Set.of());
+    List<Unit> units = importer.units(parsed.getResult().get());
+    for (Unit unit : units) {
+      for (Call call : unit.calls()) importer.check(call.expression(), call.variable().map(Set::of).orElse(Set.of()));
     }
     if (!importer.problems.isEmpty()) throw failure(source, importer.problems);
-    for (MethodCallExpr build : importer.pipelineChains(parsed.getResult().get())) {
-      Object p = importer.eval(build, Map.of());
-      if (p instanceof Pipeline pipeline) out.add(pipeline);
+    List<Pipeline> out = new ArrayList<>();
+    for (Unit unit : units) {
+      // the first call makes the builder (or, for a single chain, the pipeline); the rest work on it
+      Object value = importer.eval(unit.calls().get(0).expression(), Map.of());
+      Object builder = value;
+      for (Call call : unit.calls().subList(1, unit.calls().size())) {
+        if (value == null) break;
+        value = importer.eval(call.expression(), Map.of(call.variable().orElseThrow(), builder));
+      }
+      if (value instanceof Pipeline pipeline) out.add(pipeline);
     }
     if (!importer.problems.isEmpty()) throw failure(source, importer.problems);
     if (out.isEmpty()) {
@@ -130,22 +143,105 @@ final class JavaImporter {
     return new PipelineException("JAVA_IMPORT_INVALID", sb.toString());
   }
 
-  /** The outermost {@code .build()} calls whose chain starts at {@code Pipeline.builder} or {@code Pipeline.draft}. */
-  private List<MethodCallExpr> pipelineChains(CompilationUnit cu) {
-    List<MethodCallExpr> out = new ArrayList<>();
+  /**
+   * One pipeline in the source: either a single chain {@code Pipeline.builder(...)...build()}, or a
+   * {@code Pipeline.Builder} variable initialised with such a chain, the statements calling it (directly
+   * or in methods of the class it is passed to) and the {@code variable.build()} that ends it — how
+   * long pipelines are exported.
+   */
+  private record Unit(List<Call> calls, int position) {}
+
+  /** A call to interpret; on the builder bound to {@code variable} when there is one. */
+  private record Call(Expression expression, Optional<String> variable) {}
+
+  /** The pipelines in the source, in order. */
+  private List<Unit> units(CompilationUnit cu) {
+    List<Unit> out = new ArrayList<>();
     for (MethodCallExpr call : cu.findAll(MethodCallExpr.class)) {
-      if (!call.getNameAsString().equals("build")) continue;
-      Expression root = call;
-      while (root instanceof MethodCallExpr m && m.getScope().isPresent()) {
-        if (m.getScope().get() instanceof NameExpr n && n.getNameAsString().equals("Pipeline")
-            && (m.getNameAsString().equals("builder") || m.getNameAsString().equals("draft"))) {
-          out.add(call);
-          break;
-        }
-        root = m.getScope().get();
+      if (call.getNameAsString().equals("build") && isPipelineBuilder(root(call))) {
+        out.add(new Unit(List.of(new Call(call, Optional.empty())), position(call)));
       }
     }
+    for (VariableDeclarator v : cu.findAll(VariableDeclarator.class)) {
+      Optional<Expression> init = v.getInitializer();
+      if (init.isEmpty() || !isPipelineBuilder(root(init.get()))
+          || init.get() instanceof MethodCallExpr m && m.getNameAsString().equals("build")) {
+        continue;
+      }
+      List<Call> calls = new ArrayList<>(List.of(new Call(init.get(), Optional.empty())));
+      Optional<Statement> declaration = v.findAncestor(Statement.class);
+      if (declaration.isPresent() && declaration.get().getParentNode().orElse(null) instanceof BlockStmt block) {
+        List<Statement> statements = block.getStatements();
+        if (builderCalls(v.getNameAsString(), statements.subList(statements.indexOf(declaration.get()) + 1, statements.size()),
+            calls, new java.util.HashSet<>())) {
+          out.add(new Unit(calls, position(v)));
+        } else {
+          problems.add(new Problem(line(v), "the builder '" + v.getNameAsString() + "' is never built; end with return "
+              + v.getNameAsString() + ".build();"));
+        }
+      } else {
+        problems.add(new Problem(line(v), "the builder '" + v.getNameAsString() + "' must be declared in a method body"));
+      }
+    }
+    out.sort(Comparator.comparingInt(Unit::position));
     return out;
+  }
+
+  /**
+   * Adds the calls the statements make on the builder variable {@code name}, following
+   * {@code helper(name);} into the class's own methods; true once {@code name.build()} is reached.
+   */
+  private boolean builderCalls(String name, List<Statement> statements, List<Call> calls, Set<MethodDeclaration> entered) {
+    for (Statement st : statements) {
+      Optional<Expression> e = st instanceof ExpressionStmt es ? Optional.of(es.getExpression())
+          : st instanceof ReturnStmt r ? r.getExpression() : Optional.empty();
+      if (e.isPresent() && e.get() instanceof VariableDeclarationExpr d && d.getVariables().size() == 1) {
+        e = d.getVariable(0).getInitializer();
+      }
+      if (e.isPresent() && e.get() instanceof MethodCallExpr m && root(m) instanceof NameExpr n && n.getNameAsString().equals(name)
+          && m.getScope().isPresent()) {
+        calls.add(new Call(m, Optional.of(name)));
+        if (m.getNameAsString().equals("build")) return true;
+        continue;
+      }
+      Optional<MethodDeclaration> helper = e.flatMap(x -> helper(x, name));
+      if (helper.isPresent() && entered.add(helper.get())) {
+        String param = helper.get().getParameter(0).getNameAsString();
+        if (builderCalls(param, helper.get().getBody().orElseThrow().getStatements(), calls, entered)) return true;
+      } else if (st.findFirst(NameExpr.class, n -> n.getNameAsString().equals(name)).isPresent()) {
+        problems.add(new Problem(line(st), "only calls on the builder '" + name + "' may use it, not `" + st + "`"));
+      }
+    }
+    return false;
+  }
+
+  /** The method of the same class that {@code helper(name)} calls, when it takes just the builder. */
+  private static Optional<MethodDeclaration> helper(Expression e, String name) {
+    if (!(e instanceof MethodCallExpr m) || m.getScope().isPresent() || m.getArguments().size() != 1
+        || !(m.getArgument(0) instanceof NameExpr arg && arg.getNameAsString().equals(name))) {
+      return Optional.empty();
+    }
+    return m.findAncestor(ClassOrInterfaceDeclaration.class).stream()
+        .flatMap(c -> c.getMethodsByName(m.getNameAsString()).stream())
+        .filter(d -> d.getParameters().size() == 1 && d.getBody().isPresent())
+        .findFirst();
+  }
+
+  private static Expression root(Expression e) {
+    while (e instanceof MethodCallExpr m && m.getScope().isPresent()) {
+      if (isPipelineBuilder(m)) return m;
+      e = m.getScope().get();
+    }
+    return e;
+  }
+
+  private static boolean isPipelineBuilder(Expression e) {
+    return e instanceof MethodCallExpr m && m.getScope().isPresent() && m.getScope().get() instanceof NameExpr n
+        && n.getNameAsString().equals("Pipeline") && (m.getNameAsString().equals("builder") || m.getNameAsString().equals("draft"));
+  }
+
+  private static int position(Node n) {
+    return n.getBegin().map(p -> p.line * 10_000 + p.column).orElse(0);
   }
 
   /** The line of a node; for a call in a chain, the line of its name rather than of the chain's start. */
@@ -306,11 +402,11 @@ final class JavaImporter {
     return out;
   }
 
-  private interface Call {
+  private interface Reflective {
     Object run() throws ReflectiveOperationException;
   }
 
-  private Object invoke(Node at, Call call) {
+  private Object invoke(Node at, Reflective call) {
     try {
       return call.run();
     } catch (InvocationTargetException ex) {

@@ -24,8 +24,15 @@ import org.pipelinekit.core.model.Trigger;
 
 /** Writes a pipeline as a {@code .pipeline.kts} script of the Kotlin DSL; evaluating it gives the pipeline back. */
 final class KotlinExporter {
+  /**
+   * Stages per function: a longer pipeline's stages go into extension functions of this many, so no
+   * compiled lambda comes near the JVM's 64 KiB method limit (2,000 stages in one block still fit).
+   */
+  static final int STAGES_PER_FUNCTION = 1_000;
+
   private final StringBuilder out = new StringBuilder();
   private int depth;
+  private int functions;
 
   private KotlinExporter() {}
 
@@ -53,6 +60,17 @@ final class KotlinExporter {
   }
 
   private void pipeline(Pipeline p) {
+    List<String> parts = new java.util.ArrayList<>();
+    if (p.stages().size() > STAGES_PER_FUNCTION) {
+      for (int from = 0; from < p.stages().size(); from += STAGES_PER_FUNCTION) {
+        String name = "stagesPart" + ++functions;
+        parts.add(name + "()");
+        open("fun PipelineScope." + name + "()");
+        p.stages().subList(from, Math.min(p.stages().size(), from + STAGES_PER_FUNCTION)).forEach(this::stage);
+        close();
+        out.append('\n');
+      }
+    }
     open("pipeline(" + str(p.id()) + (Strictness.strict(p) ? "" : ", draft = true") + ")");
     p.name().ifPresent(n -> line("name = " + str(n)));
     p.description().ifPresent(d -> line("description = " + str(d)));
@@ -67,7 +85,8 @@ final class KotlinExporter {
     p.timeout().ifPresent(t -> line("timeout = " + duration(t)));
     p.concurrency().ifPresent(c -> line("concurrency(" + str(c.group()) + ", cancelInProgress = " + c.cancelInProgress()
         + c.queueLimit().map(q -> ", queueLimit = " + q).orElse("") + ")"));
-    p.stages().forEach(this::stage);
+    if (parts.isEmpty()) p.stages().forEach(this::stage);
+    parts.forEach(this::line);
     if (p.version() > 0) line("version = " + p.version() + "L");
     close();
   }
