@@ -1,34 +1,68 @@
 package org.pipelinekit.cli;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.pipelinekit.core.format.PipelineFormat;
 import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.dsl.code.PipelineCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "export", description = "Print a pipeline in its canonical form as YAML, JSON or HCL.")
+@Command(name = "export", description = {
+    "Print a pipeline in another form: YAML, JSON or HCL, a Kotlin .pipeline.kts script, or a Java class using the builder.",
+    "Reading the output back gives the same pipeline."})
 final class ExportCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(paramLabel = "FILE", description = "Pipeline file")
+  @Parameters(paramLabel = "FILE", description = "Pipeline file (" + PipelineFiles.KINDS + ")")
   Path file;
 
-  @Option(names = {"-f", "--format"}, defaultValue = "yaml", description = "yaml, json or hcl (default: ${DEFAULT-VALUE})")
+  @Option(names = {"-f", "--format"}, defaultValue = "yaml", description = "yaml, json, hcl, kotlin or java (default: ${DEFAULT-VALUE})")
   String format;
+
+  @Option(names = "--pipeline", paramLabel = "ID", description = "Which pipeline to export when the file defines several "
+      + "(kotlin and java export them all by default)")
+  String pipelineId;
+
+  @Option(names = "--class", paramLabel = "[PACKAGE.]NAME", description = "Class of the Java export (default: from the pipeline id)")
+  String className;
 
   @Override
   public Integer call() {
-    PipelineFormat f = PipelineFormat.of(format);
-    Optional<Pipeline> p = PipelineFiles.read(file, spec.commandLine().getErr());
-    if (p.isEmpty()) return Main.INVALID;
-    spec.commandLine().getOut().print(f.write(p.get()));
+    String f = format.toLowerCase(Locale.ROOT);
+    if (!PipelineCode.FORMATS.contains(f) && !f.equals("yml") && !f.equals("kts")) {
+      spec.commandLine().getErr().println("error: unknown format '" + format + "'; use one of " + String.join(", ", PipelineCode.FORMATS));
+      return Main.INVALID;
+    }
+    boolean many = pipelineId == null && (f.equals("kotlin") || f.equals("kts") || f.equals("java"));
+    List<Pipeline> pipelines;
+    if (many) {
+      Optional<List<Pipeline>> all = PipelineFiles.readAll(file, spec.commandLine().getErr());
+      if (all.isEmpty()) return Main.INVALID;
+      pipelines = all.get();
+    } else {
+      Optional<Pipeline> one = PipelineFiles.read(file, pipelineId, spec.commandLine().getErr());
+      if (one.isEmpty()) return Main.INVALID;
+      pipelines = List.of(one.get());
+    }
+    spec.commandLine().getOut().print(switch (f) {
+      case "kotlin", "kts" -> PipelineCode.kotlin(pipelines);
+      case "java" -> java(pipelines);
+      default -> PipelineCode.export(pipelines.get(0), f);
+    });
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  private String java(List<Pipeline> pipelines) {
+    String qualified = className != null ? className : PipelineCode.className(pipelines.get(0).id());
+    int dot = qualified.lastIndexOf('.');
+    return PipelineCode.java(pipelines, dot < 0 ? "" : qualified.substring(0, dot), qualified.substring(dot + 1));
   }
 }

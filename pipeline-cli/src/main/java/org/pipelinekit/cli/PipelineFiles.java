@@ -1,37 +1,88 @@
 package org.pipelinekit.cli;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.format.FormatProblem;
-import org.pipelinekit.core.format.PipelineFormat;
 import org.pipelinekit.core.format.PipelineFormatException;
 import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.dsl.code.PipelineCode;
+import org.pipelinekit.dsl.script.PipelineScriptException;
+import org.pipelinekit.dsl.script.PipelineScriptHost;
+import org.pipelinekit.dsl.script.ScriptProblem;
 
-/** Reads pipeline files for the commands, printing problems the way compilers do: {@code file:line:column: message}. */
+/**
+ * Reads pipeline files for the commands — YAML, JSON, {@code .pipeline.kts} scripts and Java builder
+ * source — printing problems the way compilers do: {@code file:line:column: message}.
+ *
+ * <p>Compiled scripts are cached under {@code $PIPELINEKIT_SCRIPT_CACHE}, else
+ * {@code $XDG_CACHE_HOME/pipelinekit/scripts}, else {@code ~/.cache/pipelinekit/scripts}; the system
+ * property {@code pipelinekit.scriptCache} overrides both.
+ */
 final class PipelineFiles {
+  static final String KINDS = ".pipeline.kts, .java, .yaml, .yml or .json";
+
+  private static @Nullable PipelineScriptHost scripts;
+
   private PipelineFiles() {}
 
-  static Optional<Pipeline> read(Path file, PrintWriter err) {
+  /** Every pipeline the file defines (a script or Java class may define several). */
+  static Optional<List<Pipeline>> readAll(Path file, PrintWriter err) {
     if (!Files.isRegularFile(file)) {
       err.println(file + ": no such file");
       return Optional.empty();
     }
     try {
-      return Optional.of(PipelineFormat.read(file));
+      return Optional.of(PipelineCode.read(file, scripts()));
     } catch (PipelineFormatException e) {
       for (FormatProblem p : e.problems()) {
         err.println(file + ":" + p.line() + ":" + p.column() + ": error: " + (p.path().isEmpty() ? "" : p.path() + ": ") + p.message());
       }
-      return Optional.empty();
-    } catch (PipelineException e) {
-      err.println(file + ": error: " + e.getMessage());
-      return Optional.empty();
-    } catch (java.io.UncheckedIOException e) {
-      err.println(file + ": error: " + e.getMessage());
+    } catch (PipelineScriptException e) {
+      for (ScriptProblem p : e.getProblems()) err.println(p);
+    } catch (PipelineException | UncheckedIOException e) {
+      String message = String.valueOf(e.getMessage());
+      err.println(message.startsWith(file.toString()) ? message : file + ": error: " + message);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The one pipeline the command works on: the file's only pipeline, or the one named {@code id} when
+   * it defines several.
+   */
+  static Optional<Pipeline> read(Path file, @Nullable String id, PrintWriter err) {
+    Optional<List<Pipeline>> all = readAll(file, err);
+    if (all.isEmpty()) return Optional.empty();
+    List<Pipeline> pipelines = all.get();
+    List<String> ids = pipelines.stream().map(Pipeline::id).toList();
+    if (id != null) {
+      Optional<Pipeline> named = pipelines.stream().filter(p -> p.id().equals(id)).findFirst();
+      if (named.isEmpty()) err.println(file + ": error: no pipeline '" + id + "' here; the file defines " + ids);
+      return named;
+    }
+    if (pipelines.size() > 1) {
+      err.println(file + ": error: the file defines " + pipelines.size() + " pipelines " + ids + "; choose one with --pipeline ID");
       return Optional.empty();
     }
+    return Optional.of(pipelines.get(0));
+  }
+
+  private static synchronized PipelineScriptHost scripts() {
+    if (scripts == null) scripts = new PipelineScriptHost(cacheDirectory());
+    return scripts;
+  }
+
+  static Path cacheDirectory() {
+    String configured = System.getProperty("pipelinekit.scriptCache", System.getenv("PIPELINEKIT_SCRIPT_CACHE"));
+    if (configured != null && !configured.isBlank()) return Path.of(configured);
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    return base.resolve("pipelinekit").resolve("scripts");
   }
 }

@@ -12,6 +12,7 @@ import org.pipelinekit.core.service.PipelineService;
 import org.pipelinekit.core.validate.PipelineValidationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -20,13 +21,16 @@ final class PlanCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(paramLabel = "FILE", description = "Pipeline file")
+  @Parameters(paramLabel = "FILE", description = "Pipeline file (" + PipelineFiles.KINDS + ")")
   Path file;
+
+  @Option(names = "--pipeline", paramLabel = "ID", description = "Which pipeline to plan when the file defines several")
+  String pipelineId;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Optional<Pipeline> p = PipelineFiles.read(file, spec.commandLine().getErr());
+    Optional<Pipeline> p = PipelineFiles.read(file, pipelineId, spec.commandLine().getErr());
     if (p.isEmpty()) return Main.INVALID;
     ExecutionPlan plan;
     try {

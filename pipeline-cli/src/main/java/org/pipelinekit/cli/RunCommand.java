@@ -37,8 +37,11 @@ final class RunCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(paramLabel = "FILE", description = "Pipeline file (.yaml, .yml, .json)")
+  @Parameters(paramLabel = "FILE", description = "Pipeline file (" + PipelineFiles.KINDS + ")")
   Path file;
+
+  @Option(names = "--pipeline", paramLabel = "ID", description = "Which pipeline to run when the file defines several")
+  String pipelineId;
 
   @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A parameter value; repeat for more")
   Map<String, String> params = new LinkedHashMap<>();
@@ -62,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Optional<Pipeline> pipeline = PipelineFiles.read(file, err);
+    Optional<Pipeline> pipeline = PipelineFiles.read(file, pipelineId, err);
     if (pipeline.isEmpty()) return Main.INVALID;
     Path data = dataDir != null ? dataDir : Files.createTempDirectory("pipelinekit-");
     PipelineExecutor.Builder b = PipelineExecutor.builder().dataDirectory(data);

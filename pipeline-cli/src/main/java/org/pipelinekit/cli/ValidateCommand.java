@@ -19,7 +19,7 @@ final class ValidateCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Pipeline files (.yaml, .yml, .json)")
+  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Pipeline files (" + PipelineFiles.KINDS + ")")
   List<Path> files;
 
   @Override
@@ -27,24 +27,29 @@ final class ValidateCommand implements Callable<Integer> {
     PipelineValidator validator = PipelineValidator.create();
     boolean ok = true;
     for (Path file : files) {
-      Optional<Pipeline> p = PipelineFiles.read(file, spec.commandLine().getErr());
-      if (p.isEmpty()) {
+      Optional<List<Pipeline>> read = PipelineFiles.readAll(file, spec.commandLine().getErr());
+      if (read.isEmpty()) {
         ok = false;
         continue;
       }
-      ValidationResult result = validator.validate(p.get());
-      for (Problem problem : result.problems()) {
-        var stream = problem.severity() == Severity.ERROR ? spec.commandLine().getErr() : spec.commandLine().getOut();
-        stream.println(file + ": " + problem.severity().name().toLowerCase(java.util.Locale.ROOT) + " " + problem.code() + " at "
-            + problem.path() + ": " + problem.message() + (problem.hint().isEmpty() ? "" : "\n    hint: " + problem.hint()));
-      }
-      if (result.isValid()) {
-        spec.commandLine().getOut().println(file + ": pipeline '" + p.get().id() + "' is valid (" + p.get().stages().size()
-            + " stages" + (result.warnings().isEmpty() ? "" : ", " + result.warnings().size() + " warnings") + ")");
-      } else {
-        ok = false;
+      boolean several = read.get().size() > 1;
+      for (Pipeline pipeline : read.get()) {
+        ok &= report(several ? file + " [" + pipeline.id() + "]" : file.toString(), pipeline, validator.validate(pipeline));
       }
     }
     return ok ? 0 : Main.INVALID;
+  }
+
+  private boolean report(String where, Pipeline pipeline, ValidationResult result) {
+    for (Problem problem : result.problems()) {
+      var stream = problem.severity() == Severity.ERROR ? spec.commandLine().getErr() : spec.commandLine().getOut();
+      stream.println(where + ": " + problem.severity().name().toLowerCase(java.util.Locale.ROOT) + " " + problem.code() + " at "
+          + problem.path() + ": " + problem.message() + (problem.hint().isEmpty() ? "" : "\n    hint: " + problem.hint()));
+    }
+    if (result.isValid()) {
+      spec.commandLine().getOut().println(where + ": pipeline '" + pipeline.id() + "' is valid (" + pipeline.stages().size()
+          + " stages" + (result.warnings().isEmpty() ? "" : ", " + result.warnings().size() + " warnings") + ")");
+    }
+    return result.isValid();
   }
 }

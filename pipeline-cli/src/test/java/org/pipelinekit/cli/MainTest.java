@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pipelinekit.core.format.PipelineFormat;
@@ -103,5 +104,68 @@ class MainTest {
   void plan_refusesInvalidPipelines() {
     assertThat(run("plan", SAMPLES.resolve("broken.yaml").toString())).isEqualTo(Main.INVALID);
     assertThat(err.toString()).contains("the pipeline has 6 errors");
+  }
+
+  // ---- pipelines as code: .pipeline.kts scripts and Java builder source ----
+
+  @Test
+  void validate_acceptsKotlinScripts() {
+    assertThat(run("validate", SAMPLES.resolve("maven-ci.pipeline.kts").toString(), SAMPLES.resolve("deploy.pipeline.kts").toString()))
+        .as(err.toString()).isZero();
+    assertThat(out.toString()).contains("pipeline 'maven-ci' is valid (5 stages)", "pipeline 'deploy' is valid (4 stages)");
+  }
+
+  @Test
+  void validate_reportsScriptErrorsWithLineAndColumn(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("bad.pipeline.kts"), "pipeline(\"ci\") {\n    stage(\"a\") { retry(\"twice\") }\n}\n");
+    assertThat(run("validate", file.toString())).isEqualTo(Main.INVALID);
+    assertThat(err.toString()).startsWith(file + ":2:").contains(": error: ").doesNotContain("\tat ");
+  }
+
+  @Test
+  void validate_namesEachPipelineOfAScriptThatDefinesSeveral(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("two.pipeline.kts"),
+        "pipeline(\"a\") { stage(\"x\") { run(\"true\") } }\npipeline(\"b\", draft = true) { stage(\"y\") { needs(\"z\"); run(\"true\") } }\n");
+    assertThat(run("validate", file.toString())).isEqualTo(Main.INVALID);
+    assertThat(out.toString()).contains(file + " [a]: pipeline 'a' is valid");
+    assertThat(err.toString()).contains(file + " [b]: error NEEDS_UNKNOWN");
+    err.getBuffer().setLength(0);
+    assertThat(run("plan", file.toString())).isEqualTo(Main.INVALID);
+    assertThat(err.toString()).contains("the file defines 2 pipelines [a, b]; choose one with --pipeline ID");
+    assertThat(run("plan", file.toString(), "--pipeline", "a")).isZero();
+  }
+
+  @Test
+  void export_writesKotlinAndJavaThatReadBackAsTheSamePipeline(@TempDir Path dir) throws IOException {
+    Path yaml = SAMPLES.resolve("java-ci.yaml");
+    assertThat(run("export", "--format", "kotlin", yaml.toString())).isZero();
+    Path kts = Files.writeString(dir.resolve("java-ci.pipeline.kts"), out.toString());
+    out.getBuffer().setLength(0);
+    assertThat(run("export", "--format", "java", "--class", "com.acme.ci.JavaCi", yaml.toString())).isZero();
+    assertThat(out.toString()).startsWith("package com.acme.ci;").contains("public final class JavaCi {");
+    Path java = Files.writeString(dir.resolve("JavaCi.java"), out.toString());
+    for (Path code : List.of(kts, java)) {
+      out.getBuffer().setLength(0);
+      assertThat(run("export", "--format", "json", code.toString())).as(err.toString()).isZero();
+      assertThat(PipelineFormat.JSON.read(out.toString())).isEqualTo(PipelineFormat.read(yaml));
+    }
+  }
+
+  @Test
+  void export_turnsAScriptIntoYaml() {
+    assertThat(run("export", SAMPLES.resolve("node-monorepo.pipeline.kts").toString())).as(err.toString()).isZero();
+    assertThat(out.toString()).startsWith("pipelinekit: 1\nid: node-monorepo\n").contains("matrix:", "      - shared\n", "  - id: publish");
+  }
+
+  @Test
+  void run_runsAKotlinScript(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("ci.pipeline.kts"), """
+        pipeline("ci") {
+            stage("hello") { run("echo hello from kotlin") }
+            stage("after") { needs("hello"); run("echo after") }
+        }
+        """);
+    assertThat(run("run", file.toString(), "--data-dir", dir.resolve("d").toString())).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("  [hello] hello from kotlin", "✓ after success", "SUCCEEDED in ");
   }
 }

@@ -43,6 +43,22 @@ class PipelineKitJarIT {
     assertThat(hcl.out()).startsWith("pipeline \"java-ci\" {");
   }
 
+  /** The Kotlin compiler and scripting host work from inside the shaded jar, cold and from the script cache. */
+  @Test
+  void jar_evaluatesKotlinScripts() throws Exception {
+    String[] scripts = {"validate", "../samples/pipelines/maven-ci.pipeline.kts", "../samples/pipelines/node-monorepo.pipeline.kts",
+        "../samples/pipelines/deploy.pipeline.kts"};
+    for (int i = 0; i < 2; i++) {
+      Result r = run(scripts);
+      assertThat(r.exit()).as(r.err()).isZero();
+      assertThat(r.out()).contains("'maven-ci' is valid", "'node-monorepo' is valid", "'deploy' is valid");
+      assertThat(r.err()).isEmpty();
+    }
+    Result java = run("export", "--format", "java", "../samples/pipelines/deploy.pipeline.kts");
+    assertThat(java.exit()).isZero();
+    assertThat(java.out()).contains("public final class DeployPipeline {", ".approval(a -> a.approvers(\"team-leads\", \"sre\")");
+  }
+
   @Test
   void jar_runsTheSamplePipeline() throws Exception {
     Result r = run("run", "../samples/pipelines/parallel.yaml", "--branch", "main");
