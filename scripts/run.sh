@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=pipeline-cli/target/pipelinekit.jar
-if [ ! -f "$jar" ] || [ -n "$(find . -path ./node_modules -prune -o \( -name '*.java' -o -name pom.xml \) -newer "$jar" -print -quit)" ]; then
+if [ ! -f "$jar" ] || [ -n "$(find . -path ./node_modules -prune -o \( -name '*.java' -o -name '*.kt' -o -name pom.xml \) -newer "$jar" -print -quit)" ]; then
   mvn -B -q -DskipTests -pl pipeline-cli -am install
 fi
 if [ "$#" -eq 0 ]; then

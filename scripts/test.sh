@@ -16,5 +16,7 @@ apt_install() {
 
 need java || apt_install openjdk-17-jdk-headless
 need mvn || apt_install maven
+# the Node monorepo sample pipeline (samples/) runs node and npm
+need node && need npm || apt_install nodejs npm
 
 exec mvn -B verify "$@"
