@@ -40,6 +40,13 @@ public sealed interface ExecutionEvent {
   record JobStarted(String executionId, long sequence, Instant time, String stageId, String jobId, Map<String, String> matrix,
       int attempt) implements ExecutionEvent {}
 
+  /**
+   * A step's process or container is up: {@code startup} runs from the runner beginning to start it
+   * to the step's first output (see {@code StepOutput.started}). {@code step} counts from 1.
+   */
+  record StepStarted(String executionId, long sequence, Instant time, String stageId, String jobId, int attempt, int step,
+      String runner, Duration startup) implements ExecutionEvent {}
+
   /** A job attempt failed and will be tried again after {@code delay}. */
   record JobRetrying(String executionId, long sequence, Instant time, String stageId, String jobId, int attempt,
       Duration delay, String reason) implements ExecutionEvent {}

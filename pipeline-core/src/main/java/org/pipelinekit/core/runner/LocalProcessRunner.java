@@ -169,7 +169,8 @@ public final class LocalProcessRunner implements Runner {
       readers.execute(() -> run(pb, output, outputFile));
     }
 
-    private void run(ProcessBuilder pb, StepOutput output, Path outputFile) {
+    private void run(ProcessBuilder pb, StepOutput stepOutput, Path outputFile) {
+      StartupTimer output = new StartupTimer(stepOutput);
       Process p;
       try {
         p = pb.start(); // the step's `>> $PIPELINE_OUTPUT` creates the file; most steps write none
@@ -194,6 +195,7 @@ public final class LocalProcessRunner implements Runner {
         }
       }, LEFTOVER_GRACE.toMillis(), TimeUnit.MILLISECONDS));
       pump(p.getInputStream(), output);
+      output.finished();
       try {
         int code = p.waitFor();
         exit.complete(StepExit.of(code, collect(outputFile, output)));

@@ -38,6 +38,15 @@ public interface StepContext {
   /** The branch the execution runs for, empty when none was given. */
   java.util.Optional<String> branch();
 
+  /**
+   * The environment a command step of this stage gets (pipeline, environment and stage variables,
+   * rendered, with the {@code CI} and {@code PIPELINE_*} variables), for actions that start
+   * processes or containers themselves.
+   */
+  default Map<String, String> env() {
+    return Map.of();
+  }
+
   /** Writes a line to the stage's log (masked like step output). */
   void log(String line);
 

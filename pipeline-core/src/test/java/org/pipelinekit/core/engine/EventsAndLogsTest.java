@@ -76,6 +76,30 @@ class EventsAndLogsTest {
   }
 
   @Test
+  void eachStepReportsItsStartUpBeforeItsFirstLine_andTheJournalKeepsIt() throws Exception {
+    EngineTesting.Recorder rec = new EngineTesting.Recorder();
+    Pipeline p = Pipeline.builder("steps").stage("a", s -> s.run("echo one").run("true").run("echo three")).build();
+    Execution e = executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec);
+    assertThat(await(e).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    rec.waitFor(ev -> ev instanceof ExecutionEvent.ExecutionFinished);
+    List<ExecutionEvent.StepStarted> started = rec.events.stream()
+        .filter(ev -> ev instanceof ExecutionEvent.StepStarted).map(ev -> (ExecutionEvent.StepStarted) ev).toList();
+    assertThat(started).extracting(ExecutionEvent.StepStarted::step).containsExactly(1, 2, 3);
+    assertThat(started).allSatisfy(st -> {
+      assertThat(st.runner()).isEqualTo("local");
+      assertThat(st.startup()).isPositive().isLessThan(Duration.ofSeconds(30));
+    });
+    long firstLine = rec.events.stream().filter(ev -> ev instanceof LogAppended l && l.line().text().equals("one"))
+        .findFirst().orElseThrow().sequence();
+    assertThat(started.get(0).sequence()).isLessThan(firstLine);
+    // a listener that subscribes later gets them from the journal
+    EngineTesting.Recorder later = new EngineTesting.Recorder();
+    e.subscribe(1, later);
+    later.waitFor(ev -> ev instanceof ExecutionEvent.ExecutionFinished);
+    assertThat(later.events).filteredOn(ev -> ev instanceof ExecutionEvent.StepStarted).hasSize(3);
+  }
+
+  @Test
   void followDeliversEachLineOnceInOrderFromAGivenLine_whileTheStageWrites() throws Exception {
     EngineTesting.Recorder rec = new EngineTesting.Recorder();
     Pipeline p = Pipeline.builder("follow")

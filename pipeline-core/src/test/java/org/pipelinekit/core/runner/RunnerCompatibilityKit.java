@@ -152,6 +152,39 @@ public abstract class RunnerCompatibilityKit {
   }
 
   @Test
+  void reports_startUpOnce_beforeTheFirstLine() throws Exception {
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    RunningStep step = runner.start(request("echo first; echo second", Map.of()), new org.pipelinekit.core.spi.StepOutput() {
+      @Override
+      public void line(String text) {
+        events.add(text);
+      }
+
+      @Override
+      public void started(Duration startup) {
+        assertThat(startup).isPositive();
+        events.add("started");
+      }
+    });
+    assertThat(step.exit().toCompletableFuture().get(60, TimeUnit.SECONDS)).isEqualTo(StepExit.SUCCESS);
+    assertThat(events).containsExactly("started", "first", "second");
+    List<String> silent = Collections.synchronizedList(new ArrayList<>());
+    RunningStep quiet = runner.start(request("true", Map.of()), new org.pipelinekit.core.spi.StepOutput() {
+      @Override
+      public void line(String text) {
+        silent.add(text);
+      }
+
+      @Override
+      public void started(Duration startup) {
+        silent.add("started");
+      }
+    });
+    quiet.exit().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    assertThat(silent).containsExactly("started");
+  }
+
+  @Test
   void reports_aStepThatCannotStartAsARunnerError() throws Exception {
     StepRequest bad = new StepRequest("true", Map.of(), workdir.resolve("missing"), image(), Optional.empty(), Optional.empty(), Map.of());
     StepExit exit = runner.start(bad, line -> { }).exit().toCompletableFuture().get(30, TimeUnit.SECONDS);

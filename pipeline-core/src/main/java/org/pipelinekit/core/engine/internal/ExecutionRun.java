@@ -39,6 +39,7 @@ import org.pipelinekit.core.engine.ExecutionEvent.LogAppended;
 import org.pipelinekit.core.engine.ExecutionEvent.StageFinished;
 import org.pipelinekit.core.engine.ExecutionEvent.StageReused;
 import org.pipelinekit.core.engine.ExecutionEvent.StageStarted;
+import org.pipelinekit.core.engine.ExecutionEvent.StepStarted;
 import org.pipelinekit.core.engine.ExecutionHeader;
 import org.pipelinekit.core.engine.ExecutionLogs;
 import org.pipelinekit.core.engine.ExecutionSnapshot;
@@ -70,6 +71,7 @@ import org.pipelinekit.core.spi.StepAction;
 import org.pipelinekit.core.spi.StepContext;
 import org.pipelinekit.core.spi.StepExit;
 import org.pipelinekit.core.spi.StepInterceptor;
+import org.pipelinekit.core.spi.StepOutput;
 import org.pipelinekit.core.spi.StepRequest;
 
 /**
@@ -475,9 +477,9 @@ public final class ExecutionRun implements Execution {
       return;
     }
     if (exit.exitCode() != 0) {
-      log(j, "✗ exit code " + exit.exitCode());
+      log(j, "✗ exit code " + exit.exitCode() + exit.reason().map(r -> ": " + r).orElse(""));
       attemptFailed(j, RetryOn.EXIT_CODE, exit.exitCode(), "step " + (index + 1) + " (" + j.steps.get(index).name()
-          + ") exited with " + exit.exitCode(), true);
+          + ") exited with " + exit.exitCode() + exit.reason().map(r -> ": " + r).orElse(""), true);
       return;
     }
     runStep(j, index + 1);
@@ -727,25 +729,12 @@ public final class ExecutionRun implements Execution {
     }
     Step s = ((PlannedStep.Command) step).step();
     Lazy ctx = new Lazy(() -> context(j.stage, j.cell));
-    Map<String, String> env = new LinkedHashMap<>();
+    Map<String, String> env;
     try {
-      header.pipeline().env().forEach((k, v) -> env.put(k, render(v, ctx)));
-      j.stage.stage.environment().ifPresent(e -> e.variables().forEach((k, v) -> env.put(k, render(v, ctx))));
-      j.rendered.env().forEach(env::put);
-      s.env().forEach((k, v) -> env.put(k, render(v, ctx)));
+      env = env(j, ctx, s.env());
     } catch (ExpressionException e) {
       return CompletableFuture.completedFuture(StepExit.runnerError(e.getMessage()));
     }
-    env.put("CI", "true");
-    env.put("PIPELINEKIT", "true");
-    env.put("PIPELINE_ID", header.pipelineId());
-    env.put("PIPELINE_EXECUTION_ID", id());
-    env.put("PIPELINE_STAGE", j.stage.id());
-    env.put("PIPELINE_JOB", j.jobId);
-    env.put("PIPELINE_ATTEMPT", Integer.toString(j.attempt));
-    env.put("PIPELINE_WORKSPACE", workspace.toString());
-    header.trigger().branch().ifPresent(b -> env.put("PIPELINE_BRANCH", b));
-    header.trigger().commit().ifPresent(c -> env.put("PIPELINE_COMMIT", c));
     String command;
     Path dir;
     try {
@@ -758,7 +747,8 @@ public final class ExecutionRun implements Execution {
       return CompletableFuture.completedFuture(StepExit.runnerError("working directory " + s.workingDirectory().get()
           + " is outside the workspace"));
     }
-    StepRequest request = new StepRequest(command, env, dir, j.rendered.image(), j.rendered.resources(), s.timeout(),
+    Optional<String> image = j.rendered.image().or(() -> services.registry().find(j.rendered.type()).flatMap(StageType::defaultImage));
+    StepRequest request = new StepRequest(command, env, dir, image, j.rendered.resources(), s.timeout(),
         Map.of("pipelinekit.execution", id(), "pipelinekit.stage", j.stage.id(), "pipelinekit.job", j.jobId,
             "pipelinekit.attempt", Integer.toString(j.attempt)));
     Runner runner = null;
@@ -774,9 +764,45 @@ public final class ExecutionRun implements Execution {
     if (runner == null) {
       return CompletableFuture.completedFuture(StepExit.runnerError("no runner can run this step (" + String.join("; ", refusals) + ")"));
     }
-    RunningStep running = runner.start(request, line -> log(j, line));
+    String runnerId = runner.id();
+    int stepNumber = context.index + 1;
+    int attempt = j.attempt;
+    RunningStep running = runner.start(request, new StepOutput() {
+      @Override
+      public void line(String text) {
+        log(j, text);
+      }
+
+      @Override
+      public void started(Duration startup) {
+        hub.publish((seq, t) -> new StepStarted(id(), seq, t, j.stage.id(), j.jobId, attempt, stepNumber, runnerId, startup));
+      }
+    });
     j.current = running::cancel;
     return running.exit();
+  }
+
+  /**
+   * The environment of a step: the pipeline's, the stage environment's variables, the stage's, the
+   * step's own (all rendered), then the {@code CI}/{@code PIPELINE_*} variables.
+   */
+  private Map<String, String> env(JobState j, Lazy ctx, Map<String, String> stepEnv) {
+    Map<String, String> env = new LinkedHashMap<>();
+    header.pipeline().env().forEach((k, v) -> env.put(k, render(v, ctx)));
+    j.stage.stage.environment().ifPresent(e -> e.variables().forEach((k, v) -> env.put(k, render(v, ctx))));
+    j.rendered.env().forEach(env::put);
+    stepEnv.forEach((k, v) -> env.put(k, render(v, ctx)));
+    env.put("CI", "true");
+    env.put("PIPELINEKIT", "true");
+    env.put("PIPELINE_ID", header.pipelineId());
+    env.put("PIPELINE_EXECUTION_ID", id());
+    env.put("PIPELINE_STAGE", j.stage.id());
+    env.put("PIPELINE_JOB", j.jobId);
+    env.put("PIPELINE_ATTEMPT", Integer.toString(j.attempt));
+    env.put("PIPELINE_WORKSPACE", workspace.toString());
+    header.trigger().branch().ifPresent(b -> env.put("PIPELINE_BRANCH", b));
+    header.trigger().commit().ifPresent(c -> env.put("PIPELINE_COMMIT", c));
+    return env;
   }
 
   /** The step context handed to interceptors and actions. */
@@ -798,6 +824,7 @@ public final class ExecutionRun implements Execution {
     @Override public int stepIndex() { return index; }
     @Override public int stepCount() { return job.steps.size(); }
     @Override public Path workspace() { return workspace; }
+    @Override public Map<String, String> env() { return ExecutionRun.this.env(job, new Lazy(() -> context(job.stage, job.cell)), Map.of()); }
     @Override public Optional<String> branch() { return header.trigger().branch(); }
     @Override public void log(String line) { ExecutionRun.this.log(job, line); }
 

@@ -230,7 +230,9 @@ public final class BuiltinStageTypes implements StageTypeProvider {
         required("image", STRING, "Container image"),
         withDefault("ports", listOf(INTEGER), List.of(), "Ports the service listens on"),
         withDefault("env", MAP, Map.of(), "Environment of the service"),
-        optional("command", STRING, "Command overriding the image's"));
+        optional("command", STRING, "Command overriding the image's"),
+        optional("health", STRING, "Command run inside the service that succeeds once it is ready"
+            + " (default: the image's health check, else wait until its ports listen)"));
     ValueSchema results = ValueSchema.object(
         required("passed", INTEGER, "Tests that passed"),
         required("failed", INTEGER, "Tests that failed"),

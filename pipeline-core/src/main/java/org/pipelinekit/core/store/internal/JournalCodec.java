@@ -22,6 +22,7 @@ import org.pipelinekit.core.engine.ExecutionEvent.ExecutionQueued;
 import org.pipelinekit.core.engine.ExecutionEvent.ExecutionStarted;
 import org.pipelinekit.core.engine.ExecutionEvent.JobFinished;
 import org.pipelinekit.core.engine.ExecutionEvent.JobRetrying;
+import org.pipelinekit.core.engine.ExecutionEvent.StepStarted;
 import org.pipelinekit.core.engine.ExecutionEvent.JobStarted;
 import org.pipelinekit.core.engine.ExecutionEvent.LogAppended;
 import org.pipelinekit.core.engine.ExecutionEvent.StageFinished;
@@ -109,6 +110,13 @@ public final class JournalCodec {
       n.put("job", j.jobId());
       n.set("matrix", JSON.valueToTree(j.matrix()));
       n.put("attempt", j.attempt());
+    } else if (e instanceof StepStarted st) {
+      n.put("stage", st.stageId());
+      n.put("job", st.jobId());
+      n.put("attempt", st.attempt());
+      n.put("step", st.step());
+      n.put("runner", st.runner());
+      n.put("startupMillis", st.startup().toMillis());
     } else if (e instanceof JobRetrying r) {
       n.put("stage", r.stageId());
       n.put("job", r.jobId());
@@ -167,6 +175,8 @@ public final class JournalCodec {
       case "StageStarted" -> new StageStarted(executionId, seq, time, stage);
       case "JobStarted" -> new JobStarted(executionId, seq, time, stage, n.path("job").asText(), strings(n.path("matrix")),
           n.path("attempt").asInt());
+      case "StepStarted" -> new StepStarted(executionId, seq, time, stage, n.path("job").asText(), n.path("attempt").asInt(),
+          n.path("step").asInt(), n.path("runner").asText(), Duration.ofMillis(n.path("startupMillis").asLong()));
       case "JobRetrying" -> new JobRetrying(executionId, seq, time, stage, n.path("job").asText(), n.path("attempt").asInt(),
           Duration.ofMillis(n.path("delayMillis").asLong()), n.path("reason").asText());
       case "JobFinished" -> new JobFinished(executionId, seq, time, stage, n.path("job").asText(), n.path("attempt").asInt(),
