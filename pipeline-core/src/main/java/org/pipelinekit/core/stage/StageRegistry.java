@@ -29,7 +29,7 @@ public final class StageRegistry {
 
   /** The built-in types of pipeline-core. */
   public static StageRegistry builtins() {
-    return builder().add(new BuiltinStageTypes()).build();
+    return builder().addBuiltins().build();
   }
 
   /** Every type found through {@link ServiceLoader} on the context class loader (the built-ins among them). */
@@ -80,6 +80,11 @@ public final class StageRegistry {
         add(t, provider.id(), provider.priority());
       }
       return this;
+    }
+
+    /** Adds the built-in types of pipeline-core (priority 0, so a module's replacements win). */
+    public Builder addBuiltins() {
+      return add(new BuiltinStageTypes());
     }
 
     /** Adds one type, with priority 0 (see {@link StageTypeProvider#priority()}). */

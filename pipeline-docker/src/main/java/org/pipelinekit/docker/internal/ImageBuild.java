@@ -132,7 +132,7 @@ public final class ImageBuild implements StepAction {
       List<String> repoDigests = runner.client().inspectImageCmd(imageId).exec().getRepoDigests();
       if (repoDigests != null && !repoDigests.isEmpty()) digest = repoDigests.get(0).substring(repoDigests.get(0).indexOf('@') + 1);
     }
-    ctx.log("built " + imageId + " as " + String.join(", ", tags));
+    ctx.log("built " + digest + " as " + String.join(", ", tags));
     ctx.output("image", tags.get(0));
     ctx.output("digest", digest);
     return StepExit.SUCCESS;

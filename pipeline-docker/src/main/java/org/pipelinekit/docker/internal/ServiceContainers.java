@@ -73,13 +73,14 @@ public final class ServiceContainers implements StepAction {
   public CompletionStage<StepExit> run(StepContext ctx) {
     CompletableFuture<StepExit> result = new CompletableFuture<>();
     runner.threads().execute(() -> {
+      StepExit exit;
       try {
-        result.complete(runTests(ctx));
+        exit = runTests(ctx);
       } catch (RuntimeException e) {
-        result.complete(StepExit.runnerError("services: " + e.getMessage()));
-      } finally {
-        removeServices(ctx);
+        exit = StepExit.runnerError("services: " + e.getMessage());
       }
+      removeServices(ctx); // the step is over when its services are gone
+      result.complete(exit);
     });
     return result;
   }
