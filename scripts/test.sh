@@ -19,4 +19,36 @@ need mvn || apt_install maven
 # the Node monorepo sample pipeline (samples/) runs node and npm
 need node && need npm || apt_install nodejs npm
 
+# A Docker engine for pipeline-docker's ITs, when none answers: Debian's docker.io, started without a
+# bridge network or iptables (nothing here may create a bridge on a private range), and the busybox
+# test image those tests run, made from busybox-static. Skip with: scripts/test.sh -Dpipelinekit.docker.skip=true
+docker_wanted=yes
+for arg in "$@"; do [ "$arg" = "-Dpipelinekit.docker.skip=true" ] && docker_wanted=no; done
+if [ "$docker_wanted" = yes ]; then
+  if ! { need docker && docker info >/dev/null 2>&1; }; then
+    need dockerd && need docker || apt_install docker.io
+    if ! docker info >/dev/null 2>&1; then
+      if [ "$(id -u)" -ne 0 ]; then
+        echo "test.sh: no Docker engine answers and starting one needs root; start dockerd, or pass -Dpipelinekit.docker.skip=true" >&2
+        exit 2
+      fi
+      log=${TMPDIR:-/tmp}/pipelinekit-dockerd.log
+      nohup dockerd --storage-driver=vfs --bridge=none --iptables=false --ip-masq=false >"$log" 2>&1 &
+      for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+      docker info >/dev/null 2>&1 || { echo "test.sh: dockerd did not answer within 60 s; its log is $log" >&2; exit 2; }
+    fi
+  fi
+  if ! docker image inspect pipelinekit/busybox:test >/dev/null 2>&1; then
+    dpkg -s busybox-static >/dev/null 2>&1 || apt_install busybox-static  # static: the image has no libc
+    root=$(mktemp -d)
+    mkdir -p "$root/bin" "$root/tmp" "$root/etc" "$root/root"
+    chmod 1777 "$root/tmp"
+    cp /bin/busybox "$root/bin/busybox"
+    for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"; done
+    echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
+    tar -C "$root" -c . | docker import - pipelinekit/busybox:test >/dev/null
+    rm -rf "$root"
+  fi
+fi
+
 exec mvn -B verify "$@"

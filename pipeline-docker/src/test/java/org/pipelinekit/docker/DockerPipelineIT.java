@@ -140,7 +140,7 @@ class DockerPipelineIT {
       if (ev instanceof ExecutionEvent.LogAppended l && l.line().text().equals("up")) running.countDown();
     });
     assertThat(running.await(60, TimeUnit.SECONDS)).isTrue();
-    var containers = docker.client().listContainersCmd()
+    var containers = docker.client().listContainersCmd().withShowAll(true)
         .withLabelFilter(Map.of("pipelinekit.execution", e.id(), "pipelinekit.stage", "look")).exec();
     assertThat(containers).hasSize(1);
     assertThat(containers.get(0).getLabels()).containsEntry("pipelinekit.job", "look").containsEntry("pipelinekit.attempt", "1")

@@ -113,19 +113,38 @@ public final class ContainerStep implements RunningStep {
           return;
         }
       }
-      client.startContainerCmd(id).exec();
-      boolean stopNow;
-      synchronized (this) {
-        stopNow = cancelRequested; // a cancel that came between creating and starting found nothing to stop
+      // attached before the start, so the first line comes straight from the container's output, not
+      // through the log file (logs=true also replays anything written before the attachment took)
+      FrameLines lines = new FrameLines(output);
+      ResultCallback.Adapter<Frame> attached = client.attachContainerCmd(id).withStdOut(true).withStdErr(true)
+          .withFollowStream(true).withLogs(true)
+          .exec(new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+              lines.frame(frame);
+            }
+          });
+      try {
+        attached.awaitStarted();
+        client.startContainerCmd(id).exec();
+        boolean stopNow;
+        synchronized (this) {
+          stopNow = cancelRequested; // a cancel that came between creating and starting found nothing to stop
+        }
+        if (stopNow) stop(id, grace);
+        result = follow(id, attached, lines, output, outputs);
+      } finally {
+        DockerRunner.closeQuietly(attached);
       }
-      if (stopNow) stop(id, grace);
-      result = follow(id, output, outputs);
     } catch (IllegalStateException e) {
       result = StepExit.runnerError(e.getMessage());
     } catch (RuntimeException e) {
       result = StepExit.runnerError("docker: " + e.getMessage());
     } catch (IOException e) {
       result = StepExit.runnerError("cannot create the step's outputs directory: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      result = StepExit.runnerError("interrupted while starting the container");
     } finally {
       // the step is over when its container is gone
       if (id != null) remove(id);
@@ -169,24 +188,14 @@ public final class ContainerStep implements RunningStep {
     return dir;
   }
 
-  private StepExit follow(String id, StartupTimer output, Path outputs) {
-    FrameLines lines = new FrameLines(output);
-    ResultCallback.Adapter<Frame> logs = client.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)
-        .exec(new ResultCallback.Adapter<>() {
-          @Override
-          public void onNext(Frame frame) {
-            lines.frame(frame);
-          }
-        });
+  private StepExit follow(String id, ResultCallback.Adapter<Frame> attached, FrameLines lines, StartupTimer output, Path outputs) {
     int code;
     try {
       code = client.waitContainerCmd(id).exec(new WaitContainerResultCallback()).awaitStatusCode();
-      logs.awaitCompletion(); // the log stream ends once the container has stopped and all of it was sent
+      attached.awaitCompletion(); // the stream ends once the container has stopped and all of its output was sent
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return StepExit.runnerError("interrupted while waiting for the container");
-    } finally {
-      DockerRunner.closeQuietly(logs);
     }
     lines.flush();
     output.finished();
