@@ -39,6 +39,14 @@ class QuickStartTest {
   }
 
   @Test
+  void readme_showsTheDockerSampleAsCompiled() throws IOException {
+    String source = Files.readString(Path.of("src/main/java/org/pipelinekit/samples/DockerSample.java"));
+    String snippet = between(source, "// tag::docker[]\n", "// end::docker[]").stripIndent();
+    assertThat(snippet).startsWith("try (DockerRunner docker = ");
+    assertThat(Files.readString(Path.of("../README.md"))).contains(snippet);
+  }
+
+  @Test
   void samplePipelineFiles_readAndAreValidExceptTheBrokenOne() throws IOException {
     PipelineValidator validator = PipelineValidator.create();
     assertThat(validator.validate(PipelineFormat.read(Path.of("pipelines/java-ci.yaml"))).problems()).isEmpty();
