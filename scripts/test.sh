@@ -41,6 +41,7 @@ if [ "$docker_wanted" = yes ]; then
   if ! docker image inspect pipelinekit/busybox:test >/dev/null 2>&1; then
     dpkg -s busybox-static >/dev/null 2>&1 || apt_install busybox-static  # static: the image has no libc
     root=$(mktemp -d)
+    chmod 755 "$root"  # the image's / : mktemp makes it 700, which only root could enter
     mkdir -p "$root/bin" "$root/tmp" "$root/etc" "$root/root"
     chmod 1777 "$root/tmp"
     cp /bin/busybox "$root/bin/busybox"

@@ -195,7 +195,13 @@ public final class ServiceContainers implements StepAction {
         ready = "healthy".equals(health.getStatus());
         waitingFor = "its health check";
       } else if (!s.ports().isEmpty()) {
-        Set<Integer> listening = listeningPorts(id);
+        Set<Integer> listening;
+        try {
+          listening = listeningPorts(id);
+        } catch (RuntimeException e) {
+          return Optional.of("cannot check the ports of service " + s.name() + " (reading /proc/net/tcp with cat inside it failed: "
+              + e.getMessage() + "); give the service a health command");
+        }
         ready = listening.containsAll(s.ports());
         waitingFor = "ports " + s.ports();
       } else {
