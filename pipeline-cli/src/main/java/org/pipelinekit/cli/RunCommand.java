@@ -115,6 +115,7 @@ final class RunCommand implements Callable<Integer> {
       String took = e == null ? "" : e.snapshot().stage(f.stageId()).duration().map(d -> " in " + human(d)).orElse("");
       String mark = switch (f.status()) {
         case SUCCEEDED -> "✓";
+        case CACHED -> "↺";
         case SKIPPED -> "↷";
         case SOFT_FAILED -> "!";
         default -> "✗";

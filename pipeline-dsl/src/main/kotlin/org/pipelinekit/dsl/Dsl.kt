@@ -222,6 +222,13 @@ class StageScope internal constructor(private val builder: Stage.Builder) {
     var continueOnError: Boolean = false
         set(value) { field = value; builder.continueOnError(value) }
 
+    /**
+     * Reuse an earlier successful run's result while this key stays the same: a template, usually
+     * `hashFiles(...)` of the stage's sources, such as `memoize = "tests-\${{ hashFiles('pom.xml') }}"`.
+     */
+    var memoize: String? = null
+        set(value) { field = value; value?.let { builder.memoize(it) } }
+
     fun needs(vararg stageIds: String) {
         builder.needs(*stageIds)
     }

@@ -47,6 +47,14 @@ public sealed interface ExecutionEvent {
   record StepStarted(String executionId, long sequence, Instant time, String stageId, String jobId, int attempt, int step,
       String runner, Duration startup) implements ExecutionEvent {}
 
+  /**
+   * A stage's cache was used: {@code action} is {@code hit} (the exact key), {@code partial-hit} (a
+   * prefix or restore key; {@code matchedKey} says which entry), {@code miss}, {@code saved} or
+   * {@code not-saved} (the key existed, or the save failed); {@code bytes} is the archive's size.
+   */
+  record CacheUsed(String executionId, long sequence, Instant time, String stageId, String jobId, String action, String key,
+      Optional<String> matchedKey, long bytes, Duration took) implements ExecutionEvent {}
+
   /** A job attempt failed and will be tried again after {@code delay}. */
   record JobRetrying(String executionId, long sequence, Instant time, String stageId, String jobId, int attempt,
       Duration delay, String reason) implements ExecutionEvent {}

@@ -134,7 +134,7 @@ public final class PipelineExecutor implements AutoCloseable {
     this.owned = closeables;
     this.services = new EngineServices(b.registry, runners, executions, logs, Optional.ofNullable(b.secrets), audit,
         b.interceptors, b.clock, timer, engineThreads, deliveryThreads, blockingThreads, new Slots(b.maxParallelJobs, b.maxParallelJobsPerPipeline),
-        runRoot, Optional.ofNullable(b.sharedWorkspace), b.cancelGrace, b.eventBuffer);
+        runRoot, Optional.ofNullable(b.sharedWorkspace), b.cancelGrace, b.eventBuffer, Optional.ofNullable(b.memo));
     markInterrupted();
     if (!b.retentionSweep.isZero()) {
       long every = b.retentionSweep.toMillis();
@@ -546,6 +546,7 @@ public final class PipelineExecutor implements AutoCloseable {
     private int maxParallelJobs = Math.max(2, Runtime.getRuntime().availableProcessors());
     private int maxParallelJobsPerPipeline = Integer.MAX_VALUE;
     private Duration cancelGrace = Duration.ofSeconds(1);
+    private org.pipelinekit.core.spi.@org.jspecify.annotations.Nullable StageMemo memo;
     private int eventBuffer = 10_000;
     private Duration logRetention = Duration.ofDays(90);
     private int engineThreads = 2;
@@ -599,6 +600,15 @@ public final class PipelineExecutor implements AutoCloseable {
 
     public Builder secretAudit(SecretAudit audit) {
       this.audit = Objects.requireNonNull(audit, "audit");
+      return this;
+    }
+
+    /**
+     * Where memoized stages ({@code memoize:}) record and find their results; without one such
+     * stages simply run. pipeline-cache provides {@code CacheManager.stageMemo()}.
+     */
+    public Builder stageMemo(org.pipelinekit.core.spi.StageMemo memo) {
+      this.memo = Objects.requireNonNull(memo, "memo");
       return this;
     }
 

@@ -3,13 +3,16 @@ package org.pipelinekit.core.engine;
 /**
  * Where a stage (or one matrix job of it) is: {@code PENDING → WAITING_APPROVAL? → RUNNING →} one
  * final status. {@code SOFT_FAILED} is a failure of a stage with {@code continueOnError}: reported,
- * but counted as success by the stages after it.
+ * but counted as success by the stages after it. {@code CACHED} is a memoized stage whose earlier
+ * successful result was replayed instead of running it; it counts as a success, and its
+ * {@code result} is {@code success}.
  */
 public enum StageStatus {
   PENDING,
   WAITING_APPROVAL,
   RUNNING,
   SUCCEEDED,
+  CACHED,
   FAILED,
   SOFT_FAILED,
   SKIPPED,
@@ -23,7 +26,7 @@ public enum StageStatus {
 
   /** Whether stages after this one see it as a success ({@code success()} in conditions). */
   public boolean countsAsSuccess() {
-    return this == SUCCEEDED || this == SOFT_FAILED;
+    return this == SUCCEEDED || this == CACHED || this == SOFT_FAILED;
   }
 
   /** Whether {@code failure()} sees it as a failure. */
@@ -34,7 +37,7 @@ public enum StageStatus {
   /** The value of {@code ${{ stages.<id>.result }}}: success, failure, skipped, cancelled, ... */
   public String result() {
     return switch (this) {
-      case SUCCEEDED -> "success";
+      case SUCCEEDED, CACHED -> "success";
       case SOFT_FAILED -> "soft-failure";
       case FAILED -> "failure";
       case TIMED_OUT -> "timed-out";

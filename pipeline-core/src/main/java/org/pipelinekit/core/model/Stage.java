@@ -34,6 +34,7 @@ public record Stage(
     Optional<Environment> environment,
     Optional<Approval> approval,
     boolean continueOnError,
+    Optional<String> memoize,
     List<String> outputs,
     List<Step> steps) {
 
@@ -57,6 +58,7 @@ public record Stage(
     Checks.optional(artifacts, "stage " + id + " artifacts");
     Checks.optional(environment, "stage " + id + " environment");
     Checks.optional(approval, "stage " + id + " approval");
+    Checks.optionalText(memoize, "stage " + id + " memoize");
     outputs = Checks.list(outputs, "stage " + id + " outputs");
     steps = Checks.list(steps, "stage " + id + " steps");
   }
@@ -106,6 +108,7 @@ public record Stage(
     private Optional<Environment> environment = Optional.empty();
     private Optional<Approval> approval = Optional.empty();
     private boolean continueOnError;
+    private Optional<String> memoize = Optional.empty();
     private final LinkedHashSet<String> outputs = new LinkedHashSet<>();
     private final List<Step> steps = new ArrayList<>();
 
@@ -133,6 +136,7 @@ public record Stage(
       environment = from.environment;
       approval = from.approval;
       continueOnError = from.continueOnError;
+      memoize = from.memoize;
       outputs.addAll(from.outputs);
       steps.addAll(from.steps);
     }
@@ -285,6 +289,13 @@ public record Stage(
       return this;
     }
 
+    /** Replaces the caches. */
+    public Builder caches(List<CacheSpec> caches) {
+      this.caches.clear();
+      caches.forEach(this::cache);
+      return this;
+    }
+
     public Builder artifacts(Action<ArtifactSpec.Builder> configure) {
       ArtifactSpec.Builder b = new ArtifactSpec.Builder();
       configure.execute(b);
@@ -332,12 +343,23 @@ public record Stage(
       return this;
     }
 
+    /**
+     * Makes the stage's result reusable: when an earlier successful run of this job recorded the same
+     * key (a template such as {@code tests-${{ hashFiles('src/**') }}}), the stage is not run again; its
+     * outputs and log are replayed and it ends CACHED. Needs a stage memo on the executor
+     * ({@code CacheManager.stageMemo()} in pipeline-cache).
+     */
+    public Builder memoize(String key) {
+      this.memoize = Optional.of(Checks.notBlank(key, "stage " + id + " memoize key"));
+      return this;
+    }
+
     public Stage build() {
       if (strict && type.equals(SHELL) && steps.isEmpty()) {
         throw new IllegalArgumentException("stage '" + id + "' has no steps: add run(\"...\") or set a type such as maven-build");
       }
       return new Stage(id, name, List.copyOf(needs), type, when, image, inputs, env, matrix, retry, timeout,
-          resources, caches, artifacts, environment, approval, continueOnError, List.copyOf(outputs), steps);
+          resources, caches, artifacts, environment, approval, continueOnError, memoize, List.copyOf(outputs), steps);
     }
   }
 }

@@ -47,6 +47,11 @@ public interface StepContext {
     return Map.of();
   }
 
+  /**
+   * Records a use of the stage's cache as a {@code CacheUsed} event (see there for {@code action}).
+   */
+  default void cacheUsed(String action, String key, java.util.Optional<String> matchedKey, long bytes, java.time.Duration took) {}
+
   /** Writes a line to the stage's log (masked like step output). */
   void log(String line);
 

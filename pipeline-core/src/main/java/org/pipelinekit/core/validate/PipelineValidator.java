@@ -356,6 +356,7 @@ public final class PipelineValidator {
           for (int r = 0; r < c.restoreKeys().size(); r++) template(c.restoreKeys().get(r), cp + ".restoreKeys[" + r + "]", scope);
           for (int r = 0; r < c.paths().size(); r++) template(c.paths().get(r), cp + ".paths[" + r + "]", scope);
         }
+        s.memoize().ifPresent(k -> template(k, path + ".memoize", scope));
         s.artifacts().ifPresent(a -> {
           a.name().ifPresent(n -> template(n, path + ".artifacts.name", scope));
           for (int r = 0; r < a.paths().size(); r++) template(a.paths().get(r), path + ".artifacts.paths[" + r + "]", scope);

@@ -171,7 +171,7 @@ public final class RandomPipelines {
     Arbitrary<List<Object>> more = Combinators.combine(opt(duration()), opt(resources()), cache().list().ofMaxSize(2),
         opt(artifacts), opt(environment()), opt(approval), Arbitraries.of(true, false), nonBlank().list().ofMaxSize(2).uniqueElements())
         .as((t, res, caches, a, env, ap, coe, outputs) -> List.<Object>of(t, res, caches, a, env, ap, coe, outputs));
-    return Combinators.combine(basics, more, step().list().ofMaxSize(3)).as((x, y, steps) -> (id, needs) -> {
+    return Combinators.combine(basics, more, step().list().ofMaxSize(3), opt(nonBlank())).as((x, y, steps, memo) -> (id, needs) -> {
       Stage.Builder b = Stage.draft(id).needs(needs.toArray(String[]::new)).type((String) x.get(1)).with(cast(x.get(4)));
       RandomPipelines.<Optional<String>>cast(x.get(0)).ifPresent(b::name);
       RandomPipelines.<Optional<String>>cast(x.get(2)).ifPresent(b::when);
@@ -186,6 +186,7 @@ public final class RandomPipelines {
       RandomPipelines.<Optional<Environment>>cast(y.get(4)).ifPresent(b::environment);
       RandomPipelines.<Optional<Approval>>cast(y.get(5)).ifPresent(b::approval);
       b.continueOnError((Boolean) y.get(6));
+      memo.ifPresent(b::memoize);
       b.outputs(RandomPipelines.<List<String>>cast(y.get(7)).toArray(String[]::new));
       steps.forEach(b::step);
       return b.build();

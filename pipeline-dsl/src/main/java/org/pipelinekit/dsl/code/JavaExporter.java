@@ -292,6 +292,7 @@ final class JavaExporter {
       e = call(e, "approval", lambda("a", ab));
     }
     if (s.continueOnError()) e = call(e, "continueOnError", new BooleanLiteralExpr(true));
+    if (s.memoize().isPresent()) e = call(e, "memoize", str(s.memoize().get()));
     if (!s.outputs().isEmpty()) e = call(e, "outputs", strs(s.outputs()));
     for (Step step : s.steps()) e = step(e, step);
     return e;

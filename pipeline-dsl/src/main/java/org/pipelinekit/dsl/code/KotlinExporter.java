@@ -174,6 +174,7 @@ final class KotlinExporter {
       close();
     });
     if (s.continueOnError()) line("continueOnError = true");
+    s.memoize().ifPresent(k -> line("memoize = " + str(k)));
     if (!s.outputs().isEmpty()) line("outputs(" + strs(s.outputs()) + ")");
     s.steps().forEach(this::step);
     close();

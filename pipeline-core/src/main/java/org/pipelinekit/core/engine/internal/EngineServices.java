@@ -12,6 +12,7 @@ import org.pipelinekit.core.spi.ExecutionStore;
 import org.pipelinekit.core.spi.LogStore;
 import org.pipelinekit.core.spi.Runner;
 import org.pipelinekit.core.spi.SecretStore;
+import org.pipelinekit.core.spi.StageMemo;
 import org.pipelinekit.core.spi.StepInterceptor;
 import org.pipelinekit.core.stage.StageRegistry;
 
@@ -33,7 +34,8 @@ public record EngineServices(
     Path runRoot,
     Optional<Path> sharedWorkspace,
     Duration cancelGrace,
-    int eventBuffer) {
+    int eventBuffer,
+    Optional<StageMemo> memo) {
 
   public EngineServices {
     runners = List.copyOf(runners);

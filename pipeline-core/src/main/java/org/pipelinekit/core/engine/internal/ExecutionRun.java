@@ -53,6 +53,7 @@ import org.pipelinekit.core.expr.Expression;
 import org.pipelinekit.core.expr.ExpressionException;
 import org.pipelinekit.core.expr.Template;
 import org.pipelinekit.core.model.Approval;
+import org.pipelinekit.core.model.CacheSpec;
 import org.pipelinekit.core.model.Durations;
 import org.pipelinekit.core.model.Matrix;
 import org.pipelinekit.core.model.RetryOn;
@@ -66,6 +67,7 @@ import org.pipelinekit.core.secret.SecretAudit;
 import org.pipelinekit.core.spi.PlannedStep;
 import org.pipelinekit.core.spi.Runner;
 import org.pipelinekit.core.spi.RunningStep;
+import org.pipelinekit.core.spi.StageMemo;
 import org.pipelinekit.core.spi.StageType;
 import org.pipelinekit.core.spi.StepAction;
 import org.pipelinekit.core.spi.StepContext;
@@ -81,6 +83,7 @@ import org.pipelinekit.core.spi.StepRequest;
  * ends; its matrix jobs take slots from the executor's {@link Slots}.
  */
 public final class ExecutionRun implements Execution {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExecutionRun.class);
   private final EngineServices services;
   private final ExecutionHeader header;
   private final ExecutionPlan plan;
@@ -412,7 +415,67 @@ public final class ExecutionRun implements Execution {
         j.stopCurrent(services.cancelGrace());
       }
     }), d.toMillis(), TimeUnit.MILLISECONDS));
-    runStep(j, 0);
+    Optional<String> memoKey = rendered.memoize();
+    if (memoKey.isPresent() && services.memo().isPresent()) {
+      lookUpMemo(j, memoKey.get(), services.memo().get());
+    } else {
+      runStep(j, 0);
+    }
+  }
+
+  // ---- memoized stages ----
+
+  /** Looks the job's key up off the actor; replays a hit (CACHED), runs the job on a miss. */
+  private void lookUpMemo(JobState j, String key, StageMemo memo) {
+    int attempt = j.attempt;
+    CompletableFuture.supplyAsync(() -> memo.find(header.pipelineId(), j.jobId, key), services.blocking())
+        .whenComplete((found, error) -> actor.execute(() -> {
+          if (j.attempt != attempt || j.status.isFinal()) return;
+          if (error != null) {
+            log(j, "warning: cannot look up the memoized result (" + error.getMessage() + "); running the stage");
+            runStep(j, 0);
+          } else if (found.isEmpty() || cancelled || j.cancelRequested) {
+            if (found.isEmpty()) log(j, "no memoized result for " + key + "; running the stage");
+            runStep(j, 0);
+          } else {
+            StageMemo.Memo m = found.get();
+            log(j, "↺ reusing the result of " + m.executionId() + " (memoized as " + key + "); its log follows");
+            m.log().forEach(line -> log(j, line));
+            j.outputs = masked(m.outputs());
+            finishJob(j, StageStatus.CACHED, Optional.of(0), Optional.of("reused the result of " + m.executionId()));
+          }
+        }));
+  }
+
+  /**
+   * Records a succeeded job's outputs and the log lines of its last attempt off the actor, then
+   * finishes the job; a failure to record is logged and does not fail the job.
+   */
+  private void recordMemo(JobState j) {
+    String key = j.rendered.memoize().orElseThrow();
+    StageMemo memo = services.memo().orElseThrow();
+    String stageId = j.stage.id();
+    int attempt = j.attempt;
+    Map<String, String> outputs = Map.copyOf(j.outputs);
+    CompletableFuture.runAsync(() -> {
+      List<String> lines = new ArrayList<>();
+      long from = 1;
+      while (true) {
+        List<LogLine> page = services.logs().read(id(), stageId, from, 1000);
+        if (page.isEmpty()) break;
+        for (LogLine l : page) {
+          if (l.jobId().equals(j.jobId) && l.attempt() == attempt) lines.add(l.text());
+        }
+        from = page.get(page.size() - 1).number() + 1;
+      }
+      memo.record(header.pipelineId(), j.jobId, key, new StageMemo.Memo(outputs, lines, id()));
+    }, services.blocking()).whenComplete((done, error) -> actor.execute(() -> {
+      if (error != null) {
+        LOG.warn("cannot record the memoized result of {} in {}: {}", j.jobId, id(), error.getMessage());
+        log(j, "warning: the result was not memoized: " + error.getMessage());
+      }
+      finishJob(j, StageStatus.SUCCEEDED, Optional.of(0), Optional.empty());
+    }));
   }
 
   private void runStep(JobState j, int index) {
@@ -491,7 +554,11 @@ public final class ExecutionRun implements Execution {
 
   private void attemptSucceeded(JobState j) {
     j.outputs = j.attemptOutputs;
-    finishJob(j, StageStatus.SUCCEEDED, Optional.of(0), Optional.empty());
+    if (j.rendered.memoize().isPresent() && services.memo().isPresent()) {
+      recordMemo(j); // finishes the job once recorded, so a run after this one finds it
+    } else {
+      finishJob(j, StageStatus.SUCCEEDED, Optional.of(0), Optional.empty());
+    }
   }
 
   private void attemptFailed(JobState j, RetryOn kind, int exitCode, String reason, boolean retryable) {
@@ -581,6 +648,8 @@ public final class ExecutionRun implements Execution {
     } else if (cancelledJob) {
       status = StageStatus.CANCELLED;
       reason = Optional.ofNullable(cancelReason);
+    } else if (s.jobs.stream().allMatch(j -> j.status == StageStatus.CACHED)) {
+      status = StageStatus.CACHED;
     } else {
       status = StageStatus.SUCCEEDED;
     }
@@ -829,6 +898,11 @@ public final class ExecutionRun implements Execution {
     @Override public void log(String line) { ExecutionRun.this.log(job, line); }
 
     @Override
+    public void cacheUsed(String action, String key, Optional<String> matchedKey, long bytes, Duration took) {
+      hub.publish((seq, t) -> new ExecutionEvent.CacheUsed(id(), seq, t, job.stage.id(), job.jobId, action, key, matchedKey, bytes, took));
+    }
+
+    @Override
     public void output(String name, String value) {
       String masked = masker.mask(value);
       synchronized (job) {
@@ -920,7 +994,10 @@ public final class ExecutionRun implements Execution {
   private static boolean templated(Stage stage) {
     return stage.image().filter(Template::hasExpressions).isPresent()
         || stage.env().values().stream().anyMatch(Template::hasExpressions)
-        || hasExpressions(stage.inputs());
+        || hasExpressions(stage.inputs())
+        || stage.memoize().filter(Template::hasExpressions).isPresent()
+        || stage.caches().stream().anyMatch(c -> Template.hasExpressions(c.key()) || c.restoreKeys().stream().anyMatch(Template::hasExpressions)
+            || c.paths().stream().anyMatch(Template::hasExpressions));
   }
 
   private static boolean hasExpressions(Object v) {
@@ -937,6 +1014,13 @@ public final class ExecutionRun implements Execution {
     b.with(inputs);
     stage.env().forEach((k, v) -> b.env(k, render(v, ctx)));
     stage.image().ifPresent(i -> b.image(render(i, ctx)));
+    stage.memoize().ifPresent(k -> b.memoize(render(k, ctx)));
+    List<CacheSpec> caches = new ArrayList<>();
+    for (CacheSpec c : stage.caches()) {
+      caches.add(new CacheSpec(render(c.key(), ctx), c.restoreKeys().stream().map(r -> render(r, ctx)).toList(),
+          c.paths().stream().map(p -> render(p, ctx)).toList(), c.scope()));
+    }
+    b.caches(caches);
     return b.build();
   }
 

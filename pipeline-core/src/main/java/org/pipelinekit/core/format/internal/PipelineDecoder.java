@@ -47,7 +47,7 @@ public final class PipelineDecoder {
   private static final Set<String> TOP = Set.of("pipelinekit", "id", "name", "description", "parameters", "triggers", "env",
       "defaults", "timeout", "concurrency", "stages", "version");
   private static final Set<String> STAGE = Set.of("id", "name", "needs", "type", "when", "image", "with", "env", "matrix", "retry",
-      "timeout", "resources", "cache", "artifacts", "environment", "approval", "continueOnError", "outputs", "steps");
+      "timeout", "resources", "cache", "artifacts", "environment", "approval", "continueOnError", "memoize", "outputs", "steps");
   private static final List<String> TRIGGERS = List.of("push", "pull-request", "schedule", "manual", "api", "upstream");
 
   private final String source;
@@ -242,6 +242,7 @@ public final class PipelineDecoder {
     opt(m, "environment", sp + ".environment", (x, p) -> environment(x, p), b::environment);
     opt(m, "approval", sp + ".approval", (x, p) -> approval(x, p), b::approval);
     opt(m, "continueOnError", sp + ".continueOnError", (x, p) -> bool(x, p), b::continueOnError);
+    opt(m, "memoize", sp + ".memoize", (x, p) -> string(x, p), b::memoize);
     opt(m, "outputs", sp + ".outputs", (x, p) -> strings(x, p), o -> b.outputs(o.toArray(String[]::new)));
     Entry steps = m.entries().get("steps");
     if (steps != null) {

@@ -124,6 +124,7 @@ public final class PipelineEncoder {
       m.put("approval", am);
     });
     if (s.continueOnError()) m.put("continueOnError", true);
+    s.memoize().ifPresent(k -> m.put("memoize", k));
     putList(m, "outputs", s.outputs());
     if (!s.steps().isEmpty()) m.put("steps", s.steps().stream().map(PipelineEncoder::step).toList());
     return m;

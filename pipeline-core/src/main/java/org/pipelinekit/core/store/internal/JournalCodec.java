@@ -23,6 +23,7 @@ import org.pipelinekit.core.engine.ExecutionEvent.ExecutionStarted;
 import org.pipelinekit.core.engine.ExecutionEvent.JobFinished;
 import org.pipelinekit.core.engine.ExecutionEvent.JobRetrying;
 import org.pipelinekit.core.engine.ExecutionEvent.StepStarted;
+import org.pipelinekit.core.engine.ExecutionEvent.CacheUsed;
 import org.pipelinekit.core.engine.ExecutionEvent.JobStarted;
 import org.pipelinekit.core.engine.ExecutionEvent.LogAppended;
 import org.pipelinekit.core.engine.ExecutionEvent.StageFinished;
@@ -110,6 +111,14 @@ public final class JournalCodec {
       n.put("job", j.jobId());
       n.set("matrix", JSON.valueToTree(j.matrix()));
       n.put("attempt", j.attempt());
+    } else if (e instanceof CacheUsed c) {
+      n.put("stage", c.stageId());
+      n.put("job", c.jobId());
+      n.put("action", c.action());
+      n.put("key", c.key());
+      c.matchedKey().ifPresent(k -> n.put("matched", k));
+      n.put("bytes", c.bytes());
+      n.put("tookMillis", c.took().toMillis());
     } else if (e instanceof StepStarted st) {
       n.put("stage", st.stageId());
       n.put("job", st.jobId());
@@ -175,6 +184,8 @@ public final class JournalCodec {
       case "StageStarted" -> new StageStarted(executionId, seq, time, stage);
       case "JobStarted" -> new JobStarted(executionId, seq, time, stage, n.path("job").asText(), strings(n.path("matrix")),
           n.path("attempt").asInt());
+      case "CacheUsed" -> new CacheUsed(executionId, seq, time, stage, n.path("job").asText(), n.path("action").asText(),
+          n.path("key").asText(), opt(n, "matched"), n.path("bytes").asLong(), Duration.ofMillis(n.path("tookMillis").asLong()));
       case "StepStarted" -> new StepStarted(executionId, seq, time, stage, n.path("job").asText(), n.path("attempt").asInt(),
           n.path("step").asInt(), n.path("runner").asText(), Duration.ofMillis(n.path("startupMillis").asLong()));
       case "JobRetrying" -> new JobRetrying(executionId, seq, time, stage, n.path("job").asText(), n.path("attempt").asInt(),
