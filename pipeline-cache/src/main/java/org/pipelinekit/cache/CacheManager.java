@@ -26,7 +26,11 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.pipelinekit.cache.internal.Archive;
+import org.pipelinekit.cache.internal.CacheInterceptor;
+import org.pipelinekit.cache.internal.CacheStageMemo;
 import org.pipelinekit.core.model.CacheScope;
+import org.pipelinekit.core.spi.StageMemo;
+import org.pipelinekit.core.spi.StepInterceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +74,23 @@ public final class CacheManager {
 
   public CacheStore store() {
     return store;
+  }
+
+  /**
+   * The engine hook: add it with {@code PipelineExecutor.builder().interceptor(cache.interceptor())}
+   * and every stage's {@code cache:} is restored before its first step and saved after it succeeds,
+   * with a {@code CacheUsed} event each time.
+   */
+  public StepInterceptor interceptor() {
+    return new CacheInterceptor(this);
+  }
+
+  /**
+   * Where memoized stages keep their results: {@code PipelineExecutor.builder().stageMemo(cache.stageMemo())}.
+   * Results live in this manager's store under {@code memo:<pipeline>} with its default TTL.
+   */
+  public StageMemo stageMemo() {
+    return new CacheStageMemo(store, clock, defaultTtl);
   }
 
   public Clock clock() {

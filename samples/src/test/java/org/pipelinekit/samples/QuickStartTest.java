@@ -47,6 +47,14 @@ class QuickStartTest {
   }
 
   @Test
+  void readme_showsTheCacheSampleAsCompiled() throws IOException {
+    String source = Files.readString(Path.of("src/main/java/org/pipelinekit/samples/CacheSample.java"));
+    String snippet = between(source, "// tag::cache[]\n", "// end::cache[]").stripIndent();
+    assertThat(snippet).startsWith("CacheManager cache = ");
+    assertThat(Files.readString(Path.of("../README.md"))).contains(snippet);
+  }
+
+  @Test
   void samplePipelineFiles_readAndAreValidExceptTheBrokenOne() throws IOException {
     PipelineValidator validator = PipelineValidator.create();
     assertThat(validator.validate(PipelineFormat.read(Path.of("pipelines/java-ci.yaml"))).problems()).isEmpty();

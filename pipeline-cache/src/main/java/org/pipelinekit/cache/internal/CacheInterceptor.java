@@ -1,0 +1,130 @@
+package org.pipelinekit.cache.internal;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.pipelinekit.cache.CacheContext;
+import org.pipelinekit.cache.CacheManager;
+import org.pipelinekit.core.model.CacheSpec;
+import org.pipelinekit.core.spi.StepContext;
+import org.pipelinekit.core.spi.StepExit;
+import org.pipelinekit.core.spi.StepInterceptor;
+
+/**
+ * A stage's {@code cache:} entries, around its steps: restored before the first step, saved after
+ * the last one succeeds (not when the exact key was restored: entries are immutable). Keys arrive
+ * rendered by the engine. Paths are relative to the workspace, or to the home directory with
+ * {@code ~/}. A cache that cannot be restored or saved never fails the stage: it is logged and the
+ * stage goes on without it.
+ */
+public final class CacheInterceptor implements StepInterceptor {
+  private final CacheManager cache;
+  /** Caches restored on their exact key, per job attempt, until its last step: those are not saved again. */
+  private final java.util.Set<String> exactHits = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  public CacheInterceptor(CacheManager cache) {
+    this.cache = cache;
+  }
+
+  @Override
+  public String id() {
+    return "cache";
+  }
+
+  @Override
+  public CompletionStage<StepExit> intercept(Chain chain) {
+    StepContext ctx = chain.context();
+    List<CacheSpec> caches = ctx.stage().caches();
+    if (caches.isEmpty()) return chain.proceed();
+    CompletionStage<Void> before = ctx.isFirstStep()
+        ? CompletableFuture.runAsync(() -> caches.forEach(c -> restore(ctx, c)), ctx.blockingExecutor())
+        : CompletableFuture.completedFuture(null);
+    return before.thenCompose(v -> chain.proceed()).thenCompose(exit -> {
+      if (!ctx.isLastStep()) return CompletableFuture.completedFuture(exit);
+      if (!exit.succeeded()) {
+        caches.forEach(c -> exactHits.remove(marker(ctx, c)));
+        return CompletableFuture.completedFuture(exit);
+      }
+      return CompletableFuture.supplyAsync(() -> {
+        caches.forEach(c -> save(ctx, c));
+        return exit;
+      }, ctx.blockingExecutor());
+    });
+  }
+
+  private static CacheContext context(StepContext ctx) {
+    return new CacheContext(ctx.pipelineId(), ctx.branch());
+  }
+
+  static List<Path> targets(StepContext ctx, CacheSpec c) {
+    List<Path> out = new ArrayList<>();
+    for (String p : c.paths()) {
+      if (p.equals("~") || p.startsWith("~/")) {
+        out.add(Path.of(System.getProperty("user.home")).resolve(p.length() > 2 ? p.substring(2) : "").normalize());
+      } else {
+        out.add(ctx.workspace().resolve(p).normalize());
+      }
+    }
+    return out;
+  }
+
+  private void restore(StepContext ctx, CacheSpec c) {
+    long start = System.nanoTime();
+    try {
+      Optional<CacheManager.Restored> r = cache.restore(context(ctx), c.key(), c.restoreKeys(), c.scope(), targets(ctx, c));
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      if (r.isEmpty()) {
+        ctx.log("cache miss: " + c.key());
+        ctx.cacheUsed("miss", c.key(), Optional.empty(), 0, took);
+        return;
+      }
+      CacheManager.Restored done = r.get();
+      boolean exact = done.hit().exact();
+      ctx.log("cache " + (exact ? "hit" : "partial hit on " + done.hit().entry().key()) + ": restored " + mb(done.bytes()) + " ("
+          + done.files() + " files) in " + seconds(took));
+      ctx.cacheUsed(exact ? "hit" : "partial-hit", c.key(), Optional.of(done.hit().entry().key()), done.bytes(), took);
+      if (exact) exactHits.add(marker(ctx, c));
+    } catch (RuntimeException e) {
+      ctx.log("warning: cache " + c.key() + " not restored: " + e.getMessage());
+      ctx.cacheUsed("miss", c.key(), Optional.empty(), 0, Duration.ofNanos(System.nanoTime() - start));
+    }
+  }
+
+  private void save(StepContext ctx, CacheSpec c) {
+    if (exactHits.remove(marker(ctx, c))) {
+      ctx.log("cache " + c.key() + " was restored on its exact key; not saving it again");
+      return;
+    }
+    try {
+      CacheManager.Saved s = cache.save(context(ctx), c.key(), targets(ctx, c), c.scope(), CacheManager.SaveOptions.DEFAULT);
+      if (s.stored()) {
+        long bytes = s.entry().get().size();
+        ctx.log("cache saved: " + c.key() + " (" + mb(bytes) + " in " + seconds(s.took()) + ")");
+        ctx.cacheUsed("saved", c.key(), Optional.empty(), bytes, s.took());
+      } else {
+        ctx.log("cache " + c.key() + " exists already; entries are not replaced");
+        ctx.cacheUsed("not-saved", c.key(), Optional.empty(), 0, s.took());
+      }
+    } catch (RuntimeException e) {
+      ctx.log("warning: cache " + c.key() + " not saved: " + e.getMessage());
+      ctx.cacheUsed("not-saved", c.key(), Optional.empty(), 0, Duration.ZERO);
+    }
+  }
+
+  private static String marker(StepContext ctx, CacheSpec c) {
+    return ctx.executionId() + "\u0000" + ctx.jobId() + "\u0000" + ctx.attempt() + "\u0000" + c.key();
+  }
+
+  private static String mb(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+  }
+
+  private static String seconds(Duration d) {
+    return String.format(Locale.ROOT, "%.2fs", d.toMillis() / 1000.0);
+  }
+}

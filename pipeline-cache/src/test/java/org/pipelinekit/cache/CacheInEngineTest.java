@@ -1,0 +1,133 @@
+package org.pipelinekit.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pipelinekit.core.engine.ExecutionEvent;
+import org.pipelinekit.core.engine.ExecutionSnapshot;
+import org.pipelinekit.core.engine.ExecutionStatus;
+import org.pipelinekit.core.engine.ExecutionTrigger;
+import org.pipelinekit.core.engine.LogLine;
+import org.pipelinekit.core.engine.PipelineExecutor;
+import org.pipelinekit.core.engine.StageStatus;
+import org.pipelinekit.core.model.Pipeline;
+
+/** Caches and memoized stages through the real engine, with real processes. */
+class CacheInEngineTest {
+  @TempDir Path dir;
+  CacheManager cache;
+  PipelineExecutor executor;
+  final List<ExecutionEvent> events = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeEach
+  void open() {
+    cache = CacheManager.builder(new FileCacheStore(dir.resolve("cache"))).build();
+    executor = PipelineExecutor.builder().interceptor(cache.interceptor()).stageMemo(cache.stageMemo())
+        .dataDirectory(dir.resolve("data")).build();
+  }
+
+  @AfterEach
+  void close() {
+    executor.close();
+  }
+
+  private ExecutionSnapshot run(Pipeline p) {
+    events.clear();
+    return executor.execute(p, ExecutionTrigger.manual().branch("main"), Map.of(), events::add).completion().join();
+  }
+
+  private List<String> log(ExecutionSnapshot done, String stage) {
+    return executor.execution(done.id()).orElseThrow().logs().read(stage, 1, 1000).stream().map(LogLine::text).toList();
+  }
+
+  private List<String> cacheActions() {
+    return events.stream().filter(e -> e instanceof ExecutionEvent.CacheUsed).map(e -> ((ExecutionEvent.CacheUsed) e).action()).toList();
+  }
+
+  private static Pipeline deps(String lock) {
+    return Pipeline.builder("deps")
+        .stage("lock", s -> s.run("echo '" + lock + "' > lock.txt"))
+        .stage("install", s -> s.needs("lock")
+            .cache(c -> c.key("deps-${{ runner.os }}-${{ hashFiles('lock.txt') }}").restoreKeys("deps-${{ runner.os }}-").path("deps"))
+            .run("if [ -f deps/downloaded ]; then echo \"reused $(cat deps/downloaded)\"; else mkdir -p deps;"
+                + " echo \"$(cat lock.txt)\" > deps/downloaded; echo downloaded; fi"))
+        .build();
+  }
+
+  @Test
+  void aStageCacheIsSavedAfterSuccessAndRestoredInTheNextRun_restoreKeysCatchAChangedLock() throws Exception {
+    ExecutionSnapshot first = run(deps("v1"));
+    assertThat(first.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(log(first, "install")).contains("downloaded").anyMatch(l -> l.startsWith("cache miss: deps-Linux-"))
+        .anyMatch(l -> l.startsWith("cache saved: deps-Linux-"));
+    assertThat(cacheActions()).containsExactly("miss", "saved");
+
+    ExecutionSnapshot second = run(deps("v1")); // a fresh workspace: only the cache can bring deps/ back
+    assertThat(log(second, "install")).contains("reused v1").anyMatch(l -> l.startsWith("cache hit: restored"))
+        .anyMatch(l -> l.contains("was restored on its exact key; not saving it again"));
+    assertThat(cacheActions()).containsExactly("hit");
+    ExecutionEvent.CacheUsed hit = (ExecutionEvent.CacheUsed) events.stream().filter(e -> e instanceof ExecutionEvent.CacheUsed)
+        .findFirst().orElseThrow();
+    assertThat(hit.bytes()).isPositive();
+    assertThat(hit.stageId()).isEqualTo("install");
+
+    ExecutionSnapshot third = run(deps("v2")); // the lock changed: the newest deps- entry is restored, then a new one saved
+    assertThat(log(third, "install")).contains("reused v1").anyMatch(l -> l.startsWith("cache partial hit on deps-Linux-"));
+    assertThat(cacheActions()).containsExactly("partial-hit", "saved");
+  }
+
+  private static Pipeline tests(String source) {
+    return Pipeline.builder("memo")
+        .stage("checkout", s -> s.run("mkdir -p src; echo '" + source + "' > src/App.java"))
+        .stage("test", s -> s.needs("checkout").memoize("unit-${{ hashFiles('src/**') }}").outputs("passed")
+            .run("echo running the tests of $(cat src/App.java)").run("echo passed=42 >> \"$PIPELINE_OUTPUT\""))
+        .stage("report", s -> s.needs("test").run("echo '${{ stages.test.outputs.passed }} passed (${{ stages.test.result }})'"))
+        .build();
+  }
+
+  @Test
+  void aMemoizedStageIsSkippedOnAHit_withItsOutputsAndLogReplayed_andRunsAgainWhenItsInputsChange() {
+    ExecutionSnapshot first = run(tests("class App {}"));
+    assertThat(first.stage("test").status()).isEqualTo(StageStatus.SUCCEEDED);
+    assertThat(log(first, "test")).contains("running the tests of class App {}")
+        .anyMatch(l -> l.startsWith("no memoized result for unit-"));
+
+    ExecutionSnapshot second = run(tests("class App {}"));
+    assertThat(second.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(second.stage("test").status()).isEqualTo(StageStatus.CACHED);
+    assertThat(second.stage("test").outputs()).containsEntry("passed", "42");
+    assertThat(log(second, "test")).anyMatch(l -> l.startsWith("↺ reusing the result of " + first.id()))
+        .contains("running the tests of class App {}");
+    assertThat(events).noneMatch(e -> e instanceof ExecutionEvent.StepStarted s && s.stageId().equals("test"));
+    assertThat(log(second, "report")).contains("42 passed (success)");
+
+    ExecutionSnapshot third = run(tests("class App { int changed; }"));
+    assertThat(third.stage("test").status()).isEqualTo(StageStatus.SUCCEEDED);
+    assertThat(log(third, "test")).contains("running the tests of class App { int changed; }");
+  }
+
+  @Test
+  void presetsGiveKeysTheEngineRenders() throws Exception {
+    Files.createDirectories(dir.resolve("ws"));
+    Files.writeString(dir.resolve("ws/pom.xml"), "<project/>");
+    try (PipelineExecutor ex = PipelineExecutor.builder().interceptor(cache.interceptor()).sharedWorkspace(dir.resolve("ws"))
+        .dataDirectory(dir.resolve("data2")).build()) {
+      Pipeline p = Pipeline.builder("preset").stage("build", s -> s.cache(CachePresets.maven()).run("true")).build();
+      List<ExecutionEvent> seen = Collections.synchronizedList(new ArrayList<>());
+      ex.execute(p, ExecutionTrigger.manual().branch("main"), Map.of(), seen::add).completion().join();
+      ExecutionEvent.CacheUsed miss = (ExecutionEvent.CacheUsed) seen.stream().filter(e -> e instanceof ExecutionEvent.CacheUsed)
+          .findFirst().orElseThrow();
+      assertThat(miss.key()).matches("maven-Linux-[0-9a-f]{64}");
+    }
+    assertThat(CachePresets.all()).containsOnlyKeys("maven", "gradle", "npm", "pip", "go");
+  }
+}
