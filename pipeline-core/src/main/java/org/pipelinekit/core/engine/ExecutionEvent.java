@@ -55,6 +55,10 @@ public sealed interface ExecutionEvent {
   record CacheUsed(String executionId, long sequence, Instant time, String stageId, String jobId, String action, String key,
       Optional<String> matchedKey, long bytes, Duration took) implements ExecutionEvent {}
 
+  /** A stage's artifact was stored (by pipeline-artifacts' interceptor): where to get it, how big, its digest. */
+  record ArtifactStored(String executionId, long sequence, Instant time, String stageId, String jobId, String name,
+      String artifactId, long size, String digest, String url) implements ExecutionEvent {}
+
   /** A job attempt failed and will be tried again after {@code delay}. */
   record JobRetrying(String executionId, long sequence, Instant time, String stageId, String jobId, int attempt,
       Duration delay, String reason) implements ExecutionEvent {}

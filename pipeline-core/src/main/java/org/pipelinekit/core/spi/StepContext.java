@@ -52,6 +52,9 @@ public interface StepContext {
    */
   default void cacheUsed(String action, String key, java.util.Optional<String> matchedKey, long bytes, java.time.Duration took) {}
 
+  /** Records a stored artifact as an {@code ArtifactStored} event. */
+  default void artifactStored(String name, String artifactId, long size, String digest, String url) {}
+
   /** Writes a line to the stage's log (masked like step output). */
   void log(String line);
 

@@ -53,6 +53,7 @@ import org.pipelinekit.core.expr.Expression;
 import org.pipelinekit.core.expr.ExpressionException;
 import org.pipelinekit.core.expr.Template;
 import org.pipelinekit.core.model.Approval;
+import org.pipelinekit.core.model.ArtifactSpec;
 import org.pipelinekit.core.model.CacheSpec;
 import org.pipelinekit.core.model.Durations;
 import org.pipelinekit.core.model.Matrix;
@@ -898,6 +899,11 @@ public final class ExecutionRun implements Execution {
     @Override public void log(String line) { ExecutionRun.this.log(job, line); }
 
     @Override
+    public void artifactStored(String name, String artifactId, long size, String digest, String url) {
+      hub.publish((seq, t) -> new ExecutionEvent.ArtifactStored(id(), seq, t, job.stage.id(), job.jobId, name, artifactId, size, digest, url));
+    }
+
+    @Override
     public void cacheUsed(String action, String key, Optional<String> matchedKey, long bytes, Duration took) {
       hub.publish((seq, t) -> new ExecutionEvent.CacheUsed(id(), seq, t, job.stage.id(), job.jobId, action, key, matchedKey, bytes, took));
     }
@@ -996,6 +1002,8 @@ public final class ExecutionRun implements Execution {
         || stage.env().values().stream().anyMatch(Template::hasExpressions)
         || hasExpressions(stage.inputs())
         || stage.memoize().filter(Template::hasExpressions).isPresent()
+        || stage.artifacts().filter(a -> a.name().filter(Template::hasExpressions).isPresent()
+            || a.paths().stream().anyMatch(Template::hasExpressions)).isPresent()
         || stage.caches().stream().anyMatch(c -> Template.hasExpressions(c.key()) || c.restoreKeys().stream().anyMatch(Template::hasExpressions)
             || c.paths().stream().anyMatch(Template::hasExpressions));
   }
@@ -1021,6 +1029,8 @@ public final class ExecutionRun implements Execution {
           c.paths().stream().map(p -> render(p, ctx)).toList(), c.scope()));
     }
     b.caches(caches);
+    stage.artifacts().ifPresent(a -> b.artifacts(new ArtifactSpec(a.name().map(n -> render(n, ctx)),
+        a.paths().stream().map(p -> render(p, ctx)).toList(), a.retention())));
     return b.build();
   }
 

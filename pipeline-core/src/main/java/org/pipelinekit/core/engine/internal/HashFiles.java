@@ -9,7 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import org.pipelinekit.core.internal.Glob;
+import org.pipelinekit.core.files.Glob;
 
 /**
  * {@code hashFiles('**}{@code /pom.xml', ...)}: SHA-256 over the sorted relative paths and contents

@@ -19,7 +19,7 @@ import org.eclipse.jgit.api.CloneCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.BatchingProgressMonitor;
-import org.pipelinekit.core.internal.Glob;
+import org.pipelinekit.core.files.Glob;
 import org.pipelinekit.core.spi.PlannedStep;
 import org.pipelinekit.core.spi.StepAction;
 import org.pipelinekit.core.spi.StepContext;

@@ -24,6 +24,7 @@ import org.pipelinekit.core.engine.ExecutionEvent.JobFinished;
 import org.pipelinekit.core.engine.ExecutionEvent.JobRetrying;
 import org.pipelinekit.core.engine.ExecutionEvent.StepStarted;
 import org.pipelinekit.core.engine.ExecutionEvent.CacheUsed;
+import org.pipelinekit.core.engine.ExecutionEvent.ArtifactStored;
 import org.pipelinekit.core.engine.ExecutionEvent.JobStarted;
 import org.pipelinekit.core.engine.ExecutionEvent.LogAppended;
 import org.pipelinekit.core.engine.ExecutionEvent.StageFinished;
@@ -111,6 +112,14 @@ public final class JournalCodec {
       n.put("job", j.jobId());
       n.set("matrix", JSON.valueToTree(j.matrix()));
       n.put("attempt", j.attempt());
+    } else if (e instanceof ArtifactStored a) {
+      n.put("stage", a.stageId());
+      n.put("job", a.jobId());
+      n.put("name", a.name());
+      n.put("artifact", a.artifactId());
+      n.put("size", a.size());
+      n.put("digest", a.digest());
+      n.put("url", a.url());
     } else if (e instanceof CacheUsed c) {
       n.put("stage", c.stageId());
       n.put("job", c.jobId());
@@ -184,6 +193,8 @@ public final class JournalCodec {
       case "StageStarted" -> new StageStarted(executionId, seq, time, stage);
       case "JobStarted" -> new JobStarted(executionId, seq, time, stage, n.path("job").asText(), strings(n.path("matrix")),
           n.path("attempt").asInt());
+      case "ArtifactStored" -> new ArtifactStored(executionId, seq, time, stage, n.path("job").asText(), n.path("name").asText(),
+          n.path("artifact").asText(), n.path("size").asLong(), n.path("digest").asText(), n.path("url").asText());
       case "CacheUsed" -> new CacheUsed(executionId, seq, time, stage, n.path("job").asText(), n.path("action").asText(),
           n.path("key").asText(), opt(n, "matched"), n.path("bytes").asLong(), Duration.ofMillis(n.path("tookMillis").asLong()));
       case "StepStarted" -> new StepStarted(executionId, seq, time, stage, n.path("job").asText(), n.path("attempt").asInt(),

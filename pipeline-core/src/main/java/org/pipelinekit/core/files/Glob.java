@@ -1,4 +1,4 @@
-package org.pipelinekit.core.internal;
+package org.pipelinekit.core.files;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,0 +1,158 @@
+package org.pipelinekit.artifacts.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.pipelinekit.artifacts.ArtifactException;
+import org.pipelinekit.artifacts.ArtifactManager;
+import org.pipelinekit.artifacts.ArtifactRecord;
+import org.pipelinekit.artifacts.Upload;
+import org.pipelinekit.core.files.Glob;
+import org.pipelinekit.core.model.ArtifactSpec;
+import org.pipelinekit.core.spi.StepContext;
+import org.pipelinekit.core.spi.StepExit;
+import org.pipelinekit.core.spi.StepInterceptor;
+
+/**
+ * A stage's {@code artifacts:} in the engine. After the stage's last step succeeds, the workspace
+ * files its globs match are stored — one matched file as itself, several as a tar — named after
+ * the artifact spec or the job; a store that fails (too large, a name taken) fails the stage.
+ * Before a stage's first step, artifacts of the stages it needs whose files are missing from its
+ * workspace are put back, so a stage finds what its needs produced even in a fresh workspace.
+ */
+public final class ArtifactInterceptor implements StepInterceptor {
+  /** How the engine itself reads artifacts back into workspaces, past the access policy (meant for people). */
+  public interface TrustedReader {
+    InputStream open(ArtifactRecord artifact);
+
+    void copy(ArtifactRecord artifact, Path target);
+  }
+
+  private final ArtifactManager artifacts;
+  private final TrustedReader reader;
+
+  public ArtifactInterceptor(ArtifactManager artifacts, TrustedReader reader) {
+    this.artifacts = artifacts;
+    this.reader = reader;
+  }
+
+  @Override
+  public String id() {
+    return "artifacts";
+  }
+
+  @Override
+  public CompletionStage<StepExit> intercept(Chain chain) {
+    StepContext ctx = chain.context();
+    CompletionStage<Void> before = ctx.isFirstStep() && !ctx.stage().needs().isEmpty()
+        ? CompletableFuture.runAsync(() -> restoreNeeded(ctx), ctx.blockingExecutor())
+        : CompletableFuture.completedFuture(null);
+    return before.thenCompose(v -> chain.proceed()).thenCompose(exit -> {
+      if (!ctx.isLastStep() || !exit.succeeded() || ctx.stage().artifacts().isEmpty()) return CompletableFuture.completedFuture(exit);
+      return CompletableFuture.supplyAsync(() -> store(ctx, ctx.stage().artifacts().get(), exit), ctx.blockingExecutor());
+    });
+  }
+
+  private StepExit store(StepContext ctx, ArtifactSpec spec, StepExit exit) {
+    Path ws = ctx.workspace();
+    String name = spec.name().orElse(ctx.jobId());
+    List<Path> files;
+    try {
+      files = Glob.find(ws, spec.paths());
+    } catch (RuntimeException e) {
+      ctx.log("✗ artifact " + name + ": cannot match " + spec.paths() + ": " + e.getMessage());
+      return StepExit.failed(1, "artifact " + name + " not stored: a path pattern is not a valid glob: " + e.getMessage(), exit.outputs());
+    }
+    if (files.isEmpty()) {
+      ctx.log("warning: no files match " + spec.paths() + "; artifact " + name + " not stored");
+      return exit;
+    }
+    Upload upload = Upload.of(ctx.executionId(), ctx.pipelineId(), name).stage(ctx.stage().id(), ctx.jobId());
+    if (spec.retention().isPresent()) upload = upload.retention(spec.retention().get());
+    try {
+      ArtifactRecord r;
+      if (files.size() == 1) {
+        r = artifacts.storeFile(upload.label("path", files.get(0).toString().replace('\\', '/')), ws.resolve(files.get(0)));
+      } else {
+        r = artifacts.storeTree(upload, ws, files);
+      }
+      String url = artifacts.url(r);
+      ctx.log("artifact " + name + ": " + files.size() + (files.size() == 1 ? " file, " : " files, ")
+          + String.format(Locale.ROOT, "%.1f MB", r.size() / 1e6) + ", " + r.digest() + " → " + url);
+      ctx.artifactStored(name, r.id(), r.size(), r.digest(), url);
+      return exit;
+    } catch (ArtifactException e) {
+      ctx.log("✗ " + e.getMessage());
+      return StepExit.failed(1, "artifact " + name + " not stored: " + e.getMessage(), exit.outputs());
+    }
+  }
+
+  /** Puts back files of the needed stages' artifacts that the workspace lacks. */
+  private void restoreNeeded(StepContext ctx) {
+    Set<String> needs = Set.copyOf(ctx.stage().needs());
+    Path ws = ctx.workspace();
+    for (ArtifactRecord r : artifacts.list(ctx.executionId())) {
+      if (r.stageId().isEmpty() || !needs.contains(r.stageId().get())) continue;
+      try {
+        int restored = r.kind() == ArtifactRecord.Kind.FILE ? restoreFile(ws, r) : restoreTar(ws, r);
+        if (restored > 0) ctx.log("restored " + restored + " file(s) of artifact " + r.name() + " from stage " + r.stageId().get());
+      } catch (IOException | RuntimeException e) {
+        ctx.log("warning: cannot restore artifact " + r.name() + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private int restoreFile(Path ws, ArtifactRecord r) {
+    String rel = r.labels().get("path");
+    if (rel == null) return 0;
+    Path target = safe(ws, rel);
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) return 0;
+    try {
+      Files.createDirectories(target.getParent());
+    } catch (IOException e) {
+      throw new ArtifactException("ARTIFACT_IO", "cannot create " + target.getParent() + ": " + e.getMessage(), e);
+    }
+    reader.copy(r, target);
+    return 1;
+  }
+
+  private int restoreTar(Path ws, ArtifactRecord r) throws IOException {
+    int restored = 0;
+    try (InputStream in = reader.open(r); TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+      TarArchiveEntry e;
+      while ((e = tar.getNextEntry()) != null) {
+        Path target = safe(ws, e.getName());
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) continue;
+        if (e.isDirectory()) {
+          Files.createDirectories(target);
+        } else if (e.isSymbolicLink()) {
+          Files.createDirectories(target.getParent());
+          Files.createSymbolicLink(target, Path.of(e.getLinkName()));
+        } else if (e.isFile()) {
+          Files.createDirectories(target.getParent());
+          Files.copy(tar, target);
+          restored++;
+        }
+      }
+      in.transferTo(java.io.OutputStream.nullOutputStream()); // read to the end: the digest check
+    }
+    return restored;
+  }
+
+  private static Path safe(Path ws, String rel) {
+    Path target = ws.resolve(rel).normalize();
+    if (rel.startsWith("/") || !target.startsWith(ws)) {
+      throw new ArtifactException("ARTIFACT_NAME_INVALID", "artifact path " + rel + " leaves the workspace");
+    }
+    return target;
+  }
+}

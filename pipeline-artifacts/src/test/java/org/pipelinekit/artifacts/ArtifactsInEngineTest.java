@@ -1,0 +1,100 @@
+package org.pipelinekit.artifacts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pipelinekit.core.engine.ExecutionEvent;
+import org.pipelinekit.core.engine.ExecutionSnapshot;
+import org.pipelinekit.core.engine.ExecutionStatus;
+import org.pipelinekit.core.engine.ExecutionTrigger;
+import org.pipelinekit.core.engine.LogLine;
+import org.pipelinekit.core.engine.PipelineExecutor;
+import org.pipelinekit.core.engine.Principal;
+import org.pipelinekit.core.model.Pipeline;
+
+/** A stage's artifacts through the real engine, with real processes. */
+class ArtifactsInEngineTest {
+  @TempDir Path dir;
+  ArtifactManager artifacts;
+  PipelineExecutor executor;
+  final List<ExecutionEvent> events = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeEach
+  void open() {
+    artifacts = ArtifactManager.builder(new FileArtifactStore(dir.resolve("artifacts")), AccessPolicy.allowAll())
+        .maxArtifactBytes(10_000_000).build();
+    executor = PipelineExecutor.builder().interceptor(artifacts.interceptor()).dataDirectory(dir.resolve("data")).build();
+  }
+
+  @AfterEach
+  void close() {
+    executor.close();
+    artifacts.close();
+  }
+
+  private ExecutionSnapshot run(Pipeline p) {
+    return executor.execute(p, ExecutionTrigger.manual().branch("main"), Map.of(), events::add).completion().join();
+  }
+
+  private List<String> log(ExecutionSnapshot done, String stage) {
+    return executor.execution(done.id()).orElseThrow().logs().read(stage, 1, 1000).stream().map(LogLine::text).toList();
+  }
+
+  @Test
+  void stagesStoreTheirArtifacts_withEvents_andStagesThatNeedThemFindTheFiles() throws Exception {
+    Pipeline p = Pipeline.builder("ship")
+        .stage("build", s -> s.run("mkdir -p target && echo 'the jar' > target/app.jar && echo notes > target/notes.txt")
+            .artifacts(a -> a.name("service-jar").path("target/*.jar")))
+        .stage("docs", s -> s.run("mkdir -p site/css && echo '<h1>' > site/index.html && echo 'h1{}' > site/css/a.css")
+            .artifacts(a -> a.path("site/**")))
+        .stage("tests", s -> s.matrix(m -> m.axis("jdk", "17", "21")).run("echo ok > report-${{ matrix.jdk }}.xml")
+            .artifacts(a -> a.path("report-${{ matrix.jdk }}.xml")))
+        .stage("clean", s -> s.needs("build").run("rm -rf target"))
+        .stage("deploy", s -> s.needs("build", "clean").run("cat target/app.jar"))
+        .build();
+    ExecutionSnapshot done = run(p);
+    assertThat(done.status()).as(String.valueOf(done.reason())).isEqualTo(ExecutionStatus.SUCCEEDED);
+    List<ArtifactRecord> stored = artifacts.list(done.id());
+    assertThat(stored).extracting(ArtifactRecord::name)
+        .containsExactlyInAnyOrder("service-jar", "docs", "tests[jdk=17]", "tests[jdk=21]");
+    ArtifactRecord jar = stored.stream().filter(r -> r.name().equals("service-jar")).findFirst().orElseThrow();
+    assertThat(jar.kind()).isEqualTo(ArtifactRecord.Kind.FILE);
+    assertThat(jar.labels()).containsEntry("path", "target/app.jar");
+    try (InputStream in = artifacts.get(jar.id(), Principal.of("anyone"))) {
+      assertThat(new String(in.readAllBytes())).isEqualTo("the jar\n");
+    }
+    assertThat(stored.stream().filter(r -> r.name().equals("docs")).findFirst().orElseThrow().kind()).isEqualTo(ArtifactRecord.Kind.TAR);
+    List<ExecutionEvent.ArtifactStored> events = this.events.stream().filter(e -> e instanceof ExecutionEvent.ArtifactStored)
+        .map(e -> (ExecutionEvent.ArtifactStored) e).toList();
+    assertThat(events).hasSize(4);
+    ExecutionEvent.ArtifactStored jarEvent = events.stream().filter(e -> e.name().equals("service-jar")).findFirst().orElseThrow();
+    assertThat(jarEvent.stageId()).isEqualTo("build");
+    assertThat(jarEvent.size()).isEqualTo(8);
+    assertThat(jarEvent.digest()).isEqualTo(jar.digest());
+    assertThat(jarEvent.url()).isEqualTo("/artifacts/" + jar.id());
+    assertThat(log(done, "build")).anyMatch(l -> l.startsWith("artifact service-jar: 1 file, 0.0 MB, sha256:"));
+    // clean removed target/; deploy needs build, so the jar was put back before it ran
+    assertThat(log(done, "deploy")).contains("restored 1 file(s) of artifact service-jar from stage build", "the jar");
+  }
+
+  @Test
+  void anArtifactOverItsLimitFailsTheStageSayingWhy() {
+    Pipeline p = Pipeline.builder("big")
+        .stage("dump", s -> s.run("head -c 20000000 /dev/zero > dump.bin").artifacts(a -> a.path("dump.bin")))
+        .build();
+    ExecutionSnapshot done = run(p);
+    assertThat(done.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(done.stage("dump").reason().orElseThrow()).contains("artifact dump not stored")
+        .contains("larger than the limit of 9.5 MiB per artifact");
+    assertThat(artifacts.list(done.id())).isEmpty();
+  }
+}
