@@ -90,6 +90,11 @@ class PipelineScope internal constructor(private val builder: Pipeline.Builder, 
     }
 
     /** Executions whose group evaluates alike run one at a time. */
+    /** Records the template this pipeline was created from (pipeline-templates sets it). */
+    fun template(id: String, version: String, values: Map<String, Any> = mapOf()) {
+        builder.template(id, version, values)
+    }
+
     fun concurrency(group: String, cancelInProgress: Boolean = false, queueLimit: Int? = null) {
         builder.concurrency(Concurrency(group, cancelInProgress, Optional.ofNullable(queueLimit)))
     }

@@ -35,6 +35,7 @@ public record Pipeline(
     Defaults defaults,
     Optional<Duration> timeout,
     Optional<Concurrency> concurrency,
+    Optional<TemplateOrigin> template,
     List<Stage> stages,
     long version) {
 
@@ -48,6 +49,7 @@ public record Pipeline(
     Checks.notNull(defaults, "pipeline defaults");
     Checks.optional(timeout, "pipeline timeout").ifPresent(t -> Durations.requirePositive(t, "pipeline timeout"));
     Checks.optional(concurrency, "pipeline concurrency");
+    Checks.optional(template, "pipeline template");
     stages = Checks.list(stages, "pipeline stages");
     if (version < 0) {
       throw new IllegalArgumentException("pipeline version must be zero or more, got " + version);
@@ -86,7 +88,7 @@ public record Pipeline(
 
   /** The same pipeline with another revision number. */
   public Pipeline withVersion(long version) {
-    return new Pipeline(id, name, description, parameters, triggers, env, defaults, timeout, concurrency, stages, version);
+    return new Pipeline(id, name, description, parameters, triggers, env, defaults, timeout, concurrency, template, stages, version);
   }
 
   /** Builds a {@link Pipeline}; each method checks its own argument, {@link #build()} the combinations. */
@@ -101,6 +103,7 @@ public record Pipeline(
     private Defaults defaults = Defaults.NONE;
     private Optional<Duration> timeout = Optional.empty();
     private Optional<Concurrency> concurrency = Optional.empty();
+    private Optional<TemplateOrigin> template = Optional.empty();
     private final List<Stage> stages = new ArrayList<>();
     private long version;
 
@@ -120,6 +123,7 @@ public record Pipeline(
       defaults = from.defaults;
       timeout = from.timeout;
       concurrency = from.concurrency;
+      template = from.template;
       stages.addAll(from.stages);
       version = from.version;
     }
@@ -209,6 +213,16 @@ public record Pipeline(
       return this;
     }
 
+    /** Records the template (id, version, parameter values) the pipeline was created from. */
+    public Builder template(TemplateOrigin template) {
+      this.template = Optional.of(Checks.notNull(template, "pipeline template"));
+      return this;
+    }
+
+    public Builder template(String id, String version, Map<String, ?> values) {
+      return template(new TemplateOrigin(id, version, new LinkedHashMap<>(values)));
+    }
+
     /** Removes every stage, to rebuild the list (the designer and templates do). */
     public Builder clearStages() {
       stages.clear();
@@ -236,7 +250,7 @@ public record Pipeline(
           }
         }
       }
-      return new Pipeline(id, name, description, parameters, triggers, env, defaults, timeout, concurrency, stages, version);
+      return new Pipeline(id, name, description, parameters, triggers, env, defaults, timeout, concurrency, template, stages, version);
     }
   }
 }

@@ -28,6 +28,7 @@ import org.pipelinekit.core.model.RetryOn;
 import org.pipelinekit.core.model.RetryPolicy;
 import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.model.Step;
+import org.pipelinekit.core.model.TemplateOrigin;
 import org.pipelinekit.core.model.Trigger;
 
 /**
@@ -230,9 +231,12 @@ public final class RandomPipelines {
           timeout.ifPresent(b::timeout);
           return b;
         });
-    return Combinators.combine(head, opt(concurrency), stages(), Arbitraries.longs().between(0, 1000))
-        .as((b, c, stages, version) -> {
+    Arbitrary<TemplateOrigin> template = Combinators.combine(key(), Arbitraries.of("1.0.0", "2.3.1"),
+        Arbitraries.maps(key(), value(1)).ofMaxSize(3).map(LinkedHashMap::new)).as(TemplateOrigin::new);
+    return Combinators.combine(head, opt(concurrency), opt(template), stages(), Arbitraries.longs().between(0, 1000))
+        .as((b, c, t, stages, version) -> {
           c.ifPresent(b::concurrency);
+          t.ifPresent(b::template);
           return b.stages(stages).version(version).build();
         });
   }

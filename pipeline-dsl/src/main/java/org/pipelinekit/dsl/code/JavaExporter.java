@@ -201,6 +201,10 @@ final class JavaExporter {
     for (Map.Entry<String, String> env : p.env().entrySet()) e = call(e, "env", str(env.getKey()), str(env.getValue()));
     if (!p.defaults().isEmpty()) e = call(e, "defaults", lambda("d", defaults(p.defaults())));
     if (p.timeout().isPresent()) e = call(e, "timeout", duration(p.timeout().get()));
+    if (p.template().isPresent()) {
+      var t = p.template().get();
+      e = call(e, "template", str(t.id()), str(t.version()), value(t.values()));
+    }
     if (p.concurrency().isPresent()) {
       var c = p.concurrency().get();
       e = c.queueLimit().isEmpty() ? call(e, "concurrency", str(c.group()), new BooleanLiteralExpr(c.cancelInProgress()))

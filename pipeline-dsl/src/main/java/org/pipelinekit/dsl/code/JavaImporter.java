@@ -64,6 +64,7 @@ import org.pipelinekit.core.model.Resources;
 import org.pipelinekit.core.model.RetryOn;
 import org.pipelinekit.core.model.RetryPolicy;
 import org.pipelinekit.core.model.Stage;
+import org.pipelinekit.core.model.TemplateOrigin;
 import org.pipelinekit.core.model.Step;
 import org.pipelinekit.core.model.Trigger;
 
@@ -82,7 +83,7 @@ final class JavaImporter {
   static {
     for (Class<?> c : List.of(Pipeline.class, Stage.class, Step.class, Trigger.class, Parameter.class, ParameterType.class,
         RetryOn.class, RetryPolicy.class, Backoff.class, Resources.class, Matrix.class, Concurrency.class, CacheScope.class,
-        CacheSpec.class, ArtifactSpec.class, Environment.class, Approval.class, Defaults.class, Duration.class, List.class,
+        CacheSpec.class, ArtifactSpec.class, Environment.class, Approval.class, Defaults.class, TemplateOrigin.class, Duration.class, List.class,
         Map.class, Set.class, Optional.class, EnumSet.class, Long.class, Integer.class)) {
       CLASSES.put(c.getSimpleName(), c);
       CLASSES.put(c.getName(), c);

@@ -83,6 +83,7 @@ final class KotlinExporter {
     p.env().forEach((k, v) -> line("env(" + str(k) + ", " + str(v) + ")"));
     if (!p.defaults().isEmpty()) defaults(p.defaults());
     p.timeout().ifPresent(t -> line("timeout = " + duration(t)));
+    p.template().ifPresent(t -> line("template(" + str(t.id()) + ", " + str(t.version()) + ", " + value(t.values()) + ")"));
     p.concurrency().ifPresent(c -> line("concurrency(" + str(c.group()) + ", cancelInProgress = " + c.cancelInProgress()
         + c.queueLimit().map(q -> ", queueLimit = " + q).orElse("") + ")"));
     if (parts.isEmpty()) p.stages().forEach(this::stage);

@@ -15,6 +15,7 @@ import org.pipelinekit.core.format.FormatProblem;
 import org.pipelinekit.core.format.PipelineFormatException;
 import org.pipelinekit.core.internal.Suggestions;
 import org.pipelinekit.core.model.Approval;
+import org.pipelinekit.core.model.TemplateOrigin;
 import org.pipelinekit.core.model.ArtifactSpec;
 import org.pipelinekit.core.model.Backoff;
 import org.pipelinekit.core.model.CacheScope;
@@ -45,7 +46,7 @@ import org.pipelinekit.core.format.internal.Tree.Scalar;
  */
 public final class PipelineDecoder {
   private static final Set<String> TOP = Set.of("pipelinekit", "id", "name", "description", "parameters", "triggers", "env",
-      "defaults", "timeout", "concurrency", "stages", "version");
+      "defaults", "timeout", "concurrency", "template", "stages", "version");
   private static final Set<String> STAGE = Set.of("id", "name", "needs", "type", "when", "image", "with", "env", "matrix", "retry",
       "timeout", "resources", "cache", "artifacts", "environment", "approval", "continueOnError", "memoize", "outputs", "steps");
   private static final List<String> TRIGGERS = List.of("push", "pull-request", "schedule", "manual", "api", "upstream");
@@ -99,6 +100,7 @@ public final class PipelineDecoder {
     opt(m, "defaults", "defaults", (t, p) -> defaults(t, p), b::defaults);
     opt(m, "timeout", "timeout", (t, p) -> duration(t, p), b::timeout);
     opt(m, "concurrency", "concurrency", (t, p) -> concurrency(t, p), b::concurrency);
+    opt(m, "template", "template", (t, p) -> template(t, p), b::template);
     Entry stages = m.entries().get("stages");
     if (stages == null) {
       problems.add(new FormatProblem("stages", m.line(), m.column(), "the pipeline has no stages: key; add stages: [...]"));
@@ -201,6 +203,17 @@ public final class PipelineDecoder {
     Optional<Integer> queue = Optional.ofNullable(m.entries().get("queueLimit")).map(e -> integer(e.value(), path + ".queueLimit"))
         .map(Long::intValue);
     return group == null ? null : attempt(m, path, () -> new Concurrency(group, cancel, queue));
+  }
+
+  private @Nullable TemplateOrigin template(Tree t, String path) {
+    MapNode m = map(t, path);
+    if (m == null) return null;
+    keys(m, path, Set.of("id", "version", "values"));
+    String id = required(m, "id", path, this::string);
+    String version = required(m, "version", path, this::string);
+    Map<String, Object> values = Optional.ofNullable(m.entries().get("values")).map(e -> plainMap(e.value(), path + ".values"))
+        .orElse(Map.of());
+    return id == null || version == null || values == null ? null : attempt(m, path, () -> new TemplateOrigin(id, version, values));
   }
 
   private @Nullable Stage stage(Tree t, String path) {

@@ -51,6 +51,13 @@ public final class PipelineEncoder {
       c.queueLimit().ifPresent(q -> cm.put("queueLimit", (long) q));
       m.put("concurrency", cm);
     });
+    p.template().ifPresent(t -> {
+      Map<String, Object> tm = new LinkedHashMap<>();
+      tm.put("id", t.id());
+      tm.put("version", t.version());
+      if (!t.values().isEmpty()) tm.put("values", new LinkedHashMap<>(t.values()));
+      m.put("template", tm);
+    });
     m.put("stages", p.stages().stream().map(PipelineEncoder::stage).toList());
     if (p.version() > 0) m.put("version", p.version());
     return m;
