@@ -219,6 +219,12 @@ public record Pipeline(
       return this;
     }
 
+    /** Forgets the template the pipeline was created from. */
+    public Builder clearTemplate() {
+      this.template = Optional.empty();
+      return this;
+    }
+
     public Builder template(String id, String version, Map<String, ?> values) {
       return template(new TemplateOrigin(id, version, new LinkedHashMap<>(values)));
     }

@@ -151,6 +151,12 @@ public record Stage(
     }
 
     /** Stages that must finish before this one starts. */
+    /** Removes every need, to set them again. */
+    public Builder clearNeeds() {
+      needs.clear();
+      return this;
+    }
+
     public Builder needs(String... stageIds) {
       for (String s : stageIds) {
         if (!strict) {
