@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code pipelinekit} command. */
 @Command(name = "pipelinekit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Define, check and run CI/CD pipelines.",
-    subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class, ExportCommand.class, ServeCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
 
   /** Exit code when a pipeline is invalid or cannot be read. */

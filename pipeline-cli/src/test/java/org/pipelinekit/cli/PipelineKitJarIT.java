@@ -66,6 +66,41 @@ class PipelineKitJarIT {
     assertThat(r.out()).contains("✓ publish success").contains("SUCCEEDED");
   }
 
+  /** {@code serve}: the API on embedded Jetty, with the sample pipelines loaded, answering over HTTP. */
+  @Test
+  void jar_servesTheApi(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "serve",
+        "--port", "0", "--data-dir", dir.toString(), "--pipelines", "../samples/pipelines", "--token", "it-token")
+        .redirectErrorStream(true).start();
+    try {
+      java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      String base = null;
+      while ((line = out.readLine()) != null) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("serving on (http://[0-9.:]+)/").matcher(line);
+        if (m.find()) {
+          base = m.group(1);
+          break;
+        }
+      }
+      assertThat(base).as("the server says where it listens").isNotNull();
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      java.net.http.HttpResponse<String> list = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/pipelines"))
+          .header("Authorization", "Bearer it-token").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(list.statusCode()).isEqualTo(200);
+      assertThat(list.body()).contains("\"java-ci\"", "\"parallel\"", "\"node-monorepo\"");
+      java.net.http.HttpResponse<String> run = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+          + "/api/v1/pipelines/parallel/execute")).header("Authorization", "Bearer it-token")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"branch\": \"main\"}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(run.statusCode()).as(run.body()).isEqualTo(202);
+      assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/pipelines")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+    } finally {
+      p.destroy();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void jar_printsUsageForUnknownCommands() throws Exception {
     Result r = run("frobnicate");

@@ -81,6 +81,7 @@ public final class PipelineExecutor implements AutoCloseable {
   private final ExecutionPlanner planner;
   private final Duration logRetention;
   private final Map<String, ExecutionRun> live = new ConcurrentHashMap<>();
+  private final List<EventListener> globalListeners;
   private final ConcurrencyGroups groups = new ConcurrencyGroups();
   private final List<AutoCloseable> owned;
   private final ExecutorService engineThreads;
@@ -132,6 +133,7 @@ public final class PipelineExecutor implements AutoCloseable {
       }
     }
     this.owned = closeables;
+    this.globalListeners = List.copyOf(b.globalListeners);
     this.services = new EngineServices(b.registry, runners, executions, logs, Optional.ofNullable(b.secrets), audit,
         b.interceptors, b.clock, timer, engineThreads, deliveryThreads, blockingThreads, new Slots(b.maxParallelJobs, b.maxParallelJobsPerPipeline),
         runRoot, Optional.ofNullable(b.sharedWorkspace), b.cancelGrace, b.eventBuffer, Optional.ofNullable(b.memo));
@@ -227,6 +229,7 @@ public final class PipelineExecutor implements AutoCloseable {
       group.ifPresent(g -> groups.finished(g, self[0]));
     });
     self[0] = run;
+    for (EventListener l : globalListeners) run.subscribe(l);
     if (listener != null) run.subscribe(listener);
     live.put(id, run);
     if (group.isPresent()) {
@@ -308,6 +311,16 @@ public final class PipelineExecutor implements AutoCloseable {
     ExecutionRun run = live.get(id);
     if (run != null) return Optional.of(run);
     return services.executions().load(id).map(StoredView::new);
+  }
+
+  /** The execution as stored: its header and journal of events (all but log lines), for analytics. */
+  public Optional<org.pipelinekit.core.spi.StoredExecution> stored(String executionId) {
+    return services.executions().load(executionId);
+  }
+
+  /** Bytes the execution's logs take (-1 when the log store cannot tell). */
+  public long logBytes(String executionId) {
+    return services.logs().bytes(executionId);
   }
 
   /** Snapshots of a pipeline's executions, newest first. */
@@ -547,6 +560,7 @@ public final class PipelineExecutor implements AutoCloseable {
     private int maxParallelJobsPerPipeline = Integer.MAX_VALUE;
     private Duration cancelGrace = Duration.ofSeconds(1);
     private org.pipelinekit.core.spi.@org.jspecify.annotations.Nullable StageMemo memo;
+    private final List<EventListener> globalListeners = new ArrayList<>();
     private int eventBuffer = 10_000;
     private Duration logRetention = Duration.ofDays(90);
     private int engineThreads = 2;
@@ -609,6 +623,16 @@ public final class PipelineExecutor implements AutoCloseable {
      */
     public Builder stageMemo(org.pipelinekit.core.spi.StageMemo memo) {
       this.memo = Objects.requireNonNull(memo, "memo");
+      return this;
+    }
+
+    /**
+     * A listener subscribed to every execution this executor starts, before it starts (metrics,
+     * budget checks, audit). Like every subscriber it has a bounded buffer: one that falls behind is
+     * dropped for that execution.
+     */
+    public Builder listener(EventListener listener) {
+      globalListeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

@@ -52,6 +52,17 @@ public final class FileLogStore implements LogStore {
     return "file:" + dir;
   }
 
+  @Override
+  public long bytes(String executionId) {
+    Path d = dir.resolve(executionId);
+    if (!Files.isDirectory(d)) return 0;
+    try (var files = Files.list(d)) {
+      return files.mapToLong(f -> f.toFile().length()).sum();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   private Path file(String executionId, String stageId) {
     return dir.resolve(executionId).resolve(stageId + ".log");
   }

@@ -16,6 +16,17 @@ public final class InMemoryLogStore implements LogStore {
     return "memory";
   }
 
+  @Override
+  public long bytes(String executionId) {
+    long n = 0;
+    for (List<LogLine> lines : logs.getOrDefault(executionId, Map.of()).values()) {
+      synchronized (lines) {
+        for (LogLine l : lines) n += l.text().length() + 1;
+      }
+    }
+    return n;
+  }
+
   private List<LogLine> lines(String executionId, String stageId) {
     return logs.computeIfAbsent(executionId, k -> new ConcurrentHashMap<>()).computeIfAbsent(stageId, k -> new ArrayList<>());
   }

@@ -19,6 +19,11 @@ public interface LogStore extends AutoCloseable {
   /** How many lines the stage has. */
   long count(String executionId, String stageId);
 
+  /** Bytes the execution's logs take in storage (for storage cost reports); -1 when the store cannot tell. */
+  default long bytes(String executionId) {
+    return -1;
+  }
+
   /** The execution's logs will not grow any more (files may be closed). */
   default void finish(String executionId) {}
 

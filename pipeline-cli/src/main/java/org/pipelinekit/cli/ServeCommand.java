@@ -1,0 +1,152 @@
+package org.pipelinekit.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.pipelinekit.artifacts.AccessPolicy;
+import org.pipelinekit.artifacts.ArtifactManager;
+import org.pipelinekit.artifacts.FileArtifactStore;
+import org.pipelinekit.cache.CacheManager;
+import org.pipelinekit.cache.FileCacheStore;
+import org.pipelinekit.core.engine.PipelineExecutor;
+import org.pipelinekit.core.engine.Principal;
+import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.service.PipelineService;
+import org.pipelinekit.core.store.FilePipelineStore;
+import org.pipelinekit.templates.TemplateLibrary;
+import org.pipelinekit.web.Authenticator;
+import org.pipelinekit.web.PipelineKitServlet;
+import org.pipelinekit.web.analytics.PipelineAnalytics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "serve", description = {
+    "Serve the PipelineKit API (and designer) on embedded Jetty, with pipelines, executions, logs, caches and artifacts kept in a data"
+        + " directory.",
+    "Callers authenticate with a bearer token: --token, else $PIPELINEKIT_TOKEN, else one made up and printed."})
+final class ServeCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--port", defaultValue = "8080", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE})")
+  String host;
+
+  @Option(names = "--data-dir", defaultValue = "pipelinekit-data", description = "Where everything is kept (default: ${DEFAULT-VALUE})")
+  Path dataDir;
+
+  @Option(names = "--pipelines", description = "Pipeline files (.yaml, .json, .pipeline.kts) to load at start when not stored yet"
+      + " (default: samples/pipelines when it exists)")
+  Path pipelines;
+
+  @Option(names = "--token", description = "The bearer token callers send")
+  String token;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    String secret = Optional.ofNullable(token).or(() -> Optional.ofNullable(System.getenv("PIPELINEKIT_TOKEN"))).orElseGet(() -> {
+      byte[] b = new byte[18];
+      new SecureRandom().nextBytes(b);
+      return HexFormat.of().formatHex(b);
+    });
+    Files.createDirectories(dataDir);
+    PipelineService service = PipelineService.builder().store(new FilePipelineStore(dataDir.resolve("pipelines"))).build();
+    CacheManager cache = CacheManager.builder(new FileCacheStore(dataDir.resolve("cache"))).build();
+    ArtifactManager artifacts = ArtifactManager.builder(new FileArtifactStore(dataDir.resolve("artifacts")), AccessPolicy.allowAll())
+        .signingKey(signingKey(dataDir)).build();
+    PipelineAnalytics analytics = PipelineAnalytics.builder()
+        .artifactStorage((pipeline, from, to) -> artifacts.gigabyteMonths(from, to).getOrDefault(pipeline, 0.0)).build();
+    try (PipelineExecutor executor = PipelineExecutor.builder().dataDirectory(dataDir).interceptor(cache.interceptor())
+        .stageMemo(cache.stageMemo()).interceptor(artifacts.interceptor()).listener(analytics.listener()).build()) {
+      analytics.attach(executor);
+      int loaded = load(service, out);
+      PipelineKitServlet servlet = PipelineKitServlet.builder(service, executor).artifacts(artifacts)
+          .templates(TemplateLibrary.builder().builtins().build()).analytics(analytics)
+          .authenticator(Authenticator.bearerTokens(Map.of(secret, Principal.of("admin", "admins")))).build();
+      Server jetty = new Server();
+      ServerConnector connector = new ServerConnector(jetty);
+      connector.setHost(host);
+      connector.setPort(port);
+      jetty.addConnector(connector);
+      ServletContextHandler context = new ServletContextHandler();
+      context.setContextPath("/");
+      ServletHolder holder = new ServletHolder(servlet);
+      holder.setAsyncSupported(true);
+      context.addServlet(holder, "/*");
+      jetty.setHandler(context);
+      jetty.start();
+      out.println("PipelineKit serving on http://" + host + ":" + connector.getLocalPort() + "/ (API: /api/v1, data in " + dataDir
+          + ", " + loaded + " pipelines loaded)");
+      out.println("token: " + (token == null && System.getenv("PIPELINEKIT_TOKEN") == null ? secret : "(as given)"));
+      out.flush();
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          jetty.stop();
+        } catch (Exception e) {
+          // stopping anyway
+        }
+        stopped.countDown();
+      }));
+      stopped.await();
+      return 0;
+    } finally {
+      artifacts.close();
+    }
+  }
+
+  private int load(PipelineService service, PrintWriter out) throws java.io.IOException {
+    Path dir = pipelines != null ? pipelines : Path.of("samples", "pipelines");
+    if (!Files.isDirectory(dir)) return 0;
+    int n = 0;
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".json") || f.toString().endsWith(".pipeline.kts"))
+          .sorted().toList();
+    }
+    for (Path f : files) {
+      Optional<List<Pipeline>> read = PipelineFiles.readAll(f, spec.commandLine().getErr());
+      if (read.isEmpty()) continue;
+      for (Pipeline p : read.get()) {
+        if (service.get(p.id()).isPresent()) continue;
+        try {
+          service.create(p);
+          n++;
+        } catch (RuntimeException e) {
+          out.println("not loaded: " + f + " (" + p.id() + "): " + e.getMessage().lines().findFirst().orElse(""));
+        }
+      }
+    }
+    return n;
+  }
+
+  /** A signing key kept in the data directory, so download links survive a restart. */
+  private static byte[] signingKey(Path dataDir) throws java.io.IOException {
+    Path file = dataDir.resolve("artifact-signing.key");
+    if (!Files.exists(file)) {
+      byte[] key = new byte[32];
+      new SecureRandom().nextBytes(key);
+      Files.write(file, key);
+      file.toFile().setReadable(false, false);
+      file.toFile().setReadable(true, true);
+    }
+    return Files.readAllBytes(file);
+  }
+}

@@ -1,0 +1,287 @@
+package org.pipelinekit.web;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
+import org.pipelinekit.artifacts.ArtifactException;
+import org.pipelinekit.artifacts.ArtifactManager;
+import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.engine.PipelineExecutor;
+import org.pipelinekit.core.engine.Principal;
+import org.pipelinekit.core.format.FormatProblem;
+import org.pipelinekit.core.format.PipelineFormatException;
+import org.pipelinekit.core.service.PipelineService;
+import org.pipelinekit.core.stage.StageRegistry;
+import org.pipelinekit.core.validate.PipelineValidationException;
+import org.pipelinekit.templates.TemplateException;
+import org.pipelinekit.templates.TemplateLibrary;
+import org.pipelinekit.web.analytics.PipelineAnalytics;
+import org.pipelinekit.web.internal.Api;
+import org.pipelinekit.web.internal.Call;
+import org.pipelinekit.web.internal.Json;
+import org.pipelinekit.web.internal.Problems;
+import org.pipelinekit.web.internal.Problems.ApiException;
+import org.pipelinekit.web.internal.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PipelineKit's REST and SSE API (and, with pipeline-web's designer, its pages) as a Jakarta
+ * Servlet 6 servlet a host mounts anywhere ({@code /ci/*}); the API is under {@code api/v1/}
+ * below it, described by {@code api/v1/openapi.json}. It works with the host's own engine, stores
+ * and policies:
+ *
+ * <pre>{@code
+ * PipelineKitServlet api = PipelineKitServlet.builder(service, executor)
+ *     .artifacts(artifacts).templates(library)
+ *     .authenticator(request -> hostSessions.principal(request))
+ *     .authorizer((principal, action, pipelineId) -> acl.allows(principal, action, pipelineId))
+ *     .build();
+ * context.addServlet(new ServletHolder(api), "/ci/*");   // async-supported
+ * }</pre>
+ *
+ * <p>Errors are RFC 9457 problem details; invalid pipelines come with every problem and its path.
+ * Log and event streams are server-sent events that resume from {@code Last-Event-ID}.
+ */
+public final class PipelineKitServlet extends HttpServlet {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineKitServlet.class);
+
+  private final transient Api api;
+  private final transient List<Route> routes;
+  private final transient Authenticator authenticator;
+  private final transient Authorizer authorizer;
+  private final transient List<String> corsOrigins;
+  private final transient ScheduledExecutorService timer;
+  private final long maxBody;
+
+  private PipelineKitServlet(Builder b) {
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "pipelinekit-web-heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
+    this.api = new Api(b.service, b.executor, Optional.ofNullable(b.artifacts), Optional.ofNullable(b.templates),
+        b.registry != null ? b.registry : b.executor.registry(), b.analytics != null ? b.analytics
+        : PipelineAnalytics.builder().executor(b.executor).build(), timer, b.heartbeat.toMillis());
+    this.routes = api.routes();
+    this.authenticator = b.authenticator;
+    this.authorizer = b.authorizer;
+    this.corsOrigins = List.copyOf(b.corsOrigins);
+    this.maxBody = b.maxBodyBytes;
+  }
+
+  public static Builder builder(PipelineService service, PipelineExecutor executor) {
+    return new Builder(service, executor);
+  }
+
+  /** The API's routes: method and path below {@code api/v1} (what the OpenAPI document describes). */
+  public List<String> routeList() {
+    return routes.stream().map(r -> r.method() + " " + r.pattern()).toList();
+  }
+
+  /** Server-sent event streams open now (a client that disconnects is taken off within a heartbeat). */
+  public int openStreams() {
+    return api.openStreams();
+  }
+
+  @Override
+  protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String path = Optional.ofNullable(req.getPathInfo()).orElse("/");
+    String instance = req.getRequestURI();
+    try {
+      cors(req, resp);
+      if (req.getMethod().equals("OPTIONS")) {
+        resp.setStatus(corsOrigins.isEmpty() ? 405 : 204);
+        return;
+      }
+      if (!path.startsWith("/api/v1/") && !path.equals("/api/v1")) {
+        if (api.servePage(path, resp)) return;
+        throw Problems.notFound("no page or endpoint at " + path + "; the API is under api/v1/ (see api/v1/openapi.json)");
+      }
+      String apiPath = path.substring("/api/v1".length());
+      if (apiPath.isEmpty()) apiPath = "/";
+      Route route = null;
+      Map<String, String> vars = Map.of();
+      boolean pathKnown = false;
+      for (Route r : routes) {
+        Optional<Map<String, String>> m = r.match(req.getMethod(), apiPath);
+        if (m.isPresent()) {
+          route = r;
+          vars = m.get();
+          break;
+        }
+        pathKnown |= r.matchesPath(apiPath);
+      }
+      if (route == null) {
+        if (pathKnown) throw new ApiException(405, "method-not-allowed", "Method not allowed", req.getMethod() + " is not allowed on " + apiPath);
+        throw Problems.notFound("no endpoint " + req.getMethod() + " " + apiPath + "; see api/v1/openapi.json");
+      }
+      Principal principal = null;
+      boolean signedDownload = route.pattern().equals("/artifacts/{id}") && req.getParameter("signature") != null;
+      if (route.action() != null && !signedDownload) {
+        Optional<Principal> who = authenticator.authenticate(req);
+        if (who.isEmpty()) {
+          resp.setHeader("WWW-Authenticate", "Bearer");
+          throw new ApiException(401, "unauthenticated", "Unauthenticated", "sign in first: send Authorization: Bearer <token>");
+        }
+        principal = who.get();
+        Optional<String> pipelineId = api.pipelineOf(route.pattern(), vars);
+        if (!authorizer.allowed(principal, route.action(), pipelineId)) {
+          throw new ApiException(403, "forbidden", "Forbidden", principal.name() + " may not " + route.action().name().toLowerCase()
+              + pipelineId.map(p -> " pipeline " + p).orElse(" pipelines"));
+        }
+      }
+      route.handler().handle(new Call(req, resp, vars, principal, maxBody));
+    } catch (ApiException e) {
+      problem(resp, e, instance);
+    } catch (PipelineValidationException e) {
+      problem(resp, new ApiException(422, "invalid-pipeline", "Invalid pipeline", "the pipeline has " + e.result().errors().size()
+          + " errors", e.result().problems(), List.of()), instance);
+    } catch (PipelineFormatException e) {
+      List<String> details = new ArrayList<>();
+      for (FormatProblem p : e.problems()) details.add(p.path() + ": " + p.message() + " (line " + p.line() + ", column " + p.column() + ")");
+      problem(resp, new ApiException(400, "malformed-pipeline", "Malformed pipeline", "the pipeline document has "
+          + e.problems().size() + " problems", List.of(), details), instance);
+    } catch (TemplateException e) {
+      problem(resp, new ApiException(e.code().equals("TEMPLATE_NOT_FOUND") ? 404 : 422, "template", "Template problem",
+          e.problems().size() == 1 ? e.problems().get(0) : "the template cannot be used as asked: " + e.problems().size() + " problems",
+          List.of(), e.problems()), instance);
+    } catch (ArtifactException e) {
+      int status = switch (e.code()) {
+        case "ARTIFACT_NOT_FOUND" -> 404;
+        case "ARTIFACT_ACCESS_DENIED", "ARTIFACT_URL_INVALID" -> 403;
+        case "ARTIFACT_URL_EXPIRED" -> 410;
+        case "ARTIFACT_CORRUPTED", "ARTIFACT_IO" -> 500;
+        default -> 400;
+      };
+      problem(resp, new ApiException(status, e.code().toLowerCase().replace('_', '-'), "Artifact problem", e.getMessage()), instance);
+    } catch (PipelineException e) {
+      int status = switch (e.code()) {
+        case "STORE_CONFLICT", "EXECUTION_FINISHED", "EXECUTION_RUNNING", "APPROVAL_NOT_PENDING" -> 409;
+        case "EXECUTION_UNKNOWN", "STAGE_UNKNOWN" -> 404;
+        case "APPROVAL_FORBIDDEN" -> 403;
+        case "PARAMETERS_INVALID", "JAVA_IMPORT_INVALID", "SCRIPT_INVALID" -> 422;
+        default -> 400;
+      };
+      problem(resp, new ApiException(status, e.code().toLowerCase().replace('_', '-'), "Request refused", e.getMessage()), instance);
+    } catch (IllegalArgumentException e) {
+      problem(resp, Problems.badRequest("bad-request", e.getMessage()), instance);
+    } catch (Exception e) {
+      LOG.error("{} {} failed", req.getMethod(), instance, e);
+      problem(resp, new ApiException(500, "internal", "Internal error", "the server failed to answer; its log has the details"), instance);
+    }
+  }
+
+  private void cors(HttpServletRequest req, HttpServletResponse resp) {
+    String origin = req.getHeader("Origin");
+    if (origin == null || corsOrigins.isEmpty()) return;
+    if (corsOrigins.contains("*") || corsOrigins.contains(origin)) {
+      resp.setHeader("Access-Control-Allow-Origin", origin);
+      resp.setHeader("Vary", "Origin");
+      resp.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, Last-Event-ID, If-Match");
+      resp.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
+    }
+  }
+
+  private static void problem(HttpServletResponse resp, ApiException e, String instance) throws IOException {
+    if (resp.isCommitted()) return;
+    resp.setStatus(e.status);
+    resp.setContentType("application/problem+json");
+    resp.setCharacterEncoding("UTF-8");
+    byte[] body = Json.write(Problems.document(e, instance)).getBytes(StandardCharsets.UTF_8);
+    resp.setContentLength(body.length);
+    resp.getOutputStream().write(body);
+  }
+
+  @Override
+  public void destroy() {
+    timer.shutdownNow();
+    super.destroy();
+  }
+
+  public static final class Builder {
+    private final PipelineService service;
+    private final PipelineExecutor executor;
+    private @Nullable ArtifactManager artifacts;
+    private @Nullable TemplateLibrary templates;
+    private @Nullable StageRegistry registry;
+    private @Nullable PipelineAnalytics analytics;
+    private Authenticator authenticator = request -> Optional.empty();
+    private Authorizer authorizer = Authorizer.allowAll();
+    private final List<String> corsOrigins = new ArrayList<>();
+    private long maxBodyBytes = 1 << 20;
+    private Duration heartbeat = Duration.ofSeconds(15);
+
+    private Builder(PipelineService service, PipelineExecutor executor) {
+      this.service = Objects.requireNonNull(service, "service");
+      this.executor = Objects.requireNonNull(executor, "executor");
+    }
+
+    public Builder artifacts(ArtifactManager artifacts) {
+      this.artifacts = artifacts;
+      return this;
+    }
+
+    public Builder templates(TemplateLibrary templates) {
+      this.templates = templates;
+      return this;
+    }
+
+    /** The stage types {@code GET stage-types} lists (default: the executor's). */
+    public Builder registry(StageRegistry registry) {
+      this.registry = registry;
+      return this;
+    }
+
+    public Builder analytics(PipelineAnalytics analytics) {
+      this.analytics = analytics;
+      return this;
+    }
+
+    /** Who calls; without one every call is refused with 401. */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /** What callers may do (default: everything, once authenticated). */
+    public Builder authorizer(Authorizer authorizer) {
+      this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+      return this;
+    }
+
+    /** Origins allowed to call from browsers of other sites ({@code *} for any); none by default. */
+    public Builder corsOrigins(String... origins) {
+      corsOrigins.addAll(List.of(origins));
+      return this;
+    }
+
+    /** The largest request body (default 1 MiB). */
+    public Builder maxBodyBytes(long bytes) {
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /** How often open streams send a keep-alive comment, which also notices clients that left (default 15 s). */
+    public Builder heartbeat(Duration every) {
+      this.heartbeat = every;
+      return this;
+    }
+
+    public PipelineKitServlet build() {
+      return new PipelineKitServlet(this);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package org.pipelinekit.web.analytics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What happened to a pipeline between {@code from} and {@code to}: outcomes, durations, stages
+ * (bottlenecks, flaky ones), DORA figures, daily trends, cost, budget alerts and suggestions.
+ */
+public record AnalyticsReport(
+    String pipelineId,
+    Instant from,
+    Instant to,
+    int executions,
+    int succeeded,
+    int failed,
+    int cancelled,
+    double successRate,
+    double failureRate,
+    Optional<Duration> averageDuration,
+    Optional<Duration> p95Duration,
+    Optional<Duration> averageQueueTime,
+    List<StageStats> stages,
+    List<String> bottlenecks,
+    Dora dora,
+    List<Day> trends,
+    Cost cost,
+    List<BudgetAlert> alerts,
+    List<String> suggestions) {
+
+  /** One stage: runs, failures, durations, how often it was retried into success (flaky) and how often it was on the critical path. */
+  public record StageStats(String stageId, int runs, int failures, Optional<Duration> averageDuration, Optional<Duration> p95Duration,
+      int flaky, int onCriticalPath) {}
+
+  /** Deployments (executions whose deploy stage succeeded), per day, and the share of deployment attempts that failed. */
+  public record Dora(int deployments, double deploymentsPerDay, int deploymentAttempts, double changeFailureRate) {}
+
+  /** One day's executions. */
+  public record Day(LocalDate date, int executions, int succeeded, Optional<Duration> averageDuration) {}
+
+  /**
+   * Build minutes (minutes with one job running, and minutes with several, which count
+   * {@code parallelMultiplier} times), storage in GB-months, and dollars by the cost model.
+   */
+  public record Cost(double sequentialMinutes, double parallelMinutes, double billableMinutes, double freeMinutesUsed,
+      double computeUsd, double artifactGbMonths, double cacheGbMonths, double logGbMonths, double storageUsd, double totalUsd) {}
+
+  /** A month's spending crossed its budget. */
+  public record BudgetAlert(String pipelineId, java.time.YearMonth month, double budgetUsd, double spentUsd) {}
+}

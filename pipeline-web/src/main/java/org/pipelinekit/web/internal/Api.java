@@ -1,0 +1,569 @@
+package org.pipelinekit.web.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.pipelinekit.artifacts.ArtifactManager;
+import org.pipelinekit.artifacts.ArtifactRecord;
+import org.pipelinekit.core.engine.EventListener;
+import org.pipelinekit.core.engine.Execution;
+import org.pipelinekit.core.engine.ExecutionEvent;
+import org.pipelinekit.core.engine.ExecutionEvents;
+import org.pipelinekit.core.engine.ExecutionSnapshot;
+import org.pipelinekit.core.engine.ExecutionTrigger;
+import org.pipelinekit.core.engine.LogLine;
+import org.pipelinekit.core.engine.PipelineExecutor;
+import org.pipelinekit.core.engine.Subscription;
+import org.pipelinekit.core.format.PipelineFormat;
+import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.service.CreatedPipeline;
+import org.pipelinekit.core.service.PipelineService;
+import org.pipelinekit.core.spi.InputSpec;
+import org.pipelinekit.core.spi.OutputSpec;
+import org.pipelinekit.core.spi.StageType;
+import org.pipelinekit.core.spi.ValueSchema;
+import org.pipelinekit.core.stage.StageRegistry;
+import org.pipelinekit.dsl.code.PipelineCode;
+import org.pipelinekit.dsl.script.PipelineScriptHost;
+import org.pipelinekit.templates.Customization;
+import org.pipelinekit.templates.Sharing;
+import org.pipelinekit.templates.Template;
+import org.pipelinekit.templates.TemplateLibrary;
+import org.pipelinekit.templates.TemplateParameter;
+import org.pipelinekit.web.Authorizer.Action;
+import org.pipelinekit.web.analytics.AnalyticsReport;
+import org.pipelinekit.web.analytics.PipelineAnalytics;
+
+/** The endpoints of {@code PipelineKitServlet}: the route table and what each route does. */
+public final class Api {
+  private final PipelineService service;
+  private final PipelineExecutor executor;
+  private final Optional<ArtifactManager> artifacts;
+  private final Optional<TemplateLibrary> templates;
+  private final StageRegistry registry;
+  private final PipelineAnalytics analytics;
+  private final ScheduledExecutorService timer;
+  private final long heartbeatMillis;
+  private final AtomicInteger streams = new AtomicInteger();
+  private volatile PipelineScriptHost scripts;
+
+  public Api(PipelineService service, PipelineExecutor executor, Optional<ArtifactManager> artifacts, Optional<TemplateLibrary> templates,
+      StageRegistry registry, PipelineAnalytics analytics, ScheduledExecutorService timer, long heartbeatMillis) {
+    this.service = service;
+    this.executor = executor;
+    this.artifacts = artifacts;
+    this.templates = templates;
+    this.registry = registry;
+    this.analytics = analytics;
+    this.timer = timer;
+    this.heartbeatMillis = heartbeatMillis;
+  }
+
+  public int openStreams() {
+    return streams.get();
+  }
+
+  public List<Route> routes() {
+    return List.of(
+        new Route("GET", "/openapi.json", null, this::openapi),
+        new Route("GET", "/pipelines", Action.READ, this::listPipelines),
+        new Route("POST", "/pipelines", Action.EDIT, this::createPipeline),
+        new Route("POST", "/pipelines/validate", Action.READ, this::validate),
+        new Route("POST", "/pipelines/import", Action.EDIT, this::importPipeline),
+        new Route("POST", "/pipelines/from-template", Action.EDIT, this::fromTemplate),
+        new Route("GET", "/pipelines/templates", Action.READ, this::listTemplates),
+        new Route("GET", "/pipelines/{id}", Action.READ, this::getPipeline),
+        new Route("PUT", "/pipelines/{id}", Action.EDIT, this::updatePipeline),
+        new Route("DELETE", "/pipelines/{id}", Action.EDIT, this::deletePipeline),
+        new Route("POST", "/pipelines/{id}/execute", Action.RUN, this::execute),
+        new Route("GET", "/pipelines/{id}/executions", Action.READ, this::listExecutions),
+        new Route("GET", "/pipelines/{id}/export", Action.READ, this::export),
+        new Route("GET", "/pipelines/{id}/analytics", Action.READ, this::analytics),
+        new Route("GET", "/stage-types", Action.READ, this::stageTypes),
+        new Route("GET", "/executions/{id}", Action.READ, this::getExecution),
+        new Route("GET", "/executions/{id}/logs", Action.READ, this::logs),
+        new Route("GET", "/executions/{id}/events", Action.READ, this::events),
+        new Route("GET", "/executions/{id}/artifacts", Action.READ, this::listArtifacts),
+        new Route("POST", "/executions/{id}/cancel", Action.RUN, this::cancel),
+        new Route("POST", "/executions/{id}/rerun", Action.RUN, this::rerun),
+        new Route("POST", "/executions/{id}/stages/{stage}/approve", Action.APPROVE, c -> decide(c, true)),
+        new Route("POST", "/executions/{id}/stages/{stage}/reject", Action.APPROVE, c -> decide(c, false)),
+        new Route("GET", "/artifacts/{id}", Action.READ, this::downloadArtifact));
+  }
+
+  /** The pipeline a route acts on, for authorization. */
+  public Optional<String> pipelineOf(String pattern, Map<String, String> vars) {
+    String id = vars.get("id");
+    if (id == null) return Optional.empty();
+    if (pattern.startsWith("/pipelines/")) return Optional.of(id);
+    if (pattern.startsWith("/executions/")) return executor.execution(id).map(e -> e.header().pipelineId());
+    if (pattern.startsWith("/artifacts/")) return artifacts.flatMap(a -> a.store().record(id)).map(ArtifactRecord::pipelineId);
+    return Optional.empty();
+  }
+
+  /** Pages beside the API (the designer adds its own); false when there is none at the path. */
+  public boolean servePage(String path, HttpServletResponse resp) throws IOException {
+    return false;
+  }
+
+  // ---- pipelines ----
+
+  private void openapi(Call c) throws IOException {
+    try (InputStream in = Api.class.getResourceAsStream("/org/pipelinekit/web/openapi.json")) {
+      c.send(200, "application/json", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  private void listPipelines(Call c) throws IOException {
+    ArrayNode list = Json.MAPPER.createArrayNode();
+    for (Pipeline p : service.list()) {
+      ObjectNode o = list.addObject();
+      o.put("id", p.id());
+      p.name().ifPresent(n -> o.put("name", n));
+      p.description().ifPresent(d -> o.put("description", d));
+      o.put("version", p.version());
+      o.put("stages", p.stages().size());
+      p.template().ifPresent(t -> o.putObject("template").put("id", t.id()).put("version", t.version()));
+    }
+    c.send(200, list);
+  }
+
+  /** A pipeline document from the body: JSON, or YAML with a YAML content type. */
+  private Pipeline pipelineBody(Call c) throws IOException {
+    String type = Optional.ofNullable(c.req.getContentType()).orElse("application/json").toLowerCase(Locale.ROOT);
+    String text = c.text();
+    if (text.isBlank()) throw Problems.badRequest("empty-body", "send the pipeline document as JSON (or YAML with Content-Type: application/yaml)");
+    return type.contains("yaml") ? PipelineFormat.YAML.read(text) : PipelineFormat.JSON.read(text);
+  }
+
+  private ObjectNode saved(CreatedPipeline created) {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.set("pipeline", Json.pipeline(created.pipeline()));
+    o.put("version", created.pipeline().version());
+    ArrayNode warnings = o.putArray("warnings");
+    created.warnings().forEach(w -> warnings.addObject().put("code", w.code().name()).put("path", w.path()).put("message", w.message()));
+    return o;
+  }
+
+  private void createPipeline(Call c) throws IOException {
+    CreatedPipeline created = service.create(pipelineBody(c));
+    c.resp.setHeader("Location", c.req.getRequestURI() + "/" + created.pipeline().id());
+    c.resp.setHeader("ETag", "\"" + created.pipeline().version() + "\"");
+    c.send(201, saved(created));
+  }
+
+  private Pipeline pipeline(String id) {
+    return service.get(id).orElseThrow(() -> Problems.notFound("no pipeline '" + id + "'"));
+  }
+
+  private void getPipeline(Call c) throws IOException {
+    Pipeline p = pipeline(c.var("id"));
+    c.resp.setHeader("ETag", "\"" + p.version() + "\"");
+    c.send(200, Json.pipeline(p));
+  }
+
+  private void updatePipeline(Call c) throws IOException {
+    Pipeline stored = pipeline(c.var("id"));
+    Pipeline p = pipelineBody(c);
+    if (!p.id().equals(c.var("id"))) {
+      throw Problems.badRequest("id-mismatch", "the document's id '" + p.id() + "' is not the pipeline's id '" + c.var("id") + "'");
+    }
+    long expected = stored.version();
+    String ifMatch = c.req.getHeader("If-Match");
+    if (ifMatch != null) {
+      try {
+        expected = Long.parseLong(ifMatch.replace("\"", "").strip());
+      } catch (NumberFormatException e) {
+        throw Problems.badRequest("bad-if-match", "If-Match must be the pipeline's revision, such as \"3\"");
+      }
+      if (expected != stored.version()) {
+        throw new Problems.ApiException(412, "stale-revision", "Precondition failed", "the pipeline is at revision " + stored.version()
+            + ", not " + expected + "; load it again and redo the change");
+      }
+    }
+    CreatedPipeline created = service.update(p, expected);
+    c.resp.setHeader("ETag", "\"" + created.pipeline().version() + "\"");
+    c.send(200, saved(created));
+  }
+
+  private void deletePipeline(Call c) {
+    if (!service.delete(c.var("id"))) throw Problems.notFound("no pipeline '" + c.var("id") + "'");
+    c.noContent();
+  }
+
+  private void validate(Call c) throws IOException {
+    c.send(200, Json.validation(service.validate(pipelineBody(c))));
+  }
+
+  private PipelineScriptHost scripts() {
+    if (scripts == null) scripts = new PipelineScriptHost();
+    return scripts;
+  }
+
+  private void importPipeline(Call c) throws IOException {
+    String format = c.param("format").orElse("yaml").toLowerCase(Locale.ROOT);
+    String text = c.text();
+    List<Pipeline> found = switch (format) {
+      case "yaml", "yml" -> List.of(PipelineFormat.YAML.read(text));
+      case "json" -> List.of(PipelineFormat.JSON.read(text));
+      case "java" -> PipelineCode.readJava(text, "import.java");
+      case "kotlin", "kts" -> scripts().evaluate(text, "import.pipeline.kts");
+      default -> throw Problems.badRequest("unknown-format", "format '" + format + "' cannot be imported; use yaml, json, java or kotlin");
+    };
+    Optional<String> wanted = c.param("pipeline");
+    Pipeline p;
+    if (wanted.isPresent()) {
+      p = found.stream().filter(x -> x.id().equals(wanted.get())).findFirst()
+          .orElseThrow(() -> Problems.badRequest("no-such-pipeline", "the code defines " + found.stream().map(Pipeline::id).toList()
+              + ", not '" + wanted.get() + "'"));
+    } else if (found.size() == 1) {
+      p = found.get(0);
+    } else {
+      throw Problems.badRequest("several-pipelines", "the code defines " + found.stream().map(Pipeline::id).toList()
+          + "; choose one with ?pipeline=<id>");
+    }
+    if (c.param("save").map(Boolean::parseBoolean).orElse(true)) {
+      CreatedPipeline created = service.create(p);
+      c.resp.setHeader("Location", c.req.getContextPath() + c.req.getServletPath() + "/api/v1/pipelines/" + p.id());
+      c.send(201, saved(created));
+    } else {
+      ObjectNode o = Json.MAPPER.createObjectNode();
+      o.set("pipeline", Json.pipeline(p));
+      o.set("validation", Json.validation(service.validate(p)));
+      c.send(200, o);
+    }
+  }
+
+  private TemplateLibrary templates() {
+    return templates.orElseThrow(() -> Problems.notFound("this server has no template library"));
+  }
+
+  private void listTemplates(Call c) throws IOException {
+    Sharing.Viewer viewer = new Sharing.Viewer(c.principal.name(), c.principal.groups());
+    ArrayNode list = Json.MAPPER.createArrayNode();
+    for (Template t : templates().getTemplates(c.param("category"), viewer)) {
+      ObjectNode o = list.addObject();
+      o.put("id", t.id()).put("name", t.name()).put("category", t.category()).put("description", t.description()).put("version", t.version());
+      o.put("scope", t.sharing().scope().name().toLowerCase(Locale.ROOT));
+      ArrayNode params = o.putArray("parameters");
+      for (TemplateParameter p : t.parameters()) {
+        ObjectNode po = params.addObject().put("name", p.name()).put("type", p.type().id()).put("description", p.description())
+            .put("required", p.required());
+        p.defaultValue().ifPresent(d -> po.set("default", Json.MAPPER.valueToTree(d)));
+        if (!p.options().isEmpty()) po.set("options", Json.MAPPER.valueToTree(p.options()));
+      }
+      o.set("components", Json.MAPPER.valueToTree(t.includes().stream().map(u -> u.component()).toList()));
+    }
+    c.send(200, list);
+  }
+
+  private void fromTemplate(Call c) throws IOException {
+    ObjectNode body = c.json(Set.of("template", "version", "id", "values", "removeStages", "setInputs", "save"));
+    String id = text(body, "template").orElseThrow(() -> Problems.badRequest("missing-field", "field 'template' is required (a template id)"));
+    Customization.Builder b = Customization.builder();
+    text(body, "id").ifPresent(b::id);
+    if (body.has("values")) {
+      if (!body.get("values").isObject()) throw Problems.badRequest("bad-field", "values must be an object of parameter values");
+      b.set(Json.map(body.get("values")));
+    }
+    for (JsonNode s : body.path("removeStages")) b.removeStage(s.asText());
+    for (JsonNode s : body.path("setInputs")) {
+      if (!s.has("stage") || !s.has("name") || !s.has("value")) {
+        throw Problems.badRequest("bad-field", "each of setInputs needs stage, name and value");
+      }
+      b.setInput(s.get("stage").asText(), s.get("name").asText(), Json.MAPPER.convertValue(s.get("value"), Object.class));
+    }
+    Pipeline p = text(body, "version").map(v -> templates().createFromTemplate(id, v, b.build()))
+        .orElseGet(() -> templates().createFromTemplate(id, b.build()));
+    if (body.path("save").asBoolean(true)) {
+      CreatedPipeline created = service.create(p);
+      c.send(201, saved(created));
+    } else {
+      c.send(200, Json.pipeline(p));
+    }
+  }
+
+  private static Optional<String> text(ObjectNode body, String field) {
+    JsonNode n = body.get(field);
+    if (n == null || n.isNull()) return Optional.empty();
+    if (!n.isTextual()) throw Problems.badRequest("bad-field", "field '" + field + "' must be text");
+    return Optional.of(n.asText());
+  }
+
+  private void execute(Call c) throws IOException {
+    Pipeline p = pipeline(c.var("id"));
+    ObjectNode body = c.json(Set.of("branch", "commit", "parameters"));
+    ExecutionTrigger trigger = ExecutionTrigger.api().actor(c.principal.name());
+    Optional<String> branch = text(body, "branch");
+    if (branch.isPresent()) trigger = trigger.branch(branch.get());
+    Optional<String> commit = text(body, "commit");
+    if (commit.isPresent()) trigger = trigger.commit(commit.get());
+    Map<String, Object> params = body.has("parameters") ? Json.map(body.get("parameters")) : Map.of();
+    Execution e = executor.execute(p, trigger, params);
+    c.resp.setHeader("Location", c.req.getContextPath() + c.req.getServletPath() + "/api/v1/executions/" + e.id());
+    c.send(202, Json.execution(e.snapshot(), false));
+  }
+
+  private void listExecutions(Call c) throws IOException {
+    pipeline(c.var("id"));
+    int limit = c.param("limit").map(Api::positive).orElse(50);
+    ArrayNode list = Json.MAPPER.createArrayNode();
+    for (ExecutionSnapshot s : executor.executions(c.var("id"), limit)) list.add(Json.execution(s, false));
+    c.send(200, list);
+  }
+
+  private static int positive(String s) {
+    try {
+      int n = Integer.parseInt(s);
+      if (n > 0) return Math.min(n, 1000);
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw Problems.badRequest("bad-parameter", "limit must be a whole number from 1 to 1000, got '" + s + "'");
+  }
+
+  private void export(Call c) throws IOException {
+    Pipeline p = pipeline(c.var("id"));
+    String format = c.param("format").orElse("yaml").toLowerCase(Locale.ROOT);
+    if (!PipelineCode.FORMATS.contains(format)) {
+      throw Problems.badRequest("unknown-format", "format '" + format + "' cannot be exported; use one of " + PipelineCode.FORMATS);
+    }
+    String type = switch (format) {
+      case "json" -> "application/json";
+      case "yaml" -> "application/yaml";
+      case "kotlin" -> "text/x-kotlin";
+      case "java" -> "text/x-java";
+      default -> "text/plain";
+    };
+    c.send(200, type, PipelineCode.export(p, format));
+  }
+
+  private void analytics(Call c) throws IOException {
+    pipeline(c.var("id"));
+    Instant to = c.param("to").map(Api::instant).orElse(Instant.now());
+    Instant from = c.param("from").map(Api::instant).orElse(to.minus(Duration.ofDays(30)));
+    if (!from.isBefore(to)) throw Problems.badRequest("bad-parameter", "from must be before to");
+    AnalyticsReport r = analytics.report(c.var("id"), from, to);
+    c.send(200, Reports.json(r));
+  }
+
+  private static Instant instant(String s) {
+    try {
+      return s.length() == 10 ? java.time.LocalDate.parse(s).atStartOfDay(java.time.ZoneOffset.UTC).toInstant() : Instant.parse(s);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw Problems.badRequest("bad-parameter", "'" + s + "' is not a date (2026-05-01) or an instant (2026-05-01T10:00:00Z)");
+    }
+  }
+
+  private void stageTypes(Call c) throws IOException {
+    ArrayNode list = Json.MAPPER.createArrayNode();
+    for (StageType t : registry.all()) {
+      ObjectNode o = list.addObject();
+      o.put("id", t.id()).put("name", t.displayName()).put("category", t.category().name().toLowerCase(Locale.ROOT))
+          .put("description", t.description()).put("acceptsSteps", t.acceptsSteps());
+      t.defaultImage().ifPresent(i -> o.put("defaultImage", i));
+      ArrayNode inputs = o.putArray("inputs");
+      for (InputSpec in : t.inputs()) inputs.add(input(in));
+      ArrayNode outputs = o.putArray("outputs");
+      for (OutputSpec out : t.outputs()) outputs.addObject().put("name", out.name()).put("description", out.description())
+          .set("schema", schema(out.schema()));
+    }
+    c.send(200, list);
+  }
+
+  private static ObjectNode input(InputSpec in) {
+    ObjectNode o = Json.MAPPER.createObjectNode().put("name", in.name()).put("required", in.required()).put("description", in.description());
+    in.defaultValue().ifPresent(d -> o.set("default", Json.MAPPER.valueToTree(d)));
+    o.set("schema", schema(in.schema()));
+    return o;
+  }
+
+  private static ObjectNode schema(ValueSchema s) {
+    ObjectNode o = Json.MAPPER.createObjectNode().put("type", s.type().name().toLowerCase(Locale.ROOT));
+    if (!s.options().isEmpty()) o.set("options", Json.MAPPER.valueToTree(s.options()));
+    s.items().ifPresent(i -> o.set("items", schema(i)));
+    if (!s.fields().isEmpty()) {
+      ArrayNode fields = o.putArray("fields");
+      s.fields().forEach(f -> fields.add(input(f)));
+    }
+    return o;
+  }
+
+  // ---- executions ----
+
+  private Execution execution(String id) {
+    return executor.execution(id).orElseThrow(() -> Problems.notFound("no execution '" + id + "'"));
+  }
+
+  private void getExecution(Call c) throws IOException {
+    c.send(200, Json.execution(execution(c.var("id")).snapshot(), true));
+  }
+
+  private void cancel(Call c) throws IOException {
+    Execution e = execution(c.var("id"));
+    ObjectNode body = c.json(Set.of("reason"));
+    if (e.status().isFinal()) throw new Problems.ApiException(409, "execution-finished", "Conflict", "execution " + e.id() + " has finished");
+    e.cancel(text(body, "reason").orElse("cancelled by " + c.principal.name()));
+    c.send(202, Json.execution(e.snapshot(), false));
+  }
+
+  private void rerun(Call c) throws IOException {
+    Execution old = execution(c.var("id"));
+    String from = c.param("from").orElseThrow(() -> Problems.badRequest("missing-parameter", "?from=<stage> says where the re-run starts"));
+    Execution e = executor.rerun(old.id(), from);
+    c.resp.setHeader("Location", c.req.getContextPath() + c.req.getServletPath() + "/api/v1/executions/" + e.id());
+    c.send(202, Json.execution(e.snapshot(), false));
+  }
+
+  private void decide(Call c, boolean approve) throws IOException {
+    execution(c.var("id"));
+    ObjectNode body = c.json(Set.of("comment"));
+    if (approve) {
+      executor.approve(c.var("id"), c.var("stage"), c.principal);
+    } else {
+      executor.reject(c.var("id"), c.var("stage"), c.principal, text(body, "comment").orElse(null));
+    }
+    c.send(200, Json.execution(execution(c.var("id")).snapshot(), true));
+  }
+
+  /** {@code GET logs?stage=&follow=}: the stage's lines as events {@code line} (id = line number), then {@code end}. */
+  private void logs(Call c) throws IOException {
+    Execution e = execution(c.var("id"));
+    String stage = c.param("stage").orElseThrow(() -> Problems.badRequest("missing-parameter",
+        "?stage=<id> says whose log to stream; the stages are " + e.snapshot().stages().keySet()));
+    if (!e.snapshot().stages().containsKey(stage)) {
+      throw Problems.notFound("execution " + e.id() + " has no stage '" + stage + "'; the stages are " + e.snapshot().stages().keySet());
+    }
+    boolean follow = c.param("follow").map(Boolean::parseBoolean).orElse(true);
+    long from = resumeFrom(c, 1);
+    SseStream sse = SseStream.start(c.req, c.resp, timer, heartbeatMillis, streams);
+    if (!follow) {
+      long next = from;
+      while (true) {
+        List<LogLine> page = e.logs().read(stage, next, 1000);
+        for (LogLine l : page) if (!sse.send(Long.toString(l.number()), "line", line(l))) return;
+        if (page.size() < 1000) break;
+        next = page.get(page.size() - 1).number() + 1;
+      }
+      sse.send(null, "end", "{}");
+      sse.close();
+      return;
+    }
+    Subscription[] sub = new Subscription[1];
+    sub[0] = e.logs().follow(stage, from, l -> {
+      if (!sse.send(Long.toString(l.number()), "line", line(l)) && sub[0] != null) sub[0].close();
+    }, () -> {
+      sse.send(null, "end", "{}");
+      sse.close();
+    });
+    sse.onClose(sub[0]::close);
+  }
+
+  private static String line(LogLine l) {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("stage", l.stageId()).put("line", l.number()).put("job", l.jobId()).put("attempt", l.attempt()).put("time", l.time().toString())
+        .put("text", l.text());
+    return Json.write(o);
+  }
+
+  /** Where a stream resumes: after {@code Last-Event-ID}, else {@code ?from=}, else {@code dflt}. */
+  private static long resumeFrom(Call c, long dflt) {
+    String last = c.req.getHeader("Last-Event-ID");
+    try {
+      if (last != null && !last.isBlank()) return Long.parseLong(last.strip()) + 1;
+      return c.param("from").map(Long::parseLong).orElse(dflt);
+    } catch (NumberFormatException ex) {
+      throw Problems.badRequest("bad-resume-point", "Last-Event-ID and from must be numbers from an earlier stream");
+    }
+  }
+
+  /** {@code GET events}: every event (type = event name, id = sequence) until the execution finishes. */
+  private void events(Call c) throws IOException {
+    Execution e = execution(c.var("id"));
+    long from = resumeFrom(c, 1);
+    SseStream sse = SseStream.start(c.req, c.resp, timer, heartbeatMillis, streams);
+    Subscription sub = e.subscribe(from, new EventListener() {
+      @Override
+      public void onEvent(ExecutionEvent event) {
+        if (!sse.send(Long.toString(event.sequence()), event.getClass().getSimpleName(), ExecutionEvents.json(event))) return;
+        if (event instanceof ExecutionEvent.ExecutionFinished) sse.close();
+      }
+
+      @Override
+      public void overflowed(long lastDelivered) {
+        sse.send(null, "overflowed", "{\"lastDelivered\":" + lastDelivered + "}");
+        sse.close(); // the client reconnects with Last-Event-ID = lastDelivered
+      }
+    });
+    sse.onClose(sub::close);
+    if (e.status().isFinal() && from > lastSequence(e)) sse.close();
+  }
+
+  private long lastSequence(Execution e) {
+    return executor.stored(e.id()).map(s -> s.events().isEmpty() ? 0 : s.events().get(s.events().size() - 1).sequence()).orElse(0L);
+  }
+
+  // ---- artifacts ----
+
+  private ArtifactManager artifactManager() {
+    return artifacts.orElseThrow(() -> Problems.notFound("this server keeps no artifacts"));
+  }
+
+  private void listArtifacts(Call c) throws IOException {
+    Execution e = execution(c.var("id"));
+    ArrayNode list = Json.MAPPER.createArrayNode();
+    for (ArtifactRecord r : artifactManager().list(e.id())) {
+      ObjectNode o = list.addObject();
+      o.put("id", r.id()).put("name", r.name()).put("size", r.size()).put("digest", r.digest()).put("kind", r.kind().name().toLowerCase(Locale.ROOT))
+          .put("created", r.created().toString()).put("expires", r.expires().toString());
+      r.stageId().ifPresent(s -> o.put("stage", s));
+      URI signed = artifactManager().signedUrl(r.id(), c.principal, Duration.ofHours(1));
+      o.put("url", c.req.getContextPath() + c.req.getServletPath() + "/api/v1" + signed.toString().replaceFirst("^/artifacts", "/artifacts"));
+    }
+    c.send(200, list);
+  }
+
+  private void downloadArtifact(Call c) throws IOException {
+    ArtifactManager a = artifactManager();
+    String id = c.var("id");
+    InputStream in;
+    ArtifactRecord r;
+    Optional<String> signature = c.param("signature");
+    if (signature.isPresent()) {
+      long expires;
+      try {
+        expires = Long.parseLong(c.param("expires").orElse(""));
+      } catch (NumberFormatException e) {
+        throw Problems.badRequest("bad-parameter", "a signed link needs expires and signature");
+      }
+      r = a.verifySignedUrl(id, expires, signature.get());
+      in = a.openSigned(id, expires, signature.get());
+    } else {
+      in = a.get(id, c.principal);
+      r = a.store().record(id).orElseThrow();
+    }
+    c.resp.setStatus(200);
+    c.resp.setContentType(r.kind() == ArtifactRecord.Kind.TAR ? "application/x-tar" : "application/octet-stream");
+    c.resp.setContentLengthLong(r.size());
+    c.resp.setHeader("Digest", r.digest());
+    String file = r.labels().getOrDefault("path", r.name() + (r.kind() == ArtifactRecord.Kind.TAR ? ".tar" : ""));
+    c.resp.setHeader("Content-Disposition", "attachment; filename=\"" + file.substring(file.lastIndexOf('/') + 1).replace("\"", "") + "\"");
+    try (in; OutputStream out = c.resp.getOutputStream()) {
+      in.transferTo(out);
+    }
+  }
+}

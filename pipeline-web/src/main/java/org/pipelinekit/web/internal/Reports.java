@@ -1,0 +1,50 @@
+package org.pipelinekit.web.internal;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.Optional;
+import org.pipelinekit.web.analytics.AnalyticsReport;
+
+/** Analytics reports as JSON (durations in milliseconds, money in dollars). */
+final class Reports {
+  private Reports() {}
+
+  static ObjectNode json(AnalyticsReport r) {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("pipelineId", r.pipelineId()).put("from", r.from().toString()).put("to", r.to().toString());
+    o.put("executions", r.executions()).put("succeeded", r.succeeded()).put("failed", r.failed()).put("cancelled", r.cancelled());
+    o.put("successRate", r.successRate()).put("failureRate", r.failureRate());
+    ms(o, "averageDurationMs", r.averageDuration());
+    ms(o, "p95DurationMs", r.p95Duration());
+    ms(o, "averageQueueTimeMs", r.averageQueueTime());
+    ArrayNode stages = o.putArray("stages");
+    for (AnalyticsReport.StageStats s : r.stages()) {
+      ObjectNode so = stages.addObject().put("stage", s.stageId()).put("runs", s.runs()).put("failures", s.failures())
+          .put("flaky", s.flaky()).put("onCriticalPath", s.onCriticalPath());
+      ms(so, "averageDurationMs", s.averageDuration());
+      ms(so, "p95DurationMs", s.p95Duration());
+    }
+    o.set("bottlenecks", Json.MAPPER.valueToTree(r.bottlenecks()));
+    o.putObject("dora").put("deployments", r.dora().deployments()).put("deploymentsPerDay", r.dora().deploymentsPerDay())
+        .put("deploymentAttempts", r.dora().deploymentAttempts()).put("changeFailureRate", r.dora().changeFailureRate());
+    ArrayNode trends = o.putArray("trends");
+    for (AnalyticsReport.Day d : r.trends()) {
+      ObjectNode dn = trends.addObject().put("date", d.date().toString()).put("executions", d.executions()).put("succeeded", d.succeeded());
+      ms(dn, "averageDurationMs", d.averageDuration());
+    }
+    AnalyticsReport.Cost c = r.cost();
+    o.putObject("cost").put("sequentialMinutes", c.sequentialMinutes()).put("parallelMinutes", c.parallelMinutes())
+        .put("billableMinutes", c.billableMinutes()).put("freeMinutesUsed", c.freeMinutesUsed()).put("computeUsd", c.computeUsd())
+        .put("artifactGbMonths", c.artifactGbMonths()).put("cacheGbMonths", c.cacheGbMonths()).put("logGbMonths", c.logGbMonths())
+        .put("storageUsd", c.storageUsd()).put("totalUsd", c.totalUsd());
+    ArrayNode alerts = o.putArray("alerts");
+    r.alerts().forEach(a -> alerts.addObject().put("month", a.month().toString()).put("budgetUsd", a.budgetUsd()).put("spentUsd", a.spentUsd()));
+    o.set("suggestions", Json.MAPPER.valueToTree(r.suggestions()));
+    return o;
+  }
+
+  private static void ms(ObjectNode o, String field, Optional<Duration> d) {
+    d.ifPresent(x -> o.put(field, x.toMillis()));
+  }
+}

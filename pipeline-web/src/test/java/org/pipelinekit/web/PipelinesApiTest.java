@@ -1,0 +1,209 @@
+package org.pipelinekit.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pipelinekit.web.analytics.PipelineAnalytics;
+
+/** Every pipeline endpoint over real HTTP: status codes, bodies, problem details, auth refusals. */
+class PipelinesApiTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path dir;
+  static ApiServer server;
+
+  static final String CI = """
+      {"pipelinekit": 1, "id": "shop-ci", "name": "Shop CI",
+       "stages": [{"id": "build", "steps": [{"run": "echo build"}]},
+                  {"id": "test", "needs": ["build"], "steps": [{"run": "echo test"}]}]}
+      """;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = new ApiServer(dir, PipelineAnalytics.builder(), Duration.ofSeconds(15));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  static JsonNode json(ApiServer.Response r) throws Exception {
+    return JSON.readTree(r.body());
+  }
+
+  @Test
+  void createReadUpdateDeleteAPipeline() throws Exception {
+    ApiServer.Response created = server.post("/pipelines", "admin-token", CI.replace("shop-ci", "crud-ci"));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(created.headers().firstValue("Location")).contains("/ci/api/v1/pipelines/crud-ci");
+    assertThat(json(created).path("pipeline").path("stages")).hasSize(2);
+    assertThat(created.headers().firstValue("ETag")).contains("\"1\"");
+
+    ApiServer.Response got = server.get("/pipelines/crud-ci", "reader-token");
+    assertThat(got.status()).isEqualTo(200);
+    assertThat(json(got).path("name").asText()).isEqualTo("Shop CI");
+    assertThat(json(server.get("/pipelines", "reader-token"))).anySatisfy(p -> assertThat(p.path("id").asText()).isEqualTo("crud-ci"));
+
+    String changed = CI.replace("shop-ci", "crud-ci").replace("Shop CI", "Shop CI v2");
+    ApiServer.Response updated = server.send("PUT", "/pipelines/crud-ci", "admin-token", "application/json", changed, Map.of("If-Match", "\"1\""));
+    assertThat(updated.status()).as(updated.body()).isEqualTo(200);
+    assertThat(json(updated).path("version").asLong()).isEqualTo(2);
+    ApiServer.Response stale = server.send("PUT", "/pipelines/crud-ci", "admin-token", "application/json", changed, Map.of("If-Match", "\"1\""));
+    assertThat(stale.status()).isEqualTo(412);
+    assertThat(json(stale).path("detail").asText()).contains("is at revision 2, not 1");
+    ApiServer.Response yaml = server.send("PUT", "/pipelines/crud-ci", "admin-token", "application/yaml",
+        "pipelinekit: 1\nid: crud-ci\nstages:\n  - id: only\n    steps: [{run: echo yaml}]\n", Map.of());
+    assertThat(yaml.status()).as(yaml.body()).isEqualTo(200);
+    assertThat(json(yaml).path("pipeline").path("stages")).hasSize(1);
+    ApiServer.Response wrongId = server.send("PUT", "/pipelines/crud-ci", "admin-token", "application/json", CI, Map.of());
+    assertThat(wrongId.status()).isEqualTo(400);
+    assertThat(json(wrongId).path("detail").asText()).contains("the document's id 'shop-ci' is not the pipeline's id 'crud-ci'");
+
+    assertThat(server.send("DELETE", "/pipelines/crud-ci", "admin-token", null, null, Map.of()).status()).isEqualTo(204);
+    assertThat(server.get("/pipelines/crud-ci", "reader-token").status()).isEqualTo(404);
+    assertThat(server.send("DELETE", "/pipelines/crud-ci", "admin-token", null, null, Map.of()).status()).isEqualTo(404);
+  }
+
+  @Test
+  void invalidPipelinesComeBackAsProblemDetailsWithEveryPath() throws Exception {
+    String broken = """
+        {"pipelinekit": 1, "id": "broken",
+         "stages": [{"id": "a", "needs": ["b"], "steps": [{"run": "x"}]},
+                    {"id": "b", "needs": ["a"], "steps": [{"run": "y"}]},
+                    {"id": "c", "needs": ["nope"], "steps": [{"run": "z"}]}]}
+        """;
+    ApiServer.Response r = server.post("/pipelines", "admin-token", broken);
+    assertThat(r.status()).isEqualTo(422);
+    assertThat(r.contentType()).startsWith("application/problem+json");
+    JsonNode p = json(r);
+    assertThat(p.path("type").asText()).endsWith("/invalid-pipeline");
+    assertThat(p.path("status").asInt()).isEqualTo(422);
+    Set<String> paths = new HashSet<>();
+    p.path("problems").forEach(x -> paths.add(x.path("code").asText() + " " + x.path("path").asText()));
+    assertThat(paths).contains("CYCLE stages.a.needs[0]", "NEEDS_UNKNOWN stages.c.needs[0]");
+    ApiServer.Response validated = server.post("/pipelines/validate", "reader-token", broken);
+    assertThat(validated.status()).isEqualTo(200);
+    assertThat(json(validated).path("valid").asBoolean()).isFalse();
+    assertThat(json(validated).path("errors").asInt()).isGreaterThanOrEqualTo(2);
+
+    ApiServer.Response malformed = server.post("/pipelines", "admin-token", "{\"pipelinekit\": 1, \"id\": \"x\", \"stages\": [{\"id\": \"a\", \"timeout\": \"soon\", \"steps\": [\"true\"]}]}");
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(json(malformed).path("problems").get(0).path("path").asText()).isEqualTo("stages.a.timeout");
+    assertThat(json(malformed).path("problems").get(0).path("message").asText()).contains("is not a duration").contains("line 1");
+    ApiServer.Response notJson = server.post("/pipelines", "admin-token", "{\"id\": ");
+    assertThat(notJson.status()).isEqualTo(400);
+    assertThat(notJson.body()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void badRequestsGetFourHundredsNeverStackTraces() throws Exception {
+    server.post("/pipelines", "admin-token", CI.replace("shop-ci", "bad-input"));
+    ApiServer.Response unknownField = server.post("/pipelines/bad-input/execute", "admin-token", "{\"branch\": \"main\", \"brnch\": 1}");
+    assertThat(unknownField.status()).isEqualTo(400);
+    assertThat(json(unknownField).path("detail").asText()).isEqualTo("unknown field 'brnch'; the fields here are [branch, commit, parameters]");
+    ApiServer.Response notJson = server.post("/pipelines/bad-input/execute", "admin-token", "{branch: main}");
+    assertThat(notJson.status()).isEqualTo(400);
+    assertThat(json(notJson).path("type").asText()).endsWith("/malformed-json");
+    ApiServer.Response big = server.post("/pipelines", "admin-token", "{\"id\": \"" + "x".repeat(100_000) + "\"}");
+    assertThat(big.status()).isEqualTo(413);
+    assertThat(server.get("/pipelines/no-such-pipeline", "reader-token").status()).isEqualTo(404);
+    assertThat(server.get("/executions/no-such-1", "reader-token").status()).isEqualTo(404);
+    assertThat(server.get("/nothing/here", "reader-token").status()).isEqualTo(404);
+    ApiServer.Response method = server.send("PATCH", "/pipelines/bad-input", "admin-token", null, null, Map.of());
+    assertThat(method.status()).isEqualTo(405);
+    assertThat(server.get("/pipelines/bad-input/executions?limit=lots", "reader-token").status()).isEqualTo(400);
+    assertThat(server.post("/pipelines", "admin-token", CI.replace("shop-ci", "bad-input")).status()).as("taken id").isEqualTo(409);
+    assertThat(server.get("/pipelines/bad-input/export?format=toml", "reader-token").status()).isEqualTo(400);
+  }
+
+  @Test
+  void callersMustSignInAndMayOnlyDoWhatTheyAreAllowed() throws Exception {
+    ApiServer.Response anonymous = server.get("/pipelines", null);
+    assertThat(anonymous.status()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+    assertThat(server.get("/pipelines", "forged-token").status()).isEqualTo(401);
+    ApiServer.Response reader = server.post("/pipelines", "reader-token", CI.replace("shop-ci", "not-allowed"));
+    assertThat(reader.status()).isEqualTo(403);
+    assertThat(json(reader).path("detail").asText()).isEqualTo("rita may not edit pipelines");
+    assertThat(server.post("/pipelines/not-allowed/execute", "reader-token", "{}").status()).isEqualTo(403);
+    assertThat(server.get("/openapi.json", null).status()).as("the API description is public").isEqualTo(200);
+    // no CORS unless configured
+    ApiServer.Response cors = server.send("GET", "/pipelines", "reader-token", null, null, Map.of("Origin", "https://evil.example"));
+    assertThat(cors.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+  }
+
+  @Test
+  void importAndExportPipelinesAsCode() throws Exception {
+    server.post("/pipelines", "admin-token", CI.replace("shop-ci", "export-me"));
+    for (String format : new String[] {"yaml", "json", "hcl", "kotlin", "java"}) {
+      ApiServer.Response r = server.get("/pipelines/export-me/export?format=" + format, "reader-token");
+      assertThat(r.status()).as(format).isEqualTo(200);
+      assertThat(r.body()).as(format).contains("export-me");
+    }
+    String kotlin = server.get("/pipelines/export-me/export?format=kotlin", "reader-token").body().replace("export-me", "from-kotlin");
+    ApiServer.Response k = server.send("POST", "/pipelines/import?format=kotlin", "admin-token", "text/plain", kotlin, Map.of());
+    assertThat(k.status()).as(k.body()).isEqualTo(201);
+    String java = server.get("/pipelines/export-me/export?format=java", "reader-token").body().replace("\"export-me\"", "\"from-java\"");
+    ApiServer.Response j = server.send("POST", "/pipelines/import?format=java", "admin-token", "text/plain", java, Map.of());
+    assertThat(j.status()).as(j.body()).isEqualTo(201);
+    assertThat(json(server.get("/pipelines/from-java", "reader-token")).path("stages")).hasSize(2);
+    ApiServer.Response dryRun = server.send("POST", "/pipelines/import?format=yaml&save=false", "admin-token", "text/plain",
+        "pipelinekit: 1\nid: dry\nstages:\n  - id: a\n    needs: [zz]\n    steps: [{run: x}]\n", Map.of());
+    assertThat(dryRun.status()).isEqualTo(200);
+    assertThat(json(dryRun).path("validation").path("valid").asBoolean()).isFalse();
+    ApiServer.Response badJava = server.send("POST", "/pipelines/import?format=java", "admin-token", "text/plain",
+        "class X { static Pipeline p() { return Pipeline.builder(name()).build(); } }", Map.of());
+    assertThat(badJava.status()).isEqualTo(422);
+    assertThat(json(badJava).path("detail").asText()).contains("import.java:1:");
+  }
+
+  @Test
+  void templatesAndStageTypes() throws Exception {
+    JsonNode templates = json(server.get("/pipelines/templates", "reader-token"));
+    assertThat(templates).hasSize(11);
+    assertThat(json(server.get("/pipelines/templates?category=deploy", "reader-token"))).hasSize(2);
+    ApiServer.Response created = server.post("/pipelines/from-template", "admin-token", """
+        {"template": "java-maven", "id": "orders-ci", "values": {"jdk": "21"}, "removeStages": ["coverage"],
+         "setInputs": [{"stage": "checkout", "name": "depth", "value": 5}]}
+        """);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    JsonNode p = json(created).path("pipeline");
+    assertThat(p.path("template").path("id").asText()).isEqualTo("java-maven");
+    assertThat(p.path("stages").findValuesAsText("id")).doesNotContain("coverage");
+    ApiServer.Response bad = server.post("/pipelines/from-template", "admin-token", "{\"template\": \"java-maven\", \"values\": {\"jdk\": \"11\"}}");
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(json(bad).path("problems").get(0).path("path").asText()).isEqualTo("params.jdk");
+    assertThat(server.post("/pipelines/from-template", "admin-token", "{\"template\": \"nope\"}").status()).isEqualTo(404);
+
+    JsonNode types = json(server.get("/stage-types", "reader-token"));
+    assertThat(types.findValuesAsText("id")).contains("git-clone", "maven-build", "docker-build", "slack");
+    JsonNode git = null;
+    for (JsonNode t : types) if (t.path("id").asText().equals("git-clone")) git = t;
+    assertThat(git.path("category").asText()).isEqualTo("source");
+    assertThat(git.path("inputs").findValuesAsText("name")).contains("repository", "depth");
+  }
+
+  @Test
+  void theOpenApiDocumentDescribesEveryRoute() throws Exception {
+    JsonNode doc = json(server.get("/openapi.json", null));
+    assertThat(doc.path("openapi").asText()).isEqualTo("3.1.0");
+    for (String route : server.servlet.routeList()) {
+      String method = route.substring(0, route.indexOf(' ')).toLowerCase();
+      String path = route.substring(route.indexOf(' ') + 1);
+      assertThat(doc.path("paths").path(path).has(method)).as(route + " is in openapi.json").isTrue();
+    }
+    int operations = 0;
+    for (JsonNode p : doc.path("paths")) operations += p.size();
+    assertThat(operations).as("no operation without a route").isEqualTo(server.servlet.routeList().size());
+  }
+}

@@ -1,0 +1,116 @@
+package org.pipelinekit.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pipelinekit.core.engine.ExecutionStatus;
+import org.pipelinekit.web.analytics.AnalyticsReport;
+import org.pipelinekit.web.analytics.CostModel;
+import org.pipelinekit.web.analytics.PipelineAnalytics;
+
+/** Client disconnects, analytics with cost and budget alerts, Micrometer metrics. */
+class StreamsAndAnalyticsTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path dir;
+  static ApiServer server;
+  static final SimpleMeterRegistry REGISTRY = new SimpleMeterRegistry();
+  static final PipelineKitMetrics METRICS = new PipelineKitMetrics(REGISTRY);
+  static final CountDownLatch ALERTED = new CountDownLatch(1);
+  static final AtomicReference<AnalyticsReport.BudgetAlert> ALERT = new AtomicReference<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    // every minute billed (no free tier, $1 a minute) and a budget of a tenth of a cent: the first run crosses it
+    server = new ApiServer(dir, PipelineAnalytics.builder().costs(new CostModel(0, 1.0, 2.0, 0.10, 0.05, 0.01)).budget("deliver", 0.001),
+        Duration.ofMillis(100), b -> b.listener(METRICS.listener()));
+    METRICS.bindGauges(server.executor);
+    server.analytics.onBudgetAlert(a -> {
+      ALERT.set(a);
+      ALERTED.countDown();
+    });
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  @Test
+  void aClientThatDisconnectsMidStreamFreesItsStream() throws Exception {
+    assertThat(server.post("/pipelines", "admin-token", """
+        {"pipelinekit": 1, "id": "long-talk", "stages": [{"id": "talk", "steps": [{"run": "echo started; sleep 60"}]}]}
+        """).status()).isEqualTo(201);
+    String id = JSON.readTree(server.post("/pipelines/long-talk/execute", "admin-token", "{}").body()).path("id").asText();
+    Sse logs = new Sse(server.http, URI.create(server.base + "/executions/" + id + "/logs?stage=talk"), "reader-token", null);
+    logs.until(e -> e.data().contains("\"started\""));
+    assertThat(server.servlet.openStreams()).isEqualTo(1);
+    logs.close(); // the browser tab closes
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (server.servlet.openStreams() > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait(); // the next keep-alive (every 100 ms) finds the connection gone
+    }
+    assertThat(server.servlet.openStreams()).as("the stream and its log subscription were released").isZero();
+    server.post("/executions/" + id + "/cancel", "admin-token", "{}");
+    assertThat(server.executor.execution(id).orElseThrow().completion().get(30, TimeUnit.SECONDS).status()).isEqualTo(ExecutionStatus.CANCELLED);
+  }
+
+  @Test
+  void analyticsReportRatesDurationsFlakyStagesDoraCostAndSuggestions_andABudgetAlertFires() throws Exception {
+    assertThat(server.post("/pipelines", "admin-token", """
+        {"pipelinekit": 1, "id": "deliver", "parameters": [{"name": "fail", "default": "no"}],
+         "stages": [{"id": "build", "steps": [{"run": "sleep 1; echo built"}]},
+                    {"id": "test", "needs": ["build"], "retry": {"limit": 1, "backoff": {"initial": "0s"}},
+                     "steps": [{"run": "[ \\"$PIPELINE_ATTEMPT\\" -ge 2 ] || exit 1"}]},
+                    {"id": "deploy", "needs": ["test"], "environment": "production",
+                     "steps": [{"run": "[ '${{ params.fail }}' = no ] || exit 3"}]}]}
+        """).status()).isEqualTo(201);
+    for (String fail : List.of("no", "no", "yes")) {
+      String id = JSON.readTree(server.post("/pipelines/deliver/execute", "admin-token", "{\"parameters\": {\"fail\": \"" + fail + "\"}}")
+          .body()).path("id").asText();
+      server.executor.execution(id).orElseThrow().completion().get(60, TimeUnit.SECONDS);
+    }
+    assertThat(ALERTED.await(30, TimeUnit.SECONDS)).as("the budget alert fired").isTrue();
+    assertThat(ALERT.get().pipelineId()).isEqualTo("deliver");
+    assertThat(ALERT.get().spentUsd()).isGreaterThan(0.001);
+
+    JsonNode r = JSON.readTree(server.get("/pipelines/deliver/analytics", "reader-token").body());
+    assertThat(r.path("executions").asInt()).isEqualTo(3);
+    assertThat(r.path("succeeded").asInt()).isEqualTo(2);
+    assertThat(r.path("failed").asInt()).isEqualTo(1);
+    assertThat(r.path("successRate").asDouble()).isEqualTo(0.6667);
+    assertThat(r.path("p95DurationMs").asLong()).isGreaterThanOrEqualTo(r.path("averageDurationMs").asLong() * 0);
+    JsonNode test = null;
+    for (JsonNode s : r.path("stages")) if (s.path("stage").asText().equals("test")) test = s;
+    assertThat(test.path("flaky").asInt()).as("failed then passed on the retry").isEqualTo(3);
+    assertThat(r.path("bottlenecks").get(0).asText()).isIn("build", "test", "deploy");
+    assertThat(r.path("dora").path("deployments").asInt()).isEqualTo(2);
+    assertThat(r.path("dora").path("deploymentAttempts").asInt()).isEqualTo(3);
+    assertThat(r.path("dora").path("changeFailureRate").asDouble()).isEqualTo(0.3333);
+    assertThat(r.path("trends")).hasSize(1);
+    assertThat(r.path("cost").path("sequentialMinutes").asDouble()).isGreaterThan(0);
+    assertThat(r.path("cost").path("computeUsd").asDouble()).isGreaterThan(0.001);
+    assertThat(r.path("alerts")).hasSize(1);
+    assertThat(r.path("suggestions").toString()).contains("the slowest stage is 'build'")
+        .contains("stage 'test' waits for 'build'");
+    assertThat(server.get("/pipelines/deliver/analytics?from=2026-13-01", "reader-token").status()).isEqualTo(400);
+
+    // Micrometer: counters per status and timers per stage
+    assertThat(REGISTRY.find("pipelinekit.executions").tag("pipeline", "deliver").tag("status", "SUCCEEDED").counter().count()).isEqualTo(2);
+    assertThat(REGISTRY.find("pipelinekit.executions").tag("pipeline", "deliver").tag("status", "FAILED").counter().count()).isEqualTo(1);
+    assertThat(REGISTRY.find("pipelinekit.stage.duration").tag("stage", "build").timer().count()).isEqualTo(3);
+    assertThat(REGISTRY.find("pipelinekit.jobs.running").gauge()).isNotNull();
+  }
+}
