@@ -20,6 +20,8 @@ need mvn || apt_install maven
 need node && need npm || apt_install nodejs npm
 # the python-pip template's end-to-end test: Debian's python3 with venv and pytest (no PyPI needed)
 /usr/bin/python3 -c 'import venv, pytest' >/dev/null 2>&1 || apt_install python3 python3-venv python3-pytest
+# the designer's browser tests drive Debian's Chromium with playwright-core (never a downloaded browser)
+[ -x /usr/bin/chromium ] || apt_install chromium
 
 # A Docker engine for pipeline-docker's ITs, when none answers: Debian's docker.io, started without a
 # bridge network or iptables (nothing here may create a bridge on a private range), and the busybox

@@ -55,6 +55,9 @@ final class ServeCommand implements Callable<Integer> {
       + " (default: samples/pipelines when it exists)")
   Path pipelines;
 
+  @Option(names = "--path", defaultValue = "/", description = "Path prefix to serve under, such as /ci (default: ${DEFAULT-VALUE})")
+  String path;
+
   @Option(names = "--token", description = "The bearer token callers send")
   String token;
 
@@ -89,10 +92,15 @@ final class ServeCommand implements Callable<Integer> {
       context.setContextPath("/");
       ServletHolder holder = new ServletHolder(servlet);
       holder.setAsyncSupported(true);
-      context.addServlet(holder, "/*");
+      String prefix = path.replaceAll("/+$", "");
+      if (!prefix.isEmpty() && !prefix.matches("(/[A-Za-z0-9._~-]+)+")) {
+        spec.commandLine().getErr().println("--path must look like /ci or /tools/ci, got '" + path + "'");
+        return 2;
+      }
+      context.addServlet(holder, prefix + "/*");
       jetty.setHandler(context);
       jetty.start();
-      out.println("PipelineKit serving on http://" + host + ":" + connector.getLocalPort() + "/ (API: /api/v1, data in " + dataDir
+      out.println("PipelineKit serving on http://" + host + ":" + connector.getLocalPort() + prefix + "/ (designer; API: " + prefix + "/api/v1, data in " + dataDir
           + ", " + loaded + " pipelines loaded)");
       out.println("token: " + (token == null && System.getenv("PIPELINEKIT_TOKEN") == null ? secret : "(as given)"));
       out.flush();

@@ -1,5 +1,7 @@
 package org.pipelinekit.web;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -107,7 +109,7 @@ public final class PipelineKitServlet extends HttpServlet {
         return;
       }
       if (!path.startsWith("/api/v1/") && !path.equals("/api/v1")) {
-        if (api.servePage(path, resp)) return;
+        if (api.servePage(path, req, resp)) return;
         throw Problems.notFound("no page or endpoint at " + path + "; the API is under api/v1/ (see api/v1/openapi.json)");
       }
       String apiPath = path.substring("/api/v1".length());
@@ -150,10 +152,16 @@ public final class PipelineKitServlet extends HttpServlet {
       problem(resp, new ApiException(422, "invalid-pipeline", "Invalid pipeline", "the pipeline has " + e.result().errors().size()
           + " errors", e.result().problems(), List.of()), instance);
     } catch (PipelineFormatException e) {
-      List<String> details = new ArrayList<>();
-      for (FormatProblem p : e.problems()) details.add(p.path() + ": " + p.message() + " (line " + p.line() + ", column " + p.column() + ")");
-      problem(resp, new ApiException(400, "malformed-pipeline", "Malformed pipeline", "the pipeline document has "
-          + e.problems().size() + " problems", List.of(), details), instance);
+      // each problem with its line and column, so editors can mark the place
+      ObjectNode doc = Problems.document(new ApiException(400, "malformed-pipeline", "Malformed pipeline", "the pipeline document has "
+          + e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems"), List.of(), List.of()), instance);
+      ArrayNode list = doc.putArray("problems");
+      for (FormatProblem p : e.problems()) {
+        ObjectNode o = list.addObject();
+        if (!p.path().isEmpty()) o.put("path", p.path());
+        o.put("message", p.message() + " (line " + p.line() + ", column " + p.column() + ")").put("line", p.line()).put("column", p.column());
+      }
+      send(resp, 400, doc);
     } catch (TemplateException e) {
       problem(resp, new ApiException(e.code().equals("TEMPLATE_NOT_FOUND") ? 404 : 422, "template", "Template problem",
           e.problems().size() == 1 ? e.problems().get(0) : "the template cannot be used as asked: " + e.problems().size() + " problems",
@@ -196,11 +204,15 @@ public final class PipelineKitServlet extends HttpServlet {
   }
 
   private static void problem(HttpServletResponse resp, ApiException e, String instance) throws IOException {
+    send(resp, e.status, Problems.document(e, instance));
+  }
+
+  private static void send(HttpServletResponse resp, int status, ObjectNode problem) throws IOException {
     if (resp.isCommitted()) return;
-    resp.setStatus(e.status);
+    resp.setStatus(status);
     resp.setContentType("application/problem+json");
     resp.setCharacterEncoding("UTF-8");
-    byte[] body = Json.write(Problems.document(e, instance)).getBytes(StandardCharsets.UTF_8);
+    byte[] body = Json.write(problem).getBytes(StandardCharsets.UTF_8);
     resp.setContentLength(body.length);
     resp.getOutputStream().write(body);
   }

@@ -100,9 +100,58 @@ class PipelinesApiTest {
     assertThat(malformed.status()).isEqualTo(400);
     assertThat(json(malformed).path("problems").get(0).path("path").asText()).isEqualTo("stages.a.timeout");
     assertThat(json(malformed).path("problems").get(0).path("message").asText()).contains("is not a duration").contains("line 1");
+    assertThat(json(malformed).path("problems").get(0).path("line").asInt()).isEqualTo(1);
+    assertThat(json(malformed).path("problems").get(0).path("column").asInt()).isGreaterThan(1);
     ApiServer.Response notJson = server.post("/pipelines", "admin-token", "{\"id\": ");
     assertThat(notJson.status()).isEqualTo(400);
     assertThat(notJson.body()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  /** The designer's code view: an unsaved (even invalid) document as YAML, Kotlin or Java; YAML errors carry line and column. */
+  @Test
+  void convertsUnsavedDocumentsToCodeAndPlacesYamlErrors() throws Exception {
+    String draft = "{\"pipelinekit\": 1, \"id\": \"draft\", \"stages\": [{\"id\": \"it\", \"type\": \"integration-tests\"},"
+        + " {\"id\": \"b\", \"needs\": [\"it\"], \"steps\": [{\"run\": \"make\"}]}]}";
+    ApiServer.Response kotlin = server.post("/pipelines/convert?format=kotlin", "reader-token", draft);
+    assertThat(kotlin.status()).as(kotlin.body()).isEqualTo(200);
+    assertThat(kotlin.body()).contains("pipeline(\"draft\"").contains("needs(\"it\")");
+    ApiServer.Response yaml = server.post("/pipelines/convert?format=yaml", "reader-token", draft);
+    assertThat(yaml.body()).contains("id: draft").contains("type: integration-tests");
+    assertThat(server.post("/pipelines/convert?format=java", "reader-token", draft).body()).contains("Pipeline.builder(\"draft\")");
+    assertThat(server.get("/pipelines/draft", "reader-token").status()).as("nothing saved").isEqualTo(404);
+    ApiServer.Response noFormat = server.post("/pipelines/convert", "reader-token", draft);
+    assertThat(json(noFormat).path("detail").asText()).startsWith("?format= says what to write; use one of");
+
+    ApiServer.Response bad = server.send("POST", "/pipelines/import?format=yaml&save=false", "admin-token", "text/plain",
+        "id: x\nstages:\n  - id: a\n    steps: [{run: echo}\n  - id: b\n", Map.of());
+    assertThat(bad.status()).isEqualTo(400);
+    JsonNode problem = json(bad).path("problems").get(0);
+    assertThat(problem.path("line").asInt()).isEqualTo(5);
+    assertThat(problem.path("message").asText()).startsWith("malformed YAML: expected ',' or ']'");
+  }
+
+  /** The designer's page and assets are served beside the API wherever the servlet is mounted (here /ci/*). */
+  @Test
+  void servesTheDesignerUnderTheMountPath() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String root = server.base.toString().replaceFirst("/api/v1$", "");
+    java.net.http.HttpResponse<String> page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(root + "/")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    assertThat(page.body()).contains("<base href=\"/ci/\">").contains("<div id=\"root\">");
+    java.util.regex.Matcher script = java.util.regex.Pattern.compile("src=\"\\./(assets/[^\"]+\\.js)\"").matcher(page.body());
+    assertThat(script.find()).as("the page loads its script relative to the base: " + page.body()).isTrue();
+    java.net.http.HttpResponse<String> js = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(root + "/" + script.group(1)))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(js.statusCode()).isEqualTo(200);
+    assertThat(js.headers().firstValue("Content-Type").orElse("")).startsWith("text/javascript");
+    assertThat(js.headers().firstValue("Cache-Control").orElse("")).contains("immutable");
+    // Jetty refuses the ambiguous path itself (400); the servlet would answer 404
+    assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(root + "/assets/../../../etc/passwd.js")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isIn(400, 404);
+    assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(root + "/no-such-page.html")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
   }
 
   @Test

@@ -3,6 +3,7 @@ package org.pipelinekit.web.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,6 +84,7 @@ public final class Api {
         new Route("GET", "/pipelines", Action.READ, this::listPipelines),
         new Route("POST", "/pipelines", Action.EDIT, this::createPipeline),
         new Route("POST", "/pipelines/validate", Action.READ, this::validate),
+        new Route("POST", "/pipelines/convert", Action.READ, this::convert),
         new Route("POST", "/pipelines/import", Action.EDIT, this::importPipeline),
         new Route("POST", "/pipelines/from-template", Action.EDIT, this::fromTemplate),
         new Route("GET", "/pipelines/templates", Action.READ, this::listTemplates),
@@ -115,9 +117,42 @@ public final class Api {
     return Optional.empty();
   }
 
-  /** Pages beside the API (the designer adds its own); false when there is none at the path. */
-  public boolean servePage(String path, HttpServletResponse resp) throws IOException {
-    return false;
+  private static final String PAGES = "/org/pipelinekit/web/designer/";
+  private static final Map<String, String> PAGE_TYPES = Map.of(
+      "html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8",
+      "svg", "image/svg+xml", "png", "image/png", "ico", "image/x-icon", "json", "application/json", "woff2", "font/woff2");
+
+  /**
+   * The designer's pages beside the API, from the jar: {@code /} is the app (its {@code <base>} set to where the servlet is
+   * mounted, so it works under any prefix), {@code /assets/...} its hashed files; false when there is none at the path.
+   */
+  public boolean servePage(String path, HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    if (!req.getMethod().equals("GET") && !req.getMethod().equals("HEAD")) return false;
+    String file = path.equals("/") || path.equals("/index.html") ? "index.html" : path.substring(1);
+    if (file.contains("..") || file.contains("//") || file.contains("\\")) return false;
+    int dot = file.lastIndexOf('.');
+    String type = dot < 0 ? null : PAGE_TYPES.get(file.substring(dot + 1));
+    if (type == null) return false;
+    byte[] body;
+    try (InputStream in = Api.class.getResourceAsStream(PAGES + file)) {
+      if (in == null) return false;
+      body = in.readAllBytes();
+    }
+    if (file.equals("index.html")) {
+      String base = req.getContextPath() + req.getServletPath() + "/";
+      body = new String(body, java.nio.charset.StandardCharsets.UTF_8)
+          .replace("<head>", "<head><base href=\"" + base.replace("\"", "%22") + "\">")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      resp.setHeader("Cache-Control", "no-cache");
+    } else {
+      resp.setHeader("Cache-Control", file.startsWith("assets/") ? "public, max-age=31536000, immutable" : "no-cache");
+    }
+    resp.setStatus(200);
+    resp.setContentType(type);
+    resp.setHeader("X-Content-Type-Options", "nosniff");
+    resp.setContentLength(body.length);
+    if (req.getMethod().equals("GET")) resp.getOutputStream().write(body);
+    return true;
   }
 
   // ---- pipelines ----
@@ -337,8 +372,18 @@ public final class Api {
   }
 
   private void export(Call c) throws IOException {
-    Pipeline p = pipeline(c.var("id"));
-    String format = c.param("format").orElse("yaml").toLowerCase(Locale.ROOT);
+    sendCode(c, pipeline(c.var("id")), c.param("format").orElse("yaml"));
+  }
+
+  /** {@code POST convert?format=}: an unsaved document as code (the designer's code view). */
+  private void convert(Call c) throws IOException {
+    String format = c.param("format").orElseThrow(() -> Problems.badRequest("missing-parameter",
+        "?format= says what to write; use one of " + PipelineCode.FORMATS));
+    sendCode(c, pipelineBody(c), format);
+  }
+
+  private void sendCode(Call c, Pipeline p, String requested) throws IOException {
+    String format = requested.toLowerCase(Locale.ROOT);
     if (!PipelineCode.FORMATS.contains(format)) {
       throw Problems.badRequest("unknown-format", "format '" + format + "' cannot be exported; use one of " + PipelineCode.FORMATS);
     }

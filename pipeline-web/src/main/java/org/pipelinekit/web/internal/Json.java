@@ -72,6 +72,7 @@ public final class Json {
     n.set("parameters", MAPPER.valueToTree(s.header().parameters()));
     s.header().rerunOf().ifPresent(r -> n.put("rerunOf", r));
     if (withStages) {
+      n.set("pipeline", pipeline(s.header().pipeline()));
       var stages = n.putArray("stages");
       for (StageRun r : s.stages().values()) stages.add(stage(r));
     }

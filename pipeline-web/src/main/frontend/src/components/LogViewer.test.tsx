@@ -1,0 +1,81 @@
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import type { LogLine } from '../logs';
+import { LogViewer, type LogSource } from './LogViewer';
+
+/** Lines held in memory, handed out the way the API's stream does (in order, from a line number). */
+function memorySource(logs: Record<string, string[]>): LogSource & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    async stream(stage, from, _follow, onLine) {
+      calls.push(`${stage}@${from}`);
+      (logs[stage] ?? []).forEach((text, i) => {
+        if (i + 1 >= from) onLine({ stage, line: i + 1, job: stage, attempt: 1, time: new Date(Date.UTC(2026, 10, 27, 10, 0, 0, i)).toISOString(), text } satisfies LogLine);
+      });
+    },
+  };
+}
+
+async function settle() {
+  for (let i = 0; i < 5; i++) await act(() => new Promise((r) => setTimeout(r, 20)));
+}
+
+describe('LogViewer', () => {
+  // jsdom lays nothing out: give the log's scroll box the size a browser would (600 px: 30 rows of 20 px)
+  const size = (name: 'clientHeight' | 'clientWidth', px: number) => {
+    const original = Object.getOwnPropertyDescriptor(Element.prototype, name)!;
+    Object.defineProperty(HTMLElement.prototype, name, {
+      configurable: true,
+      get(this: HTMLElement) { return this.classList.contains('pk-logs-body') ? px : original.get!.call(this); },
+    });
+    return () => { delete (HTMLElement.prototype as unknown as Record<string, unknown>)[name]; };
+  };
+  let restore: Array<() => void> = [];
+  beforeAll(() => { restore = [size('clientHeight', 600), size('clientWidth', 900)]; });
+  afterAll(() => restore.forEach((r) => r()));
+
+  test('100,000 lines: only the visible rows are in the page', async () => {
+    const big = Array.from({ length: 100_000 }, (_, i) => `line ${i + 1}`);
+    render(<LogViewer executionId="e1" stages={['build']} stage="build" onStage={() => {}} source={memorySource({ build: big })} live={() => false} />);
+    await settle();
+    const rows = document.querySelectorAll('.pk-log-line');
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.length).toBeLessThan(200);
+    // the rows are positioned in a spacer as tall as all the lines
+    expect((document.querySelector('.pk-logs-body > div') as HTMLElement).style.height).toBe('2000000px');
+  });
+
+  test('search highlights and filters; across all stages it loads the other logs', async () => {
+    const source = memorySource({ build: ['compiling', 'needle in build', '\u001b[31merror: boom\u001b[0m'], test: ['needle in test', 'ok'] });
+    render(<LogViewer executionId="e1" stages={['build', 'test']} stage="build" onStage={() => {}} source={source} live={() => false} />);
+    await settle();
+    expect(document.querySelectorAll('.pk-log-error').length).toBe(1);
+    expect((document.querySelector('.pk-log-error .pk-log-text span') as HTMLElement).style.color).toBe('rgb(187, 0, 0)');
+    fireEvent.change(screen.getByLabelText('Search logs'), { target: { value: 'NEEDLE' } });
+    await settle();
+    expect(screen.getByText('1 match')).toBeTruthy();
+    expect([...document.querySelectorAll('.pk-log-line mark')].map((m) => m.textContent)).toEqual(['needle']);
+    expect(source.calls).toEqual(['build@1']);
+    fireEvent.click(screen.getByLabelText('all stages'));
+    await settle();
+    expect(source.calls).toEqual(['build@1', 'test@1']);
+    expect(screen.getByText('2 matches')).toBeTruthy();
+    // interleaved by time: each stage's first line came at 10:00:00.000
+    expect([...document.querySelectorAll('.pk-log-line .pk-log-stage')].map((m) => m.textContent)).toEqual(['test', 'build']);
+    fireEvent.click(screen.getByLabelText('only matching'));
+    await settle();
+    expect(document.querySelectorAll('.pk-log-line').length).toBe(5);
+  });
+
+  test('timestamps toggle; a bad regular expression is marked and filters nothing', async () => {
+    render(<LogViewer executionId="e1" stages={['build']} stage="build" onStage={() => {}} source={memorySource({ build: ['a', 'b'] })} live={() => false} />);
+    await settle();
+    expect(document.querySelector('.pk-log-time')).toBeNull();
+    fireEvent.click(screen.getByLabelText('timestamps'));
+    expect(document.querySelector('.pk-log-time')!.textContent).toBe('10:00:00.000');
+    fireEvent.change(screen.getByLabelText('Search logs'), { target: { value: '/(/' } });
+    await settle();
+    expect(screen.getByLabelText('Search logs').className).toBe('pk-bad');
+    expect(document.querySelectorAll('.pk-log-line').length).toBe(2);
+  });
+});

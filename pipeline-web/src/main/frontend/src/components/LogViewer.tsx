@@ -1,0 +1,178 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { readSse } from '../api';
+import { clock, isErrorLine, logFile, matcher, matches, plain, segments, type LogLine } from '../logs';
+
+export interface LogSource {
+  /** Calls {@code onLine} for each line of the stage's log (from {@code from}), then resolves when the log ends. */
+  stream(stage: string, from: number, follow: boolean, onLine: (l: LogLine) => void, signal: AbortSignal): Promise<void>;
+}
+
+/** Lines from the API's logs stream (server-sent events over fetch, so the bearer token goes along). */
+export function apiLogSource(executionId: string): LogSource {
+  return {
+    stream: (stage, from, follow, onLine, signal) => readSse(
+      `executions/${encodeURIComponent(executionId)}/logs?stage=${encodeURIComponent(stage)}&follow=${follow}&from=${from}`,
+      (e) => { if (e.event === 'line') onLine(JSON.parse(e.data) as LogLine); },
+      signal,
+    ),
+  };
+}
+
+interface Props {
+  executionId: string;
+  stages: string[];
+  stage: string;
+  onStage: (stage: string) => void;
+  source: LogSource;
+  /** Whether the stage may still write (then the viewer follows it). */
+  live: (stage: string) => boolean;
+}
+
+/**
+ * The build logs: a stage's log streaming live, ANSI colours, virtualized rows (only what is on screen is in the page),
+ * search with highlighting and a filter, across this stage or all the execution's stages, timestamps, error lines
+ * highlighted, follow mode and download.
+ */
+export function LogViewer({ executionId, stages, stage, onStage, source, live }: Props) {
+  const store = useRef(new Map<string, { lines: LogLine[]; complete: boolean; loading: boolean }>());
+  const [version, setVersion] = useState(0);
+  const [query, setQuery] = useState('');
+  const [allStages, setAllStages] = useState(false);
+  const [filter, setFilter] = useState(true);
+  const [timestamps, setTimestamps] = useState(false);
+  const [follow, setFollow] = useState(true);
+  const [current, setCurrent] = useState(0);
+  const flush = useRef<number | null>(null);
+  const parent = useRef<HTMLDivElement>(null);
+
+  const bump = () => {
+    if (flush.current === null) flush.current = requestAnimationFrame(() => { flush.current = null; setVersion((v) => v + 1); });
+  };
+
+  /** Loads (or keeps following) a stage's log; lines arriving in a frame are rendered together. */
+  const load = (s: string, signal: AbortSignal): Promise<void> => {
+    const entry = store.current.get(s) ?? { lines: [], complete: false, loading: false };
+    store.current.set(s, entry);
+    if (entry.complete || entry.loading) return Promise.resolve();
+    entry.loading = true;
+    const from = entry.lines.length > 0 ? entry.lines[entry.lines.length - 1].line + 1 : 1;
+    return source.stream(s, from, live(s), (l) => { entry.lines.push(l); bump(); }, signal)
+      .then(() => { entry.complete = !signal.aborted; })
+      .catch(() => undefined)
+      .finally(() => { entry.loading = false; bump(); });
+  };
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    void load(stage, ctrl.signal);
+    return () => ctrl.abort();
+  }, [stage, executionId]);
+
+  // searching across stages loads the other stages' logs, one at a time (each stream ends when its log does)
+  useEffect(() => {
+    if (!allStages) return;
+    const ctrl = new AbortController();
+    (async () => {
+      for (const s of stages) {
+        if (ctrl.signal.aborted) return;
+        if (s !== stage) await load(s, ctrl.signal);
+      }
+    })();
+    return () => ctrl.abort();
+  }, [allStages, stages.join(','), stage]);
+
+  const re = useMemo(() => matcher(query), [query]);
+  const badQuery = query.trim() !== '' && re === null;
+  const rows = useMemo(() => {
+    const source = allStages ? stages.flatMap((s) => store.current.get(s)?.lines ?? []) : store.current.get(stage)?.lines ?? [];
+    const ordered = allStages ? [...source].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0)) : source;
+    return re && filter ? ordered.filter((l) => matches(re, l.text)) : ordered;
+  }, [version, stage, allStages, re, filter, stages.join(',')]);
+  const hits = useMemo(() => (re ? rows.flatMap((l, i) => (matches(re, l.text) ? [i] : [])) : []), [rows, re]);
+
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => 20, overscan: 20 });
+  useEffect(() => {
+    if (follow && rows.length > 0 && !(re && !filter)) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
+  }, [rows.length, follow]);
+  const jump = (to: number) => {
+    if (hits.length === 0) return;
+    const n = ((to % hits.length) + hits.length) % hits.length;
+    setCurrent(n);
+    setFollow(false);
+    virtualizer.scrollToIndex(hits[n], { align: 'center' });
+  };
+
+  const entry = store.current.get(stage);
+  const download = async () => {
+    const ctrl = new AbortController();
+    const targets = allStages ? stages : [stage];
+    for (const s of targets) if (!live(s)) await load(s, ctrl.signal);
+    const lines = allStages ? stages.flatMap((s) => store.current.get(s)?.lines ?? []) : store.current.get(stage)?.lines ?? [];
+    const blob = new Blob([logFile(lines, allStages)], { type: 'text/plain' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `${executionId}-${allStages ? 'all-stages' : stage}.log`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  };
+
+  return (
+    <section className="pk-logs" aria-label="Build logs">
+      <div className="pk-logs-bar">
+        <select aria-label="Log of stage" value={stage} onChange={(e) => onStage(e.target.value)}>
+          {stages.map((s) => <option key={s} value={s}>{s}</option>)}
+        </select>
+        <input type="search" aria-label="Search logs" placeholder="Search (/regex/)…" value={query} className={badQuery ? 'pk-bad' : undefined}
+          onChange={(e) => { setQuery(e.target.value); setCurrent(0); }}
+          onKeyDown={(e) => { if (e.key === 'Enter') jump(e.shiftKey ? current - 1 : current + 1); }} />
+        <span className="pk-muted" aria-live="polite">{re ? `${hits.length} match${hits.length === 1 ? '' : 'es'}` : ''}</span>
+        <label className="pk-check"><input type="checkbox" checked={allStages} onChange={(e) => setAllStages(e.target.checked)} />all stages</label>
+        <label className="pk-check"><input type="checkbox" checked={filter} onChange={(e) => setFilter(e.target.checked)} />only matching</label>
+        <label className="pk-check"><input type="checkbox" checked={timestamps} onChange={(e) => setTimestamps(e.target.checked)} />timestamps</label>
+        <label className="pk-check"><input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} />follow</label>
+        <button onClick={() => void download()}>Download</button>
+      </div>
+      <div className="pk-logs-body" ref={parent} role="log" aria-label={`Log of ${allStages ? 'all stages' : stage}`}
+        onWheel={(e) => { if (e.deltaY < 0 && follow) setFollow(false); }}>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((v) => {
+            const l = rows[v.index];
+            const error = isErrorLine(l.text);
+            return (
+              <div key={v.key} className={`pk-log-line${error ? ' pk-log-error' : ''}${hits[current] === v.index ? ' pk-log-current' : ''}`}
+                data-line={l.line} data-stage={l.stage} style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${v.start}px)` }}>
+                <span className="pk-log-no">{l.line}</span>
+                {timestamps ? <span className="pk-log-time">{clock(l.time)}</span> : null}
+                {allStages ? <span className="pk-log-stage">{l.stage}</span> : null}
+                {l.attempt > 1 ? <span className="pk-log-attempt">attempt {l.attempt}</span> : null}
+                <span className="pk-log-text">{highlight(l.text, re)}</span>
+              </div>
+            );
+          })}
+        </div>
+        {rows.length === 0 ? (
+          <div className="pk-muted pk-pad">{re ? 'No line matches.' : entry?.complete ? 'This stage wrote nothing.' : 'Waiting for output…'}</div>
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+/** The line's coloured segments with the search matches marked. */
+function highlight(text: string, re: RegExp | null): ReactNode {
+  if (!re) return segments(text).map((s, i) => <span key={i} style={s.style}>{s.text}</span>);
+  const flat = plain(text);
+  const out: ReactNode[] = [];
+  let last = 0;
+  re.lastIndex = 0;
+  for (let m = re.exec(flat); m !== null; m = re.exec(flat)) {
+    if (m[0] === '') { re.lastIndex++; continue; }
+    out.push(flat.slice(last, m.index), <mark key={m.index}>{m[0]}</mark>);
+    last = m.index + m[0].length;
+  }
+  out.push(flat.slice(last));
+  return out;
+}

@@ -1,0 +1,40 @@
+import { clock, isErrorLine, logFile, matcher, matches, plain, segments } from './logs';
+
+describe('log lines', () => {
+  test('ANSI colours become styled segments and disappear from the plain text', () => {
+    const s = segments('ok \u001b[31mred\u001b[0m \u001b[1;32mbold green\u001b[0m');
+    expect(s.map((x) => x.text)).toEqual(['ok ', 'red', ' ', 'bold green']);
+    expect(s[1].style.color).toBe('rgb(187, 0, 0)');
+    expect(s[3].style).toMatchObject({ fontWeight: 'bold', color: 'rgb(0, 187, 0)' });
+    expect(segments('\u001b[38;5;208morange\u001b[0m')[0].style.color).toBe('rgb(255, 135, 0)');
+    expect(plain('ok \u001b[31mred\u001b[0m')).toBe('ok red');
+    expect(segments('no codes')).toEqual([{ text: 'no codes', style: {} }]);
+  });
+
+  test('error lines: error words or red text, not words that merely contain them', () => {
+    expect(isErrorLine('ERROR: compilation failed')).toBe(true);
+    expect(isErrorLine('Tests run: 3, Failures: 0')).toBe(false);
+    expect(isErrorLine('java.lang.IllegalStateException thrown')).toBe(false);
+    expect(isErrorLine('an exception was thrown')).toBe(true);
+    expect(isErrorLine('\u001b[31mplain words in red\u001b[0m')).toBe(true);
+    expect(isErrorLine('terrors of the deep')).toBe(false);
+  });
+
+  test('search is case-insensitive and literal, or a regular expression between slashes', () => {
+    expect(matches(matcher('NEEDLE'), 'a needle here')).toBe(true);
+    expect(matches(matcher('a.b'), 'axb')).toBe(false);
+    expect(matches(matcher('/a.b/'), 'axb')).toBe(true);
+    expect(matcher('/(unclosed/')).toBeNull();
+    expect(matcher('  ')).toBeNull();
+    const re = matcher('x')!;
+    expect([matches(re, 'x'), matches(re, 'x'), matches(re, 'y')]).toEqual([true, true, false]);
+  });
+
+  test('downloads carry the time, the stage across stages, and no colour codes', () => {
+    const lines = [{ stage: 'build', line: 1, job: 'build', attempt: 1, time: '2026-11-27T10:00:00.123Z', text: '\u001b[32mok\u001b[0m' }];
+    expect(logFile(lines, false)).toBe('2026-11-27T10:00:00.123Z ok\n');
+    expect(logFile(lines, true)).toBe('2026-11-27T10:00:00.123Z [build] ok\n');
+    expect(logFile([], true)).toBe('');
+    expect(clock('2026-11-27T10:00:00.123Z')).toBe('10:00:00.123');
+  });
+});

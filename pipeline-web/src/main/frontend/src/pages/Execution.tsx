@@ -1,0 +1,211 @@
+import { Background, Controls, Handle, MiniMap, Position, ReactFlow, ReactFlowProvider, type Node, type NodeProps } from '@xyflow/react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { ApiError, getJson, postJson, readSse } from '../api';
+import { go } from '../App';
+import { LogViewer, apiLogSource } from '../components/LogViewer';
+import { layoutAsync } from '../layoutAsync';
+import { NODE_HEIGHT, NODE_WIDTH, pipelineToGraph, type PipelineDoc, type StageDoc } from '../model';
+
+export interface JobJson {
+  id: string;
+  matrix: Record<string, string>;
+  status: string;
+  attempts: number;
+  durationMs?: number;
+  exitCode?: number;
+  reason?: string;
+}
+
+export interface StageRunJson {
+  id: string;
+  status: string;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  reason?: string;
+  reusedFrom?: string;
+  jobs: JobJson[];
+}
+
+export interface ExecutionJson {
+  id: string;
+  pipelineId: string;
+  number: number;
+  status: string;
+  reason?: string;
+  createdAt: string;
+  startedAt?: string;
+  durationMs?: number;
+  trigger: { kind: string; branch?: string; actor?: string };
+  pipeline: PipelineDoc;
+  stages: StageRunJson[];
+}
+
+interface ArtifactJson {
+  id: string;
+  name: string;
+  size: number;
+  stage?: string;
+  url: string;
+}
+
+const STATUS_COLOURS: Record<string, string> = {
+  SUCCEEDED: '#1a7f37', CACHED: '#1a7f37', FAILED: '#d1242f', TIMED_OUT: '#d1242f', RUNNING: '#0969da', WAITING_APPROVAL: '#9a6700', SOFT_FAILED: '#9a6700',
+};
+
+const FINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT', 'INTERRUPTED', 'SKIPPED', 'SOFT_FAILED', 'CACHED']);
+
+export function duration(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  if (ms < 1000) return `${ms} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m}m ${Math.round(s % 60)}s` : `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+type RunNodeData = { stage: StageDoc; run?: StageRunJson; artifacts: ArtifactJson[]; now: number };
+
+/** A stage of a running execution: status colour (pulsing while it runs), duration, matrix cells grouped, artifact links. */
+function RunNode({ data, selected }: NodeProps<Node<RunNodeData, 'run'>>) {
+  const run = data.run;
+  const status = run?.status ?? 'PENDING';
+  const ms = run?.durationMs ?? (run?.startedAt && !run.finishedAt ? Math.max(0, data.now - Date.parse(run.startedAt)) : undefined);
+  const cells = run && run.jobs.length > 1 ? run.jobs : [];
+  return (
+    <div className={`pk-node pk-run pk-${status.toLowerCase()}${selected ? ' selected' : ''}`} data-stage={data.stage.id} data-status={status}>
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <div className="pk-node-title">{data.stage.name ?? data.stage.id}</div>
+      <div className="pk-node-sub">
+        <span className="pk-status-dot" />{status.toLowerCase().replace(/_/g, ' ')}
+        {ms !== undefined ? <span className="pk-duration"> · {duration(ms)}</span> : null}
+        {run?.reusedFrom ? <span title={`reused from ${run.reusedFrom}`}> · reused</span> : null}
+      </div>
+      {cells.length > 0 ? (
+        <div className="pk-cells" aria-label="matrix jobs">
+          {cells.map((j) => <span key={j.id} className={`pk-cell pk-${j.status.toLowerCase()}`} title={`${Object.entries(j.matrix).map(([k, v]) => `${k}=${v}`).join(', ')}: ${j.status}${j.durationMs !== undefined ? ` (${duration(j.durationMs)})` : ''}`} />)}
+        </div>
+      ) : null}
+      {data.artifacts.length > 0 ? (
+        <div className="pk-node-artifacts">{data.artifacts.map((a) => <a key={a.id} href={a.url} onClick={(e) => e.stopPropagation()} download>{a.name}</a>)}</div>
+      ) : null}
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  );
+}
+
+const nodeTypes = { run: RunNode };
+
+/**
+ * An execution live: the pipeline's DAG with each stage's status (over the events stream), durations, matrix cells and
+ * artifacts; cancel, approve or reject a waiting stage, re-run from a stage; a stage's logs below.
+ */
+export function Execution({ executionId, focusStage }: { executionId: string; focusStage?: string }) {
+  const [execution, setExecution] = useState<ExecutionJson | null>(null);
+  const [artifacts, setArtifacts] = useState<ArtifactJson[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [stage, setStage] = useState<string | null>(focusStage ?? null);
+  const [now, setNow] = useState(Date.now());
+  const refresh = useRef<number | null>(null);
+
+  const load = () => {
+    getJson<ExecutionJson>(`executions/${encodeURIComponent(executionId)}`).then((ex) => { setNow(Date.now()); setExecution(ex); })
+      .catch((e: ApiError) => setError(e.message));
+    getJson<ArtifactJson[]>(`executions/${encodeURIComponent(executionId)}/artifacts`).then(setArtifacts).catch(() => setArtifacts([]));
+  };
+  // every event refreshes the view (at most every 150 ms); the stream ends with the execution, and resumes after a drop
+  useEffect(() => {
+    load();
+    const ctrl = new AbortController();
+    let last: string | undefined;
+    let finished = false;
+    const schedule = () => {
+      if (refresh.current === null) refresh.current = window.setTimeout(() => { refresh.current = null; load(); }, 150);
+    };
+    (async () => {
+      for (let attempt = 0; !finished && !ctrl.signal.aborted && attempt < 20; attempt++) {
+        try {
+          await readSse(`executions/${encodeURIComponent(executionId)}/events`, (e) => {
+            if (e.id) last = e.id;
+            if (e.event === 'ExecutionFinished') finished = true;
+            schedule();
+          }, ctrl.signal, last);
+          const ex = await getJson<ExecutionJson>(`executions/${encodeURIComponent(executionId)}`);
+          setExecution(ex);
+          if (FINAL.has(ex.status)) finished = true;
+        } catch {
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+      load();
+    })();
+    return () => ctrl.abort();
+  }, [executionId]);
+  useEffect(() => {
+    if (!execution || FINAL.has(execution.status)) return;
+    const t = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(t);
+  }, [execution?.status]);
+
+  const [graph, setGraph] = useState<ReturnType<typeof pipelineToGraph> | null>(null);
+  const pipeline = execution?.pipeline;
+  useEffect(() => {
+    if (!pipeline || graph) return;
+    const raw = pipelineToGraph(pipeline, false);
+    void layoutAsync(raw.nodes, raw.edges).then((nodes) => setGraph({ nodes, edges: raw.edges }));
+  }, [pipeline]);
+  const runs = useMemo(() => new Map((execution?.stages ?? []).map((s) => [s.id, s])), [execution]);
+  const nodes = useMemo(() => (graph?.nodes ?? []).map((n) => ({
+    id: n.id, type: 'run' as const, position: n.position, selected: n.id === stage, initialWidth: NODE_WIDTH, initialHeight: NODE_HEIGHT,
+    data: { stage: n.data.stage, run: runs.get(n.id), artifacts: artifacts.filter((a) => a.stage === n.id), now },
+  })), [graph, runs, artifacts, now, stage]);
+  const edges = useMemo(() => (graph?.edges ?? []).map((e) => {
+    const s = runs.get(e.source)?.status;
+    return { ...e, animated: s === 'SUCCEEDED' && runs.get(e.target)?.status === 'RUNNING', className: s ? `pk-edge-${s.toLowerCase()}` : undefined };
+  }), [graph, runs]);
+
+  if (error) return <div className="pk-error pk-pad">{error}</div>;
+  if (!execution || !graph) return <div className="pk-muted pk-pad">Loading…</div>;
+  const final = FINAL.has(execution.status);
+  const selectedRun = stage ? runs.get(stage) : undefined;
+  const act = (path: string, body: unknown = {}) => postJson<{ id?: string }>(path, body).then((r) => {
+    if (path.includes('/rerun')) go(`executions/${encodeURIComponent(r.id!)}`);
+    else load();
+  }).catch((e: ApiError) => setError(e.message));
+  const base = `executions/${encodeURIComponent(execution.id)}`;
+  return (
+    <div className="pk-execution">
+      <div className="pk-toolbar">
+        <h1>{execution.pipeline.name ?? execution.pipelineId} <span className="pk-muted">#{execution.number}</span></h1>
+        <span className={`pk-badge pk-${execution.status.toLowerCase()}`} data-testid="execution-status">{execution.status}</span>
+        <span className="pk-muted">{execution.trigger.kind}{execution.trigger.branch ? ` on ${execution.trigger.branch}` : ''}{execution.trigger.actor ? ` by ${execution.trigger.actor}` : ''}
+          {execution.durationMs !== undefined ? ` · ${duration(execution.durationMs)}` : ''}{execution.reason ? ` · ${execution.reason}` : ''}</span>
+        <span className="pk-spacer" />
+        {!final ? <button className="pk-danger" onClick={() => void act(`${base}/cancel`)}>Cancel</button> : null}
+        {selectedRun?.status === 'WAITING_APPROVAL' ? (
+          <>
+            <button className="pk-primary" onClick={() => void act(`${base}/stages/${encodeURIComponent(stage!)}/approve`)}>Approve {stage}</button>
+            <button className="pk-danger" onClick={() => void act(`${base}/stages/${encodeURIComponent(stage!)}/reject`, { comment: 'rejected in the designer' })}>Reject</button>
+          </>
+        ) : null}
+        {final && stage ? <button onClick={() => void act(`${base}/rerun?from=${encodeURIComponent(stage)}`)}>Re-run from {stage}</button> : null}
+        <a href={`#/designer/${encodeURIComponent(execution.pipelineId)}`}>Edit pipeline</a>
+        <a href={`#/analytics/${encodeURIComponent(execution.pipelineId)}`}>Analytics</a>
+      </div>
+      <div className="pk-execution-graph">
+        <ReactFlowProvider>
+          <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} nodesDraggable={false} nodesConnectable={false} fitView fitViewOptions={{ maxZoom: 1 }} minZoom={0.05}
+            onNodeClick={(_, n) => setStage(n.id)} elementsSelectable>
+            <Background gap={20} />
+            <MiniMap pannable zoomable nodeColor={(n) => STATUS_COLOURS[(n.data as RunNodeData).run?.status ?? 'PENDING'] ?? '#d1d9e0'} />
+            <Controls showInteractive={false} />
+          </ReactFlow>
+        </ReactFlowProvider>
+      </div>
+      {stage ? (
+        <LogViewer key={execution.id} executionId={execution.id} stages={graph.nodes.map((n) => n.id)} stage={stage} onStage={setStage}
+          source={apiLogSource(execution.id)} live={(s) => !FINAL.has(runs.get(s)?.status ?? 'PENDING')} />
+      ) : <p className="pk-muted pk-pad">Click a stage to see its log.</p>}
+    </div>
+  );
+}

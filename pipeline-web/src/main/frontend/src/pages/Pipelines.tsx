@@ -1,0 +1,75 @@
+import { useEffect, useState } from 'react';
+import { ApiError, getJson } from '../api';
+import { go } from '../App';
+
+interface Summary {
+  id: string;
+  name?: string;
+  description?: string;
+  version: number;
+  stages: number;
+  template?: { id: string; version: string };
+}
+
+interface ExecutionJson {
+  id: string;
+  status: string;
+  createdAt: string;
+  durationMs?: number;
+}
+
+export function Pipelines() {
+  const [pipelines, setPipelines] = useState<Summary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const [executions, setExecutions] = useState<ExecutionJson[]>([]);
+
+  useEffect(() => {
+    getJson<Summary[]>('pipelines').then(setPipelines).catch((e: ApiError) => setError(e.message));
+  }, []);
+  useEffect(() => {
+    if (open) getJson<ExecutionJson[]>(`pipelines/${encodeURIComponent(open)}/executions?limit=10`).then(setExecutions).catch(() => setExecutions([]));
+  }, [open]);
+
+  if (error) return <div className="pk-error">{error}</div>;
+  if (!pipelines) return <div className="pk-muted">Loading…</div>;
+  return (
+    <div className="pk-page">
+      <div className="pk-page-head">
+        <h1>Pipelines</h1>
+        <button onClick={() => go('designer')}>New pipeline</button>
+        <button onClick={() => go('templates')}>From a template</button>
+      </div>
+      {pipelines.length === 0 ? <p className="pk-muted">No pipelines yet.</p> : null}
+      <table className="pk-table">
+        <thead>
+          <tr><th>Pipeline</th><th>Stages</th><th>Revision</th><th>Template</th><th /></tr>
+        </thead>
+        <tbody>
+          {pipelines.map((p) => (
+            <tr key={p.id} data-pipeline={p.id}>
+              <td><button className="pk-link" onClick={() => setOpen(open === p.id ? null : p.id)}>{p.name ?? p.id}</button>
+                <div className="pk-muted">{p.id}{p.description ? ` — ${p.description}` : ''}</div>
+                {open === p.id ? (
+                  <ul className="pk-executions">
+                    {executions.length === 0 ? <li className="pk-muted">No executions</li> : executions.map((e) => (
+                      <li key={e.id}><a href={`#/executions/${encodeURIComponent(e.id)}`}>{e.id}</a> <span className={`pk-badge pk-${e.status.toLowerCase()}`}>{e.status}</span>
+                        {e.durationMs !== undefined ? <span className="pk-muted"> {(e.durationMs / 1000).toFixed(1)}s</span> : null}</li>
+                    ))}
+                  </ul>
+                ) : null}
+              </td>
+              <td>{p.stages}</td>
+              <td>{p.version}</td>
+              <td>{p.template ? `${p.template.id} ${p.template.version}` : ''}</td>
+              <td className="pk-actions">
+                <a href={`#/designer/${encodeURIComponent(p.id)}`}>Open</a>
+                <a href={`#/analytics/${encodeURIComponent(p.id)}`}>Analytics</a>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
