@@ -3,10 +3,16 @@
 # samples/pipelines/parallel.yaml with the local runner; with arguments it passes them on:
 #   scripts/run.sh validate samples/pipelines/broken.yaml
 #   scripts/run.sh export samples/pipelines/java-ci.yaml -f hcl
+#   scripts/run.sh serve --port 8080          # the designer and the API (prints the sign-in token)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=pipeline-cli/target/pipelinekit.jar
-if [ ! -f "$jar" ] || [ -n "$(find . -path ./node_modules -prune -o \( -name '*.java' -o -name '*.kt' -o -name pom.xml \) -newer "$jar" -print -quit)" ]; then
+if [ ! -f "$jar" ] || [ -n "$(find . -name node_modules -prune -o -name target -prune -o \( -name '*.java' -o -name '*.kt' -o -name pom.xml \
+    -o -path '*/frontend/src/*' \) -newer "$jar" -print -quit)" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "run.sh: building the designer pages needs Node and npm: run scripts/test.sh once, or apt-get install nodejs npm" >&2
+    exit 2
+  fi
   mvn -B -q -DskipTests -pl pipeline-cli -am install
 fi
 if [ "$#" -eq 0 ]; then
