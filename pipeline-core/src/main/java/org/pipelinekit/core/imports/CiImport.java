@@ -1,0 +1,68 @@
+package org.pipelinekit.core.imports;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Imports GitHub Actions workflows, GitLab CI files, Bitbucket Pipelines and declarative Jenkinsfiles as PipelineKit
+ * pipelines, each with a report of what became of every source key ({@link ImportReport}). The pipeline is a draft:
+ * validate it (the report says what was approximated). A file that is not a configuration of its kind throws
+ * {@link ImportException} with the line and column.
+ */
+public final class CiImport {
+  /** The source formats. */
+  public enum Kind {
+    GHA, GITLAB, BITBUCKET, JENKINS;
+
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Kind of(String id) {
+      for (Kind k : values()) if (k.id().equals(id.toLowerCase(Locale.ROOT))) return k;
+      throw new IllegalArgumentException("'" + id + "' is not an import format; use gha, gitlab, bitbucket or jenkins");
+    }
+  }
+
+  private CiImport() {}
+
+  /** The kind of a file from its name and place ({@code .github/workflows/x.yml}, {@code .gitlab-ci.yml}, {@code bitbucket-pipelines.yml}, {@code Jenkinsfile}), then its text. */
+  public static Optional<Kind> detect(Path file, String text) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    String all = file.toString().replace('\\', '/').toLowerCase(Locale.ROOT);
+    if (name.startsWith("jenkinsfile") || name.endsWith(".jenkinsfile") || name.endsWith("jenkinsfile")) return Optional.of(Kind.JENKINS);
+    if (name.contains("bitbucket-pipelines")) return Optional.of(Kind.BITBUCKET);
+    if (name.contains("gitlab-ci") || name.contains("gitlab_ci") || all.contains(".gitlab")) return Optional.of(Kind.GITLAB);
+    if (all.contains(".github/workflows") || all.contains("/gha/")) return Optional.of(Kind.GHA);
+    if (text.contains("pipeline {") || text.contains("pipeline{")) return Optional.of(Kind.JENKINS);
+    if (text.matches("(?s).*^pipelines:.*") || text.contains("\npipelines:")) return Optional.of(Kind.BITBUCKET);
+    if (text.contains("\njobs:") && (text.contains("\non:") || text.startsWith("on:"))) return Optional.of(Kind.GHA);
+    if (text.contains("\nstages:") || text.contains("script:")) return Optional.of(Kind.GITLAB);
+    return Optional.empty();
+  }
+
+  public static ImportResult read(Path file, Optional<Kind> kind) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    Kind k = kind.or(() -> detect(file, text)).orElseThrow(() -> new ImportException(file.toString(), 1, 1,
+        "cannot tell what kind of CI file this is; say it with --from gha|gitlab|bitbucket|jenkins"));
+    return read(text, file.toString(), k, Optional.ofNullable(file.toAbsolutePath().getParent()));
+  }
+
+  /** Imports {@code text}; {@code dir} is where GitLab's local includes are looked for. */
+  public static ImportResult read(String text, String source, Kind kind, Optional<Path> dir) {
+    return switch (kind) {
+      case GHA -> GitHubActionsImporter.read(text, source);
+      case GITLAB -> GitLabImporter.read(text, source, dir);
+      case BITBUCKET -> BitbucketImporter.read(text, source);
+      case JENKINS -> JenkinsImporter.read(text, source);
+    };
+  }
+
+  /** The formats a pipeline can be exported back to. */
+  public static final List<String> EXPORTS = List.of("gha");
+}

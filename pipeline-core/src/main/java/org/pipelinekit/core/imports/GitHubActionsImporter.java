@@ -1,0 +1,574 @@
+package org.pipelinekit.core.imports;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.pipelinekit.core.imports.YamlTree.Value;
+
+/** GitHub Actions workflows: triggers, jobs as stages, matrices, steps, the common actions; see {@link CiImport}. */
+final class GitHubActionsImporter extends Importer {
+  private final Map<String, Value> jobs;
+  private Value workflowDefaults;
+
+  private GitHubActionsImporter(String source, Value root) {
+    super("gha", source);
+    this.jobs = root.get("jobs").map(Value::map).orElse(Map.of());
+  }
+
+  static ImportResult read(String text, String source) {
+    List<String> notes = new ArrayList<>();
+    List<Value> docs = YamlTree.read(text, source, notes);
+    if (docs.isEmpty() || !docs.get(0).isMap()) throw new ImportException(source, 1, 1, "a workflow is a YAML mapping with on: and jobs:");
+    Value root = docs.get(0);
+    if (root.get("runs").isPresent() && root.get("jobs").isEmpty()) {
+      Value runs = root.get("runs").get();
+      throw new ImportException(source, runs.line(), runs.column(), "this is an action (action.yml: runs:), not a workflow;"
+          + " import the workflows that use it (their uses: steps are kept as action steps)");
+    }
+    if (root.get("jobs").isEmpty() || !root.get("jobs").get().isMap()) {
+      throw new ImportException(source, root.line(), root.column(), "a workflow needs jobs: (a mapping of job ids to jobs)");
+    }
+    GitHubActionsImporter i = new GitHubActionsImporter(source, root);
+    notes.forEach(n -> i.report.add("(yaml)", 0, 0, ImportReport.Outcome.APPROXIMATED, n));
+    for (Value job : i.jobs.values()) if (job.isMap()) i.stageId(keyOf(i.jobs, job));
+    i.workflow(root);
+    return i.finish(root, "GitHub Actions");
+  }
+
+  private static String keyOf(Map<String, Value> m, Value v) {
+    for (Map.Entry<String, Value> e : m.entrySet()) if (e.getValue() == v) return e.getKey();
+    return "job";
+  }
+
+  private String id(String job) {
+    return hasStage(job) ? stageId(job) : job;
+  }
+
+  private void workflow(Value root) {
+    for (Map.Entry<String, Value> e : root.map().entrySet()) {
+      String key = e.getKey();
+      Value v = e.getValue();
+      switch (key) {
+        case "name" -> {
+          if (v.isText()) doc.put("name", v.text());
+          mapped(key, v);
+        }
+        case "on", "true" -> triggers(key, v);
+        case "env" -> {
+          doc.set("env", env(key, v));
+        }
+        case "defaults" -> {
+          workflowDefaults = v.get("run").orElse(null);
+          mapped(key, v, "applied to every run step");
+        }
+        case "concurrency" -> concurrency(key, v, doc);
+        case "permissions" -> unsupported(key, v, "no GitHub token is issued: local runs have no permissions to scope");
+        case "run-name" -> unsupported(key, v, "executions are numbered, not titled");
+        case "jobs" -> {
+          for (Map.Entry<String, Value> j : v.map().entrySet()) job(path("jobs", j.getKey()), j.getKey(), j.getValue());
+        }
+        default -> { } // left for the sweep: not a workflow key
+      }
+    }
+  }
+
+  private void triggers(String at, Value on) {
+    ArrayNode triggers = JSON.createArrayNode();
+    if (on.isText() || on.isList()) {
+      for (String event : on.texts()) trigger(at, event, null, on, triggers);
+    } else {
+      for (Map.Entry<String, Value> e : on.map().entrySet()) trigger(path(at, e.getKey()), e.getKey(), e.getValue(), e.getValue(), triggers);
+    }
+    if (!triggers.isEmpty()) doc.set("triggers", triggers);
+    if (on.isText() || on.isList()) mapped(at, on);
+  }
+
+  private void trigger(String at, String event, Value body, Value where, ArrayNode triggers) {
+    boolean own = body != null;
+    switch (event) {
+      case "push", "pull_request", "pull_request_target" -> {
+        ObjectNode t = JSON.createObjectNode();
+        ObjectNode filters = t.putObject(event.equals("push") ? "push" : "pull-request");
+        if (body != null && body.isMap()) {
+          for (Map.Entry<String, Value> f : body.map().entrySet()) {
+            String p = path(at, f.getKey());
+            switch (f.getKey()) {
+              case "branches", "paths" -> {
+                filters.set(f.getKey(), texts(f.getValue().texts()));
+                mapped(p, f.getValue());
+              }
+              case "tags" -> {
+                if (event.equals("push")) {
+                  filters.set("tags", texts(f.getValue().texts()));
+                  mapped(p, f.getValue());
+                } else {
+                  unsupported(p, f.getValue(), "pull requests have no tags");
+                }
+              }
+              case "branches-ignore", "paths-ignore", "tags-ignore" -> unsupported(p, f.getValue(),
+                  "ignore filters have no counterpart: the trigger fires for the excluded ones too");
+              case "types" -> approx(p, f.getValue(), "every kind of " + event + " event triggers");
+              default -> { }
+            }
+          }
+        }
+        triggers.add(t);
+        if (own) mapped(at, where, event.equals("pull_request_target") ? "as a pull-request trigger" : "");
+        else report.add(path("on", event), where.line(), where.column(), ImportReport.Outcome.MAPPED, "");
+      }
+      case "schedule" -> {
+        int i = 0;
+        for (Value s : body == null ? List.<Value>of() : body.list()) {
+          String p = path(at, i++);
+          Optional<String> cron = s.get("cron").map(Value::text);
+          if (cron.isPresent()) {
+            ObjectNode t = JSON.createObjectNode();
+            t.putObject("schedule").put("cron", cron.get());
+            triggers.add(t);
+            mapped(p, s, "cron in UTC, as GitHub runs it");
+          } else {
+            unsupported(p, s, "a schedule entry needs cron:");
+          }
+        }
+        if (body == null || !body.isList()) unsupported(at, where, "schedule needs a list of cron entries");
+      }
+      case "workflow_dispatch", "workflow_call" -> {
+        ObjectNode t = JSON.createObjectNode();
+        t.putObject(event.equals("workflow_dispatch") ? "manual" : "api");
+        triggers.add(t);
+        if (body != null && body.isMap()) {
+          for (Map.Entry<String, Value> f : body.map().entrySet()) {
+            String p = path(at, f.getKey());
+            if (f.getKey().equals("inputs")) {
+              for (Map.Entry<String, Value> in : f.getValue().map().entrySet()) parameter(path(p, in.getKey()), in.getKey(), in.getValue());
+              if (!f.getValue().isMap()) unsupported(p, f.getValue(), "inputs must be a mapping");
+            } else if (f.getKey().equals("outputs") || f.getKey().equals("secrets")) {
+              unsupported(p, f.getValue(), "a reusable workflow's " + f.getKey() + " have no counterpart");
+            }
+          }
+        }
+        if (own) {
+          if (event.equals("workflow_call")) approx(at, where, "called workflows become pipelines started over the API");
+          else mapped(at, where);
+        } else {
+          report.add(path("on", event), where.line(), where.column(), ImportReport.Outcome.MAPPED, "");
+        }
+      }
+      default -> {
+        if (own) unsupported(at, where, "the '" + event + "' event has no counterpart (triggers: push, pull request, schedule, manual)");
+        else report.add(path("on", event), where.line(), where.column(), ImportReport.Outcome.UNSUPPORTED,
+            "the '" + event + "' event has no counterpart");
+      }
+    }
+  }
+
+  private void parameter(String at, String name, Value in) {
+    ObjectNode p = JSON.createObjectNode();
+    p.put("name", name);
+    String type = in.get("type").map(Value::text).orElse("string");
+    List<String> options = in.get("options").map(Value::texts).orElse(List.of());
+    String mappedType = switch (type) {
+      case "boolean" -> "boolean";
+      case "number" -> "number";
+      case "choice" -> options.isEmpty() ? "string" : "choice";
+      default -> "string";
+    };
+    p.put("type", mappedType);
+    if (mappedType.equals("choice")) p.set("options", texts(options));
+    in.get("description").map(Value::text).ifPresent(d -> p.put("description", d));
+    in.get("required").map(Value::text).ifPresent(r -> p.put("required", Boolean.parseBoolean(r)));
+    in.get("default").map(Value::text).ifPresent(d -> {
+      switch (mappedType) {
+        case "boolean" -> p.put("default", Boolean.parseBoolean(d));
+        case "number" -> {
+          try {
+            p.put("default", Double.parseDouble(d));
+          } catch (NumberFormatException e) {
+            p.put("default", d);
+          }
+        }
+        default -> p.put("default", d);
+      }
+    });
+    ArrayNode params = doc.has("parameters") ? (ArrayNode) doc.get("parameters") : doc.putArray("parameters");
+    for (var existing : params) if (existing.path("name").asText().equals(name)) {
+      approx(at, in, "declared twice (dispatch and call); the first is kept");
+      return;
+    }
+    params.add(p);
+    if (type.equals("environment")) approx(at, in, "an environment input becomes a string parameter");
+    else mapped(at, in);
+  }
+
+  private ObjectNode env(String at, Value v) {
+    ObjectNode env = JSON.createObjectNode();
+    StringBuilder changed = new StringBuilder();
+    for (Map.Entry<String, Value> e : v.map().entrySet()) {
+      String value = e.getValue().isText() ? e.getValue().text() : e.getValue().isNull() ? "" : String.valueOf(e.getValue().value());
+      env.put(e.getKey(), Expressions.text(value, this::id, changed));
+    }
+    if (v.isMap() && changed.isEmpty()) mapped(at, v);
+    else if (v.isMap()) approx(at, v, "expressions: " + changed);
+    else unsupported(at, v, "env computed by an expression is not read");
+    return env;
+  }
+
+  private void concurrency(String at, Value v, ObjectNode target) {
+    StringBuilder changed = new StringBuilder();
+    if (v.isText()) {
+      target.putObject("concurrency").put("group", Expressions.text(v.text(), this::id, changed)).put("cancelInProgress", false);
+    } else if (v.get("group").isPresent()) {
+      ObjectNode c = target.putObject("concurrency").put("group", Expressions.text(v.get("group").get().text() == null ? "group"
+          : v.get("group").get().text(), this::id, changed));
+      String cancel = v.get("cancel-in-progress").map(Value::text).orElse("false");
+      if (cancel.equals("true") || cancel.equals("false")) c.put("cancelInProgress", Boolean.parseBoolean(cancel));
+      else changed.append("cancel-in-progress by expression → false; ");
+    } else {
+      unsupported(at, v, "concurrency needs a group");
+      return;
+    }
+    if (changed.isEmpty()) mapped(at, v);
+    else approx(at, v, changed.toString());
+  }
+
+  private void job(String at, String name, Value job) {
+    if (!job.isMap()) {
+      unsupported(at, job, "a job is a mapping");
+      return;
+    }
+    ObjectNode stage = stages.addObject();
+    stage.put("id", stageId(name));
+    Value jobDefaults = null;
+    List<Map.Entry<String, Value>> entries = new ArrayList<>(job.map().entrySet());
+    for (Map.Entry<String, Value> e : entries) if (e.getKey().equals("defaults")) jobDefaults = e.getValue().get("run").orElse(null);
+    for (Map.Entry<String, Value> e : entries) {
+      String key = e.getKey();
+      Value v = e.getValue();
+      String p = path(at, key);
+      switch (key) {
+        case "name" -> {
+          if (v.isText()) stage.put("name", v.text());
+          mapped(p, v);
+        }
+        case "needs" -> {
+          ArrayNode needs = stage.putArray("needs");
+          for (String n : v.texts()) needs.add(id(n));
+          mapped(p, v);
+        }
+        case "if" -> condition(p, v, stage);
+        case "runs-on" -> approx(p, v, "runs on this machine (or in the stage's image); runner labels are not used");
+        case "container" -> {
+          Optional<String> image = v.isText() ? Optional.of(v.text()) : v.get("image").map(Value::text);
+          if (image.isPresent()) {
+            stage.put("image", image.get());
+            if (v.isMap() && v.map().size() > 1) approx(p, v, "the image is used; " + new ArrayList<>(v.map().keySet()).subList(1, v.map().size())
+                + " are not");
+            else mapped(p, v);
+          } else {
+            unsupported(p, v, "a container needs an image");
+          }
+        }
+        case "services" -> unsupported(p, v, "service containers are started only by integration-tests stages (with: services)");
+        case "env" -> stage.set("env", env(p, v));
+        case "defaults" -> mapped(p, v, "applied to the job's run steps");
+        case "timeout-minutes" -> {
+          String d = minutes(v);
+          if (d != null) {
+            stage.put("timeout", d);
+            mapped(p, v);
+          } else {
+            unsupported(p, v, "not a number of minutes");
+          }
+        }
+        case "continue-on-error" -> {
+          if ("true".equals(v.text()) || "false".equals(v.text())) {
+            stage.put("continueOnError", Boolean.parseBoolean(v.text()));
+            mapped(p, v);
+          } else {
+            unsupported(p, v, "continue-on-error by expression is not supported");
+          }
+        }
+        case "concurrency" -> unsupported(p, v, "concurrency groups are per pipeline, not per stage");
+        case "environment" -> {
+          Optional<String> envName = v.isText() ? Optional.of(v.text()) : v.get("name").map(Value::text);
+          if (envName.isPresent()) {
+            Optional<String> url = v.get("url").map(Value::text);
+            if (url.isPresent()) stage.putObject("environment").put("name", envName.get()).put("url", url.get());
+            else stage.put("environment", envName.get());
+            mapped(p, v);
+          } else {
+            unsupported(p, v, "an environment needs a name");
+          }
+        }
+        case "outputs" -> {
+          ArrayNode outs = stage.putArray("outputs");
+          v.map().keySet().forEach(outs::add);
+          approx(p, v, "the stage's steps must write NAME=value to $PIPELINE_OUTPUT; step outputs are not wired automatically");
+        }
+        case "strategy" -> strategy(p, v, stage);
+        case "steps" -> steps(p, v, stage, jobDefaults);
+        case "permissions" -> unsupported(p, v, "no GitHub token is issued: local runs have no permissions to scope");
+        case "uses" -> {
+          ArrayNode steps = stage.putArray("steps");
+          steps.addObject().put("name", "uses " + v.text()).put("run", "echo 'pipelinekit: the reusable workflow " + quote(v.text())
+              + " is not expanded; import it on its own' >&2; exit 1");
+          unsupported(p, v, "calls to reusable workflows are not expanded; the stage fails saying so");
+        }
+        case "with", "secrets" -> unsupported(p, v, "inputs of a reusable workflow call");
+        default -> { }
+      }
+    }
+    if (!stage.has("steps")) stage.putArray("steps").addObject().put("run", "true");
+  }
+
+  private void condition(String p, Value v, ObjectNode stage) {
+    String text = v.text() == null ? "" : v.text().trim();
+    if (text.startsWith("${{") && text.endsWith("}}")) text = text.substring(3, text.length() - 2);
+    Expressions.Translation t = Expressions.translate(text, this::id);
+    if (t.text() != null) {
+      stage.put("when", t.text());
+      if (t.exact()) mapped(p, v);
+      else approx(p, v, "as " + t.text());
+    } else {
+      approx(p, v, "condition dropped, the stage always runs: " + t.problem());
+    }
+  }
+
+  private void strategy(String at, Value v, ObjectNode stage) {
+    ObjectNode matrix = JSON.createObjectNode();
+    for (Map.Entry<String, Value> e : v.map().entrySet()) {
+      String p = path(at, e.getKey());
+      Value x = e.getValue();
+      switch (e.getKey()) {
+        case "fail-fast" -> {
+          if ("true".equals(x.text()) || "false".equals(x.text())) {
+            matrix.put("failFast", Boolean.parseBoolean(x.text()));
+            mapped(p, x);
+          } else {
+            unsupported(p, x, "fail-fast by expression");
+          }
+        }
+        case "max-parallel" -> {
+          try {
+            matrix.put("maxParallel", Integer.parseInt(x.text()));
+            mapped(p, x);
+          } catch (NumberFormatException ex) {
+            unsupported(p, x, "not a whole number");
+          }
+        }
+        case "matrix" -> matrix(p, x, matrix);
+        default -> { }
+      }
+    }
+    if (matrix.has("axes") || matrix.has("include")) stage.set("matrix", matrix);
+  }
+
+  private void matrix(String at, Value m, ObjectNode matrix) {
+    if (!m.isMap()) {
+      unsupported(at, m, "a matrix computed at run time (" + (m.isText() ? m.text() : "expression") + ") cannot be expanded here");
+      return;
+    }
+    ObjectNode axes = JSON.createObjectNode();
+    for (Map.Entry<String, Value> e : m.map().entrySet()) {
+      String p = path(at, e.getKey());
+      Value x = e.getValue();
+      if (e.getKey().equals("include") || e.getKey().equals("exclude")) {
+        ArrayNode list = JSON.createArrayNode();
+        boolean changed = false;
+        for (Value item : x.list()) {
+          ObjectNode o = list.addObject();
+          for (Map.Entry<String, Value> kv : item.map().entrySet()) {
+            o.put(kv.getKey(), scalarOrJson(kv.getValue()));
+            changed |= !kv.getValue().isText();
+          }
+        }
+        matrix.set(e.getKey(), list);
+        if (!x.isList()) unsupported(p, x, e.getKey() + " computed at run time is not expanded");
+        else if (changed) approx(p, x, "nested values become JSON text");
+        else mapped(p, x);
+      } else if (x.isList()) {
+        ArrayNode values = axes.putArray(e.getKey());
+        boolean changed = false;
+        for (Value item : x.list()) {
+          values.add(scalarOrJson(item));
+          changed |= !item.isText();
+        }
+        if (changed) approx(p, x, "object values become JSON text (matrix.x.field does not work)");
+        else mapped(p, x);
+      } else {
+        unsupported(p, x, "a matrix axis computed at run time is not expanded");
+      }
+    }
+    if (!axes.isEmpty()) matrix.set("axes", axes);
+  }
+
+  private static String scalarOrJson(Value v) {
+    if (v.isText()) return v.text();
+    if (v.isNull()) return "";
+    try {
+      return JSON.writeValueAsString(plain(v));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return String.valueOf(v.value());
+    }
+  }
+
+  private static Object plain(Value v) {
+    if (v.isMap()) {
+      Map<String, Object> out = new java.util.LinkedHashMap<>();
+      v.map().forEach((k, x) -> out.put(k, plain(x)));
+      return out;
+    }
+    if (v.isList()) return v.list().stream().map(GitHubActionsImporter::plain).toList();
+    return v.value();
+  }
+
+  private void steps(String at, Value v, ObjectNode stage, Value jobDefaults) {
+    ArrayNode steps = stage.putArray("steps");
+    List<Value> list = v.list();
+    for (int i = 0; i < list.size(); i++) {
+      String p = path(at, i);
+      Value step = list.get(i);
+      if (step.get("run").isPresent()) runStep(p, step, steps, jobDefaults);
+      else if (step.get("uses").isPresent()) usesStep(p, step, steps, stage);
+      else unsupported(p, step, "a step needs run: or uses:");
+    }
+    if (!v.isList()) unsupported(at, v, "steps must be a list");
+  }
+
+  private static String quote(String s) {
+    return s == null ? "" : s.replace("'", "'\\''");
+  }
+
+  private void runStep(String at, Value step, ArrayNode steps, Value jobDefaults) {
+    ObjectNode s = JSON.createObjectNode();
+    StringBuilder changed = new StringBuilder();
+    String shell = step.get("shell").map(Value::text)
+        .or(() -> Optional.ofNullable(jobDefaults).flatMap(d -> d.get("shell")).map(Value::text))
+        .or(() -> Optional.ofNullable(workflowDefaults).flatMap(d -> d.get("shell")).map(Value::text)).orElse("");
+    String script = Expressions.text(Optional.ofNullable(step.get("run").get().text()).orElse("true"), this::id, changed);
+    String run = switch (shell) {
+      case "", "bash" -> "bash " + (shell.isEmpty() ? "-e" : "--noprofile --norc -eo pipefail") + " -c '" + quote(script) + "'";
+      case "sh" -> "sh -e -c '" + quote(script) + "'";
+      case "python" -> "python3 -c '" + quote(script) + "'";
+      default -> {
+        if (shell.contains("{0}")) {
+          changed.append("custom shell '").append(shell).append("' runs the script from a file; ");
+          yield "f=$(mktemp) && printf '%s\\n' '" + quote(script) + "' > \"$f\" && " + shell.replace("{0}", "\"$f\"");
+        }
+        changed.append("shell '").append(shell).append("' replaced by bash; ");
+        yield "bash -e -c '" + quote(script) + "'";
+      }
+    };
+    step.get("name").map(Value::text).ifPresent(n -> s.put("name", n));
+    s.put("run", run);
+    for (Map.Entry<String, Value> e : step.map().entrySet()) {
+      String p = path(at, e.getKey());
+      Value x = e.getValue();
+      switch (e.getKey()) {
+        case "name", "run", "shell" -> mapped(p, x);
+        case "id" -> mapped(p, x, "steps are not addressed by id");
+        case "env" -> s.set("env", env(p, x));
+        case "working-directory" -> {
+          s.put("workingDirectory", x.text());
+          mapped(p, x);
+        }
+        case "timeout-minutes" -> {
+          String d = minutes(x);
+          if (d != null) s.put("timeout", d);
+          if (d != null) mapped(p, x);
+          else unsupported(p, x, "not a number of minutes");
+        }
+        case "if" -> {
+          String cond = x.text() == null ? "" : x.text().trim();
+          if (cond.startsWith("${{") && cond.endsWith("}}")) cond = cond.substring(3, cond.length() - 2).trim();
+          if (cond.equals("always()") || cond.equals("success()")) mapped(p, x, "steps run in order while the earlier ones succeed");
+          else approx(p, x, "step conditions are not supported: the step always runs (" + cond + ")");
+        }
+        case "continue-on-error" -> {
+          if ("true".equals(x.text())) s.put("run", run + " || true");
+          if ("true".equals(x.text()) || "false".equals(x.text())) mapped(p, x, "as '|| true'");
+          else unsupported(p, x, "continue-on-error by expression");
+        }
+        default -> { }
+      }
+    }
+    if (!s.has("workingDirectory")) {
+      Optional.ofNullable(jobDefaults).flatMap(d -> d.get("working-directory")).map(Value::text)
+          .or(() -> Optional.ofNullable(workflowDefaults).flatMap(d -> d.get("working-directory")).map(Value::text))
+          .ifPresent(w -> s.put("workingDirectory", w));
+    }
+    if (!changed.isEmpty()) approx(path(at, "run") + " (expressions)", step.get("run").get(), changed.toString());
+    steps.add(s);
+  }
+
+  private void usesStep(String at, Value step, ArrayNode steps, ObjectNode stage) {
+    Value usesValue = step.get("uses").get();
+    String uses = Optional.ofNullable(usesValue.text()).orElse("");
+    String action = uses.replaceAll("@.*", "");
+    Map<String, Value> with = step.get("with").map(Value::map).orElse(Map.of());
+    String withPath = path(at, "with");
+    switch (action) {
+      case "actions/checkout" -> {
+        Optional<String> repo = Optional.ofNullable(with.get("repository")).map(Value::text);
+        if (repo.isPresent()) {
+          String dir = Optional.ofNullable(with.get("path")).map(Value::text).orElse(repo.get().replaceAll(".*/", ""));
+          steps.addObject().put("name", "checkout " + repo.get()).put("run", "git clone --depth 1 https://github.com/" + repo.get() + ".git " + dir);
+          approx(at, step, "as a git clone of github.com/" + repo.get() + " into " + dir);
+        } else {
+          mapped(at, step, "the workspace is the checked-out repository (git-clone when run from a repository URL)");
+        }
+      }
+      case "actions/cache", "actions/cache/restore", "actions/cache/save" -> {
+        ObjectNode cache = JSON.createObjectNode();
+        StringBuilder changed = new StringBuilder();
+        Optional.ofNullable(with.get("key")).map(Value::text).ifPresent(k -> cache.put("key", Expressions.text(k, this::id, changed)));
+        Optional.ofNullable(with.get("path")).map(Value::text)
+            .ifPresent(ps -> cache.set("paths", texts(ps.lines().map(String::trim).filter(x -> !x.isEmpty()).toList())));
+        Optional.ofNullable(with.get("restore-keys")).map(Value::text)
+            .ifPresent(rk -> cache.set("restoreKeys", texts(rk.lines().map(String::trim).filter(x -> !x.isEmpty())
+                .map(x -> Expressions.text(x, this::id, changed)).toList())));
+        if (cache.has("key") && cache.has("paths")) {
+          ArrayNode caches = stage.has("cache") ? (ArrayNode) stage.get("cache") : stage.putArray("cache");
+          caches.add(cache);
+          if (changed.isEmpty() && action.equals("actions/cache")) mapped(at, step, "as the stage's cache (restored before, saved after)");
+          else approx(at, step, "as the stage's cache (restored before its steps, saved after it succeeds)" + (changed.isEmpty() ? "" : "; " + changed));
+        } else {
+          unsupported(at, step, "a cache needs key and path");
+        }
+      }
+      case "actions/upload-artifact" -> {
+        List<String> paths = Optional.ofNullable(with.get("path")).map(Value::text)
+            .map(ps -> ps.lines().map(String::trim).filter(x -> !x.isEmpty() && !x.startsWith("!")).toList()).orElse(List.of());
+        if (paths.isEmpty()) {
+          unsupported(at, step, "an upload needs path");
+          break;
+        }
+        if (stage.has("artifacts")) {
+          ArrayNode existing = (ArrayNode) stage.get("artifacts").get("paths");
+          paths.forEach(existing::add);
+          approx(at, step, "merged into the stage's one artifact set");
+        } else {
+          ObjectNode a = stage.putObject("artifacts");
+          Optional.ofNullable(with.get("name")).map(Value::text).filter(n -> org.pipelinekit.core.model.Ids.isValid(n)).ifPresent(n -> a.put("name", n));
+          a.set("paths", texts(paths));
+          Optional.ofNullable(with.get("retention-days")).map(Value::text).filter(d -> d.matches("\\d+")).ifPresent(d -> a.put("retention", d + "d"));
+          mapped(at, step, "as the stage's artifacts (stored after it succeeds)");
+        }
+      }
+      case "actions/download-artifact" -> mapped(at, step, "a stage finds the artifacts of the stages it needs in its workspace");
+      default -> {
+        ObjectNode s = steps.addObject();
+        s.put("name", "uses " + uses);
+        ObjectNode env = s.putObject("env");
+        env.put("PIPELINEKIT_ACTION", uses);
+        with.forEach((k, x) -> env.put("INPUT_" + k.toUpperCase(java.util.Locale.ROOT).replace(' ', '_'), scalarOrJson(x)));
+        s.put("run", "echo 'pipelinekit: action " + quote(uses) + " is not run locally (unsupported for local runs)' >&2");
+        approx(at, step, "kept as an action step that is not run locally: it announces itself and succeeds; inputs as INPUT_* variables");
+      }
+    }
+    if (step.get("with").isPresent() && !report.covers(at)) mapped(withPath, step.get("with").get());
+  }
+}

@@ -1,0 +1,552 @@
+package org.pipelinekit.core.imports;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.pipelinekit.core.imports.YamlTree.Value;
+
+/** GitLab CI files: stages, jobs (extends, !reference, anchors), needs, rules, caches, artifacts, matrices; see {@link CiImport}. */
+final class GitLabImporter extends Importer {
+  private static final Set<String> KEYWORDS = Set.of("stages", "variables", "default", "include", "workflow", "image", "services",
+      "before_script", "after_script", "cache", "spec", "pages");
+  private final Map<String, Value> top = new LinkedHashMap<>();
+  private Value defaults;
+
+  private GitLabImporter(String source) {
+    super("gitlab", source);
+  }
+
+  static ImportResult read(String text, String source, Optional<Path> dir) {
+    List<String> notes = new ArrayList<>();
+    List<Value> docs = YamlTree.read(text, source, notes);
+    if (docs.isEmpty()) throw new ImportException(source, 1, 1, "the file is empty: a GitLab CI file is a mapping of jobs and keywords");
+    GitLabImporter i = new GitLabImporter(source);
+    notes.forEach(n -> i.report.add("(yaml)", 0, 0, ImportReport.Outcome.APPROXIMATED, n));
+    Value root = docs.get(docs.size() - 1);
+    if (docs.size() > 1 && docs.get(0).get("spec").isPresent()) {
+      i.approx("spec", docs.get(0).get("spec").get(), "the header's inputs are not interpolated ($[[ inputs.x ]] stays as written)");
+    }
+    if (!root.isMap()) throw new ImportException(source, root.line(), root.column(), "a GitLab CI file is a mapping of jobs and keywords");
+    i.top.putAll(root.map());
+    i.includes(root, dir);
+    i.pipeline(root);
+    return i.finish(root, "GitLab CI");
+  }
+
+  private void includes(Value root, Optional<Path> dir) {
+    Value inc = root.map().get("include");
+    if (inc == null) return;
+    List<Value> items = inc.isList() ? inc.list() : List.of(inc);
+    for (int n = 0; n < items.size(); n++) {
+      Value item = items.get(n);
+      String p = inc.isList() ? path("include", n) : "include";
+      Optional<String> local = item.isText() && !item.text().contains("://") ? Optional.of(item.text()) : item.get("local").map(Value::text);
+      if (local.isPresent() && dir.isPresent()) {
+        Path f = dir.get().resolve(local.get().replaceFirst("^/", ""));
+        if (Files.isRegularFile(f)) {
+          try {
+            List<Value> docs = YamlTree.read(Files.readString(f), f.toString(), new ArrayList<>());
+            if (!docs.isEmpty()) docs.get(docs.size() - 1).map().forEach(top::putIfAbsent);
+            mapped(p, item, "jobs and keywords of " + local.get() + " merged (this file's win)");
+            continue;
+          } catch (java.io.IOException | ImportException e) {
+            unsupported(p, item, "could not read " + f + ": " + e.getMessage());
+            continue;
+          }
+        }
+        unsupported(p, item, "the local file " + local.get() + " is not beside this file");
+      } else {
+        unsupported(p, item, "remote, project and template includes are not fetched");
+      }
+    }
+  }
+
+  // ---- extends and !reference ----
+
+  private Value resolved(String name, Set<String> seen) {
+    Value job = top.get(name);
+    if (job == null || !job.isMap()) return job;
+    Value ext = job.map().get("extends");
+    if (ext == null) return job;
+    if (!seen.add(name)) return job;
+    Map<String, Value> merged = new LinkedHashMap<>();
+    for (String parent : ext.texts()) {
+      Value base = resolved(parent, seen);
+      if (base != null) merged = deepMerge(merged, base.map());
+    }
+    Map<String, Value> own = new LinkedHashMap<>(job.map());
+    Map<String, Value> result = deepMerge(merged, own);
+    return new Value(result, job.line(), job.column(), job.tag());
+  }
+
+  private static Map<String, Value> deepMerge(Map<String, Value> base, Map<String, Value> over) {
+    Map<String, Value> out = new LinkedHashMap<>(base);
+    for (Map.Entry<String, Value> e : over.entrySet()) {
+      Value b = out.get(e.getKey());
+      Value o = e.getValue();
+      if (b != null && b.isMap() && o.isMap()) out.put(e.getKey(), new Value(deepMerge(b.map(), o.map()), o.line(), o.column(), o.tag()));
+      else out.put(e.getKey(), o);
+    }
+    return out;
+  }
+
+  /** Resolves {@code !reference [job, key, ...]} values anywhere under {@code v}. */
+  private Value references(Value v, int depth) {
+    if (depth > 20) return v;
+    if ("!reference".equals(v.tag()) && v.isList()) {
+      List<String> path = v.texts();
+      if (path.isEmpty()) return new Value(null, v.line(), v.column(), null);
+      Value cur = resolved(path.get(0), new LinkedHashSet<>());
+      for (String k : path.subList(1, path.size())) cur = cur == null ? null : cur.map().get(k);
+      return cur == null ? new Value(null, v.line(), v.column(), null) : references(cur, depth + 1);
+    }
+    if (v.isList()) {
+      List<Value> out = new ArrayList<>();
+      for (Value x : v.list()) out.add(references(x, depth + 1));
+      return new Value(out, v.line(), v.column(), v.tag());
+    }
+    if (v.isMap()) {
+      Map<String, Value> out = new LinkedHashMap<>();
+      v.map().forEach((k, x) -> out.put(k, references(x, depth + 1)));
+      return new Value(out, v.line(), v.column(), v.tag());
+    }
+    return v;
+  }
+
+  // ---- the pipeline ----
+
+  private void pipeline(Value root) {
+    List<String> stageOrder = new ArrayList<>(List.of(".pre", "build", "test", "deploy", ".post"));
+    Value stagesValue = top.get("stages");
+    if (stagesValue != null) {
+      List<String> declared = stagesValue.texts();
+      stageOrder = new ArrayList<>();
+      stageOrder.add(".pre");
+      stageOrder.addAll(declared);
+      stageOrder.add(".post");
+      if (root.map().containsKey("stages")) mapped("stages", stagesValue, "as the order of stages: each job needs the jobs of the stage before unless it says needs:");
+    }
+    Value vars = top.get("variables");
+    if (vars != null && root.map().containsKey("variables")) doc.set("env", variables("variables", vars));
+    defaults = top.get("default");
+    Map<String, Value> globals = new LinkedHashMap<>();
+    for (String k : List.of("image", "services", "before_script", "after_script", "cache")) {
+      if (top.containsKey(k)) {
+        globals.put(k, top.get(k));
+        if (root.map().containsKey(k)) mapped(k, top.get(k), "a global default for every job");
+      }
+    }
+    if (defaults != null) {
+      globals = deepMerge(globals, defaults.map());
+      if (root.map().containsKey("default")) mapped("default", defaults, "defaults for every job");
+    }
+    defaults = new Value(globals, 0, 0, null);
+    if (root.map().containsKey("workflow")) approx("workflow", root.map().get("workflow"), "workflow rules are not applied: the pipeline runs for every trigger");
+
+    Map<String, List<String>> byStage = new LinkedHashMap<>();
+    Map<String, Value> jobs = new LinkedHashMap<>();
+    for (Map.Entry<String, Value> e : top.entrySet()) {
+      String name = e.getKey();
+      if (KEYWORDS.contains(name)) continue;
+      if (name.startsWith(".")) {
+        if (root.map().containsKey(name)) mapped(name, e.getValue(), "a hidden job: a template for extends and !reference");
+        continue;
+      }
+      if (!e.getValue().isMap()) continue;
+      Value job = references(resolved(name, new LinkedHashSet<>()), 0);
+      jobs.put(name, job);
+      stageId(name);
+      String stage = job.get("stage").map(Value::text).orElse("test");
+      byStage.computeIfAbsent(stage, s -> new ArrayList<>()).add(name);
+    }
+    List<String> order = stageOrder;
+    for (Map.Entry<String, Value> j : jobs.entrySet()) {
+      String name = j.getKey();
+      String stage = j.getValue().get("stage").map(Value::text).orElse("test");
+      int idx = order.indexOf(stage);
+      List<String> previous = new ArrayList<>();
+      for (int k = idx - 1; k >= 0 && previous.isEmpty(); k--) previous.addAll(byStage.getOrDefault(order.get(k), List.of()));
+      String at = root.map().containsKey(name) ? path("", name) : "(included) " + name;
+      job(at, name, j.getValue(), idx < 0 ? List.of() : previous, idx < 0 ? stage : null, root.map().containsKey(name));
+    }
+  }
+
+  private ObjectNode variables(String at, Value v) {
+    ObjectNode env = JSON.createObjectNode();
+    boolean approx = false;
+    for (Map.Entry<String, Value> e : v.map().entrySet()) {
+      Value x = e.getValue();
+      if (x.isMap()) {
+        approx = true;
+        x.get("value").map(Value::text).ifPresent(val -> env.put(e.getKey(), val));
+      } else {
+        env.put(e.getKey(), x.isNull() ? "" : String.valueOf(x.value()));
+      }
+    }
+    if (approx) approx(at, v, "variables with value/description/options keep their value");
+    else mapped(at, v);
+    return env;
+  }
+
+  private void job(String at, String name, Value job, List<String> previousStage, String unknownStage, boolean ownKeys) {
+    ObjectNode stage = stages.addObject();
+    stage.put("id", stageId(name));
+    if (!stageId(name).equals(name)) stage.put("name", name);
+    Map<String, Value> effective = deepMerge(defaults.map(), job.map());
+    if (unknownStage != null) report.add(path(at, "stage"), job.line(), job.column(), ImportReport.Outcome.APPROXIMATED,
+        "stage '" + unknownStage + "' is not in stages:; the job runs without waiting for a stage");
+    boolean hasNeeds = false;
+    List<String> script = new ArrayList<>();
+    List<String> after = new ArrayList<>();
+    for (Map.Entry<String, Value> e : effective.entrySet()) {
+      String key = e.getKey();
+      Value v = e.getValue();
+      String p = path(at, key);
+      boolean own = ownKeys && job.map().containsKey(key);
+      switch (key) {
+        case "stage" -> { if (own) mapped(p, v, "as needs on the jobs of the stage before"); }
+        case "extends" -> { if (own) mapped(p, v, "resolved: the job is merged over what it extends"); }
+        case "script" -> { script.addAll(0, Shared.lines(v)); if (own) mapped(p, v, "one step run with sh -e"); }
+        case "before_script" -> { script.addAll(0, Shared.lines(v)); if (own) mapped(p, v, "run before the script in the same step"); }
+        case "after_script" -> { after.addAll(Shared.lines(v)); if (own) approx(p, v, "a second step that runs only when the script succeeded"); }
+        case "image" -> {
+          Optional<String> image = v.isText() ? Optional.of(v.text()) : v.get("name").map(Value::text);
+          image.ifPresent(img -> stage.put("image", img));
+          if (own) {
+            if (v.isMap() && v.map().size() > 1) approx(p, v, "the image name is used, not its other settings");
+            else mapped(p, v);
+          }
+        }
+        case "services" -> { if (own) unsupported(p, v, "service containers are started only by integration-tests stages"); }
+        case "variables" -> {
+          ObjectNode env = JSON.createObjectNode();
+          v.map().forEach((k, x) -> env.put(k, x.isMap() ? x.get("value").map(Value::text).orElse("") : x.isNull() ? "" : String.valueOf(x.value())));
+          stage.set("env", env);
+          if (own) mapped(p, v);
+        }
+        case "needs" -> {
+          hasNeeds = true;
+          ArrayNode needs = stage.putArray("needs");
+          for (Value n : v.list()) {
+            String need = n.isText() ? n.text() : n.get("job").map(Value::text).orElse(null);
+            if (need != null && hasStage(need)) needs.add(stageId(need));
+          }
+          if (own) {
+            boolean pipelineNeeds = v.list().stream().anyMatch(n -> n.get("pipeline").isPresent() || n.get("project").isPresent());
+            if (pipelineNeeds) approx(p, v, "needs on other pipelines or projects are dropped");
+            else mapped(p, v);
+          }
+        }
+        case "dependencies" -> { if (own) mapped(p, v, "a stage finds the artifacts of the stages it needs"); }
+        case "rules" -> rules(p, v, stage, own);
+        case "only", "except" -> onlyExcept(p, key, v, stage, own);
+        case "when" -> when(p, v, stage, own);
+        case "allow_failure" -> {
+          boolean allow = "true".equals(v.text()) || v.isMap();
+          if (allow) stage.put("continueOnError", true);
+          if (own) {
+            if (v.isMap()) approx(p, v, "any failure is allowed, not only the listed exit codes");
+            else mapped(p, v);
+          }
+        }
+        case "retry" -> {
+          String max = v.isText() ? v.text() : v.get("max").map(Value::text).orElse(null);
+          if (max != null && max.matches("\\d+")) stage.putObject("retry").put("limit", Integer.parseInt(max));
+          if (own) {
+            if (v.isMap() && v.get("when").isPresent()) approx(p, v, "retried on any failure, not only " + v.get("when").get().texts());
+            else if (max != null && max.matches("\\d+")) mapped(p, v);
+            else unsupported(p, v, "retry needs a number");
+          }
+        }
+        case "timeout" -> {
+          String d = Shared.duration(v.text());
+          if (d != null) stage.put("timeout", d);
+          if (own) {
+            if (d != null) mapped(p, v);
+            else unsupported(p, v, "not a duration");
+          }
+        }
+        case "cache" -> cache(p, v, stage, own);
+        case "artifacts" -> artifacts(p, v, stage, own);
+        case "parallel" -> parallel(p, v, stage, own);
+        case "environment" -> {
+          Optional<String> env = v.isText() ? Optional.of(v.text()) : v.get("name").map(Value::text);
+          Optional<String> url = v.get("url").map(Value::text);
+          if (env.isPresent() && url.isPresent()) stage.putObject("environment").put("name", env.get()).put("url", url.get());
+          else env.ifPresent(n -> stage.put("environment", n));
+          if (own) {
+            if (v.isMap() && (v.get("action").isPresent() || v.get("on_stop").isPresent())) approx(p, v, "name and url kept; action/on_stop are not");
+            else mapped(p, v);
+          }
+        }
+        case "trigger" -> {
+          String child = v.isText() ? v.text() : v.get("include").map(x -> x.isText() ? x.text() : Shared.lines(x).toString()).orElse("a child pipeline");
+          stage.putArray("steps").addObject().put("name", "trigger " + child)
+              .put("run", "echo 'pipelinekit: child pipeline " + child.replace("'", "") + " is not started; import it on its own' >&2");
+          if (own) approx(p, v, "child pipelines are not started: import " + child + " as its own pipeline");
+        }
+        case "tags" -> { if (own) approx(p, v, "runner tags are not used: jobs run on this machine or in their image"); }
+        case "interruptible" -> { if (own) approx(p, v, "every stage can be cancelled"); }
+        case "resource_group" -> { if (own) unsupported(p, v, "resource groups have no per-stage counterpart (concurrency is per pipeline)"); }
+        case "coverage" -> { if (own) unsupported(p, v, "coverage regexes are not read; use unit-tests stages with coverage files"); }
+        case "inherit", "hooks", "id_tokens", "secrets", "release", "pages", "identity", "manual_confirmation" -> {
+          if (own) unsupported(p, v, "'" + key + "' has no counterpart");
+        }
+        default -> { }
+      }
+    }
+    if (stage.has("matrix")) { // GitLab gives matrix values to the script as variables
+      ObjectNode env = stage.has("env") ? (ObjectNode) stage.get("env") : stage.putObject("env");
+      Set<String> axes = new LinkedHashSet<>();
+      stage.get("matrix").path("axes").fieldNames().forEachRemaining(axes::add);
+      stage.get("matrix").path("include").forEach(inc -> inc.fieldNames().forEachRemaining(axes::add));
+      for (String axis : axes) if (!env.has(axis)) env.put(axis, "${{ matrix." + axis + " }}");
+    }
+    if (!hasNeeds && !previousStage.isEmpty()) {
+      ArrayNode needs = stage.putArray("needs");
+      for (String prev : previousStage) needs.add(stageId(prev));
+    }
+    if (!stage.has("steps")) {
+      ArrayNode steps = stage.putArray("steps");
+      steps.addObject().put("run", script.isEmpty() ? "true" : Shared.script(script));
+      if (!after.isEmpty()) steps.addObject().put("name", "after_script").put("run", Shared.script(after));
+    }
+  }
+
+  private static final Pattern COMPARE = Pattern.compile("^\\s*\\$\\{?([A-Z_]+)}?\\s*(==|!=)\\s*[\"']([^\"']*)[\"']\\s*$");
+
+  /** A rules/only if: as a condition, or null: $CI_COMMIT_BRANCH == "main", $CI_COMMIT_TAG, $CI_PIPELINE_SOURCE == "push", joined by && and ||. */
+  static String condition(String gitlab) {
+    List<String> ors = new ArrayList<>();
+    for (String or : gitlab.split("\\|\\|")) {
+      List<String> ands = new ArrayList<>();
+      for (String and : or.split("&&")) {
+        String t = and.trim().replaceAll("^\\(+|\\)+$", "").trim();
+        Matcher m = COMPARE.matcher(t);
+        if (m.matches()) {
+          String var = variable(m.group(1));
+          if (var == null) return null;
+          String value = m.group(1).equals("CI_PIPELINE_SOURCE") ? source(m.group(3)) : m.group(3);
+          if (value == null) return null;
+          ands.add(var + " " + m.group(2) + " '" + value + "'");
+        } else if (t.matches("^\\$\\{?CI_COMMIT_TAG}?$")) {
+          ands.add("tag != ''");
+        } else if (t.matches("^\\$\\{?CI_COMMIT_BRANCH}?$")) {
+          ands.add("branch != ''");
+        } else {
+          return null;
+        }
+      }
+      ors.add(String.join(" && ", ands));
+    }
+    return ors.size() == 1 ? ors.get(0) : "(" + String.join(") || (", ors) + ")";
+  }
+
+  private static String variable(String gitlab) {
+    return switch (gitlab) {
+      case "CI_COMMIT_BRANCH", "CI_COMMIT_REF_NAME" -> "branch";
+      case "CI_COMMIT_TAG" -> "tag";
+      case "CI_PIPELINE_SOURCE" -> "trigger.kind";
+      case "CI_DEFAULT_BRANCH" -> null;
+      default -> null;
+    };
+  }
+
+  private static String source(String gitlab) {
+    return switch (gitlab) {
+      case "push" -> "push";
+      case "merge_request_event" -> "pull-request";
+      case "schedule" -> "schedule";
+      case "web" -> "manual";
+      case "api", "trigger" -> "api";
+      case "pipeline", "parent_pipeline" -> "upstream";
+      default -> null;
+    };
+  }
+
+  private void rules(String p, Value v, ObjectNode stage, boolean own) {
+    List<String> conditions = new ArrayList<>();
+    boolean exact = true;
+    boolean manual = false;
+    for (Value rule : v.list()) {
+      String when = rule.get("when").map(Value::text).orElse("on_success");
+      Optional<String> ifText = rule.get("if").map(Value::text);
+      if (when.equals("never")) {
+        exact = false;
+        continue;
+      }
+      if (when.equals("manual")) manual = true;
+      if (rule.get("changes").isPresent() || rule.get("exists").isPresent()) exact = false;
+      if (ifText.isEmpty()) {
+        conditions.add("true");
+        continue;
+      }
+      String c = condition(ifText.get());
+      if (c == null) {
+        exact = false;
+        conditions.add("true");
+      } else {
+        conditions.add(c);
+      }
+    }
+    if (manual) stage.putObject("approval").putArray("approvers").add("maintainers");
+    String joined = conditions.isEmpty() ? "false" : conditions.contains("true") ? null : conditions.size() == 1 ? conditions.get(0)
+        : "(" + String.join(") || (", conditions) + ")";
+    if (joined != null) stage.put("when", joined);
+    if (!own) return;
+    String note = (joined == null ? "runs on every trigger" : "as when: " + joined)
+        + (manual ? "; when: manual → an approval by 'maintainers'" : "");
+    if (exact) mapped(p, v, note);
+    else approx(p, v, note + " (when: never, changes/exists and untranslatable ifs are not applied)");
+  }
+
+  private void onlyExcept(String p, String key, Value v, ObjectNode stage, boolean own) {
+    List<String> refs = v.isMap() ? v.get("refs").map(Value::texts).orElse(List.of()) : v.texts();
+    List<String> conds = new ArrayList<>();
+    boolean exact = !v.isMap() || v.map().keySet().equals(Set.of("refs"));
+    for (String ref : refs) {
+      switch (ref) {
+        case "branches" -> conds.add("branch != ''");
+        case "tags" -> conds.add("tag != ''");
+        case "merge_requests" -> conds.add("trigger.kind == 'pull-request'");
+        case "schedules" -> conds.add("trigger.kind == 'schedule'");
+        case "web" -> conds.add("trigger.kind == 'manual'");
+        case "api", "triggers" -> conds.add("trigger.kind == 'api'");
+        default -> {
+          if (ref.startsWith("/")) {
+            exact = false;
+            String prefix = ref.replaceAll("^/\\^?|/$", "").replaceAll("[.*+?(\\[\\\\$].*", "");
+            conds.add(prefix.isEmpty() ? "true" : "startsWith(branch, '" + prefix.replace("'", "") + "')");
+          } else {
+            conds.add(Shared.branchCondition(ref, "branch"));
+          }
+        }
+      }
+    }
+    if (conds.isEmpty()) {
+      if (own) unsupported(p, v, key + " without refs is not applied");
+      return;
+    }
+    String c = "(" + String.join(") || (", conds) + ")";
+    if (key.equals("except")) c = "!" + c;
+    stage.put("when", stage.has("when") ? "(" + stage.get("when").asText() + ") && " + c : c);
+    if (own) {
+      if (exact) mapped(p, v, "as when: " + c);
+      else approx(p, v, "as when: " + c + " (regular expressions as prefixes; variables/changes not applied)");
+    }
+  }
+
+  private void when(String p, Value v, ObjectNode stage, boolean own) {
+    String w = Optional.ofNullable(v.text()).orElse("on_success");
+    switch (w) {
+      case "manual" -> {
+        stage.putObject("approval").putArray("approvers").add("maintainers");
+        if (own) approx(p, v, "a manual job becomes an approval by 'maintainers' (change the approvers)");
+      }
+      case "always" -> { stage.put("when", "always()"); if (own) mapped(p, v); }
+      case "on_failure" -> { stage.put("when", "failure()"); if (own) mapped(p, v); }
+      case "on_success" -> { if (own) mapped(p, v); }
+      case "never" -> { stage.put("when", "false"); if (own) mapped(p, v); }
+      default -> { if (own) unsupported(p, v, "when: " + w + " has no counterpart (delayed jobs start at once)"); }
+    }
+  }
+
+  private void cache(String p, Value v, ObjectNode stage, boolean own) {
+    List<Value> caches = v.isList() ? v.list() : List.of(v);
+    ArrayNode out = JSON.createArrayNode();
+    boolean exact = true;
+    for (Value c : caches) {
+      List<String> paths = c.get("paths").map(Value::texts).orElse(List.of());
+      if (paths.isEmpty()) continue;
+      ObjectNode spec = out.addObject();
+      Value key = c.get("key").orElse(null);
+      String k;
+      if (key == null) {
+        k = "default";
+      } else if (key.isText()) {
+        k = key.text().replace("$CI_COMMIT_REF_SLUG", "${{ branch }}").replace("${CI_COMMIT_REF_SLUG}", "${{ branch }}")
+            .replace("$CI_JOB_NAME", stage.get("id").asText()).replace("${CI_JOB_NAME}", stage.get("id").asText());
+        if (k.contains("$")) exact = false;
+      } else {
+        List<String> files = key.get("files").map(Value::texts).orElse(List.of());
+        String prefix = key.get("prefix").map(Value::text).orElse("");
+        k = (prefix.isEmpty() ? "" : prefix + "-") + "${{ hashFiles(" + String.join(", ", files.stream().map(f -> "'" + f.replace("'", "") + "'").toList()) + ") }}";
+      }
+      spec.put("key", k);
+      spec.set("paths", texts(paths));
+      List<String> fallback = c.get("fallback_keys").map(Value::texts).orElse(List.of());
+      if (!fallback.isEmpty()) spec.set("restoreKeys", texts(fallback));
+      if (c.get("policy").isPresent() || c.get("when").isPresent() || c.get("untracked").isPresent()) exact = false;
+    }
+    if (!out.isEmpty()) stage.set("cache", out);
+    if (!own) return;
+    if (out.isEmpty()) unsupported(p, v, "a cache needs paths");
+    else if (exact) mapped(p, v, "key, files (as hashFiles) and fallback_keys (as restoreKeys)");
+    else approx(p, v, "policy/when/untracked and variables in keys are not applied");
+  }
+
+  private void artifacts(String p, Value v, ObjectNode stage, boolean own) {
+    List<String> paths = v.get("paths").map(Value::texts).orElse(List.of());
+    if (!paths.isEmpty()) {
+      ObjectNode a = stage.putObject("artifacts");
+      a.set("paths", texts(paths));
+      Optional<String> retention = v.get("expire_in").map(Value::text).map(Shared::duration);
+      retention.ifPresent(r -> a.put("retention", r));
+    }
+    if (!own) return;
+    Set<String> other = new LinkedHashSet<>(v.map().keySet());
+    other.removeAll(Set.of("paths", "expire_in"));
+    if (paths.isEmpty()) unsupported(p, v, "only artifacts with paths are kept (reports are not read)");
+    else if (other.isEmpty()) mapped(p, v, "paths and expire_in (as retention)");
+    else approx(p, v, "paths and expire_in kept; " + other + " are not");
+  }
+
+  private void parallel(String p, Value v, ObjectNode stage, boolean own) {
+    ObjectNode matrix = JSON.createObjectNode();
+    if (v.isText() && v.text().matches("\\d+")) {
+      ArrayNode idx = matrix.putObject("axes").putArray("CI_NODE_INDEX");
+      for (int i = 1; i <= Integer.parseInt(v.text()); i++) idx.add(String.valueOf(i));
+      stage.set("matrix", matrix);
+      if (own) approx(p, v, "as a matrix over CI_NODE_INDEX (CI_NODE_TOTAL is not set)");
+      return;
+    }
+    List<Value> entries = v.get("matrix").map(Value::list).orElse(List.of());
+    ArrayNode include = matrix.putArray("include");
+    for (Value entry : entries) {
+      List<Map<String, String>> combos = new ArrayList<>();
+      combos.add(new LinkedHashMap<>());
+      for (Map.Entry<String, Value> axis : entry.map().entrySet()) {
+        List<Map<String, String>> next = new ArrayList<>();
+        for (Map<String, String> c : combos) {
+          for (String value : axis.getValue().texts()) {
+            Map<String, String> n = new LinkedHashMap<>(c);
+            n.put(axis.getKey(), value);
+            next.add(n);
+          }
+        }
+        combos = next;
+      }
+      for (Map<String, String> c : combos) {
+        if (c.isEmpty()) continue;
+        ObjectNode o = include.addObject();
+        c.forEach(o::put);
+      }
+    }
+    if (include.isEmpty()) {
+      if (own) unsupported(p, v, "parallel needs a number or matrix entries");
+      return;
+    }
+    stage.set("matrix", matrix);
+    if (own) mapped(p, v, "each entry's combinations as matrix include entries; the values are $VARIABLES and ${{ matrix.x }}");
+  }
+}

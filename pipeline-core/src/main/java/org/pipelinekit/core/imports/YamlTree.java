@@ -1,0 +1,137 @@
+package org.pipelinekit.core.imports;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * A CI file's YAML as a tree that keeps where each value was (line, column), composed by SnakeYAML without constructing
+ * objects: anchors and aliases resolve, {@code <<:} merge keys are applied (the mapping's own keys win), custom tags such
+ * as GitLab's {@code !reference} are kept, a duplicate key keeps the last value and is noted, and YAML 1.1 booleans stay
+ * text (so GitHub's {@code on:} is the key "on").
+ */
+final class YamlTree {
+  private YamlTree() {}
+
+  /** A value: a map (keys in order), a list, or text ({@code null} for an empty value), with its place and tag. */
+  record Value(Object value, int line, int column, String tag) {
+    boolean isMap() {
+      return value instanceof Map;
+    }
+
+    boolean isList() {
+      return value instanceof List;
+    }
+
+    boolean isText() {
+      return value instanceof String;
+    }
+
+    boolean isNull() {
+      return value == null;
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Value> map() {
+      return isMap() ? (Map<String, Value>) value : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Value> list() {
+      return isList() ? (List<Value>) value : List.of();
+    }
+
+    String text() {
+      return isText() ? (String) value : null;
+    }
+
+    Optional<Value> get(String key) {
+      return Optional.ofNullable(map().get(key));
+    }
+
+    /** A list of texts: a list's text items, or one text as a list of one. */
+    List<String> texts() {
+      if (isText()) return List.of(text());
+      List<String> out = new ArrayList<>();
+      for (Value v : list()) if (v.isText()) out.add(v.text());
+      return out;
+    }
+
+    String where() {
+      return "line " + line + ", column " + column;
+    }
+  }
+
+  /** The documents of a file; a syntax error becomes an {@link ImportException} with its line and column. */
+  static List<Value> read(String text, String source, List<String> notes) {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(true);
+    options.setMaxAliasesForCollections(10_000);
+    options.setCodePointLimit(50 * 1024 * 1024);
+    options.setNestingDepthLimit(200);
+    Yaml yaml = new Yaml(options);
+    List<Value> docs = new ArrayList<>();
+    try {
+      for (Node n : yaml.composeAll(new java.io.StringReader(text))) {
+        if (n != null) docs.add(convert(n, notes, 0));
+      }
+    } catch (MarkedYAMLException e) {
+      Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      int line = m == null ? 1 : m.getLine() + 1;
+      int col = m == null ? 1 : m.getColumn() + 1;
+      String problem = Optional.ofNullable(e.getProblem()).orElse(e.getMessage().lines().findFirst().orElse("malformed YAML"));
+      throw new ImportException(source, line, col, "malformed YAML: " + problem
+          + (e.getContext() != null ? " (" + e.getContext() + ")" : ""));
+    } catch (org.yaml.snakeyaml.error.YAMLException e) {
+      throw new ImportException(source, 1, 1, "malformed YAML: " + e.getMessage().lines().findFirst().orElse("unreadable"));
+    }
+    return docs;
+  }
+
+  private static Value convert(Node n, List<String> notes, int depth) {
+    int line = n.getStartMark().getLine() + 1;
+    int col = n.getStartMark().getColumn() + 1;
+    String tag = n.getTag().getValue().startsWith("tag:yaml.org,2002:") ? null : n.getTag().getValue();
+    if (n instanceof ScalarNode s) {
+      boolean nullish = n.getTag().equals(Tag.NULL) && (s.getValue().isEmpty() || s.getValue().equals("~") || s.getValue().equals("null"));
+      return new Value(nullish ? null : s.getValue(), line, col, tag);
+    }
+    if (n instanceof SequenceNode s) {
+      List<Value> items = new ArrayList<>();
+      for (Node item : s.getValue()) items.add(convert(item, notes, depth + 1));
+      return new Value(items, line, col, tag);
+    }
+    MappingNode m = (MappingNode) n;
+    Map<String, Value> merged = new LinkedHashMap<>();
+    Map<String, Value> own = new LinkedHashMap<>();
+    for (NodeTuple t : m.getValue()) {
+      Node k = t.getKeyNode();
+      String key = k instanceof ScalarNode ks ? ks.getValue() : "?";
+      if (key.equals("<<") && k.getTag().equals(Tag.MERGE) || key.equals("<<")) {
+        Value v = convert(t.getValueNode(), notes, depth + 1);
+        List<Value> sources = v.isList() ? v.list() : List.of(v);
+        for (Value src : sources) src.map().forEach(merged::putIfAbsent); // earlier merge sources win
+        continue;
+      }
+      if (own.containsKey(key)) {
+        notes.add("duplicate key '" + key + "' at line " + (k.getStartMark().getLine() + 1) + ": the last value is used");
+      }
+      own.put(key, convert(t.getValueNode(), notes, depth + 1));
+    }
+    Map<String, Value> out = new LinkedHashMap<>(merged);
+    out.putAll(own);
+    return new Value(out, line, col, tag);
+  }
+}

@@ -1,0 +1,97 @@
+package org.pipelinekit.core.imports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.pipelinekit.core.imports.ImportReport.Outcome;
+import org.pipelinekit.core.imports.YamlTree.Value;
+import org.pipelinekit.core.validate.PipelineValidator;
+
+/**
+ * Every file of the shared corpus of real CI files (MANIFEST.tsv) imports without a crash: a pipeline and a report that
+ * accounts for every key of the source, or — for a file that is not a configuration of its kind — an ImportException
+ * with its line. Prints the counts per kind. The corpus is found at -Dpipelinekit.corpus or ../../shared/corpus.
+ */
+class CorpusImportTest {
+  private static Path corpus() {
+    Path p = Path.of(System.getProperty("pipelinekit.corpus", "../../shared/corpus"));
+    Assumptions.assumeTrue(Files.isRegularFile(p.resolve("MANIFEST.tsv")), "no corpus at " + p.toAbsolutePath());
+    return p;
+  }
+
+  @Test
+  void everyCorpusFileImportsWithACompleteReportOrAClearError() throws Exception {
+    Path root = corpus();
+    Map<String, int[]> counts = new LinkedHashMap<>();
+    List<String> failures = new ArrayList<>();
+    int files = 0;
+    int refused = 0;
+    for (String dir : List.of("gha", "gha_actions", "gitlab", "bitbucket", "jenkins")) {
+      CiImport.Kind kind = switch (dir) {
+        case "gha", "gha_actions" -> CiImport.Kind.GHA;
+        default -> CiImport.Kind.of(dir);
+      };
+      try (var list = Files.list(root.resolve(dir))) {
+        for (Path f : list.sorted().toList()) {
+          files++;
+          String text = Files.readString(f);
+          int[] c = counts.computeIfAbsent(dir, k -> new int[4]);
+          try {
+            ImportResult r = CiImport.read(text, f.getFileName().toString(), kind, Optional.of(f.getParent()));
+            c[0] += r.report().counts().get(Outcome.MAPPED);
+            c[1] += r.report().counts().get(Outcome.APPROXIMATED);
+            c[2] += r.report().counts().get(Outcome.UNSUPPORTED);
+            c[3]++;
+            // (a file of templates or includes only gives a pipeline without stages)
+            PipelineValidator.builder().build().validate(r.pipeline()); // validating never throws either
+            if (kind != CiImport.Kind.JENKINS) {
+              for (String key : keys(text, f.getFileName().toString())) {
+                if (!r.report().covers(key)) failures.add(f.getFileName() + ": key " + key + " is not in the report");
+              }
+            }
+          } catch (ImportException e) {
+            refused++;
+            assertThat(e.line()).as(f + ": " + e.getMessage()).isPositive();
+            assertThat(e.getMessage()).as("the error names the file").startsWith(f.getFileName().toString() + ":");
+            System.out.println("refused with a clear error: " + e.getMessage());
+          } catch (RuntimeException e) {
+            throw new AssertionError(f + " crashed the importer", e);
+          }
+        }
+      }
+    }
+    counts.forEach((dir, c) -> System.out.printf("corpus %-12s %3d imported: %5d mapped, %4d approximated, %4d unsupported keys%n",
+        dir, c[3], c[0], c[1], c[2]));
+    System.out.println("corpus: " + files + " files, " + refused + " refused with an error");
+    assertThat(failures).as("keys dropped silently").isEmpty();
+    assertThat(files).isGreaterThanOrEqualTo(100);
+  }
+
+  /** Every mapping key of the file (the last document), by path, as the importers name them. */
+  private static List<String> keys(String text, String source) {
+    List<Value> docs = YamlTree.read(text, source, new ArrayList<>());
+    List<String> out = new ArrayList<>();
+    if (!docs.isEmpty()) walk(docs.get(docs.size() - 1), "", out);
+    return out;
+  }
+
+  private static void walk(Value v, String at, List<String> out) {
+    if (v.isMap()) {
+      v.map().forEach((k, x) -> {
+        String p = Importer.path(at, k);
+        out.add(p);
+        walk(x, p, out);
+      });
+    } else if (v.isList()) {
+      for (int i = 0; i < v.list().size(); i++) walk(v.list().get(i), Importer.path(at, i), out);
+    }
+  }
+}
