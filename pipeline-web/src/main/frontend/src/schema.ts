@@ -86,15 +86,9 @@ export function parseValue(field: Field, text: string | boolean): unknown {
       return Number.isNaN(n) ? t : n;
     }
     case 'list':
-      return t.split(',').map((x) => x.trim()).filter((x) => x !== '');
-    case 'map': {
-      const out: Record<string, string> = {};
-      for (const line of t.split('\n')) {
-        const eq = line.indexOf('=');
-        if (eq > 0) out[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
-      }
-      return out;
-    }
+      return splitList(t);
+    case 'map':
+      return parsePairs(t);
     case 'json':
       try {
         return JSON.parse(t);
@@ -124,3 +118,18 @@ export function formatValue(field: Field, value: unknown): string | boolean {
 }
 
 export const CATEGORIES = ['source', 'build', 'test', 'security', 'deploy', 'notify'];
+
+/** "a, b,, c" → ['a', 'b', 'c']. */
+export function splitList(text: string): string[] {
+  return text.split(',').map((x) => x.trim()).filter((x) => x !== '');
+}
+
+/** One NAME=value per line → { NAME: 'value' } (lines without a name before '=' are skipped). */
+export function parsePairs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) out[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { StageDoc } from '../model';
-import { fieldsFor, formatValue, parseValue, type Field, type StageTypeJson } from '../schema';
+import { fieldsFor, formatValue, parsePairs as pairs, parseValue, splitList as list, type Field, type StageTypeJson } from '../schema';
 
 interface Props {
   stage: StageDoc;
@@ -22,16 +22,6 @@ function set<T extends object>(o: T, key: string, value: unknown): T {
   return out as T;
 }
 
-const list = (t: string) => t.split(',').map((x) => x.trim()).filter((x) => x !== '');
-const lines = (t: string) => t.split('\n').map((x) => x.trim()).filter((x) => x !== '');
-function pairs(t: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const l of lines(t)) {
-    const eq = l.indexOf('=');
-    if (eq > 0) out[l.slice(0, eq).trim()] = l.slice(eq + 1).trim();
-  }
-  return out;
-}
 
 /**
  * The selected stage's settings: the type's inputs as typed fields (required ones marked, defaults as placeholders), then

@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import type { LogLine } from '../logs';
 import { LogViewer, type LogSource } from './LogViewer';
 
@@ -14,10 +14,6 @@ function memorySource(logs: Record<string, string[]>): LogSource & { calls: stri
       });
     },
   };
-}
-
-async function settle() {
-  for (let i = 0; i < 5; i++) await act(() => new Promise((r) => setTimeout(r, 20)));
 }
 
 describe('LogViewer', () => {
@@ -37,7 +33,7 @@ describe('LogViewer', () => {
   test('100,000 lines: only the visible rows are in the page', async () => {
     const big = Array.from({ length: 100_000 }, (_, i) => `line ${i + 1}`);
     render(<LogViewer executionId="e1" stages={['build']} stage="build" onStage={() => {}} source={memorySource({ build: big })} live={() => false} />);
-    await settle();
+    await waitFor(() => expect((document.querySelector('.pk-logs-body > div') as HTMLElement).style.height).toBe('2000000px'));
     const rows = document.querySelectorAll('.pk-log-line');
     expect(rows.length).toBeGreaterThan(10);
     expect(rows.length).toBeLessThan(200);
@@ -48,34 +44,29 @@ describe('LogViewer', () => {
   test('search highlights and filters; across all stages it loads the other logs', async () => {
     const source = memorySource({ build: ['compiling', 'needle in build', '\u001b[31merror: boom\u001b[0m'], test: ['needle in test', 'ok'] });
     render(<LogViewer executionId="e1" stages={['build', 'test']} stage="build" onStage={() => {}} source={source} live={() => false} />);
-    await settle();
-    expect(document.querySelectorAll('.pk-log-error').length).toBe(1);
+    await waitFor(() => expect(document.querySelectorAll('.pk-log-error').length).toBe(1));
     expect((document.querySelector('.pk-log-error .pk-log-text span') as HTMLElement).style.color).toBe('rgb(187, 0, 0)');
     fireEvent.change(screen.getByLabelText('Search logs'), { target: { value: 'NEEDLE' } });
-    await settle();
-    expect(screen.getByText('1 match')).toBeTruthy();
+    await screen.findByText('1 match');
     expect([...document.querySelectorAll('.pk-log-line mark')].map((m) => m.textContent)).toEqual(['needle']);
     expect(source.calls).toEqual(['build@1']);
     fireEvent.click(screen.getByLabelText('all stages'));
-    await settle();
+    await screen.findByText('2 matches');
     expect(source.calls).toEqual(['build@1', 'test@1']);
-    expect(screen.getByText('2 matches')).toBeTruthy();
     // interleaved by time: each stage's first line came at 10:00:00.000
     expect([...document.querySelectorAll('.pk-log-line .pk-log-stage')].map((m) => m.textContent)).toEqual(['test', 'build']);
     fireEvent.click(screen.getByLabelText('only matching'));
-    await settle();
-    expect(document.querySelectorAll('.pk-log-line').length).toBe(5);
+    await waitFor(() => expect(document.querySelectorAll('.pk-log-line').length).toBe(5));
   });
 
   test('timestamps toggle; a bad regular expression is marked and filters nothing', async () => {
     render(<LogViewer executionId="e1" stages={['build']} stage="build" onStage={() => {}} source={memorySource({ build: ['a', 'b'] })} live={() => false} />);
-    await settle();
+    await waitFor(() => expect(document.querySelectorAll('.pk-log-line').length).toBe(2));
     expect(document.querySelector('.pk-log-time')).toBeNull();
     fireEvent.click(screen.getByLabelText('timestamps'));
     expect(document.querySelector('.pk-log-time')!.textContent).toBe('10:00:00.000');
     fireEvent.change(screen.getByLabelText('Search logs'), { target: { value: '/(/' } });
-    await settle();
-    expect(screen.getByLabelText('Search logs').className).toBe('pk-bad');
+    await waitFor(() => expect(screen.getByLabelText('Search logs').className).toBe('pk-bad'));
     expect(document.querySelectorAll('.pk-log-line').length).toBe(2);
   });
 });

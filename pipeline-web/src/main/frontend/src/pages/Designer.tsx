@@ -7,6 +7,7 @@ import { ApiError, getJson, postJson, request } from '../api';
 import { go } from '../App';
 import { CodeView } from '../components/CodeView';
 import { ConfigPanel } from '../components/ConfigPanel';
+import { ParameterField, defaultText, parameterValues, type ParameterSpec } from '../components/ParameterField';
 import { DRAG_TYPE, StageLibrary } from '../components/StageLibrary';
 import { StageNodeView } from '../components/StageNode';
 import {
@@ -22,15 +23,6 @@ interface Snapshot {
   base: PipelineDoc;
   nodes: StageNode[];
   edges: NeedEdge[];
-}
-
-interface Parameter {
-  name: string;
-  type?: string;
-  default?: unknown;
-  options?: string[];
-  description?: string;
-  required?: boolean;
 }
 
 interface Problem {
@@ -338,7 +330,7 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
     }
   }, [doc, version]);
 
-  const params = (base.parameters ?? []) as Parameter[];
+  const params = (base.parameters ?? []) as ParameterSpec[];
   const run = useCallback(async (branch: string, values: Record<string, unknown>) => {
     if ((dirty || version === null) && !(await save())) return;
     try {
@@ -429,38 +421,19 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
   );
 }
 
-function RunDialog({ params, onRun, onCancel }: { params: Parameter[]; onRun: (branch: string, values: Record<string, unknown>) => void; onCancel: () => void }) {
+function RunDialog({ params, onRun, onCancel }: { params: ParameterSpec[]; onRun: (branch: string, values: Record<string, unknown>) => void; onCancel: () => void }) {
   const [branch, setBranch] = useState('main');
-  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(params.map((p) => [p.name, p.default === undefined ? '' : String(p.default)])));
+  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(params.map((p) => [p.name, defaultText(p)])));
   const missing = params.filter((p) => p.required && (values[p.name] ?? '') === '');
   return (
     <div className="pk-dialog-backdrop">
       <form className="pk-dialog" role="dialog" aria-label="Run pipeline" onSubmit={(e) => {
         e.preventDefault();
-        const out: Record<string, unknown> = {};
-        for (const p of params) {
-          const v = values[p.name] ?? '';
-          if (v === '') continue;
-          out[p.name] = p.type === 'boolean' ? v === 'true' : p.type === 'number' || p.type === 'integer' ? Number(v) : v;
-        }
-        onRun(branch, out);
+        onRun(branch, parameterValues(params, values));
       }}>
         <h2>Run</h2>
         <label>Branch<input aria-label="Branch" value={branch} onChange={(e) => setBranch(e.target.value)} /></label>
-        {params.map((p) => (
-          <label key={p.name}>{p.name}{p.required ? <span className="pk-required"> *</span> : null}
-            {p.options ? (
-              <select aria-label={p.name} value={values[p.name]} onChange={(e) => setValues({ ...values, [p.name]: e.target.value })}>
-                {p.options.map((o) => <option key={o}>{o}</option>)}
-              </select>
-            ) : p.type === 'boolean' ? (
-              <select aria-label={p.name} value={values[p.name]} onChange={(e) => setValues({ ...values, [p.name]: e.target.value })}>
-                <option value="">default</option><option>true</option><option>false</option>
-              </select>
-            ) : <input aria-label={p.name} value={values[p.name]} onChange={(e) => setValues({ ...values, [p.name]: e.target.value })} />}
-            {p.description ? <span className="pk-help">{p.description}</span> : null}
-          </label>
-        ))}
+        {params.map((p) => <ParameterField key={p.name} param={p} value={values[p.name] ?? ''} onChange={(v) => setValues({ ...values, [p.name]: v })} />)}
         <div className="pk-dialog-actions">
           <button type="button" onClick={onCancel}>Cancel</button>
           <button type="submit" className="pk-primary" disabled={missing.length > 0}>Run</button>

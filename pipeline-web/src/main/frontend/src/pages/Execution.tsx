@@ -108,38 +108,48 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
   const [now, setNow] = useState(Date.now());
   const refresh = useRef<number | null>(null);
 
+  const base = `executions/${encodeURIComponent(executionId)}`;
+  const loadExecution = () => getJson<ExecutionJson>(base).then((ex) => {
+    setNow(Date.now());
+    setExecution(ex);
+    return ex;
+  });
+  const loadArtifacts = () => getJson<ArtifactJson[]>(`${base}/artifacts`).then(setArtifacts).catch(() => setArtifacts([]));
   const load = () => {
-    getJson<ExecutionJson>(`executions/${encodeURIComponent(executionId)}`).then((ex) => { setNow(Date.now()); setExecution(ex); })
-      .catch((e: ApiError) => setError(e.message));
-    getJson<ArtifactJson[]>(`executions/${encodeURIComponent(executionId)}/artifacts`).then(setArtifacts).catch(() => setArtifacts([]));
+    loadExecution().catch((e: ApiError) => setError(e.message));
+    void loadArtifacts();
   };
-  // every event refreshes the view (at most every 150 ms); the stream ends with the execution, and resumes after a drop
+  // each event refreshes the stages (at most every 150 ms), a stored artifact the artifact links; the stream ends with the
+  // execution and is resumed after a drop
   useEffect(() => {
     load();
     const ctrl = new AbortController();
     let last: string | undefined;
     let finished = false;
     const schedule = () => {
-      if (refresh.current === null) refresh.current = window.setTimeout(() => { refresh.current = null; load(); }, 150);
+      if (refresh.current === null) refresh.current = window.setTimeout(() => { refresh.current = null; void loadExecution().catch(() => {}); }, 150);
     };
     (async () => {
       for (let attempt = 0; !finished && !ctrl.signal.aborted && attempt < 20; attempt++) {
         try {
-          await readSse(`executions/${encodeURIComponent(executionId)}/events`, (e) => {
+          await readSse(`${base}/events`, (e) => {
             if (e.id) last = e.id;
             if (e.event === 'ExecutionFinished') finished = true;
+            if (e.event === 'ArtifactStored') void loadArtifacts();
             schedule();
           }, ctrl.signal, last);
-          const ex = await getJson<ExecutionJson>(`executions/${encodeURIComponent(executionId)}`);
-          setExecution(ex);
-          if (FINAL.has(ex.status)) finished = true;
+          if (FINAL.has((await loadExecution()).status)) finished = true;
         } catch {
           await new Promise((r) => setTimeout(r, 1000));
         }
       }
-      load();
+      if (!ctrl.signal.aborted) void loadArtifacts();
     })();
-    return () => ctrl.abort();
+    return () => {
+      ctrl.abort();
+      if (refresh.current !== null) clearTimeout(refresh.current);
+      refresh.current = null;
+    };
   }, [executionId]);
   useEffect(() => {
     if (!execution || FINAL.has(execution.status)) return;
@@ -172,7 +182,6 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
     if (path.includes('/rerun')) go(`executions/${encodeURIComponent(r.id!)}`);
     else load();
   }).catch((e: ApiError) => setError(e.message));
-  const base = `executions/${encodeURIComponent(execution.id)}`;
   return (
     <div className="pk-execution">
       <div className="pk-toolbar">

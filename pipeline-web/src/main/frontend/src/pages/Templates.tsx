@@ -1,15 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, getJson, postJson } from '../api';
 import { go } from '../App';
-
-interface TemplateParam {
-  name: string;
-  type: string;
-  description: string;
-  required: boolean;
-  default?: unknown;
-  options?: string[];
-}
+import { ParameterField, defaultText, parameterValues, type ParameterSpec } from '../components/ParameterField';
 
 interface TemplateJson {
   id: string;
@@ -17,7 +9,7 @@ interface TemplateJson {
   category: string;
   description: string;
   version: string;
-  parameters: TemplateParam[];
+  parameters: ParameterSpec[];
   components: string[];
 }
 
@@ -61,17 +53,11 @@ export function Templates() {
 
 function TemplateForm({ template, onCancel }: { template: TemplateJson; onCancel: () => void }) {
   const [id, setId] = useState(template.id.replace(/[^a-z0-9-]/g, '-'));
-  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(template.parameters.map((p) => [p.name, p.default === undefined ? '' : Array.isArray(p.default) ? p.default.join(', ') : String(p.default)])));
+  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(template.parameters.map((p) => [p.name, defaultText(p)])));
   const [problem, setProblem] = useState<string | null>(null);
   const create = async () => {
-    const out: Record<string, unknown> = {};
-    for (const p of template.parameters) {
-      const v = (values[p.name] ?? '').trim();
-      if (v === '') continue;
-      out[p.name] = p.type === 'boolean' ? v === 'true' : p.type === 'number' || p.type === 'integer' ? Number(v) : p.type === 'list' ? v.split(',').map((x) => x.trim()).filter((x) => x !== '') : v;
-    }
     try {
-      await postJson('pipelines/from-template', { template: template.id, id, values: out });
+      await postJson('pipelines/from-template', { template: template.id, id, values: parameterValues(template.parameters, values) });
       go(`designer/${encodeURIComponent(id)}`);
     } catch (e) {
       const err = e as ApiError;
@@ -84,21 +70,7 @@ function TemplateForm({ template, onCancel }: { template: TemplateJson; onCancel
         <h2>{template.name}</h2>
         <p className="pk-muted">{template.description}</p>
         <label>Pipeline id<input aria-label="Pipeline id" value={id} onChange={(e) => setId(e.target.value)} /></label>
-        {template.parameters.map((p) => (
-          <label key={p.name}>{p.name}{p.required ? <span className="pk-required"> *</span> : null}
-            {p.options ? (
-              <select aria-label={p.name} value={values[p.name]} onChange={(e) => setValues({ ...values, [p.name]: e.target.value })}>
-                {p.required ? null : <option value="">default</option>}
-                {p.options.map((o) => <option key={o}>{o}</option>)}
-              </select>
-            ) : p.type === 'boolean' ? (
-              <select aria-label={p.name} value={values[p.name]} onChange={(e) => setValues({ ...values, [p.name]: e.target.value })}>
-                <option>true</option><option>false</option>
-              </select>
-            ) : <input aria-label={p.name} value={values[p.name]} onChange={(e) => setValues({ ...values, [p.name]: e.target.value })} />}
-            <span className="pk-help">{p.description}{p.type === 'list' ? ' (comma separated)' : ''}</span>
-          </label>
-        ))}
+        {template.parameters.map((p) => <ParameterField key={p.name} param={p} value={values[p.name] ?? ''} onChange={(v) => setValues({ ...values, [p.name]: v })} />)}
         {problem ? <pre className="pk-error">{problem}</pre> : null}
         <div className="pk-dialog-actions">
           <button type="button" onClick={onCancel}>Cancel</button>

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.pipelinekit.core.engine.Principal;
+import org.pipelinekit.core.testing.MutableClock;
 
 class ArtifactManagerTest {
   @TempDir Path dir;

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.pipelinekit.core.model.CacheScope;
+import org.pipelinekit.core.testing.MutableClock;
 
 class CacheManagerTest {
   @TempDir Path dir;

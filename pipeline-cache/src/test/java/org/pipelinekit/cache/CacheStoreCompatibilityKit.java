@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.pipelinekit.core.testing.MutableClock;
 
 /**
  * What every {@link CacheStore} must do. An implementation's test extends this and makes a fresh,

@@ -66,15 +66,20 @@ class ExecutionsApiTest {
 
   @Test
   void startReadAndListExecutions_andStreamTheirEventsToTheEnd() throws Exception {
+    // the build step writes only once the test has seen its job start, so its log line reaches the stream live (log lines are
+    // not replayed from the journal)
+    Path go = dir.resolve("go-run-me");
     create("""
         {"pipelinekit": 1, "id": "run-me", "parameters": [{"name": "target", "default": "staging"}],
-         "stages": [{"id": "build", "steps": [{"run": "echo building for ${{ params.target }} on ${{ branch }}"}]},
+         "stages": [{"id": "build", "steps": [{"run": "while [ ! -f '%s' ]; do sleep 0.02; done; echo building for ${{ params.target }} on ${{ branch }}"}]},
                     {"id": "test", "needs": ["build"], "steps": [{"run": "echo testing"}]}]}
-        """);
+        """.formatted(go));
     String id = execute("run-me", "{\"branch\": \"main\", \"parameters\": {\"target\": \"production\"}}");
     try (Sse events = sse("/executions/" + id + "/events", null)) {
       assertThat(events.response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
-      List<Sse.Event> all = events.until(e -> e.name().equals("ExecutionFinished"));
+      List<Sse.Event> all = new ArrayList<>(events.until(e -> e.name().equals("JobStarted")));
+      java.nio.file.Files.createFile(go);
+      all.addAll(events.until(e -> e.name().equals("ExecutionFinished")));
       assertThat(all.get(all.size() - 1).name()).isEqualTo("ExecutionFinished");
       assertThat(all).extracting(Sse.Event::name).contains("ExecutionStarted", "StageStarted", "LogAppended", "StageFinished");
       long previous = 0;

@@ -50,30 +50,30 @@ public final class ArtifactsVsCp {
           long t = System.nanoTime();
           ArtifactRecord r = artifacts.storeFile(Upload.of("bench-" + round, "bench", "random.bin"), source);
           double storeSec = (System.nanoTime() - t) / 1e9;
-          sync();
+          Harness.sync();
           Path back = work.resolve("back-" + round + ".bin");
           t = System.nanoTime();
           artifacts.copyTo(r.id(), Principal.of("bench"), back);
           double readSec = (System.nanoTime() - t) / 1e9;
           Files.delete(back);
-          sync();
+          Harness.sync();
           t = System.nanoTime();
           try (InputStream in = Files.newInputStream(source)) {
             artifacts.store(Upload.of("bench-" + round, "bench", "streamed.bin"), in);
           }
           double streamSec = (System.nanoTime() - t) / 1e9;
-          sync();
+          Harness.sync();
           Path copy = work.resolve("cp-" + round + ".bin");
           t = System.nanoTime();
-          run(List.of("cp", source.toString(), copy.toString()));
+          Harness.run(List.of("cp", source.toString(), copy.toString()));
           double cpSec = (System.nanoTime() - t) / 1e9;
           Files.delete(copy);
-          sync();
+          Harness.sync();
           t = System.nanoTime();
-          run(List.of("sh", "-c", "cp \"$0\" \"$1\" && sync \"$1\"", source.toString(), copy.toString()));
+          Harness.run(List.of("sh", "-c", "cp \"$0\" \"$1\" && sync \"$1\"", source.toString(), copy.toString()));
           double cpSyncSec = (System.nanoTime() - t) / 1e9;
           Files.delete(copy);
-          sync();
+          Harness.sync();
           if (round == 0) continue;
           store.add(mb / storeSec);
           read.add(mb / readSec);
@@ -83,18 +83,18 @@ public final class ArtifactsVsCp {
           System.out.printf(Locale.ROOT, "round %d: store %.0f MB/s, read back %.0f MB/s, stream store %.0f MB/s; cp %.0f MB/s,"
               + " cp+sync %.0f MB/s%n", round, mb / storeSec, mb / readSec, mb / streamSec, mb / cpSec, mb / cpSyncSec);
         }
-        delete(storeDir);
+        Harness.delete(storeDir);
       }
     } finally {
-      delete(work);
+      Harness.delete(work);
     }
-    double s = median(store);
-    double r = median(read);
-    double c = median(cp);
-    double cs = median(cpSync);
+    double s = Harness.median(store);
+    double r = Harness.median(read);
+    double c = Harness.median(cp);
+    double cs = Harness.median(cpSync);
     System.out.printf(Locale.ROOT, "median of %d, %d MiB: store %.0f MB/s (%.2fx cp, %.2fx cp+sync); read back %.0f MB/s (%.2fx cp,"
         + " %.2fx cp+sync); stream store %.0f MB/s; cp %.0f MB/s, cp+sync %.0f MB/s (goal >= 0.8x cp)%n",
-        rounds, mib, s, s / c, s / cs, r, r / c, r / cs, median(streamStore), c, cs);
+        rounds, mib, s, s / c, s / cs, r, r / c, r / cs, Harness.median(streamStore), c, cs);
   }
 
   private static void writeRandom(Path file, int mib) throws IOException {
@@ -106,28 +106,5 @@ public final class ArtifactsVsCp {
         out.write(buf);
       }
     }
-  }
-
-  private static void run(List<String> cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).inheritIO().start();
-    if (p.waitFor() != 0) throw new IllegalStateException(cmd + " failed");
-  }
-
-  private static void sync() throws IOException, InterruptedException {
-    run(List.of("sync"));
-  }
-
-  private static void delete(Path dir) throws IOException {
-    if (!Files.exists(dir)) return;
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-    }
-  }
-
-  private static double median(List<Double> v) {
-    List<Double> s = new ArrayList<>(v);
-    Collections.sort(s);
-    int n = s.size();
-    return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
   }
 }

@@ -48,28 +48,28 @@ public final class CacheVsTar {
         CacheManager.Saved saved = cache.save(ctx, "tree", List.of(tree), CacheScope.PROJECT, CacheManager.SaveOptions.DEFAULT);
         double saveSec = (System.nanoTime() - t) / 1e9;
         archiveOurs = saved.entry().orElseThrow().size();
-        sync();
+        Harness.sync();
         Path restoreTo = work.resolve("ours-" + round);
         t = System.nanoTime();
         cache.restore(ctx, "tree", List.of(), CacheScope.PROJECT, List.of(restoreTo)).orElseThrow();
         double restoreSec = (System.nanoTime() - t) / 1e9;
-        delete(restoreTo);
-        delete(storeDir);
-        sync();
+        Harness.delete(restoreTo);
+        Harness.delete(storeDir);
+        Harness.sync();
         // tar
         Path archive = work.resolve("tree-" + round + ".tar.zst");
         t = System.nanoTime();
-        run(List.of("tar", "-I", "zstd -1 -T0", "-cf", archive.toString(), "-C", tree.getParent().toString(), tree.getFileName().toString()));
+        Harness.run(List.of("tar", "-I", "zstd -1 -T0", "-cf", archive.toString(), "-C", tree.getParent().toString(), tree.getFileName().toString()));
         double tarSaveSec = (System.nanoTime() - t) / 1e9;
         archiveTar = Files.size(archive);
-        sync();
+        Harness.sync();
         Path extractTo = Files.createDirectories(work.resolve("tar-" + round));
         t = System.nanoTime();
-        run(List.of("tar", "-I", "zstd", "-xf", archive.toString(), "-C", extractTo.toString()));
+        Harness.run(List.of("tar", "-I", "zstd", "-xf", archive.toString(), "-C", extractTo.toString()));
         double tarRestoreSec = (System.nanoTime() - t) / 1e9;
-        delete(extractTo);
+        Harness.delete(extractTo);
         Files.delete(archive);
-        sync();
+        Harness.sync();
         if (round == 0) continue; // warm-up
         ourSave.add(bytes / 1e6 / saveSec);
         ourRestore.add(bytes / 1e6 / restoreSec);
@@ -79,25 +79,17 @@ public final class CacheVsTar {
             bytes / 1e6 / saveSec, bytes / 1e6 / tarSaveSec, bytes / 1e6 / restoreSec, bytes / 1e6 / tarRestoreSec);
       }
     } finally {
-      delete(work);
+      Harness.delete(work);
     }
-    double s = median(ourSave);
-    double ts = median(tarSave);
-    double r = median(ourRestore);
-    double tr = median(tarRestore);
+    double s = Harness.median(ourSave);
+    double ts = Harness.median(tarSave);
+    double r = Harness.median(ourRestore);
+    double tr = Harness.median(tarRestore);
     System.out.printf(Locale.ROOT, "median of %d: save %.0f MB/s vs tar+zstd %.0f MB/s (%.2fx); restore %.0f MB/s vs %.0f MB/s (%.2fx);"
         + " archive %.0f MB vs %.0f MB (goal >= 1.0x both ways)%n", rounds, s, ts, s / ts, r, tr, r / tr, archiveOurs / 1e6, archiveTar / 1e6);
   }
 
-  private static void run(List<String> cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).inheritIO().start();
-    if (p.waitFor() != 0) throw new IllegalStateException(cmd + " failed");
-  }
-
   /** Writes dirty pages out, so one variant's writes are not paid by the next. */
-  private static void sync() throws IOException, InterruptedException {
-    run(List.of("sync"));
-  }
 
   private static long treeBytes(Path tree) throws IOException {
     try (Stream<Path> s = Files.walk(tree)) {
@@ -109,19 +101,5 @@ public final class CacheVsTar {
     try (Stream<Path> s = Files.walk(tree)) {
       return s.filter(Files::isRegularFile).count();
     }
-  }
-
-  private static void delete(Path dir) throws IOException {
-    if (!Files.exists(dir)) return;
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-    }
-  }
-
-  private static double median(List<Double> v) {
-    List<Double> s = new ArrayList<>(v);
-    Collections.sort(s);
-    int n = s.size();
-    return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
   }
 }

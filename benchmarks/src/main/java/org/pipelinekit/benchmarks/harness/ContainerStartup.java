@@ -50,8 +50,8 @@ public final class ContainerStartup {
         }
       }
     }
-    double mr = median(runner);
-    double mc = median(cli);
+    double mr = Harness.median(runner);
+    double mc = Harness.median(cli);
     System.out.printf(Locale.ROOT, "container start-up (create -> first output line), median of %d: DockerRunner %.1f ms,"
         + " docker run --rm %.1f ms, ratio %.2fx (goal <= 1.0x)%n", rounds, mr, mc, mr / mc);
     System.out.printf(Locale.ROOT, "  DockerRunner min %.1f max %.1f; docker run min %.1f max %.1f%n",
@@ -89,12 +89,5 @@ public final class ContainerStartup {
     }
     if (p.waitFor() != 0) throw new IllegalStateException("docker run failed");
     return ms;
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 }

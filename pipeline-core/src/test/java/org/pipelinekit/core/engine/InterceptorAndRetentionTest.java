@@ -5,11 +5,8 @@ import static org.pipelinekit.core.engine.EngineTesting.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -19,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.spi.StepExit;
 import org.pipelinekit.core.spi.StepInterceptor;
+import org.pipelinekit.core.testing.MutableClock;
 
 class InterceptorAndRetentionTest {
   @TempDir Path dir;
@@ -82,24 +80,15 @@ class InterceptorAndRetentionTest {
     }
   }
 
-  /** A clock the test moves by hand. */
-  static final class MovableClock extends Clock {
-    volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-    @Override public Clock withZone(ZoneId zone) { return this; }
-    @Override public Instant instant() { return now; }
-  }
-
   @Test
   void retentionSweepDeletesOldExecutionsWithTheirLogsAndWorkspaces() throws Exception {
-    MovableClock clock = new MovableClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     try (PipelineExecutor ex = PipelineExecutor.builder().dataDirectory(dir).clock(clock).logRetention(Duration.ofDays(90)).build()) {
       Pipeline p = Pipeline.builder("old").stage("a", s -> s.run("echo x > file")).build();
       String first = await(ex.execute(p)).id();
-      clock.now = clock.now.plus(Duration.ofDays(60));
+      clock.advance(Duration.ofDays(60));
       String second = await(ex.execute(p)).id();
-      clock.now = clock.now.plus(Duration.ofDays(31));
+      clock.advance(Duration.ofDays(31));
       assertThat(ex.sweepRetention()).isEqualTo(1);
       assertThat(ex.execution(first)).isEmpty();
       assertThat(ex.execution(second)).isPresent();

@@ -122,6 +122,15 @@ public final class Api {
       "html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8",
       "svg", "image/svg+xml", "png", "image/png", "ico", "image/x-icon", "json", "application/json", "woff2", "font/woff2");
 
+  /** The pages found so far, read from the jar once each (misses are not kept: clients choose the names). */
+  private final Map<String, byte[]> pages = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static byte[] pageBytes(String file) throws IOException {
+    try (InputStream in = Api.class.getResourceAsStream(PAGES + file)) {
+      return in == null ? null : in.readAllBytes();
+    }
+  }
+
   /**
    * The designer's pages beside the API, from the jar: {@code /} is the app (its {@code <base>} set to where the servlet is
    * mounted, so it works under any prefix), {@code /assets/...} its hashed files; false when there is none at the path.
@@ -133,10 +142,11 @@ public final class Api {
     int dot = file.lastIndexOf('.');
     String type = dot < 0 ? null : PAGE_TYPES.get(file.substring(dot + 1));
     if (type == null) return false;
-    byte[] body;
-    try (InputStream in = Api.class.getResourceAsStream(PAGES + file)) {
-      if (in == null) return false;
-      body = in.readAllBytes();
+    byte[] body = pages.get(file);
+    if (body == null) {
+      body = pageBytes(file);
+      if (body == null) return false;
+      pages.put(file, body);
     }
     if (file.equals("index.html")) {
       String base = req.getContextPath() + req.getServletPath() + "/";

@@ -1,0 +1,40 @@
+package org.pipelinekit.benchmarks.harness;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** What the side-by-side harnesses share: medians, running the other tool, flushing the disk, removing trees. */
+final class Harness {
+  private Harness() {}
+
+  static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  /** Runs a command with this process's output, failing when it fails. */
+  static void run(List<String> cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).inheritIO().start();
+    if (p.waitFor() != 0) throw new IllegalStateException(cmd + " failed");
+  }
+
+  /** Flushes written data to disk, so one variant's writes do not slow the next one's reads. */
+  static void sync() throws IOException, InterruptedException {
+    run(List.of("sync"));
+  }
+
+  static void delete(Path dir) throws IOException {
+    if (!Files.exists(dir)) return;
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+    }
+  }
+}
