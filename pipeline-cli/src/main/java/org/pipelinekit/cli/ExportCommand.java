@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.pipelinekit.core.imports.GitHubActionsExport;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.dsl.code.PipelineCode;
 import picocli.CommandLine.Command;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "export", description = {
     "Print a pipeline in another form: YAML, JSON or HCL, a Kotlin .pipeline.kts script, or a Java class using the builder.",
-    "Reading the output back gives the same pipeline."})
+    "Reading the output back gives the same pipeline. gha writes a GitHub Actions workflow when the pipeline fits one."})
 final class ExportCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -23,7 +24,7 @@ final class ExportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", description = "Pipeline file (" + PipelineFiles.KINDS + ")")
   Path file;
 
-  @Option(names = {"-f", "--format"}, defaultValue = "yaml", description = "yaml, json, hcl, kotlin or java (default: ${DEFAULT-VALUE})")
+  @Option(names = {"-f", "--format"}, defaultValue = "yaml", description = "yaml, json, hcl, kotlin, java or gha (default: ${DEFAULT-VALUE})")
   String format;
 
   @Option(names = "--pipeline", paramLabel = "ID", description = "Which pipeline to export when the file defines several "
@@ -36,7 +37,7 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String f = format.toLowerCase(Locale.ROOT);
-    if (!PipelineCode.FORMATS.contains(f) && !f.equals("yml") && !f.equals("kts")) {
+    if (!PipelineCode.FORMATS.contains(f) && !f.equals("yml") && !f.equals("kts") && !f.equals("gha")) {
       spec.commandLine().getErr().println("error: unknown format '" + format + "'; use one of " + String.join(", ", PipelineCode.FORMATS));
       return Main.INVALID;
     }
@@ -50,6 +51,16 @@ final class ExportCommand implements Callable<Integer> {
       Optional<Pipeline> one = PipelineFiles.read(file, pipelineId, spec.commandLine().getErr());
       if (one.isEmpty()) return Main.INVALID;
       pipelines = List.of(one.get());
+    }
+    if (f.equals("gha")) {
+      try {
+        spec.commandLine().getOut().print(GitHubActionsExport.write(pipelines.get(0)));
+      } catch (GitHubActionsExport.UnfitException e) {
+        spec.commandLine().getErr().println(file + ": " + e.getMessage());
+        return Main.INVALID;
+      }
+      spec.commandLine().getOut().flush();
+      return 0;
     }
     spec.commandLine().getOut().print(switch (f) {
       case "kotlin", "kts" -> PipelineCode.kotlin(pipelines);

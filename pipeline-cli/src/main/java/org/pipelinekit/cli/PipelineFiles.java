@@ -10,6 +10,9 @@ import org.jspecify.annotations.Nullable;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.format.FormatProblem;
 import org.pipelinekit.core.format.PipelineFormatException;
+import org.pipelinekit.core.imports.CiImport;
+import org.pipelinekit.core.imports.ImportReport;
+import org.pipelinekit.core.imports.ImportResult;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.dsl.code.PipelineCode;
 import org.pipelinekit.dsl.script.PipelineScriptException;
@@ -25,7 +28,7 @@ import org.pipelinekit.dsl.script.ScriptProblem;
  * property {@code pipelinekit.scriptCache} overrides both.
  */
 final class PipelineFiles {
-  static final String KINDS = ".pipeline.kts, .java, .yaml, .yml or .json";
+  static final String KINDS = ".pipeline.kts, .java, .yaml, .yml or .json; or a CI file to import (--from, or found by name)";
 
   private static @Nullable PipelineScriptHost scripts;
 
@@ -33,11 +36,31 @@ final class PipelineFiles {
 
   /** Every pipeline the file defines (a script or Java class may define several). */
   static Optional<List<Pipeline>> readAll(Path file, PrintWriter err) {
+    return readAll(file, null, err);
+  }
+
+  /**
+   * Every pipeline the file defines; a CI file of another system ({@code from}, or known by its name and place:
+   * {@code .github/workflows/*.yml}, {@code .gitlab-ci.yml}, {@code bitbucket-pipelines.yml}, {@code Jenkinsfile}) is
+   * imported, its report's summary and what was not carried over printed to {@code err}.
+   */
+  static Optional<List<Pipeline>> readAll(Path file, CiImport.@Nullable Kind from, PrintWriter err) {
     if (!Files.isRegularFile(file)) {
       err.println(file + ": no such file");
       return Optional.empty();
     }
     try {
+      Optional<CiImport.Kind> kind = from != null ? Optional.of(from) : CiImport.detectByName(file);
+      if (kind.isPresent()) {
+        ImportResult imported = CiImport.read(file, kind);
+        ImportReport r = imported.report();
+        err.println(r.render().lines().findFirst().orElse(""));
+        r.entries().stream().filter(e -> e.outcome() == ImportReport.Outcome.UNSUPPORTED).limit(20)
+            .forEach(e -> err.println("  " + e));
+        err.println("  (pipelinekit import " + file + " prints the whole report)");
+        err.flush();
+        return Optional.of(List.of(imported.pipeline()));
+      }
       return Optional.of(PipelineCode.read(file, scripts()));
     } catch (PipelineFormatException e) {
       for (FormatProblem p : e.problems()) {
@@ -45,6 +68,8 @@ final class PipelineFiles {
       }
     } catch (PipelineScriptException e) {
       for (ScriptProblem p : e.getProblems()) err.println(p);
+    } catch (java.io.IOException e) {
+      err.println(file + ": error: cannot read it: " + e.getMessage());
     } catch (PipelineException | UncheckedIOException e) {
       String message = String.valueOf(e.getMessage());
       err.println(message.startsWith(file.toString()) ? message : file + ": error: " + message);
@@ -57,7 +82,11 @@ final class PipelineFiles {
    * it defines several.
    */
   static Optional<Pipeline> read(Path file, @Nullable String id, PrintWriter err) {
-    Optional<List<Pipeline>> all = readAll(file, err);
+    return read(file, id, null, err);
+  }
+
+  static Optional<Pipeline> read(Path file, @Nullable String id, CiImport.@Nullable Kind from, PrintWriter err) {
+    Optional<List<Pipeline>> all = readAll(file, from, err);
     if (all.isEmpty()) return Optional.empty();
     List<Pipeline> pipelines = all.get();
     List<String> ids = pipelines.stream().map(Pipeline::id).toList();

@@ -4,10 +4,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.pipelinekit.core.PipelineException;
@@ -24,7 +26,9 @@ import org.pipelinekit.core.engine.ExecutionTrigger;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.engine.StageRun;
 import org.pipelinekit.core.model.Durations;
+import org.pipelinekit.core.imports.CiImport;
 import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.validate.PipelineValidationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,12 +65,29 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "Print stage results only, not log lines")
   boolean quiet;
 
+  @Option(names = "--from", paramLabel = "KIND", converter = ImportCommand.Kinds.class,
+      description = "Import the file first: gha, gitlab, bitbucket or jenkins (found by name for .github/workflows/*, .gitlab-ci.yml, "
+          + "bitbucket-pipelines.yml and Jenkinsfile)")
+  CiImport.Kind from;
+
+  @Option(names = "--stage", paramLabel = "ID", description = "Run only this stage and the stages it needs; repeat for more")
+  List<String> only = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Optional<Pipeline> pipeline = PipelineFiles.read(file, pipelineId, err);
+    Optional<Pipeline> pipeline = PipelineFiles.read(file, pipelineId, from, err);
     if (pipeline.isEmpty()) return Main.INVALID;
+    if (!only.isEmpty()) {
+      Set<String> known = pipeline.get().stages().stream().map(Stage::id).collect(java.util.stream.Collectors.toSet());
+      List<String> unknown = only.stream().filter(s -> !known.contains(s)).toList();
+      if (!unknown.isEmpty()) {
+        err.println(file + ": error: no stage " + unknown + " here; the stages are " + known.stream().sorted().toList());
+        return Main.INVALID;
+      }
+      pipeline = Optional.of(withNeeds(pipeline.get(), only));
+    }
     Path data = dataDir != null ? dataDir : Files.createTempDirectory("pipelinekit-");
     PipelineExecutor.Builder b = PipelineExecutor.builder().dataDirectory(data);
     if (workspace != null) b.sharedWorkspace(workspace);
@@ -99,6 +120,19 @@ final class RunCommand implements Callable<Integer> {
       summary(done, out);
       return done.status() == ExecutionStatus.SUCCEEDED ? 0 : Main.INVALID;
     }
+  }
+
+  /** The pipeline cut down to {@code wanted} and everything they need, directly or not. */
+  static Pipeline withNeeds(Pipeline p, List<String> wanted) {
+    Map<String, Stage> byId = new LinkedHashMap<>();
+    p.stages().forEach(s -> byId.put(s.id(), s));
+    Set<String> keep = new java.util.HashSet<>();
+    java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(wanted);
+    while (!todo.isEmpty()) {
+      String id = todo.pop();
+      if (keep.add(id) && byId.containsKey(id)) todo.addAll(byId.get(id).needs());
+    }
+    return p.toBuilder().clearStages().stages(p.stages().stream().filter(s -> keep.contains(s.id())).toList()).build();
   }
 
   private void print(ExecutionEvent event, PrintWriter out, Execution e, CountDownLatch printed) {

@@ -226,7 +226,7 @@ final class BitbucketImporter extends Importer {
       }
     }
     ArrayNode steps = stage.putArray("steps");
-    steps.addObject().put("run", script.isEmpty() ? "true" : Shared.script(script));
+    steps.addObject().put("name", "script").put("run", script.isEmpty() ? "true" : Shared.script(script));
     if (!after.isEmpty()) steps.addObject().put("name", "after-script").put("run", Shared.script(after));
     return id;
   }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -31,14 +30,24 @@ public final class CiImport {
 
   private CiImport() {}
 
-  /** The kind of a file from its name and place ({@code .github/workflows/x.yml}, {@code .gitlab-ci.yml}, {@code bitbucket-pipelines.yml}, {@code Jenkinsfile}), then its text. */
-  public static Optional<Kind> detect(Path file, String text) {
+  /**
+   * The kind of a file from its name and place alone: {@code Jenkinsfile}, {@code bitbucket-pipelines.yml},
+   * {@code .gitlab-ci.yml} (or a file under {@code .gitlab/}), a file under {@code .github/workflows/}.
+   */
+  public static Optional<Kind> detectByName(Path file) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    String all = file.toString().replace('\\', '/').toLowerCase(Locale.ROOT);
-    if (name.startsWith("jenkinsfile") || name.endsWith(".jenkinsfile") || name.endsWith("jenkinsfile")) return Optional.of(Kind.JENKINS);
-    if (name.contains("bitbucket-pipelines")) return Optional.of(Kind.BITBUCKET);
-    if (name.contains("gitlab-ci") || name.contains("gitlab_ci") || all.contains(".gitlab")) return Optional.of(Kind.GITLAB);
-    if (all.contains(".github/workflows") || all.contains("/gha/")) return Optional.of(Kind.GHA);
+    String all = file.toAbsolutePath().normalize().toString().replace('\\', '/').toLowerCase(Locale.ROOT);
+    if (name.startsWith("jenkinsfile") || name.endsWith(".jenkinsfile")) return Optional.of(Kind.JENKINS);
+    if (name.startsWith("bitbucket-pipelines")) return Optional.of(Kind.BITBUCKET);
+    if (name.endsWith(".gitlab-ci.yml") || name.endsWith(".gitlab-ci.yaml") || all.contains("/.gitlab/")) return Optional.of(Kind.GITLAB);
+    if (all.contains("/.github/workflows/") && (name.endsWith(".yml") || name.endsWith(".yaml"))) return Optional.of(Kind.GHA);
+    return Optional.empty();
+  }
+
+  /** The kind of a file from its name and place ({@link #detectByName}), else from its text. */
+  public static Optional<Kind> detect(Path file, String text) {
+    Optional<Kind> byName = detectByName(file);
+    if (byName.isPresent()) return byName;
     if (text.contains("pipeline {") || text.contains("pipeline{")) return Optional.of(Kind.JENKINS);
     if (text.matches("(?s).*^pipelines:.*") || text.contains("\npipelines:")) return Optional.of(Kind.BITBUCKET);
     if (text.contains("\njobs:") && (text.contains("\non:") || text.startsWith("on:"))) return Optional.of(Kind.GHA);
@@ -63,6 +72,4 @@ public final class CiImport {
     };
   }
 
-  /** The formats a pipeline can be exported back to. */
-  public static final List<String> EXPORTS = List.of("gha");
 }

@@ -33,14 +33,11 @@ final class GitHubActionsImporter extends Importer {
     }
     GitHubActionsImporter i = new GitHubActionsImporter(source, root);
     notes.forEach(n -> i.report.add("(yaml)", 0, 0, ImportReport.Outcome.APPROXIMATED, n));
-    for (Value job : i.jobs.values()) if (job.isMap()) i.stageId(keyOf(i.jobs, job));
+    i.jobs.forEach((name, job) -> { // ids first, so needs and needs.X.outputs can name jobs defined later
+      if (job.isMap()) i.stageId(name);
+    });
     i.workflow(root);
     return i.finish(root, "GitHub Actions");
-  }
-
-  private static String keyOf(Map<String, Value> m, Value v) {
-    for (Map.Entry<String, Value> e : m.entrySet()) if (e.getValue() == v) return e.getKey();
-    return "job";
   }
 
   private String id(String job) {
@@ -352,11 +349,12 @@ final class GitHubActionsImporter extends Importer {
           }
         }
         case "max-parallel" -> {
-          try {
-            matrix.put("maxParallel", Integer.parseInt(x.text()));
+          Integer n = Shared.count(x.text());
+          if (n != null) {
+            matrix.put("maxParallel", n);
             mapped(p, x);
-          } catch (NumberFormatException ex) {
-            unsupported(p, x, "not a whole number");
+          } else {
+            unsupported(p, x, "not a whole number from 1 to " + Shared.MAX_COUNT);
           }
         }
         case "matrix" -> matrix(p, x, matrix);
@@ -428,10 +426,12 @@ final class GitHubActionsImporter extends Importer {
   private void steps(String at, Value v, ObjectNode stage, Value jobDefaults) {
     ArrayNode steps = stage.putArray("steps");
     List<Value> list = v.list();
+    boolean sharesFiles = list.stream().map(x -> x.get("run").map(Value::text).orElse(""))
+        .anyMatch(r -> r != null && (r.contains("GITHUB_ENV") || r.contains("GITHUB_PATH")));
     for (int i = 0; i < list.size(); i++) {
       String p = path(at, i);
       Value step = list.get(i);
-      if (step.get("run").isPresent()) runStep(p, step, steps, jobDefaults);
+      if (step.get("run").isPresent()) runStep(p, step, steps, jobDefaults, sharesFiles);
       else if (step.get("uses").isPresent()) usesStep(p, step, steps, stage);
       else unsupported(p, step, "a step needs run: or uses:");
     }
@@ -442,7 +442,18 @@ final class GitHubActionsImporter extends Importer {
     return s == null ? "" : s.replace("'", "'\\''");
   }
 
-  private void runStep(String at, Value step, ArrayNode steps, Value jobDefaults) {
+  /**
+   * GitHub's files for steps, kept in the stage's workspace: $GITHUB_OUTPUT is the stage's $PIPELINE_OUTPUT (same
+   * NAME=value lines), NAME=value lines in $GITHUB_ENV become variables of the later steps, lines of $GITHUB_PATH are
+   * put on their PATH.
+   */
+  static final String GITHUB_FILES = "export GITHUB_WORKSPACE=\"${PIPELINE_WORKSPACE:-$PWD}\" GITHUB_OUTPUT=\"${PIPELINE_OUTPUT:-/dev/null}\""
+      + " GITHUB_STEP_SUMMARY=/dev/null GITHUB_ENV=\"${PIPELINE_WORKSPACE:-$PWD}/.github-env\" GITHUB_PATH=\"${PIPELINE_WORKSPACE:-$PWD}/.github-path\"\n"
+      + "touch \"$GITHUB_ENV\" \"$GITHUB_PATH\"\n"
+      + "while IFS= read -r l; do case \"$l\" in [A-Za-z_]*=*) export \"$l\";; esac; done < \"$GITHUB_ENV\"\n"
+      + "while IFS= read -r l; do [ -n \"$l\" ] && PATH=\"$l:$PATH\"; done < \"$GITHUB_PATH\"\n";
+
+  private void runStep(String at, Value step, ArrayNode steps, Value jobDefaults, boolean sharesFiles) {
     ObjectNode s = JSON.createObjectNode();
     StringBuilder changed = new StringBuilder();
     String shell = step.get("shell").map(Value::text)
@@ -462,6 +473,10 @@ final class GitHubActionsImporter extends Importer {
         yield "bash -e -c '" + quote(script) + "'";
       }
     };
+    if (sharesFiles || script.contains("GITHUB_")) {
+      run = GITHUB_FILES + run;
+      changed.append("$GITHUB_OUTPUT/ENV/PATH kept as files in the workspace; ");
+    }
     step.get("name").map(Value::text).ifPresent(n -> s.put("name", n));
     s.put("run", run);
     for (Map.Entry<String, Value> e : step.map().entrySet()) {
@@ -488,7 +503,7 @@ final class GitHubActionsImporter extends Importer {
           else approx(p, x, "step conditions are not supported: the step always runs (" + cond + ")");
         }
         case "continue-on-error" -> {
-          if ("true".equals(x.text())) s.put("run", run + " || true");
+          if ("true".equals(x.text())) s.put("run", s.get("run").asText() + " || true");
           if ("true".equals(x.text()) || "false".equals(x.text())) mapped(p, x, "as '|| true'");
           else unsupported(p, x, "continue-on-error by expression");
         }
@@ -548,12 +563,14 @@ final class GitHubActionsImporter extends Importer {
         }
         if (stage.has("artifacts")) {
           ArrayNode existing = (ArrayNode) stage.get("artifacts").get("paths");
-          paths.forEach(existing::add);
+          StringBuilder changed = new StringBuilder();
+          paths.forEach(x -> existing.add(Expressions.text(x, this::id, changed)));
           approx(at, step, "merged into the stage's one artifact set");
         } else {
           ObjectNode a = stage.putObject("artifacts");
           Optional.ofNullable(with.get("name")).map(Value::text).filter(n -> org.pipelinekit.core.model.Ids.isValid(n)).ifPresent(n -> a.put("name", n));
-          a.set("paths", texts(paths));
+          StringBuilder changed = new StringBuilder();
+          a.set("paths", texts(paths.stream().map(x -> Expressions.text(x, this::id, changed)).toList()));
           Optional.ofNullable(with.get("retention-days")).map(Value::text).filter(d -> d.matches("\\d+")).ifPresent(d -> a.put("retention", d + "d"));
           mapped(at, step, "as the stage's artifacts (stored after it succeeds)");
         }
@@ -564,7 +581,9 @@ final class GitHubActionsImporter extends Importer {
         s.put("name", "uses " + uses);
         ObjectNode env = s.putObject("env");
         env.put("PIPELINEKIT_ACTION", uses);
-        with.forEach((k, x) -> env.put("INPUT_" + k.toUpperCase(java.util.Locale.ROOT).replace(' ', '_'), scalarOrJson(x)));
+        StringBuilder changed = new StringBuilder();
+        with.forEach((k, x) -> env.put("INPUT_" + k.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9_]", "_"),
+            Expressions.text(scalarOrJson(x), this::id, changed)));
         s.put("run", "echo 'pipelinekit: action " + quote(uses) + " is not run locally (unsupported for local runs)' >&2");
         approx(at, step, "kept as an action step that is not run locally: it announces itself and succeeds; inputs as INPUT_* variables");
       }

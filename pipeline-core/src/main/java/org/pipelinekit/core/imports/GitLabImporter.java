@@ -18,8 +18,14 @@ import org.pipelinekit.core.imports.YamlTree.Value;
 /** GitLab CI files: stages, jobs (extends, !reference, anchors), needs, rules, caches, artifacts, matrices; see {@link CiImport}. */
 final class GitLabImporter extends Importer {
   private static final Set<String> KEYWORDS = Set.of("stages", "variables", "default", "include", "workflow", "image", "services",
-      "before_script", "after_script", "cache", "spec", "pages");
+      "before_script", "after_script", "cache", "spec");
+  /** Keys that make a hidden mapping a job template rather than a fragment for anchors and !reference. */
+  private static final Set<String> JOB_KEYS = Set.of("script", "before_script", "after_script", "stage", "extends", "image", "services",
+      "needs", "rules", "only", "except", "when", "cache", "artifacts", "variables", "tags", "retry", "timeout", "parallel",
+      "allow_failure", "environment", "trigger", "interruptible", "dependencies");
   private final Map<String, Value> top = new LinkedHashMap<>();
+  /** The names of the file's (non-hidden) jobs, known before any job is read. */
+  private final Set<String> jobs = new LinkedHashSet<>();
   private Value defaults;
 
   private GitLabImporter(String source) {
@@ -41,6 +47,16 @@ final class GitLabImporter extends Importer {
     i.includes(root, dir);
     i.pipeline(root);
     return i.finish(root, "GitLab CI");
+  }
+
+  /** The local files of an include: list (texts, or maps with local/file). */
+  private static List<String> texts(Value v) {
+    List<String> out = new ArrayList<>();
+    for (Value x : v.isList() ? v.list() : List.of(v)) {
+      if (x.isText()) out.add(x.text());
+      else x.get("local").or(() -> x.get("file")).map(Value::text).ifPresent(out::add);
+    }
+    return out;
   }
 
   private void includes(Value root, Optional<Path> dir) {
@@ -153,13 +169,22 @@ final class GitLabImporter extends Importer {
     defaults = new Value(globals, 0, 0, null);
     if (root.map().containsKey("workflow")) approx("workflow", root.map().get("workflow"), "workflow rules are not applied: the pipeline runs for every trigger");
 
+    for (Map.Entry<String, Value> e : top.entrySet()) {
+      if (!KEYWORDS.contains(e.getKey()) && !e.getKey().startsWith(".") && e.getValue().isMap()) jobs.add(e.getKey());
+    }
     Map<String, List<String>> byStage = new LinkedHashMap<>();
     Map<String, Value> jobs = new LinkedHashMap<>();
     for (Map.Entry<String, Value> e : top.entrySet()) {
       String name = e.getKey();
       if (KEYWORDS.contains(name)) continue;
       if (name.startsWith(".")) {
-        if (root.map().containsKey(name)) mapped(name, e.getValue(), "a hidden job: a template for extends and !reference");
+        // a template for extends and !reference: its keys are reported as a job's would be, on a stage that is not kept
+        boolean jobLike = e.getValue().map().keySet().stream().anyMatch(JOB_KEYS::contains);
+        if (root.map().containsKey(name) && jobLike) {
+          job(path("", name), name, e.getValue(), List.of(), null, true, JSON.createObjectNode());
+        } else if (root.map().containsKey(name)) {
+          mapped(path("", name), e.getValue(), "a hidden value, for anchors and !reference");
+        }
         continue;
       }
       if (!e.getValue().isMap()) continue;
@@ -177,7 +202,10 @@ final class GitLabImporter extends Importer {
       List<String> previous = new ArrayList<>();
       for (int k = idx - 1; k >= 0 && previous.isEmpty(); k--) previous.addAll(byStage.getOrDefault(order.get(k), List.of()));
       String at = root.map().containsKey(name) ? path("", name) : "(included) " + name;
-      job(at, name, j.getValue(), idx < 0 ? List.of() : previous, idx < 0 ? stage : null, root.map().containsKey(name));
+      ObjectNode target = stages.addObject();
+      target.put("id", stageId(name));
+      if (!stageId(name).equals(name)) target.put("name", name);
+      job(at, name, j.getValue(), idx < 0 ? List.of() : previous, idx < 0 ? stage : null, root.map().containsKey(name), target);
     }
   }
 
@@ -198,14 +226,12 @@ final class GitLabImporter extends Importer {
     return env;
   }
 
-  private void job(String at, String name, Value job, List<String> previousStage, String unknownStage, boolean ownKeys) {
-    ObjectNode stage = stages.addObject();
-    stage.put("id", stageId(name));
-    if (!stageId(name).equals(name)) stage.put("name", name);
+  private void job(String at, String name, Value job, List<String> previousStage, String unknownStage, boolean ownKeys, ObjectNode stage) {
     Map<String, Value> effective = deepMerge(defaults.map(), job.map());
     if (unknownStage != null) report.add(path(at, "stage"), job.line(), job.column(), ImportReport.Outcome.APPROXIMATED,
         "stage '" + unknownStage + "' is not in stages:; the job runs without waiting for a stage");
     boolean hasNeeds = false;
+    List<String> before = new ArrayList<>();
     List<String> script = new ArrayList<>();
     List<String> after = new ArrayList<>();
     for (Map.Entry<String, Value> e : effective.entrySet()) {
@@ -216,8 +242,8 @@ final class GitLabImporter extends Importer {
       switch (key) {
         case "stage" -> { if (own) mapped(p, v, "as needs on the jobs of the stage before"); }
         case "extends" -> { if (own) mapped(p, v, "resolved: the job is merged over what it extends"); }
-        case "script" -> { script.addAll(0, Shared.lines(v)); if (own) mapped(p, v, "one step run with sh -e"); }
-        case "before_script" -> { script.addAll(0, Shared.lines(v)); if (own) mapped(p, v, "run before the script in the same step"); }
+        case "script" -> { script.addAll(Shared.lines(v)); if (own) mapped(p, v, "one step run with sh -e"); }
+        case "before_script" -> { before.addAll(Shared.lines(v)); if (own) mapped(p, v, "run before the script in the same step"); }
         case "after_script" -> { after.addAll(Shared.lines(v)); if (own) approx(p, v, "a second step that runs only when the script succeeded"); }
         case "image" -> {
           Optional<String> image = v.isText() ? Optional.of(v.text()) : v.get("name").map(Value::text);
@@ -237,13 +263,16 @@ final class GitLabImporter extends Importer {
         case "needs" -> {
           hasNeeds = true;
           ArrayNode needs = stage.putArray("needs");
+          List<String> missing = new ArrayList<>();
           for (Value n : v.list()) {
             String need = n.isText() ? n.text() : n.get("job").map(Value::text).orElse(null);
-            if (need != null && hasStage(need)) needs.add(stageId(need));
+            if (need != null && jobs.contains(need)) needs.add(stageId(need));
+            else if (need != null) missing.add(need);
           }
           if (own) {
             boolean pipelineNeeds = v.list().stream().anyMatch(n -> n.get("pipeline").isPresent() || n.get("project").isPresent());
             if (pipelineNeeds) approx(p, v, "needs on other pipelines or projects are dropped");
+            else if (!missing.isEmpty()) approx(p, v, "needs on jobs not in this file are dropped: " + missing);
             else mapped(p, v);
           }
         }
@@ -260,12 +289,12 @@ final class GitLabImporter extends Importer {
           }
         }
         case "retry" -> {
-          String max = v.isText() ? v.text() : v.get("max").map(Value::text).orElse(null);
-          if (max != null && max.matches("\\d+")) stage.putObject("retry").put("limit", Integer.parseInt(max));
+          Integer max = Shared.count(v.isText() ? v.text() : v.get("max").map(Value::text).orElse(null), true);
+          if (max != null) stage.putObject("retry").put("limit", max);
           if (own) {
-            if (v.isMap() && v.get("when").isPresent()) approx(p, v, "retried on any failure, not only " + v.get("when").get().texts());
-            else if (max != null && max.matches("\\d+")) mapped(p, v);
-            else unsupported(p, v, "retry needs a number");
+            if (max == null) unsupported(p, v, "retry needs a number from 0 to " + Shared.MAX_COUNT);
+            else if (v.isMap() && v.get("when").isPresent()) approx(p, v, "retried on any failure, not only " + v.get("when").get().texts());
+            else mapped(p, v);
           }
         }
         case "timeout" -> {
@@ -290,10 +319,13 @@ final class GitLabImporter extends Importer {
           }
         }
         case "trigger" -> {
-          String child = v.isText() ? v.text() : v.get("include").map(x -> x.isText() ? x.text() : Shared.lines(x).toString()).orElse("a child pipeline");
-          stage.putArray("steps").addObject().put("name", "trigger " + child)
-              .put("run", "echo 'pipelinekit: child pipeline " + child.replace("'", "") + " is not started; import it on its own' >&2");
-          if (own) approx(p, v, "child pipelines are not started: import " + child + " as its own pipeline");
+          Optional<String> project = v.isText() ? Optional.of(v.text()) : v.get("project").map(Value::text);
+          String what = project.map(x -> "the downstream project " + x)
+              .or(() -> v.get("include").map(x -> "the child pipeline " + (x.isText() ? x.text() : String.join(", ", texts(x)))))
+              .orElse("a downstream pipeline");
+          stage.putArray("steps").addObject().put("name", "trigger")
+              .put("run", "echo 'pipelinekit: " + what.replace("'", "") + " is not started locally' >&2");
+          if (own) approx(p, v, what + " is not started: import it as its own pipeline");
         }
         case "tags" -> { if (own) approx(p, v, "runner tags are not used: jobs run on this machine or in their image"); }
         case "interruptible" -> { if (own) approx(p, v, "every stage can be cancelled"); }
@@ -310,7 +342,7 @@ final class GitLabImporter extends Importer {
       Set<String> axes = new LinkedHashSet<>();
       stage.get("matrix").path("axes").fieldNames().forEachRemaining(axes::add);
       stage.get("matrix").path("include").forEach(inc -> inc.fieldNames().forEachRemaining(axes::add));
-      for (String axis : axes) if (!env.has(axis)) env.put(axis, "${{ matrix." + axis + " }}");
+      for (String axis : axes) env.put(axis, "${{ matrix." + axis + " }}"); // matrix values win over the job's variables
     }
     if (!hasNeeds && !previousStage.isEmpty()) {
       ArrayNode needs = stage.putArray("needs");
@@ -318,7 +350,8 @@ final class GitLabImporter extends Importer {
     }
     if (!stage.has("steps")) {
       ArrayNode steps = stage.putArray("steps");
-      steps.addObject().put("run", script.isEmpty() ? "true" : Shared.script(script));
+      before.addAll(script);
+      steps.addObject().put("name", "script").put("run", before.isEmpty() ? "true" : Shared.script(before));
       if (!after.isEmpty()) steps.addObject().put("name", "after_script").put("run", Shared.script(after));
     }
   }
@@ -434,7 +467,7 @@ final class GitLabImporter extends Importer {
       }
     }
     if (conds.isEmpty()) {
-      if (own) unsupported(p, v, key + " without refs is not applied");
+      if (own) approx(p, v, key + " on variables, changes or kubernetes is not applied: the job runs on every trigger");
       return;
     }
     String c = "(" + String.join(") || (", conds) + ")";
@@ -475,7 +508,7 @@ final class GitLabImporter extends Importer {
         k = "default";
       } else if (key.isText()) {
         k = key.text().replace("$CI_COMMIT_REF_SLUG", "${{ branch }}").replace("${CI_COMMIT_REF_SLUG}", "${{ branch }}")
-            .replace("$CI_JOB_NAME", stage.get("id").asText()).replace("${CI_JOB_NAME}", stage.get("id").asText());
+            .replace("$CI_JOB_NAME", stage.path("id").asText("job")).replace("${CI_JOB_NAME}", stage.path("id").asText("job"));
         if (k.contains("$")) exact = false;
       } else {
         List<String> files = key.get("files").map(Value::texts).orElse(List.of());
@@ -513,9 +546,10 @@ final class GitLabImporter extends Importer {
 
   private void parallel(String p, Value v, ObjectNode stage, boolean own) {
     ObjectNode matrix = JSON.createObjectNode();
-    if (v.isText() && v.text().matches("\\d+")) {
+    Integer jobs = Shared.count(v.text());
+    if (jobs != null) {
       ArrayNode idx = matrix.putObject("axes").putArray("CI_NODE_INDEX");
-      for (int i = 1; i <= Integer.parseInt(v.text()); i++) idx.add(String.valueOf(i));
+      for (int i = 1; i <= jobs; i++) idx.add(String.valueOf(i));
       stage.set("matrix", matrix);
       if (own) approx(p, v, "as a matrix over CI_NODE_INDEX (CI_NODE_TOTAL is not set)");
       return;

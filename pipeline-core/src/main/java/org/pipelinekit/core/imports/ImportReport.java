@@ -65,6 +65,16 @@ public final class ImportReport {
     return false;
   }
 
+  /** Whether any entry is at {@code path}, above it or below it (a key whose parts were reported one by one). */
+  boolean touches(String path) {
+    if (covers(path)) return true;
+    for (Entry e : entries) {
+      String p = e.path();
+      if (p.startsWith(path + ".") || p.startsWith(path + "[")) return true;
+    }
+    return false;
+  }
+
   /** The report as text: a summary line, then an entry per line (approximated and unsupported first). */
   public String render() {
     Map<Outcome, Integer> c = counts();

@@ -92,12 +92,12 @@ abstract class Importer {
 
   // ---- values ----
 
-  /** Minutes as a duration ({@code 90} → {@code 90m}), or null when the text is not a positive number. */
+  /** Minutes as a duration ({@code 90} → {@code 90m}), or null when the text is not a positive number (up to a year). */
   static String minutes(Value v) {
     if (v == null || !v.isText()) return null;
     try {
       double m = Double.parseDouble(v.text().trim());
-      if (m <= 0) return null;
+      if (!(m > 0) || m > 525_600) return null;
       return m == Math.rint(m) ? (long) m + "m" : Math.round(m * 60) + "s";
     } catch (NumberFormatException e) {
       return null;
@@ -121,9 +121,10 @@ abstract class Importer {
         Pipeline p = PipelineFormat.JSON.read(JSON.writeValueAsString(doc));
         return new ImportResult(p, report);
       } catch (PipelineFormatException e) {
-        if (attempt > 20) throw e;
         for (FormatProblem fp : e.problems()) {
-          if (!remove(fp.path())) throw e;
+          if (attempt > 20 || !remove(fp.path())) {
+            throw new ImportException(source, 1, 1, "the imported pipeline cannot be written as PipelineKit's format: " + fp);
+          }
           report.add("(result) " + fp.path(), 0, 0, Outcome.UNSUPPORTED, "dropped from the pipeline: " + fp.message());
         }
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -139,8 +140,9 @@ abstract class Importer {
         if (report.covers(p)) continue;
         Value child = e.getValue();
         if (child.isMap() || child.isList()) {
+          boolean read = report.touches(p);
           sweep(child, p, kindName);
-          if (!report.covers(p)) unsupported(p, child, "not read: not a " + kindName + " key this importer knows");
+          if (!read) unsupported(p, child, "not read: not a " + kindName + " key this importer knows");
         } else {
           unsupported(p, child, "not read: not a " + kindName + " key this importer knows");
         }

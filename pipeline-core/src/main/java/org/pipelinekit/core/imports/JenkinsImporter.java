@@ -145,12 +145,12 @@ final class JenkinsImporter extends Importer {
           }
         }
         case "retry" -> {
-          String n = o.args() == null ? "" : o.args().replaceAll("[^0-9]", "");
-          if (!n.isEmpty() && Integer.parseInt(n) > 1) {
-            target.putObject("retry").put("limit", Integer.parseInt(n) - 1);
-            report(p, o, ImportReport.Outcome.MAPPED, "retry(" + n + ") = " + (Integer.parseInt(n) - 1) + " retries after the first attempt");
+          Integer n = Shared.count(o.args() == null ? null : o.args().replaceAll("[^0-9]", ""));
+          if (n != null && n > 1) {
+            target.putObject("retry").put("limit", n - 1);
+            report(p, o, ImportReport.Outcome.MAPPED, "retry(" + n + ") = " + (n - 1) + " retries after the first attempt");
           } else {
-            report(p, o, ImportReport.Outcome.UNSUPPORTED, "retry needs a count above 1");
+            report(p, o, ImportReport.Outcome.UNSUPPORTED, "retry needs a count from 2 to " + Shared.MAX_COUNT);
           }
         }
         case "skipDefaultCheckout" -> report(p, o, ImportReport.Outcome.MAPPED, "the workspace is the repository; nothing is checked out");
@@ -521,7 +521,7 @@ final class JenkinsImporter extends Importer {
           i += triple ? 3 : 1;
           return;
         }
-        if (!triple && c == '\n' && q == '\'') break;
+        if (!triple && c == '\n') throw new ImportException(source, startLine, 1, "a string is never closed on its line");
         i++;
       }
       if (i >= s.length()) throw new ImportException(source, startLine, 1, "a string is never closed");

@@ -11,13 +11,27 @@ import org.pipelinekit.core.imports.YamlTree.Value;
 final class Shared {
   private Shared() {}
 
-  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([a-zA-Z]+)");
+  /** The largest count (retries, parallel jobs) an import takes from a file. */
+  static final int MAX_COUNT = 1000;
+
+  /** A whole number from 1 to {@link #MAX_COUNT} (0 allowed when {@code zero}), or null: never an exception for huge or odd text. */
+  static Integer count(String text) {
+    return count(text, false);
+  }
+
+  static Integer count(String text, boolean zero) {
+    if (text == null || !text.trim().matches("\\d{1,4}")) return null;
+    int n = Integer.parseInt(text.trim());
+    return n > MAX_COUNT || n < (zero ? 0 : 1) ? null : n;
+  }
+
+  private static final Pattern PART = Pattern.compile("(\\d{1,9}(?:\\.\\d+)?)\\s*([a-zA-Z]+)");
 
   /** "1h 30m", "3 hours", "1 week", "30 days", "90 minutes", "3600" (seconds) → a duration such as 90m, or null. */
   static String duration(String text) {
     if (text == null) return null;
     String t = text.trim().toLowerCase(Locale.ROOT);
-    if (t.matches("\\d+")) return Long.parseLong(t) > 0 ? t + "s" : null;
+    if (t.matches("\\d{1,12}")) return Long.parseLong(t) > 0 ? t + "s" : null;
     long seconds = 0;
     Matcher m = PART.matcher(t);
     int matched = 0;

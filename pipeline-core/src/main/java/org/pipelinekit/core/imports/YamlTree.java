@@ -119,7 +119,7 @@ final class YamlTree {
     for (NodeTuple t : m.getValue()) {
       Node k = t.getKeyNode();
       String key = k instanceof ScalarNode ks ? ks.getValue() : "?";
-      if (key.equals("<<") && k.getTag().equals(Tag.MERGE) || key.equals("<<")) {
+      if (key.equals("<<")) { // a merge key, whether tagged !!merge or plain
         Value v = convert(t.getValueNode(), notes, depth + 1);
         List<Value> sources = v.isList() ? v.list() : List.of(v);
         for (Value src : sources) src.map().forEach(merged::putIfAbsent); // earlier merge sources win
@@ -128,7 +128,9 @@ final class YamlTree {
       if (own.containsKey(key)) {
         notes.add("duplicate key '" + key + "' at line " + (k.getStartMark().getLine() + 1) + ": the last value is used");
       }
-      own.put(key, convert(t.getValueNode(), notes, depth + 1));
+      Value v = convert(t.getValueNode(), notes, depth + 1);
+      // a key's value is placed at the key (a block list or mapping starts on the lines below it)
+      own.put(key, new Value(v.value(), k.getStartMark().getLine() + 1, k.getStartMark().getColumn() + 1, v.tag()));
     }
     Map<String, Value> out = new LinkedHashMap<>(merged);
     out.putAll(own);

@@ -1,0 +1,58 @@
+package org.pipelinekit.core.imports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.model.Stage;
+
+/** Pipelines written as GitHub Actions workflows and read back; what does not fit is refused with every reason. */
+class GitHubActionsExportTest {
+  static ImportResult reimport(Pipeline p) {
+    return CiImport.read(GitHubActionsExport.write(p), "exported.yml", CiImport.Kind.GHA, Optional.empty());
+  }
+
+  @Test
+  void aPipelineBecomesAWorkflowThatReadsBackTheSame() {
+    Pipeline p = Pipeline.builder("ci").name("CI")
+        .trigger(new org.pipelinekit.core.model.Trigger.Push(List.of("main"), List.of(), List.of()))
+        .parameter("target", x -> x.choice("staging", "production").defaultValue("staging"))
+        .env("LANG", "C")
+        .stage("build", s -> s.timeout(Duration.ofMinutes(20)).outputs("version").run("echo version=1 >> $PIPELINE_OUTPUT")
+            .cache(c -> c.key("m2-${{ hashFiles('pom.xml') }}").path("~/.m2")).artifacts(a -> a.path("target/*.jar")))
+        .stage("test", s -> s.needs("build").matrix(m -> m.axis("jdk", "17", "21")).run("mvn test -Djdk=${{ matrix.jdk }}"))
+        .stage("deploy", s -> s.needs("test").when("branch == 'main' && success()").environment("production")
+            .run("./deploy ${{ stages.build.outputs.version }} ${{ params.target }}"))
+        .build();
+    String yaml = GitHubActionsExport.write(p);
+    assertThat(yaml).contains("workflow_dispatch:").contains("runs-on: ubuntu-latest").contains("uses: actions/cache@v4")
+        .contains("uses: actions/upload-artifact@v4").contains("if: github.ref_name == 'main' && success()")
+        .contains("${{ needs.build.outputs.version }} ${{ inputs.target }}").contains("$GITHUB_OUTPUT");
+    Pipeline back = reimport(p).pipeline();
+    assertThat(back.stages()).extracting(Stage::id).containsExactly("build", "test", "deploy");
+    Stage deploy = GitHubActionsImportTest.stage(back, "deploy");
+    assertThat(deploy.when()).contains("branch == 'main' && success()");
+    assertThat(deploy.steps().get(0).run()).contains("./deploy ${{ stages.build.outputs.version }} ${{ params.target }}");
+    Stage build = GitHubActionsImportTest.stage(back, "build");
+    assertThat(build.caches().get(0).key()).isEqualTo("m2-${{ hashFiles('pom.xml') }}");
+    assertThat(build.artifacts().get().paths()).containsExactly("target/*.jar");
+    assertThat(build.timeout()).contains(Duration.ofMinutes(20));
+    assertThat(GitHubActionsImportTest.stage(back, "test").matrix().get().axes()).containsEntry("jdk", List.of("17", "21"));
+    assertThat(back.parameters().get(0).options()).containsExactly("staging", "production");
+  }
+
+  @Test
+  void whatDoesNotFitIsRefusedWithEveryReason() {
+    Pipeline p = Pipeline.builder("x")
+        .stage("a", s -> s.retry(2).memoize("k").run("true"))
+        .stage("b", s -> s.approval(a -> a.approvers("leads")).run("true"))
+        .build();
+    assertThatThrownBy(() -> GitHubActionsExport.write(p)).isInstanceOf(GitHubActionsExport.UnfitException.class)
+        .hasMessageContaining("stages.a.retry: GitHub does not retry jobs").hasMessageContaining("stages.a.memoize")
+        .hasMessageContaining("stages.b.approval: GitHub asks for approval through an environment");
+  }
+}

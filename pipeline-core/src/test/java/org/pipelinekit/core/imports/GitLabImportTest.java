@@ -1,0 +1,170 @@
+package org.pipelinekit.core.imports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.pipelinekit.core.imports.GitHubActionsImportTest.entry;
+import static org.pipelinekit.core.imports.GitHubActionsImportTest.stage;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pipelinekit.core.imports.ImportReport.Outcome;
+import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.model.Stage;
+
+/** GitLab CI constructs one by one: anchors, extends chains, !reference, rules, stages order, caches, matrices. */
+class GitLabImportTest {
+  static ImportResult gitlab(String yaml) {
+    return CiImport.read(yaml, ".gitlab-ci.yml", CiImport.Kind.GITLAB, Optional.empty());
+  }
+
+  @Test
+  void stagesOrderBecomesNeedsUnlessAJobSaysNeeds() {
+    Pipeline p = gitlab("""
+        stages: [build, test, deploy]
+        compile: { stage: build, script: [make] }
+        docs: { stage: build, script: [make docs] }
+        unit: { stage: test, script: [make test] }
+        lint: { stage: test, needs: [], script: [make lint] }
+        ship: { stage: deploy, needs: [unit], script: [make ship] }
+        """).pipeline();
+    assertThat(stage(p, "compile").needs()).isEmpty();
+    assertThat(stage(p, "unit").needs()).containsExactly("compile", "docs");
+    assertThat(stage(p, "lint").needs()).isEmpty();
+    assertThat(stage(p, "ship").needs()).containsExactly("unit");
+  }
+
+  @Test
+  void extendsChainsMergeDeeplyAndTheJobWins() {
+    ImportResult r = gitlab("""
+        .base:
+          image: alpine
+          variables: { A: base, B: base }
+          before_script: [echo base]
+          retry: 2
+        .middle:
+          extends: .base
+          variables: { B: middle, C: middle }
+          timeout: 1h 30m
+        job:
+          extends: .middle
+          variables: { C: job }
+          script: [echo job]
+        """);
+    Stage job = stage(r.pipeline(), "job");
+    assertThat(job.image()).contains("alpine");
+    assertThat(job.env()).containsExactlyInAnyOrderEntriesOf(Map.of("A", "base", "B", "middle", "C", "job"));
+    assertThat(job.steps().get(0).run()).isEqualTo("set -e\necho base\necho job");
+    assertThat(job.retry().get().limit()).isEqualTo(2);
+    assertThat(job.timeout()).contains(Duration.ofMinutes(90));
+    assertThat(entry(r, "job.extends").outcome()).isEqualTo(Outcome.MAPPED);
+    assertThat(entry(r, "\".base\".image").outcome()).isEqualTo(Outcome.MAPPED);
+  }
+
+  @Test
+  void anchorsMergeKeysAndReferences() {
+    Pipeline p = gitlab("""
+        .defaults: &defaults
+          image: python:3.12
+          variables: { PIP: quiet }
+        .setup:
+          script: [pip install -r requirements.txt]
+        test:
+          <<: *defaults
+          script:
+            - !reference [.setup, script]
+            - pytest
+        """).pipeline();
+    Stage test = stage(p, "test");
+    assertThat(test.image()).contains("python:3.12");
+    assertThat(test.env()).containsEntry("PIP", "quiet");
+    assertThat(test.steps().get(0).run()).isEqualTo("set -e\npip install -r requirements.txt\npytest");
+  }
+
+  @Test
+  void rulesWhenManualMatrixCachesArtifactsEnvironmentTrigger() {
+    ImportResult r = gitlab("""
+        build:
+          script: [make]
+          rules:
+            - if: $CI_COMMIT_BRANCH == "main"
+            - if: $CI_COMMIT_TAG
+          cache:
+            key: { files: [Gemfile.lock], prefix: gems }
+            paths: [vendor/ruby]
+            fallback_keys: [gems-main]
+          artifacts:
+            paths: [dist/]
+            expire_in: 1 week
+          parallel:
+            matrix:
+              - PROVIDER: aws
+                STACK: [monitoring, app]
+              - PROVIDER: gcp
+                STACK: [data]
+          environment: { name: staging, url: https://staging.example.org }
+        release:
+          script: [make release]
+          when: manual
+          allow_failure: true
+        child:
+          trigger: { include: ci/child.yml }
+        """);
+    Pipeline p = r.pipeline();
+    Stage build = stage(p, "build");
+    assertThat(build.when()).contains("(branch == 'main') || (tag != '')");
+    assertThat(build.caches().get(0).key()).isEqualTo("gems-${{ hashFiles('Gemfile.lock') }}");
+    assertThat(build.caches().get(0).restoreKeys()).containsExactly("gems-main");
+    assertThat(build.artifacts().get().retention()).contains(Duration.ofDays(7));
+    assertThat(build.matrix().get().include()).containsExactly(Map.of("PROVIDER", "aws", "STACK", "monitoring"),
+        Map.of("PROVIDER", "aws", "STACK", "app"), Map.of("PROVIDER", "gcp", "STACK", "data"));
+    assertThat(build.env()).containsEntry("PROVIDER", "${{ matrix.PROVIDER }}").containsEntry("STACK", "${{ matrix.STACK }}");
+    assertThat(build.environment().get().url()).contains("https://staging.example.org");
+    Stage release = stage(p, "release");
+    assertThat(release.approval().get().approvers()).containsExactly("maintainers");
+    assertThat(release.continueOnError()).isTrue();
+    assertThat(entry(r, "release.when").outcome()).isEqualTo(Outcome.APPROXIMATED);
+    assertThat(entry(r, "child.trigger").note()).contains("the child pipeline ci/child.yml is not started");
+  }
+
+  @Test
+  void localIncludesAreMergedAndMissingOnesReported(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("ci"));
+    Files.writeString(dir.resolve("ci/jobs.yml"), "lint:\n  script: [make lint]\n");
+    ImportResult r = CiImport.read("""
+        include:
+          - local: /ci/jobs.yml
+          - local: /ci/missing.yml
+          - remote: https://example.org/ci.yml
+        build: { script: [make] }
+        """, ".gitlab-ci.yml", CiImport.Kind.GITLAB, Optional.of(dir));
+    assertThat(r.pipeline().stages()).extracting(Stage::id).containsExactlyInAnyOrder("build", "lint");
+    assertThat(entry(r, "include[0]").outcome()).isEqualTo(Outcome.MAPPED);
+    assertThat(entry(r, "include[1]").outcome()).isEqualTo(Outcome.UNSUPPORTED);
+    assertThat(entry(r, "include[2]").note()).contains("remote");
+  }
+
+  @Test
+  void multiDocumentFilesWithASpecHeaderAndBadYaml() {
+    ImportResult r = gitlab("""
+        spec:
+          inputs:
+            stage: { default: test }
+        ---
+        job:
+          script:
+            - echo $[[ inputs.stage ]]
+        """);
+    assertThat(r.pipeline().stages()).extracting(Stage::id).containsExactly("job");
+    assertThat(entry(r, "spec").outcome()).isEqualTo(Outcome.APPROXIMATED);
+    assertThatThrownBy(() -> gitlab("job:\n  script: [a\n  b: c\n")).isInstanceOf(ImportException.class)
+        .hasMessageStartingWith(".gitlab-ci.yml:3:");
+    assertThat(List.of(gitlab("job:\n  script: [a]\n  script: [b]\n").report().entries().get(0).note()))
+        .containsExactly("duplicate key 'script' at line 3: the last value is used");
+  }
+}
