@@ -62,6 +62,16 @@ class CiImportJarIT {
         .contains("action hashicorp/actions-go-build@dd7ca5a30c402c933e1fe61e0ff7165e5c4ee9e4 is not run locally");
     assertThat(ws.resolve(".release/linux/package/usr/share/doc/terraform/LICENSE.txt")).hasContent("Business Source License 1.1");
     assertThat(Files.readString(ws.resolve(".github-env"))).contains("RPM_PACKAGE=*.rpm").contains("DEB_PACKAGE=*.deb");
+
+    // the steps' if: inputs.goos == 'linux' guard their commands
+    Path mac = Files.createDirectories(ws.resolve("darwin"));
+    Files.writeString(mac.resolve("LICENSE"), "Business Source License 1.1\n");
+    Result darwin = run("run", "--from", "gha", corpus.resolve("gha/hashicorp__terraform__.github_workflows_build-terraform-cli.yml").toString(),
+        "--workspace", mac.toString(), "-p", "cgo-enabled=0", "-p", "goos=darwin", "-p", "goarch=arm64",
+        "-p", "product-version=1.9.0", "-p", "ld-flags=-s", "-p", "runson=macos-latest");
+    assertThat(darwin.exit()).as(darwin.out() + darwin.err()).isZero();
+    assertThat(darwin.out()).contains("skipped: params.goos == linux is false");
+    assertThat(mac.resolve(".release")).doesNotExist();
   }
 
   /** NetworkManager's GitLab file: its pages job (after its needs on generated jobs are reported and dropped). */

@@ -479,6 +479,7 @@ final class GitHubActionsImporter extends Importer {
     }
     step.get("name").map(Value::text).ifPresent(n -> s.put("name", n));
     s.put("run", run);
+    String guard = null;
     for (Map.Entry<String, Value> e : step.map().entrySet()) {
       String p = path(at, e.getKey());
       Value x = e.getValue();
@@ -499,8 +500,19 @@ final class GitHubActionsImporter extends Importer {
         case "if" -> {
           String cond = x.text() == null ? "" : x.text().trim();
           if (cond.startsWith("${{") && cond.endsWith("}}")) cond = cond.substring(3, cond.length() - 2).trim();
-          if (cond.equals("always()") || cond.equals("success()")) mapped(p, x, "steps run in order while the earlier ones succeed");
-          else approx(p, x, "step conditions are not supported: the step always runs (" + cond + ")");
+          Expressions.Translation t = Expressions.translate(cond, this::id);
+          boolean status = cond.matches(".*\\b(success|failure|always|cancelled)\\(.*");
+          if (cond.equals("always()") || cond.equals("success()")) {
+            mapped(p, x, "steps run in order while the earlier ones succeed");
+          } else if (t.text() != null && !status) {
+            // the engine renders the condition into the command, which runs the step only when it is true
+            guard = t.text();
+            if (t.exact()) mapped(p, x, "as a guard around the command: " + t.text());
+            else approx(p, x, "as a guard around the command: " + t.text());
+          } else {
+            approx(p, x, "the step always runs: " + (t.problem() != null ? t.problem() : "status functions apply to stages, not steps")
+                + " (" + cond + ")");
+          }
         }
         case "continue-on-error" -> {
           if ("true".equals(x.text())) s.put("run", s.get("run").asText() + " || true");
@@ -509,6 +521,10 @@ final class GitHubActionsImporter extends Importer {
         }
         default -> { }
       }
+    }
+    if (guard != null) {
+      s.put("run", "if [ \"${{ " + guard + " }}\" = true ]; then\n" + s.get("run").asText() + "\nelse echo 'skipped: "
+          + guard.replace("'", "") + " is false'; fi");
     }
     if (!s.has("workingDirectory")) {
       Optional.ofNullable(jobDefaults).flatMap(d -> d.get("working-directory")).map(Value::text)
