@@ -162,8 +162,11 @@ try {
   await page.getByLabel('Search logs').press('Enter');
   await page.screenshot({ path: join(out, 'logs.png') });
   await page.getByRole('checkbox', { name: 'all stages' }).check();
-  await page.getByLabel('Search logs').fill('/stage done|3 passed/');
+  // anchored: each step's header line (▶ and its command) holds the same words, closed by a quote
+  await page.getByLabel('Search logs').fill('/stage done$|3 passed$/');
   await page.getByText('2 matches', { exact: true }).waitFor();
+  const across = await page.locator('.pk-log-line').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-stage')));
+  if (across.join() !== 'shell-2,integration-tests') fail('the matches across stages came from ' + across);
   await page.getByRole('checkbox', { name: 'all stages' }).uncheck();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
   const file = join(out, download.suggestedFilename());
@@ -217,6 +220,10 @@ try {
   result.ok = false;
   result.error = String(e?.stack ?? e);
   await page.screenshot({ path: join(out, 'failure.png') }).catch(() => {});
+  // what the page showed when it failed: the log bar and the lines on screen say more than a screenshot in a CI log
+  const shown = await page.evaluate(() => [...document.querySelectorAll('.pk-logs-bar, .pk-log-line, [role=alert]')]
+    .map((e) => e.textContent).join('\n')).catch(() => '');
+  if (shown) console.error('page showed:\n' + shown.slice(0, 4000));
   console.error(result.error);
   console.error('console errors:', consoleErrors.join('\n'));
 } finally {

@@ -51,6 +51,8 @@ describe('LogViewer', () => {
     expect([...document.querySelectorAll('.pk-log-line mark')].map((m) => m.textContent)).toEqual(['needle']);
     expect(source.calls).toEqual(['build@1']);
     fireEvent.click(screen.getByLabelText('all stages'));
+    // the count says it is partial until the other stage's log is in
+    expect(screen.getByText('1 match so far, loading logs…')).toBeTruthy();
     await screen.findByText('2 matches');
     expect(source.calls).toEqual(['build@1', 'test@1']);
     // interleaved by time: each stage's first line came at 10:00:00.000

@@ -35,7 +35,7 @@ interface Props {
  * highlighted, follow mode and download.
  */
 export function LogViewer({ executionId, stages, stage, onStage, source, live }: Props) {
-  const store = useRef(new Map<string, { lines: LogLine[]; complete: boolean; loading: boolean }>());
+  const store = useRef(new Map<string, { lines: LogLine[]; complete: boolean; loading?: Promise<void> }>());
   const [version, setVersion] = useState(0);
   const [query, setQuery] = useState('');
   const [allStages, setAllStages] = useState(false);
@@ -52,15 +52,16 @@ export function LogViewer({ executionId, stages, stage, onStage, source, live }:
 
   /** Loads (or keeps following) a stage's log; lines arriving in a frame are rendered together. */
   const load = (s: string, signal: AbortSignal): Promise<void> => {
-    const entry = store.current.get(s) ?? { lines: [], complete: false, loading: false };
+    const entry = store.current.get(s) ?? { lines: [], complete: false };
     store.current.set(s, entry);
-    if (entry.complete || entry.loading) return Promise.resolve();
-    entry.loading = true;
+    if (entry.complete) return Promise.resolve();
+    if (entry.loading) return entry.loading;
     const from = entry.lines.length > 0 ? entry.lines[entry.lines.length - 1].line + 1 : 1;
-    return source.stream(s, from, live(s), (l) => { entry.lines.push(l); bump(); }, signal)
+    entry.loading = source.stream(s, from, live(s), (l) => { entry.lines.push(l); bump(); }, signal)
       .then(() => { entry.complete = !signal.aborted; })
       .catch(() => undefined)
-      .finally(() => { entry.loading = false; bump(); });
+      .finally(() => { entry.loading = undefined; bump(); });
+    return entry.loading;
   };
 
   useEffect(() => {
@@ -75,8 +76,11 @@ export function LogViewer({ executionId, stages, stage, onStage, source, live }:
     const ctrl = new AbortController();
     (async () => {
       for (const s of stages) {
+        if (s === stage) continue;
+        // a load still running from an earlier, cancelled pass is awaited, then resumed where it stopped
+        await load(s, ctrl.signal);
         if (ctrl.signal.aborted) return;
-        if (s !== stage) await load(s, ctrl.signal);
+        if (!store.current.get(s)?.complete) await load(s, ctrl.signal);
       }
     })();
     return () => ctrl.abort();
@@ -90,6 +94,8 @@ export function LogViewer({ executionId, stages, stage, onStage, source, live }:
     return re && filter ? ordered.filter((l) => matches(re, l.text)) : ordered;
   }, [version, stage, allStages, re, filter, stages.join(',')]);
   const hits = useMemo(() => (re ? rows.flatMap((l, i) => (matches(re, l.text) ? [i] : [])) : []), [rows, re]);
+  // a count across stages is final only once every finished stage's log is in: until then it says so
+  const loading = allStages && stages.some((s) => !live(s) && !store.current.get(s)?.complete);
 
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => 20, overscan: 20 });
   useEffect(() => {
@@ -128,7 +134,7 @@ export function LogViewer({ executionId, stages, stage, onStage, source, live }:
         <input type="search" aria-label="Search logs" placeholder="Search (/regex/)…" value={query} className={badQuery ? 'pk-bad' : undefined}
           onChange={(e) => { setQuery(e.target.value); setCurrent(0); }}
           onKeyDown={(e) => { if (e.key === 'Enter') jump(e.shiftKey ? current - 1 : current + 1); }} />
-        <span className="pk-muted" aria-live="polite">{re ? `${hits.length} match${hits.length === 1 ? '' : 'es'}` : ''}</span>
+        <span className="pk-muted" aria-live="polite">{re ? `${hits.length} match${hits.length === 1 ? '' : 'es'}${loading ? ' so far, loading logs…' : ''}` : ''}</span>
         <label className="pk-check"><input type="checkbox" checked={allStages} onChange={(e) => setAllStages(e.target.checked)} />all stages</label>
         <label className="pk-check"><input type="checkbox" checked={filter} onChange={(e) => setFilter(e.target.checked)} />only matching</label>
         <label className="pk-check"><input type="checkbox" checked={timestamps} onChange={(e) => setTimestamps(e.target.checked)} />timestamps</label>
