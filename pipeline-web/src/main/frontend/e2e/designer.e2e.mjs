@@ -69,7 +69,8 @@ try {
   const pane = page.locator('.react-flow__pane');
   const box = await pane.boundingBox();
   await page.getByLabel('Search stages').fill('integration');
-  if (await page.locator('[data-stage-type="shell"]').count() !== 0) fail('the library search did not filter');
+  await page.locator('[data-stage-type="integration-tests"]').waitFor();
+  await page.locator('[data-stage-type="shell"]').waitFor({ state: 'detached', timeout: 5_000 }).catch(() => fail('the library search did not filter'));
   await page.getByLabel('Search stages').fill('');
   const drops = [['shell', 120, 200], ['shell', 420, 120], ['integration-tests', 720, 200]];
   for (const [type, x, y] of drops) {
