@@ -20,6 +20,8 @@ need mvn || apt_install maven
 need node && need npm || apt_install nodejs npm
 # the python-pip template's end-to-end test: Debian's python3 with venv and pytest (no PyPI needed)
 /usr/bin/python3 -c 'import venv, pytest' >/dev/null 2>&1 || apt_install python3 python3-venv python3-pytest
+# imported CI files run in a copy of their git repository (the CLI's jar tests make one)
+need git || apt_install git
 # the designer's browser tests drive Debian's Chromium with playwright-core (never a downloaded browser)
 [ -x /usr/bin/chromium ] || apt_install chromium
 

@@ -66,6 +66,7 @@ final class PipelineFiles {
       for (FormatProblem p : e.problems()) {
         err.println(file + ":" + p.line() + ":" + p.column() + ": error: " + (p.path().isEmpty() ? "" : p.path() + ": ") + p.message());
       }
+      foreignHint(file).ifPresent(err::println);
     } catch (PipelineScriptException e) {
       for (ScriptProblem p : e.getProblems()) err.println(p);
     } catch (java.io.IOException e) {
@@ -75,6 +76,18 @@ final class PipelineFiles {
       err.println(message.startsWith(file.toString()) ? message : file + ": error: " + message);
     }
     return Optional.empty();
+  }
+
+  /** When a file our format refuses reads like another system's CI file: how to import it instead. */
+  private static Optional<String> foreignHint(Path file) {
+    try {
+      String text = Files.readString(file);
+      // our own files say pipelinekit: or id: at the top; GitLab's stages: alone would read like ours
+      if (text.matches("(?s)(.*\n)?(pipelinekit|id):.*")) return Optional.empty();
+      return CiImport.detect(file, text).map(k -> file + ": note: this reads like " + k.title() + "; read it as one with --from " + k.id());
+    } catch (java.io.IOException | UncheckedIOException e) {
+      return Optional.empty();
+    }
   }
 
   /**

@@ -53,11 +53,16 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--branch", description = "The branch the run is for (read as ${{ branch }})")
   String branch;
 
-  @Option(names = "--workspace", description = "Directory the steps run in (default: a fresh one under the data directory)")
+  @Option(names = "--workspace", description = "Directory the steps run in, in place (default: a fresh one under the data directory;"
+      + " for an imported CI file, a copy of its repository there)")
   Path workspace;
 
   @Option(names = "--data-dir", description = "Where executions and logs are kept (default: a new temporary directory)")
   Path dataDir;
+
+  @Option(names = "--cache-dir", description = "Where stage caches and memoized stages are kept; give the same one to later runs to"
+      + " reuse them (default: the data directory's cache)")
+  Path cacheDir;
 
   @Option(names = {"-j", "--jobs"}, description = "Jobs run at once (default: number of CPUs, at least 2)")
   Integer jobs;
@@ -77,6 +82,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Optional<CiImport.Kind> kind = from != null ? Optional.of(from) : CiImport.detectByName(file);
     Optional<Pipeline> pipeline = PipelineFiles.read(file, pipelineId, from, err);
     if (pipeline.isEmpty()) return Main.INVALID;
     if (!only.isEmpty()) {
@@ -89,9 +95,23 @@ final class RunCommand implements Callable<Integer> {
       pipeline = Optional.of(withNeeds(pipeline.get(), only));
     }
     Path data = dataDir != null ? dataDir : Files.createTempDirectory("pipelinekit-");
-    PipelineExecutor.Builder b = PipelineExecutor.builder().dataDirectory(data);
-    if (workspace != null) b.sharedWorkspace(workspace);
-    if (jobs != null) b.maxParallelJobs(jobs);
+    try (LocalStores stores = LocalStores.open(data, cacheDir != null ? cacheDir : data.resolve("cache"))) {
+      PipelineExecutor.Builder b = stores.wire(PipelineExecutor.builder().dataDirectory(data));
+      if (workspace != null) {
+        b.sharedWorkspace(workspace);
+      } else if (kind.isPresent()) {
+        // another system's CI file expects its repository checked out: it runs in a copy, never in the original
+        RepositoryCopy.Copied copy = RepositoryCopy.copy(RepositoryCopy.root(file, kind),
+            Files.createTempDirectory(Files.createDirectories(data), "workspace-"), data);
+        out.println("workspace: " + copy);
+        b.sharedWorkspace(copy.to());
+      }
+      if (jobs != null) b.maxParallelJobs(jobs);
+      return run(pipeline.get(), b, data, out, err);
+    }
+  }
+
+  private Integer run(Pipeline pipeline, PipelineExecutor.Builder b, Path data, PrintWriter out, PrintWriter err) throws InterruptedException {
     try (PipelineExecutor executor = b.build()) {
       ExecutionTrigger trigger = ExecutionTrigger.manual();
       if (branch != null) trigger = trigger.branch(branch);
@@ -99,7 +119,7 @@ final class RunCommand implements Callable<Integer> {
       CountDownLatch printed = new CountDownLatch(1);
       Execution[] self = new Execution[1];
       try {
-        e = executor.execute(pipeline.get(), trigger, params, event -> print(event, out, self[0], printed));
+        e = executor.execute(pipeline, trigger, params, event -> print(event, out, self[0], printed));
         self[0] = e;
       } catch (PipelineValidationException ex) {
         err.println(file + ": " + ex.getMessage());
@@ -108,7 +128,7 @@ final class RunCommand implements Callable<Integer> {
         err.println(file + ": error: " + ex.getMessage());
         return Main.INVALID;
       }
-      out.println("▶ " + e.id() + " (" + pipeline.get().stages().size() + " stages; data in " + data + ")");
+      out.println("▶ " + e.id() + " (" + pipeline.stages().size() + " stages; data in " + data + ")");
       Thread hook = new Thread(() -> {
         e.cancel("interrupted (Ctrl-C)");
         e.completion().join();

@@ -15,11 +15,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.pipelinekit.artifacts.AccessPolicy;
 import org.pipelinekit.artifacts.ArtifactManager;
-import org.pipelinekit.artifacts.FileArtifactStore;
-import org.pipelinekit.cache.CacheManager;
-import org.pipelinekit.cache.FileCacheStore;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.engine.Principal;
 import org.pipelinekit.core.model.Pipeline;
@@ -71,13 +67,16 @@ final class ServeCommand implements Callable<Integer> {
     });
     Files.createDirectories(dataDir);
     PipelineService service = PipelineService.builder().store(new FilePipelineStore(dataDir.resolve("pipelines"))).build();
-    CacheManager cache = CacheManager.builder(new FileCacheStore(dataDir.resolve("cache"))).build();
-    ArtifactManager artifacts = ArtifactManager.builder(new FileArtifactStore(dataDir.resolve("artifacts")), AccessPolicy.allowAll())
-        .signingKey(signingKey(dataDir)).build();
+    try (LocalStores stores = LocalStores.open(dataDir, dataDir.resolve("cache"))) {
+      return serve(service, stores.artifacts, stores.wire(PipelineExecutor.builder().dataDirectory(dataDir)), secret, out);
+    }
+  }
+
+  private Integer serve(PipelineService service, ArtifactManager artifacts, PipelineExecutor.Builder executorBuilder, String secret,
+      PrintWriter out) throws Exception {
     PipelineAnalytics analytics = PipelineAnalytics.builder()
         .artifactStorage((pipeline, from, to) -> artifacts.gigabyteMonths(from, to).getOrDefault(pipeline, 0.0)).build();
-    try (PipelineExecutor executor = PipelineExecutor.builder().dataDirectory(dataDir).interceptor(cache.interceptor())
-        .stageMemo(cache.stageMemo()).interceptor(artifacts.interceptor()).listener(analytics.listener()).build()) {
+    try (PipelineExecutor executor = executorBuilder.listener(analytics.listener()).build()) {
       analytics.attach(executor);
       int loaded = load(service, out);
       PipelineKitServlet servlet = PipelineKitServlet.builder(service, executor).artifacts(artifacts)
@@ -143,18 +142,5 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     return n;
-  }
-
-  /** A signing key kept in the data directory, so download links survive a restart. */
-  private static byte[] signingKey(Path dataDir) throws java.io.IOException {
-    Path file = dataDir.resolve("artifact-signing.key");
-    if (!Files.exists(file)) {
-      byte[] key = new byte[32];
-      new SecureRandom().nextBytes(key);
-      Files.write(file, key);
-      file.toFile().setReadable(false, false);
-      file.toFile().setReadable(true, true);
-    }
-    return Files.readAllBytes(file);
   }
 }

@@ -125,4 +125,92 @@ class CiImportJarIT {
     assertThat(gha.exit()).as(gha.err()).isZero();
     assertThat(gha.out()).contains("jobs:").contains("runs-on: ubuntu-latest");
   }
+
+  /**
+   * Without --workspace a workflow runs in a copy of its repository as it is now: edits and untracked files included,
+   * ignored ones not, git working; the original is left as it was.
+   */
+  @Test
+  void aWorkflowRunsInACopyOfItsRepository(@TempDir Path repo) throws Exception {
+    Path workflow = Files.createDirectories(repo.resolve(".github/workflows")).resolve("ci.yml");
+    Files.writeString(workflow, """
+        on: push
+        jobs:
+          check:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: |
+                  echo "app is $(cat src/app.txt)"
+                  test -f notes.txt
+                  test ! -e build.log
+                  echo "commits: $(git log --oneline | wc -l)"
+                  git status --porcelain
+                  echo made > output.txt
+        """);
+    Files.createDirectories(repo.resolve("src"));
+    Files.writeString(repo.resolve("src/app.txt"), "v1\n");
+    Files.writeString(repo.resolve(".gitignore"), "build.log\n");
+    git(repo, "init", "-q", "-b", "main");
+    git(repo, "add", "-A");
+    git(repo, "-c", "user.email=e2e@example.org", "-c", "user.name=e2e", "commit", "-q", "-m", "one");
+    Files.writeString(repo.resolve("src/app.txt"), "v2\n");
+    Files.writeString(repo.resolve("notes.txt"), "untracked\n");
+    Files.writeString(repo.resolve("build.log"), "ignored\n");
+
+    Result r = run("run", workflow.toString());
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("workspace: a copy of " + repo.toRealPath()).contains("git history shared")
+        .contains("app is v2").contains("commits: 1").contains(" M src/app.txt").contains("?? notes.txt");
+    assertThat(repo.resolve("output.txt")).doesNotExist();
+    assertThat(repo.resolve("src/app.txt")).hasContent("v2");
+  }
+
+  /** A workflow's actions/cache is kept in --cache-dir for the next run; upload-artifact of a directory stores its files. */
+  @Test
+  void cachesLastAcrossRunsAndArtifactsAreStored(@TempDir Path dir) throws Exception {
+    Path repo = Files.createDirectories(dir.resolve("repo"));
+    Files.writeString(repo.resolve("lock.txt"), "lock 1\n");
+    Path workflow = repo.resolve("build.yml");
+    Files.writeString(workflow, """
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - uses: actions/cache@v4
+                with:
+                  path: deps
+                  key: deps-${{ hashFiles('lock.txt') }}
+              - run: |
+                  if [ -f deps/lib.txt ]; then echo "deps from cache"; else mkdir -p deps && echo lib > deps/lib.txt && echo "deps fetched"; fi
+                  mkdir -p dist/lib && echo app > dist/app.bin && echo lib > dist/lib/a.so
+              - uses: actions/upload-artifact@v4
+                with:
+                  name: app
+                  path: dist/
+        """);
+    String cache = dir.resolve("cache").toString();
+    Result first = run("run", "--from", "gha", workflow.toString(), "--cache-dir", cache);
+    assertThat(first.exit()).as(first.out() + first.err()).isZero();
+    assertThat(first.out()).contains("cache miss: deps-").contains("deps fetched").contains("artifact app: 2 files");
+    Result second = run("run", "--from", "gha", workflow.toString(), "--cache-dir", cache);
+    assertThat(second.exit()).as(second.out() + second.err()).isZero();
+    assertThat(second.out()).contains("cache hit").contains("deps from cache");
+
+    // without --from, the file is read as ours: the errors say so, and a note says what it looks like
+    Result unsaid = run("run", workflow.toString());
+    assertThat(unsaid.exit()).isEqualTo(1);
+    assertThat(unsaid.err()).contains("unknown key 'jobs'")
+        .contains("note: this reads like a GitHub Actions workflow; read it as one with --from gha");
+  }
+
+  private static void git(Path dir, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("git", "-C", dir.toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as("git " + args[0] + ": " + out).isTrue();
+  }
 }

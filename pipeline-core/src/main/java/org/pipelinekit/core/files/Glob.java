@@ -12,7 +12,9 @@ import java.util.stream.Stream;
 /**
  * Files below a directory matching glob patterns ({@code **}{@code /TEST-*.xml}, {@code target/*.jar}),
  * relative to it, sorted. A pattern starting with {@code **}{@code /} also matches at the top level,
- * as in GitHub Actions and .gitignore.
+ * as in GitHub Actions and .gitignore. A pattern that matches a directory ({@code dist}, {@code dist/},
+ * {@code build/*}{@code /reports}) takes every file below it, as GitHub's upload-artifact and GitLab's
+ * {@code artifacts:paths} do.
  */
 public final class Glob {
   private Glob() {}
@@ -24,8 +26,14 @@ public final class Glob {
     try (Stream<Path> walk = Files.walk(root)) {
       return walk.filter(Files::isRegularFile)
           .map(root::relativize)
-          .filter(rel -> matchers.stream().anyMatch(m -> m.matches(rel))
-              || (rel.getNameCount() == 1 && topLevel.stream().anyMatch(m -> m.matches(rel))))
+          .filter(rel -> {
+            // the file itself, or one of the directories it is in
+            for (int n = rel.getNameCount(); n >= 1; n--) {
+              Path p = rel.subpath(0, n);
+              if (matchers.stream().anyMatch(m -> m.matches(p)) || (n == 1 && topLevel.stream().anyMatch(m -> m.matches(p)))) return true;
+            }
+            return false;
+          })
           .sorted()
           .toList();
     } catch (IOException e) {
@@ -35,6 +43,7 @@ public final class Glob {
 
   private static PathMatcher matcher(String pattern) {
     String p = pattern.startsWith("./") ? pattern.substring(2) : pattern;
+    while (p.length() > 1 && p.endsWith("/")) p = p.substring(0, p.length() - 1);
     return FileSystems.getDefault().getPathMatcher("glob:" + p);
   }
 }

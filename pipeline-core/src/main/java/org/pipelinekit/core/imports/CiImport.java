@@ -16,7 +16,18 @@ import java.util.Optional;
 public final class CiImport {
   /** The source formats. */
   public enum Kind {
-    GHA, GITLAB, BITBUCKET, JENKINS;
+    GHA("a GitHub Actions workflow"), GITLAB("a GitLab CI file"), BITBUCKET("a Bitbucket Pipelines file"), JENKINS("a Jenkinsfile");
+
+    private final String title;
+
+    Kind(String title) {
+      this.title = title;
+    }
+
+    /** What a file of this kind is, in words: "a GitHub Actions workflow". */
+    public String title() {
+      return title;
+    }
 
     public String id() {
       return name().toLowerCase(Locale.ROOT);

@@ -1,0 +1,58 @@
+package org.pipelinekit.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import org.pipelinekit.artifacts.AccessPolicy;
+import org.pipelinekit.artifacts.ArtifactManager;
+import org.pipelinekit.artifacts.FileArtifactStore;
+import org.pipelinekit.cache.CacheManager;
+import org.pipelinekit.cache.FileCacheStore;
+import org.pipelinekit.core.engine.PipelineExecutor;
+
+/**
+ * The cache and the artifact store the commands run pipelines with, both in files: {@code run} and {@code serve} honour
+ * a stage's {@code cache:}, {@code memoize} and {@code artifacts:} the same way.
+ */
+final class LocalStores implements AutoCloseable {
+  final CacheManager cache;
+  final ArtifactManager artifacts;
+
+  private LocalStores(CacheManager cache, ArtifactManager artifacts) {
+    this.cache = cache;
+    this.artifacts = artifacts;
+  }
+
+  /** Artifacts (and their signing key) under {@code dataDir}/artifacts; the cache in {@code cacheDir}. */
+  static LocalStores open(Path dataDir, Path cacheDir) throws IOException {
+    Files.createDirectories(dataDir);
+    CacheManager cache = CacheManager.builder(new FileCacheStore(cacheDir)).build();
+    ArtifactManager artifacts = ArtifactManager.builder(new FileArtifactStore(dataDir.resolve("artifacts")), AccessPolicy.allowAll())
+        .signingKey(signingKey(dataDir)).build();
+    return new LocalStores(cache, artifacts);
+  }
+
+  /** The executor restores and saves caches, skips memoized stages whose inputs are unchanged, and stores artifacts. */
+  PipelineExecutor.Builder wire(PipelineExecutor.Builder b) {
+    return b.interceptor(cache.interceptor()).stageMemo(cache.stageMemo()).interceptor(artifacts.interceptor());
+  }
+
+  @Override
+  public void close() {
+    artifacts.close();
+  }
+
+  /** A signing key kept in the data directory, so download links survive a restart. */
+  private static byte[] signingKey(Path dataDir) throws IOException {
+    Path file = dataDir.resolve("artifact-signing.key");
+    if (!Files.exists(file)) {
+      byte[] key = new byte[32];
+      new SecureRandom().nextBytes(key);
+      Files.write(file, key);
+      file.toFile().setReadable(false, false);
+      file.toFile().setReadable(true, true);
+    }
+    return Files.readAllBytes(file);
+  }
+}

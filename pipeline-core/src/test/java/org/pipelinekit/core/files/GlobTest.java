@@ -1,0 +1,57 @@
+package org.pipelinekit.core.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GlobTest {
+  @TempDir Path root;
+
+  @BeforeEach
+  void tree() throws IOException {
+    for (String f : List.of("README.md", "TEST-top.xml", "dist/app.bin", "dist/lib/a.so", "build/reports/TEST-a.xml",
+        "build/reports/index.html", "build/classes/A.class", "distribution.txt")) {
+      Path p = root.resolve(f);
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, f);
+    }
+  }
+
+  private List<String> find(String... patterns) {
+    return Glob.find(root, List.of(patterns)).stream().map(p -> p.toString().replace('\\', '/')).toList();
+  }
+
+  @Test
+  void filePatternsMatchFilesRelativeToTheRoot() {
+    assertThat(find("build/reports/*.xml")).containsExactly("build/reports/TEST-a.xml");
+    assertThat(find("./README.md")).containsExactly("README.md");
+    assertThat(find("*.md", "dist/*.bin")).containsExactly("README.md", "dist/app.bin");
+  }
+
+  @Test
+  void doubleStarMatchesAtEveryDepthIncludingTheTop() {
+    assertThat(find("**/TEST-*.xml")).containsExactly("TEST-top.xml", "build/reports/TEST-a.xml");
+  }
+
+  @Test
+  void aPatternNamingADirectoryTakesEverythingBelowIt() {
+    assertThat(find("dist")).containsExactly("dist/app.bin", "dist/lib/a.so");
+    assertThat(find("dist/")).containsExactly("dist/app.bin", "dist/lib/a.so");
+    assertThat(find("./dist/")).containsExactly("dist/app.bin", "dist/lib/a.so");
+    assertThat(find("build/*/")).containsExactly("build/classes/A.class", "build/reports/TEST-a.xml", "build/reports/index.html");
+    assertThat(find("**/reports")).containsExactly("build/reports/TEST-a.xml", "build/reports/index.html");
+  }
+
+  @Test
+  void nothingMatchesNothingAndAMissingRootIsEmpty() {
+    assertThat(find("missing/")).isEmpty();
+    assertThat(find("dist/*.txt")).isEmpty();
+    assertThat(Glob.find(root.resolve("absent"), List.of("**"))).isEmpty();
+  }
+}
