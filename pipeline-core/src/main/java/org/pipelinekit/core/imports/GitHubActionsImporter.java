@@ -477,7 +477,8 @@ final class GitHubActionsImporter extends Importer {
       run = GITHUB_FILES + run;
       changed.append("$GITHUB_OUTPUT/ENV/PATH kept as files in the workspace; ");
     }
-    step.get("name").map(Value::text).ifPresent(n -> s.put("name", n));
+    // unnamed, the step is called what GitHub calls it: Run and the script's first line (not our shell wrapper)
+    s.put("name", step.get("name").map(Value::text).orElseGet(() -> "Run " + script.strip().lines().findFirst().orElse("")));
     s.put("run", run);
     String guard = null;
     for (Map.Entry<String, Value> e : step.map().entrySet()) {

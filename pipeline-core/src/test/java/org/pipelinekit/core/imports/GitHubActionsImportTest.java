@@ -186,6 +186,8 @@ class GitHubActionsImportTest {
     assertThat(test.steps().get(0).name()).contains("uses actions/setup-java@v4");
     assertThat(test.steps().get(0).env()).containsEntry("INPUT_JAVA-VERSION".replace('-', '_'), "21");
     assertThat(test.steps().get(1).run()).isEqualTo("bash --noprofile --norc -eo pipefail -c 'mvn -B verify'");
+    // an unnamed run step is called what GitHub calls it, not by our shell wrapper
+    assertThat(test.steps().get(1).name()).contains("Run mvn -B verify");
     assertThat(entry(r, "jobs.test.steps[0]").outcome()).isEqualTo(Outcome.MAPPED);
     assertThat(entry(r, "jobs.test.steps[2]").outcome()).isEqualTo(Outcome.APPROXIMATED);
     assertThat(entry(r, "jobs.report.steps[0]").outcome()).isEqualTo(Outcome.MAPPED);
