@@ -1,4 +1,5 @@
-import { clock, isErrorLine, logFile, matcher, matches, plain, segments } from './logs';
+import fc from 'fast-check';
+import { clock, isErrorLine, logFile, markSegments, matcher, matches, plain, segments, type Segment } from './logs';
 
 describe('log lines', () => {
   test('ANSI colours become styled segments and disappear from the plain text', () => {
@@ -36,5 +37,30 @@ describe('log lines', () => {
     expect(logFile(lines, true)).toBe('2026-11-27T10:00:00.123Z [build] ok\n');
     expect(logFile([], true)).toBe('');
     expect(clock('2026-11-27T10:00:00.123Z')).toBe('10:00:00.123');
+  });
+  test('a search match is marked and keeps its colours, also across colour changes', () => {
+    const pieces = markSegments(segments('\u001b[31merror: boom\u001b[0m at line 7'), matcher('boom at'));
+    expect(pieces.map((p) => [p.text, p.mark, p.style.color ?? ''])).toEqual([
+      ['error: ', false, 'rgb(187, 0, 0)'],
+      ['boom', true, 'rgb(187, 0, 0)'],
+      [' at', true, ''],
+      [' line 7', false, ''],
+    ]);
+    expect(markSegments(segments('plain'), null)).toEqual([{ text: 'plain', style: {}, mark: false }]);
+  });
+
+  test('property: marking keeps the text, and exactly the matched characters are marked', () => {
+    const seg = fc.record({ text: fc.string({ unit: fc.constantFrom('a', 'b', 'x', ' '), maxLength: 8 }), style: fc.constantFrom({}, { color: 'red' }) });
+    fc.assert(fc.property(fc.array(seg, { maxLength: 6 }), fc.constantFrom('a', 'ab', 'b a', '/a+/', '/x|b/'), (segs: Segment[], q) => {
+      const flat = segs.map((s) => s.text).join('');
+      const pieces = markSegments(segs, matcher(q));
+      expect(pieces.map((p) => p.text).join('')).toBe(flat);
+      const marked = pieces.flatMap((p) => [...p.text].map(() => p.mark));
+      const re = matcher(q)!;
+      const expected = [...flat].map(() => false);
+      re.lastIndex = 0;
+      for (let m = re.exec(flat); m !== null; m = re.exec(flat)) for (let i = m.index; i < m.index + m[0].length; i++) expected[i] = true;
+      expect(marked).toEqual(expected);
+    }), { numRuns: 300 });
   });
 });

@@ -30,6 +30,43 @@ export function segments(text: string): Segment[] {
   });
 }
 
+/** A piece of a coloured segment, marked when a search match covers it. */
+export interface Piece extends Segment {
+  mark: boolean;
+}
+
+/**
+ * The segments cut where search matches start and end, so a match is marked and keeps its colours — also when it
+ * spans segments of different colours.
+ */
+export function markSegments(segs: Segment[], re: RegExp | null): Piece[] {
+  if (!re) return segs.map((s) => ({ ...s, mark: false }));
+  const flat = segs.map((s) => s.text).join('');
+  const ranges: Array<[number, number]> = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(flat); m !== null; m = re.exec(flat)) {
+    if (m[0] === '') { re.lastIndex++; continue; }
+    ranges.push([m.index, m.index + m[0].length]);
+  }
+  const out: Piece[] = [];
+  let pos = 0;
+  let k = 0;
+  for (const s of segs) {
+    const end = pos + s.text.length;
+    let at = pos;
+    while (at < end) {
+      while (k < ranges.length && ranges[k][1] <= at) k++;
+      const r = ranges[k];
+      const inside = r !== undefined && r[0] <= at;
+      const stop = inside ? Math.min(r[1], end) : Math.min(r?.[0] ?? end, end);
+      out.push({ text: s.text.slice(at - pos, stop - pos), style: s.style, mark: inside });
+      at = stop;
+    }
+    pos = end;
+  }
+  return out;
+}
+
 /** The text without ANSI codes (what search, filters and downloads see). */
 export function plain(text: string): string {
   return text.includes('\u001b') ? Anser.ansiToText(text) : text;

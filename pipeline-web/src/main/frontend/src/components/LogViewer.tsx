@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { readSse } from '../api';
-import { clock, isErrorLine, logFile, matcher, matches, plain, segments, type LogLine } from '../logs';
+import { clock, isErrorLine, logFile, markSegments, matcher, matches, segments, type LogLine } from '../logs';
 
 export interface LogSource {
   /** Calls {@code onLine} for each line of the stage's log (from {@code from}), then resolves when the log ends. */
@@ -167,18 +167,9 @@ export function LogViewer({ executionId, stages, stage, onStage, source, live }:
   );
 }
 
-/** The line's coloured segments with the search matches marked. */
+/** The line's coloured segments with the search matches marked (a marked piece keeps its colour). */
 function highlight(text: string, re: RegExp | null): ReactNode {
-  if (!re) return segments(text).map((s, i) => <span key={i} style={s.style}>{s.text}</span>);
-  const flat = plain(text);
-  const out: ReactNode[] = [];
-  let last = 0;
-  re.lastIndex = 0;
-  for (let m = re.exec(flat); m !== null; m = re.exec(flat)) {
-    if (m[0] === '') { re.lastIndex++; continue; }
-    out.push(flat.slice(last, m.index), <mark key={m.index}>{m[0]}</mark>);
-    last = m.index + m[0].length;
-  }
-  out.push(flat.slice(last));
-  return out;
+  return markSegments(segments(text), re).map((p, i) => (p.mark
+    ? <mark key={i}><span style={p.style}>{p.text}</span></mark>
+    : <span key={i} style={p.style}>{p.text}</span>));
 }
