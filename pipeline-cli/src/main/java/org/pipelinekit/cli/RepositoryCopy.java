@@ -62,7 +62,8 @@ final class RepositoryCopy {
       int n = 0;
       for (String f : files) {
         Path src = from.resolve(f);
-        if (!Files.exists(src, LinkOption.NOFOLLOW_LINKS) || src.startsWith(data)) continue; // deleted but not yet staged
+        // a file deleted but not yet staged is listed and left out, as is the run's own data
+        if (!Files.exists(src, LinkOption.NOFOLLOW_LINKS) || src.startsWith(data)) continue;
         if (Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) { // a submodule: its files as they are
           long[] t = copyTree(src, to.resolve(f), data, Integer.MAX_VALUE);
           n += (int) t[0];
