@@ -174,6 +174,7 @@ try {
   await download.saveAs(file);
   const text = readFileSync(file, 'utf8');
   if (!text.includes('needle-7f3 artifact ready') || !text.includes('compiling unit 300')) fail('downloaded log lacks lines: ' + text.slice(0, 200));
+  if (!text.includes(' error: a red line that is only a test\n') || text.includes('\u001b')) fail('the downloaded log keeps colour codes');
   step('opened the log, found a line by search (also across stages), downloaded it', { found, red, download: download.suggestedFilename(), bytes: text.length });
 
   // ---- analytics counts the run ----

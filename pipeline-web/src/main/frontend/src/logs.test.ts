@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { clock, isErrorLine, logFile, markSegments, matcher, matches, plain, segments, type Segment } from './logs';
+import { clock, isErrorLine, markSegments, matcher, matches, plain, segments, type Segment } from './logs';
 
 describe('log lines', () => {
   test('ANSI colours become styled segments and disappear from the plain text', () => {
@@ -31,12 +31,9 @@ describe('log lines', () => {
     expect([matches(re, 'x'), matches(re, 'x'), matches(re, 'y')]).toEqual([true, true, false]);
   });
 
-  test('downloads carry the time, the stage across stages, and no colour codes', () => {
-    const lines = [{ stage: 'build', line: 1, job: 'build', attempt: 1, time: '2026-11-27T10:00:00.123Z', text: '\u001b[32mok\u001b[0m' }];
-    expect(logFile(lines, false)).toBe('2026-11-27T10:00:00.123Z ok\n');
-    expect(logFile(lines, true)).toBe('2026-11-27T10:00:00.123Z [build] ok\n');
-    expect(logFile([], true)).toBe('');
+  test('timestamps show the time of day to the millisecond', () => {
     expect(clock('2026-11-27T10:00:00.123Z')).toBe('10:00:00.123');
+    expect(clock('not a time')).toBe('not a time');
   });
   test('a search match is marked and keeps its colours, also across colour changes', () => {
     const pieces = markSegments(segments('\u001b[31merror: boom\u001b[0m at line 7'), matcher('boom at'));

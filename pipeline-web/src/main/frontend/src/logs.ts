@@ -104,7 +104,3 @@ export function clock(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toISOString().slice(11, 23);
 }
 
-/** A log as a download: one line per log line, with the time and, across stages, the stage. */
-export function logFile(lines: LogLine[], withStage: boolean): string {
-  return lines.map((l) => `${l.time} ${withStage ? `[${l.stage}] ` : ''}${plain(l.text)}`).join('\n') + (lines.length > 0 ? '\n' : '');
-}

@@ -7,6 +7,7 @@ function memorySource(logs: Record<string, string[]>): LogSource & { calls: stri
   const calls: string[] = [];
   return {
     calls,
+    text: async (stage) => (stage === null ? Object.values(logs).flat() : logs[stage] ?? []).join('\n'),
     async stream(stage, from, _follow, onLine) {
       calls.push(`${stage}@${from}`);
       (logs[stage] ?? []).forEach((text, i) => {

@@ -1,11 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { readSse } from '../api';
-import { clock, isErrorLine, logFile, markSegments, matcher, matches, segments, type LogLine } from '../logs';
+import { getText, readSse } from '../api';
+import { clock, isErrorLine, markSegments, matcher, matches, segments, type LogLine } from '../logs';
 
 export interface LogSource {
   /** Calls {@code onLine} for each line of the stage's log (from {@code from}), then resolves when the log ends. */
   stream(stage: string, from: number, follow: boolean, onLine: (l: LogLine) => void, signal: AbortSignal): Promise<void>;
+  /** The stored log of a stage, or of all stages ({@code null}), as the text file a download holds. */
+  text(stage: string | null): Promise<string>;
 }
 
 /** Lines from the API's logs stream (server-sent events over fetch, so the bearer token goes along). */
@@ -16,6 +18,8 @@ export function apiLogSource(executionId: string): LogSource {
       (e) => { if (e.event === 'line') onLine(JSON.parse(e.data) as LogLine); },
       signal,
     ),
+    // the server writes the file (all lines, colour codes removed): nothing needs to be loaded into the page first
+    text: (stage) => getText(`executions/${encodeURIComponent(executionId)}/logs/text${stage === null ? '' : `?stage=${encodeURIComponent(stage)}`}`),
   };
 }
 
@@ -111,11 +115,7 @@ export function LogViewer({ executionId, stages, stage, onStage, source, live }:
 
   const entry = store.current.get(stage);
   const download = async () => {
-    const ctrl = new AbortController();
-    const targets = allStages ? stages : [stage];
-    for (const s of targets) if (!live(s)) await load(s, ctrl.signal);
-    const lines = allStages ? stages.flatMap((s) => store.current.get(s)?.lines ?? []) : store.current.get(stage)?.lines ?? [];
-    const blob = new Blob([logFile(lines, allStages)], { type: 'text/plain' });
+    const blob = new Blob([await source.text(allStages ? null : stage)], { type: 'text/plain' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = `${executionId}-${allStages ? 'all-stages' : stage}.log`;

@@ -222,6 +222,36 @@ class ExecutionsApiTest {
     try (Sse events = sse("/executions/" + id + "/events", null)) {
       events.until(e -> e.name().equals("ExecutionFinished")).forEach(e -> everything.append(e.data()));
     }
+    everything.append(server.get("/executions/" + id + "/logs/text", "reader-token").body());
     assertThat(everything.toString()).contains("token=***").doesNotContain("tok-5ecr3t-xyz");
+  }
+
+  @Test
+  void logsDownloadAsTextForAStageOrAllStagesByTime() throws Exception {
+    create("""
+        {"pipelinekit": 1, "id": "two-logs", "stages": [
+          {"id": "first", "steps": [{"run": "printf '\\\\033[31mred one\\\\033[0m\\\\n'; seq 1 2500 | sed 's/^/first-/'"}]},
+          {"id": "second", "needs": ["first"], "steps": [{"run": "echo second-a; echo second-b"}]}]}
+        """);
+    String id = execute("two-logs", "{}");
+    finished(id);
+
+    ApiServer.Response first = server.get("/executions/" + id + "/logs/text?stage=first", "reader-token");
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(first.contentType()).startsWith("text/plain");
+    assertThat(first.headers().firstValue("Content-Disposition")).contains("attachment; filename=\"" + id + "-first.log\"");
+    List<String> lines = first.body().lines().toList();
+    // the step's header, the red line without its colour codes, then every line across the 1000-line pages
+    assertThat(lines).hasSize(2502);
+    assertThat(lines.get(1)).matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z red one");
+    assertThat(lines.get(2501)).endsWith(" first-2500");
+
+    List<String> all = server.get("/executions/" + id + "/logs/text", "reader-token").body().lines().toList();
+    assertThat(all).hasSize(2502 + 3);
+    assertThat(all.get(2)).endsWith(" [first] first-1");
+    assertThat(all.subList(2502, 2505)).allMatch(l -> l.contains(" [second] "));
+    assertThat(all.get(2504)).endsWith("[second] second-b");
+
+    assertThat(server.get("/executions/" + id + "/logs/text?stage=nope", "reader-token").status()).isEqualTo(404);
   }
 }

@@ -98,6 +98,7 @@ public final class Api {
         new Route("GET", "/stage-types", Action.READ, this::stageTypes),
         new Route("GET", "/executions/{id}", Action.READ, this::getExecution),
         new Route("GET", "/executions/{id}/logs", Action.READ, this::logs),
+        new Route("GET", "/executions/{id}/logs/text", Action.READ, this::logsText),
         new Route("GET", "/executions/{id}/events", Action.READ, this::events),
         new Route("GET", "/executions/{id}/artifacts", Action.READ, this::listArtifacts),
         new Route("POST", "/executions/{id}/cancel", Action.RUN, this::cancel),
@@ -526,6 +527,74 @@ public final class Api {
       sse.close();
     });
     sse.onClose(sub[0]::close);
+  }
+
+  /**
+   * {@code GET logs/text?stage=}: the stored log as a file to download, a line each: its time, the stage when all stages
+   * are asked for (merged by time), and its text without colour codes. Streams page by page; a stage still running
+   * gives the lines it has.
+   */
+  private void logsText(Call c) throws IOException {
+    Execution e = execution(c.var("id"));
+    Set<String> all = e.snapshot().stages().keySet();
+    Optional<String> stage = c.param("stage").filter(s -> !s.isBlank());
+    if (stage.isPresent() && !all.contains(stage.get())) {
+      throw Problems.notFound("execution " + e.id() + " has no stage '" + stage.get() + "'; the stages are " + all);
+    }
+    List<String> stages = stage.map(List::of).orElseGet(() -> List.copyOf(all));
+    c.resp.setStatus(200);
+    c.resp.setContentType("text/plain; charset=utf-8");
+    c.resp.setHeader("Content-Disposition", "attachment; filename=\"" + (e.id() + "-" + stage.orElse("all-stages")).replaceAll("[^A-Za-z0-9._-]", "_")
+        + ".log\"");
+    java.io.Writer out = new java.io.BufferedWriter(new java.io.OutputStreamWriter(c.resp.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8));
+    // a merge by time of each stage's pages (each stage's lines are in time order already)
+    java.util.PriorityQueue<LogPages> next = new java.util.PriorityQueue<>(java.util.Comparator.comparing(LogPages::head)
+        .thenComparing(p -> p.stage));
+    for (String s : stages) {
+      LogPages p = new LogPages(e, s);
+      if (p.more()) next.add(p);
+    }
+    while (!next.isEmpty()) {
+      LogPages p = next.poll();
+      LogLine l = p.take();
+      out.write(l.time().toString());
+      out.write(' ');
+      if (stage.isEmpty()) out.write("[" + l.stageId() + "] ");
+      out.write(Ansi.strip(l.text()));
+      out.write('\n');
+      if (p.more()) next.add(p);
+    }
+    out.flush();
+  }
+
+  /** A stage's stored lines, read a page at a time. */
+  private static final class LogPages {
+    private final Execution execution;
+    final String stage;
+    private List<LogLine> page = List.of();
+    private int at;
+    private long from = 1;
+
+    LogPages(Execution execution, String stage) {
+      this.execution = execution;
+      this.stage = stage;
+    }
+
+    boolean more() {
+      if (at < page.size()) return true;
+      page = execution.logs().read(stage, from, 1000);
+      at = 0;
+      if (!page.isEmpty()) from = page.get(page.size() - 1).number() + 1;
+      return !page.isEmpty();
+    }
+
+    Instant head() {
+      return page.get(at).time();
+    }
+
+    LogLine take() {
+      return page.get(at++);
+    }
   }
 
   private static String line(LogLine l) {
