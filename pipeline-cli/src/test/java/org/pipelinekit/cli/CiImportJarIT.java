@@ -206,6 +206,48 @@ class CiImportJarIT {
         .contains("note: this reads like a GitHub Actions workflow; read it as one with --from gha");
   }
 
+  /** Step outputs: later steps read them in commands, conditions and env; job outputs carry them to the next job. */
+  @Test
+  void stepOutputsFlowToLaterStepsAndJobs(@TempDir Path dir) throws Exception {
+    Path workflow = dir.resolve("outputs.yml");
+    Files.writeString(workflow, """
+        on: push
+        jobs:
+          version:
+            runs-on: ubuntu-latest
+            outputs:
+              tag: ${{ steps.v.outputs.tag }}
+              notes: "release ${{ steps.v.outputs.tag }} of ${{ steps.v.outputs.name }}"
+            steps:
+              - id: v
+                run: |
+                  echo "tag=v1.2.$((1+2))" >> "$GITHUB_OUTPUT"
+                  echo 'name=it "quoted" $HOME' >> "$GITHUB_OUTPUT"
+              - run: echo "the tag is ${{ steps.v.outputs.tag }}"
+              - if: steps.v.outputs.tag == 'v1.2.3'
+                run: echo "guarded by the step output"
+              - if: steps.v.outputs.tag != 'v1.2.3'
+                run: echo "never printed"
+              - env:
+                  NAME: ${{ steps.v.outputs.name }}
+                run: echo "name from env = $NAME"
+          use:
+            needs: version
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo "got ${{ needs.version.outputs.tag }}"
+              - env:
+                  NOTES: ${{ needs.version.outputs.notes }}
+                run: echo "notes = $NOTES"
+        """);
+    Result r = run("run", "--from", "gha", workflow.toString());
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.err()).contains("0 unsupported");
+    assertThat(r.out()).contains("the tag is v1.2.3").contains("[version] guarded by the step output").doesNotContain("[version] never printed")
+        .contains("skipped: outputs.tag != v1.2.3 is false")
+        .contains("name from env = it \"quoted\" $HOME").contains("got v1.2.3").contains("notes = release v1.2.3 of it \"quoted\" $HOME");
+  }
+
   private static void git(Path dir, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("git", "-C", dir.toString()));
     cmd.addAll(List.of(args));

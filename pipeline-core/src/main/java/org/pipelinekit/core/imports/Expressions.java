@@ -23,13 +23,20 @@ final class Expressions {
   private static final Pattern REF_EQ = Pattern.compile("github\\.ref\\s*(==|!=)\\s*'refs/heads/([^']*)'");
   private static final Pattern TAG_REF = Pattern.compile("startsWith\\(\\s*github\\.ref\\s*,\\s*'refs/tags/?'\\s*\\)");
   private static final Pattern NEEDS = Pattern.compile("\\bneeds\\.([A-Za-z0-9_-]+)\\.outputs\\.([A-Za-z0-9_-]+)");
+  private static final Pattern STEP_OUTPUT = Pattern.compile("(?<![A-Za-z0-9_.])steps\\.[A-Za-z0-9_-]+\\.outputs\\.([A-Za-z0-9_-]+)");
   private static final Pattern FUNCTION = Pattern.compile("\\b([A-Za-z_][A-Za-z0-9_]*)\\s*\\(");
   private static final Map<String, String> SAME = Map.of(
       "github.ref_name", "branch", "github.head_ref", "branch", "github.sha", "commit", "github.actor", "trigger.actor",
       "github.event_name", "trigger.kind", "github.event.inputs.", "params.", "inputs.", "params.");
 
   static Translation translate(String gha, UnaryOperator<String> stageIdOf) {
+    return translate(gha, stageIdOf, false);
+  }
+
+  /** In a step ({@code inStep}), {@code steps.<id>.outputs.<name>} is {@code outputs.<name>}: what earlier steps of the job wrote. */
+  static Translation translate(String gha, UnaryOperator<String> stageIdOf, boolean inStep) {
     String s = gha.trim();
+    if (inStep) s = STEP_OUTPUT.matcher(s).replaceAll(r -> "outputs." + Matcher.quoteReplacement(r.group(1)));
     boolean exact = true;
     Matcher m = REF_EQ.matcher(s);
     s = m.replaceAll(r -> "branch " + r.group(1) + " '" + Matcher.quoteReplacement(r.group(2)) + "'");
@@ -73,10 +80,14 @@ final class Expressions {
 
   /** Text with {@code ${{ }}} parts translated; those with no counterpart become shell variables (and {@code changed} says so). */
   static String text(String text, UnaryOperator<String> stageIdOf, StringBuilder changed) {
+    return text(text, stageIdOf, changed, false);
+  }
+
+  static String text(String text, UnaryOperator<String> stageIdOf, StringBuilder changed, boolean inStep) {
     Matcher m = TEMPLATE.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
-      Translation t = translate(m.group(1), stageIdOf);
+      Translation t = translate(m.group(1), stageIdOf, inStep);
       String replacement;
       if (t.text() != null) {
         replacement = "${{ " + t.text() + " }}";

@@ -163,11 +163,8 @@ public final class GitHubActionsExport {
       job.put("strategy", strategy);
     });
     if (!s.env().isEmpty()) job.put("env", expressions(s.env()));
-    if (!s.outputs().isEmpty()) {
-      Map<String, Object> outs = new LinkedHashMap<>();
-      for (String o : s.outputs()) outs.put(o, "${{ steps.run.outputs." + o + " }}");
-      job.put("outputs", outs);
-    }
+    Map<String, Object> outs = new LinkedHashMap<>(); // filled once the steps that write outputs are known
+    if (!s.outputs().isEmpty()) job.put("outputs", outs);
     List<Object> steps = new ArrayList<>();
     steps.add(Map.of("uses", "actions/checkout@v4"));
     for (CacheSpec c : s.caches()) {
@@ -195,13 +192,25 @@ public final class GitHubActionsExport {
         }
       }
     }
+    // GitHub keeps each step's outputs apart: a step that writes $PIPELINE_OUTPUT gets an id, and outputs.x (what earlier
+    // steps wrote) and the job's outputs read the latest writer first
+    List<String> writers = new ArrayList<>();
     for (int i = 0; i < commands.size(); i++) {
       Step step = commands.get(i);
       Map<String, Object> st = new LinkedHashMap<>();
       step.name().ifPresent(n -> st.put("name", n));
-      if (!s.outputs().isEmpty() && i == commands.size() - 1) st.put("id", "run");
-      st.put("run", outputs(expression(step.run()), !s.outputs().isEmpty()));
-      if (!step.env().isEmpty()) st.put("env", expressions(step.env()));
+      List<String> earlier = List.copyOf(writers);
+      boolean writes = step.run().contains("PIPELINE_OUTPUT");
+      if (writes) {
+        writers.add("out" + (i + 1));
+        st.put("id", "out" + (i + 1));
+      }
+      st.put("run", outputs(stepExpression(step.run(), earlier)));
+      if (!step.env().isEmpty()) {
+        Map<String, String> env = new LinkedHashMap<>();
+        step.env().forEach((k, v) -> env.put(k, stepExpression(v, earlier)));
+        st.put("env", env);
+      }
       step.workingDirectory().ifPresent(w -> st.put("working-directory", w));
       step.timeout().ifPresent(t -> st.put("timeout-minutes", Math.max(1, (t.toSeconds() + 59) / 60)));
       steps.add(st);
@@ -218,12 +227,35 @@ public final class GitHubActionsExport {
       steps.add(1, Map.of("uses", "actions/download-artifact@v4", "with", Map.of("merge-multiple", true)));
     }
     job.put("steps", steps);
+    for (String o : s.outputs()) outs.put(o, "${{ " + stepOutput(writers, o) + " }}");
     return job;
   }
 
   /** Outputs written to $PIPELINE_OUTPUT go to $GITHUB_OUTPUT, the same NAME=value lines. */
-  private static String outputs(String run, boolean any) {
-    return any ? run.replace("$PIPELINE_OUTPUT", "$GITHUB_OUTPUT").replace("${PIPELINE_OUTPUT}", "${GITHUB_OUTPUT}") : run;
+  private static String outputs(String run) {
+    return run.replace("$PIPELINE_OUTPUT", "$GITHUB_OUTPUT").replace("${PIPELINE_OUTPUT}", "${GITHUB_OUTPUT}");
+  }
+
+  private static final Pattern STEP_OUTPUT = Pattern.compile("(?<![A-Za-z0-9_.])outputs\\.([A-Za-z0-9_-]+)");
+
+  /** A step's text: {@code outputs.x} read from the steps before it that write outputs, then the rest as {@link #expression}. */
+  private static String stepExpression(String text, List<String> writers) {
+    Matcher m = TEMPLATE.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String body = STEP_OUTPUT.matcher(m.group(1).trim()).replaceAll(r -> Matcher.quoteReplacement(stepOutput(writers, r.group(1))));
+      m.appendReplacement(out, Matcher.quoteReplacement("${{ " + condition(body) + " }}"));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  /** The value the latest of {@code writers} wrote as {@code name}: {@code (steps.out3.outputs.x || steps.out1.outputs.x)}. */
+  private static String stepOutput(List<String> writers, String name) {
+    if (writers.isEmpty()) return "''";
+    List<String> reads = new ArrayList<>();
+    for (int i = writers.size() - 1; i >= 0; i--) reads.add("steps." + writers.get(i) + ".outputs." + name);
+    return reads.size() == 1 ? reads.get(0) : "(" + String.join(" || ", reads) + ")";
   }
 
   private static final Pattern TEMPLATE = Pattern.compile("\\$\\{\\{(.*?)}}", Pattern.DOTALL);

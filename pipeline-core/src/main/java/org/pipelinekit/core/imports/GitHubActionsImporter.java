@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.pipelinekit.core.imports.YamlTree.Value;
 
 /** GitHub Actions workflows: triggers, jobs as stages, matrices, steps, the common actions; see {@link CiImport}. */
@@ -201,11 +203,15 @@ final class GitHubActionsImporter extends Importer {
   }
 
   private ObjectNode env(String at, Value v) {
+    return env(at, v, false);
+  }
+
+  private ObjectNode env(String at, Value v, boolean inStep) {
     ObjectNode env = JSON.createObjectNode();
     StringBuilder changed = new StringBuilder();
     for (Map.Entry<String, Value> e : v.map().entrySet()) {
       String value = e.getValue().isText() ? e.getValue().text() : e.getValue().isNull() ? "" : String.valueOf(e.getValue().value());
-      env.put(e.getKey(), Expressions.text(value, this::id, changed));
+      env.put(e.getKey(), Expressions.text(value, this::id, changed, inStep));
     }
     if (v.isMap() && changed.isEmpty()) mapped(at, v);
     else if (v.isMap()) approx(at, v, "expressions: " + changed);
@@ -300,11 +306,7 @@ final class GitHubActionsImporter extends Importer {
             unsupported(p, v, "an environment needs a name");
           }
         }
-        case "outputs" -> {
-          ArrayNode outs = stage.putArray("outputs");
-          v.map().keySet().forEach(outs::add);
-          approx(p, v, "the stage's steps must write NAME=value to $PIPELINE_OUTPUT; step outputs are not wired automatically");
-        }
+        case "outputs" -> { } // after the steps, which they read
         case "strategy" -> strategy(p, v, stage);
         case "steps" -> steps(p, v, stage, jobDefaults);
         case "permissions" -> unsupported(p, v, "no GitHub token is issued: local runs have no permissions to scope");
@@ -318,8 +320,49 @@ final class GitHubActionsImporter extends Importer {
         default -> { }
       }
     }
+    job.get("outputs").ifPresent(v -> jobOutputs(path(at, "outputs"), v, stage));
     if (!stage.has("steps")) stage.putArray("steps").addObject().put("run", "true");
   }
+
+  /**
+   * A job's outputs are the stage's. One that names a step output of the same name is already one: the steps' $GITHUB_OUTPUT
+   * is the stage's $PIPELINE_OUTPUT. Any other is set by a last step from what the steps wrote (an expression over
+   * {@code outputs.<name>}, passed through the environment so no value is read as shell).
+   */
+  private void jobOutputs(String at, Value v, ObjectNode stage) {
+    if (!v.isMap()) {
+      unsupported(at, v, "outputs must be a mapping of names to expressions");
+      return;
+    }
+    ArrayNode outs = stage.putArray("outputs");
+    ObjectNode env = JSON.createObjectNode();
+    StringBuilder script = new StringBuilder();
+    for (Map.Entry<String, Value> e : v.map().entrySet()) {
+      String name = e.getKey();
+      String p = path(at, name);
+      outs.add(name);
+      String text = e.getValue().isText() ? e.getValue().text() : String.valueOf(e.getValue().value());
+      Matcher same = SAME_STEP_OUTPUT.matcher(text.strip());
+      if (same.matches() && same.group(1).equals(name)) {
+        mapped(p, e.getValue(), "written by the step to $GITHUB_OUTPUT, which is the stage's output");
+        continue;
+      }
+      StringBuilder changed = new StringBuilder();
+      String var = "PK_JOB_OUTPUT_" + env.size();
+      env.put(var, Expressions.text(text, this::id, changed, true));
+      script.append("printf '%s<<__PK_OUTPUT__\\n%s\\n__PK_OUTPUT__\\n' '").append(quote(name)).append("' \"$").append(var)
+          .append("\" >> \"$PIPELINE_OUTPUT\"\n");
+      if (changed.isEmpty()) mapped(p, e.getValue(), "set by a last step from what the steps wrote");
+      else approx(p, e.getValue(), "set by a last step; " + changed);
+    }
+    if (!script.isEmpty()) {
+      ArrayNode steps = stage.has("steps") ? (ArrayNode) stage.get("steps") : stage.putArray("steps");
+      ObjectNode last = steps.addObject().put("name", "job outputs").put("run", script.toString().strip());
+      last.set("env", env);
+    }
+  }
+
+  private static final Pattern SAME_STEP_OUTPUT = Pattern.compile("\\$\\{\\{\\s*steps\\.[A-Za-z0-9_-]+\\.outputs\\.([A-Za-z0-9_-]+)\\s*}}");
 
   private void condition(String p, Value v, ObjectNode stage) {
     String text = v.text() == null ? "" : v.text().trim();
@@ -459,7 +502,8 @@ final class GitHubActionsImporter extends Importer {
     String shell = step.get("shell").map(Value::text)
         .or(() -> Optional.ofNullable(jobDefaults).flatMap(d -> d.get("shell")).map(Value::text))
         .or(() -> Optional.ofNullable(workflowDefaults).flatMap(d -> d.get("shell")).map(Value::text)).orElse("");
-    String script = Expressions.text(Optional.ofNullable(step.get("run").get().text()).orElse("true"), this::id, changed);
+    String original = Optional.ofNullable(step.get("run").get().text()).orElse("true");
+    String script = Expressions.text(original, this::id, changed, true);
     String run = switch (shell) {
       case "", "bash" -> "bash " + (shell.isEmpty() ? "-e" : "--noprofile --norc -eo pipefail") + " -c '" + quote(script) + "'";
       case "sh" -> "sh -e -c '" + quote(script) + "'";
@@ -478,7 +522,7 @@ final class GitHubActionsImporter extends Importer {
       changed.append("$GITHUB_OUTPUT/ENV/PATH kept as files in the workspace; ");
     }
     // unnamed, the step is called what GitHub calls it: Run and the script's first line (not our shell wrapper)
-    s.put("name", step.get("name").map(Value::text).orElseGet(() -> "Run " + script.strip().lines().findFirst().orElse("")));
+    s.put("name", step.get("name").map(Value::text).orElseGet(() -> "Run " + original.strip().lines().findFirst().orElse("")));
     s.put("run", run);
     String guard = null;
     for (Map.Entry<String, Value> e : step.map().entrySet()) {
@@ -487,7 +531,7 @@ final class GitHubActionsImporter extends Importer {
       switch (e.getKey()) {
         case "name", "run", "shell" -> mapped(p, x);
         case "id" -> mapped(p, x, "steps are not addressed by id");
-        case "env" -> s.set("env", env(p, x));
+        case "env" -> s.set("env", env(p, x, true));
         case "working-directory" -> {
           s.put("workingDirectory", x.text());
           mapped(p, x);
@@ -501,7 +545,7 @@ final class GitHubActionsImporter extends Importer {
         case "if" -> {
           String cond = x.text() == null ? "" : x.text().trim();
           if (cond.startsWith("${{") && cond.endsWith("}}")) cond = cond.substring(3, cond.length() - 2).trim();
-          Expressions.Translation t = Expressions.translate(cond, this::id);
+          Expressions.Translation t = Expressions.translate(cond, this::id, true);
           boolean status = cond.matches(".*\\b(success|failure|always|cancelled)\\(.*");
           if (cond.equals("always()") || cond.equals("success()")) {
             mapped(p, x, "steps run in order while the earlier ones succeed");

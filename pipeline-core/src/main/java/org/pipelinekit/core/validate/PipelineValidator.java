@@ -345,9 +345,10 @@ public final class PipelineValidator {
         for (int k = 0; k < s.steps().size(); k++) {
           Step st = s.steps().get(k);
           String sp = path + ".steps[" + k + "]";
-          template(st.run(), sp + ".run", scope);
-          st.env().forEach((name, v) -> template(v, sp + ".env." + name, scope));
-          st.workingDirectory().ifPresent(d -> template(d, sp + ".workingDirectory", scope));
+          Scope stepScope = scope.inStep();
+          template(st.run(), sp + ".run", stepScope);
+          st.env().forEach((name, v) -> template(v, sp + ".env." + name, stepScope));
+          st.workingDirectory().ifPresent(d -> template(d, sp + ".workingDirectory", stepScope));
         }
         for (int k = 0; k < s.caches().size(); k++) {
           CacheSpec c = s.caches().get(k);
@@ -433,9 +434,19 @@ public final class PipelineValidator {
                 scope.matrixKeys.isEmpty() ? "add a matrix to the stage" : "its axes are " + scope.matrixKeys);
           }
         }
+        case "outputs" -> {
+          if (!scope.step()) {
+            add(ProblemCode.REFERENCE_NOT_AVAILABLE, path, "outputs of earlier steps are known only in a stage's steps" + where,
+                scope.stage < 0 ? "read a stage's outputs in a later stage as stages.<id>.outputs.<name>"
+                    : "use outputs.<name> in a step's run, env or workingDirectory; another stage reads stages.<id>.outputs.<name>");
+          } else if (p.size() != 2) {
+            add(ProblemCode.REFERENCE_INVALID, path, "`" + r.text() + "` is not a step output" + where,
+                "write outputs.<name>: the value an earlier step of the job wrote as <name>=<value> to $PIPELINE_OUTPUT");
+          }
+        }
         default -> {
           if (!CONTEXT_ROOTS.contains(root)) {
-            Set<String> roots = new LinkedHashSet<>(List.of("params", "matrix", "stages"));
+            Set<String> roots = new LinkedHashSet<>(List.of("params", "matrix", "stages", "outputs"));
             roots.addAll(CONTEXT_ROOTS);
             add(ProblemCode.REFERENCE_UNKNOWN, path, "'" + root + "' is not something an expression can read" + where
                 + Suggestions.didYouMean(root, roots), "start references with one of " + String.join(", ", roots)
@@ -503,5 +514,14 @@ public final class PipelineValidator {
   }
 
   /** Where an expression is: a stage's index (-1 at pipeline level) and its matrix keys. */
-  private record Scope(int stage, Set<String> matrixKeys) {}
+  /** Where an expression is: pipeline level (stage -1), a stage's settings, or one of its steps. */
+  private record Scope(int stage, Set<String> matrixKeys, boolean step) {
+    Scope(int stage, Set<String> matrixKeys) {
+      this(stage, matrixKeys, false);
+    }
+
+    Scope inStep() {
+      return new Scope(stage, matrixKeys, true);
+    }
+  }
 }

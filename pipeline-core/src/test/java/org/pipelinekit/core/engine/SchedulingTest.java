@@ -114,6 +114,23 @@ class SchedulingTest {
   }
 
   @Test
+  void aStepReadsWhatEarlierStepsOfItsJobWrote_inItsCommandEnvAndDirectory() throws Exception {
+    Pipeline p = Pipeline.builder("step-outputs")
+        .stage("build", s -> s.matrix(m -> m.axis("os", "linux", "mac")).outputs("dir")
+            .run("echo \"before: [${{ outputs.version }}]\"")
+            .run("mkdir -p out-${{ matrix.os }}; echo version=1.4.${{ matrix.os == 'linux' && '1' || '2' }} >> \"$PIPELINE_OUTPUT\";"
+                + " echo dir=out-${{ matrix.os }} >> \"$PIPELINE_OUTPUT\"")
+            .step(st -> st.run("echo \"in $(basename \"$PWD\") with $TAG\"").env("TAG", "v${{ outputs.version }}")
+                .workingDirectory("${{ outputs.dir }}")))
+        .build();
+    Execution e = executor.execute(p);
+    assertThat(await(e).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    List<String> lines = e.logs().read("build", 1, 100).stream().map(LogLine::text).toList();
+    // each matrix cell reads its own job's outputs; a step before the write sees nothing
+    assertThat(lines).contains("in out-linux with v1.4.1", "in out-mac with v1.4.2").contains("before: []");
+  }
+
+  @Test
   void skippedPropagates_unlessAlwaysOrFailureSaySo_andSoftFailuresCountAsSuccess() throws Exception {
     Pipeline p = Pipeline.builder("conditions")
         .stage("lint", s -> s.continueOnError(true).run("exit 1"))

@@ -46,6 +46,25 @@ class GitHubActionsExportTest {
   }
 
   @Test
+  void stepOutputsReadTheStepsThatWroteThem_andTheJobsOutputsTheLatest() {
+    Pipeline p = Pipeline.builder("outs")
+        .stage("build", s -> s.outputs("version")
+            .run("echo version=1 >> $PIPELINE_OUTPUT")
+            .step(st -> st.run("echo \"got ${{ outputs.version }}\"").env("V", "${{ outputs.version }}"))
+            .run("echo version=2 >> \"$PIPELINE_OUTPUT\""))
+        .build();
+    String yaml = GitHubActionsExport.write(p);
+    assertThat(yaml).contains("id: out1").contains("id: out3").doesNotContain("id: out2")
+        .contains("echo \"got ${{ steps.out1.outputs.version }}\"").contains("V: ${{ steps.out1.outputs.version }}")
+        .contains("version: ${{ (steps.out3.outputs.version || steps.out1.outputs.version) }}")
+        .doesNotContain("PIPELINE_OUTPUT");
+    // read back, the steps read outputs.version again
+    Stage build = GitHubActionsImportTest.stage(reimport(p).pipeline(), "build");
+    assertThat(build.steps().get(1).run()).contains("echo \"got ${{ outputs.version }}\"");
+    assertThat(build.steps().get(1).env()).containsEntry("V", "${{ outputs.version }}");
+  }
+
+  @Test
   void whatDoesNotFitIsRefusedWithEveryReason() {
     Pipeline p = Pipeline.builder("x")
         .stage("a", s -> s.retry(2).memoize("k").run("true"))

@@ -239,4 +239,35 @@ class GitHubActionsImportTest {
         .hasMessageContaining("this is an action (action.yml: runs:), not a workflow").hasMessageStartingWith("ci.yml:2:1:");
     assertThatThrownBy(() -> gha("on: push\n")).isInstanceOf(ImportException.class).hasMessageContaining("a workflow needs jobs:");
   }
+
+  @Test
+  void stepOutputsAreReadByLaterStepsAndBecomeTheJobsOutputs() {
+    ImportResult r = gha("""
+        on: push
+        jobs:
+          version:
+            runs-on: ubuntu-latest
+            outputs:
+              tag: ${{ steps.v.outputs.tag }}
+              notes: release ${{ steps.v.outputs.tag }}
+            steps:
+              - id: v
+                run: echo "tag=v1" >> "$GITHUB_OUTPUT"
+              - if: steps.v.outputs.tag == 'v1'
+                env:
+                  TAG: ${{ steps.v.outputs.tag }}
+                run: echo "${{ steps.v.outputs.tag }} $TAG"
+        """);
+    Stage version = stage(r.pipeline(), "version");
+    assertThat(version.outputs()).containsExactly("tag", "notes");
+    assertThat(version.steps().get(1).env()).containsEntry("TAG", "${{ outputs.tag }}");
+    assertThat(version.steps().get(1).run()).startsWith("if [ \"${{ outputs.tag == 'v1' }}\" = true ]").contains("echo \"${{ outputs.tag }} $TAG\"");
+    // a job output named as its step output is that output already; another is set by a last step
+    assertThat(entry(r, "jobs.version.outputs.tag").outcome()).isEqualTo(Outcome.MAPPED);
+    assertThat(entry(r, "jobs.version.outputs.notes").note()).contains("set by a last step");
+    assertThat(version.steps()).hasSize(3);
+    assertThat(version.steps().get(2).env()).containsEntry("PK_JOB_OUTPUT_0", "release ${{ outputs.tag }}");
+    assertThat(version.steps().get(2).run()).contains("'notes' \"$PK_JOB_OUTPUT_0\" >> \"$PIPELINE_OUTPUT\"");
+    assertThat(PipelineValidator.create().validate(r.pipeline()).problems()).isEmpty();
+  }
 }

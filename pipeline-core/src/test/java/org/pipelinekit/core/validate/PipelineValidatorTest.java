@@ -284,6 +284,18 @@ class PipelineValidatorTest {
   }
 
   @Test
+  void validate_stepOutputsAreReadOnlyInSteps() {
+    Pipeline ok = draft().stage(Stage.draft("a").run("echo v=1 >> $PIPELINE_OUTPUT").step(st -> st.run("echo ${{ outputs.v }}")
+        .env("V", "${{ outputs.v }}")).build()).build();
+    assertThat(validator.validate(ok).problems()).isEmpty();
+    Pipeline inStage = draft().stage(Stage.draft("a").env("V", "${{ outputs.v }}").run("echo").build()).build();
+    Problem problem = only(inStage, ProblemCode.REFERENCE_NOT_AVAILABLE, "stages.a.env.V");
+    assertThat(problem.message()).isEqualTo("outputs of earlier steps are known only in a stage's steps at column 5 of `outputs.v`");
+    assertThat(problem.hint()).contains("another stage reads stages.<id>.outputs.<name>");
+    only(draft().stage(Stage.draft("a").run("echo ${{ outputs }}").build()).build(), ProblemCode.REFERENCE_INVALID, "stages.a.steps[0].run");
+  }
+
+  @Test
   void validate_reportsResourcesOverLimit() {
     PipelineValidator limited = PipelineValidator.builder().limits(ValidationLimits.of("4", "8Gi")).build();
     Pipeline p = draft().stage(Stage.draft("big").resources("8", "4Gi").run("x").build()).build();

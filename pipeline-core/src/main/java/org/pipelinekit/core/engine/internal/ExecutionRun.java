@@ -798,7 +798,12 @@ public final class ExecutionRun implements Execution {
       }
     }
     Step s = ((PlannedStep.Command) step).step();
-    Lazy ctx = new Lazy(() -> context(j.stage, j.cell));
+    // a step reads what the earlier steps of its job (this attempt) wrote to $PIPELINE_OUTPUT as outputs.<name>
+    Lazy ctx = new Lazy(() -> {
+      synchronized (j) {
+        return context(j.stage, j.cell, Map.copyOf(j.attemptOutputs));
+      }
+    });
     Map<String, String> env;
     try {
       env = env(j, ctx, s.env());
@@ -932,6 +937,10 @@ public final class ExecutionRun implements Execution {
   // ---- rendering, context, logs -----------------------------------------------------------------
 
   private StageContext context(StageState s, MatrixCell cell) {
+    return context(s, cell, Map.of());
+  }
+
+  private StageContext context(StageState s, MatrixCell cell, Map<String, String> stepOutputs) {
     Map<String, String> env = new LinkedHashMap<>(header.pipeline().env());
     env.putAll(s.stage.env());
     java.util.function.BooleanSupplier upstreamOk = () -> s.stage.needs().stream().allMatch(n -> stages.get(n).status.countsAsSuccess());
@@ -950,7 +959,7 @@ public final class ExecutionRun implements Execution {
         return x == null ? Map.of() : x.outputs;
       }
     }, name -> secret(name, s.id()), workspace.toString(), runnerId, upstreamOk, upstreamFailed, cancelled,
-        patterns -> HashFiles.hash(workspace, patterns));
+        patterns -> HashFiles.hash(workspace, patterns), stepOutputs);
   }
 
   private @Nullable String secret(String name, String stageId) {

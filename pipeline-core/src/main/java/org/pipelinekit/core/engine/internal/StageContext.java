@@ -13,7 +13,8 @@ import org.pipelinekit.core.expr.EvaluationContext;
  * What expressions of one stage (and matrix cell) see: {@code params}, {@code env}, {@code matrix},
  * {@code stages.<id>.outputs|result} of finished stages, {@code secrets} (each read audited and added
  * to the masker), {@code branch}, {@code commit}, {@code pipeline}, {@code execution},
- * {@code trigger}, {@code runner}, {@code workspace}, and the status functions.
+ * {@code trigger}, {@code runner}, {@code workspace}, and the status functions. In a step, {@code outputs.<name>} is
+ * what the earlier steps of its job wrote to {@code $PIPELINE_OUTPUT} in this attempt.
  */
 final class StageContext implements EvaluationContext {
   /** The view of another stage's state an expression may read. */
@@ -34,11 +35,12 @@ final class StageContext implements EvaluationContext {
   private final java.util.function.BooleanSupplier upstreamFailed;
   private final boolean cancelled;
   private final Function<List<String>, String> hashFiles;
+  private final Map<String, String> stepOutputs;
 
   StageContext(ExecutionHeader header, Map<String, String> env, Map<String, String> matrix, StageView stages,
       Function<String, @Nullable String> secrets, String workspace, String runnerId,
       java.util.function.BooleanSupplier upstreamSucceeded, java.util.function.BooleanSupplier upstreamFailed, boolean cancelled,
-      Function<List<String>, String> hashFiles) {
+      Function<List<String>, String> hashFiles, Map<String, String> stepOutputs) {
     this.header = header;
     this.env = env;
     this.matrix = matrix;
@@ -50,6 +52,7 @@ final class StageContext implements EvaluationContext {
     this.upstreamFailed = upstreamFailed;
     this.cancelled = cancelled;
     this.hashFiles = hashFiles;
+    this.stepOutputs = stepOutputs;
   }
 
   @Override
@@ -70,6 +73,7 @@ final class StageContext implements EvaluationContext {
       case "runner" -> Map.of("os", "Linux", "name", runnerId);
       case "secrets" -> path.size() < 2 ? null : secrets.apply(path.get(1));
       case "stages" -> stage(path);
+      case "outputs" -> stepOutputs;
       default -> null;
     };
     if (root.equals("secrets") || root.equals("stages")) return value;
