@@ -49,6 +49,11 @@ const center = async (locator) => {
   if (!b) fail('not on screen: ' + locator);
   return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
 };
+/** Each stage's place on the canvas, in flow coordinates (React Flow's transform), not the screen's. */
+const places = () => page.locator('.react-flow__node').evaluateAll((ns) => Object.fromEntries(ns.map((n) => {
+  const m = /translate\(([-\d.]+)px, ?([-\d.]+)px\)/.exec(n.style.transform);
+  return [n.getAttribute('data-id'), m ? [Math.round(Number(m[1])), Math.round(Number(m[2]))] : null];
+}).sort()));
 /** Draws a connection from one stage's output handle to another's input handle; stops before letting go when asked. */
 const connect = async (from, to, { release = true } = {}) => {
   const a = await center(page.locator(`.react-flow__node[data-id="${from}"] .react-flow__handle.source`));
@@ -135,6 +140,17 @@ try {
   await page.waitForFunction((y) => Math.abs(document.querySelector('.react-flow__node[data-id="shell"]').getBoundingClientRect().y - y) > 1, before.y);
   await page.locator('.react-flow__node[data-id="integration-tests"]').click();
   await page.screenshot({ path: join(out, 'designer.png') });
+  // a stage moved by hand after the auto-layout: reopening must bring back this place, not a fresh layout
+  const laidOut = await places();
+  const mid = await center(page.locator('.react-flow__node[data-id="shell-2"]'));
+  await page.mouse.move(mid.x, mid.y);
+  await page.mouse.down();
+  for (let i = 1; i <= 8; i++) await page.mouse.move(mid.x, mid.y + i * 20);
+  await page.mouse.up();
+  await page.waitForFunction((y) => !document.querySelector('.react-flow__node[data-id="shell-2"]').style.transform.endsWith(`${y}px)`),
+    laidOut['shell-2'][1]);
+  const placed = await places();
+  if (placed['shell-2'][1] <= laidOut['shell-2'][1]) fail('the stage did not move: ' + JSON.stringify(placed));
   const saved = await api('GET', 'pipelines/e2e-demo');
   if (saved.stages.find((s) => s.id === 'shell-2').needs?.[0] !== 'shell') fail('needs not saved: ' + JSON.stringify(saved));
   step('saved', { stages: saved.stages.map((s) => s.id) });
@@ -176,6 +192,13 @@ try {
   if (!text.includes('needle-7f3 artifact ready') || !text.includes('compiling unit 300')) fail('downloaded log lacks lines: ' + text.slice(0, 200));
   if (!text.includes(' error: a red line that is only a test\n') || text.includes('\u001b')) fail('the downloaded log keeps colour codes');
   step('opened the log, found a line by search (also across stages), downloaded it', { found, red, download: download.suggestedFilename(), bytes: text.length });
+
+  // ---- the designer puts the stages back where they were (remembered in this browser) ----
+  await page.goto(`${base}#/designer/e2e-demo`);
+  await page.locator('[data-testid="canvas"][data-ready]').waitFor();
+  const reopened = await places();
+  if (JSON.stringify(reopened) !== JSON.stringify(placed)) fail(`stages moved: ${JSON.stringify(placed)} → ${JSON.stringify(reopened)}`);
+  step('reopened the designer: the stages are where they were left', { places: reopened });
 
   // ---- analytics counts the run ----
   await page.goto(`${base}#/analytics/e2e-demo`);

@@ -15,6 +15,7 @@ import {
   type NeedEdge, type PipelineDoc, type StageDoc, type StageNode,
 } from '../model';
 import { layoutAsync } from '../layoutAsync';
+import { recallLayout, rememberLayout } from '../layoutMemory';
 import type { StageTypeJson } from '../schema';
 
 const nodeTypes = { stage: StageNodeView };
@@ -129,9 +130,15 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
       .then(async (r) => {
         const doc = (await r.json()) as PipelineDoc;
         const raw = pipelineToGraph(doc, false);
-        if (raw.nodes.length >= 80) setMessage({ kind: 'info', text: `Laying out ${raw.nodes.length} stages…` });
-        const g = { nodes: await layoutAsync(raw.nodes, raw.edges), edges: raw.edges };
-        if (raw.nodes.length >= 80) setMessage(null);
+        // where the stages were last placed in this browser, else a fresh layout
+        const placed = recallLayout(doc.id, raw.nodes.map((n) => n.id));
+        const slow = !placed && raw.nodes.length >= 80;
+        if (slow) setMessage({ kind: 'info', text: `Laying out ${raw.nodes.length} stages…` });
+        const g = {
+          nodes: placed ? raw.nodes.map((n) => ({ ...n, position: placed.get(n.id)! })) : await layoutAsync(raw.nodes, raw.edges),
+          edges: raw.edges,
+        };
+        if (slow) setMessage(null);
         setBase({ ...doc, stages: [] });
         setNodes(g.nodes);
         setEdges(g.edges);
@@ -151,6 +158,14 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
   }, [pipelineId]);
 
   const doc = useMemo(() => graphToPipeline(base, nodes, edges), [base, change]);
+
+  // a saved pipeline's stage places are remembered as they change (a move once dropped, auto-layout)
+  const positions = nodes.map((n) => `${n.id}@${Math.round(n.position.x)},${Math.round(n.position.y)}`).join(' ');
+  const dragging = nodes.some((n) => n.dragging);
+  useEffect(() => {
+    if (loading || version === null || doc.id === '' || dragging) return;
+    rememberLayout(doc.id, nodes);
+  }, [positions, dragging, version, doc.id, loading]);
   const dirty = useMemo(() => JSON.stringify(doc) !== savedJson, [doc, savedJson]);
 
   // ---- validation (debounced, by the server's validator) ----
