@@ -248,6 +248,41 @@ class CiImportJarIT {
         .contains("name from env = it \"quoted\" $HOME").contains("got v1.2.3").contains("notes = release v1.2.3 of it \"quoted\" $HOME");
   }
 
+  /** GitLab rules decide in order (when: never keeps a job out), and a prefilled variable of the run form is a -p parameter. */
+  @Test
+  void gitLabRulesAndRunFormVariables(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve(".gitlab-ci.yml");
+    Files.writeString(file, """
+        variables:
+          TARGET:
+            value: staging
+            options: [staging, production]
+            description: Where to deploy
+        stages: [build, deploy]
+        build:
+          stage: build
+          script: [echo "building for $TARGET"]
+        deploy:
+          stage: deploy
+          script: [echo "deploying to $TARGET"]
+          rules:
+            - if: $TARGET == "production" && $CI_COMMIT_BRANCH != "main"
+              when: never
+            - if: $CI_COMMIT_BRANCH
+        """);
+    Result staging = run("run", file.toString(), "--branch", "feature");
+    assertThat(staging.exit()).as(staging.out() + staging.err()).isZero();
+    assertThat(staging.out()).contains("building for staging").contains("deploying to staging");
+    Result refused = run("run", file.toString(), "--branch", "feature", "-p", "TARGET=production");
+    assertThat(refused.exit()).as(refused.out() + refused.err()).isZero();
+    assertThat(refused.out()).contains("building for production").doesNotContain("deploying to").contains("↷ deploy skipped");
+    Result main = run("run", file.toString(), "--branch", "main", "-p", "TARGET=production");
+    assertThat(main.out()).contains("deploying to production");
+    Result wrong = run("run", file.toString(), "-p", "TARGET=moon");
+    assertThat(wrong.exit()).isEqualTo(1);
+    assertThat(wrong.err()).contains("TARGET").contains("staging, production");
+  }
+
   private static void git(Path dir, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("git", "-C", dir.toString()));
     cmd.addAll(List.of(args));

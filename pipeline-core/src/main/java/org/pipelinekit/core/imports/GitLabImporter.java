@@ -27,6 +27,9 @@ final class GitLabImporter extends Importer {
   /** The names of the file's (non-hidden) jobs, known before any job is read. */
   private final Set<String> jobs = new LinkedHashSet<>();
   private Value defaults;
+  /** Variables every job sees (global variables:), and those of them that are parameters, for rules: conditions. */
+  private final Set<String> globalVariables = new LinkedHashSet<>();
+  private final Set<String> parameters = new LinkedHashSet<>();
 
   private GitLabImporter(String source) {
     super("gitlab", source);
@@ -209,25 +212,46 @@ final class GitLabImporter extends Importer {
     }
   }
 
+  /**
+   * The global variables as the pipeline's env. One with a description is a prefilled variable of GitLab's Run pipeline
+   * form: it becomes a parameter (a choice when it has options) and the env reads it.
+   */
   private ObjectNode variables(String at, Value v) {
     ObjectNode env = JSON.createObjectNode();
-    boolean approx = false;
     for (Map.Entry<String, Value> e : v.map().entrySet()) {
+      String name = e.getKey();
       Value x = e.getValue();
-      if (x.isMap()) {
-        approx = true;
-        x.get("value").map(Value::text).ifPresent(val -> env.put(e.getKey(), val));
+      String p = path(at, name);
+      globalVariables.add(name);
+      if (x.isMap() && x.get("description").isPresent() && org.pipelinekit.core.model.Parameter.isValidName(name)) {
+        ObjectNode param = JSON.createObjectNode().put("name", name);
+        List<String> options = x.get("options").map(Value::texts).orElse(List.of());
+        param.put("type", options.isEmpty() ? "string" : "choice");
+        if (!options.isEmpty()) options.forEach(param.withArray("options")::add);
+        x.get("description").map(Value::text).ifPresent(d -> param.put("description", d));
+        param.put("default", x.get("value").map(Value::text).orElse(""));
+        (doc.has("parameters") ? (ArrayNode) doc.get("parameters") : doc.putArray("parameters")).add(param);
+        parameters.add(name);
+        env.put(name, "${{ params." + name + " }}");
+        mapped(p, x, "a prefilled variable of the run form: the parameter " + name + (options.isEmpty() ? "" : " (a choice)"));
+      } else if (x.isMap()) {
+        x.get("value").map(Value::text).ifPresent(val -> env.put(name, val));
+        if (x.map().keySet().stream().allMatch(k -> k.equals("value"))) mapped(p, x);
+        else approx(p, x, "its value is kept; " + new java.util.TreeSet<>(x.map().keySet()).stream().filter(k -> !k.equals("value")).toList()
+            + " are not");
       } else {
-        env.put(e.getKey(), x.isNull() ? "" : String.valueOf(x.value()));
+        env.put(name, x.isNull() ? "" : String.valueOf(x.value()));
+        mapped(p, x);
       }
     }
-    if (approx) approx(at, v, "variables with value/description/options keep their value");
-    else mapped(at, v);
+    if (!v.isMap()) unsupported(at, v, "variables must be a mapping");
     return env;
   }
 
   private void job(String at, String name, Value job, List<String> previousStage, String unknownStage, boolean ownKeys, ObjectNode stage) {
     Map<String, Value> effective = deepMerge(defaults.map(), job.map());
+    Set<String> jobVariables = Optional.ofNullable(effective.get("variables")).filter(Value::isMap).map(x -> x.map().keySet())
+        .orElse(Set.of());
     if (unknownStage != null) report.add(path(at, "stage"), job.line(), job.column(), ImportReport.Outcome.APPROXIMATED,
         "stage '" + unknownStage + "' is not in stages:; the job runs without waiting for a stage");
     boolean hasNeeds = false;
@@ -277,7 +301,7 @@ final class GitLabImporter extends Importer {
           }
         }
         case "dependencies" -> { if (own) mapped(p, v, "a stage finds the artifacts of the stages it needs"); }
-        case "rules" -> rules(p, v, stage, own);
+        case "rules" -> rules(p, v, stage, own, jobVariables);
         case "only", "except" -> onlyExcept(p, key, v, stage, own);
         case "when" -> when(p, v, stage, own);
         case "allow_failure" -> {
@@ -356,26 +380,34 @@ final class GitLabImporter extends Importer {
     }
   }
 
-  private static final Pattern COMPARE = Pattern.compile("^\\s*\\$\\{?([A-Z_]+)}?\\s*(==|!=)\\s*[\"']([^\"']*)[\"']\\s*$");
+  private static final Pattern COMPARE = Pattern.compile("^\\s*\\$\\{?([A-Za-z_][A-Za-z0-9_]*)}?\\s*(==|!=)\\s*[\"']([^\"']*)[\"']\\s*$");
+  private static final Pattern BARE = Pattern.compile("^\\s*\\$\\{?([A-Za-z_][A-Za-z0-9_]*)}?\\s*$");
 
-  /** A rules/only if: as a condition, or null: $CI_COMMIT_BRANCH == "main", $CI_COMMIT_TAG, $CI_PIPELINE_SOURCE == "push", joined by && and ||. */
-  static String condition(String gitlab) {
+  /**
+   * A rules/only if: as a condition, or null: $CI_COMMIT_BRANCH == "main", $CI_COMMIT_TAG, $CI_PIPELINE_SOURCE == "push",
+   * and the file's own variables ({@code $DEPLOY == "true"}, {@code $DEPLOY}: set and not empty), joined by && and ||.
+   * {@code jobVariables} are the job's own.
+   */
+  String condition(String gitlab, Set<String> jobVariables) {
     List<String> ors = new ArrayList<>();
     for (String or : gitlab.split("\\|\\|")) {
       List<String> ands = new ArrayList<>();
       for (String and : or.split("&&")) {
         String t = and.trim().replaceAll("^\\(+|\\)+$", "").trim();
         Matcher m = COMPARE.matcher(t);
+        Matcher bare = BARE.matcher(t);
         if (m.matches()) {
-          String var = variable(m.group(1));
+          String var = variable(m.group(1), jobVariables);
           if (var == null) return null;
           String value = m.group(1).equals("CI_PIPELINE_SOURCE") ? source(m.group(3)) : m.group(3);
           if (value == null) return null;
-          ands.add(var + " " + m.group(2) + " '" + value + "'");
-        } else if (t.matches("^\\$\\{?CI_COMMIT_TAG}?$")) {
+          ands.add(var + " " + m.group(2) + " '" + value.replace("'", "") + "'");
+        } else if (bare.matches() && bare.group(1).equals("CI_COMMIT_TAG")) {
           ands.add("tag != ''");
-        } else if (t.matches("^\\$\\{?CI_COMMIT_BRANCH}?$")) {
+        } else if (bare.matches() && bare.group(1).equals("CI_COMMIT_BRANCH")) {
           ands.add("branch != ''");
+        } else if (bare.matches() && variable(bare.group(1), jobVariables) != null && !bare.group(1).startsWith("CI_")) {
+          ands.add(variable(bare.group(1), jobVariables) + " != ''");
         } else {
           return null;
         }
@@ -385,13 +417,17 @@ final class GitLabImporter extends Importer {
     return ors.size() == 1 ? ors.get(0) : "(" + String.join(") || (", ors) + ")";
   }
 
-  private static String variable(String gitlab) {
+  private String variable(String gitlab, Set<String> jobVariables) {
     return switch (gitlab) {
       case "CI_COMMIT_BRANCH", "CI_COMMIT_REF_NAME" -> "branch";
       case "CI_COMMIT_TAG" -> "tag";
       case "CI_PIPELINE_SOURCE" -> "trigger.kind";
-      case "CI_DEFAULT_BRANCH" -> null;
-      default -> null;
+      default -> {
+        // the file's own variables (the job's win over the global ones, as the env does); GitLab's and the project's are unknown here
+        if (gitlab.startsWith("CI_") || gitlab.startsWith("GITLAB_")) yield null;
+        if (jobVariables.contains(gitlab) || (globalVariables.contains(gitlab) && !parameters.contains(gitlab))) yield "env." + gitlab;
+        yield parameters.contains(gitlab) ? "params." + gitlab : null;
+      }
     };
   }
 
@@ -407,40 +443,71 @@ final class GitLabImporter extends Importer {
     };
   }
 
-  private void rules(String p, Value v, ObjectNode stage, boolean own) {
-    List<String> conditions = new ArrayList<>();
+  /**
+   * GitLab's rules: the first whose if: holds decides, and when: never keeps the job out. Folded from the last rule up
+   * into one condition: a rule that runs is {@code if || rest}, a never rule {@code !if && rest}. An if: with no
+   * counterpart counts as holding for a rule that runs and as not holding for a never rule (the job rather runs);
+   * changes: and exists: are taken as holding.
+   */
+  private void rules(String p, Value v, ObjectNode stage, boolean own, Set<String> jobVariables) {
     boolean exact = true;
     boolean manual = false;
-    for (Value rule : v.list()) {
+    List<String> untranslated = new ArrayList<>();
+    Rules acc = Rules.FALSE;
+    List<Value> list = v.list();
+    for (int i = list.size() - 1; i >= 0; i--) {
+      Value rule = list.get(i);
       String when = rule.get("when").map(Value::text).orElse("on_success");
-      Optional<String> ifText = rule.get("if").map(Value::text);
-      if (when.equals("never")) {
-        exact = false;
-        continue;
-      }
+      boolean runs = !when.equals("never");
       if (when.equals("manual")) manual = true;
       if (rule.get("changes").isPresent() || rule.get("exists").isPresent()) exact = false;
-      if (ifText.isEmpty()) {
-        conditions.add("true");
-        continue;
-      }
-      String c = condition(ifText.get());
+      Optional<String> ifText = rule.get("if").map(Value::text);
+      String c = ifText.isEmpty() ? "true" : condition(ifText.get(), jobVariables);
       if (c == null) {
         exact = false;
-        conditions.add("true");
-      } else {
-        conditions.add(c);
+        untranslated.add(ifText.get().trim());
+        c = runs ? "true" : "false";
       }
+      acc = acc.after(c, runs);
     }
     if (manual) stage.putObject("approval").putArray("approvers").add("maintainers");
-    String joined = conditions.isEmpty() ? "false" : conditions.contains("true") ? null : conditions.size() == 1 ? conditions.get(0)
-        : "(" + String.join(") || (", conditions) + ")";
+    String joined = acc.text();
     if (joined != null) stage.put("when", joined);
     if (!own) return;
     String note = (joined == null ? "runs on every trigger" : "as when: " + joined)
         + (manual ? "; when: manual → an approval by 'maintainers'" : "");
     if (exact) mapped(p, v, note);
-    else approx(p, v, note + " (when: never, changes/exists and untranslatable ifs are not applied)");
+    else approx(p, v, note + " (changes:/exists: taken as true" + (untranslated.isEmpty() ? "" : "; no counterpart for " + untranslated) + ")");
+  }
+
+  /** A condition folded from rules: always, never, an || of terms, or any other expression. */
+  private record Rules(String kind, List<String> terms) {
+    static final Rules TRUE = new Rules("true", List.of());
+    static final Rules FALSE = new Rules("false", List.of());
+
+    /** The rules with one more in front: {@code c} decides when it holds ({@code runs} or not), else these do. */
+    Rules after(String c, boolean runs) {
+      if (c.equals("true")) return runs ? TRUE : FALSE;
+      if (c.equals("false")) return this;
+      if (runs) {
+        if (this == TRUE) return TRUE;
+        List<String> ors = new ArrayList<>();
+        ors.add(c);
+        if (kind.equals("or")) ors.addAll(terms);
+        else if (this != FALSE) ors.add(text());
+        return new Rules("or", ors);
+      }
+      if (this == FALSE) return FALSE;
+      return new Rules("other", List.of("!(" + c + ")" + (this == TRUE ? "" : " && (" + text() + ")")));
+    }
+
+    /** The condition, or null for always. */
+    String text() {
+      if (this == TRUE) return null;
+      if (this == FALSE) return "false";
+      if (kind.equals("or")) return terms.size() == 1 ? terms.get(0) : "(" + String.join(") || (", terms) + ")";
+      return terms.get(0);
+    }
   }
 
   private void onlyExcept(String p, String key, Value v, ObjectNode stage, boolean own) {

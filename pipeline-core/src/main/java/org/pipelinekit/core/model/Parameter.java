@@ -20,6 +20,11 @@ public record Parameter(
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
 
+  /** Whether {@code name} may name a parameter: a letter or _, then letters, digits, _ and -. */
+  public static boolean isValidName(String name) {
+    return name != null && NAME.matcher(name).matches();
+  }
+
   public Parameter {
     Checks.notBlank(name, "parameter name");
     if (!NAME.matcher(name).matches()) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pipelinekit.core.imports.ImportReport.Outcome;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.model.Stage;
+import org.pipelinekit.core.validate.PipelineValidator;
 
 /** GitLab CI constructs one by one: anchors, extends chains, !reference, rules, stages order, caches, matrices. */
 class GitLabImportTest {
@@ -130,6 +131,66 @@ class GitLabImportTest {
     assertThat(release.continueOnError()).isTrue();
     assertThat(entry(r, "release.when").outcome()).isEqualTo(Outcome.APPROXIMATED);
     assertThat(entry(r, "child.trigger").note()).contains("the child pipeline ci/child.yml is not started");
+  }
+
+  @Test
+  void rulesFirstMatchWinsNeverKeepsOut_andTheFilesVariablesAreRead() {
+    ImportResult r = gitlab("""
+        variables:
+          DEPLOY_TARGET:
+            value: staging
+            options: [staging, production]
+            description: Where to deploy
+          RELEASE: "false"
+        build:
+          script: [make]
+          rules:
+            - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+              when: never
+            - if: $CI_COMMIT_BRANCH == "main" || $CI_COMMIT_TAG
+        deploy:
+          variables: { DRY_RUN: "1" }
+          script: [./deploy $DEPLOY_TARGET]
+          rules:
+            - if: $DEPLOY_TARGET == "production" && $RELEASE != "true"
+              when: never
+            - if: $DRY_RUN
+            - when: manual
+        lint:
+          script: [make lint]
+          rules:
+            - if: $CI_MERGE_REQUEST_LABELS =~ /skip-lint/
+              when: never
+            - when: always
+        """);
+    Pipeline p = r.pipeline();
+    assertThat(p.parameters()).singleElement().satisfies(param -> {
+      assertThat(param.name()).isEqualTo("DEPLOY_TARGET");
+      assertThat(param.options()).containsExactly("staging", "production");
+      assertThat(param.defaultValue()).contains("staging");
+      assertThat(param.description()).contains("Where to deploy");
+    });
+    assertThat(p.env()).containsEntry("DEPLOY_TARGET", "${{ params.DEPLOY_TARGET }}").containsEntry("RELEASE", "false");
+    assertThat(stage(p, "build").when()).contains("!(trigger.kind == 'pull-request') && ((branch == 'main') || (tag != ''))");
+    assertThat(entry(r, "build.rules").outcome()).isEqualTo(Outcome.MAPPED);
+    // the rules after the never rule end in one without if:, which matches whatever is left; manual makes an approval
+    assertThat(stage(p, "deploy").when()).contains("!(params.DEPLOY_TARGET == 'production' && env.RELEASE != 'true')");
+    assertThat(stage(p, "deploy").approval()).isPresent();
+    Pipeline kept = CiImport.read("""
+        variables: { RELEASE: "false" }
+        deploy:
+          variables: { DRY_RUN: "1" }
+          script: [./deploy]
+          rules:
+            - if: $RELEASE != "true"
+              when: never
+            - if: $DRY_RUN
+        """, ".gitlab-ci.yml", CiImport.Kind.GITLAB, Optional.empty()).pipeline();
+    assertThat(stage(kept, "deploy").when()).contains("!(env.RELEASE != 'true') && (env.DRY_RUN != '')");
+    // an if: with no counterpart in a never rule does not keep the job out, and says so
+    assertThat(stage(p, "lint").when()).isEmpty();
+    assertThat(entry(r, "lint.rules").note()).contains("no counterpart for [$CI_MERGE_REQUEST_LABELS =~ /skip-lint/]");
+    assertThat(PipelineValidator.create().validate(p).problems()).isEmpty();
   }
 
   @Test
