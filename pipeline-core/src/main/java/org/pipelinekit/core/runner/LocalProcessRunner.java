@@ -199,6 +199,10 @@ public final class LocalProcessRunner implements Runner {
       try {
         int code = p.waitFor();
         exit.complete(StepExit.of(code, collect(outputFile, output)));
+        // whatever is left in the step's session goes now: processes that let go of the output (> log 2>&1 &), and
+        // those whose output the JDK stopped reading when the shell exited (it closes the pipe unless a read is under
+        // way, so the wait above may end while they still hold it)
+        if (session) timer.execute(() -> signal(p, "KILL"));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         exit.complete(StepExit.runnerError("interrupted while waiting for the step"));

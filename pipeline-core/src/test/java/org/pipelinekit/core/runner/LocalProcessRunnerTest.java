@@ -26,6 +26,14 @@ class LocalProcessRunnerTest extends RunnerCompatibilityKit {
   }
 
   @Test
+  void processesLeftInTheBackgroundWithoutTheOutputAreKilledToo() throws Exception {
+    Result r = run("sleep 120 > /dev/null 2>&1 & echo $! > bg; echo done", Map.of());
+    assertThat(r.lines()).containsExactly("done");
+    long pid = Long.parseLong(Files.readString(workdir.resolve("bg")).strip());
+    assertThat(allGone(List.of(pid))).isTrue();
+  }
+
+  @Test
   void homeAndPathComeFromTheHost() throws Exception {
     Result r = run("echo \"$HOME\"; echo \"$PATH\"", Map.of());
     assertThat(r.lines()).containsExactly(System.getenv().getOrDefault("HOME", System.getProperty("user.home")),
