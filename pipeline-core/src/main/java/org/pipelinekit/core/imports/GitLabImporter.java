@@ -170,7 +170,6 @@ final class GitLabImporter extends Importer {
       if (root.map().containsKey("default")) mapped("default", defaults, "defaults for every job");
     }
     defaults = new Value(globals, 0, 0, null);
-    if (root.map().containsKey("workflow")) approx("workflow", root.map().get("workflow"), "workflow rules are not applied: the pipeline runs for every trigger");
 
     for (Map.Entry<String, Value> e : top.entrySet()) {
       if (!KEYWORDS.contains(e.getKey()) && !e.getKey().startsWith(".") && e.getValue().isMap()) jobs.add(e.getKey());
@@ -210,6 +209,8 @@ final class GitLabImporter extends Importer {
       if (!stageId(name).equals(name)) target.put("name", name);
       job(at, name, j.getValue(), idx < 0 ? List.of() : previous, idx < 0 ? stage : null, root.map().containsKey(name), target);
     }
+    if (root.map().containsKey("workflow") && root.map().get("workflow").isMap()) workflow(root.map().get("workflow"));
+    else if (root.map().containsKey("workflow")) unsupported("workflow", root.map().get("workflow"), "workflow must be a mapping");
   }
 
   /**
@@ -450,11 +451,24 @@ final class GitLabImporter extends Importer {
    * changes: and exists: are taken as holding.
    */
   private void rules(String p, Value v, ObjectNode stage, boolean own, Set<String> jobVariables) {
+    Folded f = fold(v.list(), jobVariables);
+    if (f.manual()) stage.putObject("approval").putArray("approvers").add("maintainers");
+    if (f.when() != null) stage.put("when", f.when());
+    if (!own) return;
+    String note = (f.when() == null ? "runs on every trigger" : "as when: " + f.when())
+        + (f.manual() ? "; when: manual → an approval by 'maintainers'" : "");
+    if (f.untranslated() == null) mapped(p, v, note);
+    else approx(p, v, note + f.untranslated());
+  }
+
+  /** Rules as one condition (null: always), whether one of them is manual, and what could not be carried over (null: nothing). */
+  private record Folded(String when, boolean manual, String untranslated) {}
+
+  private Folded fold(List<Value> list, Set<String> jobVariables) {
     boolean exact = true;
     boolean manual = false;
     List<String> untranslated = new ArrayList<>();
     Rules acc = Rules.FALSE;
-    List<Value> list = v.list();
     for (int i = list.size() - 1; i >= 0; i--) {
       Value rule = list.get(i);
       String when = rule.get("when").map(Value::text).orElse("on_success");
@@ -470,14 +484,31 @@ final class GitLabImporter extends Importer {
       }
       acc = acc.after(c, runs);
     }
-    if (manual) stage.putObject("approval").putArray("approvers").add("maintainers");
-    String joined = acc.text();
-    if (joined != null) stage.put("when", joined);
-    if (!own) return;
-    String note = (joined == null ? "runs on every trigger" : "as when: " + joined)
-        + (manual ? "; when: manual → an approval by 'maintainers'" : "");
-    if (exact) mapped(p, v, note);
-    else approx(p, v, note + " (changes:/exists: taken as true" + (untranslated.isEmpty() ? "" : "; no counterpart for " + untranslated) + ")");
+    return new Folded(acc.text(), manual, exact ? null
+        : " (changes:/exists: taken as true" + (untranslated.isEmpty() ? "" : "; no counterpart for " + untranslated) + ")");
+  }
+
+  /** workflow: rules decide whether there is a pipeline at all: their condition goes in front of every job's. */
+  private void workflow(Value workflow) {
+    Optional<Value> rules = workflow.get("rules");
+    for (Map.Entry<String, Value> e : workflow.map().entrySet()) {
+      if (!e.getKey().equals("rules")) {
+        approx(path("workflow", e.getKey()), e.getValue(), "workflow " + e.getKey() + " has no counterpart; it is not applied");
+      }
+    }
+    if (rules.isEmpty() || !rules.get().isList()) return;
+    Folded f = fold(rules.get().list(), Set.of());
+    if (f.when() != null) {
+      for (var node : stages) {
+        ObjectNode stage = (ObjectNode) node;
+        String own = stage.path("when").asText("");
+        stage.put("when", own.isEmpty() ? f.when() : "(" + f.when() + ") && (" + own + ")");
+      }
+    }
+    String note = f.when() == null ? "every trigger makes a pipeline" : "every job runs only when " + f.when();
+    if (f.untranslated() == null && !f.manual()) mapped("workflow.rules", rules.get(), note);
+    else approx("workflow.rules", rules.get(), note + (f.untranslated() == null ? "" : f.untranslated())
+        + (f.manual() ? "; when: manual has no meaning for a whole pipeline" : ""));
   }
 
   /** A condition folded from rules: always, never, an || of terms, or any other expression. */

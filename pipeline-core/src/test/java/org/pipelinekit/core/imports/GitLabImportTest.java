@@ -194,6 +194,27 @@ class GitLabImportTest {
   }
 
   @Test
+  void workflowRulesGoInFrontOfEveryJob() {
+    ImportResult r = gitlab("""
+        workflow:
+          name: nightly
+          rules:
+            - if: $CI_PIPELINE_SOURCE == "schedule"
+              when: never
+            - if: $CI_COMMIT_BRANCH
+        build: { script: [make] }
+        deploy:
+          script: [make deploy]
+          rules: [{ if: $CI_COMMIT_BRANCH == "main" }]
+        """);
+    assertThat(stage(r.pipeline(), "build").when()).contains("!(trigger.kind == 'schedule') && (branch != '')");
+    assertThat(stage(r.pipeline(), "deploy").when()).contains("(!(trigger.kind == 'schedule') && (branch != '')) && (branch == 'main')");
+    assertThat(entry(r, "workflow.rules").outcome()).isEqualTo(Outcome.MAPPED);
+    assertThat(entry(r, "workflow.name").outcome()).isEqualTo(Outcome.APPROXIMATED);
+    assertThat(PipelineValidator.create().validate(r.pipeline()).problems()).isEmpty();
+  }
+
+  @Test
   void localIncludesAreMergedAndMissingOnesReported(@TempDir Path dir) throws Exception {
     Files.createDirectories(dir.resolve("ci"));
     Files.writeString(dir.resolve("ci/jobs.yml"), "lint:\n  script: [make lint]\n");
