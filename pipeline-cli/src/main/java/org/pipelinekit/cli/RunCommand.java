@@ -24,6 +24,7 @@ import org.pipelinekit.core.engine.ExecutionSnapshot;
 import org.pipelinekit.core.engine.ExecutionStatus;
 import org.pipelinekit.core.engine.ExecutionTrigger;
 import org.pipelinekit.core.engine.PipelineExecutor;
+import org.pipelinekit.core.engine.Principal;
 import org.pipelinekit.core.engine.StageRun;
 import org.pipelinekit.core.model.Durations;
 import org.pipelinekit.core.imports.CiImport;
@@ -78,6 +79,11 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--stage", paramLabel = "ID", description = "Run only this stage and the stages it needs; repeat for more")
   List<String> only = new ArrayList<>();
 
+  @Option(names = "--approve", paramLabel = "ID", description = "Approve this stage when it waits for approval (a GitLab or"
+      + " Bitbucket manual job, a deployment); repeat for more, or 'all'. Other approvals are asked for when the run has a"
+      + " terminal, else rejected")
+  List<String> approve = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -93,6 +99,12 @@ final class RunCommand implements Callable<Integer> {
         return Main.INVALID;
       }
       pipeline = Optional.of(withNeeds(pipeline.get(), only));
+    }
+    Set<String> stageIds = pipeline.get().stages().stream().map(Stage::id).collect(java.util.stream.Collectors.toSet());
+    List<String> unknownApprovals = approve.stream().filter(a -> !a.equals("all") && !stageIds.contains(a)).toList();
+    if (!unknownApprovals.isEmpty()) {
+      err.println(file + ": error: --approve names no stage " + unknownApprovals + "; the stages are " + stageIds.stream().sorted().toList());
+      return Main.INVALID;
     }
     Path data = dataDir != null ? dataDir : Files.createTempDirectory("pipelinekit-");
     try (LocalStores stores = LocalStores.open(data, cacheDir != null ? cacheDir : data.resolve("cache"))) {
@@ -118,8 +130,17 @@ final class RunCommand implements Callable<Integer> {
       Execution e;
       CountDownLatch printed = new CountDownLatch(1);
       Execution[] self = new Execution[1];
+      // approvals are decided off the engine's thread: asking at the terminal may take a while
+      java.util.concurrent.ExecutorService decisions = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "pipelinekit-cli-approvals");
+        t.setDaemon(true);
+        return t;
+      });
       try {
-        e = executor.execute(pipeline, trigger, params, event -> print(event, out, self[0], printed));
+        e = executor.execute(pipeline, trigger, params, event -> {
+          print(event, out, self[0], printed);
+          if (event instanceof ApprovalRequested a) decisions.execute(() -> decide(executor, pipeline, a, out));
+        });
         self[0] = e;
       } catch (PipelineValidationException ex) {
         err.println(file + ": " + ex.getMessage());
@@ -137,8 +158,44 @@ final class RunCommand implements Callable<Integer> {
       ExecutionSnapshot done = e.completion().join();
       printed.await();
       Runtime.getRuntime().removeShutdownHook(hook);
+      decisions.shutdownNow();
       summary(done, out);
       return done.status() == ExecutionStatus.SUCCEEDED ? 0 : Main.INVALID;
+    }
+  }
+
+  /**
+   * A stage waits for approval: approved when --approve names it (as often as it needs approvals, by the user running the
+   * CLI standing in for its approvers), asked at the terminal when there is one, else rejected with what to do instead.
+   */
+  private void decide(PipelineExecutor executor, Pipeline pipeline, ApprovalRequested a, PrintWriter out) {
+    String user = System.getProperty("user.name", "cli");
+    Principal who = new Principal(user, Set.copyOf(a.approvers()));
+    try {
+      boolean yes = approve.contains("all") || approve.contains(a.stageId());
+      java.io.Console console = System.console();
+      if (!yes && console != null) {
+        String answer = console.readLine("approve %s (approvers %s)? [y/N] ", a.stageId(), a.approvers());
+        yes = answer != null && answer.strip().toLowerCase(java.util.Locale.ROOT).startsWith("y");
+      }
+      if (!yes) {
+        executor.reject(a.executionId(), a.stageId(), who, "not approved on the command line (run with --approve " + a.stageId() + ")");
+        return;
+      }
+      int required = pipeline.stages().stream().filter(s -> s.id().equals(a.stageId())).findFirst()
+          .flatMap(Stage::approval).map(org.pipelinekit.core.model.Approval::required).orElse(1);
+      for (int i = 1; i <= required; i++) {
+        executor.approve(a.executionId(), a.stageId(), i == 1 ? who : new Principal(user + " (" + i + ")", who.groups()));
+      }
+      synchronized (out) {
+        out.println("✔ " + a.stageId() + " approved by " + user + " on the command line");
+        out.flush();
+      }
+    } catch (PipelineException ex) {
+      synchronized (out) {
+        out.println("! " + a.stageId() + ": " + ex.getMessage());
+        out.flush();
+      }
     }
   }
 
@@ -163,8 +220,7 @@ final class RunCommand implements Callable<Integer> {
     } else if (event instanceof JobRetrying r) {
       out.println("↻ " + r.jobId() + " attempt " + r.attempt() + " failed (" + r.reason() + "); retrying in " + Durations.format(r.delay()));
     } else if (event instanceof ApprovalRequested a) {
-      out.println("⏸ " + a.stageId() + " waits for approval by " + a.approvers()
-          + " (approve through the API or designer; the CLI cannot approve)");
+      out.println("⏸ " + a.stageId() + " waits for approval by " + a.approvers());
     } else if (event instanceof StageFinished f) {
       String took = e == null ? "" : e.snapshot().stage(f.stageId()).duration().map(d -> " in " + human(d)).orElse("");
       String mark = switch (f.status()) {

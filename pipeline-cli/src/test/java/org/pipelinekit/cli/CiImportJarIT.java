@@ -283,6 +283,30 @@ class CiImportJarIT {
     assertThat(wrong.err()).contains("TARGET").contains("staging, production");
   }
 
+  /** A manual job waits for approval: --approve gives it from the command line; without a terminal it is rejected, saying how. */
+  @Test
+  void manualJobsAreApprovedFromTheCommandLine(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve(".gitlab-ci.yml");
+    Files.writeString(file, """
+        build:
+          script: [echo built]
+        deploy:
+          needs: [build]
+          script: [echo deployed]
+          when: manual
+        """);
+    Result unattended = run("run", file.toString());
+    assertThat(unattended.exit()).isEqualTo(1);
+    assertThat(unattended.out()).contains("⏸ deploy waits for approval by [maintainers]")
+        .contains("deploy failure: rejected by").contains("not approved on the command line (run with --approve deploy)");
+    Result approved = run("run", file.toString(), "--approve", "deploy");
+    assertThat(approved.exit()).as(approved.out() + approved.err()).isZero();
+    assertThat(approved.out()).contains("approved by").contains("[deploy] deployed").contains("SUCCEEDED");
+    Result unknown = run("run", file.toString(), "--approve", "deplyo");
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(unknown.err()).contains("--approve names no stage [deplyo]; the stages are [build, deploy]");
+  }
+
   private static void git(Path dir, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("git", "-C", dir.toString()));
     cmd.addAll(List.of(args));
