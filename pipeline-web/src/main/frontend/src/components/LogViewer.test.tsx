@@ -62,6 +62,13 @@ describe('LogViewer', () => {
     await waitFor(() => expect(document.querySelectorAll('.pk-log-line').length).toBe(5));
   });
 
+  test('a download that fails says so next to the button', async () => {
+    const source = { ...memorySource({ build: ['a'] }), text: () => Promise.reject(new Error('execution e1 is gone')) };
+    render(<LogViewer executionId="e1" stages={['build']} stage="build" onStage={() => {}} source={source} live={() => false} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Download' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Download failed: execution e1 is gone');
+  });
+
   test('timestamps toggle; a bad regular expression is marked and filters nothing', async () => {
     render(<LogViewer executionId="e1" stages={['build']} stage="build" onStage={() => {}} source={memorySource({ build: ['a', 'b'] })} live={() => false} />);
     await waitFor(() => expect(document.querySelectorAll('.pk-log-line').length).toBe(2));

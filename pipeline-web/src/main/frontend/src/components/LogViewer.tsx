@@ -114,8 +114,17 @@ export function LogViewer({ executionId, stages, stage, onStage, source, live }:
   };
 
   const entry = store.current.get(stage);
+  const [downloadError, setDownloadError] = useState<string | null>(null);
   const download = async () => {
-    const blob = new Blob([await source.text(allStages ? null : stage)], { type: 'text/plain' });
+    let text: string;
+    try {
+      text = await source.text(allStages ? null : stage);
+      setDownloadError(null);
+    } catch (e) {
+      setDownloadError(`Download failed: ${(e as Error).message}`);
+      return;
+    }
+    const blob = new Blob([text], { type: 'text/plain' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = `${executionId}-${allStages ? 'all-stages' : stage}.log`;
@@ -140,6 +149,7 @@ export function LogViewer({ executionId, stages, stage, onStage, source, live }:
         <label className="pk-check"><input type="checkbox" checked={timestamps} onChange={(e) => setTimestamps(e.target.checked)} />timestamps</label>
         <label className="pk-check"><input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} />follow</label>
         <button onClick={() => void download()}>Download</button>
+        {downloadError ? <span role="alert" className="pk-error">{downloadError}</span> : null}
       </div>
       <div className="pk-logs-body" ref={parent} role="log" aria-label={`Log of ${allStages ? 'all stages' : stage}`}
         onWheel={(e) => { if (e.deltaY < 0 && follow) setFollow(false); }}>
