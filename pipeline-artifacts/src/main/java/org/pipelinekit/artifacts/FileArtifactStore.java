@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.pipelinekit.core.files.FileErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +65,7 @@ public final class FileArtifactStore implements ArtifactStore {
         for (Path p : left.toList()) Files.deleteIfExists(p); // uploads a crash interrupted
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot use " + root + " for artifacts: " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot use " + root + " for artifacts: " + FileErrors.describe(e), e);
     }
   }
 

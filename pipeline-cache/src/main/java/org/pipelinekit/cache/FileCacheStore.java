@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.pipelinekit.core.files.FileErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,7 @@ public final class FileCacheStore implements CacheStore {
       for (Path d : List.of(entries, access, tmp, trash)) Files.createDirectories(d);
       emptyTrash();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot use " + root + " for the cache: " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot use " + root + " for the cache: " + FileErrors.describe(e), e);
     }
   }
 

@@ -1,6 +1,7 @@
 package org.pipelinekit.cli;
 
 import java.io.PrintWriter;
+import org.pipelinekit.core.files.FileErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,7 +30,7 @@ public final class Main {
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setExecutionExceptionHandler((e, line, parse) -> {
-      line.getErr().println("error: " + e.getMessage());
+      line.getErr().println("error: " + FileErrors.describe(e));
       return INVALID;
     });
     return cmd.execute(args);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.files.FileErrors;
 import org.pipelinekit.core.format.FormatProblem;
 import org.pipelinekit.core.format.PipelineFormatException;
 import org.pipelinekit.core.imports.CiImport;
@@ -46,7 +47,7 @@ final class PipelineFiles {
    */
   static Optional<List<Pipeline>> readAll(Path file, CiImport.@Nullable Kind from, PrintWriter err) {
     if (!Files.isRegularFile(file)) {
-      err.println(file + ": no such file");
+      err.println(file + (Files.isDirectory(file) ? ": is a directory; name a pipeline file in it" : ": no such file"));
       return Optional.empty();
     }
     try {
@@ -70,7 +71,7 @@ final class PipelineFiles {
     } catch (PipelineScriptException e) {
       for (ScriptProblem p : e.getProblems()) err.println(p);
     } catch (java.io.IOException e) {
-      err.println(file + ": error: cannot read it: " + e.getMessage());
+      err.println(file + ": error: cannot read it: " + FileErrors.describe(e));
     } catch (PipelineException | UncheckedIOException e) {
       String message = String.valueOf(e.getMessage());
       err.println(message.startsWith(file.toString()) ? message : file + ": error: " + message);
