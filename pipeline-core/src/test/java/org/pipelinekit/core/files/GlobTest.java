@@ -48,6 +48,37 @@ class GlobTest {
     assertThat(find("**/reports")).containsExactly("build/reports/TEST-a.xml", "build/reports/index.html");
   }
 
+  /**
+   * Stages share a workspace: one may delete a directory while another's artifacts are matched. Files that go away
+   * mid-walk are simply not found; the walk does not fail (it did: "stage 'tests' failure" in ArtifactsInEngineTest,
+   * while the clean stage ran rm -rf target).
+   */
+  @Test
+  void filesThatVanishDuringTheSearchAreNotAnError() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread churn = new Thread(() -> {
+      Path t = root.resolve("churn");
+      while (!stop.get()) {
+        try {
+          for (int i = 0; i < 20; i++) Files.createDirectories(t.resolve("d" + i + "/e")).resolve("f").toFile().createNewFile();
+          try (var all = Files.walk(t)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+          }
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+          // racing with itself is fine
+        }
+      }
+    });
+    churn.start();
+    try {
+      for (int i = 0; i < 300; i++) assertThat(find("dist/")).containsExactly("dist/app.bin", "dist/lib/a.so");
+      for (int i = 0; i < 300; i++) assertThat(find("**/*.so")).containsExactly("dist/lib/a.so");
+    } finally {
+      stop.set(true);
+      churn.join();
+    }
+  }
+
   @Test
   void nothingMatchesNothingAndAMissingRootIsEmpty() {
     assertThat(find("missing/")).isEmpty();
