@@ -16,10 +16,10 @@ import org.pipelinekit.core.engine.ExecutionEvent;
 import org.pipelinekit.core.engine.ExecutionSnapshot;
 import org.pipelinekit.core.engine.ExecutionStatus;
 import org.pipelinekit.core.engine.ExecutionTrigger;
-import org.pipelinekit.core.engine.LogLine;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.engine.StageStatus;
 import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.testing.StageLogs;
 
 /** Caches and memoized stages through the real engine, with real processes. */
 class CacheInEngineTest {
@@ -46,7 +46,7 @@ class CacheInEngineTest {
   }
 
   private List<String> log(ExecutionSnapshot done, String stage) {
-    return executor.execution(done.id()).orElseThrow().logs().read(stage, 1, 1000).stream().map(LogLine::text).toList();
+    return StageLogs.of(executor, done, stage);
   }
 
   private List<String> cacheActions() {

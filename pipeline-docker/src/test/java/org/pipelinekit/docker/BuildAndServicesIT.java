@@ -15,10 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pipelinekit.core.engine.ExecutionSnapshot;
 import org.pipelinekit.core.engine.ExecutionStatus;
 import org.pipelinekit.core.engine.ExecutionTrigger;
-import org.pipelinekit.core.engine.LogLine;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.stage.StageRegistry;
+import org.pipelinekit.core.testing.StageLogs;
 import org.pipelinekit.core.validate.PipelineValidator;
 
 /** The docker-build stage type and integration tests with service containers, on the real engine. */
@@ -47,9 +47,7 @@ class BuildAndServicesIT {
 
   @AfterEach
   void close() {
-    executor.close();
-    assertThat(docker.liveContainers()).as("containers left behind").isEmpty();
-    docker.close();
+    DockerTesting.closeChecked(executor, docker);
   }
 
   private ExecutionSnapshot run(Pipeline p) {
@@ -57,7 +55,7 @@ class BuildAndServicesIT {
   }
 
   private List<String> log(ExecutionSnapshot done, String stage) {
-    return executor.execution(done.id()).orElseThrow().logs().read(stage, 1, 10_000).stream().map(LogLine::text).toList();
+    return StageLogs.of(executor, done, stage);
   }
 
   @Test

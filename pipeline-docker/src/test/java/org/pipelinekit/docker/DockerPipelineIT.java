@@ -27,6 +27,7 @@ import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.runner.LocalProcessRunner;
 import org.pipelinekit.core.secret.InMemorySecretStore;
 import org.pipelinekit.core.stage.StageRegistry;
+import org.pipelinekit.core.testing.StageLogs;
 
 /** Pipelines whose stages run in containers on the real engine, through the engine of pipeline-core. */
 class DockerPipelineIT {
@@ -52,9 +53,7 @@ class DockerPipelineIT {
 
   @AfterEach
   void close() {
-    executor.close();
-    assertThat(docker.liveContainers()).as("containers left behind").isEmpty();
-    docker.close();
+    DockerTesting.closeChecked(executor, docker);
   }
 
   private ExecutionSnapshot run(Pipeline p) {
@@ -63,7 +62,7 @@ class DockerPipelineIT {
   }
 
   private List<String> log(ExecutionSnapshot done, String stage) {
-    return executor.execution(done.id()).orElseThrow().logs().read(stage, 1, 10_000).stream().map(LogLine::text).toList();
+    return StageLogs.of(executor, done, stage);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.pipelinekit.docker;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Assumptions;
+import org.pipelinekit.core.engine.PipelineExecutor;
 
 /**
  * What the Docker ITs share: a runner on the real engine, and the base image they run
@@ -42,6 +44,13 @@ final class DockerTesting {
     }
     ensureBaseImage(runner);
     return runner;
+  }
+
+  /** Closes the executor, then the runner, after checking the runner left no container behind. */
+  static void closeChecked(PipelineExecutor executor, DockerRunner runner) {
+    executor.close();
+    assertThat(runner.liveContainers()).as("containers left behind").isEmpty();
+    runner.close();
   }
 
   /** Makes {@value #IMAGE} from busybox-static when the engine lacks it. */

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pipelinekit.core.engine.ExecutionSnapshot;
 import org.pipelinekit.core.engine.ExecutionStatus;
 import org.pipelinekit.core.engine.ExecutionTrigger;
-import org.pipelinekit.core.engine.LogLine;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.engine.StageStatus;
 import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.testing.StageLogs;
 
 /**
  * The Java Maven, Node and Python templates run green with the local runner against the small
@@ -31,8 +31,7 @@ class TemplatesRunEndToEndTest {
       ExecutionSnapshot done = executor.execute(p, ExecutionTrigger.manual().branch("main"), Map.of()).completion().join();
       if (done.status() != ExecutionStatus.SUCCEEDED) {
         for (String stage : done.stages().keySet()) {
-          executor.execution(done.id()).orElseThrow().logs().read(stage, 1, 200).stream().map(LogLine::text)
-              .forEach(l -> System.out.println("[" + stage + "] " + l));
+          StageLogs.of(executor, done, stage).forEach(l -> System.out.println("[" + stage + "] " + l));
         }
       }
       return done;

@@ -1,5 +1,8 @@
 package org.pipelinekit.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -86,6 +89,21 @@ final class ApiServer implements AutoCloseable {
   }
 
   record Response(int status, String contentType, String body, java.net.http.HttpHeaders headers) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A JSON body read, or the test fails showing the body that was not JSON. */
+  static JsonNode json(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("not JSON: " + body, e);
+    }
+  }
+
+  static JsonNode json(Response r) {
+    return json(r.body());
+  }
 
   Response send(String method, String path, String token, String contentType, String body, Map<String, String> headers)
       throws IOException, InterruptedException {

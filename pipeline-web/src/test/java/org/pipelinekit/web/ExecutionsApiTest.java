@@ -1,9 +1,9 @@
 package org.pipelinekit.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.pipelinekit.web.ApiServer.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,7 +22,6 @@ import org.pipelinekit.web.analytics.PipelineAnalytics;
 
 /** Executions over real HTTP: start, read, stream logs and events (with resume), cancel, approve, re-run, artifacts, secrets. */
 class ExecutionsApiTest {
-  static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path dir;
   static ApiServer server;
 
@@ -34,14 +33,6 @@ class ExecutionsApiTest {
   @AfterAll
   static void stop() throws Exception {
     server.close();
-  }
-
-  static JsonNode json(String body) {
-    try {
-      return JSON.readTree(body);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(body, e);
-    }
   }
 
   private static void create(String document) throws Exception {

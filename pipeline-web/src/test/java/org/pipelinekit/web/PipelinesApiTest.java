@@ -1,9 +1,9 @@
 package org.pipelinekit.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.pipelinekit.web.ApiServer.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -17,7 +17,6 @@ import org.pipelinekit.web.analytics.PipelineAnalytics;
 
 /** Every pipeline endpoint over real HTTP: status codes, bodies, problem details, auth refusals. */
 class PipelinesApiTest {
-  static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path dir;
   static ApiServer server;
 
@@ -35,10 +34,6 @@ class PipelinesApiTest {
   @AfterAll
   static void stop() throws Exception {
     server.close();
-  }
-
-  static JsonNode json(ApiServer.Response r) throws Exception {
-    return JSON.readTree(r.body());
   }
 
   @Test

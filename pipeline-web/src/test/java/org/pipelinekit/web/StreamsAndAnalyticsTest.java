@@ -1,9 +1,9 @@
 package org.pipelinekit.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.pipelinekit.web.ApiServer.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
@@ -23,7 +23,6 @@ import org.pipelinekit.web.analytics.PipelineAnalytics;
 
 /** Client disconnects, analytics with cost and budget alerts, Micrometer metrics. */
 class StreamsAndAnalyticsTest {
-  static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path dir;
   static ApiServer server;
   static final SimpleMeterRegistry REGISTRY = new SimpleMeterRegistry();
@@ -53,7 +52,7 @@ class StreamsAndAnalyticsTest {
     assertThat(server.post("/pipelines", "admin-token", """
         {"pipelinekit": 1, "id": "long-talk", "stages": [{"id": "talk", "steps": [{"run": "echo started; sleep 60"}]}]}
         """).status()).isEqualTo(201);
-    String id = JSON.readTree(server.post("/pipelines/long-talk/execute", "admin-token", "{}").body()).path("id").asText();
+    String id = json(server.post("/pipelines/long-talk/execute", "admin-token", "{}")).path("id").asText();
     Sse logs = new Sse(server.http, URI.create(server.base + "/executions/" + id + "/logs?stage=talk"), "reader-token", null);
     logs.until(e -> e.data().contains("\"started\""));
     assertThat(server.servlet.openStreams()).isEqualTo(1);
@@ -78,15 +77,14 @@ class StreamsAndAnalyticsTest {
                      "steps": [{"run": "[ '${{ params.fail }}' = no ] || exit 3"}]}]}
         """).status()).isEqualTo(201);
     for (String fail : List.of("no", "no", "yes")) {
-      String id = JSON.readTree(server.post("/pipelines/deliver/execute", "admin-token", "{\"parameters\": {\"fail\": \"" + fail + "\"}}")
-          .body()).path("id").asText();
+      String id = json(server.post("/pipelines/deliver/execute", "admin-token", "{\"parameters\": {\"fail\": \"" + fail + "\"}}")).path("id").asText();
       server.executor.execution(id).orElseThrow().completion().get(60, TimeUnit.SECONDS);
     }
     assertThat(ALERTED.await(30, TimeUnit.SECONDS)).as("the budget alert fired").isTrue();
     assertThat(ALERT.get().pipelineId()).isEqualTo("deliver");
     assertThat(ALERT.get().spentUsd()).isGreaterThan(0.001);
 
-    JsonNode r = JSON.readTree(server.get("/pipelines/deliver/analytics", "reader-token").body());
+    JsonNode r = json(server.get("/pipelines/deliver/analytics", "reader-token"));
     assertThat(r.path("executions").asInt()).isEqualTo(3);
     assertThat(r.path("succeeded").asInt()).isEqualTo(2);
     assertThat(r.path("failed").asInt()).isEqualTo(1);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pipelinekit.core.testing.StageLogs;
 
 /** kill -9 of a host JVM in the middle of a stage, then a new host on its data directory. */
 class RecoveryTest {
@@ -44,7 +45,7 @@ class RecoveryTest {
       assertThat(snap.status()).isEqualTo(ExecutionStatus.INTERRUPTED);
       assertThat(snap.stage("prepare").status()).isEqualTo(StageStatus.SUCCEEDED);
       assertThat(snap.stage("work").status()).isEqualTo(StageStatus.INTERRUPTED);
-      List<String> log = old.logs().read("work", 1, 1000).stream().map(LogLine::text).toList();
+      List<String> log = StageLogs.of(old, "work");
       for (int i = 0; i < 50; i++) assertThat(log).contains("line-" + i);
       assertThat(log).contains("ready");
       assertThat(old.logs().read("prepare", 1, 1000)).extracting(LogLine::text).contains("1", "100");

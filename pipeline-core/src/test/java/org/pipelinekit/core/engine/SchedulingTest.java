@@ -21,6 +21,7 @@ import org.pipelinekit.core.engine.ExecutionEvent.StageFinished;
 import org.pipelinekit.core.engine.ExecutionEvent.StageStarted;
 import org.pipelinekit.core.model.ParameterType;
 import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.testing.StageLogs;
 
 /** Scheduling with real processes: parallelism, conditions, outputs, matrices, parameters. */
 class SchedulingTest {
@@ -125,7 +126,7 @@ class SchedulingTest {
         .build();
     Execution e = executor.execute(p);
     assertThat(await(e).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-    List<String> lines = e.logs().read("build", 1, 100).stream().map(LogLine::text).toList();
+    List<String> lines = StageLogs.of(e, "build");
     // each matrix cell reads its own job's outputs; a step before the write sees nothing
     assertThat(lines).contains("in out-linux with v1.4.1", "in out-mac with v1.4.2").contains("before: []");
   }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pipelinekit.core.spi.Runner;
 import org.pipelinekit.core.spi.RunningStep;
 import org.pipelinekit.core.spi.StepExit;
+import org.pipelinekit.core.spi.StepOutput;
 import org.pipelinekit.core.spi.StepRequest;
 
 /**
@@ -153,35 +154,30 @@ public abstract class RunnerCompatibilityKit {
 
   @Test
   void reports_startUpOnce_beforeTheFirstLine() throws Exception {
-    List<String> events = Collections.synchronizedList(new ArrayList<>());
-    RunningStep step = runner.start(request("echo first; echo second", Map.of()), new org.pipelinekit.core.spi.StepOutput() {
-      @Override
-      public void line(String text) {
-        events.add(text);
-      }
-
-      @Override
-      public void started(Duration startup) {
-        assertThat(startup).isPositive();
-        events.add("started");
-      }
-    });
+    Recording events = new Recording();
+    RunningStep step = runner.start(request("echo first; echo second", Map.of()), events);
     assertThat(step.exit().toCompletableFuture().get(60, TimeUnit.SECONDS)).isEqualTo(StepExit.SUCCESS);
-    assertThat(events).containsExactly("started", "first", "second");
-    List<String> silent = Collections.synchronizedList(new ArrayList<>());
-    RunningStep quiet = runner.start(request("true", Map.of()), new org.pipelinekit.core.spi.StepOutput() {
-      @Override
-      public void line(String text) {
-        silent.add(text);
-      }
-
-      @Override
-      public void started(Duration startup) {
-        silent.add("started");
-      }
-    });
+    assertThat(events.seen).containsExactly("started", "first", "second");
+    Recording silent = new Recording();
+    RunningStep quiet = runner.start(request("true", Map.of()), silent);
     quiet.exit().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    assertThat(silent).containsExactly("started");
+    assertThat(silent.seen).containsExactly("started");
+  }
+
+  /** A step's lines in order, with "started" where the runner said the step was up. */
+  private static final class Recording implements StepOutput {
+    final List<String> seen = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void line(String text) {
+      seen.add(text);
+    }
+
+    @Override
+    public void started(Duration startup) {
+      assertThat(startup).isPositive();
+      seen.add("started");
+    }
   }
 
   @Test
