@@ -51,6 +51,18 @@ class MainTest {
   }
 
   @Test
+  void runSaysWhatIsWrongWithAFileOrDirectoryItCannotUse(@TempDir Path dir) throws IOException {
+    assertThat(run("validate", dir.toString())).isEqualTo(Main.INVALID);
+    assertThat(err.toString()).isEqualTo(dir + ": is a directory; name a pipeline file in it\n");
+    err.getBuffer().setLength(0);
+    Path blocker = Files.writeString(dir.resolve("a-file"), "x");
+    assertThat(run("run", SAMPLES.resolve("parallel.yaml").toString(), "--data-dir", blocker.resolve("data").toString()))
+        .isEqualTo(Main.INVALID);
+    assertThat(err.toString()).startsWith("error: ").contains(blocker.resolve("data").toString()).doesNotContain("\tat ")
+        .doesNotEndWith(blocker.resolve("data") + "\n");
+  }
+
+  @Test
   void export_printsCanonicalText() throws IOException {
     assertThat(run("export", "-f", "json", SAMPLES.resolve("java-ci.yaml").toString())).isZero();
     assertThat(PipelineFormat.JSON.read(out.toString())).isEqualTo(PipelineFormat.read(SAMPLES.resolve("java-ci.yaml")));
