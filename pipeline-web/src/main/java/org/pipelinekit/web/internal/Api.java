@@ -508,12 +508,9 @@ public final class Api {
     long from = resumeFrom(c, 1);
     SseStream sse = SseStream.start(c.req, c.resp, timer, heartbeatMillis, streams);
     if (!follow) {
-      long next = from;
-      while (true) {
-        List<LogLine> page = e.logs().read(stage, next, 1000);
-        for (LogLine l : page) if (!sse.send(Long.toString(l.number()), "line", line(l))) return;
-        if (page.size() < 1000) break;
-        next = page.get(page.size() - 1).number() + 1;
+      for (LogPages lines = new LogPages(e, stage, from); lines.more(); ) {
+        LogLine l = lines.take();
+        if (!sse.send(Long.toString(l.number()), "line", line(l))) return;
       }
       sse.send(null, "end", "{}");
       sse.close();
@@ -551,7 +548,7 @@ public final class Api {
     java.util.PriorityQueue<LogPages> next = new java.util.PriorityQueue<>(java.util.Comparator.comparing(LogPages::head)
         .thenComparing(p -> p.stage));
     for (String s : stages) {
-      LogPages p = new LogPages(e, s);
+      LogPages p = new LogPages(e, s, 1);
       if (p.more()) next.add(p);
     }
     while (!next.isEmpty()) {
@@ -567,17 +564,18 @@ public final class Api {
     out.flush();
   }
 
-  /** A stage's stored lines, read a page at a time. */
+  /** A stage's stored lines from a line number on, read a page at a time. */
   private static final class LogPages {
     private final Execution execution;
     final String stage;
     private List<LogLine> page = List.of();
     private int at;
-    private long from = 1;
+    private long from;
 
-    LogPages(Execution execution, String stage) {
+    LogPages(Execution execution, String stage, long from) {
       this.execution = execution;
       this.stage = stage;
+      this.from = from;
     }
 
     boolean more() {
