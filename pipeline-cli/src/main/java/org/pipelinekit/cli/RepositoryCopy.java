@@ -128,10 +128,14 @@ final class RepositoryCopy {
   private static List<String> git(Path dir, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("git", "-C", dir.toString()));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process p = new ProcessBuilder(cmd).start();
     byte[] out = p.getInputStream().readAllBytes();
+    String why = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip(); // a line or two when it fails
     try {
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException("git " + String.join(" ", args) + " failed in " + dir);
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IOException("git " + String.join(" ", args) + " failed in " + dir + (why.isEmpty() ? "" : ": " + why)
+            + "; give the steps a directory with --workspace DIR instead");
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while running git", e);
