@@ -131,7 +131,7 @@ public final class PipelineKitServlet extends HttpServlet {
         throw Problems.notFound("no endpoint " + req.getMethod() + " " + apiPath + "; see api/v1/openapi.json");
       }
       Principal principal = null;
-      boolean signedDownload = route.pattern().equals("/artifacts/{id}") && req.getParameter("signature") != null;
+      boolean signedDownload = route.pattern().equals("/artifacts/{id}") && api.signedLink(req, vars.get("id")).isPresent();
       if (route.action() != null && !signedDownload) {
         Optional<Principal> who = authenticator.authenticate(req);
         if (who.isEmpty()) {

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.pipelinekit.artifacts.ArtifactManager;
 import org.pipelinekit.artifacts.ArtifactRecord;
 import org.pipelinekit.core.engine.EventListener;
@@ -659,22 +660,44 @@ public final class Api {
     c.send(200, list);
   }
 
+  /**
+   * The artifact a request's signed link grants, checked in full: empty when the query names neither
+   * {@code signature} nor {@code expires} (the caller must then sign in); otherwise exactly one of
+   * each, well-formed, a valid signature for this artifact and not expired — or the request is
+   * refused (403, or 410 for a genuine link that expired). Authentication is skipped only when this
+   * returns a record.
+   */
+  public Optional<SignedLink> signedLink(HttpServletRequest req, String artifactId) {
+    Map<String, String[]> params = req.getParameterMap();
+    String[] signatures = params.get("signature");
+    String[] expiries = params.get("expires");
+    if (signatures == null && expiries == null) return Optional.empty();
+    if (signatures == null || expiries == null || signatures.length != 1 || expiries.length != 1
+        || !SIGNATURE.matcher(signatures[0]).matches() || !EXPIRES.matcher(expiries[0]).matches()) {
+      throw new Problems.ApiException(403, "artifact-url-invalid", "Invalid link", "the download link for artifact " + artifactId
+          + " is not valid: it needs one expires and one signature, as the artifacts list gives them; sign in to download without one");
+    }
+    long expires = Long.parseLong(expiries[0]);
+    return Optional.of(new SignedLink(artifactManager().verifySignedUrl(artifactId, expires, signatures[0]), expires, signatures[0]));
+  }
+
+  /** A verified signed link: the artifact it grants and the parts that granted it. */
+  public record SignedLink(ArtifactRecord record, long expires, String signature) {}
+
+  private static final Pattern SIGNATURE = Pattern.compile("[A-Za-z0-9_-]{43}");
+  private static final Pattern EXPIRES = Pattern.compile("[0-9]{1,12}");
+
   private void downloadArtifact(Call c) throws IOException {
     ArtifactManager a = artifactManager();
     String id = c.var("id");
-    InputStream in;
+    Optional<SignedLink> signed = signedLink(c.req, id);
     ArtifactRecord r;
-    Optional<String> signature = c.param("signature");
-    if (signature.isPresent()) {
-      long expires;
-      try {
-        expires = Long.parseLong(c.param("expires").orElse(""));
-      } catch (NumberFormatException e) {
-        throw Problems.badRequest("bad-parameter", "a signed link needs expires and signature");
-      }
-      r = a.verifySignedUrl(id, expires, signature.get());
-      in = a.openSigned(id, expires, signature.get());
+    InputStream in;
+    if (signed.isPresent()) {
+      r = signed.get().record();
+      in = a.openSigned(id, signed.get().expires(), signed.get().signature());
     } else {
+      if (c.principal == null) throw new IllegalStateException("an unsigned artifact download reached the handler unauthenticated");
       in = a.get(id, c.principal);
       r = a.store().record(id).orElseThrow();
     }
