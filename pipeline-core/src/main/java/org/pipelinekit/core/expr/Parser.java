@@ -2,6 +2,7 @@ package org.pipelinekit.core.expr;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.pipelinekit.core.internal.ReadLimits;
 import org.pipelinekit.core.expr.Node.Binary;
 import org.pipelinekit.core.expr.Node.Call;
 import org.pipelinekit.core.expr.Node.Literal;
@@ -28,6 +29,8 @@ final class Parser {
   private final String source;
   private final String text;
   private int pos;
+  /** How deep the tree being built is: nested parentheses, calls and '!', and each link of an operator chain. */
+  private int depth;
 
   Parser(String source, int start, int end) {
     this.source = source;
@@ -49,38 +52,58 @@ final class Parser {
   }
 
   private Node or() {
+    int links = 0;
     Node left = and();
     while (accept("||")) {
       int col = col(pos - 2);
+      links += deeper(pos - 2);
       left = new Binary(Operator.OR, left, and(), col);
     }
+    depth -= links;
     return left;
   }
 
+  /** One level deeper, refused beyond {@link ReadLimits#MAX_EXPRESSION_DEPTH} (which keeps every walk of the tree off the stack's end). */
+  private int deeper(int at) {
+    if (++depth > ReadLimits.MAX_EXPRESSION_DEPTH) {
+      throw error("the expression is nested more than " + ReadLimits.MAX_EXPRESSION_DEPTH
+          + " deep (parentheses, '!' and chained operators); split it into smaller conditions or outputs", at);
+    }
+    return 1;
+  }
+
   private Node and() {
+    int links = 0;
     Node left = equality();
     while (accept("&&")) {
       int col = col(pos - 2);
+      links += deeper(pos - 2);
       left = new Binary(Operator.AND, left, equality(), col);
     }
+    depth -= links;
     return left;
   }
 
   private Node equality() {
+    int links = 0;
     Node left = comparison();
     while (true) {
       int at = pos;
       if (accept("==")) {
+        links += deeper(at);
         left = new Binary(Operator.EQ, left, comparison(), col(at));
       } else if (accept("!=")) {
+        links += deeper(at);
         left = new Binary(Operator.NE, left, comparison(), col(at));
       } else {
+        depth -= links;
         return left;
       }
     }
   }
 
   private Node comparison() {
+    int links = 0;
     Node left = unary();
     while (true) {
       int at = pos;
@@ -89,7 +112,11 @@ final class Parser {
       else if (accept(">=")) op = Operator.GE;
       else if (accept("<")) op = Operator.LT;
       else if (accept(">")) op = Operator.GT;
-      else return left;
+      else {
+        depth -= links;
+        return left;
+      }
+      links += deeper(at);
       skipSpace();
       left = new Binary(op, left, unary(), col(at));
     }
@@ -100,7 +127,10 @@ final class Parser {
     int at = pos;
     if (peek('!') && !peekAt(pos + 1, '=')) {
       pos++;
-      return new Not(unary(), col(at));
+      deeper(at);
+      Node not = new Not(unary(), col(at));
+      depth--;
+      return not;
     }
     return primary();
   }
@@ -114,7 +144,9 @@ final class Parser {
     char c = text.charAt(pos);
     if (c == '(') {
       pos++;
+      deeper(at);
       Node inner = or();
+      depth--;
       skipSpace();
       if (!peek(')')) {
         throw error("missing ')' to close the '(' at column " + col(at), pos);
@@ -139,6 +171,7 @@ final class Parser {
       skipSpace();
       if (peek('(')) {
         pos++;
+        deeper(at);
         List<Node> args = new ArrayList<>();
         skipSpace();
         if (!peek(')')) {
@@ -151,6 +184,7 @@ final class Parser {
           }
         }
         pos++;
+        depth--;
         return new Call(name, args, col(at));
       }
       List<String> path = new ArrayList<>();

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
+import org.pipelinekit.core.internal.ReadLimits;
 
 /**
  * Imports GitHub Actions workflows, GitLab CI files, Bitbucket Pipelines and declarative Jenkinsfiles as PipelineKit
@@ -75,6 +76,9 @@ public final class CiImport {
 
   /** Imports {@code text}; {@code dir} is where GitLab's local includes are looked for. */
   public static ImportResult read(String text, String source, Kind kind, Optional<Path> dir) {
+    ReadLimits.tooLarge(text).ifPresent(why -> {
+      throw new ImportException(source, 1, 1, why);
+    });
     return switch (kind) {
       case GHA -> GitHubActionsImporter.read(text, source);
       case GITLAB -> GitLabImporter.read(text, source, dir);

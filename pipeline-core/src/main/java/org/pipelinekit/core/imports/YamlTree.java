@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.pipelinekit.core.internal.ReadLimits;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -76,16 +77,20 @@ final class YamlTree {
 
   /** The documents of a file; a syntax error becomes an {@link ImportException} with its line and column. */
   static List<Value> read(String text, String source, List<String> notes) {
+    ReadLimits.tooLarge(text).ifPresent(why -> {
+      throw new ImportException(source, 1, 1, why);
+    });
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(true);
-    options.setMaxAliasesForCollections(10_000);
-    options.setCodePointLimit(50 * 1024 * 1024);
-    options.setNestingDepthLimit(200);
+    options.setMaxAliasesForCollections(ReadLimits.MAX_ALIASES);
+    options.setCodePointLimit(ReadLimits.MAX_DOCUMENT_CHARS + 1);
+    options.setNestingDepthLimit(ReadLimits.MAX_NESTING);
     Yaml yaml = new Yaml(options);
     List<Value> docs = new ArrayList<>();
+    Expansion budget = new Expansion(source);
     try {
       for (Node n : yaml.composeAll(new java.io.StringReader(text))) {
-        if (n != null) docs.add(convert(n, notes, 0));
+        if (n != null) docs.add(convert(n, notes, budget));
       }
     } catch (MarkedYAMLException e) {
       Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
@@ -100,7 +105,28 @@ final class YamlTree {
     return docs;
   }
 
-  private static Value convert(Node n, List<String> notes, int depth) {
+  /**
+   * Counts the values made while aliases are expanded: SnakeYAML composes a file's aliases as shared
+   * nodes, but each use becomes a copy here, so nine anchors nine deep would make 9^9 values out of 1 KB.
+   */
+  private static final class Expansion {
+    private final String source;
+    private int values;
+
+    Expansion(String source) {
+      this.source = source;
+    }
+
+    void add(Node n) {
+      if (++values > ReadLimits.MAX_EXPANDED_VALUES) {
+        throw new ImportException(source, n.getStartMark().getLine() + 1, n.getStartMark().getColumn() + 1, "its anchors and aliases "
+            + "expand to more than " + ReadLimits.MAX_EXPANDED_VALUES + " values (a YAML alias bomb?); use fewer nested aliases");
+      }
+    }
+  }
+
+  private static Value convert(Node n, List<String> notes, Expansion budget) {
+    budget.add(n);
     int line = n.getStartMark().getLine() + 1;
     int col = n.getStartMark().getColumn() + 1;
     String tag = n.getTag().getValue().startsWith("tag:yaml.org,2002:") ? null : n.getTag().getValue();
@@ -110,7 +136,7 @@ final class YamlTree {
     }
     if (n instanceof SequenceNode s) {
       List<Value> items = new ArrayList<>();
-      for (Node item : s.getValue()) items.add(convert(item, notes, depth + 1));
+      for (Node item : s.getValue()) items.add(convert(item, notes, budget));
       return new Value(items, line, col, tag);
     }
     MappingNode m = (MappingNode) n;
@@ -120,7 +146,7 @@ final class YamlTree {
       Node k = t.getKeyNode();
       String key = k instanceof ScalarNode ks ? ks.getValue() : "?";
       if (key.equals("<<")) { // a merge key, whether tagged !!merge or plain
-        Value v = convert(t.getValueNode(), notes, depth + 1);
+        Value v = convert(t.getValueNode(), notes, budget);
         List<Value> sources = v.isList() ? v.list() : List.of(v);
         for (Value src : sources) src.map().forEach(merged::putIfAbsent); // earlier merge sources win
         continue;
@@ -128,7 +154,7 @@ final class YamlTree {
       if (own.containsKey(key)) {
         notes.add("duplicate key '" + key + "' at line " + (k.getStartMark().getLine() + 1) + ": the last value is used");
       }
-      Value v = convert(t.getValueNode(), notes, depth + 1);
+      Value v = convert(t.getValueNode(), notes, budget);
       // a key's value is placed at the key (a block list or mapping starts on the lines below it)
       own.put(key, new Value(v.value(), k.getStartMark().getLine() + 1, k.getStartMark().getColumn() + 1, v.tag()));
     }

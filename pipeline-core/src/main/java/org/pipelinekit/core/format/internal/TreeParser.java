@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.pipelinekit.core.format.FormatProblem;
 import org.pipelinekit.core.format.PipelineFormatException;
+import org.pipelinekit.core.internal.ReadLimits;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
@@ -24,11 +26,22 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  */
 final class TreeParser {
   private static final JsonFactory JSON = JsonFactory.builder().build();
-  private static final YAMLFactory YAML = YAMLFactory.builder().build();
+  private static final YAMLFactory YAML = YAMLFactory.builder().loaderOptions(loaderOptions()).build();
+
+  private static LoaderOptions loaderOptions() {
+    LoaderOptions o = new LoaderOptions();
+    o.setCodePointLimit(ReadLimits.MAX_DOCUMENT_CHARS + 1);
+    o.setMaxAliasesForCollections(ReadLimits.MAX_ALIASES);
+    o.setNestingDepthLimit(ReadLimits.MAX_NESTING);
+    return o;
+  }
 
   private TreeParser() {}
 
   static Tree parse(String text, boolean yaml, String source) {
+    ReadLimits.tooLarge(text).ifPresent(why -> {
+      throw new PipelineFormatException(source, List.of(new FormatProblem("", 1, 1, why)));
+    });
     try (JsonParser p = (yaml ? YAML : JSON).createParser(text)) {
       JsonToken first = p.nextToken();
       if (first == null) {
