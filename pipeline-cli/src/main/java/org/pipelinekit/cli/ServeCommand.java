@@ -13,6 +13,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.pipelinekit.artifacts.ArtifactManager;
@@ -83,7 +85,10 @@ final class ServeCommand implements Callable<Integer> {
           .templates(TemplateLibrary.builder().builtins().build()).analytics(analytics)
           .authenticator(Authenticator.bearerTokens(Map.of(secret, Principal.of("admin", "admins")))).build();
       Server jetty = new Server();
-      ServerConnector connector = new ServerConnector(jetty);
+      HttpConfiguration http = new HttpConfiguration();
+      http.setSendServerVersion(false);
+      http.setSendXPoweredBy(false);
+      ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
       connector.setHost(host);
       connector.setPort(port);
       jetty.addConnector(connector);
@@ -97,6 +102,8 @@ final class ServeCommand implements Callable<Integer> {
         return 2;
       }
       context.addServlet(holder, prefix + "/*");
+      context.setErrorHandler(new ProblemErrorHandler());
+      jetty.setErrorHandler(new ProblemErrorHandler());
       jetty.setHandler(context);
       jetty.start();
       out.println("PipelineKit serving on http://" + host + ":" + connector.getLocalPort() + prefix + "/ (designer; API: " + prefix + "/api/v1, data in " + dataDir

@@ -95,6 +95,16 @@ class PipelineKitJarIT {
       assertThat(run.statusCode()).as(run.body()).isEqualTo(202);
       assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/pipelines")).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+      // Jetty's own errors are problem+json too, and no answer names the server's software
+      for (String bad : new String[] {"/%zz", "/../../etc/passwd"}) {
+        java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + bad)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isIn(400, 404);
+        assertThat(r.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(r.body()).doesNotContain("<html").doesNotContain("jetty");
+        assertThat(r.headers().firstValue("Server")).isEmpty();
+      }
+      assertThat(list.headers().firstValue("Server")).isEmpty();
     } finally {
       p.destroy();
       p.waitFor(30, TimeUnit.SECONDS);

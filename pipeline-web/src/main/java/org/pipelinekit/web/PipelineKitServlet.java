@@ -103,6 +103,7 @@ public final class PipelineKitServlet extends HttpServlet {
     String path = Optional.ofNullable(req.getPathInfo()).orElse("/");
     String instance = req.getRequestURI();
     try {
+      secure(resp);
       cors(req, resp);
       if (req.getMethod().equals("OPTIONS")) {
         resp.setStatus(corsOrigins.isEmpty() ? 405 : 204);
@@ -190,6 +191,15 @@ public final class PipelineKitServlet extends HttpServlet {
       LOG.error("{} {} failed", req.getMethod(), instance, e);
       problem(resp, new ApiException(500, "internal", "Internal error", "the server failed to answer; its log has the details"), instance);
     }
+  }
+
+  /** Headers on every answer; the designer's pages replace the policy and the caching with their own. */
+  private static void secure(HttpServletResponse resp) {
+    resp.setHeader("X-Content-Type-Options", "nosniff");
+    resp.setHeader("Referrer-Policy", "no-referrer"); // signed links must not leak through Referer
+    resp.setHeader("X-Frame-Options", "DENY");
+    resp.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; sandbox");
+    resp.setHeader("Cache-Control", "no-store");
   }
 
   private void cors(HttpServletRequest req, HttpServletResponse resp) {

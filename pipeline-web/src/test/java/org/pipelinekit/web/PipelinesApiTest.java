@@ -57,7 +57,7 @@ class PipelinesApiTest {
     assertThat(stale.status()).isEqualTo(412);
     assertThat(json(stale).path("detail").asText()).contains("is at revision 2, not 1");
     ApiServer.Response yaml = server.send("PUT", "/pipelines/crud-ci", "admin-token", "application/yaml",
-        "pipelinekit: 1\nid: crud-ci\nstages:\n  - id: only\n    steps: [{run: echo yaml}]\n", Map.of());
+        "pipelinekit: 1\nid: crud-ci\nversion: 2\nstages:\n  - id: only\n    steps: [{run: echo yaml}]\n", Map.of());
     assertThat(yaml.status()).as(yaml.body()).isEqualTo(200);
     assertThat(json(yaml).path("pipeline").path("stages")).hasSize(1);
     ApiServer.Response wrongId = server.send("PUT", "/pipelines/crud-ci", "admin-token", "application/json", CI, Map.of());

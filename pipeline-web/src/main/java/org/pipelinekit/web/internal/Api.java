@@ -137,6 +137,14 @@ public final class Api {
    * The designer's pages beside the API, from the jar: {@code /} is the app (its {@code <base>} set to where the servlet is
    * mounted, so it works under any prefix), {@code /assets/...} its hashed files; false when there is none at the path.
    */
+  /**
+   * What the designer's pages may load: only their own scripts, styles (React Flow positions nodes with
+   * style attributes, hence 'unsafe-inline' for styles only), workers and API; never framed.
+   */
+  private static final String PAGE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+      + "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
+      + "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
   public boolean servePage(String path, HttpServletRequest req, HttpServletResponse resp) throws IOException {
     if (!req.getMethod().equals("GET") && !req.getMethod().equals("HEAD")) return false;
     String file = path.equals("/") || path.equals("/index.html") ? "index.html" : path.substring(1);
@@ -161,7 +169,7 @@ public final class Api {
     }
     resp.setStatus(200);
     resp.setContentType(type);
-    resp.setHeader("X-Content-Type-Options", "nosniff");
+    resp.setHeader("Content-Security-Policy", PAGE_POLICY);
     resp.setContentLength(body.length);
     if (req.getMethod().equals("GET")) resp.getOutputStream().write(body);
     return true;
@@ -191,7 +199,7 @@ public final class Api {
 
   /** A pipeline document from the body: JSON, or YAML with a YAML content type. */
   private Pipeline pipelineBody(Call c) throws IOException {
-    String type = Optional.ofNullable(c.req.getContentType()).orElse("application/json").toLowerCase(Locale.ROOT);
+    String type = c.mediaType(Call.DOCUMENT_TYPES);
     String text = c.text();
     if (text.isBlank()) throw Problems.badRequest("empty-body", "send the pipeline document as JSON (or YAML with Content-Type: application/yaml)");
     return type.contains("yaml") ? PipelineFormat.YAML.read(text) : PipelineFormat.JSON.read(text);
@@ -229,18 +237,28 @@ public final class Api {
     if (!p.id().equals(c.var("id"))) {
       throw Problems.badRequest("id-mismatch", "the document's id '" + p.id() + "' is not the pipeline's id '" + c.var("id") + "'");
     }
-    long expected = stored.version();
+    // the revision the change was made on: If-Match (the ETag of GET), else the document's version; without either a
+    // change could silently overwrite one saved since, so it is refused
+    long expected;
     String ifMatch = c.req.getHeader("If-Match");
-    if (ifMatch != null) {
+    if (ifMatch != null && ifMatch.strip().equals("*")) {
+      expected = stored.version();
+    } else if (ifMatch != null) {
       try {
-        expected = Long.parseLong(ifMatch.replace("\"", "").strip());
+        expected = Long.parseLong(ifMatch.replace("W/", "").replace("\"", "").strip());
       } catch (NumberFormatException e) {
         throw Problems.badRequest("bad-if-match", "If-Match must be the pipeline's revision, such as \"3\"");
       }
-      if (expected != stored.version()) {
-        throw new Problems.ApiException(412, "stale-revision", "Precondition failed", "the pipeline is at revision " + stored.version()
-            + ", not " + expected + "; load it again and redo the change");
-      }
+    } else if (p.version() > 0) {
+      expected = p.version();
+    } else {
+      throw new Problems.ApiException(428, "revision-required", "Precondition required", "say which revision the change was made on: "
+          + "send If-Match: \"" + stored.version() + "\" (the ETag of GET pipelines/" + stored.id() + ") or put version: " + stored.version()
+          + " in the document; the pipeline is at revision " + stored.version() + " (If-Match: * overwrites whatever is stored)");
+    }
+    if (expected != stored.version()) {
+      throw new Problems.ApiException(412, "stale-revision", "Precondition failed", "the pipeline is at revision " + stored.version()
+          + ", not " + expected + "; load it again and redo the change");
     }
     CreatedPipeline created = service.update(p, expected);
     c.resp.setHeader("ETag", "\"" + created.pipeline().version() + "\"");
@@ -359,6 +377,9 @@ public final class Api {
     if (branch.isPresent()) trigger = trigger.branch(branch.get());
     Optional<String> commit = text(body, "commit");
     if (commit.isPresent()) trigger = trigger.commit(commit.get());
+    if (body.has("parameters") && !body.get("parameters").isObject()) {
+      throw Problems.badRequest("bad-parameters", "parameters must be an object of name: value, such as {\"target\": \"staging\"}");
+    }
     Map<String, Object> params = body.has("parameters") ? Json.map(body.get("parameters")) : Map.of();
     Execution e = executor.execute(p, trigger, params);
     c.resp.setHeader("Location", c.req.getContextPath() + c.req.getServletPath() + "/api/v1/executions/" + e.id());

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -78,16 +80,35 @@ public final class Call {
     return new String(body(), StandardCharsets.UTF_8);
   }
 
+  /** Media types of JSON bodies. */
+  public static final List<String> JSON_TYPES = List.of("application/json");
+  /** Media types of pipeline documents: JSON, or YAML under any of its usual names. */
+  public static final List<String> DOCUMENT_TYPES = List.of("application/json", "application/yaml", "application/x-yaml", "text/yaml",
+      "text/x-yaml");
+
+  /**
+   * The body's media type without parameters, lower case; a body without a Content-Type counts as the
+   * first of {@code accepted}; any other type is refused with 415 naming the accepted ones.
+   */
+  public String mediaType(List<String> accepted) {
+    String header = req.getContentType();
+    if (header == null || header.isBlank()) return accepted.get(0);
+    String type = header.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    if (accepted.contains(type) || (type.endsWith("+json") && accepted.contains("application/json"))) return type;
+    throw new Problems.ApiException(415, "unsupported-media-type", "Unsupported media type", "a body of type " + type
+        + " is not read here; send it as " + String.join(" or ", accepted) + " (Content-Type header)");
+  }
+
   /** The body as a JSON object with only the {@code allowed} fields (empty body: an empty object). */
   public ObjectNode json(Set<String> allowed) throws IOException {
     byte[] b = body();
     if (b.length == 0) return Json.MAPPER.createObjectNode();
+    mediaType(JSON_TYPES);
     JsonNode n;
     try {
       n = Json.read(b);
     } catch (JsonProcessingException e) {
-      throw Problems.badRequest("malformed-json", "the body is not valid JSON: " + e.getOriginalMessage()
-          + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : ""));
+      throw Problems.badRequest("malformed-json", "the body is not valid JSON: " + Json.describe(e));
     }
     if (!(n instanceof ObjectNode o)) throw Problems.badRequest("malformed-json", "the body must be a JSON object");
     for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {

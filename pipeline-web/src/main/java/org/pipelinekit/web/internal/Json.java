@@ -27,6 +27,16 @@ public final class Json {
 
   private Json() {}
 
+  /**
+   * A JSON syntax error in words with its place, without the parser's internals (Jackson's
+   * "[Source: REDACTED …]" and "start marker" notes).
+   */
+  public static String describe(JsonProcessingException e) {
+    String m = Optional.ofNullable(e.getOriginalMessage()).orElse("syntax error").lines().findFirst().orElse("syntax error");
+    m = m.replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*; line: (\\d+), column: (\\d+)\\]\\)", " (opened at line $1, column $2)");
+    return m.strip() + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : "");
+  }
+
   public static JsonNode tree(String json) {
     try {
       return MAPPER.readTree(json);
