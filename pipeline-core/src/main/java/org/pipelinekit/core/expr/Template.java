@@ -43,6 +43,13 @@ public final class Template {
     }
   }
 
+  /** The text with each expression replaced by {@code placeholder}: what is fixed whatever the expressions give. */
+  public String literal(String placeholder) {
+    StringBuilder b = new StringBuilder();
+    for (Object part : parts) b.append(part instanceof String s ? s : placeholder);
+    return b.toString();
+  }
+
   /** The index of the {@code }}} that closes an expression starting at {@code from}, skipping quoted strings. */
   private static int findClose(String text, int from) {
     char quote = 0;

@@ -27,7 +27,10 @@ import org.pipelinekit.core.spi.LogStore;
  * The embedded default {@link LogStore}: one append-only file per stage,
  * {@code <dataDir>/logs/<execution>/<stage>.log}, a line per log line:
  * {@code number TAB epoch-millis TAB job TAB attempt TAB text}. Text is kept byte for byte (ANSI
- * escapes, carriage returns, tabs); nothing is truncated. Each line is written with one write call,
+ * escapes, carriage returns, tabs); nothing is truncated. A record whose job or text holds a newline
+ * (or a job a tab) is written escaped ({@code \n}, {@code \t}, {@code \\}) and marked by an
+ * {@code e} before its attempt, so no field can end a record or start a forged one, and records
+ * written before escaping read as they were. Line numbers are the records' positions. Each line is written with one write call,
  * so it reaches the OS before {@link #append} returns. While a stage is written, a sparse index of
  * byte offsets (every 1,024 lines) lets a reader resume deep into a large log without reading it
  * from the start.
@@ -71,8 +74,7 @@ public final class FileLogStore implements LogStore {
   public void append(String executionId, LogLine line) {
     Path f = file(executionId, line.stageId());
     StageFile sf = open.computeIfAbsent(f, StageFile::open);
-    String record = line.number() + "\t" + line.time().toEpochMilli() + "\t" + line.jobId() + "\t" + line.attempt() + "\t"
-        + line.text() + "\n";
+    String record = encode(line);
     sf.write(line.number(), record.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -101,7 +103,7 @@ public final class FileLogStore implements LogStore {
           continue;
         }
         if (number >= fromLine) {
-          out.add(parse(stageId, buf.toString(StandardCharsets.UTF_8)));
+          out.add(parse(stageId, number, buf.toString(StandardCharsets.UTF_8)));
           if (out.size() >= limit) break;
         }
         number++;
@@ -115,10 +117,52 @@ public final class FileLogStore implements LogStore {
     return out;
   }
 
-  private static LogLine parse(String stageId, String record) {
+  static String encode(LogLine line) {
+    boolean escape = line.text().indexOf('\n') >= 0 || line.jobId().indexOf('\n') >= 0 || line.jobId().indexOf('\t') >= 0;
+    return line.number() + "\t" + line.time().toEpochMilli() + "\t" + (escape ? escape(line.jobId()) : line.jobId()) + "\t"
+        + (escape ? "e" : "") + line.attempt() + "\t" + (escape ? escape(line.text()) : line.text()) + "\n";
+  }
+
+  private static String escape(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 8);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\t' -> b.append("\\t");
+        default -> b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static String unescape(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c != '\\' || i + 1 == s.length()) {
+        b.append(c);
+        continue;
+      }
+      char next = s.charAt(++i);
+      b.append(next == 'n' ? '\n' : next == 't' ? '\t' : next);
+    }
+    return b.toString();
+  }
+
+  /** The record at position {@code number}; a damaged one is shown as its raw text rather than failing the whole read. */
+  static LogLine parse(String stageId, long number, String record) {
     String[] p = record.split("\t", 5);
-    return new LogLine(stageId, Long.parseLong(p[0]), Instant.ofEpochMilli(Long.parseLong(p[1])), p[2], Integer.parseInt(p[3]),
-        p.length > 4 ? p[4] : "");
+    try {
+      boolean escaped = p[3].startsWith("e");
+      int attempt = Integer.parseInt(escaped ? p[3].substring(1) : p[3]);
+      String job = escaped ? unescape(p[2]) : p[2];
+      String text = p.length > 4 ? (escaped ? unescape(p[4]) : p[4]) : "";
+      return new LogLine(stageId, number, Instant.ofEpochMilli(Long.parseLong(p[1])), job, attempt, text);
+    } catch (RuntimeException e) { // NumberFormatException, ArrayIndexOutOfBoundsException
+      return new LogLine(stageId, number, Instant.EPOCH, "", 0, record);
+    }
   }
 
   @Override

@@ -16,6 +16,28 @@ public record ArtifactSpec(Optional<String> name, List<String> paths, Optional<D
     Checks.optional(retention, "artifact retention").ifPresent(r -> Durations.requirePositive(r, "artifact retention"));
   }
 
+  /**
+   * Why {@code name} cannot name an artifact, or empty when it can: artifact names are printable, relative,
+   * without {@code ..}, {@code .} or empty segments and at most 255 characters (they become paths in stores
+   * and file names in downloads). The validator and every artifact store apply this one rule.
+   */
+  public static Optional<String> nameProblem(String name) {
+    if (name.isBlank()) return Optional.of("it is empty");
+    if (name.length() > 255) return Optional.of("it is longer than 255 characters");
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c < 0x20 || c == 0x7f) return Optional.of("it contains the control character U+" + String.format("%04X", (int) c));
+      if (c == '\\') return Optional.of("it contains a backslash; use / to group names");
+    }
+    if (name.startsWith("/")) return Optional.of("it is an absolute path; use a relative name");
+    for (String part : name.split("/", -1)) {
+      if (part.equals("..")) return Optional.of("it climbs out with ..");
+      if (part.isEmpty()) return Optional.of("it has an empty path segment");
+      if (part.equals(".")) return Optional.of("it has a . segment");
+    }
+    return Optional.empty();
+  }
+
   /** Configures artifacts: {@code artifacts(a -> a.path("target/*.jar").retention(Duration.ofDays(30)))}. */
   public static final class Builder {
     private Optional<String> name = Optional.empty();

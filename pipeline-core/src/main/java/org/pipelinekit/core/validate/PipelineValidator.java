@@ -21,6 +21,7 @@ import org.pipelinekit.core.expr.Node.Reference;
 import org.pipelinekit.core.expr.Template;
 import org.pipelinekit.core.internal.Suggestions;
 import org.pipelinekit.core.internal.graph.Graph;
+import org.pipelinekit.core.model.ArtifactSpec;
 import org.pipelinekit.core.model.CacheSpec;
 import org.pipelinekit.core.model.Cron;
 import org.pipelinekit.core.model.Durations;
@@ -207,6 +208,7 @@ public final class PipelineValidator {
               "move the commands into a shell stage that needs '" + s.id() + "'");
         }
       }
+      s.artifacts().flatMap(ArtifactSpec::name).ifPresent(n -> artifactName(n, path + ".artifacts.name"));
       s.resources().ifPresent(r -> resources(r, path + ".resources"));
       s.matrix().ifPresent(m -> matrix(m, path + ".matrix"));
       s.approval().ifPresent(a -> {
@@ -221,6 +223,18 @@ public final class PipelineValidator {
             + " but the whole pipeline only " + Durations.format(pipeline.timeout().get()),
             "shorten the stage timeout or lengthen the pipeline timeout");
       }
+    }
+
+    /** An artifact name's fixed parts follow the stores' rule (what expressions give is checked when the artifact is stored). */
+    private void artifactName(String name, String path) {
+      String fixed;
+      try {
+        fixed = Template.parse(name).literal("x");
+      } catch (ExpressionException e) {
+        return; // reported with the other expressions
+      }
+      ArtifactSpec.nameProblem(fixed).ifPresent(why -> add(ProblemCode.ARTIFACT_NAME_INVALID, path, "artifact name '"
+          + name.replace("\n", "\\n") + "' is refused: " + why, "use a relative name of letters, digits, -, _, . and /, such as app-jar"));
     }
 
     private void inputs(Stage s, StageType type, String path) {
@@ -353,13 +367,13 @@ public final class PipelineValidator {
         for (int k = 0; k < s.caches().size(); k++) {
           CacheSpec c = s.caches().get(k);
           String cp = path + ".cache" + (s.caches().size() == 1 ? "" : "[" + k + "]");
-          template(c.key(), cp + ".key", scope);
-          for (int r = 0; r < c.restoreKeys().size(); r++) template(c.restoreKeys().get(r), cp + ".restoreKeys[" + r + "]", scope);
+          template(c.key(), cp + ".key", scope.inName());
+          for (int r = 0; r < c.restoreKeys().size(); r++) template(c.restoreKeys().get(r), cp + ".restoreKeys[" + r + "]", scope.inName());
           for (int r = 0; r < c.paths().size(); r++) template(c.paths().get(r), cp + ".paths[" + r + "]", scope);
         }
-        s.memoize().ifPresent(k -> template(k, path + ".memoize", scope));
+        s.memoize().ifPresent(k -> template(k, path + ".memoize", scope.inName()));
         s.artifacts().ifPresent(a -> {
-          a.name().ifPresent(n -> template(n, path + ".artifacts.name", scope));
+          a.name().ifPresent(n -> template(n, path + ".artifacts.name", scope.inName()));
           for (int r = 0; r < a.paths().size(); r++) template(a.paths().get(r), path + ".artifacts.paths[" + r + "]", scope);
         });
         s.environment().ifPresent(e -> {
@@ -421,6 +435,13 @@ public final class PipelineValidator {
             add(ProblemCode.REFERENCE_UNKNOWN_PARAMETER, path, "parameter '" + p.get(1) + "' is not declared" + where
                 + Suggestions.didYouMean(p.get(1), parameterNames),
                 parameterNames.isEmpty() ? "declare it under parameters:" : "declare it under parameters: or use one of " + parameterNames);
+          }
+        }
+        case "secrets" -> {
+          if (scope.shown()) {
+            add(ProblemCode.SECRET_IN_NAME, path, "a secret would be kept and shown in plain text here" + where,
+                "artifact names, cache keys and memo keys are stored and listed as they are; build them from hashFiles(...), "
+                    + "branches or matrix values, and pass secrets to steps through env");
           }
         }
         case "matrix" -> {
@@ -515,13 +536,19 @@ public final class PipelineValidator {
 
   /** Where an expression is: a stage's index (-1 at pipeline level) and its matrix keys. */
   /** Where an expression is: pipeline level (stage -1), a stage's settings, or one of its steps. */
-  private record Scope(int stage, Set<String> matrixKeys, boolean step) {
+  /** Where a template is: which stage, its matrix, inside a step or not, and whether its value is kept and shown as it is. */
+  private record Scope(int stage, Set<String> matrixKeys, boolean step, boolean shown) {
     Scope(int stage, Set<String> matrixKeys) {
-      this(stage, matrixKeys, false);
+      this(stage, matrixKeys, false, false);
     }
 
     Scope inStep() {
-      return new Scope(stage, matrixKeys, true);
+      return new Scope(stage, matrixKeys, true, shown);
+    }
+
+    /** A name or key: stored in metadata, listed by the API and shown in the designer, so never a secret. */
+    Scope inName() {
+      return new Scope(stage, matrixKeys, step, true);
     }
   }
 }

@@ -26,6 +26,10 @@ public enum ProblemCode {
   STEPS_MISSING(Severity.ERROR),
   /** A stage of a type that makes its own steps lists steps too. */
   STEPS_NOT_ALLOWED(Severity.ERROR),
+  /** An artifact name is not a plain relative name (it climbs out with .., is absolute, holds control characters). */
+  ARTIFACT_NAME_INVALID(Severity.ERROR),
+  /** A secret is read where its value would be stored and shown as it is: an artifact name, a cache or memo key. */
+  SECRET_IN_NAME(Severity.ERROR),
   /** An expression cannot be parsed. */
   EXPRESSION_INVALID(Severity.ERROR),
   /** An expression calls an unknown function, or a function with the wrong number of arguments. */

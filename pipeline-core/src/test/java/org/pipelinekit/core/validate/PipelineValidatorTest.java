@@ -76,6 +76,27 @@ class PipelineValidatorTest {
   }
 
   @Test
+  void validate_reportsAnArtifactNameThatClimbsOut_beforeAnyRun() {
+    Problem p = only(draft().stage(Stage.draft("a").run("echo").artifacts(x -> x.name("../evil").path("x")).build()).build(),
+        ProblemCode.ARTIFACT_NAME_INVALID, "stages.a.artifacts.name");
+    assertThat(p.message()).isEqualTo("artifact name '../evil' is refused: it climbs out with ..");
+    assertThat(validator.validate(draft().stage(Stage.draft("a").run("echo").artifacts(x -> x.name("line\nbreak").path("x")).build())
+        .build()).errors()).extracting(Problem::code).containsExactly(ProblemCode.ARTIFACT_NAME_INVALID);
+    assertThat(validator.validate(draft().stage(Stage.draft("a").run("echo").artifacts(x -> x.name("app-${{ branch }}").path("x")).build())
+        .build()).problems()).isEmpty();
+  }
+
+  @Test
+  void validate_refusesSecretsInArtifactNamesAndCacheKeys() {
+    Problem p = only(draft().stage(Stage.draft("a").run("echo").artifacts(x -> x.name("app-${{ secrets.TOKEN }}").path("x")).build()).build(),
+        ProblemCode.SECRET_IN_NAME, "stages.a.artifacts.name");
+    assertThat(p.message()).contains("plain text").doesNotContain("TOKEN'");
+    assertThat(validator.validate(draft().stage(Stage.draft("a").run("echo").cache(c -> c.key("deps-${{ secrets.KEY }}").path("vendor"))
+        .build()).build()).errors()).extracting(Problem::path).containsExactly("stages.a.cache.key");
+    assertThat(validator.validate(draft().stage(Stage.draft("a").run("echo ${{ secrets.TOKEN }}").build()).build()).problems()).isEmpty();
+  }
+
+  @Test
   void validate_reportsMalformedStageId() {
     Problem p = only(draft().stage(shell("Build_It")).build(), ProblemCode.STAGE_ID_INVALID, "stages[0].id");
     assertThat(p.message()).contains("'Build_It'");
