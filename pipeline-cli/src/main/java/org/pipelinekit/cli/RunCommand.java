@@ -150,9 +150,13 @@ final class RunCommand implements Callable<Integer> {
         return Main.INVALID;
       }
       out.println("▶ " + e.id() + " (" + pipeline.stages().size() + " stages; data in " + data + ")");
-      Thread hook = new Thread(() -> {
-        e.cancel("interrupted (Ctrl-C)");
-        e.completion().join();
+      Thread hook = new Thread(() -> { // Ctrl-C or SIGTERM: cancel, wait for the steps to stop, but never hang the exit
+        e.cancel("interrupted (Ctrl-C or SIGTERM)");
+        try {
+          e.completion().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception stillRunning) {
+          err.println("the run did not stop within 30 s of being cancelled; exiting anyway");
+        }
       });
       Runtime.getRuntime().addShutdownHook(hook);
       ExecutionSnapshot done = e.completion().join();

@@ -96,13 +96,16 @@ class PipelineKitJarIT {
       assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/pipelines")).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
       // Jetty's own errors are problem+json too, and no answer names the server's software
-      for (String bad : new String[] {"/%zz", "/../../etc/passwd"}) {
-        java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + bad)).build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isIn(400, 404);
-        assertThat(r.headers().firstValue("Content-Type")).contains("application/problem+json");
-        assertThat(r.body()).doesNotContain("<html").doesNotContain("jetty");
-        assertThat(r.headers().firstValue("Server")).isEmpty();
+      java.net.URI origin = java.net.URI.create(base);
+      for (String bad : new String[] {"/%zz", "/../../etc/passwd", "/nowhere"}) {
+        // a raw request: the JDK's client refuses to send a malformed escape
+        try (java.net.Socket socket = new java.net.Socket(origin.getHost(), origin.getPort())) {
+          socket.getOutputStream().write(("GET " + bad + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+          String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+          assertThat(answer).as(bad).matches("(?s)HTTP/1.1 40[04] .*").containsIgnoringCase("Content-Type: application/problem+json")
+              .doesNotContainIgnoringCase("<html").doesNotContainIgnoringCase("jetty").doesNotContainIgnoringCase("\r\nServer:");
+        }
       }
       assertThat(list.headers().firstValue("Server")).isEmpty();
     } finally {

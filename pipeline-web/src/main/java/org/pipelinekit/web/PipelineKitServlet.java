@@ -181,10 +181,19 @@ public final class PipelineKitServlet extends HttpServlet {
         case "STORE_CONFLICT", "EXECUTION_FINISHED", "EXECUTION_RUNNING", "APPROVAL_NOT_PENDING" -> 409;
         case "EXECUTION_UNKNOWN", "STAGE_UNKNOWN" -> 404;
         case "APPROVAL_FORBIDDEN" -> 403;
+        case "STORE_FULL" -> 507;
+        case "STORE_UNAVAILABLE" -> 503;
         case "PARAMETERS_INVALID", "JAVA_IMPORT_INVALID", "SCRIPT_INVALID" -> 422;
         default -> 400;
       };
-      problem(resp, new ApiException(status, e.code().toLowerCase().replace('_', '-'), "Request refused", e.getMessage()), instance);
+      String detail = e.getMessage();
+      if (status >= 500) { // the operator's log has which file; the caller learns what it means for them
+        LOG.warn("{} {}: {}", req.getMethod(), instance, e.getMessage());
+        detail = status == 507 ? "the server's disk is full, so nothing was stored; try again once its operator has freed space"
+            : "the server cannot reach its storage now; try again later (its log has the details)";
+      }
+      problem(resp, new ApiException(status, e.code().toLowerCase().replace('_', '-'), status >= 500 ? "Storage unavailable"
+          : "Request refused", detail), instance);
     } catch (IllegalArgumentException e) {
       problem(resp, Problems.badRequest("bad-request", e.getMessage()), instance);
     } catch (Exception e) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pipelinekit.core.testing.SmallDisk;
 import org.pipelinekit.web.analytics.PipelineAnalytics;
 
 /** What an outside probe found in the API's answers: lost updates, missing security headers, wrong statuses and bodies. */
@@ -80,6 +81,21 @@ class HardeningApiTest {
         .status()).isEqualTo(201);
     assertThat(server.send("POST", "/pipelines", "admin-token", "text/yaml", "pipelinekit: 1\nid: yamled\nstages: [{id: a, steps: [{run: x}]}]\n",
         Map.of()).status()).isEqualTo(201);
+  }
+
+  @Test
+  void aFullDisk_is507_withoutTheServersPaths_andLosesNothingStored(@TempDir Path other) throws Exception {
+    try (SmallDisk disk = SmallDisk.mount(other.resolve("small"), 5);
+        ApiServer small = new ApiServer(disk.dir, PipelineAnalytics.builder(), Duration.ofSeconds(15))) {
+      assertThat(small.post("/pipelines", "admin-token", DOC.formatted("kept", "x")).status()).isEqualTo(201);
+      disk.fill();
+      ApiServer.Response full = small.post("/pipelines", "admin-token", DOC.formatted("lost", "y").replace("echo y", "echo " + "y".repeat(9000)));
+      assertThat(full.status()).as(full.body()).isEqualTo(507);
+      assertThat(full.contentType()).startsWith("application/problem+json");
+      assertThat(json(full).path("detail").asText()).contains("disk is full").doesNotContain(disk.dir.toString());
+      disk.free();
+      assertThat(json(small.get("/pipelines/kept", "reader-token")).path("id").asText()).isEqualTo("kept");
+    }
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import org.pipelinekit.core.PipelineException;
 
 /**
  * File errors in words. The JDK's file exceptions often say no more than the path ({@code /data/x}); this says what
@@ -26,6 +27,27 @@ public final class FileErrors {
     else if (f instanceof DirectoryNotEmptyException) what = "the directory is not empty";
     else what = f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
     return f.getFile() + (f.getOtherFile() != null ? " → " + f.getOtherFile() : "") + ": " + what;
+  }
+
+  /**
+   * A store's failure to do something with its files, as the exception stores throw: {@code STORE_FULL}
+   * when the disk or quota is full (which the API answers with 507), else {@code STORE_UNAVAILABLE} (503).
+   * The message says what was being done, to which file, and why.
+   */
+  public static PipelineException storeFailure(String doing, IOException e) {
+    String why = describe(e);
+    boolean full = isFull(e);
+    return new PipelineException(full ? "STORE_FULL" : "STORE_UNAVAILABLE", doing + ": " + why
+        + (full ? "; free space where the data directory is and try again" : ""), e);
+  }
+
+  /** Whether the failure is a full disk or an exhausted quota (ENOSPC, EDQUOT). */
+  public static boolean isFull(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (m.contains("No space left on device") || m.contains("Disk quota exceeded")) return true;
+    }
+    return false;
   }
 
   /**

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.files.FileErrors;
 import org.pipelinekit.core.engine.LogLine;
 import org.pipelinekit.core.spi.LogStore;
 
@@ -46,7 +47,7 @@ public final class FileLogStore implements LogStore {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new PipelineException("STORE_UNAVAILABLE", "cannot create " + dir + ": " + e.getMessage(), e);
+      throw FileErrors.storeFailure("cannot create " + dir, e);
     }
   }
 
@@ -112,7 +113,7 @@ public final class FileLogStore implements LogStore {
     } catch (NoSuchFileException e) {
       return out;
     } catch (IOException e) {
-      throw new PipelineException("STORE_UNAVAILABLE", "cannot read " + f + ": " + e.getMessage(), e);
+      throw FileErrors.storeFailure("cannot read " + f, e);
     }
     return out;
   }
@@ -180,7 +181,7 @@ public final class FileLogStore implements LogStore {
     } catch (NoSuchFileException e) {
       return 0;
     } catch (IOException e) {
-      throw new PipelineException("STORE_UNAVAILABLE", "cannot read " + f + ": " + e.getMessage(), e);
+      throw FileErrors.storeFailure("cannot read " + f, e);
     }
   }
 
@@ -202,7 +203,7 @@ public final class FileLogStore implements LogStore {
     try (Stream<Path> walk = Files.walk(d)) {
       for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
     } catch (IOException e) {
-      throw new PipelineException("STORE_UNAVAILABLE", "cannot delete logs of " + executionId + ": " + e.getMessage(), e);
+      throw FileErrors.storeFailure("cannot delete logs of " + executionId, e);
     }
   }
 
@@ -215,12 +216,14 @@ public final class FileLogStore implements LogStore {
   /** An open stage log: the channel, its size and a sparse line → offset index. */
   private static final class StageFile {
     private final FileChannel channel;
+    private final Path file;
     private long size;
     private long lines;
     private final List<long[]> index = new ArrayList<>(); // {offset, number of the line starting there}
 
-    private StageFile(FileChannel channel, long size) {
+    private StageFile(FileChannel channel, Path file, long size) {
       this.channel = channel;
+      this.file = file;
       this.size = size;
     }
 
@@ -228,7 +231,7 @@ public final class FileLogStore implements LogStore {
       try {
         Files.createDirectories(f.getParent());
         FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        StageFile sf = new StageFile(ch, ch.size());
+        StageFile sf = new StageFile(ch, f, ch.size());
         if (sf.size > 0) {
           sf.size = 0; // an existing file (a host restart): index it from the start on first seek
           sf.index.add(new long[] {0, 1});
@@ -236,7 +239,7 @@ public final class FileLogStore implements LogStore {
         }
         return sf;
       } catch (IOException e) {
-        throw new PipelineException("STORE_UNAVAILABLE", "cannot open " + f + ": " + e.getMessage(), e);
+        throw FileErrors.storeFailure("cannot open " + f, e);
       }
     }
 
@@ -247,7 +250,7 @@ public final class FileLogStore implements LogStore {
         while (buf.hasRemaining()) size += channel.write(buf);
         if (lines >= 0) lines = number;
       } catch (IOException e) {
-        throw new PipelineException("STORE_UNAVAILABLE", "cannot write a log line: " + e.getMessage(), e);
+        throw FileErrors.storeFailure("cannot write a log line to " + file, e);
       }
     }
 

@@ -166,7 +166,21 @@ public final class LocalProcessRunner implements Runner {
 
     LocalStep(ProcessBuilder pb, StepOutput output, Path outputFile, boolean session) {
       this.session = session;
-      readers.execute(() -> run(pb, output, outputFile));
+      readers.execute(() -> {
+        try {
+          run(pb, output, outputFile);
+        } catch (RuntimeException e) { // the output's consumer failed: the step ends, never its exit unrecorded
+          Process p;
+          synchronized (this) {
+            p = process;
+          }
+          if (p != null) {
+            if (session) signal(p, "KILL");
+            p.destroyForcibly();
+          }
+          exit.complete(StepExit.runnerError("the step's output could not be taken: " + e.getMessage()));
+        }
+      });
     }
 
     private void run(ProcessBuilder pb, StepOutput stepOutput, Path outputFile) {

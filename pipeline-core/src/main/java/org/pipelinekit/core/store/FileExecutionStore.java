@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.files.FileErrors;
 import org.pipelinekit.core.engine.ExecutionEvent;
 import org.pipelinekit.core.engine.ExecutionHeader;
 import org.pipelinekit.core.spi.ExecutionStore;
@@ -47,7 +48,7 @@ public final class FileExecutionStore implements ExecutionStore {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new PipelineException("STORE_UNAVAILABLE", "cannot create " + dir + ": " + e.getMessage(), e);
+      throw FileErrors.storeFailure("cannot create " + dir, e);
     }
     for (String id : ids()) {
       try {
@@ -88,7 +89,7 @@ public final class FileExecutionStore implements ExecutionStore {
     } catch (java.nio.file.FileAlreadyExistsException e) {
       throw new PipelineException("STORE_CONFLICT", "execution " + header.id() + " already exists in " + dir);
     } catch (IOException e) {
-      throw new PipelineException("STORE_UNAVAILABLE", "cannot create execution " + header.id() + ": " + e.getMessage(), e);
+      throw FileErrors.storeFailure("cannot create execution " + header.id(), e);
     }
     index(header);
   }
@@ -107,7 +108,7 @@ public final class FileExecutionStore implements ExecutionStore {
         if (closing != null) closing.close();
       }
     } catch (IOException e) {
-      throw new PipelineException("STORE_UNAVAILABLE", "cannot append to the journal of " + executionId + ": " + e.getMessage(), e);
+      throw FileErrors.storeFailure("cannot append to the journal of " + executionId, e);
     }
   }
 
@@ -115,7 +116,7 @@ public final class FileExecutionStore implements ExecutionStore {
     try {
       return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     } catch (IOException e) {
-      throw new PipelineException("STORE_UNAVAILABLE", "cannot open " + file + ": " + e.getMessage(), e);
+      throw FileErrors.storeFailure("cannot open " + file, e);
     }
   }
 
@@ -152,7 +153,7 @@ public final class FileExecutionStore implements ExecutionStore {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      throw new PipelineException("STORE_UNAVAILABLE", "cannot read execution " + executionId + ": " + e.getMessage(), e);
+      throw FileErrors.storeFailure("cannot read execution " + executionId, e);
     }
   }
 
@@ -168,7 +169,7 @@ public final class FileExecutionStore implements ExecutionStore {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, Files::isDirectory)) {
       ds.forEach(p -> out.add(p.getFileName().toString()));
     } catch (IOException e) {
-      throw new PipelineException("STORE_UNAVAILABLE", "cannot list " + dir + ": " + e.getMessage(), e);
+      throw FileErrors.storeFailure("cannot list " + dir, e);
     }
     out.sort(null);
     return out;
@@ -186,7 +187,7 @@ public final class FileExecutionStore implements ExecutionStore {
         }
       }
     } catch (IOException e) {
-      throw new PipelineException("STORE_UNAVAILABLE", "cannot delete execution " + executionId + ": " + e.getMessage(), e);
+      throw FileErrors.storeFailure("cannot delete execution " + executionId, e);
     }
     pipelineOf.remove(executionId);
     numberOf.remove(executionId);

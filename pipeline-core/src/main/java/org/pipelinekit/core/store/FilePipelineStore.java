@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.files.FileErrors;
 import org.pipelinekit.core.format.PipelineFormat;
 import org.pipelinekit.core.format.PipelineFormatException;
 import org.pipelinekit.core.model.Ids;
@@ -51,7 +52,7 @@ public final class FilePipelineStore implements PipelineStore {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new PipelineException("STORE_UNAVAILABLE", "cannot create the pipeline directory " + dir + ": " + e.getMessage(), e);
+      throw FileErrors.storeFailure("cannot create the pipeline directory " + dir, e);
     }
   }
 
@@ -78,7 +79,7 @@ public final class FilePipelineStore implements PipelineStore {
         }
       }
     } catch (IOException e) {
-      throw new PipelineException("STORE_UNAVAILABLE", "cannot list " + dir + ": " + e.getMessage(), e);
+      throw FileErrors.storeFailure("cannot list " + dir, e);
     }
     out.sort(Comparator.comparing(Pipeline::id));
     return out;
@@ -121,7 +122,7 @@ public final class FilePipelineStore implements PipelineStore {
       try {
         return Files.deleteIfExists(file(pipelineId));
       } catch (IOException e) {
-        throw new PipelineException("STORE_UNAVAILABLE", "cannot delete " + file(pipelineId) + ": " + e.getMessage(), e);
+        throw FileErrors.storeFailure("cannot delete " + file(pipelineId), e);
       }
     }
   }
@@ -137,7 +138,7 @@ public final class FilePipelineStore implements PipelineStore {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      throw new PipelineException("STORE_UNAVAILABLE", "cannot read " + file + ": " + e.getMessage(), e);
+      throw FileErrors.storeFailure("cannot read " + file, e);
     }
     try {
       return Optional.of(PipelineFormat.JSON.read(text, file.toString()));
@@ -153,7 +154,7 @@ public final class FilePipelineStore implements PipelineStore {
       Files.move(file, aside);
       LOG.warn("moved unreadable pipeline file {} to {} before saving over it", file, aside);
     } catch (IOException e) {
-      throw new PipelineException("STORE_UNAVAILABLE", "cannot move unreadable " + file + " aside: " + e.getMessage(), e);
+      throw FileErrors.storeFailure("cannot move unreadable " + file + " aside", e);
     }
   }
 
@@ -172,7 +173,7 @@ public final class FilePipelineStore implements PipelineStore {
       }
       tmp = null;
     } catch (IOException e) {
-      throw new PipelineException("STORE_UNAVAILABLE", "cannot write " + file + ": " + e.getMessage(), e);
+      throw FileErrors.storeFailure("cannot write " + file, e);
     } finally {
       if (tmp != null) {
         try {

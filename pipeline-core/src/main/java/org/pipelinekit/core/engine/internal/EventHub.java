@@ -38,6 +38,7 @@ public final class EventHub {
   private final Executor delivery;
   private final int bufferSize;
   private final SnapshotBuilder snapshot;
+  private java.util.function.Consumer<RuntimeException> onStoreFailure = e -> { };
   private final List<ExecutionEvent> journal = new ArrayList<>();
   private final List<Sub> subscribers = new CopyOnWriteArrayList<>();
   private long sequence;
@@ -57,10 +58,24 @@ public final class EventHub {
     }
   }
 
+  /** Who hears that the journal could not be written (the event still counts here and reaches subscribers). */
+  public synchronized void onStoreFailure(java.util.function.Consumer<RuntimeException> handler) {
+    this.onStoreFailure = handler;
+  }
+
+  /**
+   * Publishes an event. A journal that cannot be written (a full disk) never stops an execution's state
+   * from moving on: the event still folds into the snapshot and reaches subscribers, and the failure is
+   * handed to {@link #onStoreFailure}.
+   */
   public synchronized ExecutionEvent publish(EventFactory factory) {
     ExecutionEvent e = factory.make(++sequence, clock.instant());
     if (!(e instanceof LogAppended)) {
-      store.append(header.id(), e);
+      try {
+        store.append(header.id(), e);
+      } catch (RuntimeException failure) {
+        onStoreFailure.accept(failure);
+      }
       journal.add(e);
       snapshot.apply(e);
     }

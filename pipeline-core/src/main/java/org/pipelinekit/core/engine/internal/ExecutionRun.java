@@ -52,6 +52,7 @@ import org.pipelinekit.core.engine.Subscription;
 import org.pipelinekit.core.expr.Expression;
 import org.pipelinekit.core.expr.ExpressionException;
 import org.pipelinekit.core.expr.Template;
+import org.pipelinekit.core.files.FileErrors;
 import org.pipelinekit.core.model.Approval;
 import org.pipelinekit.core.model.ArtifactSpec;
 import org.pipelinekit.core.model.CacheSpec;
@@ -105,6 +106,8 @@ public final class ExecutionRun implements Execution {
   private boolean timedOut;
   private @Nullable String cancelReason;
   private boolean finished;
+  /** Why the run's data could not be stored (a full disk, a read-only directory): the run stops and ends FAILED saying so. */
+  private final java.util.concurrent.atomic.AtomicReference<@Nullable String> storageFailure = new java.util.concurrent.atomic.AtomicReference<>();
 
   /** A stage taken over from an earlier execution by a re-run. */
   public record Reused(String fromExecutionId, StageStatus status, Map<String, String> outputs) {}
@@ -117,6 +120,7 @@ public final class ExecutionRun implements Execution {
     this.reused = reused;
     this.onFinished = onFinished;
     this.hub = new EventHub(header, List.of(), services.executions(), services.clock(), services.delivery(), services.eventBuffer());
+    hub.onStoreFailure(this::storageFailed);
     this.actor = new SerialExecutor(services.engine());
     this.workspace = services.workspace(header.id());
     for (PlannedStage ps : plan.stages()) {
@@ -587,8 +591,12 @@ public final class ExecutionRun implements Execution {
     finishJob(j, status, exitCode >= 0 ? Optional.of(exitCode) : Optional.empty(), Optional.of(reason));
   }
 
-  private void finishJob(JobState j, StageStatus status, Optional<Integer> exitCode, Optional<String> reason) {
+  private void finishJob(JobState j, StageStatus requested, Optional<Integer> exitCode, Optional<String> requestedReason) {
     if (j.status.isFinal()) return;
+    String storage = storageFailure.get();
+    boolean storageStopped = storage != null && requested == StageStatus.CANCELLED;
+    StageStatus status = storageStopped ? StageStatus.FAILED : requested;
+    Optional<String> reason = storageStopped ? Optional.of(storage) : requestedReason;
     if (j.attemptTimer != null) j.attemptTimer.cancel(false);
     if (j.retryTimer != null) j.retryTimer.cancel(false);
     if (j.waiter != null) {
@@ -676,7 +684,10 @@ public final class ExecutionRun implements Execution {
     timers.forEach(t -> t.cancel(false));
     ExecutionStatus status;
     Optional<String> reason = Optional.empty();
-    if (timedOut) {
+    if (storageFailure.get() != null) {
+      status = ExecutionStatus.FAILED;
+      reason = Optional.ofNullable(storageFailure.get());
+    } else if (timedOut) {
       status = ExecutionStatus.TIMED_OUT;
       reason = Optional.ofNullable(cancelReason);
     } else if (cancelled) {
@@ -1073,15 +1084,34 @@ public final class ExecutionRun implements Execution {
     return out;
   }
 
+  /** Stores and publishes a line of a job's log; never throws (it runs on runners' reader threads too). */
   private void log(JobState j, String text) {
     StageState s = j.stage;
     String line = masker.mask(text);
     synchronized (s.logLock) {
       long number = s.logLines.incrementAndGet();
       LogLine l = new LogLine(s.id(), number, services.clock().instant(), j.jobId, j.attempt, line);
-      services.logs().append(id(), l);
+      if (storageFailure.get() == null) {
+        try {
+          services.logs().append(id(), l);
+        } catch (RuntimeException e) {
+          storageFailed(e);
+        }
+      }
       hub.publish((seq, t) -> new LogAppended(id(), seq, t, l));
     }
+  }
+
+  /**
+   * The data directory failed under the run (full, read-only, gone). Nothing more can be kept, so the
+   * run stops: running steps are stopped, and the jobs, their stages and the execution end FAILED
+   * with the reason. Once per run; from any thread.
+   */
+  private void storageFailed(RuntimeException e) {
+    String reason = "the run's data cannot be stored: " + FileErrors.describe(e);
+    if (!storageFailure.compareAndSet(null, reason)) return;
+    LOG.warn("execution {}: {}", id(), reason);
+    actor.executeLater(() -> cancelNow(reason, false));
   }
 
   private static Optional<Integer> exitCode(StepExit exit) {
