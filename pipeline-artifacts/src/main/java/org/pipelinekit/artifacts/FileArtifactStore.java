@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.pipelinekit.core.files.FileErrors;
+import org.pipelinekit.core.files.PrivateFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,7 @@ public final class FileArtifactStore implements ArtifactStore {
     this.names = root.resolve("names");
     this.removedLog = root.resolve("removed.jsonl");
     try {
-      for (Path d : List.of(blobs, tmp, records, names)) Files.createDirectories(d);
+      for (Path d : List.of(blobs, tmp, records, names)) PrivateFiles.createDirectories(d);
       try (Stream<Path> left = Files.list(tmp)) {
         for (Path p : left.toList()) Files.deleteIfExists(p); // uploads a crash interrupted
       }

@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.pipelinekit.core.files.FileErrors;
+import org.pipelinekit.core.files.PrivateFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,7 @@ public final class FileCacheStore implements CacheStore {
     this.trash = root.resolve("trash");
     this.clock = clock;
     try {
-      for (Path d : List.of(entries, access, tmp, trash)) Files.createDirectories(d);
+      for (Path d : List.of(entries, access, tmp, trash)) PrivateFiles.createDirectories(d);
       emptyTrash();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot use " + root + " for the cache: " + FileErrors.describe(e), e);

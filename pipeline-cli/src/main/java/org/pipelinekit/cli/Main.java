@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code pipelinekit} command. */
 @Command(name = "pipelinekit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Define, check and run CI/CD pipelines.",
-    subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class, ExportCommand.class, ImportCommand.class, ServeCommand.class,
+    subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class, ExportCommand.class, ImportCommand.class, ServeCommand.class, SecretsCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -76,6 +76,11 @@ final class RunCommand implements Callable<Integer> {
           + "bitbucket-pipelines.yml and Jenkinsfile)")
   CiImport.Kind from;
 
+  @Option(names = "--secrets-file", paramLabel = "FILE", description = "NAME=value lines read as ${{ secrets.NAME }} (with"
+      + " --data-dir, on top of the secrets stored there by 'pipelinekit secrets set'); a secret the pipeline names but no one"
+      + " has is an error before the run")
+  Path secretsFile;
+
   @Option(names = "--stage", paramLabel = "ID", description = "Run only this stage and the stages it needs; repeat for more")
   List<String> only = new ArrayList<>();
 
@@ -108,7 +113,8 @@ final class RunCommand implements Callable<Integer> {
     }
     Path data = dataDir != null ? dataDir : Files.createTempDirectory("pipelinekit-");
     try (LocalStores stores = LocalStores.open(data, cacheDir != null ? cacheDir : data.resolve("cache"))) {
-      PipelineExecutor.Builder b = stores.wire(PipelineExecutor.builder().dataDirectory(data));
+      PipelineExecutor.Builder b = stores.wire(PipelineExecutor.builder().dataDirectory(data))
+          .secrets(CliSecrets.forCommand(Optional.ofNullable(dataDir), Optional.ofNullable(secretsFile)));
       if (workspace != null) {
         b.sharedWorkspace(workspace);
       } else if (kind.isPresent()) {

@@ -22,6 +22,7 @@ import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.engine.Principal;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.service.PipelineService;
+import org.pipelinekit.core.spi.SecretStore;
 import org.pipelinekit.core.store.FilePipelineStore;
 import org.pipelinekit.templates.TemplateLibrary;
 import org.pipelinekit.web.Authenticator;
@@ -59,6 +60,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--token", description = "The bearer token callers send")
   String token;
 
+  @Option(names = "--secrets-file", paramLabel = "FILE", description = "NAME=value lines read as ${{ secrets.NAME }}, on top of the"
+      + " secrets stored in the data directory by 'pipelinekit secrets set'")
+  Path secretsFile;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -68,9 +73,11 @@ final class ServeCommand implements Callable<Integer> {
       return HexFormat.of().formatHex(b);
     });
     Files.createDirectories(dataDir);
+    SecretStore secrets = CliSecrets.forCommand(Optional.of(dataDir), Optional.ofNullable(secretsFile));
+    // a pipeline may be saved before its secrets are set; a run of it is refused while one is missing
     PipelineService service = PipelineService.builder().store(new FilePipelineStore(dataDir.resolve("pipelines"))).build();
     try (LocalStores stores = LocalStores.open(dataDir, dataDir.resolve("cache"))) {
-      return serve(service, stores.artifacts, stores.wire(PipelineExecutor.builder().dataDirectory(dataDir)), secret, out);
+      return serve(service, stores.artifacts, stores.wire(PipelineExecutor.builder().dataDirectory(dataDir)).secrets(secrets), secret, out);
     }
   }
 

@@ -104,6 +104,35 @@ class MainTest {
   }
 
   @Test
+  void secrets_areReadFromStdinOrAFile_masked_andAnUnknownOneIsRefusedBeforeTheRun(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("p.yaml");
+    Files.writeString(file, "id: p\nstages:\n  - id: a\n    steps: [{ run: 'echo token=${{ secrets.DEPLOY_TOKEN }}' }]\n");
+    Path data = dir.resolve("d");
+    assertThat(run("run", file.toString(), "--data-dir", data.toString())).isEqualTo(Main.INVALID);
+    assertThat(err.toString()).contains("there is no secret 'DEPLOY_TOKEN'", "pipelinekit secrets set DEPLOY_TOKEN");
+
+    java.io.InputStream stdin = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream("from-stdin-value\n".getBytes()));
+      assertThat(run("secrets", "set", "DEPLOY_TOKEN", "--data-dir", data.toString())).isZero();
+    } finally {
+      System.setIn(stdin);
+    }
+    assertThat(run("secrets", "list", "--data-dir", data.toString())).isZero();
+    assertThat(out.toString()).contains("DEPLOY_TOKEN").doesNotContain("from-stdin-value");
+    assertThat(run("run", file.toString(), "--data-dir", data.toString())).isZero();
+    assertThat(out.toString()).contains("  [a] token=***").doesNotContain("from-stdin-value");
+
+    Path env = dir.resolve("secrets.env");
+    Files.writeString(env, "# for the test\nDEPLOY_TOKEN=\"from-the-file\"\n");
+    assertThat(run("run", file.toString(), "--secrets-file", env.toString(), "--data-dir", dir.resolve("e").toString())).isZero();
+    assertThat(out.toString()).doesNotContain("from-the-file");
+    Files.writeString(env, "DEPLOY_TOKEN from-a-broken-line\n");
+    assertThat(run("run", file.toString(), "--secrets-file", env.toString())).isEqualTo(Main.INVALID);
+    assertThat(err.toString()).contains("secrets.env:1: expected NAME=value").doesNotContain("from-a-broken-line");
+  }
+
+  @Test
   void run_usesTheGivenWorkspace(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("input.txt"), "from the project");
     Path file = dir.resolve("p.yaml");

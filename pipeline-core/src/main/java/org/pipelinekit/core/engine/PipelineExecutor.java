@@ -91,7 +91,9 @@ public final class PipelineExecutor implements AutoCloseable {
   private final int defaultQueueLimit;
 
   private PipelineExecutor(Builder b) {
-    this.validator = b.validator != null ? b.validator : PipelineValidator.builder().registry(b.registry).build();
+    PipelineValidator.Builder vb = PipelineValidator.builder().registry(b.registry);
+    if (b.secrets != null) vb.secretNames(b.secrets::names); // a secret no store has is an error, not an empty value
+    this.validator = b.validator != null ? b.validator : vb.build();
     this.planner = ExecutionPlanner.builder().maxMatrixCombinations(validator.limits().maxMatrixCombinations()).build();
     this.logRetention = b.logRetention;
     this.defaultQueueLimit = b.queueLimit;

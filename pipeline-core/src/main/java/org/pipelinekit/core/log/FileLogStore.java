@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.files.FileErrors;
+import org.pipelinekit.core.files.PrivateFiles;
 import org.pipelinekit.core.engine.LogLine;
 import org.pipelinekit.core.spi.LogStore;
 
@@ -45,7 +46,8 @@ public final class FileLogStore implements LogStore {
   public FileLogStore(Path dataDir) {
     this.dir = dataDir.resolve("logs");
     try {
-      Files.createDirectories(dir);
+      PrivateFiles.createDirectories(dataDir);
+      PrivateFiles.createDirectories(dir);
     } catch (IOException e) {
       throw FileErrors.storeFailure("cannot create " + dir, e);
     }
@@ -229,8 +231,9 @@ public final class FileLogStore implements LogStore {
 
     static StageFile open(Path f) {
       try {
-        Files.createDirectories(f.getParent());
-        FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        PrivateFiles.createDirectories(f.getParent());
+        FileChannel ch = FileChannel.open(f, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+            PrivateFiles.file());
         StageFile sf = new StageFile(ch, f, ch.size());
         if (sf.size > 0) {
           sf.size = 0; // an existing file (a host restart): index it from the start on first seek

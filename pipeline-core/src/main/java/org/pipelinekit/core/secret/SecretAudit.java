@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.pipelinekit.core.files.PrivateFiles;
 import org.pipelinekit.core.PipelineException;
 
 /**
@@ -41,7 +42,8 @@ public final class SecretAudit {
       return;
     }
     try {
-      Files.createDirectories(file.get().toAbsolutePath().getParent());
+      PrivateFiles.createDirectories(file.get().toAbsolutePath().getParent());
+      if (!Files.exists(file.get())) Files.createFile(file.get(), PrivateFiles.file());
       Files.writeString(file.get(), entry.time() + "\t" + entry.secret() + "\t" + entry.executionId() + "\t" + entry.stageId() + "\n",
           StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {

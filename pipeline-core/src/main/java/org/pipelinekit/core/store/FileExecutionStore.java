@@ -14,11 +14,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.files.FileErrors;
+import org.pipelinekit.core.files.PrivateFiles;
 import org.pipelinekit.core.engine.ExecutionEvent;
 import org.pipelinekit.core.engine.ExecutionHeader;
 import org.pipelinekit.core.spi.ExecutionStore;
@@ -46,7 +48,8 @@ public final class FileExecutionStore implements ExecutionStore {
   public FileExecutionStore(Path dataDir) {
     this.dir = dataDir.resolve("executions");
     try {
-      Files.createDirectories(dir);
+      PrivateFiles.createDirectories(dataDir);
+      PrivateFiles.createDirectories(dir);
     } catch (IOException e) {
       throw FileErrors.storeFailure("cannot create " + dir, e);
     }
@@ -80,12 +83,11 @@ public final class FileExecutionStore implements ExecutionStore {
   public void create(ExecutionHeader header) {
     Path d = dir.resolve(header.id());
     try {
-      Files.createDirectory(d);
-      Path tmp = d.resolve("header.json.tmp");
+      Files.createDirectory(d, PrivateFiles.directory());
+      Path tmp = Files.createFile(d.resolve("header.json.tmp"), PrivateFiles.file());
       Files.writeString(tmp, JournalCodec.header(header) + "\n");
       Files.move(tmp, d.resolve("header.json"), StandardCopyOption.ATOMIC_MOVE);
-      journals.put(header.id(), FileChannel.open(d.resolve("journal.jsonl"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.APPEND));
+      journals.put(header.id(), open(d.resolve("journal.jsonl")));
     } catch (java.nio.file.FileAlreadyExistsException e) {
       throw new PipelineException("STORE_CONFLICT", "execution " + header.id() + " already exists in " + dir);
     } catch (IOException e) {
@@ -114,7 +116,8 @@ public final class FileExecutionStore implements ExecutionStore {
 
   private static FileChannel open(Path file) {
     try {
-      return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      return FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+          PrivateFiles.file());
     } catch (IOException e) {
       throw FileErrors.storeFailure("cannot open " + file, e);
     }

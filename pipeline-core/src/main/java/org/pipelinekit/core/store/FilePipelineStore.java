@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.files.FileErrors;
+import org.pipelinekit.core.files.PrivateFiles;
 import org.pipelinekit.core.format.PipelineFormat;
 import org.pipelinekit.core.format.PipelineFormatException;
 import org.pipelinekit.core.model.Ids;
@@ -50,7 +51,7 @@ public final class FilePipelineStore implements PipelineStore {
     this.dir = Objects.requireNonNull(dataDir, "dataDir").resolve("pipelines");
     this.clock = Objects.requireNonNull(clock, "clock");
     try {
-      Files.createDirectories(dir);
+      PrivateFiles.createDirectories(dir);
     } catch (IOException e) {
       throw FileErrors.storeFailure("cannot create the pipeline directory " + dir, e);
     }
@@ -161,7 +162,7 @@ public final class FilePipelineStore implements PipelineStore {
   private void writeAtomically(Path file, String content) {
     Path tmp = null;
     try {
-      tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+      tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp", PrivateFiles.file());
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ch.write(StandardCharsets.UTF_8.encode(content));
         ch.force(true);

@@ -53,10 +53,13 @@ public final class PipelineValidator {
 
   private final StageRegistry registry;
   private final ValidationLimits limits;
+  private final java.util.Optional<java.util.function.Supplier<Set<String>>> secretNames;
 
-  private PipelineValidator(StageRegistry registry, ValidationLimits limits) {
+  private PipelineValidator(StageRegistry registry, ValidationLimits limits,
+      java.util.Optional<java.util.function.Supplier<Set<String>>> secretNames) {
     this.registry = registry;
     this.limits = limits;
+    this.secretNames = secretNames;
   }
 
   /** A validator for the built-in stage types and the default limits. */
@@ -84,6 +87,7 @@ public final class PipelineValidator {
   public static final class Builder {
     private StageRegistry registry;
     private ValidationLimits limits = ValidationLimits.DEFAULTS;
+    private java.util.Optional<java.util.function.Supplier<Set<String>>> secretNames = java.util.Optional.empty();
 
     private Builder() {}
 
@@ -97,8 +101,17 @@ public final class PipelineValidator {
       return this;
     }
 
+    /**
+     * The names of the secrets there are (asked at each validation), so that a {@code secrets.X} naming
+     * none of them is an error instead of an empty value at run time. Without it, secrets are not checked.
+     */
+    public Builder secretNames(java.util.function.Supplier<Set<String>> names) {
+      this.secretNames = java.util.Optional.of(Objects.requireNonNull(names, "names"));
+      return this;
+    }
+
     public PipelineValidator build() {
-      return new PipelineValidator(registry != null ? registry : StageRegistry.builtins(), limits);
+      return new PipelineValidator(registry != null ? registry : StageRegistry.builtins(), limits, secretNames);
     }
   }
 
@@ -438,6 +451,13 @@ public final class PipelineValidator {
           }
         }
         case "secrets" -> {
+          if (p.size() >= 2 && secretNames.isPresent() && !secretNames.get().get().contains(p.get(1))) {
+            Set<String> known = secretNames.get().get();
+            add(ProblemCode.SECRET_UNKNOWN, path, "there is no secret '" + p.get(1) + "'" + where
+                + Suggestions.didYouMean(p.get(1), known), "store it (pipelinekit secrets set " + p.get(1)
+                + ", or a line " + p.get(1) + "=... in --secrets-file) or fix the name"
+                + (known.isEmpty() ? "; no secrets are stored yet" : "; the secrets are " + new java.util.TreeSet<>(known)));
+          }
           if (scope.shown()) {
             add(ProblemCode.SECRET_IN_NAME, path, "a secret would be kept and shown in plain text here" + where,
                 "artifact names, cache keys and memo keys are stored and listed as they are; build them from hashFiles(...), "

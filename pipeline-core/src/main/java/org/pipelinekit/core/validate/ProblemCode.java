@@ -28,6 +28,8 @@ public enum ProblemCode {
   STEPS_NOT_ALLOWED(Severity.ERROR),
   /** An artifact name is not a plain relative name (it climbs out with .., is absolute, holds control characters). */
   ARTIFACT_NAME_INVALID(Severity.ERROR),
+  /** A reference names a secret the executor's secret store does not have. */
+  SECRET_UNKNOWN(Severity.ERROR),
   /** A secret is read where its value would be stored and shown as it is: an artifact name, a cache or memo key. */
   SECRET_IN_NAME(Severity.ERROR),
   /** An expression cannot be parsed. */

@@ -278,4 +278,45 @@ class ControlTest {
       assertThat(r.stageId()).isEqualTo("use");
     });
   }
+
+  @Test
+  void secretsAreMaskedAsPythonNodeAndTheShellPrintThem_andInEveryEvent() throws Exception {
+    String secret = "tok~en*with  two spaces!";
+    secrets.put("API_TOKEN", secret);
+    EngineTesting.Recorder rec = new EngineTesting.Recorder();
+    Pipeline p = Pipeline.builder("leaks")
+        .stage("use", s -> s.env("TOKEN", "${{ secrets.API_TOKEN }}")
+            .run("python3 -c 'import os, urllib.parse as u; t = os.environ[\"TOKEN\"]; print(\"py\", u.quote(t, safe=\"\"), u.quote_plus(t), u.quote(t))'")
+            .run("node -e 'console.log(\"js\", encodeURIComponent(process.env.TOKEN))'")
+            .run("set -x; echo shell ${{ secrets.API_TOKEN }}; exit 3"))
+        .build();
+    ExecutionSnapshot done = await(executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec));
+    rec.waitFor(ev -> ev instanceof ExecutionEvent.ExecutionFinished);
+    assertThat(done.status()).isEqualTo(ExecutionStatus.FAILED);
+    List<String> log = rec.log("use");
+    assertThat(log).anySatisfy(l -> assertThat(l).startsWith("py ***"));
+    assertThat(log).anySatisfy(l -> assertThat(l).isEqualTo("js ***"));
+    assertThat(log).anySatisfy(l -> assertThat(l).startsWith("shell ***"));
+    String everything = String.join("\n", log) + rec.events + done;
+    for (String piece : new String[] {"tok~en", "tok%7Een", "tok~en%2Awith", "two", "spaces!", "en*with"}) {
+      assertThat(everything).as(piece).doesNotContain(piece);
+    }
+    assertThat(done.stage("use").reason().orElse("")).doesNotContain("tok");
+  }
+
+  @Test
+  void theDataDirectory_isReadableByItsOwnerOnly() throws Exception {
+    secrets.put("API_TOKEN", "owner-only-secret");
+    Pipeline p = Pipeline.builder("private").stage("use", s -> s.env("T", "${{ secrets.API_TOKEN }}").run("echo $T; echo made > file"))
+        .build();
+    assertThat(await(executor.execute(p, ExecutionTrigger.manual(), Map.of())).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    Path runs = dir.resolve("runs");
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path f : all.filter(f -> !f.startsWith(runs) || f.getNameCount() <= runs.getNameCount() + 1).toList()) {
+        if (f.equals(dir)) continue; // the test's own temporary directory
+        String mode = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f));
+        assertThat(mode.substring(3)).as("%s is %s", dir.relativize(f), mode).isEqualTo("------");
+      }
+    }
+  }
 }

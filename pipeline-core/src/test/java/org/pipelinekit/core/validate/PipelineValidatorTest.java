@@ -97,6 +97,21 @@ class PipelineValidatorTest {
   }
 
   @Test
+  void validate_withTheStoresSecretNames_reportsAnUnknownSecret() {
+    PipelineValidator knowing = PipelineValidator.builder().secretNames(() -> Set.of("DEPLOY_TOKEN")).build();
+    Pipeline p = draft().stage(Stage.draft("a").run("deploy ${{ secrets.DEPLOY_TOKEN }} ${{ secrets.DEPLOY_TOKN }}").build()).build();
+    List<Problem> problems = knowing.validate(p).errors();
+    assertThat(problems).singleElement().satisfies(x -> {
+      assertThat(x.code()).isEqualTo(ProblemCode.SECRET_UNKNOWN);
+      assertThat(x.path()).isEqualTo("stages.a.steps[0].run");
+      assertThat(x.message()).contains("no secret 'DEPLOY_TOKN'").contains("did you mean 'DEPLOY_TOKEN'");
+      assertThat(x.hint()).contains("pipelinekit secrets set DEPLOY_TOKN");
+    });
+    SEEN.add(ProblemCode.SECRET_UNKNOWN);
+    assertThat(validator.validate(p).problems()).as("without a store's names, secrets are not checked").isEmpty();
+  }
+
+  @Test
   void validate_reportsMalformedStageId() {
     Problem p = only(draft().stage(shell("Build_It")).build(), ProblemCode.STAGE_ID_INVALID, "stages[0].id");
     assertThat(p.message()).contains("'Build_It'");

@@ -39,6 +39,7 @@ public final class EventHub {
   private final int bufferSize;
   private final SnapshotBuilder snapshot;
   private java.util.function.Consumer<RuntimeException> onStoreFailure = e -> { };
+  private java.util.function.UnaryOperator<ExecutionEvent> sanitizer = e -> e;
   private final List<ExecutionEvent> journal = new ArrayList<>();
   private final List<Sub> subscribers = new CopyOnWriteArrayList<>();
   private long sequence;
@@ -58,6 +59,11 @@ public final class EventHub {
     }
   }
 
+  /** What every event goes through before it is journaled or delivered (the run's secret masking). */
+  public synchronized void sanitizer(java.util.function.UnaryOperator<ExecutionEvent> sanitizer) {
+    this.sanitizer = sanitizer;
+  }
+
   /** Who hears that the journal could not be written (the event still counts here and reaches subscribers). */
   public synchronized void onStoreFailure(java.util.function.Consumer<RuntimeException> handler) {
     this.onStoreFailure = handler;
@@ -69,7 +75,7 @@ public final class EventHub {
    * handed to {@link #onStoreFailure}.
    */
   public synchronized ExecutionEvent publish(EventFactory factory) {
-    ExecutionEvent e = factory.make(++sequence, clock.instant());
+    ExecutionEvent e = sanitizer.apply(factory.make(++sequence, clock.instant()));
     if (!(e instanceof LogAppended)) {
       try {
         store.append(header.id(), e);

@@ -53,6 +53,7 @@ import org.pipelinekit.core.expr.Expression;
 import org.pipelinekit.core.expr.ExpressionException;
 import org.pipelinekit.core.expr.Template;
 import org.pipelinekit.core.files.FileErrors;
+import org.pipelinekit.core.files.PrivateFiles;
 import org.pipelinekit.core.model.Approval;
 import org.pipelinekit.core.model.ArtifactSpec;
 import org.pipelinekit.core.model.CacheSpec;
@@ -121,6 +122,7 @@ public final class ExecutionRun implements Execution {
     this.onFinished = onFinished;
     this.hub = new EventHub(header, List.of(), services.executions(), services.clock(), services.delivery(), services.eventBuffer());
     hub.onStoreFailure(this::storageFailed);
+    hub.sanitizer(masker::mask); // nothing leaves the engine with a secret in it: journal, listeners, the API
     this.actor = new SerialExecutor(services.engine());
     this.workspace = services.workspace(header.id());
     for (PlannedStage ps : plan.stages()) {
@@ -208,6 +210,7 @@ public final class ExecutionRun implements Execution {
     if (started || finished) return;
     started = true;
     try {
+      PrivateFiles.createDirectories(workspace.getParent()); // the workspaces directory: others may not look in
       Files.createDirectories(workspace);
     } catch (IOException e) {
       hub.publish((seq, t) -> new ExecutionStarted(id(), seq, t));

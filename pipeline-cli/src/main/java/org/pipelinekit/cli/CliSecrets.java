@@ -1,0 +1,81 @@
+package org.pipelinekit.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.secret.EncryptedFileSecretStore;
+import org.pipelinekit.core.secret.InMemorySecretStore;
+import org.pipelinekit.core.spi.SecretStore;
+
+/**
+ * Where the commands find secrets: the data directory's encrypted store ({@code secrets.bin}, its key in
+ * {@code secrets.key} readable by its owner only, or in $PIPELINEKIT_SECRETS_KEY as base64), and a
+ * {@code --secrets-file} of {@code NAME=value} lines, which wins where both name a secret and is never
+ * copied anywhere.
+ */
+final class CliSecrets {
+  private static final Pattern LINE = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(.*)");
+
+  private CliSecrets() {}
+
+  /** The data directory's encrypted store (made, with its key, when missing). */
+  static EncryptedFileSecretStore open(Path dataDir) throws IOException {
+    Files.createDirectories(dataDir);
+    String fromEnv = System.getenv("PIPELINEKIT_SECRETS_KEY");
+    byte[] key = fromEnv != null && !fromEnv.isBlank() ? EncryptedFileSecretStore.keyFromBase64(fromEnv) : key(dataDir);
+    return new EncryptedFileSecretStore(dataDir.resolve("secrets.bin"), key);
+  }
+
+  private static byte[] key(Path dataDir) throws IOException {
+    Path file = dataDir.resolve("secrets.key");
+    if (!Files.exists(file)) {
+      byte[] key = new byte[32];
+      new SecureRandom().nextBytes(key);
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.write(file, key);
+    }
+    return Files.readAllBytes(file);
+  }
+
+  /** The secrets a run or a server uses: the data directory's store (if it has one, or always when asked), then the file's. */
+  static SecretStore forCommand(Optional<Path> dataDir, Optional<Path> secretsFile) throws IOException {
+    Map<String, String> all = new LinkedHashMap<>();
+    if (dataDir.isPresent() && (secretsFile.isEmpty() || Files.exists(dataDir.get().resolve("secrets.bin")))) {
+      if (secretsFile.isEmpty()) return open(dataDir.get()); // a server's own store: secrets set later are seen at once
+      EncryptedFileSecretStore store = open(dataDir.get());
+      for (String name : store.names()) store.get(name).ifPresent(v -> all.put(name, v));
+    }
+    if (secretsFile.isPresent()) all.putAll(readFile(secretsFile.get()));
+    return new InMemorySecretStore(all);
+  }
+
+  /** {@code NAME=value} lines; blank lines and {@code #} comments are skipped; a bad line is an error naming its number. */
+  static Map<String, String> readFile(Path file) throws IOException {
+    Map<String, String> out = new LinkedHashMap<>();
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) continue;
+      var m = LINE.matcher(line.startsWith("export ") ? line.substring(7).strip() : line);
+      if (!m.matches()) {
+        throw new PipelineException("SECRETS_FILE_INVALID", file + ":" + (i + 1) + ": expected NAME=value (letters, digits and _ in "
+            + "the name); the line is not shown, as it may hold a secret");
+      }
+      String value = m.group(2);
+      if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
+        value = value.substring(1, value.length() - 1);
+      }
+      out.put(m.group(1), value);
+    }
+    return out;
+  }
+}

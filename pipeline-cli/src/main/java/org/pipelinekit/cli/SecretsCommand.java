@@ -1,0 +1,95 @@
+package org.pipelinekit.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.pipelinekit.core.secret.EncryptedFileSecretStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "secrets", description = {"Keep secrets, encrypted, in a data directory, for serve and run --data-dir to read as"
+    + " ${{ secrets.NAME }}. Values are read from standard input, never from the command line (which others can see in ps)."},
+    subcommands = {SecretsCommand.Set.class, SecretsCommand.List.class, SecretsCommand.Delete.class})
+final class SecretsCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return 2;
+  }
+
+  static class DataDir {
+    @Option(names = "--data-dir", defaultValue = "pipelinekit-data", description = "The data directory (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+  }
+
+  @Command(name = "set", description = "Store a secret; its value is read from standard input (a last newline is dropped):"
+      + " printf %s \"$TOKEN\" | pipelinekit secrets set DEPLOY_TOKEN")
+  static final class Set extends DataDir implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME", description = "Letters, digits and _, not starting with a digit")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      String value = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+      if (value.endsWith("\n")) value = value.substring(0, value.length() - (value.endsWith("\r\n") ? 2 : 1));
+      if (value.isEmpty()) {
+        spec.commandLine().getErr().println("no value on standard input; pipe it in: printf %s \"$VALUE\" | pipelinekit secrets set " + name);
+        return Main.INVALID;
+      }
+      try (EncryptedFileSecretStore store = CliSecrets.open(dataDir)) {
+        store.put(name, value);
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println(e.getMessage());
+        return Main.INVALID;
+      }
+      spec.commandLine().getOut().println("stored secret " + name + " (" + value.length() + " characters) in " + dataDir);
+      return 0;
+    }
+  }
+
+  @Command(name = "list", description = "The names of the stored secrets (never their values)")
+  static final class List extends DataDir implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      try (EncryptedFileSecretStore store = CliSecrets.open(dataDir)) {
+        store.names().forEach(out::println);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "delete", description = "Forget a stored secret")
+  static final class Delete extends DataDir implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      try (EncryptedFileSecretStore store = CliSecrets.open(dataDir)) {
+        if (!store.delete(name)) {
+          spec.commandLine().getErr().println("no secret " + name + " in " + dataDir);
+          return Main.INVALID;
+        }
+      }
+      spec.commandLine().getOut().println("deleted secret " + name);
+      return 0;
+    }
+  }
+}
