@@ -52,6 +52,9 @@ public final class LocalProcessRunner implements Runner {
   private static final Duration LEFTOVER_GRACE = Duration.ofMillis(300);
 
   private final boolean sessions;
+  /** The mark of this host's step processes (see {@link ProcessTags}). */
+  private static final String OWNER = ProcessTags.self();
+
   private final ExecutorService readers;
   private final ScheduledExecutorService timer;
   private final Path outputs;
@@ -66,6 +69,10 @@ public final class LocalProcessRunner implements Runner {
     }
     this.readers = Executors.newCachedThreadPool(daemon("pipelinekit-output-"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("pipelinekit-runner-timer-"));
+    timer.execute(() -> {
+      int killed = ProcessTags.killLeftoversOfDeadHosts();
+      if (killed > 0) LOG.info("ended {} step processes left behind by PipelineKit hosts that died", killed);
+    });
   }
 
   private static ThreadFactory daemon(String prefix) {
@@ -109,10 +116,13 @@ public final class LocalProcessRunner implements Runner {
     env.putAll(request.env());
     Path outputFile = outputs.resolve(steps.incrementAndGet() + ".out");
     env.put(StepOutputs.VARIABLE, outputFile.toString());
+    String tag = ProcessTags.newStep();
+    env.put(ProcessTags.OWNER, OWNER);
+    env.put(ProcessTags.STEP, tag);
     if (!Files.isDirectory(request.workingDirectory())) {
       return failed("working directory " + request.workingDirectory() + " does not exist");
     }
-    return new LocalStep(pb, output, outputFile, session);
+    return new LocalStep(pb, output, outputFile, session, tag);
   }
 
   /** What the step wrote to its output file; the file is deleted (it may hold secrets). */
@@ -160,12 +170,14 @@ public final class LocalProcessRunner implements Runner {
   private final class LocalStep implements RunningStep {
     private final CompletableFuture<StepExit> exit = new CompletableFuture<>();
     private final boolean session;
+    private final String tag;
     private @Nullable Process process;
     private boolean cancelRequested;
     private @Nullable Duration grace;
 
-    LocalStep(ProcessBuilder pb, StepOutput output, Path outputFile, boolean session) {
+    LocalStep(ProcessBuilder pb, StepOutput output, Path outputFile, boolean session, String tag) {
       this.session = session;
+      this.tag = tag;
       readers.execute(() -> {
         try {
           run(pb, output, outputFile);
@@ -240,7 +252,10 @@ public final class LocalProcessRunner implements Runner {
       if (p != null) stop(p, grace);
     }
 
-    /** TERM to the step's session (or tree), KILL after the grace period. */
+    /**
+     * TERM to the step's session (or tree) and to every process that carries the step's mark (daemons
+     * that left the session with a double fork), KILL to all of them after the grace period.
+     */
     private void stop(Process p, Duration grace) {
       timer.execute(() -> {
         List<ProcessHandle> tree = new ArrayList<>();
@@ -248,10 +263,12 @@ public final class LocalProcessRunner implements Runner {
         p.descendants().forEach(tree::add);
         if (session) signal(p, "TERM");
         tree.forEach(ProcessHandle::destroy);
+        ProcessTags.signalStep(tag, false);
         timer.schedule(() -> {
           if (session) signal(p, "KILL");
           tree.forEach(ProcessHandle::destroyForcibly);
           p.destroyForcibly();
+          ProcessTags.signalStep(tag, true);
         }, grace.toMillis(), TimeUnit.MILLISECONDS);
       });
     }

@@ -34,6 +34,23 @@ class LocalProcessRunnerTest extends RunnerCompatibilityKit {
   }
 
   @Test
+  void cancel_endsADaemonThatLeftTheStepsSessionWithADoubleFork() throws Exception {
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    var step = runner.start(request("(setsid sh -c 'echo $$ > escaped.tmp; mv escaped.tmp escaped; exec sleep 600' &);"
+        + " while [ ! -f escaped ]; do sleep 0.05; done; echo started; sleep 600", Map.of()), line -> {
+          if (line.equals("started")) started.countDown();
+        });
+    assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+    long daemon = Long.parseLong(Files.readString(workdir.resolve("escaped")).strip());
+    ProcessHandle h = ProcessHandle.of(daemon).orElseThrow();
+    assertThat(h.parent().map(ProcessHandle::pid)).as("reparented: no longer the step's descendant").isNotEqualTo(java.util.Optional.of(
+        ProcessHandle.current().pid()));
+    step.cancel(java.time.Duration.ofMillis(500));
+    step.exit().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(allGone(List.of(daemon))).as("the double-forked daemon " + daemon + " outlived the cancel").isTrue();
+  }
+
+  @Test
   void homeAndPathComeFromTheHost() throws Exception {
     Result r = run("echo \"$HOME\"; echo \"$PATH\"", Map.of());
     assertThat(r.lines()).containsExactly(System.getenv().getOrDefault("HOME", System.getProperty("user.home")),
