@@ -15,6 +15,8 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.pipelinekit.artifacts.ArtifactManager;
@@ -57,8 +59,23 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--path", defaultValue = "/", description = "Path prefix to serve under, such as /ci (default: ${DEFAULT-VALUE})")
   String path;
 
-  @Option(names = "--token", description = "The bearer token callers send")
+  @Option(names = "--token", description = "The bearer token callers send (others on this host see it in ps: prefer"
+      + " --token-file or $PIPELINEKIT_TOKEN)")
   String token;
+
+  @Option(names = "--token-file", paramLabel = "FILE", description = "A file whose first line is the bearer token callers send")
+  Path tokenFile;
+
+  @Option(names = "--allow-kotlin-scripts", description = "Let callers with EDIT rights import .pipeline.kts scripts, which run as"
+      + " programs inside this server (off by default; docs/SECURITY.md)")
+  boolean kotlinScripts;
+
+  @Option(names = "--tls-keystore", paramLabel = "FILE", description = "Serve HTTPS with this PKCS#12 keystore (its password in"
+      + " $PIPELINEKIT_TLS_PASSWORD or --tls-password-file)")
+  Path tlsKeystore;
+
+  @Option(names = "--tls-password-file", paramLabel = "FILE", description = "A file whose first line is the keystore's password")
+  Path tlsPasswordFile;
 
   @Option(names = "--secrets-file", paramLabel = "FILE", description = "NAME=value lines read as ${{ secrets.NAME }}, on top of the"
       + " secrets stored in the data directory by 'pipelinekit secrets set'")
@@ -67,7 +84,10 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    String secret = Optional.ofNullable(token).or(() -> Optional.ofNullable(System.getenv("PIPELINEKIT_TOKEN"))).orElseGet(() -> {
+    PrintWriter err = spec.commandLine().getErr();
+    if (token != null) err.println("warning: --token is visible to every user of this host in ps; use --token-file or $PIPELINEKIT_TOKEN");
+    Optional<String> fromFile = tokenFile == null ? Optional.empty() : Optional.of(firstLine(tokenFile, "--token-file"));
+    String secret = fromFile.or(() -> Optional.ofNullable(token)).or(() -> Optional.ofNullable(System.getenv("PIPELINEKIT_TOKEN"))).orElseGet(() -> {
       byte[] b = new byte[18];
       new SecureRandom().nextBytes(b);
       return HexFormat.of().formatHex(b);
@@ -88,14 +108,26 @@ final class ServeCommand implements Callable<Integer> {
     try (PipelineExecutor executor = executorBuilder.listener(analytics.listener()).build()) {
       analytics.attach(executor);
       int loaded = load(service, out);
-      PipelineKitServlet servlet = PipelineKitServlet.builder(service, executor).artifacts(artifacts)
+      PipelineKitServlet servlet = PipelineKitServlet.builder(service, executor).artifacts(artifacts).kotlinScripts(kotlinScripts)
           .templates(TemplateLibrary.builder().builtins().build()).analytics(analytics)
           .authenticator(Authenticator.bearerTokens(Map.of(secret, Principal.of("admin", "admins")))).build();
       Server jetty = new Server();
       HttpConfiguration http = new HttpConfiguration();
       http.setSendServerVersion(false);
       http.setSendXPoweredBy(false);
-      ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+      ServerConnector connector;
+      if (tlsKeystore != null) {
+        String password = tlsPasswordFile != null ? firstLine(tlsPasswordFile, "--tls-password-file")
+            : Optional.ofNullable(System.getenv("PIPELINEKIT_TLS_PASSWORD")).orElse("");
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStorePath(tlsKeystore.toAbsolutePath().toString());
+        tls.setKeyStoreType("PKCS12");
+        tls.setKeyStorePassword(password);
+        http.addCustomizer(new SecureRequestCustomizer(false)); // no SNI check: hosts reach it by address or name
+        connector = new ServerConnector(jetty, tls, new HttpConnectionFactory(http));
+      } else {
+        connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+      }
       connector.setHost(host);
       connector.setPort(port);
       jetty.addConnector(connector);
@@ -113,9 +145,9 @@ final class ServeCommand implements Callable<Integer> {
       jetty.setErrorHandler(new ProblemErrorHandler());
       jetty.setHandler(context);
       jetty.start();
-      out.println("PipelineKit serving on http://" + host + ":" + connector.getLocalPort() + prefix + "/ (designer; API: " + prefix + "/api/v1, data in " + dataDir
+      out.println("PipelineKit serving on " + (tlsKeystore != null ? "https" : "http") + "://" + host + ":" + connector.getLocalPort() + prefix + "/ (designer; API: " + prefix + "/api/v1, data in " + dataDir
           + ", " + loaded + " pipelines loaded)");
-      out.println("token: " + (token == null && System.getenv("PIPELINEKIT_TOKEN") == null ? secret : "(as given)"));
+      out.println("token: " + (token == null && tokenFile == null && System.getenv("PIPELINEKIT_TOKEN") == null ? secret : "(as given)"));
       out.flush();
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -131,6 +163,12 @@ final class ServeCommand implements Callable<Integer> {
     } finally {
       artifacts.close();
     }
+  }
+
+  private static String firstLine(Path file, String option) throws java.io.IOException {
+    String line = Files.readString(file).lines().findFirst().orElse("").strip();
+    if (line.isEmpty()) throw new IllegalArgumentException(option + " " + file + " is empty; put the value on its first line");
+    return line;
   }
 
   private int load(PipelineService service, PrintWriter out) throws java.io.IOException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +65,51 @@ class PipelineKitJarIT {
     Result r = run("run", "../samples/pipelines/parallel.yaml", "--branch", "main");
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("✓ publish success").contains("SUCCEEDED");
+  }
+
+  /** {@code serve --tls-keystore}: HTTPS with a PKCS#12 keystore, the token read from a file (never on the command line). */
+  @Test
+  void jar_servesHttpsWithATokenFromAFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path keystore = dir.resolve("server.p12");
+    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+        "-alias", "server", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2",
+        "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "store-pass").redirectErrorStream(true).start();
+    String made = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0).as(made).isTrue();
+    Files.writeString(dir.resolve("token"), "file-token\n");
+    Files.writeString(dir.resolve("tls-password"), "store-pass\n");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "serve",
+        "--port", "0", "--data-dir", dir.resolve("data").toString(), "--pipelines", dir.toString(), "--token-file",
+        dir.resolve("token").toString(), "--tls-keystore", keystore.toString(), "--tls-password-file", dir.resolve("tls-password").toString())
+        .redirectErrorStream(true).start();
+    try {
+      java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      String base = null;
+      StringBuilder said = new StringBuilder();
+      for (String line = out.readLine(); line != null && base == null; line = out.readLine()) {
+        said.append(line).append('\n');
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("serving on (https://[0-9.:]+)/").matcher(line);
+        if (m.find()) base = m.group(1);
+      }
+      assertThat(base).as(said.toString()).isNotNull();
+      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      try (var in = Files.newInputStream(keystore)) {
+        trust.load(in, "store-pass".toCharArray());
+      }
+      javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+      ssl.init(null, tmf.getTrustManagers(), null);
+      java.net.http.HttpClient https = java.net.http.HttpClient.newBuilder().sslContext(ssl).build();
+      java.net.http.HttpResponse<String> list = https.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/pipelines"))
+          .header("Authorization", "Bearer file-token").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+      assertThat(ProcessHandle.of(p.pid()).flatMap(h -> h.info().commandLine()).orElse("")).doesNotContain("file-token")
+          .doesNotContain("store-pass");
+    } finally {
+      p.destroy();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
   }
 
   /** {@code serve}: the API on embedded Jetty, with the sample pipelines loaded, answering over HTTP. */

@@ -76,7 +76,7 @@ public final class PipelineKitServlet extends HttpServlet {
     });
     this.api = new Api(b.service, b.executor, Optional.ofNullable(b.artifacts), Optional.ofNullable(b.templates),
         b.registry != null ? b.registry : b.executor.registry(), b.analytics != null ? b.analytics
-        : PipelineAnalytics.builder().executor(b.executor).build(), timer, b.heartbeat.toMillis());
+        : PipelineAnalytics.builder().executor(b.executor).build(), timer, b.heartbeat.toMillis(), b.kotlinScripts);
     this.routes = api.routes();
     this.authenticator = b.authenticator;
     this.authorizer = b.authorizer;
@@ -254,6 +254,7 @@ public final class PipelineKitServlet extends HttpServlet {
     private final List<String> corsOrigins = new ArrayList<>();
     private long maxBodyBytes = 1 << 20;
     private Duration heartbeat = Duration.ofSeconds(15);
+    private boolean kotlinScripts;
 
     private Builder(PipelineService service, PipelineExecutor executor) {
       this.service = Objects.requireNonNull(service, "service");
@@ -308,6 +309,16 @@ public final class PipelineKitServlet extends HttpServlet {
     /** How often open streams send a keep-alive comment, which also notices clients that left (default 15 s). */
     public Builder heartbeat(Duration every) {
       this.heartbeat = every;
+      return this;
+    }
+
+    /**
+     * Whether {@code POST pipelines/import?format=kotlin} may compile and run a {@code .pipeline.kts} script inside this
+     * process (default: no). A script is a program with the host's rights; allow it only where everyone with EDIT rights
+     * may run code here (docs/SECURITY.md).
+     */
+    public Builder kotlinScripts(boolean allowed) {
+      this.kotlinScripts = allowed;
       return this;
     }
 

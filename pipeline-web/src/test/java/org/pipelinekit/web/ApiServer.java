@@ -47,6 +47,12 @@ final class ApiServer implements AutoCloseable {
 
   ApiServer(Path dir, PipelineAnalytics.Builder analyticsBuilder, Duration heartbeat,
       java.util.function.Consumer<PipelineExecutor.Builder> customize) throws Exception {
+    this(dir, analyticsBuilder, heartbeat, customize, s -> { });
+  }
+
+  ApiServer(Path dir, PipelineAnalytics.Builder analyticsBuilder, Duration heartbeat,
+      java.util.function.Consumer<PipelineExecutor.Builder> customize,
+      java.util.function.Consumer<PipelineKitServlet.Builder> customizeServlet) throws Exception {
     artifacts = ArtifactManager.builder(new FileArtifactStore(dir.resolve("artifacts")), AccessPolicy.allowAll())
         .signingKey(new byte[32]).build();
     analytics = analyticsBuilder.artifactStorage((pipeline, from, to) -> artifacts.gigabyteMonths(from, to).getOrDefault(pipeline, 0.0))
@@ -57,7 +63,7 @@ final class ApiServer implements AutoCloseable {
     executor = eb.build();
     analytics.attach(executor);
     PipelineService service = PipelineService.builder().store(new FilePipelineStore(dir.resolve("pipelines"))).build();
-    servlet = PipelineKitServlet.builder(service, executor)
+    PipelineKitServlet.Builder sb = PipelineKitServlet.builder(service, executor)
         .artifacts(artifacts)
         .templates(TemplateLibrary.builder().builtins().build())
         .analytics(analytics)
@@ -71,8 +77,9 @@ final class ApiServer implements AutoCloseable {
             Authorizer.Action.RUN, java.util.List.of("admins", "team-leads"),
             Authorizer.Action.APPROVE, java.util.List.of("admins", "team-leads"))))
         .maxBodyBytes(64 * 1024)
-        .heartbeat(heartbeat)
-        .build();
+        .heartbeat(heartbeat);
+    customizeServlet.accept(sb);
+    servlet = sb.build();
     jetty = new Server();
     ServerConnector connector = new ServerConnector(jetty);
     connector.setHost("127.0.0.1");

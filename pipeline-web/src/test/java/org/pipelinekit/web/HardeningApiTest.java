@@ -99,6 +99,18 @@ class HardeningApiTest {
   }
 
   @Test
+  void kotlinScriptsRunOnlyWhereTheHostAllowsThem(@TempDir Path other) throws Exception {
+    String script = "pipeline(\"from-kts\") { stage(\"a\") { run(\"echo hi\") } }";
+    assertThat(server.send("POST", "/pipelines/import?format=kotlin", "admin-token", "text/plain", script, Map.of()).status())
+        .isEqualTo(403);
+    try (ApiServer allowing = new ApiServer(other, PipelineAnalytics.builder(), Duration.ofSeconds(15), b -> { },
+        b -> b.kotlinScripts(true))) {
+      ApiServer.Response r = allowing.send("POST", "/pipelines/import?format=kotlin", "admin-token", "text/plain", script, Map.of());
+      assertThat(r.status()).as(r.body()).isEqualTo(201);
+    }
+  }
+
+  @Test
   void malformedBodies_answerProblemJson_withoutParserInternals() throws Exception {
     assertThat(server.post("/pipelines", "admin-token", DOC.formatted("runs", "x")).status()).isEqualTo(201);
     ApiServer.Response r = server.post("/pipelines/runs/execute", "admin-token", "{\"parameters\": [1, 2");

@@ -64,7 +64,8 @@ public final class Api {
   private volatile PipelineScriptHost scripts;
 
   public Api(PipelineService service, PipelineExecutor executor, Optional<ArtifactManager> artifacts, Optional<TemplateLibrary> templates,
-      StageRegistry registry, PipelineAnalytics analytics, ScheduledExecutorService timer, long heartbeatMillis) {
+      StageRegistry registry, PipelineAnalytics analytics, ScheduledExecutorService timer, long heartbeatMillis, boolean kotlinScripts) {
+    this.kotlinScripts = kotlinScripts;
     this.service = service;
     this.executor = executor;
     this.artifacts = artifacts;
@@ -274,13 +275,21 @@ public final class Api {
     c.send(200, Json.validation(service.validate(pipelineBody(c))));
   }
 
+  private final boolean kotlinScripts;
+
   private PipelineScriptHost scripts() {
+    if (!kotlinScripts) {
+      throw new Problems.ApiException(403, "kotlin-scripts-disabled", "Kotlin scripts are off", "a .pipeline.kts script is a program: "
+          + "importing it would run it inside this server, so this server does not (its operator can allow it); turn it into YAML "
+          + "where you run it (pipelinekit export -f yaml your.pipeline.kts) and import that");
+    }
     if (scripts == null) scripts = new PipelineScriptHost();
     return scripts;
   }
 
   private void importPipeline(Call c) throws IOException {
     String format = c.param("format").orElse("yaml").toLowerCase(Locale.ROOT);
+    c.mediaType(Call.CODE_TYPES);
     String text = c.text();
     List<Pipeline> found = switch (format) {
       case "yaml", "yml" -> List.of(PipelineFormat.YAML.read(text));

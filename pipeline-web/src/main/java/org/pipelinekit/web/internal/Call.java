@@ -82,6 +82,9 @@ public final class Call {
 
   /** Media types of JSON bodies. */
   public static final List<String> JSON_TYPES = List.of("application/json");
+  /** Media types of pipelines as code (the import's ?format= says which language). */
+  public static final List<String> CODE_TYPES = List.of("text/plain", "application/json", "application/yaml", "application/x-yaml",
+      "text/yaml", "text/x-yaml", "text/x-kotlin", "text/x-java", "text/x-java-source", "application/octet-stream");
   /** Media types of pipeline documents: JSON, or YAML under any of its usual names. */
   public static final List<String> DOCUMENT_TYPES = List.of("application/json", "application/yaml", "application/x-yaml", "text/yaml",
       "text/x-yaml");
