@@ -169,7 +169,7 @@ public final class ArtifactManager implements AutoCloseable {
           e = new TarArchiveEntry(p.toFile(), name);
         }
         tar.putArchiveEntry(e);
-        if (e.isFile()) Files.copy(p, tar);
+        if (e.isFile() && !e.isSymbolicLink()) Files.copy(p, tar); // commons-compress calls a name-only link entry a file
         tar.closeArchiveEntry();
       }
       tar.finish();

@@ -17,6 +17,7 @@ import org.pipelinekit.core.engine.ExecutionSnapshot;
 import org.pipelinekit.core.engine.ExecutionStatus;
 import org.pipelinekit.core.engine.ExecutionTrigger;
 import org.pipelinekit.core.engine.PipelineExecutor;
+import org.pipelinekit.core.engine.StageStatus;
 import org.pipelinekit.core.engine.Principal;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.testing.StageLogs;
@@ -96,5 +97,24 @@ class ArtifactsInEngineTest {
     assertThat(done.stage("dump").reason().orElseThrow()).contains("artifact dump not stored")
         .contains("larger than the limit of 9.5 MiB per artifact");
     assertThat(artifacts.list(done.id())).isEmpty();
+  }
+
+  @Test
+  void aLinkToAFileOutsideTheWorkspace_isNotStored_andTheStageSaysWhy() throws Exception {
+    ExecutionSnapshot done = run(Pipeline.builder("links")
+        .stage("leak", s -> s.run("ln -s /etc/hostname host; mkdir -p dist; echo in > dist/in.txt")
+            .artifacts(a -> a.name("leak").path("host", "dist")))
+        .build());
+    assertThat(done.stage("leak").status()).isEqualTo(StageStatus.FAILED);
+    assertThat(done.stage("leak").reason().orElseThrow()).contains("artifact leak not stored")
+        .contains("host is a link to a file outside the workspace");
+    assertThat(artifacts.list(done.id())).isEmpty();
+    java.nio.file.Files.delete(dir.resolve("data/runs").resolve(done.id()).resolve("workspace/host")); // not for @TempDir to follow
+
+    ExecutionSnapshot inside = run(Pipeline.builder("inside")
+        .stage("fine", s -> s.run("mkdir -p dist; echo in > dist/in.txt; ln -s in.txt dist/inside.txt").artifacts(a -> a.path("dist")))
+        .build());
+    assertThat(inside.stage("fine").status()).as(inside.stage("fine").reason().orElse("")).isEqualTo(StageStatus.SUCCEEDED);
+    assertThat(artifacts.list(inside.id())).extracting(ArtifactRecord::name).containsExactly("fine");
   }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -76,6 +77,11 @@ public final class ArtifactInterceptor implements StepInterceptor {
       ctx.log("warning: no files match " + spec.paths() + "; artifact " + name + " not stored");
       return exit;
     }
+    Optional<String> outside = outsideTheWorkspace(ws, files);
+    if (outside.isPresent()) {
+      ctx.log("✗ artifact " + name + ": " + outside.get());
+      return StepExit.failed(1, "artifact " + name + " not stored: " + outside.get(), exit.outputs());
+    }
     Upload upload = Upload.of(ctx.executionId(), ctx.pipelineId(), name).stage(ctx.stage().id(), ctx.jobId());
     if (spec.retention().isPresent()) upload = upload.retention(spec.retention().get());
     try {
@@ -94,6 +100,29 @@ public final class ArtifactInterceptor implements StepInterceptor {
       ctx.log("✗ " + e.getMessage());
       return StepExit.failed(1, "artifact " + name + " not stored: " + e.getMessage(), exit.outputs());
     }
+  }
+
+  /**
+   * Why the matched files cannot be stored: one is a link to a file outside the workspace (a step could
+   * otherwise publish any file the host's user can read, such as {@code ln -s /etc/shadow x}).
+   */
+  private static Optional<String> outsideTheWorkspace(Path ws, List<Path> files) {
+    Path root;
+    try {
+      root = ws.toRealPath();
+    } catch (java.io.IOException e) {
+      return Optional.of("the workspace cannot be read: " + e.getMessage());
+    }
+    for (Path f : files) {
+      try {
+        if (!ws.resolve(f).toRealPath().startsWith(root)) {
+          return Optional.of(f + " is a link to a file outside the workspace; only files in it (or links to them) are stored");
+        }
+      } catch (java.io.IOException e) {
+        return Optional.of(f + " cannot be read: " + e.getMessage());
+      }
+    }
+    return Optional.empty();
   }
 
   /** Puts back files of the needed stages' artifacts that the workspace lacks. */
@@ -135,6 +164,9 @@ public final class ArtifactInterceptor implements StepInterceptor {
         if (e.isDirectory()) {
           Files.createDirectories(target);
         } else if (e.isSymbolicLink()) {
+          if (!target.getParent().resolve(e.getLinkName()).normalize().startsWith(ws.normalize())) {
+            throw new ArtifactException("ARTIFACT_NAME_INVALID", "link " + e.getName() + " points outside the workspace");
+          }
           Files.createDirectories(target.getParent());
           Files.createSymbolicLink(target, Path.of(e.getLinkName()));
         } else if (e.isFile()) {
