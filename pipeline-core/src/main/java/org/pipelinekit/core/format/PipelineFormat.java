@@ -2,13 +2,14 @@ package org.pipelinekit.core.format;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.files.TextFiles;
 import org.pipelinekit.core.format.internal.HclWriter;
 import org.pipelinekit.core.format.internal.PipelineDecoder;
 import org.pipelinekit.core.format.internal.PipelineEncoder;
@@ -79,7 +80,9 @@ public enum PipelineFormat {
   public static Pipeline read(Path file) {
     PipelineFormat format = forFileName(file.getFileName().toString());
     try {
-      return format.read(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+      return format.read(TextFiles.readUtf8(file), file.toString());
+    } catch (TextFiles.NotUtf8Exception e) {
+      throw new PipelineFormatException(file.toString(), List.of(new FormatProblem("", e.line(), e.column(), e.reason())));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }

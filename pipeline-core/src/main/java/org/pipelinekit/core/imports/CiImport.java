@@ -1,11 +1,11 @@
 package org.pipelinekit.core.imports;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
+import org.pipelinekit.core.files.TextFiles;
 import org.pipelinekit.core.internal.ReadLimits;
 
 /**
@@ -68,7 +68,12 @@ public final class CiImport {
   }
 
   public static ImportResult read(Path file, Optional<Kind> kind) throws IOException {
-    String text = Files.readString(file, StandardCharsets.UTF_8);
+    String text;
+    try {
+      text = TextFiles.readUtf8(file);
+    } catch (TextFiles.NotUtf8Exception e) {
+      throw new ImportException(file.toString(), e.line(), e.column(), e.reason());
+    }
     Kind k = kind.or(() -> detect(file, text)).orElseThrow(() -> new ImportException(file.toString(), 1, 1,
         "cannot tell what kind of CI file this is; say it with --from gha|gitlab|bitbucket|jenkins"));
     return read(text, file.toString(), k, Optional.ofNullable(file.toAbsolutePath().getParent()));

@@ -74,7 +74,7 @@ final class GitLabImporter extends Importer {
         Path f = dir.get().resolve(local.get().replaceFirst("^/", ""));
         if (Files.isRegularFile(f)) {
           try {
-            List<Value> docs = YamlTree.read(Files.readString(f), f.toString(), new ArrayList<>());
+            List<Value> docs = YamlTree.read(org.pipelinekit.core.files.TextFiles.readUtf8(f), f.toString(), new ArrayList<>());
             if (!docs.isEmpty()) docs.get(docs.size() - 1).map().forEach(top::putIfAbsent);
             mapped(p, item, "jobs and keywords of " + local.get() + " merged (this file's win)");
             continue;

@@ -100,4 +100,16 @@ class HostileInputTest {
       assertThat(e.message()).contains("nested more than");
     });
   }
+
+  @Test
+  void aFileThatIsNotUtf8_isRefusedAtItsFirstBadByte(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    byte[] latin1 = "pipelinekit: 1\nid: caf\u00e9\nname: Caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    java.nio.file.Path yaml = java.nio.file.Files.write(dir.resolve("p.yaml"), latin1);
+    assertThatThrownBy(() -> PipelineFormat.read(yaml)).isInstanceOf(PipelineFormatException.class)
+        .hasMessageContaining("line 2, column 8: byte 0xE9 is not UTF-8 text; save the file as UTF-8");
+    java.nio.file.Path gitlab = java.nio.file.Files.write(dir.resolve(".gitlab-ci.yml"),
+        "job:\n  script: [echo \u00e9]\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> CiImport.read(gitlab, Optional.of(CiImport.Kind.GITLAB))).isInstanceOf(ImportException.class)
+        .hasMessageContaining(":2:17: byte 0xE9 is not UTF-8 text");
+  }
 }

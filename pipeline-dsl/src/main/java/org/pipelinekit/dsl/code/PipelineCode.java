@@ -75,7 +75,7 @@ public final class PipelineCode {
     if (name.endsWith(".kts")) return scripts.evaluate(file);
     if (name.endsWith(".java")) {
       try {
-        return readJava(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        return readJava(org.pipelinekit.core.files.TextFiles.readUtf8(file), file.toString());
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
       }
