@@ -373,6 +373,12 @@ public final class PipelineExecutor implements AutoCloseable {
     }
     Set<String> again = new HashSet<>();
     again.add(fromStage);
+    // stages that never finished (cancelled, or interrupted by a host that died) run again too: reused as they were,
+    // the re-run would end SUCCEEDED with work that was never done
+    for (Stage s : pipeline.stages()) {
+      StageStatus st = old.stage(s.id()).status();
+      if (st == StageStatus.CANCELLED || st == StageStatus.INTERRUPTED) again.add(s.id());
+    }
     boolean grew = true;
     while (grew) {
       grew = false;

@@ -319,4 +319,29 @@ class ControlTest {
       }
     }
   }
+
+  @Test
+  void aRerunFromOneStage_runsTheSiblingsThatNeverFinished_andSucceedsOnlyWhenTheyDo() throws Exception {
+    EngineTesting.Recorder rec = new EngineTesting.Recorder();
+    Pipeline p = Pipeline.builder("siblings")
+        .stage("a", s -> s.run("echo a"))
+        .stage("b", s -> s.needs("a").run("[ -f go ] || sleep 600; echo b"))
+        .stage("c", s -> s.needs("a").run("[ -f go ] || sleep 600; echo c"))
+        .stage("d", s -> s.needs("a").run("[ -f go ] || sleep 600; echo d"))
+        .build();
+    Execution first = executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec);
+    for (String stage : List.of("b", "c", "d")) {
+      rec.waitFor(ev -> ev instanceof JobStarted j && j.stageId().equals(stage));
+    }
+    first.cancel("the host went down");
+    ExecutionSnapshot cancelled = await(first);
+    assertThat(cancelled.stage("c").status()).isEqualTo(StageStatus.CANCELLED);
+    Files.writeString(dir.resolve("runs").resolve(first.id()).resolve("workspace").resolve("go"), "");
+
+    ExecutionSnapshot again = await(executor.rerun(first.id(), "b"));
+    assertThat(again.stage("a").reusedFrom()).contains(first.id());
+    assertThat(again.stage("c").status()).as("a sibling that never finished runs again").isEqualTo(StageStatus.SUCCEEDED);
+    assertThat(again.stage("d").status()).isEqualTo(StageStatus.SUCCEEDED);
+    assertThat(again.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+  }
 }
