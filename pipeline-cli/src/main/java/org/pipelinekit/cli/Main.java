@@ -6,7 +6,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code pipelinekit} command. */
-@Command(name = "pipelinekit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+// scope INHERIT: every subcommand takes --help and --version too (it answered 'Missing required parameter' with exit 2)
+@Command(name = "pipelinekit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, scope = CommandLine.ScopeType.INHERIT,
     description = "Define, check and run CI/CD pipelines.",
     subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class, ExportCommand.class, ImportCommand.class, ServeCommand.class, SecretsCommand.class,
         CommandLine.HelpCommand.class})

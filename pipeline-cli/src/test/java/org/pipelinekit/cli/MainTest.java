@@ -133,6 +133,16 @@ class MainTest {
   }
 
   @Test
+  void everySubcommandsHelp_exitsZero_andShowsItsOptions() {
+    for (String[] args : new String[][] {{"run", "--help"}, {"validate", "--help"}, {"plan", "--help"}, {"export", "--help"},
+        {"import", "--help"}, {"serve", "--help"}, {"secrets", "set", "--help"}, {"secrets", "list", "--help"}}) {
+      out.getBuffer().setLength(0);
+      assertThat(run(args)).as(String.join(" ", args)).isZero();
+      assertThat(out.toString()).as(String.join(" ", args)).contains("Usage: pipelinekit " + args[0]);
+    }
+  }
+
+  @Test
   void run_usesTheGivenWorkspace(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("input.txt"), "from the project");
     Path file = dir.resolve("p.yaml");

@@ -67,6 +67,23 @@ class PipelineKitJarIT {
     assertThat(r.out()).contains("✓ publish success").contains("SUCCEEDED");
   }
 
+  /** SIGTERM to {@code run}: the run is cancelled, its step ends, the CLI exits (it ignored SIGTERM when a run hung). */
+  @Test
+  void jar_runEndsOnSigterm_withItsSteps(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("p.yaml"), "id: quiet\nstages:\n  - id: wait\n    steps: [{ run: 'echo $$ > step.pid; echo started; sleep 600' }]\n");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "run",
+        dir.resolve("p.yaml").toString(), "--workspace", dir.toString(), "--data-dir", dir.resolve("data").toString())
+        .redirectErrorStream(true).start();
+    java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    StringBuilder said = new StringBuilder();
+    for (String line = out.readLine(); line != null && !line.equals("  [wait] started"); line = out.readLine()) said.append(line).append('\n');
+    long step = Long.parseLong(Files.readString(dir.resolve("step.pid")).strip());
+    p.destroy(); // SIGTERM
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the CLI exits on SIGTERM: " + said).isTrue();
+    ProcessHandle.of(step).ifPresent(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+    assertThat(ProcessHandle.of(step).map(ProcessHandle::isAlive)).as("the step ended with the run").isNotEqualTo(java.util.Optional.of(true));
+  }
+
   /** {@code serve --tls-keystore}: HTTPS with a PKCS#12 keystore, the token read from a file (never on the command line). */
   @Test
   void jar_servesHttpsWithATokenFromAFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
@@ -167,6 +184,6 @@ class PipelineKitJarIT {
     assertThat(r.err()).contains("Unmatched argument at index 0: 'frobnicate'").contains("Did you mean: pipelinekit");
     Result missing = run("validate");
     assertThat(missing.exit()).isEqualTo(2);
-    assertThat(missing.err()).contains("Missing required parameter: 'FILE'").contains("Usage: pipelinekit validate FILE...");
+    assertThat(missing.err()).contains("Missing required parameter: 'FILE'").contains("Usage: pipelinekit validate [-hV] FILE...");
   }
 }

@@ -111,6 +111,41 @@ class HardeningApiTest {
   }
 
   @Test
+  void aStepNameWithNewlines_readsBackThroughLogsTextAndTheStream() throws Exception {
+    assertThat(server.send("POST", "/pipelines", "admin-token", "application/yaml", """
+        pipelinekit: 1
+        id: named
+        stages:
+          - id: build
+            steps:
+              - name: |
+                  deploy
+                  1	0	build	1	forged record
+                run: echo after
+        """, Map.of()).status()).isEqualTo(201);
+    String id = json(server.post("/pipelines/named/execute", "admin-token", "{}")).path("id").asText();
+    server.executor.execution(id).orElseThrow().completion().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    ApiServer.Response text = server.get("/executions/" + id + "/logs/text?stage=build", "reader-token");
+    assertThat(text.status()).as(text.body()).isEqualTo(200);
+    assertThat(text.body()).contains("forged record").contains("after");
+    assertThat(text.body().lines().filter(l -> l.contains("after")).count()).isEqualTo(1);
+    try (Sse logs = new Sse(server.http, java.net.URI.create(server.base + "/executions/" + id + "/logs?stage=build&follow=false"),
+        "reader-token", null)) {
+      assertThat(logs.until(e -> e.name().equals("end"))).anySatisfy(e -> assertThat(e.data()).contains("after"));
+    }
+  }
+
+  @Test
+  void aDeepExpression_isAValidationProblem_notAServerError() throws Exception {
+    String deep = DOC.formatted("deep", "x").replace("\"steps\"", "\"when\": \"" + "(".repeat(2_000) + "true" + ")".repeat(2_000)
+        + "\", \"steps\"");
+    ApiServer.Response r = server.post("/pipelines/validate", "admin-token", deep);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(json(r).path("valid").asBoolean()).isFalse();
+    assertThat(json(r).path("problems").get(0).path("message").asText()).contains("nested more than 256");
+  }
+
+  @Test
   void malformedBodies_answerProblemJson_withoutParserInternals() throws Exception {
     assertThat(server.post("/pipelines", "admin-token", DOC.formatted("runs", "x")).status()).isEqualTo(201);
     ApiServer.Response r = server.post("/pipelines/runs/execute", "admin-token", "{\"parameters\": [1, 2");
