@@ -196,6 +196,8 @@ public final class PipelineKitServlet extends HttpServlet {
           : "Request refused", detail), instance);
     } catch (IllegalArgumentException e) {
       problem(resp, Problems.badRequest("bad-request", e.getMessage()), instance);
+    } catch (IOException e) { // the connection failed while the request was read or answered: the client went away
+      LOG.debug("{} {}: the connection ended: {}", req.getMethod(), instance, e.toString());
     } catch (Exception e) {
       LOG.error("{} {} failed", req.getMethod(), instance, e);
       problem(resp, new ApiException(500, "internal", "Internal error", "the server failed to answer; its log has the details"), instance);

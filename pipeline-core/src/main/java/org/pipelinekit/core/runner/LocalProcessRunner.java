@@ -55,6 +55,8 @@ public final class LocalProcessRunner implements Runner {
   /** The mark of this host's step processes (see {@link ProcessTags}). */
   private static final String OWNER = ProcessTags.self();
 
+  private final java.util.Set<LocalStep> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
   private final ExecutorService readers;
   private final ScheduledExecutorService timer;
   private final Path outputs;
@@ -122,6 +124,7 @@ public final class LocalProcessRunner implements Runner {
     if (!Files.isDirectory(request.workingDirectory())) {
       return failed("working directory " + request.workingDirectory() + " does not exist");
     }
+    if (closed) return failed("the local runner is closed");
     return new LocalStep(pb, output, outputFile, session, tag);
   }
 
@@ -150,8 +153,21 @@ public final class LocalProcessRunner implements Runner {
     };
   }
 
+  /** Runs {@code task} on the timer after {@code delayMillis}; nothing once the runner is closed (it ended every step itself). */
+  private void later(Runnable task, long delayMillis) {
+    try {
+      if (delayMillis <= 0) timer.execute(task);
+      else timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // closed meanwhile
+    }
+  }
+
+  /** Ends every step still running (its session, its tree and every process with its mark), then the runner's threads. */
   @Override
   public void close() {
+    closed = true;
+    for (LocalStep step : List.copyOf(live)) step.kill();
     readers.shutdownNow();
     timer.shutdownNow();
     try (var left = Files.list(outputs)) {
@@ -178,6 +194,8 @@ public final class LocalProcessRunner implements Runner {
     LocalStep(ProcessBuilder pb, StepOutput output, Path outputFile, boolean session, String tag) {
       this.session = session;
       this.tag = tag;
+      live.add(this);
+      exit.whenComplete((x, e) -> live.remove(this));
       readers.execute(() -> {
         try {
           run(pb, output, outputFile);
@@ -210,7 +228,7 @@ public final class LocalProcessRunner implements Runner {
         cancelWith = cancelRequested ? grace : null;
       }
       if (cancelWith != null) stop(p, cancelWith);
-      p.onExit().thenRun(() -> timer.schedule(() -> {
+      p.onExit().thenRun(() -> later(() -> {
         if (!exit.isDone()) {
           LOG.debug("step process {} exited but left processes holding its output; killing them", p.pid());
           if (session) {
@@ -219,7 +237,7 @@ public final class LocalProcessRunner implements Runner {
             closeQuietly(p); // orphans of a session-less step cannot be found; stop reading their output instead
           }
         }
-      }, LEFTOVER_GRACE.toMillis(), TimeUnit.MILLISECONDS));
+      }, LEFTOVER_GRACE.toMillis()));
       pump(p.getInputStream(), output);
       output.finished();
       try {
@@ -228,7 +246,7 @@ public final class LocalProcessRunner implements Runner {
         // whatever is left in the step's session goes now: processes that let go of the output (> log 2>&1 &), and
         // those whose output the JDK stopped reading when the shell exited (it closes the pipe unless a read is under
         // way, so the wait above may end while they still hold it)
-        if (session) timer.execute(() -> signal(p, "KILL"));
+        if (session) later(() -> signal(p, "KILL"), 0);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         exit.complete(StepExit.runnerError("interrupted while waiting for the step"));
@@ -257,20 +275,36 @@ public final class LocalProcessRunner implements Runner {
      * that left the session with a double fork), KILL to all of them after the grace period.
      */
     private void stop(Process p, Duration grace) {
-      timer.execute(() -> {
+      later(() -> {
         List<ProcessHandle> tree = new ArrayList<>();
         tree.add(p.toHandle());
         p.descendants().forEach(tree::add);
         if (session) signal(p, "TERM");
         tree.forEach(ProcessHandle::destroy);
         ProcessTags.signalStep(tag, false);
-        timer.schedule(() -> {
+        later(() -> {
           if (session) signal(p, "KILL");
           tree.forEach(ProcessHandle::destroyForcibly);
           p.destroyForcibly();
           ProcessTags.signalStep(tag, true);
-        }, grace.toMillis(), TimeUnit.MILLISECONDS);
-      });
+        }, grace.toMillis());
+      }, 0);
+    }
+
+    /** Ends the step at once, on the calling thread: the runner is closing. */
+    void kill() {
+      Process p;
+      synchronized (this) {
+        cancelRequested = true;
+        p = process;
+      }
+      exit.complete(StepExit.runnerError("the local runner closed while the step ran")); // before the reader sees the kill
+      if (p != null) {
+        if (session) signal(p, "KILL");
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+      }
+      ProcessTags.signalStep(tag, true);
     }
   }
 

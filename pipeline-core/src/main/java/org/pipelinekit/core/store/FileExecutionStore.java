@@ -40,6 +40,7 @@ public final class FileExecutionStore implements ExecutionStore {
   private static final Logger LOG = LoggerFactory.getLogger(FileExecutionStore.class);
 
   private final Path dir;
+  private volatile boolean closed;
   private final Map<String, FileChannel> journals = new ConcurrentHashMap<>();
   private final Map<String, Long> numbers = new ConcurrentHashMap<>();
   private final Map<String, String> pipelineOf = new ConcurrentHashMap<>();
@@ -98,6 +99,7 @@ public final class FileExecutionStore implements ExecutionStore {
 
   @Override
   public void append(String executionId, ExecutionEvent event) {
+    if (closed) throw new PipelineException("STORE_CLOSED", "the execution store is closed; " + executionId + "'s event was not kept");
     byte[] line = (JournalCodec.event(event) + "\n").getBytes(StandardCharsets.UTF_8);
     try {
       FileChannel ch = journals.computeIfAbsent(executionId, id -> open(dir.resolve(id).resolve("journal.jsonl")));
@@ -198,6 +200,7 @@ public final class FileExecutionStore implements ExecutionStore {
 
   @Override
   public void close() {
+    closed = true;
     for (FileChannel ch : journals.values()) {
       try {
         ch.close();

@@ -344,4 +344,19 @@ class ControlTest {
     assertThat(again.stage("d").status()).isEqualTo(StageStatus.SUCCEEDED);
     assertThat(again.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
   }
+
+  @Test
+  void closingTheExecutorWithAStepRunning_endsTheStepAndTheExecution() throws Exception {
+    EngineTesting.Recorder rec = new EngineTesting.Recorder();
+    Pipeline p = Pipeline.builder("long").stage("wait", s -> s.run("echo $$ > step.pid; echo started; sleep 600")).build();
+    Execution e = executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec);
+    rec.waitFor(ev -> ev instanceof LogAppended l && l.line().text().equals("started"));
+    long pid = Long.parseLong(Files.readString(dir.resolve("runs").resolve(e.id()).resolve("workspace").resolve("step.pid")).strip());
+    executor.close();
+    assertThat(e.completion()).isDone();
+    assertThat(e.completion().join().status()).isEqualTo(ExecutionStatus.CANCELLED);
+    ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).join());
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+    executor.close(); // a second close does nothing
+  }
 }

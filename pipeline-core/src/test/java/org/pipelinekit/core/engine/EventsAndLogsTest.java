@@ -119,6 +119,33 @@ class EventsAndLogsTest {
   }
 
   @Test
+  void aFollowerThatFallsFarBehind_catchesUpFromTheStore_andGetsEveryLineOnceThenTheEnd() throws Exception {
+    EngineTesting.Recorder rec = new EngineTesting.Recorder();
+    Pipeline p = Pipeline.builder("flood").stage("print", s -> s.run("echo first; while [ ! -f go ]; do sleep 0.05; done; seq 2 200000"))
+        .build();
+    Execution e = executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec);
+    rec.waitFor(ev -> ev instanceof LogAppended l && l.line().text().equals("first"));
+    List<LogLine> lines = Collections.synchronizedList(new ArrayList<>());
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    // a deliberately slow client: it takes its first line only once the stage has written all 200,000 (its buffer holds 10,000)
+    e.logs().follow("print", 1, line -> {
+      if (lines.isEmpty()) {
+        try {
+          Files.writeString(dir.resolve("runs").resolve(e.id()).resolve("workspace/go"), "");
+          e.completion().get(120, TimeUnit.SECONDS);
+        } catch (Exception x) {
+          throw new IllegalStateException(x);
+        }
+      }
+      lines.add(line);
+    }, () -> ended.complete(null));
+    ended.get(120, TimeUnit.SECONDS);
+    assertThat(lines).extracting(LogLine::number).isSorted().doesNotHaveDuplicates();
+    assertThat(lines.get(lines.size() - 1).number()).isEqualTo(lines.size());
+    assertThat(lines).extracting(LogLine::text).contains("first", "2", "100000", "200000");
+  }
+
+  @Test
   void aFiftyMegabyteLogIsKeptWhole() throws Exception {
     Pipeline p = Pipeline.builder("big")
         .stage("spew", s -> s.run("head -c 42000000 /dev/zero | tr '\\0' 'a' | fold -w 99; echo; echo end")).build();

@@ -51,6 +51,28 @@ class LocalProcessRunnerTest extends RunnerCompatibilityKit {
   }
 
   @Test
+  void close_withAStepRunning_endsIt_quietly() throws Exception {
+    List<Throwable> uncaught = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+    try {
+      java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+      var step = runner.start(request("echo $$ > step.pid; echo started; sleep 600", Map.of()), line -> {
+        if (line.equals("started")) started.countDown();
+      });
+      assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+      long pid = Long.parseLong(Files.readString(workdir.resolve("step.pid")).strip());
+      runner.close();
+      assertThat(step.exit().toCompletableFuture().get(30, TimeUnit.SECONDS).runnerError()).isPresent();
+      assertThat(allGone(List.of(pid))).as("the step ended with the runner").isTrue();
+      runner = createRunner(); // for the kit's own close
+      assertThat(uncaught).as("nothing thrown on the runner's threads").isEmpty();
+    } finally {
+      Thread.setDefaultUncaughtExceptionHandler(before);
+    }
+  }
+
+  @Test
   void homeAndPathComeFromTheHost() throws Exception {
     Result r = run("echo \"$HOME\"; echo \"$PATH\"", Map.of());
     assertThat(r.lines()).containsExactly(System.getenv().getOrDefault("HOME", System.getProperty("user.home")),

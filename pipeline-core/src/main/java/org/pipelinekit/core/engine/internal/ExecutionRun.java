@@ -1111,6 +1111,10 @@ public final class ExecutionRun implements Execution {
    * with the reason. Once per run; from any thread.
    */
   private void storageFailed(RuntimeException e) {
+    if (e instanceof PipelineException p && p.code().equals("STORE_CLOSED")) {
+      LOG.debug("execution {}: {}", id(), e.getMessage()); // the host is shutting down: nothing is lost that it could keep
+      return;
+    }
     String reason = "the run's data cannot be stored: " + FileErrors.describe(e);
     if (!storageFailure.compareAndSet(null, reason)) return;
     LOG.warn("execution {}: {}", id(), reason);
