@@ -66,9 +66,10 @@ class ExecutionsApiTest {
                     {"id": "test", "needs": ["build"], "steps": [{"run": "echo testing"}]}]}
         """.formatted(go));
     String id = execute("run-me", "{\"branch\": \"main\", \"parameters\": {\"target\": \"production\"}}");
+    List<Sse.Event> all;
     try (Sse events = sse("/executions/" + id + "/events", null)) {
       assertThat(events.response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
-      List<Sse.Event> all = new ArrayList<>(events.until(e -> e.name().equals("JobStarted")));
+      all = new ArrayList<>(events.until(e -> e.name().equals("JobStarted")));
       java.nio.file.Files.createFile(go);
       all.addAll(events.until(e -> e.name().equals("ExecutionFinished")));
       assertThat(all.get(all.size() - 1).name()).isEqualTo("ExecutionFinished");
@@ -80,6 +81,12 @@ class ExecutionsApiTest {
         previous = seq;
       }
       assertThat(events.next()).as("the stream ends with the execution").isNull();
+    }
+    // a replay is the journal: every event but log lines (the logs stream reads those), numbered as they were
+    try (Sse replay = sse("/executions/" + id + "/events", null)) {
+      List<Sse.Event> again = replay.until(e -> e.name().equals("ExecutionFinished"));
+      assertThat(again).extracting(Sse.Event::name).contains("ExecutionStarted", "StageFinished").doesNotContain("LogAppended");
+      assertThat(again.get(again.size() - 1).id()).isEqualTo(all.get(all.size() - 1).id());
     }
     JsonNode e = json(server.get("/executions/" + id, "reader-token").body());
     assertThat(e.path("status").asText()).isEqualTo("SUCCEEDED");
