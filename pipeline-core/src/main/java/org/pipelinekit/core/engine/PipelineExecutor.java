@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -728,8 +729,22 @@ public final class PipelineExecutor implements AutoCloseable {
       return this;
     }
 
+    /** Refuses two runners or two interceptors with one id (which one ran, or which to remove, could not be told). */
     public PipelineExecutor build() {
+      unique("runner", runners.stream().map(r -> Map.entry(r.id(), r.getClass().getName())).toList());
+      unique("interceptor", interceptors.stream().map(i -> Map.entry(i.id(), i.getClass().getName())).toList());
       return new PipelineExecutor(this);
+    }
+
+    private static void unique(String what, List<Map.Entry<String, String>> idAndClass) {
+      Map<String, String> seen = new HashMap<>();
+      for (Map.Entry<String, String> e : idAndClass) {
+        String before = seen.putIfAbsent(e.getKey(), e.getValue());
+        if (before != null) {
+          throw new IllegalStateException("two " + what + "s have the id '" + e.getKey() + "': " + before + " and " + e.getValue()
+              + "; give each its own id (or add it once)");
+        }
+      }
     }
   }
 }

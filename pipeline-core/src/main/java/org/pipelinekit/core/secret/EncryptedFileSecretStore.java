@@ -16,7 +16,6 @@ import java.util.Collections;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -35,7 +34,6 @@ public final class EncryptedFileSecretStore implements SecretStore {
   private static final byte[] MAGIC = {'P', 'K', 'S', '1'};
   private static final int NONCE = 12;
   private static final int TAG_BITS = 128;
-  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path file;
@@ -77,9 +75,7 @@ public final class EncryptedFileSecretStore implements SecretStore {
 
   @Override
   public synchronized void put(String name, String value) {
-    if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("secret name '" + name + "' must be letters, digits and _, not starting with a digit");
-    }
+    SecretStore.checkName(name);
     TreeMap<String, String> next = new TreeMap<>(secrets);
     next.put(name, value);
     save(next);

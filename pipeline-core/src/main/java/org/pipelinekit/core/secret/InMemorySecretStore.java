@@ -14,7 +14,7 @@ public final class InMemorySecretStore implements SecretStore {
   public InMemorySecretStore() {}
 
   public InMemorySecretStore(Map<String, String> secrets) {
-    this.secrets.putAll(secrets);
+    secrets.forEach(this::put);
   }
 
   @Override
@@ -29,7 +29,7 @@ public final class InMemorySecretStore implements SecretStore {
 
   @Override
   public void put(String name, String value) {
-    secrets.put(name, value);
+    secrets.put(SecretStore.checkName(name), value);
   }
 
   @Override

@@ -9,6 +9,17 @@ import java.util.Set;
  * log. Embedded default: {@code EncryptedFileSecretStore} (AES-GCM, key from the host).
  */
 public interface SecretStore extends AutoCloseable {
+  /**
+   * Checks a name as every store must before {@link #put}: letters, digits and {@code _}, not starting with a digit (what
+   * {@code secrets.NAME} can read); returns it.
+   */
+  static String checkName(String name) {
+    if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw new IllegalArgumentException("secret name '" + name + "' must be letters, digits and _, not starting with a digit");
+    }
+    return name;
+  }
+
   String id();
 
   Optional<String> get(String name);

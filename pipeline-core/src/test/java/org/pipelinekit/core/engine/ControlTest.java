@@ -359,4 +359,23 @@ class ControlTest {
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
     executor.close(); // a second close does nothing
   }
+
+  @Test
+  void twoRunnersOrInterceptorsWithOneId_areRefusedAtBuild_namingBoth() {
+    var one = new org.pipelinekit.core.runner.LocalProcessRunner();
+    var two = new org.pipelinekit.core.runner.LocalProcessRunner();
+    try {
+      assertThatThrownBy(() -> PipelineExecutor.builder().runner(one).runner(two).build()).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("two runners have the id 'local'").hasMessageContaining("LocalProcessRunner and ");
+      org.pipelinekit.core.spi.StepInterceptor a = new org.pipelinekit.core.spi.StepInterceptor() {
+        @Override public String id() { return "audit"; }
+        @Override public java.util.concurrent.CompletionStage<org.pipelinekit.core.spi.StepExit> intercept(Chain chain) { return chain.proceed(); }
+      };
+      assertThatThrownBy(() -> PipelineExecutor.builder().interceptor(a).interceptor(a).build())
+          .hasMessageContaining("two interceptors have the id 'audit'");
+    } finally {
+      one.close();
+      two.close();
+    }
+  }
 }

@@ -10,8 +10,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pipelinekit.core.PipelineException;
 
-class EncryptedFileSecretStoreTest {
+class EncryptedFileSecretStoreTest extends SecretStoreCompatibilityKit {
   @TempDir Path dir;
+
+  @Override
+  protected org.pipelinekit.core.spi.SecretStore createStore() {
+    return new EncryptedFileSecretStore(dir.resolve("kit.bin"), key(7));
+  }
+
+  @Override
+  protected java.util.Optional<org.pipelinekit.core.spi.SecretStore> reopen() {
+    return java.util.Optional.of(new EncryptedFileSecretStore(dir.resolve("kit.bin"), key(7)));
+  }
 
   private static byte[] key(int seed) {
     byte[] k = new byte[32];

@@ -1,0 +1,105 @@
+package org.pipelinekit.core.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.pipelinekit.core.engine.LogLine;
+import org.pipelinekit.core.spi.LogStore;
+
+/**
+ * What every {@link LogStore} must do: lines per stage kept in order with every character, read from
+ * any line with a limit, counted, deleted, and (for stores that persist) readable after a reopen.
+ */
+public abstract class LogStoreCompatibilityKit {
+  protected LogStore store;
+
+  protected abstract LogStore createStore() throws Exception;
+
+  /** The same store opened again, or empty for stores that keep nothing. */
+  protected Optional<LogStore> reopen() throws Exception {
+    return Optional.empty();
+  }
+
+  @BeforeEach
+  void open() throws Exception {
+    store = createStore();
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private static LogLine line(String stage, long n, String text) {
+    return new LogLine(stage, n, Instant.ofEpochMilli(1_700_000_000_000L + n), "job[os=linux]", 1, text);
+  }
+
+  private List<LogLine> write(String execution, String stage, int count) {
+    List<LogLine> lines = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      LogLine l = line(stage, i, "line " + i);
+      store.append(execution, l);
+      lines.add(l);
+    }
+    return lines;
+  }
+
+  @Test
+  void linesReadBackInOrder_fromAnyLine_withALimit() {
+    List<LogLine> lines = write("e1", "build", 3000);
+    assertThat(store.read("e1", "build", 1, 10_000)).isEqualTo(lines);
+    assertThat(store.read("e1", "build", 2500, 100)).isEqualTo(lines.subList(2499, 2599));
+    assertThat(store.read("e1", "build", 3001, 10)).isEmpty();
+    assertThat(store.count("e1", "build")).isEqualTo(3000);
+  }
+
+  @Test
+  void stagesAndExecutionsAreSeparate_andUnknownOnesAreEmpty() {
+    write("e1", "build", 5);
+    write("e1", "test", 2);
+    write("e2", "build", 1);
+    assertThat(store.count("e1", "build")).isEqualTo(5);
+    assertThat(store.count("e1", "test")).isEqualTo(2);
+    assertThat(store.read("e2", "build", 1, 10)).hasSize(1);
+    assertThat(store.read("e3", "build", 1, 10)).isEmpty();
+    assertThat(store.count("e3", "build")).isZero();
+  }
+
+  @Test
+  void everyCharacterIsKept() {
+    List<String> texts = List.of("\u001b[31mred\u001b[0m", "tab\there", "progress\rdone", "back\\slash \\n not a newline",
+        "two\nlines", "ünïcødé 漢字 😀", "", "1\t0\tforged\t1\tline");
+    for (int i = 0; i < texts.size(); i++) store.append("e1", line("build", i + 1, texts.get(i)));
+    assertThat(store.read("e1", "build", 1, 100)).extracting(LogLine::text).containsExactlyElementsOf(texts);
+  }
+
+  @Test
+  void delete_forgetsAnExecutionsLogs_andFinishKeepsThemReadable() {
+    write("e1", "build", 10);
+    store.finish("e1");
+    assertThat(store.read("e1", "build", 1, 100)).hasSize(10);
+    assertThat(store.bytes("e1")).isNotZero();
+    store.delete("e1");
+    assertThat(store.read("e1", "build", 1, 100)).isEmpty();
+  }
+
+  @Test
+  void linesSurviveAReopen() throws Exception {
+    List<LogLine> lines = write("e1", "build", 1500);
+    store.close();
+    Optional<LogStore> again = reopen();
+    if (again.isEmpty()) {
+      store = createStore();
+      return;
+    }
+    store = again.get();
+    assertThat(store.read("e1", "build", 1200, 1000)).isEqualTo(lines.subList(1199, 1500));
+    assertThat(store.count("e1", "build")).isEqualTo(1500);
+  }
+}
