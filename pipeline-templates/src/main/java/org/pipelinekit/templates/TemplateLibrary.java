@@ -99,7 +99,7 @@ public final class TemplateLibrary {
 
   private Template require(String id, Optional<String> version) {
     return find(id, version).orElseThrow(() -> new TemplateException("TEMPLATE_NOT_FOUND", List.of("no template '" + id + "'"
-        + version.map(v -> " version " + v).orElse("") + org.pipelinekit.core.internal.Suggestions.didYouMean(id, templates.keySet()))));
+        + version.map(v -> " version " + v).orElse("") + org.pipelinekit.core.Suggestions.didYouMean(id, templates.keySet()))));
   }
 
   // ---- creating ----

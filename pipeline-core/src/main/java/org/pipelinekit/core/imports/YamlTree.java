@@ -117,6 +117,20 @@ final class YamlTree {
       this.source = source;
     }
 
+    /** The collections being converted, outermost first: an alias to one of them is an anchor that contains itself. */
+    private final java.util.Set<Node> open = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    void enter(Node n) {
+      if (!open.add(n)) {
+        throw new ImportException(source, n.getStartMark().getLine() + 1, n.getStartMark().getColumn() + 1,
+            "the anchor here contains itself through an alias, which makes an endless value; take the alias out");
+      }
+    }
+
+    void leave(Node n) {
+      open.remove(n);
+    }
+
     void add(Node n) {
       if (++values > ReadLimits.MAX_EXPANDED_VALUES) {
         throw new ImportException(source, n.getStartMark().getLine() + 1, n.getStartMark().getColumn() + 1, "its anchors and aliases "
@@ -135,11 +149,21 @@ final class YamlTree {
       return new Value(nullish ? null : s.getValue(), line, col, tag);
     }
     if (n instanceof SequenceNode s) {
+      budget.enter(n);
       List<Value> items = new ArrayList<>();
       for (Node item : s.getValue()) items.add(convert(item, notes, budget));
+      budget.leave(n);
       return new Value(items, line, col, tag);
     }
-    MappingNode m = (MappingNode) n;
+    budget.enter(n);
+    try {
+      return mapping((MappingNode) n, notes, budget, line, col, tag);
+    } finally {
+      budget.leave(n);
+    }
+  }
+
+  private static Value mapping(MappingNode m, List<String> notes, Expansion budget, int line, int col, String tag) {
     Map<String, Value> merged = new LinkedHashMap<>();
     Map<String, Value> own = new LinkedHashMap<>();
     for (NodeTuple t : m.getValue()) {

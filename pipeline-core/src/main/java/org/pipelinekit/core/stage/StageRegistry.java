@@ -13,7 +13,7 @@ import org.pipelinekit.core.spi.StageCategory;
 import org.pipelinekit.core.spi.StageType;
 import org.pipelinekit.core.spi.StageTypeProvider;
 import org.pipelinekit.core.stage.internal.BuiltinStageTypes;
-import org.pipelinekit.core.internal.Suggestions;
+import org.pipelinekit.core.Suggestions;
 
 /**
  * The stage types a host offers: what the validator checks inputs against, what the engine turns

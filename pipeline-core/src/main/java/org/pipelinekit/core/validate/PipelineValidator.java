@@ -19,7 +19,7 @@ import org.pipelinekit.core.expr.Functions;
 import org.pipelinekit.core.expr.Node.Call;
 import org.pipelinekit.core.expr.Node.Reference;
 import org.pipelinekit.core.expr.Template;
-import org.pipelinekit.core.internal.Suggestions;
+import org.pipelinekit.core.Suggestions;
 import org.pipelinekit.core.internal.graph.Graph;
 import org.pipelinekit.core.model.ArtifactSpec;
 import org.pipelinekit.core.model.CacheSpec;

@@ -112,4 +112,12 @@ class HostileInputTest {
     assertThatThrownBy(() -> CiImport.read(gitlab, Optional.of(CiImport.Kind.GITLAB))).isInstanceOf(ImportException.class)
         .hasMessageContaining(":2:17: byte 0xE9 is not UTF-8 text");
   }
+
+  @Test
+  void anAnchorThatContainsItself_isRefusedWithItsPlace() {
+    for (CiImport.Kind kind : new CiImport.Kind[] {CiImport.Kind.GITLAB, CiImport.Kind.GHA, CiImport.Kind.BITBUCKET}) {
+      assertThatThrownBy(() -> CiImport.read("&x0 [a, *x0, *x0]\njob: { script: [echo] }\n", "ci.yml", kind, Optional.empty()))
+          .as(kind.id()).isInstanceOf(ImportException.class).hasMessageContaining("ci.yml:1:").hasMessageContaining("contains itself");
+    }
+  }
 }

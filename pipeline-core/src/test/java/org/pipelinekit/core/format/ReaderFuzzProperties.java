@@ -144,7 +144,12 @@ class ReaderFuzzProperties {
     assertThat(cpuMillis).as("CPU time for " + input).isLessThan(2_000);
   }
 
-  @Property(tries = 2_000)
+  /**
+   * Fixed seeds keep the build deterministic (a new finding should fail the change that looks for it, not an unrelated
+   * one); to explore further, run this class with other seeds (remove {@code seed} locally): the self-referencing anchor
+   * {@code &x0 [a, *x0]} was found that way.
+   */
+  @Property(tries = 2_000, seed = "20261206")
   void everyReader_endsInAResultOrItsOwnError(@ForAll("inputs") Input input) {
     switch (input.kind()) {
       case "native" -> {
@@ -161,7 +166,7 @@ class ReaderFuzzProperties {
     }
   }
 
-  @Property(tries = 2_000)
+  @Property(tries = 2_000, seed = "20261206")
   void expressionsAndTemplates_parseOrRefuse(@ForAll("expressions") String text) {
     readsOrRefuses("template", text, () -> Template.parse(text).expressions().forEach(e -> e.references()));
     readsOrRefuses("expression", text, () -> org.pipelinekit.core.expr.Expression.parse(text));

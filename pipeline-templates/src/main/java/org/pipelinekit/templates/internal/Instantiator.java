@@ -12,7 +12,7 @@ import java.util.function.BiFunction;
 import org.pipelinekit.core.format.FormatProblem;
 import org.pipelinekit.core.format.PipelineFormat;
 import org.pipelinekit.core.format.PipelineFormatException;
-import org.pipelinekit.core.internal.Suggestions;
+import org.pipelinekit.core.Suggestions;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.model.TemplateOrigin;

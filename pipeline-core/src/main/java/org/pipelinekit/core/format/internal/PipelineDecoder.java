@@ -13,7 +13,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.pipelinekit.core.format.FormatProblem;
 import org.pipelinekit.core.format.PipelineFormatException;
-import org.pipelinekit.core.internal.Suggestions;
+import org.pipelinekit.core.Suggestions;
 import org.pipelinekit.core.model.Approval;
 import org.pipelinekit.core.model.TemplateOrigin;
 import org.pipelinekit.core.model.ArtifactSpec;

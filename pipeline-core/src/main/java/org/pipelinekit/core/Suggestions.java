@@ -1,4 +1,4 @@
-package org.pipelinekit.core.internal;
+package org.pipelinekit.core;
 
 import java.util.Collection;
 
