@@ -16,7 +16,7 @@ public final class DockerCrashHost {
   public static void main(String[] args) throws Exception {
     DockerRunner runner = DockerRunner.builder().pullPolicy(PullPolicy.NEVER).removeOrphans(false).build();
     Path dir = Files.createTempDirectory("crash-host-");
-    runner.start(new StepRequest("echo up; sleep 300", Map.of(), dir, Optional.of(args[0]), Optional.empty(), Optional.empty(),
+    runner.start(new StepRequest("echo up; sleep 300", Map.of(), dir, Optional.of(args[0]), Optional.empty(),
         Map.of("pipelinekit.execution", "crash-test")), line -> {
           if (line.equals("up")) {
             System.out.println("started");

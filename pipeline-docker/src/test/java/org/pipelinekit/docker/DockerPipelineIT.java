@@ -102,6 +102,17 @@ class DockerPipelineIT {
   }
 
   @Test
+  void thePipelinesDefaultResources_becomeTheContainersLimits() {
+    Pipeline p = Pipeline.builder("oom-by-default")
+        .defaults(d -> d.resources("1", "16Mi"))
+        .stage("hog", s -> s.image(IMAGE).run("echo allocating; x=$(head -c 200000000 /dev/zero | tr '\\0' a); echo survived"))
+        .build();
+    ExecutionSnapshot done = run(p);
+    assertThat(done.stage("hog").exitCode()).contains(137);
+    assertThat(done.stage("hog").reason().orElseThrow()).contains("out of memory").contains("16Mi");
+  }
+
+  @Test
   void cancelStopsTheContainerWithinTwoSeconds() throws Exception {
     CountDownLatch running = new CountDownLatch(1);
     Pipeline p = Pipeline.builder("long")

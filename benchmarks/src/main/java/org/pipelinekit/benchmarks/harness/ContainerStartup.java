@@ -60,7 +60,7 @@ public final class ContainerStartup {
 
   private static double viaRunner(DockerRunner docker, String image, Path dir) throws Exception {
     CompletableFuture<Duration> startup = new CompletableFuture<>();
-    StepExit exit = docker.start(new StepRequest("echo hi", Map.of(), dir, Optional.of(image), Optional.empty(), Optional.empty(),
+    StepExit exit = docker.start(new StepRequest("echo hi", Map.of(), dir, Optional.of(image), Optional.empty(),
         Map.of("pipelinekit.benchmark", "startup")), new StepOutput() {
           @Override
           public void line(String text) {}

@@ -147,7 +147,7 @@ public final class GitHubActionsExport {
     if (s.approval().isPresent() && s.environment().isEmpty()) {
       unfit.add(at + ".approval: GitHub asks for approval through an environment's required reviewers; give the stage an environment");
     }
-    s.timeout().or(() -> p.defaults().timeout()).ifPresent(t -> job.put("timeout-minutes", Math.max(1, (t.toSeconds() + 59) / 60)));
+    org.pipelinekit.core.model.EffectiveSettings.of(p, s).timeout().ifPresent(t -> job.put("timeout-minutes", Math.max(1, (t.toSeconds() + 59) / 60)));
     if (s.continueOnError()) job.put("continue-on-error", true);
     if (s.retry().isPresent()) unfit.add(at + ".retry: GitHub does not retry jobs");
     if (s.memoize().isPresent()) unfit.add(at + ".memoize: GitHub has no memoized jobs");

@@ -9,6 +9,7 @@ import java.util.Objects;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.internal.graph.Graph;
 import org.pipelinekit.core.model.Matrix;
+import org.pipelinekit.core.model.EffectiveSettings;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.validate.ValidationLimits;
@@ -97,7 +98,7 @@ public final class ExecutionPlanner {
       Stage s = stages.get(v);
       List<String> needs = orderLike(s.needs(), reducedNeeds.get(v));
       List<String> redundant = s.needs().stream().filter(x -> !needs.contains(x)).distinct().toList();
-      planned.add(new PlannedStage(s, level[v], needs, redundant, cells.get(v), estimate[v]));
+      planned.add(new PlannedStage(s, level[v], needs, redundant, cells.get(v), estimate[v], EffectiveSettings.of(pipeline, s)));
     }
     int[] path = graph.longestPath(order, weight);
     List<String> pathIds = new ArrayList<>();

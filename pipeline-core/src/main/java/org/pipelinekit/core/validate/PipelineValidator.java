@@ -25,6 +25,7 @@ import org.pipelinekit.core.model.ArtifactSpec;
 import org.pipelinekit.core.model.CacheSpec;
 import org.pipelinekit.core.model.Cron;
 import org.pipelinekit.core.model.Durations;
+import org.pipelinekit.core.model.EffectiveSettings;
 import org.pipelinekit.core.model.Ids;
 import org.pipelinekit.core.model.Matrix;
 import org.pipelinekit.core.model.Parameter;
@@ -230,7 +231,7 @@ public final class PipelineValidator {
               "name who may approve, such as approvers: [team-leads]; until then anyone allowed to approve can");
         }
       });
-      Optional<Duration> stageTimeout = s.timeout().or(() -> pipeline.defaults().timeout());
+      Optional<Duration> stageTimeout = EffectiveSettings.of(pipeline, s).timeout();
       if (stageTimeout.isPresent() && pipeline.timeout().isPresent() && stageTimeout.get().compareTo(pipeline.timeout().get()) > 0) {
         add(ProblemCode.TIMEOUT_EXCEEDS_PIPELINE, path + ".timeout", "the stage may run " + Durations.format(stageTimeout.get())
             + " but the whole pipeline only " + Durations.format(pipeline.timeout().get()),

@@ -66,7 +66,7 @@ public abstract class RunnerCompatibilityKit {
   }
 
   protected StepRequest request(String command, Map<String, String> env) {
-    return new StepRequest(command, env, workdir, image(), Optional.empty(), Optional.empty(), Map.of("test", "kit"));
+    return new StepRequest(command, env, workdir, image(), Optional.empty(), Map.of("test", "kit"));
   }
 
   protected record Result(StepExit exit, List<String> lines) {}
@@ -182,7 +182,7 @@ public abstract class RunnerCompatibilityKit {
 
   @Test
   void reports_aStepThatCannotStartAsARunnerError() throws Exception {
-    StepRequest bad = new StepRequest("true", Map.of(), workdir.resolve("missing"), image(), Optional.empty(), Optional.empty(), Map.of());
+    StepRequest bad = new StepRequest("true", Map.of(), workdir.resolve("missing"), image(), Optional.empty(), Map.of());
     StepExit exit = runner.start(bad, line -> { }).exit().toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(exit.runnerError()).isPresent();
   }

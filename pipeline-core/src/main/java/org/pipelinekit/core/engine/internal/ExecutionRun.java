@@ -414,7 +414,7 @@ public final class ExecutionRun implements Execution {
       return;
     }
     j.rendered = rendered;
-    Optional<Duration> limit = s.stage.timeout().or(() -> header.pipeline().defaults().timeout());
+    Optional<Duration> limit = s.planned.settings().timeout();
     int attempt = j.attempt;
     limit.ifPresent(d -> j.attemptTimer = services.timer().schedule(() -> actor.execute(() -> {
       if (j.attempt == attempt && j.status == StageStatus.RUNNING) {
@@ -571,7 +571,7 @@ public final class ExecutionRun implements Execution {
 
   private void attemptFailed(JobState j, RetryOn kind, int exitCode, String reason, boolean retryable) {
     if (j.attemptTimer != null) j.attemptTimer.cancel(false);
-    RetryPolicy retry = j.stage.stage.retry().or(() -> header.pipeline().defaults().retry()).orElse(RetryPolicy.NONE);
+    RetryPolicy retry = j.stage.planned.settings().retry();
     if (retryable && !cancelled && !j.cancelRequested && retry.retries(kind, exitCode, j.attempt)) {
       Duration delay = retry.backoff().delay(j.attempt);
       int attempt = j.attempt;
@@ -837,7 +837,7 @@ public final class ExecutionRun implements Execution {
           + " is outside the workspace"));
     }
     Optional<String> image = j.rendered.image().or(() -> services.registry().find(j.rendered.type()).flatMap(StageType::defaultImage));
-    StepRequest request = new StepRequest(command, env, dir, image, j.rendered.resources(), s.timeout(),
+    StepRequest request = new StepRequest(command, env, dir, image, j.stage.planned.settings().resources(),
         Map.of("pipelinekit.execution", id(), "pipelinekit.stage", j.stage.id(), "pipelinekit.job", j.jobId,
             "pipelinekit.attempt", Integer.toString(j.attempt)));
     Runner runner = null;
