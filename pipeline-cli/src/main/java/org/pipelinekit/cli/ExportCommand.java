@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.pipelinekit.core.imports.GitHubActionsExport;
+import org.pipelinekit.imports.GitHubActionsExport;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.dsl.code.PipelineCode;
 import picocli.CommandLine.Command;

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.pipelinekit.core.imports.CiImport;
+import org.pipelinekit.imports.CiImport;
 
 /**
  * The workspace an imported CI file runs in when no {@code --workspace} is given: a copy of its repository, the way a CI

@@ -27,7 +27,7 @@ import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.engine.Principal;
 import org.pipelinekit.core.engine.StageRun;
 import org.pipelinekit.core.model.Durations;
-import org.pipelinekit.core.imports.CiImport;
+import org.pipelinekit.imports.CiImport;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.validate.PipelineValidationException;

@@ -19,7 +19,7 @@ class ArchitectureTest {
   private static JavaClasses classes;
 
   /** The modules by their root package. */
-  private static final List<String> MODULES = List.of("core", "dsl", "docker", "cache", "artifacts", "templates", "web", "cli");
+  private static final List<String> MODULES = List.of("core", "imports", "dsl", "docker", "cache", "artifacts", "templates", "web", "cli");
 
   @BeforeAll
   static void read() {

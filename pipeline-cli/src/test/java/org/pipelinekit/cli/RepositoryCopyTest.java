@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pipelinekit.core.imports.CiImport;
+import org.pipelinekit.imports.CiImport;
 
 class RepositoryCopyTest {
   @Test

@@ -2,7 +2,7 @@ package org.pipelinekit.core.expr;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.pipelinekit.core.internal.ReadLimits;
+import org.pipelinekit.core.format.ReadLimits;
 import org.pipelinekit.core.expr.Node.Binary;
 import org.pipelinekit.core.expr.Node.Call;
 import org.pipelinekit.core.expr.Node.Literal;

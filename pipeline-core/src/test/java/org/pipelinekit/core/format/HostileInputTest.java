@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.pipelinekit.core.expr.Expression;
 import org.pipelinekit.core.expr.ExpressionException;
-import org.pipelinekit.core.imports.CiImport;
-import org.pipelinekit.core.imports.ImportException;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.validate.PipelineValidator;
 import org.pipelinekit.core.validate.ValidationResult;
@@ -19,11 +16,11 @@ import org.pipelinekit.core.validate.ValidationResult;
  * Each must end quickly in the project's own located error. The timeouts are hang guards (the probe
  * saw 74 s and 60 s), not speed claims.
  */
-class HostileInputTest {
+public class HostileInputTest {
   private static final Duration GUARD = Duration.ofSeconds(20);
 
   /** Anchors nine deep, each level nine aliases of the one before: 9^9 values once expanded, in 1 KB. */
-  static String aliasBomb() {
+  public static String aliasBomb() {
     StringBuilder y = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
     for (int i = 1; i <= 9; i++) {
       String prev = "*a" + (i - 1);
@@ -31,24 +28,6 @@ class HostileInputTest {
           .append("]\n");
     }
     return y + "job: { script: [echo], variables: { X: *a9 } }\n";
-  }
-
-  @Test
-  void gitlabImport_refusesAnAliasBomb_saysWhere() {
-    assertThat(aliasBomb().length()).isLessThan(1024);
-    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(GUARD, () ->
-        assertThatThrownBy(() -> CiImport.read(aliasBomb(), ".gitlab-ci.yml", CiImport.Kind.GITLAB, Optional.empty()))
-            .isInstanceOf(ImportException.class)
-            .hasMessageContaining("aliases"));
-  }
-
-  @Test
-  void githubImport_refusesAnAliasBomb() {
-    String bomb = aliasBomb().replace("job: { script: [echo], variables: { X: *a9 } }\n",
-        "on: push\njobs: { b: { runs-on: x, env: { X: *a9 }, steps: [ { run: echo } ] } }\n");
-    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(GUARD, () ->
-        assertThatThrownBy(() -> CiImport.read(bomb, "ci.yml", CiImport.Kind.GHA, Optional.empty()))
-            .isInstanceOf(ImportException.class));
   }
 
   @Test
@@ -66,8 +45,6 @@ class HostileInputTest {
           .hasMessageContaining("larger than").hasMessageContaining("MiB");
       assertThatThrownBy(() -> PipelineFormat.JSON.read(big)).isInstanceOf(PipelineFormatException.class)
           .hasMessageContaining("larger than");
-      assertThatThrownBy(() -> CiImport.read(big, ".gitlab-ci.yml", CiImport.Kind.GITLAB, Optional.empty()))
-          .isInstanceOf(ImportException.class).hasMessageContaining("larger than");
     });
   }
 
@@ -107,17 +84,6 @@ class HostileInputTest {
     java.nio.file.Path yaml = java.nio.file.Files.write(dir.resolve("p.yaml"), latin1);
     assertThatThrownBy(() -> PipelineFormat.read(yaml)).isInstanceOf(PipelineFormatException.class)
         .hasMessageContaining("line 2, column 8: byte 0xE9 is not UTF-8 text; save the file as UTF-8");
-    java.nio.file.Path gitlab = java.nio.file.Files.write(dir.resolve(".gitlab-ci.yml"),
-        "job:\n  script: [echo \u00e9]\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-    assertThatThrownBy(() -> CiImport.read(gitlab, Optional.of(CiImport.Kind.GITLAB))).isInstanceOf(ImportException.class)
-        .hasMessageContaining(":2:17: byte 0xE9 is not UTF-8 text");
   }
 
-  @Test
-  void anAnchorThatContainsItself_isRefusedWithItsPlace() {
-    for (CiImport.Kind kind : new CiImport.Kind[] {CiImport.Kind.GITLAB, CiImport.Kind.GHA, CiImport.Kind.BITBUCKET}) {
-      assertThatThrownBy(() -> CiImport.read("&x0 [a, *x0, *x0]\njob: { script: [echo] }\n", "ci.yml", kind, Optional.empty()))
-          .as(kind.id()).isInstanceOf(ImportException.class).hasMessageContaining("ci.yml:1:").hasMessageContaining("contains itself");
-    }
-  }
 }

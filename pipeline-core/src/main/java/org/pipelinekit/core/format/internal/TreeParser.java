@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.pipelinekit.core.format.FormatProblem;
 import org.pipelinekit.core.format.PipelineFormatException;
-import org.pipelinekit.core.internal.ReadLimits;
+import org.pipelinekit.core.format.ReadLimits;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 

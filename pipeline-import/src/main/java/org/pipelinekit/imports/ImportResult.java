@@ -1,4 +1,4 @@
-package org.pipelinekit.core.imports;
+package org.pipelinekit.imports;
 
 import org.pipelinekit.core.model.Pipeline;
 

@@ -1,4 +1,4 @@
-package org.pipelinekit.core.imports;
+package org.pipelinekit.imports;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import org.pipelinekit.core.files.TextFiles;
-import org.pipelinekit.core.internal.ReadLimits;
+import org.pipelinekit.core.format.ReadLimits;
 
 /**
  * Imports GitHub Actions workflows, GitLab CI files, Bitbucket Pipelines and declarative Jenkinsfiles as PipelineKit

@@ -1,4 +1,4 @@
-package org.pipelinekit.core.imports;
+package org.pipelinekit.imports;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.pipelinekit.core.imports.YamlTree.Value;
+import org.pipelinekit.imports.YamlTree.Value;
 
 /**
  * Bitbucket Pipelines: every pipeline of the file (default, branches, pull-requests, tags, custom) becomes a group of

@@ -1,4 +1,4 @@
-package org.pipelinekit.core.imports;
+package org.pipelinekit.imports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.pipelinekit.core.imports.ImportReport.Outcome;
-import org.pipelinekit.core.imports.YamlTree.Value;
+import org.pipelinekit.imports.ImportReport.Outcome;
+import org.pipelinekit.imports.YamlTree.Value;
 import org.pipelinekit.core.validate.PipelineValidator;
 
 /**

@@ -1,4 +1,4 @@
-package org.pipelinekit.core.internal;
+package org.pipelinekit.core.format;
 
 import java.util.Locale;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package org.pipelinekit.core.imports;
+package org.pipelinekit.imports;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.pipelinekit.core.imports.YamlTree.Value;
+import org.pipelinekit.imports.YamlTree.Value;
 
 /** GitLab CI files: stages, jobs (extends, !reference, anchors), needs, rules, caches, artifacts, matrices; see {@link CiImport}. */
 final class GitLabImporter extends Importer {

@@ -1,11 +1,11 @@
-package org.pipelinekit.core.imports;
+package org.pipelinekit.imports;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.pipelinekit.core.imports.YamlTree.Value;
+import org.pipelinekit.imports.YamlTree.Value;
 
 /** Small translations the YAML importers share. */
 final class Shared {

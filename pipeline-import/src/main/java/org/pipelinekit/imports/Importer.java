@@ -1,4 +1,4 @@
-package org.pipelinekit.core.imports;
+package org.pipelinekit.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,8 +13,8 @@ import java.util.Set;
 import org.pipelinekit.core.format.FormatProblem;
 import org.pipelinekit.core.format.PipelineFormat;
 import org.pipelinekit.core.format.PipelineFormatException;
-import org.pipelinekit.core.imports.ImportReport.Outcome;
-import org.pipelinekit.core.imports.YamlTree.Value;
+import org.pipelinekit.imports.ImportReport.Outcome;
+import org.pipelinekit.imports.YamlTree.Value;
 import org.pipelinekit.core.model.Ids;
 import org.pipelinekit.core.model.Pipeline;
 

@@ -1,9 +1,9 @@
-package org.pipelinekit.core.imports;
+package org.pipelinekit.imports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.pipelinekit.core.imports.GitHubActionsImportTest.entry;
-import static org.pipelinekit.core.imports.GitHubActionsImportTest.stage;
+import static org.pipelinekit.imports.GitHubActionsImportTest.entry;
+import static org.pipelinekit.imports.GitHubActionsImportTest.stage;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pipelinekit.core.imports.ImportReport.Outcome;
+import org.pipelinekit.imports.ImportReport.Outcome;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.validate.PipelineValidator;

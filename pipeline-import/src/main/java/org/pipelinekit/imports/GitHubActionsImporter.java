@@ -1,4 +1,4 @@
-package org.pipelinekit.core.imports;
+package org.pipelinekit.imports;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.pipelinekit.core.imports.YamlTree.Value;
+import org.pipelinekit.imports.YamlTree.Value;
 
 /** GitHub Actions workflows: triggers, jobs as stages, matrices, steps, the common actions; see {@link CiImport}. */
 final class GitHubActionsImporter extends Importer {

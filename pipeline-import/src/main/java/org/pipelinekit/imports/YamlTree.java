@@ -1,11 +1,11 @@
-package org.pipelinekit.core.imports;
+package org.pipelinekit.imports;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.pipelinekit.core.internal.ReadLimits;
+import org.pipelinekit.core.format.ReadLimits;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;

@@ -1,4 +1,4 @@
-package org.pipelinekit.core.imports;
+package org.pipelinekit.imports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.pipelinekit.core.imports.ImportReport.Outcome;
+import org.pipelinekit.imports.ImportReport.Outcome;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.model.Trigger;
