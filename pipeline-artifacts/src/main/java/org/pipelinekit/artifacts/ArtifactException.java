@@ -1,5 +1,6 @@
 package org.pipelinekit.artifacts;
 
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 
 /**
@@ -11,11 +12,11 @@ import org.pipelinekit.core.PipelineException;
 public class ArtifactException extends PipelineException {
   private static final long serialVersionUID = 1L;
 
-  public ArtifactException(String code, String message) {
+  public ArtifactException(ErrorCode code, String message) {
     super(code, message);
   }
 
-  public ArtifactException(String code, String message, Throwable cause) {
+  public ArtifactException(ErrorCode code, String message, Throwable cause) {
     super(code, message, cause);
   }
 }

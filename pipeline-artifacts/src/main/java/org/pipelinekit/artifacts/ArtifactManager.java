@@ -38,6 +38,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.artifacts.internal.ArtifactInterceptor;
 import org.pipelinekit.artifacts.internal.DigestingCopy;
 import org.pipelinekit.artifacts.internal.Names;
@@ -133,9 +134,9 @@ public final class ArtifactManager implements AutoCloseable {
         return record(upload, ArtifactRecord.Kind.FILE, r);
       }
     } catch (NoSuchFileException e) {
-      throw new ArtifactException("ARTIFACT_NOT_FOUND", "cannot store " + file + ": no such file");
+      throw new ArtifactException(ErrorCode.ARTIFACT_NOT_FOUND, "cannot store " + file + ": no such file");
     } catch (IOException e) {
-      throw new ArtifactException("ARTIFACT_IO", "cannot store artifact " + upload.name() + ": " + e.getMessage(), e);
+      throw new ArtifactException(ErrorCode.ARTIFACT_IO, "cannot store artifact " + upload.name() + ": " + e.getMessage(), e);
     }
   }
 
@@ -145,7 +146,7 @@ public final class ArtifactManager implements AutoCloseable {
     try (var walk = Files.walk(dir)) {
       files = walk.filter(p -> !p.equals(dir)).map(dir::relativize).sorted().toList();
     } catch (IOException e) {
-      throw new ArtifactException("ARTIFACT_IO", "cannot read " + dir + ": " + e.getMessage(), e);
+      throw new ArtifactException(ErrorCode.ARTIFACT_IO, "cannot read " + dir + ": " + e.getMessage(), e);
     }
     return storeTree(upload, dir, files);
   }
@@ -194,7 +195,7 @@ public final class ArtifactManager implements AutoCloseable {
       blob.commit(r.digest());
       return record(upload, kind, r);
     } catch (IOException e) {
-      throw new ArtifactException("ARTIFACT_IO", "cannot store artifact " + upload.name() + ": " + e.getMessage(), e);
+      throw new ArtifactException(ErrorCode.ARTIFACT_IO, "cannot store artifact " + upload.name() + ": " + e.getMessage(), e);
     }
   }
 
@@ -211,12 +212,12 @@ public final class ArtifactManager implements AutoCloseable {
     String which = limit == maxArtifactBytes
         ? "the limit of " + human(maxArtifactBytes) + " per artifact"
         : "what is left (" + human(limit) + ") of the limit of " + human(maxExecutionBytes) + " per execution";
-    throw new ArtifactException("ARTIFACT_TOO_LARGE", "artifact " + upload.name() + " is larger than " + which
+    throw new ArtifactException(ErrorCode.ARTIFACT_TOO_LARGE, "artifact " + upload.name() + " is larger than " + which
         + " (" + human(size) + " so far); store less, or raise the limit on ArtifactManager.builder()");
   }
 
   private static ArtifactException exists(Upload upload) {
-    return new ArtifactException("ARTIFACT_EXISTS", "execution " + upload.executionId() + " already has an artifact named '"
+    return new ArtifactException(ErrorCode.ARTIFACT_EXISTS, "execution " + upload.executionId() + " already has an artifact named '"
         + upload.name() + "'; artifacts are immutable, choose another name");
   }
 
@@ -245,7 +246,7 @@ public final class ArtifactManager implements AutoCloseable {
   private ArtifactRecord readable(String artifactId, Principal principal) {
     ArtifactRecord r = live(artifactId);
     if (!policy.canRead(principal, r)) {
-      throw new ArtifactException("ARTIFACT_ACCESS_DENIED", principal.name() + " may not read the artifacts of pipeline "
+      throw new ArtifactException(ErrorCode.ARTIFACT_ACCESS_DENIED, principal.name() + " may not read the artifacts of pipeline "
           + r.pipelineId());
     }
     return r;
@@ -253,9 +254,9 @@ public final class ArtifactManager implements AutoCloseable {
 
   private ArtifactRecord live(String artifactId) {
     ArtifactRecord r = store.record(artifactId)
-        .orElseThrow(() -> new ArtifactException("ARTIFACT_NOT_FOUND", "no artifact " + artifactId));
+        .orElseThrow(() -> new ArtifactException(ErrorCode.ARTIFACT_NOT_FOUND, "no artifact " + artifactId));
     if (r.expiredAt(clock.instant())) {
-      throw new ArtifactException("ARTIFACT_NOT_FOUND", "artifact " + artifactId + " expired on " + r.expires());
+      throw new ArtifactException(ErrorCode.ARTIFACT_NOT_FOUND, "artifact " + artifactId + " expired on " + r.expires());
     }
     return r;
   }
@@ -272,9 +273,9 @@ public final class ArtifactManager implements AutoCloseable {
     try {
       return new Verifying(Channels.newInputStream(store.openBlob(r.digest())), r);
     } catch (NoSuchFileException e) {
-      throw new ArtifactException("ARTIFACT_CORRUPTED", "the content of artifact " + r.name() + " (" + r.digest() + ") is missing");
+      throw new ArtifactException(ErrorCode.ARTIFACT_CORRUPTED, "the content of artifact " + r.name() + " (" + r.digest() + ") is missing");
     } catch (IOException e) {
-      throw new ArtifactException("ARTIFACT_IO", "cannot read artifact " + r.name() + ": " + e.getMessage(), e);
+      throw new ArtifactException(ErrorCode.ARTIFACT_IO, "cannot read artifact " + r.name() + ": " + e.getMessage(), e);
     }
   }
 
@@ -302,9 +303,9 @@ public final class ArtifactManager implements AutoCloseable {
         }
       }
     } catch (NoSuchFileException e) {
-      throw new ArtifactException("ARTIFACT_CORRUPTED", "the content of artifact " + r.name() + " (" + r.digest() + ") is missing");
+      throw new ArtifactException(ErrorCode.ARTIFACT_CORRUPTED, "the content of artifact " + r.name() + " (" + r.digest() + ") is missing");
     } catch (IOException e) {
-      throw new ArtifactException("ARTIFACT_IO", "cannot copy artifact " + r.name() + ": " + e.getMessage(), e);
+      throw new ArtifactException(ErrorCode.ARTIFACT_IO, "cannot copy artifact " + r.name() + ": " + e.getMessage(), e);
     }
     if (!got.digest().equals(r.digest()) || got.size() != r.size()) {
       try {
@@ -318,7 +319,7 @@ public final class ArtifactManager implements AutoCloseable {
   }
 
   private static ArtifactException corrupted(ArtifactRecord r, String actual) {
-    return new ArtifactException("ARTIFACT_CORRUPTED", "artifact " + r.name() + " of execution " + r.executionId()
+    return new ArtifactException(ErrorCode.ARTIFACT_CORRUPTED, "artifact " + r.name() + " of execution " + r.executionId()
         + " is corrupted: its content hashes to " + actual + ", not " + r.digest());
   }
 
@@ -402,10 +403,10 @@ public final class ArtifactManager implements AutoCloseable {
   public ArtifactRecord verifySignedUrl(String artifactId, long expires, String signature) {
     byte[] expected = sign(artifactId, expires).getBytes(StandardCharsets.US_ASCII);
     if (signature == null || !MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII))) {
-      throw new ArtifactException("ARTIFACT_URL_INVALID", "the download link for artifact " + artifactId + " is not valid");
+      throw new ArtifactException(ErrorCode.ARTIFACT_URL_INVALID, "the download link for artifact " + artifactId + " is not valid");
     }
     if (clock.instant().getEpochSecond() >= expires) {
-      throw new ArtifactException("ARTIFACT_URL_EXPIRED", "the download link for artifact " + artifactId + " expired at "
+      throw new ArtifactException(ErrorCode.ARTIFACT_URL_EXPIRED, "the download link for artifact " + artifactId + " expired at "
           + Instant.ofEpochSecond(expires) + "; ask for a new one");
     }
     return live(artifactId);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.secret.EncryptedFileSecretStore;
 import org.pipelinekit.core.secret.InMemorySecretStore;
@@ -67,7 +68,7 @@ final class CliSecrets {
       if (line.isEmpty() || line.startsWith("#")) continue;
       var m = LINE.matcher(line.startsWith("export ") ? line.substring(7).strip() : line);
       if (!m.matches()) {
-        throw new PipelineException("SECRETS_FILE_INVALID", file + ":" + (i + 1) + ": expected NAME=value (letters, digits and _ in "
+        throw new PipelineException(ErrorCode.SECRETS_FILE_INVALID, file + ":" + (i + 1) + ": expected NAME=value (letters, digits and _ in "
             + "the name); the line is not shown, as it may hold a secret");
       }
       String value = m.group(2);

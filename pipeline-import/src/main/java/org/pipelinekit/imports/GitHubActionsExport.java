@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.model.CacheSpec;
 import org.pipelinekit.core.model.Parameter;
@@ -32,7 +33,7 @@ public final class GitHubActionsExport {
     private final List<String> reasons;
 
     UnfitException(String pipeline, List<String> reasons) {
-      super("EXPORT_UNFIT", "pipeline '" + pipeline + "' does not fit a GitHub Actions workflow:\n  " + String.join("\n  ", reasons));
+      super(ErrorCode.EXPORT_UNFIT, "pipeline '" + pipeline + "' does not fit a GitHub Actions workflow:\n  " + String.join("\n  ", reasons));
       this.reasons = List.copyOf(reasons);
     }
 

@@ -1,5 +1,6 @@
 package org.pipelinekit.imports;
 
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 
 /** A file that is not a configuration of the kind being imported, with where the problem is. */
@@ -11,7 +12,7 @@ public final class ImportException extends PipelineException {
   private final int column;
 
   public ImportException(String source, int line, int column, String message) {
-    super("IMPORT_INVALID", source + ":" + line + ":" + column + ": " + message);
+    super(ErrorCode.IMPORT_INVALID, source + ":" + line + ":" + column + ": " + message);
     this.source = source;
     this.line = line;
     this.column = column;

@@ -1,6 +1,7 @@
 package org.pipelinekit.templates;
 
 import java.util.List;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 
 /**
@@ -12,7 +13,7 @@ public class TemplateException extends PipelineException {
   private static final long serialVersionUID = 1L;
   private final List<String> problems;
 
-  public TemplateException(String code, List<String> problems) {
+  public TemplateException(ErrorCode code, List<String> problems) {
     super(code, String.join("\n", problems));
     this.problems = List.copyOf(problems);
   }

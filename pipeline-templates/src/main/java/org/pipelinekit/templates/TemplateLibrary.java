@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.model.TemplateOrigin;
 import org.pipelinekit.core.stage.StageRegistry;
@@ -98,7 +99,7 @@ public final class TemplateLibrary {
   }
 
   private Template require(String id, Optional<String> version) {
-    return find(id, version).orElseThrow(() -> new TemplateException("TEMPLATE_NOT_FOUND", List.of("no template '" + id + "'"
+    return find(id, version).orElseThrow(() -> new TemplateException(ErrorCode.TEMPLATE_NOT_FOUND, List.of("no template '" + id + "'"
         + version.map(v -> " version " + v).orElse("") + org.pipelinekit.core.Suggestions.didYouMean(id, templates.keySet()))));
   }
 
@@ -119,7 +120,7 @@ public final class TemplateLibrary {
 
   public Pipeline createFromTemplate(Template template, Customization customization) {
     if (template.component()) {
-      throw new TemplateException("TEMPLATE_IS_COMPONENT", List.of(template.id() + " is a component; include it in a template"));
+      throw new TemplateException(ErrorCode.TEMPLATE_IS_COMPONENT, List.of(template.id() + " is a component; include it in a template"));
     }
     return instantiator.create(template, customization);
   }
@@ -176,11 +177,11 @@ public final class TemplateLibrary {
   /** Stores the template in the library's writable directory (and makes it available here). */
   public synchronized Template save(Template t) {
     if (writable == null) {
-      throw new TemplateException("TEMPLATE_NOT_WRITABLE", List.of("the library has no directory to save templates in;"
+      throw new TemplateException(ErrorCode.TEMPLATE_NOT_WRITABLE, List.of("the library has no directory to save templates in;"
           + " add one with TemplateLibrary.builder().directory(path, true)"));
     }
     if (template(t.id(), t.version()).isPresent()) {
-      throw new TemplateException("TEMPLATE_EXISTS", List.of("template " + t.id() + " version " + t.version()
+      throw new TemplateException(ErrorCode.TEMPLATE_EXISTS, List.of("template " + t.id() + " version " + t.version()
           + " exists already; give the new one a higher version"));
     }
     Map<String, Object> meta = new LinkedHashMap<>();
@@ -228,7 +229,7 @@ public final class TemplateLibrary {
    * version stays and the place is listed as a conflict.
    */
   public Upgrade upgrade(Pipeline pipeline, Optional<String> version) {
-    TemplateOrigin origin = pipeline.template().orElseThrow(() -> new TemplateException("TEMPLATE_NOT_FOUND",
+    TemplateOrigin origin = pipeline.template().orElseThrow(() -> new TemplateException(ErrorCode.TEMPLATE_NOT_FOUND,
         List.of("pipeline " + pipeline.id() + " was not created from a template")));
     Template from = require(origin.id(), Optional.of(origin.version()));
     Template to = require(origin.id(), version);
@@ -317,7 +318,7 @@ public final class TemplateLibrary {
       for (TemplateSource source : sources) {
         for (TemplateSource.TemplateFiles files : source.load()) TemplateReader.read(files, problems).ifPresent(t -> add(templates, t));
       }
-      if (!problems.isEmpty()) throw new TemplateException("TEMPLATE_INVALID", problems);
+      if (!problems.isEmpty()) throw new TemplateException(ErrorCode.TEMPLATE_INVALID, problems);
       return new TemplateLibrary(templates, writable, PipelineValidator.builder().registry(registry).build());
     }
   }

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 import org.pipelinekit.artifacts.ArtifactException;
 import org.pipelinekit.artifacts.ArtifactManager;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.engine.Principal;
@@ -164,36 +165,22 @@ public final class PipelineKitServlet extends HttpServlet {
       }
       send(resp, 400, doc);
     } catch (TemplateException e) {
-      problem(resp, new ApiException(e.code().equals("TEMPLATE_NOT_FOUND") ? 404 : 422, "template", "Template problem",
+      problem(resp, new ApiException(status(e.kind()), "template", "Template problem",
           e.problems().size() == 1 ? e.problems().get(0) : "the template cannot be used as asked: " + e.problems().size() + " problems",
           List.of(), e.problems()), instance);
-    } catch (ArtifactException e) {
-      int status = switch (e.code()) {
-        case "ARTIFACT_NOT_FOUND" -> 404;
-        case "ARTIFACT_ACCESS_DENIED", "ARTIFACT_URL_INVALID" -> 403;
-        case "ARTIFACT_URL_EXPIRED" -> 410;
-        case "ARTIFACT_CORRUPTED", "ARTIFACT_IO" -> 500;
-        default -> 400;
-      };
-      problem(resp, new ApiException(status, e.code().toLowerCase().replace('_', '-'), "Artifact problem", e.getMessage()), instance);
     } catch (PipelineException e) {
-      int status = switch (e.code()) {
-        case "STORE_CONFLICT", "EXECUTION_FINISHED", "EXECUTION_RUNNING", "APPROVAL_NOT_PENDING" -> 409;
-        case "EXECUTION_UNKNOWN", "STAGE_UNKNOWN" -> 404;
-        case "APPROVAL_FORBIDDEN" -> 403;
-        case "STORE_FULL" -> 507;
-        case "STORE_UNAVAILABLE" -> 503;
-        case "PARAMETERS_INVALID", "JAVA_IMPORT_INVALID", "SCRIPT_INVALID" -> 422;
-        default -> 400;
-      };
+      int status = status(e.kind());
       String detail = e.getMessage();
       if (status >= 500) { // the operator's log has which file; the caller learns what it means for them
         LOG.warn("{} {}: {}", req.getMethod(), instance, e.getMessage());
-        detail = status == 507 ? "the server's disk is full, so nothing was stored; try again once its operator has freed space"
-            : "the server cannot reach its storage now; try again later (its log has the details)";
+        detail = switch (e.kind()) {
+          case FULL -> "the server's disk is full, so nothing was stored; try again once its operator has freed space";
+          case UNAVAILABLE -> "the server cannot reach its storage now; try again later (its log has the details)";
+          default -> "the server cannot read what it keeps; its log has the details";
+        };
       }
-      problem(resp, new ApiException(status, e.code().toLowerCase().replace('_', '-'), status >= 500 ? "Storage unavailable"
-          : "Request refused", detail), instance);
+      String title = e instanceof ArtifactException ? "Artifact problem" : status >= 500 ? "Storage unavailable" : "Request refused";
+      problem(resp, new ApiException(status, e.code().toLowerCase().replace('_', '-'), title, detail), instance);
     } catch (IllegalArgumentException e) {
       problem(resp, Problems.badRequest("bad-request", e.getMessage()), instance);
     } catch (IOException e) { // the connection failed while the request was read or answered: the client went away
@@ -202,6 +189,22 @@ public final class PipelineKitServlet extends HttpServlet {
       LOG.error("{} {} failed", req.getMethod(), instance, e);
       problem(resp, new ApiException(500, "internal", "Internal error", "the server failed to answer; its log has the details"), instance);
     }
+  }
+
+  /** The HTTP status of each kind of error: the one place the API maps errors (never by their codes). */
+  static int status(ErrorCode.Kind kind) {
+    return switch (kind) {
+      case BAD_INPUT -> 400;
+      case INVALID -> 422;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case FORBIDDEN -> 403;
+      case GONE -> 410;
+      case TOO_LARGE -> 413;
+      case UNAVAILABLE -> 503;
+      case FULL -> 507;
+      case INTERNAL -> 500;
+    };
   }
 
   /** Headers on every answer; the designer's pages replace the policy and the caching with their own. */

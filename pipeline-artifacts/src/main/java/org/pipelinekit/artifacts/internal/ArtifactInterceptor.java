@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.artifacts.ArtifactException;
 import org.pipelinekit.artifacts.ArtifactManager;
 import org.pipelinekit.artifacts.ArtifactRecord;
@@ -148,7 +149,7 @@ public final class ArtifactInterceptor implements StepInterceptor {
     try {
       Files.createDirectories(target.getParent());
     } catch (IOException e) {
-      throw new ArtifactException("ARTIFACT_IO", "cannot create " + target.getParent() + ": " + e.getMessage(), e);
+      throw new ArtifactException(ErrorCode.ARTIFACT_IO, "cannot create " + target.getParent() + ": " + e.getMessage(), e);
     }
     reader.copy(r, target);
     return 1;
@@ -165,7 +166,7 @@ public final class ArtifactInterceptor implements StepInterceptor {
           Files.createDirectories(target);
         } else if (e.isSymbolicLink()) {
           if (!target.getParent().resolve(e.getLinkName()).normalize().startsWith(ws.normalize())) {
-            throw new ArtifactException("ARTIFACT_NAME_INVALID", "link " + e.getName() + " points outside the workspace");
+            throw new ArtifactException(ErrorCode.ARTIFACT_NAME_INVALID, "link " + e.getName() + " points outside the workspace");
           }
           Files.createDirectories(target.getParent());
           Files.createSymbolicLink(target, Path.of(e.getLinkName()));
@@ -183,7 +184,7 @@ public final class ArtifactInterceptor implements StepInterceptor {
   private static Path safe(Path ws, String rel) {
     Path target = ws.resolve(rel).normalize();
     if (rel.startsWith("/") || !target.startsWith(ws)) {
-      throw new ArtifactException("ARTIFACT_NAME_INVALID", "artifact path " + rel + " leaves the workspace");
+      throw new ArtifactException(ErrorCode.ARTIFACT_NAME_INVALID, "artifact path " + rel + " leaves the workspace");
     }
     return target;
   }

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.function.LongConsumer;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.artifacts.ArtifactException;
 
 /**
@@ -157,6 +158,6 @@ public final class DigestingCopy {
   }
 
   static ArtifactException tooLarge(String what) {
-    return new ArtifactException("ARTIFACT_TOO_LARGE", what);
+    return new ArtifactException(ErrorCode.ARTIFACT_TOO_LARGE, what);
   }
 }

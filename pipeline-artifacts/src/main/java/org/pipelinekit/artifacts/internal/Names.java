@@ -1,5 +1,6 @@
 package org.pipelinekit.artifacts.internal;
 
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.artifacts.ArtifactException;
 import org.pipelinekit.core.model.ArtifactSpec;
 
@@ -10,7 +11,7 @@ public final class Names {
   public static String check(String name) {
     String shown = name == null ? "null" : escape(name.length() > 255 ? name.substring(0, 40) + "..." : name);
     ArtifactSpec.nameProblem(name == null ? "" : name).ifPresent(why -> {
-      throw new ArtifactException("ARTIFACT_NAME_INVALID", "artifact name '" + shown + "' is refused: " + why);
+      throw new ArtifactException(ErrorCode.ARTIFACT_NAME_INVALID, "artifact name '" + shown + "' is refused: " + why);
     });
     return name;
   }

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.engine.internal.ConcurrencyGroups;
 import org.pipelinekit.core.engine.internal.EngineServices;
@@ -132,7 +133,7 @@ public final class PipelineExecutor implements AutoCloseable {
       try {
         runRoot = Files.createTempDirectory("pipelinekit-runs-");
       } catch (IOException e) {
-        throw new PipelineException("WORKSPACE_UNAVAILABLE", "cannot create a temporary run directory: " + e.getMessage(), e);
+        throw new PipelineException(ErrorCode.WORKSPACE_UNAVAILABLE, "cannot create a temporary run directory: " + e.getMessage(), e);
       }
     }
     this.owned = closeables;
@@ -285,7 +286,7 @@ public final class PipelineExecutor implements AutoCloseable {
       }
     }
     if (!problems.isEmpty()) {
-      throw new PipelineException("PARAMETERS_INVALID", String.join("; ", problems));
+      throw new PipelineException(ErrorCode.PARAMETERS_INVALID, String.join("; ", problems));
     }
     return out;
   }
@@ -349,7 +350,7 @@ public final class PipelineExecutor implements AutoCloseable {
   private ExecutionRun liveRun(String executionId) {
     ExecutionRun run = live.get(executionId);
     if (run == null) {
-      throw new PipelineException(services.executions().load(executionId).isPresent() ? "EXECUTION_FINISHED" : "EXECUTION_UNKNOWN",
+      throw new PipelineException(services.executions().load(executionId).isPresent() ? ErrorCode.EXECUTION_FINISHED : ErrorCode.EXECUTION_UNKNOWN,
           "execution " + executionId + (services.executions().load(executionId).isPresent() ? " has finished" : " does not exist"));
     }
     return run;
@@ -362,14 +363,14 @@ public final class PipelineExecutor implements AutoCloseable {
    */
   public Execution rerun(String executionId, String fromStage) {
     ExecutionSnapshot old = execution(executionId).map(Execution::snapshot)
-        .orElseThrow(() -> new PipelineException("EXECUTION_UNKNOWN", "execution " + executionId + " does not exist"));
+        .orElseThrow(() -> new PipelineException(ErrorCode.EXECUTION_UNKNOWN, "execution " + executionId + " does not exist"));
     if (!old.status().isFinal()) {
-      throw new PipelineException("EXECUTION_RUNNING", "execution " + executionId + " is still " + old.status()
+      throw new PipelineException(ErrorCode.EXECUTION_RUNNING, "execution " + executionId + " is still " + old.status()
           + "; cancel it or wait for it to end before re-running it");
     }
     Pipeline pipeline = old.header().pipeline();
     if (pipeline.stage(fromStage).isEmpty()) {
-      throw new PipelineException("STAGE_UNKNOWN", "pipeline " + pipeline.id() + " has no stage '" + fromStage + "'; its stages are "
+      throw new PipelineException(ErrorCode.STAGE_UNKNOWN, "pipeline " + pipeline.id() + " has no stage '" + fromStage + "'; its stages are "
           + pipeline.stages().stream().map(Stage::id).toList());
     }
     Set<String> again = new HashSet<>();
@@ -422,7 +423,7 @@ public final class PipelineExecutor implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      throw new PipelineException("WORKSPACE_UNAVAILABLE", "cannot copy the workspace of the execution re-run: " + e.getMessage(), e);
+      throw new PipelineException(ErrorCode.WORKSPACE_UNAVAILABLE, "cannot copy the workspace of the execution re-run: " + e.getMessage(), e);
     }
   }
 

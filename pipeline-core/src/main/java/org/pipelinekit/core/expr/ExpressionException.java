@@ -1,5 +1,6 @@
 package org.pipelinekit.core.expr;
 
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 
 /** An expression that cannot be parsed or evaluated; {@link #column()} is 1-based within the text given. */
@@ -10,7 +11,7 @@ public final class ExpressionException extends PipelineException {
   private final String reason;
 
   public ExpressionException(String reason, String text, int column) {
-    super("EXPRESSION_INVALID", reason + " at column " + column + " of `" + text + "`");
+    super(ErrorCode.EXPRESSION_INVALID, reason + " at column " + column + " of `" + text + "`");
     this.column = column;
     this.reason = reason;
   }

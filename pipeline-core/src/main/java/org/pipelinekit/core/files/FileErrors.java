@@ -8,6 +8,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 
 /**
@@ -37,7 +38,7 @@ public final class FileErrors {
   public static PipelineException storeFailure(String doing, IOException e) {
     String why = describe(e);
     boolean full = isFull(e);
-    return new PipelineException(full ? "STORE_FULL" : "STORE_UNAVAILABLE", doing + ": " + why
+    return new PipelineException(full ? ErrorCode.STORE_FULL : ErrorCode.STORE_UNAVAILABLE, doing + ": " + why
         + (full ? "; free space where the data directory is and try again" : ""), e);
   }
 

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.files.TextFiles;
 import org.pipelinekit.core.format.internal.HclWriter;
@@ -71,7 +72,7 @@ public enum PipelineFormat {
   /** Reads a pipeline; {@code source} (a file name) prefixes error messages. */
   public Pipeline read(String text, String source) {
     if (!canRead()) {
-      throw new PipelineException("FORMAT_NOT_READABLE", id + " is export-only; import YAML or JSON");
+      throw new PipelineException(ErrorCode.FORMAT_NOT_READABLE, id + " is export-only; import YAML or JSON");
     }
     return PipelineDecoder.read(text, this == YAML, source);
   }
@@ -93,7 +94,7 @@ public enum PipelineFormat {
     if (lower.endsWith(".yaml") || lower.endsWith(".yml")) return YAML;
     if (lower.endsWith(".json")) return JSON;
     if (lower.endsWith(".hcl")) return HCL;
-    throw new PipelineException("FORMAT_UNKNOWN", "cannot tell the format of '" + name + "'; name it .yaml, .yml or .json");
+    throw new PipelineException(ErrorCode.FORMAT_UNKNOWN, "cannot tell the format of '" + name + "'; name it .yaml, .yml or .json");
   }
 
   /** The format with this id ({@code yaml}, {@code json}, {@code hcl}), case-insensitive. */
@@ -101,7 +102,7 @@ public enum PipelineFormat {
     for (PipelineFormat f : values()) {
       if (f.id.equalsIgnoreCase(id)) return f;
     }
-    throw new PipelineException("FORMAT_UNKNOWN", "unknown format '" + id + "'; use one of "
+    throw new PipelineException(ErrorCode.FORMAT_UNKNOWN, "unknown format '" + id + "'; use one of "
         + Arrays.stream(values()).map(PipelineFormat::id).collect(Collectors.joining(", ")));
   }
 }

@@ -1,6 +1,7 @@
 package org.pipelinekit.core.format;
 
 import java.util.List;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 
 /**
@@ -13,7 +14,7 @@ public final class PipelineFormatException extends PipelineException {
   private final List<FormatProblem> problems;
 
   public PipelineFormatException(String source, List<FormatProblem> problems) {
-    super("PIPELINE_FORMAT_INVALID", message(source, problems));
+    super(ErrorCode.PIPELINE_FORMAT_INVALID, message(source, problems));
     this.problems = List.copyOf(problems);
   }
 

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.internal.graph.Graph;
 import org.pipelinekit.core.model.Matrix;
@@ -128,7 +129,7 @@ public final class ExecutionPlanner {
   }
 
   private static PipelineException invalid(Pipeline pipeline, String why) {
-    return new PipelineException("PIPELINE_INVALID", "cannot plan pipeline '" + pipeline.id() + "': " + why
+    return new PipelineException(ErrorCode.PIPELINE_INVALID, "cannot plan pipeline '" + pipeline.id() + "': " + why
         + "; run PipelineValidator to see every problem with its path");
   }
 

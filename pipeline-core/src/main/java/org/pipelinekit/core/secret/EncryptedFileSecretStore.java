@@ -20,6 +20,7 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.spi.SecretStore;
 
@@ -104,10 +105,10 @@ public final class EncryptedFileSecretStore implements SecretStore {
     } catch (NoSuchFileException e) {
       return new TreeMap<>();
     } catch (IOException e) {
-      throw new PipelineException("SECRETS_UNAVAILABLE", "cannot read " + file + ": " + e.getMessage(), e);
+      throw new PipelineException(ErrorCode.SECRETS_UNAVAILABLE, "cannot read " + file + ": " + e.getMessage(), e);
     }
     if (data.length < MAGIC.length + NONCE || !java.util.Arrays.equals(data, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-      throw new PipelineException("SECRETS_CORRUPT", file + " is not a PipelineKit secret file");
+      throw new PipelineException(ErrorCode.SECRETS_CORRUPT, file + " is not a PipelineKit secret file");
     }
     try {
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
@@ -116,9 +117,9 @@ public final class EncryptedFileSecretStore implements SecretStore {
       byte[] plain = c.doFinal(data, MAGIC.length + NONCE, data.length - MAGIC.length - NONCE);
       return JSON.readValue(plain, new TypeReference<TreeMap<String, String>>() {});
     } catch (AEADBadTagException e) {
-      throw new PipelineException("SECRETS_KEY_MISMATCH", file + " cannot be decrypted: the key is wrong or the file was changed");
+      throw new PipelineException(ErrorCode.SECRETS_KEY_MISMATCH, file + " cannot be decrypted: the key is wrong or the file was changed");
     } catch (GeneralSecurityException | IOException e) {
-      throw new PipelineException("SECRETS_CORRUPT", file + " cannot be decrypted: " + e.getMessage(), e);
+      throw new PipelineException(ErrorCode.SECRETS_CORRUPT, file + " cannot be decrypted: " + e.getMessage(), e);
     }
   }
 
@@ -142,7 +143,7 @@ public final class EncryptedFileSecretStore implements SecretStore {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (GeneralSecurityException | IOException e) {
-      throw new PipelineException("SECRETS_UNAVAILABLE", "cannot write " + file + ": " + e.getMessage(), e);
+      throw new PipelineException(ErrorCode.SECRETS_UNAVAILABLE, "cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.files.PrivateFiles;
 import org.pipelinekit.core.PipelineException;
 
@@ -47,7 +48,7 @@ public final class SecretAudit {
       Files.writeString(file.get(), entry.time() + "\t" + entry.secret() + "\t" + entry.executionId() + "\t" + entry.stageId() + "\n",
           StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
-      throw new PipelineException("AUDIT_UNAVAILABLE", "cannot record a secret read in " + file.get() + ": " + e.getMessage(), e);
+      throw new PipelineException(ErrorCode.AUDIT_UNAVAILABLE, "cannot record a secret read in " + file.get() + ": " + e.getMessage(), e);
     }
   }
 
@@ -63,7 +64,7 @@ public final class SecretAudit {
     } catch (NoSuchFileException e) {
       return List.of();
     } catch (IOException e) {
-      throw new PipelineException("AUDIT_UNAVAILABLE", "cannot read " + file.get() + ": " + e.getMessage(), e);
+      throw new PipelineException(ErrorCode.AUDIT_UNAVAILABLE, "cannot read " + file.get() + ": " + e.getMessage(), e);
     }
   }
 }

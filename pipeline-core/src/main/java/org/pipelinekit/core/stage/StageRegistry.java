@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.spi.StageCategory;
 import org.pipelinekit.core.spi.StageType;
@@ -49,7 +50,7 @@ public final class StageRegistry {
   public StageType get(String id) {
     StageType t = types.get(id);
     if (t == null) {
-      throw new PipelineException("STAGE_TYPE_UNKNOWN", "unknown stage type '" + id + "'"
+      throw new PipelineException(ErrorCode.STAGE_TYPE_UNKNOWN, "unknown stage type '" + id + "'"
           + Suggestions.didYouMean(id, types.keySet()) + "; known types: " + String.join(", ", types.keySet()));
     }
     return t;
@@ -103,14 +104,14 @@ public final class StageRegistry {
     private Builder add(StageType type, String origin, int priority) {
       String id = type.id();
       if (!org.pipelinekit.core.model.Ids.isValid(id)) {
-        throw new PipelineException("STAGE_TYPE_INVALID", "stage type id '" + id + "' from " + origin
+        throw new PipelineException(ErrorCode.STAGE_TYPE_INVALID, "stage type id '" + id + "' from " + origin
             + " is not a valid id: use lower-case letters, digits, _ and -");
       }
       String previous = origins.get(id);
       if (previous != null) {
         int before = priorities.get(id);
         if (before == priority) {
-          throw new PipelineException("STAGE_TYPE_DUPLICATE", "stage type '" + id + "' is defined twice: by "
+          throw new PipelineException(ErrorCode.STAGE_TYPE_DUPLICATE, "stage type '" + id + "' is defined twice: by "
               + previous + " and by " + origin + "; remove one, give it another id or a higher priority");
         }
         if (before > priority) return this;

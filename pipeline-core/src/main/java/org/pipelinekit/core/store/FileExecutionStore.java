@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.files.FileErrors;
 import org.pipelinekit.core.files.PrivateFiles;
@@ -90,7 +91,7 @@ public final class FileExecutionStore implements ExecutionStore {
       Files.move(tmp, d.resolve("header.json"), StandardCopyOption.ATOMIC_MOVE);
       journals.put(header.id(), open(d.resolve("journal.jsonl")));
     } catch (java.nio.file.FileAlreadyExistsException e) {
-      throw new PipelineException("STORE_CONFLICT", "execution " + header.id() + " already exists in " + dir);
+      throw new PipelineException(ErrorCode.STORE_CONFLICT, "execution " + header.id() + " already exists in " + dir);
     } catch (IOException e) {
       throw FileErrors.storeFailure("cannot create execution " + header.id(), e);
     }
@@ -99,7 +100,7 @@ public final class FileExecutionStore implements ExecutionStore {
 
   @Override
   public void append(String executionId, ExecutionEvent event) {
-    if (closed) throw new PipelineException("STORE_CLOSED", "the execution store is closed; " + executionId + "'s event was not kept");
+    if (closed) throw new PipelineException(ErrorCode.STORE_CLOSED, "the execution store is closed; " + executionId + "'s event was not kept");
     byte[] line = (JournalCodec.event(event) + "\n").getBytes(StandardCharsets.UTF_8);
     try {
       FileChannel ch = journals.computeIfAbsent(executionId, id -> open(dir.resolve(id).resolve("journal.jsonl")));

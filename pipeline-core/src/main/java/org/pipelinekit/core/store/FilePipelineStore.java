@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.files.FileErrors;
 import org.pipelinekit.core.files.PrivateFiles;
@@ -144,7 +145,7 @@ public final class FilePipelineStore implements PipelineStore {
     try {
       return Optional.of(PipelineFormat.JSON.read(text, file.toString()));
     } catch (PipelineFormatException e) {
-      throw new PipelineException("STORE_CORRUPT", "pipeline file " + file + " cannot be read: " + e.getMessage()
+      throw new PipelineException(ErrorCode.STORE_CORRUPT, "pipeline file " + file + " cannot be read: " + e.getMessage()
           + "; fix it by hand or move it away (PipelineKit does not delete it)", e);
     }
   }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.engine.ExecutionEvent;
 import org.pipelinekit.core.engine.ExecutionHeader;
@@ -31,7 +32,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
   @Override
   public void create(ExecutionHeader header) {
     if (headers.putIfAbsent(header.id(), header) != null) {
-      throw new PipelineException("STORE_CONFLICT", "execution " + header.id() + " already exists");
+      throw new PipelineException(ErrorCode.STORE_CONFLICT, "execution " + header.id() + " already exists");
     }
     journals.put(header.id(), Collections.synchronizedList(new ArrayList<>()));
   }
@@ -39,7 +40,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
   @Override
   public void append(String executionId, ExecutionEvent event) {
     List<ExecutionEvent> journal = journals.get(executionId);
-    if (journal == null) throw new PipelineException("EXECUTION_UNKNOWN", "no execution " + executionId);
+    if (journal == null) throw new PipelineException(ErrorCode.EXECUTION_UNKNOWN, "no execution " + executionId);
     journal.add(event);
   }
 

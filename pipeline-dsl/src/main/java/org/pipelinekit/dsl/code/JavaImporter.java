@@ -46,6 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.model.Action;
 import org.pipelinekit.core.model.Approval;
@@ -141,7 +142,7 @@ final class JavaImporter {
       if (sb.length() > 0) sb.append('\n');
       sb.append(source).append(':').append(p.line).append(": ").append(p.message);
     }
-    return new PipelineException("JAVA_IMPORT_INVALID", sb.toString());
+    return new PipelineException(ErrorCode.JAVA_IMPORT_INVALID, sb.toString());
   }
 
   /**

@@ -19,6 +19,7 @@ import kotlin.script.experimental.jvmhost.BasicJvmScriptingHost
 import kotlin.script.experimental.jvmhost.CompiledScriptJarsCache
 import kotlin.script.experimental.jvmhost.createJvmCompilationConfigurationFromTemplate
 import kotlin.script.experimental.jvmhost.createJvmEvaluationConfigurationFromTemplate
+import org.pipelinekit.core.ErrorCode
 import org.pipelinekit.core.PipelineException
 import org.pipelinekit.core.model.Pipeline
 
@@ -30,7 +31,7 @@ data class ScriptProblem(val file: String, val line: Int, val column: Int, val m
 
 /** A script that does not compile or fails while it runs; [problems] says where and why. */
 class PipelineScriptException(val problems: List<ScriptProblem>) :
-    PipelineException("SCRIPT_INVALID", problems.filter { it.error }.ifEmpty { problems }.joinToString("\n"))
+    PipelineException(ErrorCode.SCRIPT_INVALID, problems.filter { it.error }.ifEmpty { problems }.joinToString("\n"))
 
 /**
  * Evaluates `*.pipeline.kts` scripts with the Kotlin scripting host. Compiled scripts are cached

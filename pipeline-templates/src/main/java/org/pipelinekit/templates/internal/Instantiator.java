@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.format.FormatProblem;
 import org.pipelinekit.core.format.PipelineFormat;
 import org.pipelinekit.core.format.PipelineFormatException;
@@ -71,7 +72,7 @@ public final class Instantiator {
   public Pipeline create(Template t, Customization c) {
     List<String> problems = new ArrayList<>();
     Map<String, Object> values = values(t.parameters(), c.values(), "params.", problems);
-    if (!problems.isEmpty()) throw new TemplateException("TEMPLATE_VALUES_INVALID", problems);
+    if (!problems.isEmpty()) throw new TemplateException(ErrorCode.TEMPLATE_VALUES_INVALID, problems);
 
     @SuppressWarnings("unchecked")
     Map<String, Object> tree = (Map<String, Object>) new Substitution("params", values).apply(t.body());
@@ -80,14 +81,14 @@ public final class Instantiator {
     tree.remove("template");
     tree.remove("version");
     expandComponents(t, values, tree, problems);
-    if (!problems.isEmpty()) throw new TemplateException("TEMPLATE_COMPONENT_INVALID", problems);
+    if (!problems.isEmpty()) throw new TemplateException(ErrorCode.TEMPLATE_COMPONENT_INVALID, problems);
 
     Pipeline p;
     try {
       p = PipelineFormat.JSON.read(TemplateReader.JSON.writeValueAsString(tree));
     } catch (PipelineFormatException e) {
       for (FormatProblem f : e.problems()) problems.add(f.path() + ": " + f.message());
-      throw new TemplateException("TEMPLATE_BODY_INVALID", problems);
+      throw new TemplateException(ErrorCode.TEMPLATE_BODY_INVALID, problems);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -96,7 +97,7 @@ public final class Instantiator {
     for (Problem pr : validator.validate(p).problems()) {
       if (pr.severity() == Severity.ERROR) problems.add(pr.path() + ": " + pr.message() + (pr.hint().isEmpty() ? "" : " (" + pr.hint() + ")"));
     }
-    if (!problems.isEmpty()) throw new TemplateException("TEMPLATE_RESULT_INVALID", problems);
+    if (!problems.isEmpty()) throw new TemplateException(ErrorCode.TEMPLATE_RESULT_INVALID, problems);
     return p;
   }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.engine.EventListener;
 import org.pipelinekit.core.engine.Execution;
@@ -329,14 +330,14 @@ public final class ExecutionRun implements Execution {
   private void decideApproval(Principal who, String stageId, boolean approved, Optional<String> comment) {
     StageState s = stages.get(stageId);
     if (s == null) {
-      throw new PipelineException("STAGE_UNKNOWN", "execution " + id() + " has no stage '" + stageId + "'");
+      throw new PipelineException(ErrorCode.STAGE_UNKNOWN, "execution " + id() + " has no stage '" + stageId + "'");
     }
     if (s.status != StageStatus.WAITING_APPROVAL) {
-      throw new PipelineException("APPROVAL_NOT_PENDING", "stage '" + stageId + "' of execution " + id()
+      throw new PipelineException(ErrorCode.APPROVAL_NOT_PENDING, "stage '" + stageId + "' of execution " + id()
           + " is not waiting for approval (it is " + s.status + ")");
     }
     if (!who.isAnyOf(s.approvers)) {
-      throw new PipelineException("APPROVAL_FORBIDDEN", who.name() + " may not approve stage '" + stageId + "'; approvers are "
+      throw new PipelineException(ErrorCode.APPROVAL_FORBIDDEN, who.name() + " may not approve stage '" + stageId + "'; approvers are "
           + s.approvers);
     }
     hub.publish((seq, t) -> new ApprovalDecided(id(), seq, t, stageId, who.name(), approved, comment));

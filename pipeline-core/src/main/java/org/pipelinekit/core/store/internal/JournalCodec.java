@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.engine.ExecutionEvent;
 import org.pipelinekit.core.engine.ExecutionEvent.ApprovalDecided;
@@ -211,7 +212,7 @@ public final class JournalCodec {
           opt(n, "reason"));
       case "LogAppended" -> new LogAppended(executionId, seq, time, new LogLine(stage, n.path("line").asLong(), time,
           n.path("job").asText(), n.path("attempt").asInt(), n.path("text").asText()));
-      default -> throw new PipelineException("STORE_CORRUPT", source + ": unknown event type '" + n.path("type").asText() + "'");
+      default -> throw new PipelineException(ErrorCode.STORE_CORRUPT, source + ": unknown event type '" + n.path("type").asText() + "'");
     };
   }
 
@@ -219,14 +220,14 @@ public final class JournalCodec {
     try {
       return JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new PipelineException("STORE_CORRUPT", source + ": not JSON: " + e.getOriginalMessage(), e);
+      throw new PipelineException(ErrorCode.STORE_CORRUPT, source + ": not JSON: " + e.getOriginalMessage(), e);
     }
   }
 
   private static void checkVersion(JsonNode n, String source) {
     int v = n.path("v").asInt(-1);
     if (v != VERSION) {
-      throw new PipelineException("STORE_CORRUPT", source + ": journal version " + v + " is not " + VERSION
+      throw new PipelineException(ErrorCode.STORE_CORRUPT, source + ": journal version " + v + " is not " + VERSION
           + (v > VERSION ? " (written by a newer PipelineKit)" : ""));
     }
   }
