@@ -12,12 +12,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pipelinekit.core.engine.ExecutionEvent;
+import org.pipelinekit.core.run.ExecutionEvent;
 import org.pipelinekit.core.engine.ExecutionSnapshot;
-import org.pipelinekit.core.engine.ExecutionStatus;
-import org.pipelinekit.core.engine.ExecutionTrigger;
+import org.pipelinekit.core.run.ExecutionStatus;
+import org.pipelinekit.core.run.ExecutionTrigger;
 import org.pipelinekit.core.engine.PipelineExecutor;
-import org.pipelinekit.core.engine.StageStatus;
+import org.pipelinekit.core.run.StageStatus;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.testing.StageLogs;
 
@@ -40,9 +40,16 @@ class CacheInEngineTest {
     executor.close();
   }
 
+  /** Runs the pipeline and returns once the listener, which hears events after the run's state moved on, has heard the last one. */
   private ExecutionSnapshot run(Pipeline p) {
     events.clear();
-    return executor.execute(p, ExecutionTrigger.manual().branch("main"), Map.of(), events::add).completion().join();
+    java.util.concurrent.CompletableFuture<Void> heardAll = new java.util.concurrent.CompletableFuture<>();
+    ExecutionSnapshot done = executor.execute(p, ExecutionTrigger.manual().branch("main"), Map.of(), e -> {
+      events.add(e);
+      if (e instanceof ExecutionEvent.ExecutionFinished) heardAll.complete(null);
+    }).completion().join();
+    heardAll.orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
+    return done;
   }
 
   private List<String> log(ExecutionSnapshot done, String stage) {

@@ -1,6 +1,7 @@
 package org.pipelinekit.cli;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -37,6 +38,20 @@ class ArchitectureTest {
           .because("internal packages are not API (STYLE.md 12); make what another module needs public");
       rule.check(classes);
     }
+  }
+
+  @Test
+  void coresPackagesFormNoCycle() {
+    slices().matching("org.pipelinekit.core.(*)..").should().beFreeOfCycles()
+        .because("each package can then be understood and changed from the bottom up (a package and its own internal count as one)")
+        .check(classes);
+  }
+
+  @Test
+  void theRunnerSpiAndTheStoresDoNotImportTheEngine() {
+    noClasses().that().resideInAnyPackage("org.pipelinekit.core.spi..", "org.pipelinekit.core.store..", "org.pipelinekit.core.log..",
+        "org.pipelinekit.core.run..").should().dependOnClassesThat().resideInAPackage("org.pipelinekit.core.engine..")
+        .because("the engine uses them, not the other way round: run types live in core.run").check(classes);
   }
 
   @Test

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.pipelinekit.core.engine.EventListener;
-import org.pipelinekit.core.engine.ExecutionEvent;
+import org.pipelinekit.core.run.ExecutionEvent;
 import org.pipelinekit.core.engine.PipelineExecutor;
 
 /**

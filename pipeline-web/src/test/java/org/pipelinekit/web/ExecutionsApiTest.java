@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pipelinekit.core.engine.ExecutionSnapshot;
-import org.pipelinekit.core.engine.ExecutionStatus;
+import org.pipelinekit.core.run.ExecutionStatus;
 import org.pipelinekit.web.analytics.PipelineAnalytics;
 
 /** Executions over real HTTP: start, read, stream logs and events (with resume), cancel, approve, re-run, artifacts, secrets. */

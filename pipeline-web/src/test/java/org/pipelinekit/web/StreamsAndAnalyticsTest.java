@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pipelinekit.core.engine.ExecutionStatus;
+import org.pipelinekit.core.run.ExecutionStatus;
 import org.pipelinekit.web.analytics.AnalyticsReport;
 import org.pipelinekit.web.analytics.CostModel;
 import org.pipelinekit.web.analytics.PipelineAnalytics;

@@ -10,7 +10,7 @@ import org.pipelinekit.artifacts.ArtifactManager;
 import org.pipelinekit.artifacts.ArtifactRecord;
 import org.pipelinekit.artifacts.FileArtifactStore;
 import org.pipelinekit.core.engine.ExecutionSnapshot;
-import org.pipelinekit.core.engine.ExecutionTrigger;
+import org.pipelinekit.core.run.ExecutionTrigger;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.engine.Principal;
 import org.pipelinekit.core.model.Pipeline;

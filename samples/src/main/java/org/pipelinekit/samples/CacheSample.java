@@ -6,7 +6,7 @@ import org.pipelinekit.cache.CacheManager;
 import org.pipelinekit.cache.CachePresets;
 import org.pipelinekit.cache.FileCacheStore;
 import org.pipelinekit.core.engine.ExecutionSnapshot;
-import org.pipelinekit.core.engine.ExecutionTrigger;
+import org.pipelinekit.core.run.ExecutionTrigger;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.model.Pipeline;
 

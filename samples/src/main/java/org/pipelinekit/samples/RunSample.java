@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.pipelinekit.core.engine.Execution;
 import org.pipelinekit.core.engine.ExecutionSnapshot;
-import org.pipelinekit.core.engine.ExecutionTrigger;
+import org.pipelinekit.core.run.ExecutionTrigger;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.model.Pipeline;
 

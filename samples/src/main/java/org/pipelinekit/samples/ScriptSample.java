@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.pipelinekit.core.engine.ExecutionSnapshot;
-import org.pipelinekit.core.engine.ExecutionTrigger;
+import org.pipelinekit.core.run.ExecutionTrigger;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.dsl.script.PipelineScriptHost;

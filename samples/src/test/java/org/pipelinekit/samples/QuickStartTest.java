@@ -31,7 +31,7 @@ class QuickStartTest {
   @Test
   void runSample_runsThePipelineAndTheReadmeShowsIt(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
     Pipeline p = Pipeline.builder("sample").stage("a", s -> s.run("echo hi")).build();
-    assertThat(RunSample.run(p, dir).status()).isEqualTo(org.pipelinekit.core.engine.ExecutionStatus.SUCCEEDED);
+    assertThat(RunSample.run(p, dir).status()).isEqualTo(org.pipelinekit.core.run.ExecutionStatus.SUCCEEDED);
     String source = Files.readString(Path.of("src/main/java/org/pipelinekit/samples/RunSample.java"));
     String snippet = between(source, "// tag::run[]\n", "// end::run[]").stripIndent();
     assertThat(snippet.lines()).hasSizeGreaterThan(2);

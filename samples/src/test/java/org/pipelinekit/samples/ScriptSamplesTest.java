@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pipelinekit.core.engine.ExecutionSnapshot;
-import org.pipelinekit.core.engine.ExecutionStatus;
+import org.pipelinekit.core.run.ExecutionStatus;
 import org.pipelinekit.core.engine.StageRun;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.validate.PipelineValidator;

@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.pipelinekit.benchmarks.validation.ValidatePlanBenchmark;
 import org.pipelinekit.core.engine.ExecutionSnapshot;
-import org.pipelinekit.core.engine.ExecutionStatus;
+import org.pipelinekit.core.run.ExecutionStatus;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.model.Pipeline;
 

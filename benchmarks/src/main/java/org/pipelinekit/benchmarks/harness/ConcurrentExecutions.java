@@ -11,10 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.pipelinekit.core.engine.Execution;
-import org.pipelinekit.core.engine.ExecutionEvent;
+import org.pipelinekit.core.run.ExecutionEvent;
 import org.pipelinekit.core.engine.ExecutionSnapshot;
-import org.pipelinekit.core.engine.ExecutionStatus;
-import org.pipelinekit.core.engine.ExecutionTrigger;
+import org.pipelinekit.core.run.ExecutionStatus;
+import org.pipelinekit.core.run.ExecutionTrigger;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.model.Pipeline;
 

@@ -1,5 +1,7 @@
 package org.pipelinekit.core.engine;
 
+import org.pipelinekit.core.run.ExecutionEvent;
+
 /**
  * Receives an execution's events in order, on a delivery thread of the executor (never the
  * engine's own). Each subscription buffers up to a bound; a listener that falls further behind is

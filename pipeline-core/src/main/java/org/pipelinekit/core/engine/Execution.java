@@ -1,5 +1,8 @@
 package org.pipelinekit.core.engine;
 
+import org.pipelinekit.core.run.ExecutionHeader;
+import org.pipelinekit.core.run.ExecutionStatus;
+import org.pipelinekit.core.run.ExecutionTrigger;
 import java.util.concurrent.CompletableFuture;
 
 /**

@@ -1,5 +1,6 @@
 package org.pipelinekit.core.engine;
 
+import org.pipelinekit.core.run.LogLine;
 import java.util.List;
 import java.util.function.Consumer;
 

@@ -1,5 +1,7 @@
 package org.pipelinekit.core.engine;
 
+import org.pipelinekit.core.run.ExecutionHeader;
+import org.pipelinekit.core.run.ExecutionStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;

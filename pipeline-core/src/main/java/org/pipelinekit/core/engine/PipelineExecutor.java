@@ -1,5 +1,11 @@
 package org.pipelinekit.core.engine;
 
+import org.pipelinekit.core.run.ExecutionEvent;
+import org.pipelinekit.core.run.ExecutionHeader;
+import org.pipelinekit.core.run.ExecutionStatus;
+import org.pipelinekit.core.run.ExecutionTrigger;
+import org.pipelinekit.core.run.LogLine;
+import org.pipelinekit.core.run.StageStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

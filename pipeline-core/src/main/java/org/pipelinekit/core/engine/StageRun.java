@@ -1,5 +1,6 @@
 package org.pipelinekit.core.engine;
 
+import org.pipelinekit.core.run.StageStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.files.FileErrors;
 import org.pipelinekit.core.files.PrivateFiles;
-import org.pipelinekit.core.engine.LogLine;
+import org.pipelinekit.core.run.LogLine;
 import org.pipelinekit.core.spi.LogStore;
 
 /**

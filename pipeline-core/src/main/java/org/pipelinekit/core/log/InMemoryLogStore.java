@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.pipelinekit.core.engine.LogLine;
+import org.pipelinekit.core.run.LogLine;
 import org.pipelinekit.core.spi.LogStore;
 
 /** A {@link LogStore} in memory, for tests, benchmarks and throwaway hosts. */

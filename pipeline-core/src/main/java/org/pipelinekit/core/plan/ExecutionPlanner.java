@@ -13,7 +13,6 @@ import org.pipelinekit.core.model.Matrix;
 import org.pipelinekit.core.model.EffectiveSettings;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.model.Stage;
-import org.pipelinekit.core.validate.ValidationLimits;
 
 /**
  * Turns a valid pipeline into an {@link ExecutionPlan}: topological order, transitive reduction of
@@ -137,7 +136,7 @@ public final class ExecutionPlanner {
   public static final class Builder {
     private DurationEstimates estimates = DurationEstimates.none();
     private Duration defaultEstimate = Duration.ofMinutes(1);
-    private int maxMatrixCombinations = ValidationLimits.DEFAULT_MAX_MATRIX;
+    private int maxMatrixCombinations = Matrices.DEFAULT_MAX_COMBINATIONS;
 
     private Builder() {}
 

@@ -19,6 +19,9 @@ public final class Matrices {
    *
    * @param limit refuse (IllegalArgumentException) to expand more combinations than this
    */
+  /** How many jobs one stage's matrix may make unless the host says otherwise. */
+  public static final int DEFAULT_MAX_COMBINATIONS = 256;
+
   public static List<MatrixCell> expand(Matrix matrix, long limit) {
     long product = matrix.axisCombinations();
     if (product > limit) {

@@ -2,8 +2,8 @@ package org.pipelinekit.core.spi;
 
 import java.util.List;
 import java.util.Optional;
-import org.pipelinekit.core.engine.ExecutionEvent;
-import org.pipelinekit.core.engine.ExecutionHeader;
+import org.pipelinekit.core.run.ExecutionEvent;
+import org.pipelinekit.core.run.ExecutionHeader;
 
 /**
  * The journal of executions: a header written once, then events appended in order. What a restarted

@@ -1,7 +1,7 @@
 package org.pipelinekit.core.spi;
 
 import java.util.List;
-import org.pipelinekit.core.engine.LogLine;
+import org.pipelinekit.core.run.LogLine;
 
 /**
  * Where stage logs live: per stage, lines in the order they were appended, numbered by the engine.

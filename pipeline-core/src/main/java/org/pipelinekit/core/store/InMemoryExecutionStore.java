@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
-import org.pipelinekit.core.engine.ExecutionEvent;
-import org.pipelinekit.core.engine.ExecutionHeader;
+import org.pipelinekit.core.run.ExecutionEvent;
+import org.pipelinekit.core.run.ExecutionHeader;
 import org.pipelinekit.core.spi.ExecutionStore;
 import org.pipelinekit.core.spi.StoredExecution;
 

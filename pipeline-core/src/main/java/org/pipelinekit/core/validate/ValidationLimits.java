@@ -7,7 +7,7 @@ import java.util.Optional;
  * combinations one matrix may expand to.
  */
 public record ValidationLimits(Optional<Long> maxCpuMillicores, Optional<Long> maxMemoryBytes, int maxMatrixCombinations) {
-  public static final int DEFAULT_MAX_MATRIX = 256;
+  public static final int DEFAULT_MAX_MATRIX = org.pipelinekit.core.plan.Matrices.DEFAULT_MAX_COMBINATIONS;
   public static final ValidationLimits DEFAULTS = new ValidationLimits(Optional.empty(), Optional.empty(), DEFAULT_MAX_MATRIX);
 
   public ValidationLimits {

@@ -1,5 +1,10 @@
 package org.pipelinekit.core.engine;
 
+import org.pipelinekit.core.run.ExecutionEvent;
+import org.pipelinekit.core.run.ExecutionStatus;
+import org.pipelinekit.core.run.ExecutionTrigger;
+import org.pipelinekit.core.run.LogLine;
+import org.pipelinekit.core.run.StageStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.pipelinekit.core.engine.EngineTesting.await;
@@ -18,11 +23,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pipelinekit.core.PipelineException;
-import org.pipelinekit.core.engine.ExecutionEvent.ApprovalRequested;
-import org.pipelinekit.core.engine.ExecutionEvent.ExecutionQueued;
-import org.pipelinekit.core.engine.ExecutionEvent.JobRetrying;
-import org.pipelinekit.core.engine.ExecutionEvent.JobStarted;
-import org.pipelinekit.core.engine.ExecutionEvent.LogAppended;
+import org.pipelinekit.core.run.ExecutionEvent.ApprovalRequested;
+import org.pipelinekit.core.run.ExecutionEvent.ExecutionQueued;
+import org.pipelinekit.core.run.ExecutionEvent.JobRetrying;
+import org.pipelinekit.core.run.ExecutionEvent.JobStarted;
+import org.pipelinekit.core.run.ExecutionEvent.LogAppended;
 import org.pipelinekit.core.model.Concurrency;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.model.RetryOn;

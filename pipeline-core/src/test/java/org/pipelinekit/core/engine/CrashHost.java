@@ -1,7 +1,7 @@
 package org.pipelinekit.core.engine;
 
 import java.nio.file.Path;
-import org.pipelinekit.core.engine.ExecutionEvent.LogAppended;
+import org.pipelinekit.core.run.ExecutionEvent.LogAppended;
 import org.pipelinekit.core.model.Pipeline;
 
 /** A host JVM for RecoveryTest to kill: runs a pipeline and says READY once its long stage has written its log. */

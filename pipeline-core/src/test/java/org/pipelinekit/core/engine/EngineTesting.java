@@ -1,5 +1,6 @@
 package org.pipelinekit.core.engine;
 
+import org.pipelinekit.core.run.ExecutionEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.pipelinekit.core.engine.ExecutionEvent.LogAppended;
+import org.pipelinekit.core.run.ExecutionEvent.LogAppended;
 
 /** Helpers shared by the engine tests. */
 final class EngineTesting {

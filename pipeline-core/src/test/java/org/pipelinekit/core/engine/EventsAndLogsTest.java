@@ -1,5 +1,9 @@
 package org.pipelinekit.core.engine;
 
+import org.pipelinekit.core.run.ExecutionEvent;
+import org.pipelinekit.core.run.ExecutionStatus;
+import org.pipelinekit.core.run.ExecutionTrigger;
+import org.pipelinekit.core.run.LogLine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.pipelinekit.core.engine.EngineTesting.await;
 
@@ -18,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pipelinekit.core.engine.ExecutionEvent.LogAppended;
+import org.pipelinekit.core.run.ExecutionEvent.LogAppended;
 import org.pipelinekit.core.model.Pipeline;
 
 class EventsAndLogsTest {

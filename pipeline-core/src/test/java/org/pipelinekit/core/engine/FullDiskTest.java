@@ -1,5 +1,9 @@
 package org.pipelinekit.core.engine;
 
+import org.pipelinekit.core.run.ExecutionEvent;
+import org.pipelinekit.core.run.ExecutionStatus;
+import org.pipelinekit.core.run.ExecutionTrigger;
+import org.pipelinekit.core.run.StageStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

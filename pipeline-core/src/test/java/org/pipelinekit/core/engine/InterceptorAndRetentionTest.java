@@ -1,5 +1,8 @@
 package org.pipelinekit.core.engine;
 
+import org.pipelinekit.core.run.ExecutionStatus;
+import org.pipelinekit.core.run.LogLine;
+import org.pipelinekit.core.run.StageStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.pipelinekit.core.engine.EngineTesting.await;
 

@@ -1,5 +1,9 @@
 package org.pipelinekit.core.engine;
 
+import org.pipelinekit.core.run.ExecutionEvent;
+import org.pipelinekit.core.run.ExecutionStatus;
+import org.pipelinekit.core.run.ExecutionTrigger;
+import org.pipelinekit.core.run.StageStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
@@ -16,8 +20,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.pipelinekit.core.engine.ExecutionEvent.StageFinished;
-import org.pipelinekit.core.engine.ExecutionEvent.StageStarted;
+import org.pipelinekit.core.run.ExecutionEvent.StageFinished;
+import org.pipelinekit.core.run.ExecutionEvent.StageStarted;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.testing.RandomDag;

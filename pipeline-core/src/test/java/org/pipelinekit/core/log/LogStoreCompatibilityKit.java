@@ -9,7 +9,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.pipelinekit.core.engine.LogLine;
+import org.pipelinekit.core.run.LogLine;
 import org.pipelinekit.core.spi.LogStore;
 
 /**

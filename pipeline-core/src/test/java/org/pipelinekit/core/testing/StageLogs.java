@@ -3,7 +3,7 @@ package org.pipelinekit.core.testing;
 import java.util.List;
 import org.pipelinekit.core.engine.Execution;
 import org.pipelinekit.core.engine.ExecutionSnapshot;
-import org.pipelinekit.core.engine.LogLine;
+import org.pipelinekit.core.run.LogLine;
 import org.pipelinekit.core.engine.PipelineExecutor;
 
 /** A stage's whole log as text, for assertions (shared with other modules through the core test-jar). */

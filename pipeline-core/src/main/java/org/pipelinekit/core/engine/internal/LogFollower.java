@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.pipelinekit.core.engine.EventListener;
-import org.pipelinekit.core.engine.ExecutionEvent;
-import org.pipelinekit.core.engine.ExecutionEvent.ExecutionFinished;
-import org.pipelinekit.core.engine.ExecutionEvent.LogAppended;
-import org.pipelinekit.core.engine.ExecutionEvent.StageFinished;
-import org.pipelinekit.core.engine.LogLine;
+import org.pipelinekit.core.run.ExecutionEvent;
+import org.pipelinekit.core.run.ExecutionEvent.ExecutionFinished;
+import org.pipelinekit.core.run.ExecutionEvent.LogAppended;
+import org.pipelinekit.core.run.ExecutionEvent.StageFinished;
+import org.pipelinekit.core.run.LogLine;
 import org.pipelinekit.core.engine.Subscription;
 import org.pipelinekit.core.spi.LogStore;
 

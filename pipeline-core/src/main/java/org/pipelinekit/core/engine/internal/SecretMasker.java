@@ -11,19 +11,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.pipelinekit.core.engine.ExecutionEvent;
-import org.pipelinekit.core.engine.ExecutionEvent.ApprovalDecided;
-import org.pipelinekit.core.engine.ExecutionEvent.ArtifactStored;
-import org.pipelinekit.core.engine.ExecutionEvent.CacheUsed;
-import org.pipelinekit.core.engine.ExecutionEvent.CancelRequested;
-import org.pipelinekit.core.engine.ExecutionEvent.ExecutionFinished;
-import org.pipelinekit.core.engine.ExecutionEvent.JobFinished;
-import org.pipelinekit.core.engine.ExecutionEvent.JobRetrying;
-import org.pipelinekit.core.engine.ExecutionEvent.JobStarted;
-import org.pipelinekit.core.engine.ExecutionEvent.LogAppended;
-import org.pipelinekit.core.engine.ExecutionEvent.StageFinished;
-import org.pipelinekit.core.engine.ExecutionEvent.StageReused;
-import org.pipelinekit.core.engine.LogLine;
+import org.pipelinekit.core.run.ExecutionEvent;
+import org.pipelinekit.core.run.ExecutionEvent.ApprovalDecided;
+import org.pipelinekit.core.run.ExecutionEvent.ArtifactStored;
+import org.pipelinekit.core.run.ExecutionEvent.CacheUsed;
+import org.pipelinekit.core.run.ExecutionEvent.CancelRequested;
+import org.pipelinekit.core.run.ExecutionEvent.ExecutionFinished;
+import org.pipelinekit.core.run.ExecutionEvent.JobFinished;
+import org.pipelinekit.core.run.ExecutionEvent.JobRetrying;
+import org.pipelinekit.core.run.ExecutionEvent.JobStarted;
+import org.pipelinekit.core.run.ExecutionEvent.LogAppended;
+import org.pipelinekit.core.run.ExecutionEvent.StageFinished;
+import org.pipelinekit.core.run.ExecutionEvent.StageReused;
+import org.pipelinekit.core.run.LogLine;
 
 /**
  * Replaces secret values with {@code ***} — the value itself, its base64 forms (standard and URL

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.pipelinekit.core.engine.ExecutionHeader;
-import org.pipelinekit.core.engine.StageStatus;
+import org.pipelinekit.core.run.ExecutionHeader;
+import org.pipelinekit.core.run.StageStatus;
 import org.pipelinekit.core.expr.EvaluationContext;
 
 /**

@@ -1,4 +1,4 @@
-package org.pipelinekit.core.engine;
+package org.pipelinekit.core.run;
 
 /** Where an execution is. The last five are final. */
 public enum ExecutionStatus {

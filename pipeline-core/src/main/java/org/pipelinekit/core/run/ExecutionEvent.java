@@ -1,4 +1,4 @@
-package org.pipelinekit.core.engine;
+package org.pipelinekit.core.run;
 
 import java.time.Duration;
 import java.time.Instant;

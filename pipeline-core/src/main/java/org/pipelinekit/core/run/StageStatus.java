@@ -1,4 +1,4 @@
-package org.pipelinekit.core.engine;
+package org.pipelinekit.core.run;
 
 /**
  * Where a stage (or one matrix job of it) is: {@code PENDING → WAITING_APPROVAL? → RUNNING →} one

@@ -1,4 +1,4 @@
-package org.pipelinekit.core.engine;
+package org.pipelinekit.core.run;
 
 import java.util.Objects;
 import java.util.Optional;
