@@ -178,11 +178,9 @@ class SchedulingTest {
   void failFastCancelsRunningSiblings() throws Exception {
     Pipeline p = Pipeline.builder("failfast")
         .stage("test", s -> s.matrix(m -> m.axis("n", "1", "2", "3"))
-            .run("if [ ${{ matrix.n }} = 1 ]; then sleep 0.3; exit 1; fi; sleep 60"))
+            .run("if [ ${{ matrix.n }} = 1 ]; then sleep 0.3; exit 1; fi; sleep 600"))
         .build();
-    long start = System.nanoTime();
-    ExecutionSnapshot done = await(executor.execute(p));
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    ExecutionSnapshot done = await(executor.execute(p)); // await's 120 s guard: the 600 s siblings were cancelled
     assertThat(done.stage("test").status()).isEqualTo(StageStatus.FAILED);
     assertThat(done.stage("test").jobs()).extracting(JobRun::status)
         .containsExactly(StageStatus.FAILED, StageStatus.CANCELLED, StageStatus.CANCELLED);
