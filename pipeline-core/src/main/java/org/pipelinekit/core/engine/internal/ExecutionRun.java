@@ -68,6 +68,9 @@ import org.pipelinekit.core.plan.ExecutionPlan;
 import org.pipelinekit.core.plan.MatrixCell;
 import org.pipelinekit.core.plan.PlannedStage;
 import org.pipelinekit.core.secret.SecretAudit;
+import org.pipelinekit.core.engine.internal.RunState.JobState;
+import org.pipelinekit.core.engine.internal.RunState.StageState;
+import org.pipelinekit.core.engine.internal.RunState.Stoppable;
 import org.pipelinekit.core.spi.PlannedStep;
 import org.pipelinekit.core.spi.Runner;
 import org.pipelinekit.core.spi.RunningStep;
@@ -132,7 +135,7 @@ public final class ExecutionRun implements Execution {
     for (Stage s : header.pipeline().stages()) {
       StageState st = stages.get(s.id());
       st.stage = s;
-      st.templated = templated(s);
+      st.templated = StageRendering.templated(s);
     }
     for (StageState s : stages.values()) {
       for (String need : new java.util.LinkedHashSet<>(s.stage.needs())) {
@@ -383,7 +386,7 @@ public final class ExecutionRun implements Execution {
     j.waiter = null;
     j.holdsSlot = true;
     if (cancelled || j.cancelRequested) {
-      finishJob(j, StageStatus.CANCELLED, Optional.empty(), Optional.of(j.cancelReason()));
+      finishJob(j, StageStatus.CANCELLED, Optional.empty(), Optional.of(j.cancelReason(cancelReason)));
       return;
     }
     startAttempt(j);
@@ -403,7 +406,7 @@ public final class ExecutionRun implements Execution {
     }
     Stage rendered;
     try {
-      rendered = s.templated ? render(s.stage, context(s, j.cell)) : s.stage;
+      rendered = s.templated ? StageRendering.render(s.stage, context(s, j.cell)) : s.stage;
       j.steps = type.get().plan(rendered);
     } catch (ExpressionException e) {
       log(j, "error: " + e.getMessage());
@@ -493,7 +496,7 @@ public final class ExecutionRun implements Execution {
       return;
     }
     if (cancelled || j.cancelRequested) {
-      finishJob(j, StageStatus.CANCELLED, Optional.empty(), Optional.of(j.cancelReason()));
+      finishJob(j, StageStatus.CANCELLED, Optional.empty(), Optional.of(j.cancelReason(cancelReason)));
       return;
     }
     PlannedStep step = j.steps.get(index);
@@ -535,7 +538,7 @@ public final class ExecutionRun implements Execution {
       if (j.timedOut || timedOut) {
         finishAttemptTimedOut(j);
       } else {
-        finishJob(j, StageStatus.CANCELLED, exitCode(exit), Optional.of(j.cancelReason()));
+        finishJob(j, StageStatus.CANCELLED, exitCode(exit), Optional.of(j.cancelReason(cancelReason)));
       }
       return;
     }
@@ -583,7 +586,7 @@ public final class ExecutionRun implements Execution {
       j.retryTimer = services.timer().schedule(() -> actor.execute(() -> {
         j.retryTimer = null;
         if (cancelled || j.cancelRequested) {
-          finishJob(j, StageStatus.CANCELLED, Optional.empty(), Optional.of(j.cancelReason()));
+          finishJob(j, StageStatus.CANCELLED, Optional.empty(), Optional.of(j.cancelReason(cancelReason)));
         } else {
           queueJob(j);
         }
@@ -633,7 +636,7 @@ public final class ExecutionRun implements Execution {
     else {
       for (JobState other : s.jobs) {
         if (!other.status.isFinal() && !other.queued) {
-          finishJob(other, StageStatus.CANCELLED, Optional.empty(), Optional.of(other.cancelReason()));
+          finishJob(other, StageStatus.CANCELLED, Optional.empty(), Optional.of(other.cancelReason(cancelReason)));
         }
       }
     }
@@ -814,7 +817,7 @@ public final class ExecutionRun implements Execution {
     }
     Step s = ((PlannedStep.Command) step).step();
     // a step reads what the earlier steps of its job (this attempt) wrote to $PIPELINE_OUTPUT as outputs.<name>
-    Lazy ctx = new Lazy(() -> {
+    StageRendering.Lazy ctx = new StageRendering.Lazy(() -> {
       synchronized (j) {
         return context(j.stage, j.cell, Map.copyOf(j.attemptOutputs));
       }
@@ -828,8 +831,8 @@ public final class ExecutionRun implements Execution {
     String command;
     Path dir;
     try {
-      command = render(s.run(), ctx);
-      dir = s.workingDirectory().map(w -> workspace.resolve(render(w, ctx)).normalize()).orElse(workspace);
+      command = StageRendering.render(s.run(), ctx);
+      dir = s.workingDirectory().map(w -> workspace.resolve(StageRendering.render(w, ctx)).normalize()).orElse(workspace);
     } catch (ExpressionException e) {
       return CompletableFuture.completedFuture(StepExit.runnerError(e.getMessage()));
     }
@@ -876,12 +879,12 @@ public final class ExecutionRun implements Execution {
    * The environment of a step: the pipeline's, the stage environment's variables, the stage's, the
    * step's own (all rendered), then the {@code CI}/{@code PIPELINE_*} variables.
    */
-  private Map<String, String> env(JobState j, Lazy ctx, Map<String, String> stepEnv) {
+  private Map<String, String> env(JobState j, StageRendering.Lazy ctx, Map<String, String> stepEnv) {
     Map<String, String> env = new LinkedHashMap<>();
-    header.pipeline().env().forEach((k, v) -> env.put(k, render(v, ctx)));
-    j.stage.stage.environment().ifPresent(e -> e.variables().forEach((k, v) -> env.put(k, render(v, ctx))));
+    header.pipeline().env().forEach((k, v) -> env.put(k, StageRendering.render(v, ctx)));
+    j.stage.stage.environment().ifPresent(e -> e.variables().forEach((k, v) -> env.put(k, StageRendering.render(v, ctx))));
     j.rendered.env().forEach(env::put);
-    stepEnv.forEach((k, v) -> env.put(k, render(v, ctx)));
+    stepEnv.forEach((k, v) -> env.put(k, StageRendering.render(v, ctx)));
     env.put("CI", "true");
     env.put("PIPELINEKIT", "true");
     env.put("PIPELINE_ID", header.pipelineId());
@@ -914,7 +917,7 @@ public final class ExecutionRun implements Execution {
     @Override public int stepIndex() { return index; }
     @Override public int stepCount() { return job.steps.size(); }
     @Override public Path workspace() { return workspace; }
-    @Override public Map<String, String> env() { return ExecutionRun.this.env(job, new Lazy(() -> context(job.stage, job.cell)), Map.of()); }
+    @Override public Map<String, String> env() { return ExecutionRun.this.env(job, new StageRendering.Lazy(() -> context(job.stage, job.cell)), Map.of()); }
     @Override public Optional<String> branch() { return header.trigger().branch(); }
     @Override public void log(String line) { ExecutionRun.this.log(job, line); }
 
@@ -997,90 +1000,6 @@ public final class ExecutionRun implements Execution {
     });
   }
 
-  private static String render(String text, StageContext ctx) {
-    return Template.hasExpressions(text) ? Template.parse(text).render(ctx) : text;
-  }
-
-  /** A stage context made only when a text to render holds an expression. */
-  private static final class Lazy {
-    private final java.util.function.Supplier<StageContext> make;
-    private @Nullable StageContext ctx;
-
-    Lazy(java.util.function.Supplier<StageContext> make) {
-      this.make = make;
-    }
-
-    StageContext get() {
-      if (ctx == null) ctx = make.get();
-      return ctx;
-    }
-  }
-
-  private static String render(String text, Lazy ctx) {
-    return Template.hasExpressions(text) ? Template.parse(text).render(ctx.get()) : text;
-  }
-
-  /** Whether any input, env value or the image of the stage holds an expression to render. */
-  private static boolean templated(Stage stage) {
-    return stage.image().filter(Template::hasExpressions).isPresent()
-        || stage.env().values().stream().anyMatch(Template::hasExpressions)
-        || hasExpressions(stage.inputs())
-        || stage.memoize().filter(Template::hasExpressions).isPresent()
-        || stage.artifacts().filter(a -> a.name().filter(Template::hasExpressions).isPresent()
-            || a.paths().stream().anyMatch(Template::hasExpressions)).isPresent()
-        || stage.caches().stream().anyMatch(c -> Template.hasExpressions(c.key()) || c.restoreKeys().stream().anyMatch(Template::hasExpressions)
-            || c.paths().stream().anyMatch(Template::hasExpressions));
-  }
-
-  private static boolean hasExpressions(Object v) {
-    if (v instanceof String str) return Template.hasExpressions(str);
-    if (v instanceof List<?> l) return l.stream().anyMatch(ExecutionRun::hasExpressions);
-    if (v instanceof Map<?, ?> m) return m.values().stream().anyMatch(ExecutionRun::hasExpressions);
-    return false;
-  }
-
-  private static Stage render(Stage stage, StageContext ctx) {
-    Stage.Builder b = stage.toBuilder();
-    Map<String, Object> inputs = new LinkedHashMap<>();
-    stage.inputs().forEach((k, v) -> inputs.put(k, renderValue(v, ctx)));
-    b.with(inputs);
-    stage.env().forEach((k, v) -> b.env(k, render(v, ctx)));
-    stage.image().ifPresent(i -> b.image(render(i, ctx)));
-    stage.memoize().ifPresent(k -> b.memoize(render(k, ctx)));
-    List<CacheSpec> caches = new ArrayList<>();
-    for (CacheSpec c : stage.caches()) {
-      caches.add(new CacheSpec(render(c.key(), ctx), c.restoreKeys().stream().map(r -> render(r, ctx)).toList(),
-          c.paths().stream().map(p -> render(p, ctx)).toList(), c.scope()));
-    }
-    b.caches(caches);
-    stage.artifacts().ifPresent(a -> b.artifacts(new ArtifactSpec(a.name().map(n -> render(n, ctx)),
-        a.paths().stream().map(p -> render(p, ctx)).toList(), a.retention())));
-    return b.build();
-  }
-
-  private static Object renderValue(Object v, StageContext ctx) {
-    if (v instanceof String s) {
-      if (!Template.hasExpressions(s)) return s;
-      Template t = Template.parse(s);
-      String trimmed = s.strip();
-      // an input that is exactly one expression keeps the expression's type (numbers stay numbers)
-      if (t.expressions().size() == 1 && trimmed.startsWith("${{") && trimmed.endsWith("}}") && trimmed.indexOf("${{", 3) < 0) {
-        Object value = t.expressions().get(0).evaluate(ctx);
-        return value == null ? "" : value;
-      }
-      return t.render(ctx);
-    }
-    if (v instanceof List<?> list) {
-      return list.stream().map(x -> renderValue(x, ctx)).toList();
-    }
-    if (v instanceof Map<?, ?> map) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      map.forEach((k, x) -> out.put((String) k, renderValue(x, ctx)));
-      return out;
-    }
-    return v;
-  }
-
   private Map<String, String> masked(Map<String, String> outputs) {
     if (masker.isEmpty()) return outputs;
     Map<String, String> out = new LinkedHashMap<>();
@@ -1141,78 +1060,6 @@ public final class ExecutionRun implements Execution {
   }
 
   // ---- state ------------------------------------------------------------------------------------
-
-  /** Something running that can be stopped: a runner's step or an in-process action. */
-  @FunctionalInterface
-  interface Stoppable {
-    void stop(Duration grace);
-  }
-
-  private static final class StageState {
-    final PlannedStage planned;
-    Stage stage;
-    boolean templated;
-    StageStatus status = StageStatus.PENDING;
-    int pendingNeeds;
-    boolean deciding;
-    final List<JobState> jobs = new ArrayList<>();
-    int active;
-    boolean failFast;
-    Map<String, String> outputs = Map.of();
-    List<String> approvers = List.of();
-    final Set<String> approvedBy = new HashSet<>();
-    @Nullable ScheduledFuture<?> approvalTimer;
-    final Object logLock = new Object();
-    final AtomicLong logLines = new AtomicLong();
-
-    StageState(PlannedStage planned) {
-      this.planned = planned;
-      this.stage = planned.stage();
-    }
-
-    String id() {
-      return planned.id();
-    }
-  }
-
-  private final class JobState {
-    final StageState stage;
-    final MatrixCell cell;
-    final String jobId;
-    StageStatus status = StageStatus.PENDING;
-    int attempt;
-    boolean queued;
-    boolean holdsSlot;
-    Slots.@Nullable Waiter waiter;
-    @Nullable ScheduledFuture<?> attemptTimer;
-    @Nullable ScheduledFuture<?> retryTimer;
-    volatile @Nullable Stoppable current;
-    boolean cancelRequested;
-    @Nullable String cancelNote;
-    boolean timedOut;
-    List<PlannedStep> steps = List.of();
-    int stepIndex;
-    Stage rendered;
-    Map<String, String> attemptOutputs = new LinkedHashMap<>();
-    Map<String, String> outputs = Map.of();
-    Optional<String> reason = Optional.empty();
-
-    JobState(StageState stage, MatrixCell cell) {
-      this.stage = stage;
-      this.cell = cell;
-      this.jobId = cell.jobId(stage.id());
-      this.rendered = stage.stage;
-    }
-
-    void stopCurrent(Duration grace) {
-      Stoppable c = current;
-      if (c != null) c.stop(grace);
-    }
-
-    String cancelReason() {
-      return cancelNote != null ? cancelNote : cancelReason != null ? cancelReason : "cancelled";
-    }
-  }
 
   /** The final snapshot, for callers that already hold the run. */
   public StageRun stageRun(String stageId) {

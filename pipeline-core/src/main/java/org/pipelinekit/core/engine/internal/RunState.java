@@ -1,0 +1,96 @@
+package org.pipelinekit.core.engine.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.pipelinekit.core.model.Stage;
+import org.pipelinekit.core.plan.MatrixCell;
+import org.pipelinekit.core.plan.PlannedStage;
+import org.pipelinekit.core.run.StageStatus;
+import org.pipelinekit.core.spi.PlannedStep;
+
+/** The scheduler's state of a run: per stage and per job (one matrix cell), changed only on the run's actor. */
+final class RunState {
+  private RunState() {}
+
+  /** Something running that can be stopped: a runner's step or an in-process action. */
+  @FunctionalInterface
+  interface Stoppable {
+    void stop(Duration grace);
+  }
+
+  static final class StageState {
+    final PlannedStage planned;
+    Stage stage;
+    boolean templated;
+    StageStatus status = StageStatus.PENDING;
+    int pendingNeeds;
+    boolean deciding;
+    final List<JobState> jobs = new ArrayList<>();
+    int active;
+    boolean failFast;
+    Map<String, String> outputs = Map.of();
+    List<String> approvers = List.of();
+    final Set<String> approvedBy = new HashSet<>();
+    @Nullable ScheduledFuture<?> approvalTimer;
+    final Object logLock = new Object();
+    final AtomicLong logLines = new AtomicLong();
+
+    StageState(PlannedStage planned) {
+      this.planned = planned;
+      this.stage = planned.stage();
+    }
+
+    String id() {
+      return planned.id();
+    }
+  }
+
+  static final class JobState {
+    final StageState stage;
+    final MatrixCell cell;
+    final String jobId;
+    StageStatus status = StageStatus.PENDING;
+    int attempt;
+    boolean queued;
+    boolean holdsSlot;
+    Slots.@Nullable Waiter waiter;
+    @Nullable ScheduledFuture<?> attemptTimer;
+    @Nullable ScheduledFuture<?> retryTimer;
+    volatile @Nullable Stoppable current;
+    boolean cancelRequested;
+    @Nullable String cancelNote;
+    boolean timedOut;
+    List<PlannedStep> steps = List.of();
+    int stepIndex;
+    Stage rendered;
+    Map<String, String> attemptOutputs = new LinkedHashMap<>();
+    Map<String, String> outputs = Map.of();
+    Optional<String> reason = Optional.empty();
+
+    JobState(StageState stage, MatrixCell cell) {
+      this.stage = stage;
+      this.cell = cell;
+      this.jobId = cell.jobId(stage.id());
+      this.rendered = stage.stage;
+    }
+
+    void stopCurrent(Duration grace) {
+      Stoppable c = current;
+      if (c != null) c.stop(grace);
+    }
+
+    /** Why the job was cancelled: its own note (fail-fast), else the run's reason. */
+    String cancelReason(@Nullable String runReason) {
+      return cancelNote != null ? cancelNote : runReason != null ? runReason : "cancelled";
+    }
+  }
+}
