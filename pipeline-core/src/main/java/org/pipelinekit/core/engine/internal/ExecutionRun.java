@@ -503,11 +503,9 @@ public final class ExecutionRun implements Execution {
     j.stepIndex = index;
     int attempt = j.attempt;
     log(j, "▶ " + step.name());
-    Context context = new Context(j, index);
-    Chain chain = new Chain(context, 0, step);
     CompletionStage<StepExit> result;
     try {
-      result = chain.proceed();
+      result = new StepCall(this, j, index, step).proceed();
     } catch (RuntimeException e) {
       result = CompletableFuture.completedFuture(StepExit.runnerError(String.valueOf(e.getMessage())));
     }
@@ -767,198 +765,31 @@ public final class ExecutionRun implements Execution {
 
   // ---- steps: the interceptor chain and the terminal call --------------------------------------
 
-  private final class Chain implements StepInterceptor.Chain {
-    private final Context context;
-    private final int index;
-    private final PlannedStep step;
-    private final AtomicBoolean proceeded = new AtomicBoolean();
+  // ---- what a step call reads of its run ----
 
-    Chain(Context context, int index, PlannedStep step) {
-      this.context = context;
-      this.index = index;
-      this.step = step;
-    }
-
-    @Override
-    public StepContext context() {
-      return context;
-    }
-
-    @Override
-    public CompletionStage<StepExit> proceed() {
-      if (!proceeded.compareAndSet(false, true)) {
-        String by = index == 0 ? "the engine" : services.interceptors().get(index - 1).id();
-        throw new IllegalStateException("interceptor " + by + " called proceed() twice; call it once, or not at all to skip the step");
-      }
-      List<StepInterceptor> interceptors = services.interceptors();
-      if (index < interceptors.size()) {
-        return interceptors.get(index).intercept(new Chain(context, index + 1, step));
-      }
-      return runTerminal(context, step);
-    }
+  EngineServices services() {
+    return services;
   }
 
-  /** Runs on the actor (first call) or on whatever thread an interceptor proceeds from; touches only its job. */
-  private CompletionStage<StepExit> runTerminal(Context context, PlannedStep step) {
-    JobState j = context.job;
-    if (step instanceof PlannedStep.Action a) {
-      StepAction action = a.action().get();
-      j.current = new Stoppable() {
-        @Override
-        public void stop(Duration grace) {
-          action.cancel();
-        }
-      };
-      try {
-        return action.run(context);
-      } catch (RuntimeException e) {
-        return CompletableFuture.completedFuture(StepExit.runnerError(String.valueOf(e.getMessage())));
-      }
-    }
-    Step s = ((PlannedStep.Command) step).step();
-    // a step reads what the earlier steps of its job (this attempt) wrote to $PIPELINE_OUTPUT as outputs.<name>
-    StageRendering.Lazy ctx = new StageRendering.Lazy(() -> {
-      synchronized (j) {
-        return context(j.stage, j.cell, Map.copyOf(j.attemptOutputs));
-      }
-    });
-    Map<String, String> env;
-    try {
-      env = env(j, ctx, s.env());
-    } catch (ExpressionException e) {
-      return CompletableFuture.completedFuture(StepExit.runnerError(e.getMessage()));
-    }
-    String command;
-    Path dir;
-    try {
-      command = StageRendering.render(s.run(), ctx);
-      dir = s.workingDirectory().map(w -> workspace.resolve(StageRendering.render(w, ctx)).normalize()).orElse(workspace);
-    } catch (ExpressionException e) {
-      return CompletableFuture.completedFuture(StepExit.runnerError(e.getMessage()));
-    }
-    if (!dir.startsWith(workspace)) {
-      return CompletableFuture.completedFuture(StepExit.runnerError("working directory " + s.workingDirectory().get()
-          + " is outside the workspace"));
-    }
-    Optional<String> image = j.rendered.image().or(() -> services.registry().find(j.rendered.type()).flatMap(StageType::defaultImage));
-    StepRequest request = new StepRequest(command, env, dir, image, j.stage.planned.settings().resources(),
-        Map.of("pipelinekit.execution", id(), "pipelinekit.stage", j.stage.id(), "pipelinekit.job", j.jobId,
-            "pipelinekit.attempt", Integer.toString(j.attempt)));
-    Runner runner = null;
-    List<String> refusals = new ArrayList<>();
-    for (Runner r : services.runners()) {
-      Optional<String> no = r.cannotRun(request);
-      if (no.isEmpty()) {
-        runner = r;
-        break;
-      }
-      refusals.add(r.id() + ": " + no.get());
-    }
-    if (runner == null) {
-      return CompletableFuture.completedFuture(StepExit.runnerError("no runner can run this step (" + String.join("; ", refusals) + ")"));
-    }
-    String runnerId = runner.id();
-    int stepNumber = context.index + 1;
-    int attempt = j.attempt;
-    RunningStep running = runner.start(request, new StepOutput() {
-      @Override
-      public void line(String text) {
-        log(j, text);
-      }
-
-      @Override
-      public void started(Duration startup) {
-        hub.publish((seq, t) -> new StepStarted(id(), seq, t, j.stage.id(), j.jobId, attempt, stepNumber, runnerId, startup));
-      }
-    });
-    j.current = running::cancel;
-    return running.exit();
+  EventHub hub() {
+    return hub;
   }
 
-  /**
-   * The environment of a step: the pipeline's, the stage environment's variables, the stage's, the
-   * step's own (all rendered), then the {@code CI}/{@code PIPELINE_*} variables.
-   */
-  private Map<String, String> env(JobState j, StageRendering.Lazy ctx, Map<String, String> stepEnv) {
-    Map<String, String> env = new LinkedHashMap<>();
-    header.pipeline().env().forEach((k, v) -> env.put(k, StageRendering.render(v, ctx)));
-    j.stage.stage.environment().ifPresent(e -> e.variables().forEach((k, v) -> env.put(k, StageRendering.render(v, ctx))));
-    j.rendered.env().forEach(env::put);
-    stepEnv.forEach((k, v) -> env.put(k, StageRendering.render(v, ctx)));
-    env.put("CI", "true");
-    env.put("PIPELINEKIT", "true");
-    env.put("PIPELINE_ID", header.pipelineId());
-    env.put("PIPELINE_EXECUTION_ID", id());
-    env.put("PIPELINE_STAGE", j.stage.id());
-    env.put("PIPELINE_JOB", j.jobId);
-    env.put("PIPELINE_ATTEMPT", Integer.toString(j.attempt));
-    env.put("PIPELINE_WORKSPACE", workspace.toString());
-    header.trigger().branch().ifPresent(b -> env.put("PIPELINE_BRANCH", b));
-    header.trigger().commit().ifPresent(c -> env.put("PIPELINE_COMMIT", c));
-    return env;
+  Path workspace() {
+    return workspace;
   }
 
-  /** The step context handed to interceptors and actions. */
-  private final class Context implements StepContext {
-    final JobState job;
-    final int index;
-
-    Context(JobState job, int index) {
-      this.job = job;
-      this.index = index;
-    }
-
-    @Override public String executionId() { return id(); }
-    @Override public String pipelineId() { return header.pipelineId(); }
-    @Override public Stage stage() { return job.rendered; }
-    @Override public String jobId() { return job.jobId; }
-    @Override public Map<String, String> matrix() { return job.cell.values(); }
-    @Override public int attempt() { return job.attempt; }
-    @Override public int stepIndex() { return index; }
-    @Override public int stepCount() { return job.steps.size(); }
-    @Override public Path workspace() { return workspace; }
-    @Override public Map<String, String> env() { return ExecutionRun.this.env(job, new StageRendering.Lazy(() -> context(job.stage, job.cell)), Map.of()); }
-    @Override public Optional<String> branch() { return header.trigger().branch(); }
-    @Override public void log(String line) { ExecutionRun.this.log(job, line); }
-
-    @Override
-    public void artifactStored(String name, String artifactId, long size, String digest, String url) {
-      hub.publish((seq, t) -> new ExecutionEvent.ArtifactStored(id(), seq, t, job.stage.id(), job.jobId, name, artifactId, size, digest, url));
-    }
-
-    @Override
-    public void cacheUsed(String action, String key, Optional<String> matchedKey, long bytes, Duration took) {
-      hub.publish((seq, t) -> new ExecutionEvent.CacheUsed(id(), seq, t, job.stage.id(), job.jobId, action, key, matchedKey, bytes, took));
-    }
-
-    @Override
-    public void output(String name, String value) {
-      String masked = masker.mask(value);
-      synchronized (job) {
-        job.attemptOutputs.put(name, masked);
-      }
-    }
-
-    @Override
-    public Map<String, String> outputs() {
-      synchronized (job) {
-        return Map.copyOf(job.attemptOutputs);
-      }
-    }
-
-    @Override
-    public java.util.concurrent.Executor blockingExecutor() {
-      return services.blocking();
-    }
+  SecretMasker masker() {
+    return masker;
   }
 
   // ---- rendering, context, logs -----------------------------------------------------------------
 
-  private StageContext context(StageState s, MatrixCell cell) {
+  StageContext context(StageState s, MatrixCell cell) {
     return context(s, cell, Map.of());
   }
 
-  private StageContext context(StageState s, MatrixCell cell, Map<String, String> stepOutputs) {
+  StageContext context(StageState s, MatrixCell cell, Map<String, String> stepOutputs) {
     Map<String, String> env = new LinkedHashMap<>(header.pipeline().env());
     env.putAll(s.stage.env());
     java.util.function.BooleanSupplier upstreamOk = () -> s.stage.needs().stream().allMatch(n -> stages.get(n).status.countsAsSuccess());
@@ -1008,7 +839,7 @@ public final class ExecutionRun implements Execution {
   }
 
   /** Stores and publishes a line of a job's log; never throws (it runs on runners' reader threads too). */
-  private void log(JobState j, String text) {
+  void log(JobState j, String text) {
     StageState s = j.stage;
     String line = masker.mask(text);
     synchronized (s.logLock) {
