@@ -97,6 +97,7 @@ public final class ExecutionRun implements Execution {
   private final EventHub hub;
   private final SerialExecutor actor;
   private final SecretMasker masker = new SecretMasker();
+  private final JobAttempts attempts = new JobAttempts(this);
   private final Map<String, StageState> stages = new LinkedHashMap<>();
   private final Map<String, Set<String>> ancestors = new HashMap<>();
   private final Map<String, List<StageState>> dependents = new HashMap<>();
@@ -389,189 +390,10 @@ public final class ExecutionRun implements Execution {
       finishJob(j, StageStatus.CANCELLED, Optional.empty(), Optional.of(j.cancelReason(cancelReason)));
       return;
     }
-    startAttempt(j);
+    attempts.start(j);
   }
 
-  private void startAttempt(JobState j) {
-    j.attempt++;
-    j.status = StageStatus.RUNNING;
-    j.attemptOutputs = new LinkedHashMap<>();
-    j.timedOut = false;
-    StageState s = j.stage;
-    hub.publish((seq, t) -> new JobStarted(id(), seq, t, s.id(), j.jobId, j.cell.values(), j.attempt));
-    Optional<StageType> type = services.registry().find(s.stage.type());
-    if (type.isEmpty()) {
-      attemptFailed(j, RetryOn.RUNNER_ERROR, -1, "unknown stage type '" + s.stage.type() + "'", false);
-      return;
-    }
-    Stage rendered;
-    try {
-      rendered = s.templated ? StageRendering.render(s.stage, context(s, j.cell)) : s.stage;
-      j.steps = type.get().plan(rendered);
-    } catch (ExpressionException e) {
-      log(j, "error: " + e.getMessage());
-      attemptFailed(j, RetryOn.RUNNER_ERROR, -1, e.getMessage(), false);
-      return;
-    } catch (RuntimeException e) {
-      log(j, "error: " + e.getMessage());
-      attemptFailed(j, RetryOn.RUNNER_ERROR, -1, "cannot prepare the stage: " + e.getMessage(), false);
-      return;
-    }
-    j.rendered = rendered;
-    Optional<Duration> limit = s.planned.settings().timeout();
-    int attempt = j.attempt;
-    limit.ifPresent(d -> j.attemptTimer = services.timer().schedule(() -> actor.execute(() -> {
-      if (j.attempt == attempt && j.status == StageStatus.RUNNING) {
-        j.timedOut = true;
-        log(j, "the stage timed out after " + Durations.format(d) + "; stopping it");
-        j.stopCurrent(services.cancelGrace());
-      }
-    }), d.toMillis(), TimeUnit.MILLISECONDS));
-    Optional<String> memoKey = rendered.memoize();
-    if (memoKey.isPresent() && services.memo().isPresent()) {
-      lookUpMemo(j, memoKey.get(), services.memo().get());
-    } else {
-      runStep(j, 0);
-    }
-  }
-
-  // ---- memoized stages ----
-
-  /** Looks the job's key up off the actor; replays a hit (CACHED), runs the job on a miss. */
-  private void lookUpMemo(JobState j, String key, StageMemo memo) {
-    int attempt = j.attempt;
-    CompletableFuture.supplyAsync(() -> memo.find(header.pipelineId(), j.jobId, key), services.blocking())
-        .whenComplete((found, error) -> actor.execute(() -> {
-          if (j.attempt != attempt || j.status.isFinal()) return;
-          if (error != null) {
-            log(j, "warning: cannot look up the memoized result (" + error.getMessage() + "); running the stage");
-            runStep(j, 0);
-          } else if (found.isEmpty() || cancelled || j.cancelRequested) {
-            if (found.isEmpty()) log(j, "no memoized result for " + key + "; running the stage");
-            runStep(j, 0);
-          } else {
-            StageMemo.Memo m = found.get();
-            log(j, "↺ reusing the result of " + m.executionId() + " (memoized as " + key + "); its log follows");
-            m.log().forEach(line -> log(j, line));
-            j.outputs = masked(m.outputs());
-            finishJob(j, StageStatus.CACHED, Optional.of(0), Optional.of("reused the result of " + m.executionId()));
-          }
-        }));
-  }
-
-  /**
-   * Records a succeeded job's outputs and the log lines of its last attempt off the actor, then
-   * finishes the job; a failure to record is logged and does not fail the job.
-   */
-  private void recordMemo(JobState j) {
-    String key = j.rendered.memoize().orElseThrow();
-    StageMemo memo = services.memo().orElseThrow();
-    String stageId = j.stage.id();
-    int attempt = j.attempt;
-    Map<String, String> outputs = Map.copyOf(j.outputs);
-    CompletableFuture.runAsync(() -> {
-      List<String> lines = new ArrayList<>();
-      long from = 1;
-      while (true) {
-        List<LogLine> page = services.logs().read(id(), stageId, from, 1000);
-        if (page.isEmpty()) break;
-        for (LogLine l : page) {
-          if (l.jobId().equals(j.jobId) && l.attempt() == attempt) lines.add(l.text());
-        }
-        from = page.get(page.size() - 1).number() + 1;
-      }
-      memo.record(header.pipelineId(), j.jobId, key, new StageMemo.Memo(outputs, lines, id()));
-    }, services.blocking()).whenComplete((done, error) -> actor.execute(() -> {
-      if (error != null) {
-        LOG.warn("cannot record the memoized result of {} in {}: {}", j.jobId, id(), error.getMessage());
-        log(j, "warning: the result was not memoized: " + error.getMessage());
-      }
-      finishJob(j, StageStatus.SUCCEEDED, Optional.of(0), Optional.empty());
-    }));
-  }
-
-  private void runStep(JobState j, int index) {
-    if (index >= j.steps.size()) {
-      attemptSucceeded(j);
-      return;
-    }
-    if (cancelled || j.cancelRequested) {
-      finishJob(j, StageStatus.CANCELLED, Optional.empty(), Optional.of(j.cancelReason(cancelReason)));
-      return;
-    }
-    PlannedStep step = j.steps.get(index);
-    j.stepIndex = index;
-    int attempt = j.attempt;
-    log(j, "▶ " + step.name());
-    CompletionStage<StepExit> result;
-    try {
-      result = new StepCall(this, j, index, step).proceed();
-    } catch (RuntimeException e) {
-      result = CompletableFuture.completedFuture(StepExit.runnerError(String.valueOf(e.getMessage())));
-    }
-    Optional<Duration> stepTimeout = step instanceof PlannedStep.Command c ? c.step().timeout() : Optional.empty();
-    AtomicBoolean stepTimedOut = new AtomicBoolean();
-    ScheduledFuture<?> timer = stepTimeout.map(d -> services.timer().schedule(() -> actor.execute(() -> {
-      if (j.attempt == attempt && j.stepIndex == index && j.status == StageStatus.RUNNING) {
-        stepTimedOut.set(true);
-        log(j, "the step timed out after " + Durations.format(d) + "; stopping it");
-        j.stopCurrent(services.cancelGrace());
-      }
-    }), d.toMillis(), TimeUnit.MILLISECONDS)).orElse(null);
-    result.whenComplete((exit, error) -> actor.execute(() -> {
-      if (timer != null) timer.cancel(false);
-      j.current = null;
-      StepExit e = error != null ? StepExit.runnerError(String.valueOf(error.getMessage())) : exit;
-      stepEnded(j, index, e, stepTimedOut.get());
-    }));
-  }
-
-  private void stepEnded(JobState j, int index, StepExit exit, boolean stepTimedOut) {
-    if (!exit.outputs().isEmpty()) {
-      synchronized (j) {
-        j.attemptOutputs.putAll(masked(exit.outputs()));
-      }
-    }
-    if (j.cancelRequested || cancelled) {
-      if (j.timedOut || timedOut) {
-        finishAttemptTimedOut(j);
-      } else {
-        finishJob(j, StageStatus.CANCELLED, exitCode(exit), Optional.of(j.cancelReason(cancelReason)));
-      }
-      return;
-    }
-    if (j.timedOut || stepTimedOut) {
-      attemptFailed(j, RetryOn.TIMEOUT, exit.exitCode(), j.timedOut ? "the stage timed out" : "step " + (index + 1) + " timed out", true);
-      return;
-    }
-    if (exit.runnerError().isPresent()) {
-      log(j, "runner error: " + exit.runnerError().get());
-      attemptFailed(j, RetryOn.RUNNER_ERROR, -1, exit.runnerError().get(), true);
-      return;
-    }
-    if (exit.exitCode() != 0) {
-      log(j, "✗ exit code " + exit.exitCode() + exit.reason().map(r -> ": " + r).orElse(""));
-      attemptFailed(j, RetryOn.EXIT_CODE, exit.exitCode(), "step " + (index + 1) + " (" + j.steps.get(index).name()
-          + ") exited with " + exit.exitCode() + exit.reason().map(r -> ": " + r).orElse(""), true);
-      return;
-    }
-    runStep(j, index + 1);
-  }
-
-  private void finishAttemptTimedOut(JobState j) {
-    finishJob(j, StageStatus.TIMED_OUT, Optional.empty(), Optional.of(timedOut ? String.valueOf(cancelReason) : "the stage timed out"));
-  }
-
-  private void attemptSucceeded(JobState j) {
-    j.outputs = j.attemptOutputs;
-    if (j.rendered.memoize().isPresent() && services.memo().isPresent()) {
-      recordMemo(j); // finishes the job once recorded, so a run after this one finds it
-    } else {
-      finishJob(j, StageStatus.SUCCEEDED, Optional.of(0), Optional.empty());
-    }
-  }
-
-  private void attemptFailed(JobState j, RetryOn kind, int exitCode, String reason, boolean retryable) {
+  void attemptFailed(JobState j, RetryOn kind, int exitCode, String reason, boolean retryable) {
     if (j.attemptTimer != null) j.attemptTimer.cancel(false);
     RetryPolicy retry = j.stage.planned.settings().retry();
     if (retryable && !cancelled && !j.cancelRequested && retry.retries(kind, exitCode, j.attempt)) {
@@ -596,7 +418,7 @@ public final class ExecutionRun implements Execution {
     finishJob(j, status, exitCode >= 0 ? Optional.of(exitCode) : Optional.empty(), Optional.of(reason));
   }
 
-  private void finishJob(JobState j, StageStatus requested, Optional<Integer> exitCode, Optional<String> requestedReason) {
+  void finishJob(JobState j, StageStatus requested, Optional<Integer> exitCode, Optional<String> requestedReason) {
     if (j.status.isFinal()) return;
     String storage = storageFailure.get();
     boolean storageStopped = storage != null && requested == StageStatus.CANCELLED;
@@ -765,7 +587,23 @@ public final class ExecutionRun implements Execution {
 
   // ---- steps: the interceptor chain and the terminal call --------------------------------------
 
-  // ---- what a step call reads of its run ----
+  // ---- what a job attempt and a step call read of their run ----
+
+  SerialExecutor actor() {
+    return actor;
+  }
+
+  boolean cancelled() {
+    return cancelled;
+  }
+
+  boolean timedOut() {
+    return timedOut;
+  }
+
+  @Nullable String cancelReason() {
+    return cancelReason;
+  }
 
   EngineServices services() {
     return services;
@@ -831,7 +669,7 @@ public final class ExecutionRun implements Execution {
     });
   }
 
-  private Map<String, String> masked(Map<String, String> outputs) {
+  Map<String, String> masked(Map<String, String> outputs) {
     if (masker.isEmpty()) return outputs;
     Map<String, String> out = new LinkedHashMap<>();
     outputs.forEach((k, v) -> out.put(k, masker.mask(v)));
@@ -872,7 +710,7 @@ public final class ExecutionRun implements Execution {
     actor.executeLater(() -> cancelNow(reason, false));
   }
 
-  private static Optional<Integer> exitCode(StepExit exit) {
+  static Optional<Integer> exitCode(StepExit exit) {
     return exit.runnerError().isPresent() ? Optional.empty() : Optional.of(exit.exitCode());
   }
 
