@@ -98,8 +98,8 @@ public final class ExecutionRun implements Execution {
   private final SerialExecutor actor;
   private final SecretMasker masker = new SecretMasker();
   private final JobAttempts attempts = new JobAttempts(this);
+  private final RunContexts contexts = new RunContexts(this);
   private final Map<String, StageState> stages = new LinkedHashMap<>();
-  private final Map<String, Set<String>> ancestors = new HashMap<>();
   private final Map<String, List<StageState>> dependents = new HashMap<>();
   private int finalStages;
   private final Map<String, Reused> reused;
@@ -624,49 +624,16 @@ public final class ExecutionRun implements Execution {
   // ---- rendering, context, logs -----------------------------------------------------------------
 
   StageContext context(StageState s, MatrixCell cell) {
-    return context(s, cell, Map.of());
+    return contexts.of(s, cell, Map.of());
   }
 
   StageContext context(StageState s, MatrixCell cell, Map<String, String> stepOutputs) {
-    Map<String, String> env = new LinkedHashMap<>(header.pipeline().env());
-    env.putAll(s.stage.env());
-    java.util.function.BooleanSupplier upstreamOk = () -> s.stage.needs().stream().allMatch(n -> stages.get(n).status.countsAsSuccess());
-    java.util.function.BooleanSupplier upstreamFailed = () -> ancestorsOf(s.id()).stream().anyMatch(a -> stages.get(a).status.countsAsFailure());
-    String runnerId = services.runners().isEmpty() ? "none" : services.runners().get(0).id();
-    return new StageContext(header, env, cell.values(), new StageContext.StageView() {
-      @Override
-      public @Nullable StageStatus status(String stageId) {
-        StageState x = stages.get(stageId);
-        return x == null || !x.status.isFinal() ? null : x.status;
-      }
-
-      @Override
-      public Map<String, String> outputs(String stageId) {
-        StageState x = stages.get(stageId);
-        return x == null ? Map.of() : x.outputs;
-      }
-    }, name -> secret(name, s.id()), workspace.toString(), runnerId, upstreamOk, upstreamFailed, cancelled,
-        patterns -> HashFiles.hash(workspace, patterns), stepOutputs);
+    return contexts.of(s, cell, stepOutputs);
   }
 
-  private @Nullable String secret(String name, String stageId) {
-    if (services.secrets().isEmpty()) return null;
-    Optional<String> value = services.secrets().get().get(name);
-    services.audit().record(new SecretAudit.Entry(services.clock().instant(), name, id(), stageId));
-    value.ifPresent(masker::add);
-    return value.orElse(null);
-  }
-
-  private Set<String> ancestorsOf(String stageId) {
-    return ancestors.computeIfAbsent(stageId, k -> {
-      Set<String> out = new HashSet<>();
-      List<String> todo = new ArrayList<>(stages.get(k).stage.needs());
-      while (!todo.isEmpty()) {
-        String n = todo.remove(todo.size() - 1);
-        if (out.add(n)) todo.addAll(stages.get(n).stage.needs());
-      }
-      return out;
-    });
+  /** The stage of this id (for contexts and their views). */
+  @Nullable StageState stageState(String id) {
+    return stages.get(id);
   }
 
   Map<String, String> masked(Map<String, String> outputs) {
