@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.pipelinekit.core.files.PrivateFiles;
 import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.secret.EncryptedFileSecretStore;
@@ -30,7 +31,7 @@ final class CliSecrets {
 
   /** The data directory's encrypted store (made, with its key, when missing). */
   static EncryptedFileSecretStore open(Path dataDir) throws IOException {
-    Files.createDirectories(dataDir);
+    PrivateFiles.createDirectories(dataDir);
     String fromEnv = System.getenv("PIPELINEKIT_SECRETS_KEY");
     byte[] key = fromEnv != null && !fromEnv.isBlank() ? EncryptedFileSecretStore.keyFromBase64(fromEnv) : key(dataDir);
     return new EncryptedFileSecretStore(dataDir.resolve("secrets.bin"), key);

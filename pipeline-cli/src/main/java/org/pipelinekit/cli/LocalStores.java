@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import org.pipelinekit.core.files.PrivateFiles;
 import org.pipelinekit.artifacts.AccessPolicy;
 import org.pipelinekit.artifacts.ArtifactManager;
 import org.pipelinekit.artifacts.FileArtifactStore;
@@ -26,7 +27,7 @@ final class LocalStores implements AutoCloseable {
 
   /** Artifacts (and their signing key) under {@code dataDir}/artifacts; the cache in {@code cacheDir}. */
   static LocalStores open(Path dataDir, Path cacheDir) throws IOException {
-    Files.createDirectories(dataDir);
+    PrivateFiles.createDirectories(dataDir);
     CacheManager cache = CacheManager.builder(new FileCacheStore(cacheDir)).build();
     ArtifactManager artifacts = ArtifactManager.builder(new FileArtifactStore(dataDir.resolve("artifacts")), AccessPolicy.allowAll())
         .signingKey(signingKey(dataDir)).build();

@@ -51,7 +51,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A parameter value; repeat for more")
   Map<String, String> params = new LinkedHashMap<>();
 
-  @Option(names = "--branch", description = "The branch the run is for (read as ${{ branch }})")
+  @Option(names = "--branch", description = "The branch the run is for (read as $${{ branch }})")
   String branch;
 
   @Option(names = "--workspace", description = "Directory the steps run in, in place (default: a fresh one under the data directory;"
@@ -76,7 +76,7 @@ final class RunCommand implements Callable<Integer> {
           + "bitbucket-pipelines.yml and Jenkinsfile)")
   CiImport.Kind from;
 
-  @Option(names = "--secrets-file", paramLabel = "FILE", description = "NAME=value lines read as ${{ secrets.NAME }} (with"
+  @Option(names = "--secrets-file", paramLabel = "FILE", description = "NAME=value lines read as $${{ secrets.NAME }} (with"
       + " --data-dir, on top of the secrets stored there by 'pipelinekit secrets set'); a secret the pipeline names but no one"
       + " has is an error before the run")
   Path secretsFile;

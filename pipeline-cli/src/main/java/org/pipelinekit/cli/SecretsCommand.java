@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "secrets", description = {"Keep secrets, encrypted, in a data directory, for serve and run --data-dir to read as"
-    + " ${{ secrets.NAME }}. Values are read from standard input, never from the command line (which others can see in ps)."},
+    + " $${{ secrets.NAME }}. Values are read from standard input, never from the command line (which others can see in ps)."},
     subcommands = {SecretsCommand.Set.class, SecretsCommand.List.class, SecretsCommand.Delete.class})
 final class SecretsCommand implements Callable<Integer> {
   @Spec
@@ -30,7 +30,7 @@ final class SecretsCommand implements Callable<Integer> {
   }
 
   @Command(name = "set", description = "Store a secret; its value is read from standard input (a last newline is dropped):"
-      + " printf %s \"$TOKEN\" | pipelinekit secrets set DEPLOY_TOKEN")
+      + " printf %%s \"$TOKEN\" | pipelinekit secrets set DEPLOY_TOKEN")
   static final class Set extends DataDir implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -19,6 +19,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.pipelinekit.core.files.PrivateFiles;
 import org.pipelinekit.artifacts.ArtifactManager;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.engine.Principal;
@@ -77,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--tls-password-file", paramLabel = "FILE", description = "A file whose first line is the keystore's password")
   Path tlsPasswordFile;
 
-  @Option(names = "--secrets-file", paramLabel = "FILE", description = "NAME=value lines read as ${{ secrets.NAME }}, on top of the"
+  @Option(names = "--secrets-file", paramLabel = "FILE", description = "NAME=value lines read as $${{ secrets.NAME }}, on top of the"
       + " secrets stored in the data directory by 'pipelinekit secrets set'")
   Path secretsFile;
 
@@ -92,7 +93,7 @@ final class ServeCommand implements Callable<Integer> {
       new SecureRandom().nextBytes(b);
       return HexFormat.of().formatHex(b);
     });
-    Files.createDirectories(dataDir);
+    PrivateFiles.createDirectories(dataDir);
     SecretStore secrets = CliSecrets.forCommand(Optional.of(dataDir), Optional.ofNullable(secretsFile));
     // a pipeline may be saved before its secrets are set; a run of it is refused while one is missing
     PipelineService service = PipelineService.builder().store(new FilePipelineStore(dataDir.resolve("pipelines"))).build();

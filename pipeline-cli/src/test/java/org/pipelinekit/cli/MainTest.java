@@ -138,8 +138,12 @@ class MainTest {
         {"import", "--help"}, {"serve", "--help"}, {"secrets", "set", "--help"}, {"secrets", "list", "--help"}}) {
       out.getBuffer().setLength(0);
       assertThat(run(args)).as(String.join(" ", args)).isZero();
-      assertThat(out.toString()).as(String.join(" ", args)).contains("Usage: pipelinekit " + args[0]);
+      assertThat(out.toString()).as(String.join(" ", args)).contains("Usage: pipelinekit " + args[0]).doesNotContain("null");
     }
+    out.getBuffer().setLength(0);
+    run("run", "--help");
+    assertThat(out.toString()).contains("read as ${{ branch }}").contains("read as ${{ secrets.NAME }}");
+    assertThat(err.toString()).as("picocli's own warnings").doesNotContain("WARN");
   }
 
   @Test
