@@ -71,4 +71,9 @@ public interface StepContext {
   default Map<String, Object> inputs() {
     return stage().inputs();
   }
+
+  /** The resources the job runs with: the stage's own, else the pipeline's default (what its steps' requests carry). */
+  default java.util.Optional<org.pipelinekit.core.model.Resources> resources() {
+    return stage().resources();
+  }
 }

@@ -123,7 +123,7 @@ public final class ServiceContainers implements StepAction {
     }
     if (cancelled) return StepExit.of(143);
     StepRequest request = new StepRequest(String.valueOf(ctx.inputs().get("test_command")), ctx.env(), ctx.workspace(), image,
-        ctx.stage().resources(), Map.of("pipelinekit.execution", ctx.executionId(),
+        ctx.resources(), Map.of("pipelinekit.execution", ctx.executionId(),
             "pipelinekit.stage", ctx.stage().id(), "pipelinekit.job", ctx.jobId(), "pipelinekit.attempt", Integer.toString(ctx.attempt())));
     RunningStep step = runner.startJoined(request, ctx::log, "container:" + namespace);
     tests = step;

@@ -203,6 +203,7 @@ final class StepCall {
     @Override public Path workspace() { return run.workspace(); }
     @Override public Map<String, String> env() { return StepCall.this.env(job, new StageRendering.Lazy(() -> run.context(job.stage, job.cell)), Map.of()); }
     @Override public Optional<String> branch() { return run.header().trigger().branch(); }
+    @Override public Optional<org.pipelinekit.core.model.Resources> resources() { return job.stage.planned.settings().resources(); }
     @Override public void log(String line) { run.log(job, line); }
 
     @Override
