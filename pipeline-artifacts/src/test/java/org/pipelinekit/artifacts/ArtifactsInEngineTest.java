@@ -20,6 +20,7 @@ import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.run.StageStatus;
 import org.pipelinekit.core.engine.Principal;
 import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.testing.Runs;
 import org.pipelinekit.core.testing.StageLogs;
 
 /** A stage's artifacts through the real engine, with real processes. */
@@ -42,15 +43,8 @@ class ArtifactsInEngineTest {
     artifacts.close();
   }
 
-  /** Runs the pipeline and returns once the listener, which hears events after the run's state moved on, has heard the last one. */
   private ExecutionSnapshot run(Pipeline p) {
-    java.util.concurrent.CompletableFuture<Void> heardAll = new java.util.concurrent.CompletableFuture<>();
-    ExecutionSnapshot done = executor.execute(p, ExecutionTrigger.manual().branch("main"), Map.of(), e -> {
-      events.add(e);
-      if (e instanceof ExecutionEvent.ExecutionFinished) heardAll.complete(null);
-    }).completion().join();
-    heardAll.orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
-    return done;
+    return Runs.runAndHearAll(executor, p, events);
   }
 
   private List<String> log(ExecutionSnapshot done, String stage) {

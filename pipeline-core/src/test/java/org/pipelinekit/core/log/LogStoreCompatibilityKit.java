@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.pipelinekit.core.testing.StoreKit;
 import org.pipelinekit.core.run.LogLine;
 import org.pipelinekit.core.spi.LogStore;
 
@@ -16,26 +14,7 @@ import org.pipelinekit.core.spi.LogStore;
  * What every {@link LogStore} must do: lines per stage kept in order with every character, read from
  * any line with a limit, counted, deleted, and (for stores that persist) readable after a reopen.
  */
-public abstract class LogStoreCompatibilityKit {
-  protected LogStore store;
-
-  protected abstract LogStore createStore() throws Exception;
-
-  /** The same store opened again, or empty for stores that keep nothing. */
-  protected Optional<LogStore> reopen() throws Exception {
-    return Optional.empty();
-  }
-
-  @BeforeEach
-  void open() throws Exception {
-    store = createStore();
-  }
-
-  @AfterEach
-  void close() {
-    store.close();
-  }
-
+public abstract class LogStoreCompatibilityKit extends StoreKit<LogStore> {
   private static LogLine line(String stage, long n, String text) {
     return new LogLine(stage, n, Instant.ofEpochMilli(1_700_000_000_000L + n), "job[os=linux]", 1, text);
   }
@@ -92,13 +71,7 @@ public abstract class LogStoreCompatibilityKit {
   @Test
   void linesSurviveAReopen() throws Exception {
     List<LogLine> lines = write("e1", "build", 1500);
-    store.close();
-    Optional<LogStore> again = reopen();
-    if (again.isEmpty()) {
-      store = createStore();
-      return;
-    }
-    store = again.get();
+    if (!reopened()) return; // a store that keeps nothing across restarts
     assertThat(store.read("e1", "build", 1200, 1000)).isEqualTo(lines.subList(1199, 1500));
     assertThat(store.count("e1", "build")).isEqualTo(1500);
   }

@@ -3,33 +3,12 @@ package org.pipelinekit.core.secret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.pipelinekit.core.testing.StoreKit;
 import org.pipelinekit.core.spi.SecretStore;
 
 /** What every {@link SecretStore} must do: values kept exactly, names listed, deletes, names checked, a reopen. */
-public abstract class SecretStoreCompatibilityKit {
-  protected SecretStore store;
-
-  protected abstract SecretStore createStore() throws Exception;
-
-  /** The same store opened again, or empty for stores that keep nothing. */
-  protected Optional<SecretStore> reopen() throws Exception {
-    return Optional.empty();
-  }
-
-  @BeforeEach
-  void open() throws Exception {
-    store = createStore();
-  }
-
-  @AfterEach
-  void close() {
-    store.close();
-  }
-
+public abstract class SecretStoreCompatibilityKit extends StoreKit<SecretStore> {
   @Test
   void valuesAreKeptExactly_andNamesListedWithoutValues() {
     store.put("DEPLOY_TOKEN", "tok-1\nline two ünï \"quoted\"");
@@ -59,13 +38,7 @@ public abstract class SecretStoreCompatibilityKit {
   @Test
   void secretsSurviveAReopen() throws Exception {
     store.put("KEEP_ME", "kept");
-    store.close();
-    Optional<SecretStore> again = reopen();
-    if (again.isEmpty()) {
-      store = createStore();
-      return;
-    }
-    store = again.get();
+    if (!reopened()) return; // a store that keeps nothing across restarts
     assertThat(store.get("KEEP_ME")).contains("kept");
   }
 }

@@ -13,9 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.pipelinekit.core.testing.StoreKit;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.run.ExecutionEvent;
 import org.pipelinekit.core.run.ExecutionHeader;
@@ -31,27 +30,7 @@ import org.pipelinekit.core.spi.StoredExecution;
  * lists newest first, deletes, and (for stores that persist) all of it after a reopen. An
  * implementation's test extends this; the kit ships in pipeline-core's test-jar.
  */
-public abstract class ExecutionStoreCompatibilityKit {
-  protected ExecutionStore store;
-
-  /** A new, empty store. */
-  protected abstract ExecutionStore createStore() throws Exception;
-
-  /** The same store opened again (as after a host restart), or empty for stores that keep nothing. */
-  protected Optional<ExecutionStore> reopen() throws Exception {
-    return Optional.empty();
-  }
-
-  @BeforeEach
-  void open() throws Exception {
-    store = createStore();
-  }
-
-  @AfterEach
-  void close() {
-    store.close();
-  }
-
+public abstract class ExecutionStoreCompatibilityKit extends StoreKit<ExecutionStore> {
   protected ExecutionHeader header(String pipelineId) {
     long n = store.nextNumber(pipelineId);
     Pipeline pipeline = Pipeline.builder(pipelineId).stage("build", s -> s.run("make")).build();
@@ -130,13 +109,7 @@ public abstract class ExecutionStoreCompatibilityKit {
     ExecutionHeader h = header("ci");
     store.create(h);
     journal(h.id()).forEach(e -> store.append(h.id(), e));
-    store.close();
-    Optional<ExecutionStore> again = reopen();
-    if (again.isEmpty()) {
-      store = createStore();
-      return; // a store that keeps nothing across restarts
-    }
-    store = again.get();
+    if (!reopened()) return; // a store that keeps nothing across restarts
     assertThat(store.load(h.id()).orElseThrow().events()).isEqualTo(journal(h.id()));
     assertThat(store.nextNumber("ci")).as("numbers go on after a restart").isGreaterThan(h.number());
   }
