@@ -136,6 +136,31 @@ class HardeningApiTest {
   }
 
   @Test
+  void aClientThatReadsNothingUntilTheEnd_stillGetsEveryLineOfA200000LineLogOnce() throws Exception {
+    assertThat(server.post("/pipelines", "admin-token", """
+        {"pipelinekit": 1, "id": "flood", "stages": [{"id": "print",
+         "steps": [{"run": "echo first; while [ ! -f go ]; do sleep 0.05; done; seq 2 200000"}]}]}""").status()).isEqualTo(201);
+    String id = json(server.post("/pipelines/flood/execute", "admin-token", "{}")).path("id").asText();
+    var execution = server.executor.execution(id).orElseThrow();
+    try (Sse slow = new Sse(server.http, java.net.URI.create(server.base + "/executions/" + id + "/logs?stage=print"), "reader-token",
+        null)) {
+      java.nio.file.Files.writeString(dir.resolve("data/runs").resolve(id).resolve("workspace/go"), "");
+      // the client reads nothing until every line is written: the stream's buffers fill and the server's follower falls behind
+      execution.completion().get(120, java.util.concurrent.TimeUnit.SECONDS);
+      java.util.BitSet seen = new java.util.BitSet();
+      int lines = 0;
+      for (Sse.Event e = slow.next(); e != null && !e.name().equals("end"); e = slow.next()) {
+        int number = Integer.parseInt(e.id());
+        assertThat(seen.get(number)).as("line %d twice", number).isFalse();
+        seen.set(number);
+        lines++;
+      }
+      assertThat(lines).as("the step's header, 'first' and 2..200000").isEqualTo(200_001);
+      assertThat(seen.nextClearBit(1)).isEqualTo(200_002);
+    }
+  }
+
+  @Test
   void aDeepExpression_isAValidationProblem_notAServerError() throws Exception {
     String deep = DOC.formatted("deep", "x").replace("\"steps\"", "\"when\": \"" + "(".repeat(2_000) + "true" + ")".repeat(2_000)
         + "\", \"steps\"");
