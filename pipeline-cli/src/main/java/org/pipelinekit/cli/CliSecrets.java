@@ -50,13 +50,16 @@ final class CliSecrets {
 
   /** The secrets a run or a server uses: the data directory's store (if it has one, or always when asked), then the file's. */
   static SecretStore forCommand(Optional<Path> dataDir, Optional<Path> secretsFile) throws IOException {
-    Map<String, String> all = new LinkedHashMap<>();
-    if (dataDir.isPresent() && (secretsFile.isEmpty() || Files.exists(dataDir.get().resolve("secrets.bin")))) {
-      if (secretsFile.isEmpty()) return open(dataDir.get()); // a server's own store: secrets set later are seen at once
-      EncryptedFileSecretStore store = open(dataDir.get());
-      for (String name : store.names()) store.get(name).ifPresent(v -> all.put(name, v));
+    if (secretsFile.isEmpty()) {
+      // the data directory's own store, read live (a server sees secrets set later), or none
+      return dataDir.isPresent() ? open(dataDir.get()) : new InMemorySecretStore();
     }
-    if (secretsFile.isPresent()) all.putAll(readFile(secretsFile.get()));
+    Map<String, String> all = new LinkedHashMap<>();
+    if (dataDir.isPresent() && Files.exists(dataDir.get().resolve("secrets.bin"))) {
+      EncryptedFileSecretStore stored = open(dataDir.get());
+      for (String name : stored.names()) stored.get(name).ifPresent(v -> all.put(name, v));
+    }
+    all.putAll(readFile(secretsFile.get())); // the file wins
     return new InMemorySecretStore(all);
   }
 

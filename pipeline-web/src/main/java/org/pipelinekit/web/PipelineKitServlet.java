@@ -133,7 +133,9 @@ public final class PipelineKitServlet extends HttpServlet {
         throw Problems.notFound("no endpoint " + req.getMethod() + " " + apiPath + "; see api/v1/openapi.json");
       }
       Principal principal = null;
-      boolean signedDownload = route.pattern().equals("/artifacts/{id}") && api.signedLink(req, vars.get("id")).isPresent();
+      Optional<Api.SignedLink> signed = route.pattern().equals("/artifacts/{id}") ? api.signedLink(req, vars.get("id")) : Optional.empty();
+      signed.ifPresent(link -> req.setAttribute(Api.SIGNED_LINK, link)); // the download handler serves what was checked here
+      boolean signedDownload = signed.isPresent();
       if (route.action() != null && !signedDownload) {
         Optional<Principal> who = authenticator.authenticate(req);
         if (who.isEmpty()) {

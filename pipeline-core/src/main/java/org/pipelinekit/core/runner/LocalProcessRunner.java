@@ -167,7 +167,7 @@ public final class LocalProcessRunner implements Runner {
   @Override
   public void close() {
     closed = true;
-    for (LocalStep step : List.copyOf(live)) step.kill();
+    for (LocalStep step : List.copyOf(live)) step.kill("the local runner closed while the step ran");
     readers.shutdownNow();
     timer.shutdownNow();
     try (var left = Files.list(outputs)) {
@@ -200,15 +200,7 @@ public final class LocalProcessRunner implements Runner {
         try {
           run(pb, output, outputFile);
         } catch (RuntimeException e) { // the output's consumer failed: the step ends, never its exit unrecorded
-          Process p;
-          synchronized (this) {
-            p = process;
-          }
-          if (p != null) {
-            if (session) signal(p, "KILL");
-            p.destroyForcibly();
-          }
-          exit.complete(StepExit.runnerError("the step's output could not be taken: " + e.getMessage()));
+          kill("the step's output could not be taken: " + e.getMessage());
         }
       });
     }
@@ -291,14 +283,14 @@ public final class LocalProcessRunner implements Runner {
       }, 0);
     }
 
-    /** Ends the step at once, on the calling thread: the runner is closing. */
-    void kill() {
+    /** Ends the step at once, on the calling thread, as a runner error saying {@code why}. */
+    void kill(String why) {
       Process p;
       synchronized (this) {
         cancelRequested = true;
         p = process;
       }
-      exit.complete(StepExit.runnerError("the local runner closed while the step ran")); // before the reader sees the kill
+      exit.complete(StepExit.runnerError(why)); // before the reader sees the kill
       if (p != null) {
         if (session) signal(p, "KILL");
         p.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -711,6 +711,9 @@ public final class Api {
     return Optional.of(new SignedLink(artifactManager().verifySignedUrl(artifactId, expires, signatures[0]), expires, signatures[0]));
   }
 
+  /** The request attribute holding the {@link SignedLink} the servlet verified before skipping authentication. */
+  public static final String SIGNED_LINK = SignedLink.class.getName();
+
   /** A verified signed link: the artifact it grants and the parts that granted it. */
   public record SignedLink(ArtifactRecord record, long expires, String signature) {}
 
@@ -720,7 +723,7 @@ public final class Api {
   private void downloadArtifact(Call c) throws IOException {
     ArtifactManager a = artifactManager();
     String id = c.var("id");
-    Optional<SignedLink> signed = signedLink(c.req, id);
+    Optional<SignedLink> signed = Optional.ofNullable((SignedLink) c.req.getAttribute(SIGNED_LINK));
     ArtifactRecord r;
     InputStream in;
     if (signed.isPresent()) {

@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.pipelinekit.core.engine.ExecutionSnapshot;
 import org.pipelinekit.core.engine.JobRun;
 import org.pipelinekit.core.engine.StageRun;
+import org.pipelinekit.core.format.ParserMessages;
 import org.pipelinekit.core.format.PipelineFormat;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.validate.Problem;
@@ -32,9 +33,7 @@ public final class Json {
    * "[Source: REDACTED …]" and "start marker" notes).
    */
   public static String describe(JsonProcessingException e) {
-    String m = Optional.ofNullable(e.getOriginalMessage()).orElse("syntax error").lines().findFirst().orElse("syntax error");
-    m = m.replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*; line: (\\d+), column: (\\d+)\\]\\)", " (opened at line $1, column $2)");
-    return m.strip() + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : "");
+    return ParserMessages.clean(e.getOriginalMessage()) + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : "");
   }
 
   public static JsonNode tree(String json) {

@@ -644,7 +644,7 @@ public final class ExecutionRun implements Execution {
    * with the reason. Once per run; from any thread.
    */
   private void storageFailed(RuntimeException e) {
-    if (e instanceof PipelineException p && p.code().equals("STORE_CLOSED")) {
+    if (e instanceof PipelineException p && p.errorCode() == ErrorCode.STORE_CLOSED) {
       LOG.debug("execution {}: {}", id(), e.getMessage()); // the host is shutting down: nothing is lost that it could keep
       return;
     }

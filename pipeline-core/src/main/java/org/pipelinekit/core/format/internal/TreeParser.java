@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.pipelinekit.core.format.FormatProblem;
+import org.pipelinekit.core.format.ParserMessages;
 import org.pipelinekit.core.format.PipelineFormatException;
 import org.pipelinekit.core.format.ReadLimits;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -67,7 +67,7 @@ final class TreeParser {
       int line = at == null ? 1 : Math.max(1, at.getLineNr());
       int column = at == null ? 1 : Math.max(1, at.getColumnNr());
       throw new PipelineFormatException(source, List.of(new FormatProblem("", line, column,
-          (yaml ? "malformed YAML: " : "malformed JSON: ") + clean(e.getOriginalMessage()))));
+          (yaml ? "malformed YAML: " : "malformed JSON: ") + ParserMessages.clean(e.getOriginalMessage()))));
     } catch (IOException e) {
       throw new PipelineFormatException(source, List.of(new FormatProblem("", 1, 1, "cannot read: " + e.getMessage())));
     }
@@ -121,16 +121,5 @@ final class TreeParser {
       default:
         throw new PipelineFormatException(source, List.of(new FormatProblem("", line, column, "unexpected " + t)));
     }
-  }
-
-  private static final Pattern START_MARKER = Pattern.compile(
-      "\\(start marker at \\[Source: [^;]*; line: (\\d+), column: (\\d+)\\]\\)");
-
-  /** Jackson's message without its source description: the first line, start markers as positions. */
-  private static String clean(String message) {
-    if (message == null) return "syntax error";
-    int nl = message.indexOf('\n');
-    String m = nl >= 0 ? message.substring(0, nl) : message;
-    return START_MARKER.matcher(m.strip()).replaceAll("(opened at line $1, column $2)");
   }
 }
