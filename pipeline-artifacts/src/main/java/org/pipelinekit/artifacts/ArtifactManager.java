@@ -43,7 +43,7 @@ import org.pipelinekit.artifacts.internal.ArtifactInterceptor;
 import org.pipelinekit.artifacts.internal.DigestingCopy;
 import org.pipelinekit.artifacts.internal.Names;
 import org.pipelinekit.core.engine.Principal;
-import org.pipelinekit.core.spi.StepInterceptor;
+import org.pipelinekit.core.spi.JobInterceptor;
 
 /**
  * Stores, lists and serves artifacts over an {@link ArtifactStore}.
@@ -475,7 +475,7 @@ public final class ArtifactManager implements AutoCloseable {
   }
 
   /** The engine hook: stores each stage's {@code artifacts:} after it succeeds, restores needed stages' artifacts before. */
-  public StepInterceptor interceptor() {
+  public JobInterceptor interceptor() {
     return new ArtifactInterceptor(this, new ArtifactInterceptor.TrustedReader() {
       @Override
       public InputStream open(ArtifactRecord artifact) {

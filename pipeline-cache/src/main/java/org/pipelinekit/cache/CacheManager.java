@@ -30,7 +30,7 @@ import org.pipelinekit.cache.internal.CacheInterceptor;
 import org.pipelinekit.cache.internal.CacheStageMemo;
 import org.pipelinekit.core.model.CacheScope;
 import org.pipelinekit.core.spi.StageMemo;
-import org.pipelinekit.core.spi.StepInterceptor;
+import org.pipelinekit.core.spi.JobInterceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +81,7 @@ public final class CacheManager {
    * and every stage's {@code cache:} is restored before its first step and saved after it succeeds,
    * with a {@code CacheUsed} event each time.
    */
-  public StepInterceptor interceptor() {
+  public JobInterceptor interceptor() {
     return new CacheInterceptor(this);
   }
 

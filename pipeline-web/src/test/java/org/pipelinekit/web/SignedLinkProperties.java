@@ -42,11 +42,12 @@ class SignedLinkProperties {
   static void start() throws Exception {
     dir = Files.createTempDirectory("signed-links");
     server = new ApiServer(dir, PipelineAnalytics.builder(), Duration.ofSeconds(15));
-    assertThat(server.post("/pipelines", "admin-token", """
+    var created = server.post("/pipelines", "admin-token", """
         {"pipelinekit": 1, "id": "two-files",
          "stages": [{"id": "one", "artifacts": {"name": "one", "paths": ["one.txt"]}, "steps": [{"run": "echo one > one.txt"}]},
                     {"id": "two", "artifacts": {"name": "two", "paths": ["two.txt"]}, "steps": [{"run": "echo two > two.txt"}]}]}
-        """).status()).isEqualTo(201);
+        """);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
     String id = json(server.post("/pipelines/two-files/execute", "admin-token", "{}")).path("id").asText();
     server.executor.execution(id).orElseThrow().completion().get(60, TimeUnit.SECONDS);
     var list = json(server.get("/executions/" + id + "/artifacts", "reader-token"));

@@ -20,18 +20,18 @@ import org.pipelinekit.artifacts.ArtifactRecord;
 import org.pipelinekit.artifacts.Upload;
 import org.pipelinekit.core.files.Glob;
 import org.pipelinekit.core.model.ArtifactSpec;
-import org.pipelinekit.core.spi.StepContext;
-import org.pipelinekit.core.spi.StepExit;
-import org.pipelinekit.core.spi.StepInterceptor;
+import org.pipelinekit.core.spi.JobContext;
+import org.pipelinekit.core.spi.JobExit;
+import org.pipelinekit.core.spi.JobInterceptor;
 
 /**
- * A stage's {@code artifacts:} in the engine. After the stage's last step succeeds, the workspace
+ * A stage's {@code artifacts:} in the engine, around each attempt of its jobs. After all its steps succeeded, the workspace
  * files its globs match are stored — one matched file as itself, several as a tar — named after
  * the artifact spec or the job; a store that fails (too large, a name taken) fails the stage.
- * Before a stage's first step, artifacts of the stages it needs whose files are missing from its
+ * Before its first step, artifacts of the stages it needs whose files are missing from its
  * workspace are put back, so a stage finds what its needs produced even in a fresh workspace.
  */
-public final class ArtifactInterceptor implements StepInterceptor {
+public final class ArtifactInterceptor implements JobInterceptor {
   /** How the engine itself reads artifacts back into workspaces, past the access policy (meant for people). */
   public interface TrustedReader {
     InputStream open(ArtifactRecord artifact);
@@ -53,18 +53,18 @@ public final class ArtifactInterceptor implements StepInterceptor {
   }
 
   @Override
-  public CompletionStage<StepExit> intercept(Chain chain) {
-    StepContext ctx = chain.context();
-    CompletionStage<Void> before = ctx.isFirstStep() && !ctx.stage().needs().isEmpty()
-        ? CompletableFuture.runAsync(() -> restoreNeeded(ctx), ctx.blockingExecutor())
-        : CompletableFuture.completedFuture(null);
+  public CompletionStage<JobExit> intercept(Chain chain) {
+    JobContext ctx = chain.context();
+    CompletionStage<Void> before = ctx.stage().needs().isEmpty()
+        ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.runAsync(() -> restoreNeeded(ctx), ctx.blockingExecutor());
     return before.thenCompose(v -> chain.proceed()).thenCompose(exit -> {
-      if (!ctx.isLastStep() || !exit.succeeded() || ctx.stage().artifacts().isEmpty()) return CompletableFuture.completedFuture(exit);
+      if (exit.result() != JobExit.Result.SUCCEEDED || ctx.stage().artifacts().isEmpty()) return CompletableFuture.completedFuture(exit);
       return CompletableFuture.supplyAsync(() -> store(ctx, ctx.stage().artifacts().get(), exit), ctx.blockingExecutor());
     });
   }
 
-  private StepExit store(StepContext ctx, ArtifactSpec spec, StepExit exit) {
+  private JobExit store(JobContext ctx, ArtifactSpec spec, JobExit exit) {
     Path ws = ctx.workspace();
     String name = spec.name().orElse(ctx.jobId());
     List<Path> files;
@@ -72,7 +72,7 @@ public final class ArtifactInterceptor implements StepInterceptor {
       files = Glob.find(ws, spec.paths());
     } catch (RuntimeException e) {
       ctx.log("✗ artifact " + name + ": cannot match " + spec.paths() + ": " + e.getMessage());
-      return StepExit.failed(1, "artifact " + name + " not stored: a path pattern is not a valid glob: " + e.getMessage(), exit.outputs());
+      return JobExit.failed(1, "artifact " + name + " not stored: a path pattern is not a valid glob: " + e.getMessage());
     }
     if (files.isEmpty()) {
       ctx.log("warning: no files match " + spec.paths() + "; artifact " + name + " not stored");
@@ -81,7 +81,7 @@ public final class ArtifactInterceptor implements StepInterceptor {
     Optional<String> outside = outsideTheWorkspace(ws, files);
     if (outside.isPresent()) {
       ctx.log("✗ artifact " + name + ": " + outside.get());
-      return StepExit.failed(1, "artifact " + name + " not stored: " + outside.get(), exit.outputs());
+      return JobExit.failed(1, "artifact " + name + " not stored: " + outside.get());
     }
     Upload upload = Upload.of(ctx.executionId(), ctx.pipelineId(), name).stage(ctx.stage().id(), ctx.jobId());
     if (spec.retention().isPresent()) upload = upload.retention(spec.retention().get());
@@ -99,7 +99,7 @@ public final class ArtifactInterceptor implements StepInterceptor {
       return exit;
     } catch (ArtifactException e) {
       ctx.log("✗ " + e.getMessage());
-      return StepExit.failed(1, "artifact " + name + " not stored: " + e.getMessage(), exit.outputs());
+      return JobExit.failed(1, "artifact " + name + " not stored: " + e.getMessage());
     }
   }
 
@@ -127,7 +127,7 @@ public final class ArtifactInterceptor implements StepInterceptor {
   }
 
   /** Puts back files of the needed stages' artifacts that the workspace lacks. */
-  private void restoreNeeded(StepContext ctx) {
+  private void restoreNeeded(JobContext ctx) {
     Set<String> needs = Set.copyOf(ctx.stage().needs());
     Path ws = ctx.workspace();
     for (ArtifactRecord r : artifacts.list(ctx.executionId())) {

@@ -6,26 +6,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.pipelinekit.cache.CacheContext;
 import org.pipelinekit.cache.CacheManager;
 import org.pipelinekit.core.model.CacheSpec;
-import org.pipelinekit.core.spi.StepContext;
-import org.pipelinekit.core.spi.StepExit;
-import org.pipelinekit.core.spi.StepInterceptor;
+import org.pipelinekit.core.spi.JobContext;
+import org.pipelinekit.core.spi.JobExit;
+import org.pipelinekit.core.spi.JobInterceptor;
 
 /**
- * A stage's {@code cache:} entries, around its steps: restored before the first step, saved after
- * the last one succeeds (not when the exact key was restored: entries are immutable). Keys arrive
+ * A stage's {@code cache:} entries, around each attempt of its jobs: restored before the first step, saved
+ * after all steps succeeded (not when the exact key was restored: entries are immutable). Keys arrive
  * rendered by the engine. Paths are relative to the workspace, or to the home directory with
  * {@code ~/}. A cache that cannot be restored or saved never fails the stage: it is logged and the
  * stage goes on without it.
  */
-public final class CacheInterceptor implements StepInterceptor {
+public final class CacheInterceptor implements JobInterceptor {
   private final CacheManager cache;
-  /** Caches restored on their exact key, per job attempt, until its last step: those are not saved again. */
-  private final java.util.Set<String> exactHits = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public CacheInterceptor(CacheManager cache) {
     this.cache = cache;
@@ -37,31 +37,27 @@ public final class CacheInterceptor implements StepInterceptor {
   }
 
   @Override
-  public CompletionStage<StepExit> intercept(Chain chain) {
-    StepContext ctx = chain.context();
+  public CompletionStage<JobExit> intercept(Chain chain) {
+    JobContext ctx = chain.context();
     List<CacheSpec> caches = ctx.stage().caches();
     if (caches.isEmpty()) return chain.proceed();
-    CompletionStage<Void> before = ctx.isFirstStep()
-        ? CompletableFuture.runAsync(() -> caches.forEach(c -> restore(ctx, c)), ctx.blockingExecutor())
-        : CompletableFuture.completedFuture(null);
-    return before.thenCompose(v -> chain.proceed()).thenCompose(exit -> {
-      if (!ctx.isLastStep()) return CompletableFuture.completedFuture(exit);
-      if (!exit.succeeded()) {
-        caches.forEach(c -> exactHits.remove(marker(ctx, c)));
-        return CompletableFuture.completedFuture(exit);
-      }
-      return CompletableFuture.supplyAsync(() -> {
-        caches.forEach(c -> save(ctx, c));
-        return exit;
-      }, ctx.blockingExecutor());
-    });
+    Set<String> exactHits = ConcurrentHashMap.newKeySet(); // restored on their exact key: not saved again
+    return CompletableFuture.runAsync(() -> caches.forEach(c -> {
+          if (restore(ctx, c)) exactHits.add(c.key());
+        }), ctx.blockingExecutor())
+        .thenCompose(v -> chain.proceed())
+        .thenCompose(exit -> exit.result() != JobExit.Result.SUCCEEDED ? CompletableFuture.completedFuture(exit)
+            : CompletableFuture.supplyAsync(() -> {
+              caches.forEach(c -> save(ctx, c, exactHits.contains(c.key())));
+              return exit;
+            }, ctx.blockingExecutor()));
   }
 
-  private static CacheContext context(StepContext ctx) {
+  private static CacheContext context(JobContext ctx) {
     return new CacheContext(ctx.pipelineId(), ctx.branch());
   }
 
-  static List<Path> targets(StepContext ctx, CacheSpec c) {
+  static List<Path> targets(JobContext ctx, CacheSpec c) {
     List<Path> out = new ArrayList<>();
     for (String p : c.paths()) {
       if (p.equals("~") || p.startsWith("~/")) {
@@ -73,7 +69,8 @@ public final class CacheInterceptor implements StepInterceptor {
     return out;
   }
 
-  private void restore(StepContext ctx, CacheSpec c) {
+  /** Restores one cache; true when it was restored on its exact key. */
+  private boolean restore(JobContext ctx, CacheSpec c) {
     long start = System.nanoTime();
     try {
       Optional<CacheManager.Restored> r = cache.restore(context(ctx), c.key(), c.restoreKeys(), c.scope(), targets(ctx, c));
@@ -81,22 +78,23 @@ public final class CacheInterceptor implements StepInterceptor {
       if (r.isEmpty()) {
         ctx.log("cache miss: " + c.key());
         ctx.cacheUsed("miss", c.key(), Optional.empty(), 0, took);
-        return;
+        return false;
       }
       CacheManager.Restored done = r.get();
       boolean exact = done.hit().exact();
       ctx.log("cache " + (exact ? "hit" : "partial hit on " + done.hit().entry().key()) + ": restored " + mb(done.bytes()) + " ("
           + done.files() + " files) in " + seconds(took));
       ctx.cacheUsed(exact ? "hit" : "partial-hit", c.key(), Optional.of(done.hit().entry().key()), done.bytes(), took);
-      if (exact) exactHits.add(marker(ctx, c));
+      return exact;
     } catch (RuntimeException e) {
       ctx.log("warning: cache " + c.key() + " not restored: " + e.getMessage());
       ctx.cacheUsed("miss", c.key(), Optional.empty(), 0, Duration.ofNanos(System.nanoTime() - start));
+      return false;
     }
   }
 
-  private void save(StepContext ctx, CacheSpec c) {
-    if (exactHits.remove(marker(ctx, c))) {
+  private void save(JobContext ctx, CacheSpec c, boolean restoredExactly) {
+    if (restoredExactly) {
       ctx.log("cache " + c.key() + " was restored on its exact key; not saving it again");
       return;
     }
@@ -114,10 +112,6 @@ public final class CacheInterceptor implements StepInterceptor {
       ctx.log("warning: cache " + c.key() + " not saved: " + e.getMessage());
       ctx.cacheUsed("not-saved", c.key(), Optional.empty(), 0, Duration.ZERO);
     }
-  }
-
-  private static String marker(StepContext ctx, CacheSpec c) {
-    return ctx.executionId() + "\u0000" + ctx.jobId() + "\u0000" + ctx.attempt() + "\u0000" + c.key();
   }
 
   private static String mb(long bytes) {

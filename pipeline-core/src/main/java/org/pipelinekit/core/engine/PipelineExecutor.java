@@ -4,8 +4,6 @@ import org.pipelinekit.core.run.ExecutionEvent;
 import org.pipelinekit.core.run.ExecutionHeader;
 import org.pipelinekit.core.run.ExecutionStatus;
 import org.pipelinekit.core.run.ExecutionTrigger;
-import org.pipelinekit.core.run.LogLine;
-import org.pipelinekit.core.run.StageStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,16 +11,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -31,14 +25,16 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.engine.internal.ConcurrencyGroups;
 import org.pipelinekit.core.engine.internal.EngineServices;
-import org.pipelinekit.core.engine.internal.EventHub;
-import org.pipelinekit.core.engine.internal.ExecutionRun;
+import org.pipelinekit.core.engine.internal.LiveExecution;
+import org.pipelinekit.core.engine.internal.Parameters;
+import org.pipelinekit.core.engine.internal.Reruns;
+import org.pipelinekit.core.engine.internal.StoredView;
+import org.pipelinekit.core.engine.internal.Trees;
 import org.pipelinekit.core.engine.internal.Slots;
 import org.pipelinekit.core.engine.internal.SnapshotBuilder;
 import org.pipelinekit.core.expr.EvaluationContext;
@@ -46,7 +42,6 @@ import org.pipelinekit.core.expr.Template;
 import org.pipelinekit.core.log.FileLogStore;
 import org.pipelinekit.core.log.InMemoryLogStore;
 import org.pipelinekit.core.model.Concurrency;
-import org.pipelinekit.core.model.Parameter;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.plan.ExecutionPlan;
@@ -56,6 +51,7 @@ import org.pipelinekit.core.spi.ExecutionStore;
 import org.pipelinekit.core.spi.LogStore;
 import org.pipelinekit.core.spi.Runner;
 import org.pipelinekit.core.spi.SecretStore;
+import org.pipelinekit.core.spi.JobInterceptor;
 import org.pipelinekit.core.spi.StepInterceptor;
 import org.pipelinekit.core.spi.StoredExecution;
 import org.pipelinekit.core.stage.StageRegistry;
@@ -88,7 +84,7 @@ public final class PipelineExecutor implements AutoCloseable {
   private final PipelineValidator validator;
   private final ExecutionPlanner planner;
   private final Duration logRetention;
-  private final Map<String, ExecutionRun> live = new ConcurrentHashMap<>();
+  private final Map<String, LiveExecution> live = new ConcurrentHashMap<>();
   private final List<EventListener> globalListeners;
   private final ConcurrencyGroups groups = new ConcurrencyGroups();
   private final List<AutoCloseable> owned;
@@ -145,7 +141,7 @@ public final class PipelineExecutor implements AutoCloseable {
     this.owned = closeables;
     this.globalListeners = List.copyOf(b.globalListeners);
     this.services = new EngineServices(b.registry, runners, executions, logs, Optional.ofNullable(b.secrets), audit,
-        b.interceptors, b.clock, timer, engineThreads, deliveryThreads, blockingThreads, new Slots(b.maxParallelJobs, b.maxParallelJobsPerPipeline),
+        b.jobInterceptors, b.interceptors, b.clock, b.engineTimer != null ? b.engineTimer : EngineTimer.of(timer), engineThreads, deliveryThreads, blockingThreads, new Slots(b.maxParallelJobs, b.maxParallelJobsPerPipeline),
         runRoot, Optional.ofNullable(b.sharedWorkspace), b.cancelGrace, b.eventBuffer, Optional.ofNullable(b.memo));
     markInterrupted();
     if (!b.retentionSweep.isZero()) {
@@ -215,7 +211,7 @@ public final class PipelineExecutor implements AutoCloseable {
   public Execution execute(Pipeline pipeline, ExecutionTrigger trigger, Map<String, ?> parameters, EventListener listener) {
     Objects.requireNonNull(pipeline, "pipeline");
     validator.validate(pipeline).orThrow();
-    Map<String, Object> params = parameters(pipeline, parameters);
+    Map<String, Object> params = Parameters.resolve(pipeline, parameters);
     return launch(pipeline, trigger, params, Optional.empty(), Optional.empty(), Map.of(), Optional.empty(), listener);
   }
 
@@ -224,17 +220,17 @@ public final class PipelineExecutor implements AutoCloseable {
   }
 
   private Execution launch(Pipeline pipeline, ExecutionTrigger trigger, Map<String, Object> params, Optional<String> rerunOf,
-      Optional<String> rerunFrom, Map<String, ExecutionRun.Reused> reused, Optional<Path> copyWorkspace,
+      Optional<String> rerunFrom, Map<String, LiveExecution.Reused> reused, Optional<Path> copyWorkspace,
       @org.jspecify.annotations.Nullable EventListener listener) {
     ExecutionPlan plan = planner.plan(pipeline);
     long number = services.executions().nextNumber(pipeline.id());
     String id = pipeline.id() + "-" + number;
-    copyWorkspace.filter(from -> !from.equals(services.workspace(id))).ifPresent(from -> copyTree(from, services.workspace(id)));
+    copyWorkspace.filter(from -> !from.equals(services.workspace(id))).ifPresent(from -> Trees.copy(from, services.workspace(id)));
     ExecutionHeader header = new ExecutionHeader(id, number, pipeline, trigger, params, services.clock().instant(), rerunOf, rerunFrom);
     services.executions().create(header);
     Optional<String> group = pipeline.concurrency().map(c -> groupName(c, header));
-    ExecutionRun[] self = new ExecutionRun[1];
-    ExecutionRun run = new ExecutionRun(services, header, plan, reused, () -> {
+    LiveExecution[] self = new LiveExecution[1];
+    LiveExecution run = new LiveExecution(services, header, plan, reused, () -> {
       live.remove(id);
       group.ifPresent(g -> groups.finished(g, self[0]));
     });
@@ -267,60 +263,11 @@ public final class PipelineExecutor implements AutoCloseable {
     return Template.parse(c.group()).render(ctx);
   }
 
-  private static Map<String, Object> parameters(Pipeline pipeline, Map<String, ?> given) {
-    List<String> problems = new ArrayList<>();
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Parameter p : pipeline.parameters()) {
-      Object v = given.get(p.name());
-      if (v == null) {
-        if (p.defaultValue().isPresent()) {
-          out.put(p.name(), p.defaultValue().get());
-        } else if (p.required()) {
-          problems.add("parameter '" + p.name() + "' is required");
-        }
-        continue;
-      }
-      Object value = coerce(p, v);
-      p.problemWith(value).ifPresentOrElse(problem -> problems.add("parameter '" + p.name() + "' " + problem),
-          () -> out.put(p.name(), value));
-    }
-    for (String name : given.keySet()) {
-      if (pipeline.parameter(name).isEmpty()) {
-        problems.add("pipeline '" + pipeline.id() + "' has no parameter '" + name + "'"
-            + (pipeline.parameters().isEmpty() ? "" : "; its parameters are "
-                + pipeline.parameters().stream().map(Parameter::name).toList()));
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new PipelineException(ErrorCode.PARAMETERS_INVALID, String.join("; ", problems));
-    }
-    return out;
-  }
-
-  /** Values from a command line or a form arrive as text: read them as the parameter's type. */
-  private static Object coerce(Parameter p, Object v) {
-    if (!(v instanceof String s)) {
-      return v instanceof Integer i ? (Object) i.longValue() : v;
-    }
-    return switch (p.type()) {
-      case NUMBER -> {
-        try {
-          yield s.contains(".") ? (Object) Double.parseDouble(s) : (Object) Long.parseLong(s);
-        } catch (NumberFormatException e) {
-          yield s;
-        }
-      }
-      case BOOLEAN -> s.equalsIgnoreCase("true") ? (Object) Boolean.TRUE : s.equalsIgnoreCase("false") ? (Object) Boolean.FALSE : s;
-      case LIST -> List.of(s.split(","));
-      default -> s;
-    };
-  }
-
   /** A live or stored execution. */
   public Optional<Execution> execution(String id) {
-    ExecutionRun run = live.get(id);
+    LiveExecution run = live.get(id);
     if (run != null) return Optional.of(run);
-    return services.executions().load(id).map(StoredView::new);
+    return services.executions().load(id).map(stored -> new StoredView(stored, services));
   }
 
   /** The execution as stored: its header and journal of events (all but log lines), for analytics. */
@@ -353,8 +300,8 @@ public final class PipelineExecutor implements AutoCloseable {
     liveRun(executionId).approve(who, stageId, false, Optional.ofNullable(comment));
   }
 
-  private ExecutionRun liveRun(String executionId) {
-    ExecutionRun run = live.get(executionId);
+  private LiveExecution liveRun(String executionId) {
+    LiveExecution run = live.get(executionId);
     if (run == null) {
       throw new PipelineException(services.executions().load(executionId).isPresent() ? ErrorCode.EXECUTION_FINISHED : ErrorCode.EXECUTION_UNKNOWN,
           "execution " + executionId + (services.executions().load(executionId).isPresent() ? " has finished" : " does not exist"));
@@ -379,58 +326,9 @@ public final class PipelineExecutor implements AutoCloseable {
       throw new PipelineException(ErrorCode.STAGE_UNKNOWN, "pipeline " + pipeline.id() + " has no stage '" + fromStage + "'; its stages are "
           + pipeline.stages().stream().map(Stage::id).toList());
     }
-    Set<String> again = new HashSet<>();
-    again.add(fromStage);
-    // stages that never finished (cancelled, or interrupted by a host that died) run again too: reused as they were,
-    // the re-run would end SUCCEEDED with work that was never done
-    for (Stage s : pipeline.stages()) {
-      StageStatus st = old.stage(s.id()).status();
-      if (st == StageStatus.CANCELLED || st == StageStatus.INTERRUPTED) again.add(s.id());
-    }
-    boolean grew = true;
-    while (grew) {
-      grew = false;
-      for (Stage s : pipeline.stages()) {
-        if (!again.contains(s.id()) && s.needs().stream().anyMatch(again::contains)) grew = again.add(s.id());
-      }
-    }
-    addUnsuccessfulAncestors(pipeline, fromStage, old, again);
-    Map<String, ExecutionRun.Reused> reused = new LinkedHashMap<>();
-    for (Stage s : pipeline.stages()) {
-      if (again.contains(s.id())) continue;
-      StageRun r = old.stage(s.id());
-      reused.put(s.id(), new ExecutionRun.Reused(r.reusedFrom().orElse(executionId), r.status(), r.outputs()));
-    }
+    Map<String, LiveExecution.Reused> reused = Reruns.reused(old, executionId, fromStage);
     return launch(pipeline, old.header().trigger(), old.header().parameters(), Optional.of(executionId), Optional.of(fromStage),
         reused, Optional.of(services.workspace(executionId)), null);
-  }
-
-  private static void addUnsuccessfulAncestors(Pipeline pipeline, String stageId, ExecutionSnapshot old, Set<String> again) {
-    List<String> todo = new ArrayList<>(pipeline.stage(stageId).orElseThrow().needs());
-    while (!todo.isEmpty()) {
-      String n = todo.remove(todo.size() - 1);
-      StageStatus st = old.stage(n).status();
-      if (!st.countsAsSuccess() && st != StageStatus.SKIPPED && again.add(n)) {
-        todo.addAll(pipeline.stage(n).orElseThrow().needs());
-      }
-    }
-  }
-
-  private static void copyTree(Path from, Path to) {
-    if (!Files.isDirectory(from)) return;
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else if (Files.isRegularFile(p)) {
-          Files.createDirectories(target.getParent());
-          Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    } catch (IOException e) {
-      throw new PipelineException(ErrorCode.WORKSPACE_UNAVAILABLE, "cannot copy the workspace of the execution re-run: " + e.getMessage(), e);
-    }
   }
 
   /**
@@ -448,20 +346,11 @@ public final class PipelineExecutor implements AutoCloseable {
       if (snap.status().isFinal() && snap.finishedAt().map(f -> f.isBefore(cutoff)).orElse(false)) {
         services.logs().delete(id);
         services.executions().delete(id);
-        deleteTree(services.runRoot().resolve(id));
+        Trees.delete(services.runRoot().resolve(id));
         deleted++;
       }
     }
     return deleted;
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) return;
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    } catch (IOException e) {
-      LOG.warn("cannot delete {}: {}", dir, e.getMessage());
-    }
   }
 
   /** Reads of every secret, for audits. */
@@ -478,7 +367,7 @@ public final class PipelineExecutor implements AutoCloseable {
   @Override
   public void close() {
     List<CompletableFuture<ExecutionSnapshot>> ending = new ArrayList<>();
-    for (ExecutionRun run : live.values()) {
+    for (LiveExecution run : live.values()) {
       run.cancel("the executor is shutting down");
       ending.add(run.completion());
     }
@@ -501,62 +390,6 @@ public final class PipelineExecutor implements AutoCloseable {
     }
   }
 
-  /** A finished (or interrupted) execution read back from the store. */
-  private final class StoredView implements Execution {
-    private final StoredExecution stored;
-    private final ExecutionSnapshot snapshot;
-
-    StoredView(StoredExecution stored) {
-      this.stored = stored;
-      this.snapshot = SnapshotBuilder.fold(stored.header(), stored.events());
-    }
-
-    @Override public String id() { return stored.header().id(); }
-    @Override public ExecutionHeader header() { return stored.header(); }
-    @Override public ExecutionSnapshot snapshot() { return snapshot; }
-
-    @Override
-    public CompletableFuture<ExecutionSnapshot> completion() {
-      return CompletableFuture.completedFuture(snapshot);
-    }
-
-    @Override
-    public Subscription subscribe(long fromSequence, EventListener listener) {
-      EventHub hub = new EventHub(stored.header(), stored.events(), services.executions(), services.clock(), services.delivery(),
-          Integer.MAX_VALUE);
-      return hub.subscribe(fromSequence, listener);
-    }
-
-    @Override
-    public ExecutionLogs logs() {
-      return new ExecutionLogs() {
-        @Override
-        public List<LogLine> read(String stageId, long fromLine, int limit) {
-          return services.logs().read(id(), stageId, fromLine, limit);
-        }
-
-        @Override
-        public Subscription follow(String stageId, long fromLine, Consumer<LogLine> lines, Runnable onEnd) {
-          services.delivery().execute(() -> {
-            long next = fromLine;
-            while (true) {
-              List<LogLine> page = services.logs().read(id(), stageId, next, 10_000);
-              page.forEach(lines);
-              if (page.size() < 10_000) break;
-              next = page.get(page.size() - 1).number() + 1;
-            }
-            onEnd.run();
-          });
-          return () -> { };
-        }
-      };
-    }
-
-    @Override
-    public void cancel(String reason) {
-      // already over
-    }
-  }
 
   /** Configures an executor. */
   public static final class Builder {
@@ -567,8 +400,10 @@ public final class PipelineExecutor implements AutoCloseable {
     private LogStore logs;
     private SecretStore secrets;
     private SecretAudit audit;
+    private final List<JobInterceptor> jobInterceptors = new ArrayList<>();
     private final List<StepInterceptor> interceptors = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
+    private @org.jspecify.annotations.Nullable EngineTimer engineTimer;
     private Path dataDir;
     private Path runRoot;
     private Path sharedWorkspace;
@@ -652,14 +487,27 @@ public final class PipelineExecutor implements AutoCloseable {
       return this;
     }
 
-    /** Adds an interceptor; they wrap each step in the order added. */
+    /** Adds a step interceptor; they wrap each step in the order added. */
     public Builder interceptor(StepInterceptor interceptor) {
       interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
       return this;
     }
 
+    /** Adds a job interceptor (caches, artifacts); they wrap each attempt of each job, all its steps, in the order added. */
+    public Builder interceptor(JobInterceptor interceptor) {
+      jobInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /** What executions read the time from (events, deadlines, retention); pair a virtual clock with {@link #timer}. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Where timeouts, retry back-offs and approval deadlines wait (default: real time on the executor's timer thread). */
+    public Builder timer(EngineTimer timer) {
+      this.engineTimer = Objects.requireNonNull(timer, "timer");
       return this;
     }
 
@@ -739,7 +587,8 @@ public final class PipelineExecutor implements AutoCloseable {
     /** Refuses two runners or two interceptors with one id (which one ran, or which to remove, could not be told). */
     public PipelineExecutor build() {
       unique("runner", runners.stream().map(r -> Map.entry(r.id(), r.getClass().getName())).toList());
-      unique("interceptor", interceptors.stream().map(i -> Map.entry(i.id(), i.getClass().getName())).toList());
+      unique("interceptor", Stream.concat(jobInterceptors.stream().map(i -> Map.entry(i.id(), i.getClass().getName())),
+          interceptors.stream().map(i -> Map.entry(i.id(), i.getClass().getName()))).toList());
       return new PipelineExecutor(this);
     }
 

@@ -14,8 +14,8 @@ public final class ConcurrencyGroups {
   private final Map<String, Group> groups = new HashMap<>();
 
   private static final class Group {
-    ExecutionRun running;
-    final ArrayDeque<ExecutionRun> pending = new ArrayDeque<>();
+    LiveExecution running;
+    final ArrayDeque<LiveExecution> pending = new ArrayDeque<>();
   }
 
   /**
@@ -23,9 +23,9 @@ public final class ConcurrencyGroups {
    *
    * @return true when it was queued
    */
-  public boolean admit(String group, ExecutionRun run, boolean cancelInProgress, int queueLimit) {
-    ExecutionRun toCancel = null;
-    java.util.List<ExecutionRun> cancelPending = new java.util.ArrayList<>();
+  public boolean admit(String group, LiveExecution run, boolean cancelInProgress, int queueLimit) {
+    LiveExecution toCancel = null;
+    java.util.List<LiveExecution> cancelPending = new java.util.ArrayList<>();
     boolean queued;
     synchronized (this) {
       Group g = groups.computeIfAbsent(group, k -> new Group());
@@ -51,13 +51,13 @@ public final class ConcurrencyGroups {
       }
     }
     if (toCancel != null) toCancel.cancel("cancelled by " + run.id() + " in concurrency group '" + group + "'");
-    for (ExecutionRun r : cancelPending) r.cancelQueued("superseded by " + run.id() + " in concurrency group '" + group + "'");
+    for (LiveExecution r : cancelPending) r.cancelQueued("superseded by " + run.id() + " in concurrency group '" + group + "'");
     return queued;
   }
 
   /** The running execution of the group ended: start the next pending one, if any. */
-  public void finished(String group, ExecutionRun run) {
-    ExecutionRun next = null;
+  public void finished(String group, LiveExecution run) {
+    LiveExecution next = null;
     synchronized (this) {
       Group g = groups.get(group);
       if (g == null) return;

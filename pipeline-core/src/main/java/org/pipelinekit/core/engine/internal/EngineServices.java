@@ -6,9 +6,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
+import org.pipelinekit.core.engine.EngineTimer;
 import org.pipelinekit.core.secret.SecretAudit;
 import org.pipelinekit.core.spi.ExecutionStore;
+import org.pipelinekit.core.spi.JobInterceptor;
 import org.pipelinekit.core.spi.LogStore;
 import org.pipelinekit.core.spi.Runner;
 import org.pipelinekit.core.spi.SecretStore;
@@ -24,9 +25,10 @@ public record EngineServices(
     LogStore logs,
     Optional<SecretStore> secrets,
     SecretAudit audit,
+    List<JobInterceptor> jobInterceptors,
     List<StepInterceptor> interceptors,
     Clock clock,
-    ScheduledExecutorService timer,
+    EngineTimer timer,
     Executor engine,
     Executor delivery,
     Executor blocking,
@@ -39,6 +41,7 @@ public record EngineServices(
 
   public EngineServices {
     runners = List.copyOf(runners);
+    jobInterceptors = List.copyOf(jobInterceptors);
     interceptors = List.copyOf(interceptors);
   }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.pipelinekit.core.engine.internal.RunState.JobState;
 import org.pipelinekit.core.engine.internal.RunState.StageState;
 import org.pipelinekit.core.plan.MatrixCell;
 import org.pipelinekit.core.run.StageStatus;
@@ -70,5 +71,28 @@ final class RunContexts {
       }
       return out;
     });
+  }
+
+  /**
+   * The environment of a step: the pipeline's, the stage environment's variables, the stage's, the
+   * step's own (all rendered), then the {@code CI}/{@code PIPELINE_*} variables.
+   */
+  Map<String, String> env(JobState j, int attempt, StageRendering.Lazy ctx, Map<String, String> stepEnv) {
+    Map<String, String> env = new LinkedHashMap<>();
+    run.header().pipeline().env().forEach((k, v) -> env.put(k, StageRendering.render(v, ctx)));
+    j.stage.stage.environment().ifPresent(e -> e.variables().forEach((k, v) -> env.put(k, StageRendering.render(v, ctx))));
+    j.rendered.env().forEach(env::put);
+    stepEnv.forEach((k, v) -> env.put(k, StageRendering.render(v, ctx)));
+    env.put("CI", "true");
+    env.put("PIPELINEKIT", "true");
+    env.put("PIPELINE_ID", run.header().pipelineId());
+    env.put("PIPELINE_EXECUTION_ID", run.id());
+    env.put("PIPELINE_STAGE", j.stage.id());
+    env.put("PIPELINE_JOB", j.jobId);
+    env.put("PIPELINE_ATTEMPT", Integer.toString(attempt));
+    env.put("PIPELINE_WORKSPACE", run.workspace().toString());
+    run.header().trigger().branch().ifPresent(b -> env.put("PIPELINE_BRANCH", b));
+    run.header().trigger().commit().ifPresent(c -> env.put("PIPELINE_COMMIT", c));
+    return env;
   }
 }

@@ -8,9 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.pipelinekit.core.engine.EngineTimer;
 import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.plan.MatrixCell;
 import org.pipelinekit.core.plan.PlannedStage;
@@ -40,13 +39,13 @@ final class RunState {
     Map<String, String> outputs = Map.of();
     List<String> approvers = List.of();
     final Set<String> approvedBy = new HashSet<>();
-    @Nullable ScheduledFuture<?> approvalTimer;
-    final Object logLock = new Object();
-    final AtomicLong logLines = new AtomicLong();
+    EngineTimer.@Nullable Scheduled approvalTimer;
+    final StageLog log;
 
-    StageState(PlannedStage planned) {
+    StageState(PlannedStage planned, StageLog log) {
       this.planned = planned;
       this.stage = planned.stage();
+      this.log = log;
     }
 
     String id() {
@@ -63,8 +62,7 @@ final class RunState {
     boolean queued;
     boolean holdsSlot;
     Slots.@Nullable Waiter waiter;
-    @Nullable ScheduledFuture<?> attemptTimer;
-    @Nullable ScheduledFuture<?> retryTimer;
+    EngineTimer.@Nullable Scheduled retryTimer;
     volatile @Nullable Stoppable current;
     boolean cancelRequested;
     @Nullable String cancelNote;
@@ -81,6 +79,11 @@ final class RunState {
       this.cell = cell;
       this.jobId = cell.jobId(stage.id());
       this.rendered = stage.stage;
+    }
+
+    /** Writes a line to the job's stage log, as this attempt's. */
+    void log(String text) {
+      stage.log.append(jobId, attempt, text);
     }
 
     void stopCurrent(Duration grace) {

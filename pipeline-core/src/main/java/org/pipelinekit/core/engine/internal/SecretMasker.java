@@ -126,7 +126,8 @@ public final class SecretMasker {
     return text.map(this::mask);
   }
 
-  private Map<String, String> mask(Map<String, String> values) {
+  /** The values of {@code values} masked, in their order. */
+  public Map<String, String> mask(Map<String, String> values) {
     if (isEmpty()) return values;
     Map<String, String> out = new LinkedHashMap<>();
     values.forEach((k, v) -> out.put(k, mask(v)));
@@ -187,4 +188,5 @@ public final class SecretMasker {
     }
     return out;
   }
+
 }

@@ -1,0 +1,276 @@
+package org.pipelinekit.core.engine.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.pipelinekit.core.engine.EngineTimer;
+import org.pipelinekit.core.engine.internal.RunState.JobState;
+import org.pipelinekit.core.engine.internal.RunState.StageState;
+import org.pipelinekit.core.expr.ExpressionException;
+import org.pipelinekit.core.model.Durations;
+import org.pipelinekit.core.model.Stage;
+import org.pipelinekit.core.run.ExecutionEvent.JobStarted;
+import org.pipelinekit.core.run.LogLine;
+import org.pipelinekit.core.run.StageStatus;
+import org.pipelinekit.core.spi.JobContext;
+import org.pipelinekit.core.spi.JobExit;
+import org.pipelinekit.core.spi.JobInterceptor;
+import org.pipelinekit.core.spi.PlannedStep;
+import org.pipelinekit.core.spi.StageMemo;
+import org.pipelinekit.core.spi.StageType;
+import org.pipelinekit.core.spi.StepExit;
+
+/**
+ * One attempt of one job: its stage rendered and planned into steps, then the job interceptor chain — the
+ * attempt timeout, the memo, the registered interceptors (caches, artifacts) — around its steps, which run one
+ * after another, each through {@link StepCall}. The chain's {@link JobExit} goes back to the scheduler
+ * ({@link ExecutionRun#attemptEnded}), which finishes the job or queues a retry. Steps are sequenced on the run's
+ * actor; interceptors may continue on any thread.
+ */
+final class JobAttempt {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobAttempt.class);
+  private final ExecutionRun run;
+  private final JobState j;
+  private final int attempt;
+  private final AttemptContext context;
+
+  private JobAttempt(ExecutionRun run, JobState j) {
+    this.run = run;
+    this.j = j;
+    this.attempt = j.attempt;
+    this.context = new AttemptContext(run, j, j.attempt);
+  }
+
+  /** Starts the job's next attempt; on the actor. */
+  static void start(ExecutionRun run, JobState j) {
+    j.attempt++;
+    j.status = StageStatus.RUNNING;
+    j.attemptOutputs = new LinkedHashMap<>();
+    j.timedOut = false;
+    StageState s = j.stage;
+    int attempt = j.attempt;
+    run.hub().publish((seq, t) -> new JobStarted(run.id(), seq, t, s.id(), j.jobId, j.cell.values(), attempt));
+    Optional<StageType> type = run.services().registry().find(s.stage.type());
+    if (type.isEmpty()) {
+      run.attemptFailed(j, JobExit.error("unknown stage type '" + s.stage.type() + "'"), false);
+      return;
+    }
+    try {
+      Stage rendered = s.templated ? StageRendering.render(s.stage, run.contexts().of(s, j.cell, Map.of())) : s.stage;
+      j.steps = type.get().plan(rendered);
+      j.rendered = rendered;
+    } catch (RuntimeException e) {
+      j.log("error: " + e.getMessage());
+      String why = e instanceof ExpressionException ? e.getMessage() : "cannot prepare the stage: " + e.getMessage();
+      run.attemptFailed(j, JobExit.error(why), false);
+      return;
+    }
+    new JobAttempt(run, j).proceed();
+  }
+
+  private void proceed() {
+    List<JobInterceptor> links = new ArrayList<>();
+    j.stage.planned.settings().timeout().ifPresent(limit -> links.add(new AttemptTimeout(limit)));
+    Optional<String> memoKey = j.rendered.memoize();
+    if (memoKey.isPresent() && run.services().memo().isPresent()) links.add(new Memo(memoKey.get(), run.services().memo().get()));
+    links.addAll(run.services().jobInterceptors());
+    CompletionStage<JobExit> exit;
+    try {
+      exit = new Chain(links, 0).proceed();
+    } catch (RuntimeException e) {
+      exit = CompletableFuture.completedFuture(JobExit.error(String.valueOf(e.getMessage())));
+    }
+    exit.whenComplete((x, error) -> run.actor().execute(() -> {
+      if (j.attempt != attempt || j.status.isFinal()) return;
+      run.attemptEnded(j, error != null ? JobExit.error(message(error)) : x);
+    }));
+  }
+
+  static String message(Throwable error) {
+    Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return String.valueOf(e.getMessage());
+  }
+
+  private final class Chain implements JobInterceptor.Chain {
+    private final List<JobInterceptor> links;
+    private final int index;
+    private final AtomicBoolean proceeded = new AtomicBoolean();
+
+    Chain(List<JobInterceptor> links, int index) {
+      this.links = links;
+      this.index = index;
+    }
+
+    @Override
+    public JobContext context() {
+      return context;
+    }
+
+    @Override
+    public CompletionStage<JobExit> proceed() {
+      if (!proceeded.compareAndSet(false, true)) {
+        throw new IllegalStateException("job interceptor " + links.get(index - 1).id()
+            + " called proceed() twice; call it once, or not at all to skip the job's steps");
+      }
+      if (index < links.size()) return links.get(index).intercept(new Chain(links, index + 1));
+      CompletableFuture<JobExit> done = new CompletableFuture<>();
+      run.actor().execute(() -> runStep(0, done));
+      return done;
+    }
+  }
+
+  // ---- the steps, one after another, on the actor ----
+
+  private void runStep(int index, CompletableFuture<JobExit> done) {
+    if (j.attempt != attempt || j.status.isFinal()) {
+      done.complete(JobExit.cancelled(Optional.empty(), j.cancelReason(run.cancelReason())));
+    } else if (run.cancelled() || j.cancelRequested) {
+      done.complete(stopped(Optional.empty()));
+    } else if (j.timedOut) {
+      done.complete(JobExit.timedOut(STAGE_TIMED_OUT));
+    } else if (index >= j.steps.size()) {
+      done.complete(JobExit.SUCCEEDED);
+    } else {
+      PlannedStep step = j.steps.get(index);
+      j.stepIndex = index;
+      context.log("▶ " + step.name());
+      StepCall call = new StepCall(run, new AttemptContext.Step(context, index), step);
+      call.proceed().whenComplete((exit, error) -> run.actor().execute(() -> {
+        j.current = null;
+        stepEnded(index, error != null ? StepExit.runnerError(message(error)) : exit, call.timedOut(), done);
+      }));
+    }
+  }
+
+  private void stepEnded(int index, StepExit exit, boolean stepTimedOut, CompletableFuture<JobExit> done) {
+    if (!exit.outputs().isEmpty()) {
+      synchronized (j) {
+        j.attemptOutputs.putAll(run.masker().mask(exit.outputs()));
+      }
+    }
+    String step = "step " + (index + 1);
+    String reason = exit.reason().map(r -> ": " + r).orElse("");
+    if (j.cancelRequested || run.cancelled()) {
+      done.complete(stopped(exit.runnerError().isPresent() ? Optional.empty() : Optional.of(exit.exitCode())));
+    } else if (j.timedOut || stepTimedOut) {
+      done.complete(JobExit.timedOut(j.timedOut ? STAGE_TIMED_OUT : step + " timed out"));
+    } else if (exit.runnerError().isPresent()) {
+      context.log("runner error: " + exit.runnerError().get());
+      done.complete(JobExit.error(exit.runnerError().get()));
+    } else if (exit.exitCode() != 0) {
+      context.log("✗ exit code " + exit.exitCode() + reason);
+      done.complete(JobExit.failed(exit.exitCode(), step + " (" + j.steps.get(index).name() + ") exited with " + exit.exitCode() + reason));
+    } else {
+      runStep(index + 1, done);
+    }
+  }
+
+  private static final String STAGE_TIMED_OUT = "the stage timed out";
+
+  /** The exit of an attempt that was stopped: by the pipeline's timeout, the stage's, or a cancel. */
+  private JobExit stopped(Optional<Integer> exitCode) {
+    if (run.timedOut()) return JobExit.timedOut(String.valueOf(run.cancelReason()));
+    if (j.timedOut) return JobExit.timedOut(STAGE_TIMED_OUT);
+    return JobExit.cancelled(exitCode, j.cancelReason(run.cancelReason()));
+  }
+
+  // ---- the engine's own job interceptors ----
+
+  /** The stage's timeout, over the whole attempt: it stops the running step and no step after it starts. */
+  private final class AttemptTimeout implements JobInterceptor {
+    private final Duration limit;
+
+    AttemptTimeout(Duration limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    public String id() {
+      return "attempt-timeout";
+    }
+
+    @Override
+    public CompletionStage<JobExit> intercept(JobInterceptor.Chain chain) {
+      EngineTimer.Scheduled timer = run.services().timer().schedule(limit, () -> run.actor().execute(() -> {
+        if (j.attempt == attempt && j.status == StageStatus.RUNNING) {
+          j.timedOut = true;
+          context.log("the stage timed out after " + Durations.format(limit) + "; stopping it");
+          j.stopCurrent(run.services().cancelGrace());
+        }
+      }));
+      return chain.proceed().whenComplete((exit, error) -> timer.cancel());
+    }
+  }
+
+  /**
+   * A memoized stage ({@code memoize: key}): a result recorded for the key is taken over (REUSED, its log lines and
+   * outputs replayed) and no step runs; otherwise the steps run and a success is recorded with the attempt's log.
+   * The store is read and written off the actor; a store that fails is logged and never fails the job.
+   */
+  private final class Memo implements JobInterceptor {
+    private final String key;
+    private final StageMemo memo;
+
+    Memo(String key, StageMemo memo) {
+      this.key = key;
+      this.memo = memo;
+    }
+
+    @Override
+    public String id() {
+      return "memo";
+    }
+
+    @Override
+    public CompletionStage<JobExit> intercept(JobInterceptor.Chain chain) {
+      String pipelineId = run.header().pipelineId();
+      return CompletableFuture.supplyAsync(() -> memo.find(pipelineId, j.jobId, key), context.blockingExecutor())
+          .handle((found, error) -> {
+            if (error != null) {
+              context.log("warning: cannot look up the memoized result (" + message(error) + "); running the stage");
+            } else if (found.isPresent()) {
+              StageMemo.Memo m = found.get();
+              context.log("↺ reusing the result of " + m.executionId() + " (memoized as " + key + "); its log follows");
+              m.log().forEach(context::log);
+              m.outputs().forEach(context::output);
+              return CompletableFuture.completedFuture(JobExit.reused("reused the result of " + m.executionId()));
+            } else {
+              context.log("no memoized result for " + key + "; running the stage");
+            }
+            return chain.proceed().thenCompose(exit -> exit.result() == JobExit.Result.SUCCEEDED ? record(exit) : CompletableFuture.completedFuture(exit));
+          }).thenCompose(x -> x);
+    }
+
+    /** Records the outputs and the attempt's log lines, so a run after this one finds them. */
+    private CompletionStage<JobExit> record(JobExit exit) {
+      String stageId = j.stage.id();
+      Map<String, String> outputs = context.outputs();
+      return CompletableFuture.supplyAsync(() -> {
+        try {
+          List<String> lines = new ArrayList<>();
+          long from = 1;
+          while (true) {
+            List<LogLine> page = run.services().logs().read(run.id(), stageId, from, 1000);
+            if (page.isEmpty()) break;
+            for (LogLine l : page) {
+              if (l.jobId().equals(j.jobId) && l.attempt() == attempt) lines.add(l.text());
+            }
+            from = page.get(page.size() - 1).number() + 1;
+          }
+          memo.record(run.header().pipelineId(), j.jobId, key, new StageMemo.Memo(outputs, lines, run.id()));
+        } catch (RuntimeException e) {
+          LOG.warn("cannot record the memoized result of {} in {}: {}", j.jobId, run.id(), e.getMessage());
+          context.log("warning: the result was not memoized: " + e.getMessage());
+        }
+        return exit;
+      }, context.blockingExecutor());
+    }
+  }
+}

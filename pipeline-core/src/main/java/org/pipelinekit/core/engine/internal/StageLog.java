@@ -1,0 +1,56 @@
+package org.pipelinekit.core.engine.internal;
+
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.pipelinekit.core.run.ExecutionEvent.LogAppended;
+import org.pipelinekit.core.run.LogLine;
+import org.pipelinekit.core.spi.LogStore;
+
+/**
+ * The log of one stage of one execution: every line, the engine's and the steps', is masked, numbered
+ * (one sequence for all the stage's jobs and attempts), appended to the {@link LogStore} and then
+ * published as a {@code LogAppended} event, in that order and one line at a time, so a follower that
+ * reads the store and then the events sees every line once. Never throws: it runs on runners' reader
+ * threads too; a store that fails is reported to the run once and the lines still reach the live events.
+ */
+final class StageLog {
+  private final String executionId;
+  private final String stageId;
+  private final LogStore store;
+  private final EventHub hub;
+  private final Clock clock;
+  private final SecretMasker masker;
+  private final BooleanSupplier storing;
+  private final Consumer<RuntimeException> storeFailed;
+  private final Object lock = new Object();
+  private final AtomicLong lines = new AtomicLong();
+
+  StageLog(String executionId, String stageId, LogStore store, EventHub hub, Clock clock, SecretMasker masker,
+      BooleanSupplier storing, Consumer<RuntimeException> storeFailed) {
+    this.executionId = executionId;
+    this.stageId = stageId;
+    this.store = store;
+    this.hub = hub;
+    this.clock = clock;
+    this.masker = masker;
+    this.storing = storing;
+    this.storeFailed = storeFailed;
+  }
+
+  void append(String jobId, int attempt, String text) {
+    String line = masker.mask(text);
+    synchronized (lock) {
+      LogLine l = new LogLine(stageId, lines.incrementAndGet(), clock.instant(), jobId, attempt, line);
+      if (storing.getAsBoolean()) {
+        try {
+          store.append(executionId, l);
+        } catch (RuntimeException e) {
+          storeFailed.accept(e);
+        }
+      }
+      hub.publish((seq, t) -> new LogAppended(executionId, seq, t, l));
+    }
+  }
+}
