@@ -81,6 +81,10 @@ class ExecutionsApiTest {
         previous = seq;
       }
       assertThat(events.next()).as("the stream ends with the execution").isNull();
+      JsonNode line = json(all.stream().filter(x -> x.name().equals("LogAppended")).reduce((a, b) -> b).orElseThrow().data());
+      assertThat(line.path("apiVersion").asInt()).as("the API's own event form, not the journal's").isEqualTo(1);
+      assertThat(line.path("execution").asText()).isEqualTo(id);
+      assertThat(line.path("text").asText()).isEqualTo("testing");
     }
     // a replay is the journal: every event but log lines (the logs stream reads those), numbered as they were
     try (Sse replay = sse("/executions/" + id + "/events", null)) {
