@@ -9,8 +9,9 @@ import java.util.Optional;
 
 /**
  * Runs a stage once per combination of axis values. {@code exclude} removes combinations that
- * match every key of an entry; {@code include} extends the combinations it matches with extra
- * keys, or adds itself as a new combination when it matches none (GitHub Actions' semantics).
+ * match every key of an entry; {@code include} extends the axis combinations whose values it keeps with
+ * its extra keys, or adds itself as a new combination when it fits none, so a matrix of includes only runs
+ * one job per entry (GitHub Actions' semantics; see {@code Matrices.expand}).
  * {@code failFast} cancels running siblings when one cell fails; {@code maxParallel} caps how many
  * cells run at once.
  */

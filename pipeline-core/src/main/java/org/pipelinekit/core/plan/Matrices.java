@@ -10,42 +10,45 @@ import org.pipelinekit.core.model.Matrix;
 public final class Matrices {
   private Matrices() {}
 
-  /**
-   * The cells of a matrix, axes varying rightmost-fastest: the cartesian product of the axes, minus
-   * the combinations matching an {@code exclude} entry, then each {@code include} entry merged into
-   * every combination whose original axis values it does not overwrite (keys added by an earlier
-   * include may be overwritten) or, when there is no such combination, appended as a new one. These
-   * are GitHub Actions' rules, so imported workflows keep their meaning.
-   *
-   * @param limit refuse (IllegalArgumentException) to expand more combinations than this
-   */
   /** How many jobs one stage's matrix may make unless the host says otherwise. */
   public static final int DEFAULT_MAX_COMBINATIONS = 256;
 
+  /**
+   * The cells of a matrix, as GitHub Actions documents them: the cartesian product of the axes (the last axis
+   * varying fastest), minus the combinations matching every key of an {@code exclude} entry; then each
+   * {@code include} entry is added to every one of those original combinations whose axis values it does not
+   * change (values an earlier include added may be overwritten), and becomes a combination of its own, after the
+   * originals, when it fits none. Include entries never extend each other, so a matrix of includes only has one
+   * job per entry, and two entries for one combination that add different values are two jobs. An entry given twice
+   * is one job (a job is named by its values).
+   *
+   * @param limit refuse (IllegalArgumentException) to expand more combinations than this
+   */
   public static List<MatrixCell> expand(Matrix matrix, long limit) {
     long product = matrix.axisCombinations();
     if (product > limit) {
       throw new IllegalArgumentException("matrix has " + product + " combinations, more than the limit of " + limit);
     }
-    List<Map<String, String>> cells = new ArrayList<>();
+    List<Map<String, String>> originals = new ArrayList<>();
     if (!matrix.axes().isEmpty() && product > 0) {
-      cells.add(new LinkedHashMap<>());
+      originals.add(new LinkedHashMap<>());
       for (Map.Entry<String, List<String>> axis : matrix.axes().entrySet()) {
-        List<Map<String, String>> next = new ArrayList<>(cells.size() * axis.getValue().size());
-        for (Map<String, String> cell : cells) {
+        List<Map<String, String>> next = new ArrayList<>(originals.size() * axis.getValue().size());
+        for (Map<String, String> cell : originals) {
           for (String v : axis.getValue()) {
             Map<String, String> c = new LinkedHashMap<>(cell);
             c.put(axis.getKey(), v);
             next.add(c);
           }
         }
-        cells = next;
+        originals = next;
       }
     }
-    cells.removeIf(cell -> matrix.exclude().stream().anyMatch(ex -> matches(cell, ex)));
+    originals.removeIf(cell -> matrix.exclude().stream().anyMatch(ex -> matches(cell, ex)));
+    List<Map<String, String>> added = new ArrayList<>();
     for (Map<String, String> inc : matrix.include()) {
       boolean extended = false;
-      for (Map<String, String> cell : cells) {
+      for (Map<String, String> cell : originals) {
         if (keepsAxisValues(cell, inc, matrix)) {
           cell.putAll(inc);
           extended = true;
@@ -57,13 +60,17 @@ public final class Matrices {
           if (inc.containsKey(axis)) cell.put(axis, inc.get(axis));
         }
         inc.forEach(cell::putIfAbsent); // axis keys first, in axis order, so job ids read alike
-        cells.add(cell);
-      }
-      if (cells.size() > limit) {
-        throw new IllegalArgumentException("matrix has more than " + limit + " combinations");
+        if (added.contains(cell)) continue; // the same entry twice is one job: a job's id is its values
+        added.add(cell);
+        if (originals.size() + added.size() > limit) {
+          throw new IllegalArgumentException("matrix has more than " + limit + " combinations");
+        }
       }
     }
-    return cells.stream().map(MatrixCell::new).toList();
+    List<MatrixCell> cells = new ArrayList<>(originals.size() + added.size());
+    originals.forEach(c -> cells.add(new MatrixCell(c)));
+    added.forEach(c -> cells.add(new MatrixCell(c)));
+    return List.copyOf(cells);
   }
 
   /** Above this many axis combinations, {@link #count} reports the product instead of expanding. */
