@@ -15,14 +15,15 @@ export interface StageDoc {
   retry?: { limit: number; [k: string]: unknown };
   timeout?: string;
   resources?: { cpu?: string; memory?: string };
-  cache?: { key: string; restoreKeys?: string[]; paths: string[]; scope?: string } | Array<{ key: string; paths: string[] }>;
-  artifacts?: { name?: string; paths: string[]; retention?: string };
+  dependencies?: string[];
+  cache?: { key: string; restoreKeys?: string[]; paths: string[]; scope?: string; policy?: string } | Array<{ key: string; paths: string[] }>;
+  artifacts?: { name?: string; paths: string[]; retention?: string; when?: string };
   environment?: { name: string; url?: string; [k: string]: unknown };
   approval?: { approvers: string[]; required?: number; timeout?: string };
   continueOnError?: boolean;
   memoize?: string;
   outputs?: string[];
-  steps?: Array<{ run: string; name?: string; [k: string]: unknown }>;
+  steps?: Array<{ run: string; name?: string; when?: string; continueOnError?: boolean; [k: string]: unknown }>;
   [k: string]: unknown;
 }
 

@@ -61,6 +61,25 @@ describe('ConfigPanel', () => {
     expect(seen[seen.length - 1].retry).toBeUndefined();
   });
 
+  test('steps that run after a failure or always, steps that may fail, cache policy, artifacts on failure and the files a stage starts from', () => {
+    const seen: StageDoc[] = [];
+    render(<Harness initial={{ id: 'test', steps: [{ run: 'make test' }, { run: 'make report' }], cache: { key: 'deps', paths: ['vendor'] },
+      artifacts: { paths: ['report.xml'] } }} seen={seen} />);
+    fireEvent.change(screen.getByLabelText('Step 2 runs'), { target: { value: 'failure()' } });
+    fireEvent.click(screen.getByLabelText('Step 2 may fail'));
+    fireEvent.change(screen.getByLabelText('Cache policy'), { target: { value: 'pull' } });
+    fireEvent.change(screen.getByLabelText('Artifacts stored'), { target: { value: 'on-failure' } });
+    fireEvent.change(screen.getByLabelText('Files from'), { target: { value: 'none' } });
+    expect(seen[seen.length - 1]).toEqual({
+      id: 'test', steps: [{ run: 'make test' }, { run: 'make report', when: 'failure()', continueOnError: true }],
+      cache: { key: 'deps', paths: ['vendor'], policy: 'pull' }, artifacts: { paths: ['report.xml'], when: 'on-failure' }, dependencies: [],
+    });
+    fireEvent.change(screen.getByLabelText('Step 2 runs'), { target: { value: '' } });
+    fireEvent.change(screen.getByLabelText('Files from'), { target: { value: '' } });
+    expect(seen[seen.length - 1].steps![1]).toEqual({ run: 'make report', continueOnError: true });
+    expect(seen[seen.length - 1].dependencies).toBeUndefined();
+  });
+
   test('a rename that cannot be used says why and keeps the id', () => {
     render(<Harness initial={{ id: 'it', type: 'integration-tests' }} seen={[]} rename={(id) => (id === 'build' ? "another stage is already called 'build'" : null)} />);
     const id = screen.getByLabelText('Stage id');

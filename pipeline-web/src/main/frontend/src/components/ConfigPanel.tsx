@@ -12,6 +12,8 @@ interface Props {
   onDelete: () => void;
 }
 
+const STEP_WHEN = ['', 'failure()', 'always()', 'cancelled()'];
+
 /** Drops a key whose value is unset (undefined, '', empty list or object), so the document keeps only what was set. */
 function set<T extends object>(o: T, key: string, value: unknown): T {
   const out = { ...o } as Record<string, unknown>;
@@ -72,6 +74,21 @@ export function ConfigPanel({ stage, type, problems, onChange, onRename, onDelet
               <textarea aria-label={`Step ${i + 1} command`} value={s.run} rows={Math.min(6, s.run.split('\n').length + 1)}
                 onChange={(e) => onChange({ ...stage, steps: stage.steps!.map((x, j) => (j === i ? { ...x, run: e.target.value } : x)) })} />
               <button className="pk-link" aria-label={`Remove step ${i + 1}`} onClick={() => onChange(set(stage, 'steps', stage.steps!.filter((_, j) => j !== i)))}>✕</button>
+              <div className="pk-step-when">
+                <select aria-label={`Step ${i + 1} runs`} value={(s.when as string | undefined) ?? ''}
+                  onChange={(e) => onChange({ ...stage, steps: stage.steps!.map((x, j) => (j === i ? set(x, 'when', e.target.value) : x)) })}>
+                  <option value="">while all went well</option>
+                  <option value="failure()">after a failure</option>
+                  <option value="always()">always (also after a cancel)</option>
+                  <option value="cancelled()">when cancelled</option>
+                  {s.when && !STEP_WHEN.includes(s.when as string) ? <option value={s.when as string}>{s.when as string}</option> : null}
+                </select>
+                <label className="pk-check">
+                  <input type="checkbox" aria-label={`Step ${i + 1} may fail`} checked={s.continueOnError === true}
+                    onChange={(e) => onChange({ ...stage, steps: stage.steps!.map((x, j) => (j === i ? set(x, 'continueOnError', e.target.checked ? true : undefined) : x)) })} />
+                  may fail
+                </label>
+              </div>
             </div>
           ))}
           <button onClick={() => onChange({ ...stage, steps: [...(stage.steps ?? []), { run: '' }] })}>Add step</button>
@@ -91,6 +108,16 @@ export function ConfigPanel({ stage, type, problems, onChange, onRename, onDelet
       <label>Retries
         <input aria-label="Retries" type="number" min={0} value={stage.retry?.limit ?? ''}
           onChange={(e) => onChange(set(stage, 'retry', e.target.value === '' ? undefined : { ...(stage.retry ?? {}), limit: Number(e.target.value) }))} />
+      </label>
+      <label>Files from <span className="pk-muted">(stages whose artifacts the jobs start with; empty: every stage it needs; none: no files)</span>
+        <input aria-label="Files from" value={stage.dependencies === undefined ? '' : (stage.dependencies as string[]).length === 0 ? 'none' : (stage.dependencies as string[]).join(', ')}
+          onChange={(e) => {
+            const v = e.target.value.trim();
+            const out = { ...stage } as StageDoc;
+            if (v === '') delete out.dependencies;
+            else out.dependencies = v === 'none' ? [] : list(v);
+            onChange(out);
+          }} />
       </label>
       <label className="pk-check">
         <input type="checkbox" checked={stage.continueOnError === true} onChange={(e) => onChange(set(stage, 'continueOnError', e.target.checked ? true : undefined))} />
@@ -116,6 +143,14 @@ export function ConfigPanel({ stage, type, problems, onChange, onRename, onDelet
         <input aria-label="Cache paths" value={(cache?.paths ?? []).join(', ')}
           onChange={(e) => onChange(set(stage, 'cache', e.target.value === '' && !cache?.key ? undefined : { ...(cache ?? { key: '' }), paths: list(e.target.value) }))} />
       </label>
+      <label>Use
+        <select aria-label="Cache policy" value={(cache as { policy?: string } | undefined)?.policy ?? ''} disabled={!cache}
+          onChange={(e) => onChange(set(stage, 'cache', set(cache!, 'policy', e.target.value)))}>
+          <option value="">restore, and save after success</option>
+          <option value="pull">restore only</option>
+          <option value="push">save only</option>
+        </select>
+      </label>
 
       <h3>Artifacts</h3>
       <label>Paths <span className="pk-muted">(globs, comma separated)</span>
@@ -125,6 +160,14 @@ export function ConfigPanel({ stage, type, problems, onChange, onRename, onDelet
       <label>Keep for
         <input aria-label="Artifact retention" value={stage.artifacts?.retention ?? ''} placeholder="30d" disabled={!stage.artifacts}
           onChange={(e) => onChange(set(stage, 'artifacts', set(stage.artifacts!, 'retention', e.target.value)))} />
+      </label>
+      <label>Store
+        <select aria-label="Artifacts stored" value={stage.artifacts?.when ?? ''} disabled={!stage.artifacts}
+          onChange={(e) => onChange(set(stage, 'artifacts', set(stage.artifacts!, 'when', e.target.value)))}>
+          <option value="">after success</option>
+          <option value="on-failure">after a failure (reports of failing tests)</option>
+          <option value="always">always</option>
+        </select>
       </label>
 
       <h3>Approval and environment</h3>

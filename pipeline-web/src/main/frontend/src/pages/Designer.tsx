@@ -365,6 +365,12 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
           onChange={(e) => { setBase({ ...base, id: e.target.value.trim() }); changed('pipeline-id'); }} />
         <input aria-label="Pipeline name" placeholder="Name" value={base.name ?? ''}
           onChange={(e) => { const b: PipelineDoc = { ...base, name: e.target.value }; if (e.target.value === '') delete b.name; setBase(b); changed('pipeline-name'); }} />
+        <select aria-label="Workspace" value={(base.workspace as string | undefined) ?? ''}
+          title="Isolated: each job starts from the source and the artifacts of the stages it needs. Shared: all jobs of a run in one directory."
+          onChange={(e) => { const b: PipelineDoc = { ...base, workspace: e.target.value }; if (e.target.value === '') delete b.workspace; setBase(b); changed('pipeline-workspace'); }}>
+          <option value="">each job its own workspace</option>
+          <option value="shared">one shared workspace</option>
+        </select>
         <button onClick={undo} title="Undo (Ctrl+Z)" aria-label="Undo">↶</button>
         <button onClick={redo} title="Redo (Ctrl+Shift+Z)" aria-label="Redo">↷</button>
         <button onClick={() => void autoLayout()} title="Arrange the stages left to right">Auto-layout</button>

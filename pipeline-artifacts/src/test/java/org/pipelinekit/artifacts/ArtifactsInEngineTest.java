@@ -61,7 +61,7 @@ class ArtifactsInEngineTest {
         .stage("tests", s -> s.matrix(m -> m.axis("jdk", "17", "21")).run("echo ok > report-${{ matrix.jdk }}.xml")
             .artifacts(a -> a.path("report-${{ matrix.jdk }}.xml")))
         .stage("clean", s -> s.needs("build").run("rm -rf target"))
-        .stage("deploy", s -> s.needs("build", "clean").run("cat target/app.jar"))
+        .stage("deploy", s -> s.needs("build", "clean").run("cat target/app.jar; [ ! -e target/notes.txt ] && echo no-notes"))
         .build();
     ExecutionSnapshot done = run(p);
     assertThat(done.status()).as(String.valueOf(done.reason())).isEqualTo(ExecutionStatus.SUCCEEDED);
@@ -84,8 +84,28 @@ class ArtifactsInEngineTest {
     assertThat(jarEvent.digest()).isEqualTo(jar.digest());
     assertThat(jarEvent.url()).isEqualTo("/artifacts/" + jar.id());
     assertThat(log(done, "build")).anyMatch(l -> l.startsWith("artifact service-jar: 1 file, 0.0 MB, sha256:"));
-    // clean removed target/; deploy needs build, so the jar was put back before it ran
-    assertThat(log(done, "deploy")).contains("restored 1 file(s) of artifact service-jar from stage build", "the jar");
+    // each job has its own workspace: clean cannot remove what deploy gets, and deploy gets build's artifact, not its other files
+    assertThat(log(done, "deploy")).contains("the jar", "no-notes");
+
+    // in one shared workspace, clean does remove target/; deploy needs build, so the store puts the jar back before it runs
+    ExecutionSnapshot shared = run(p.toBuilder().workspace(org.pipelinekit.core.model.WorkspaceMode.SHARED).build());
+    assertThat(shared.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(log(shared, "deploy")).contains("restored 1 file(s) of artifact service-jar from stage build", "the jar");
+  }
+
+  @Test
+  void anArtifactWhenOnFailure_isStoredFromAFailedJobOnly_andAlwaysFromEither() {
+    ExecutionSnapshot done = run(Pipeline.builder("reports")
+        .stage("failing", s -> s.run("echo broken > report.xml; exit 1").artifacts(a -> a.name("failing-report").path("report.xml")
+            .when(org.pipelinekit.core.model.ArtifactWhen.ON_FAILURE)))
+        .stage("passing", s -> s.run("echo fine > report.xml").artifacts(a -> a.name("passing-report").path("report.xml")
+            .when(org.pipelinekit.core.model.ArtifactWhen.ON_FAILURE)))
+        .stage("either", s -> s.run("echo any > report.xml; exit 2").artifacts(a -> a.name("either-report").path("report.xml")
+            .when(org.pipelinekit.core.model.ArtifactWhen.ALWAYS)))
+        .build());
+    assertThat(done.stage("failing").status()).isEqualTo(StageStatus.FAILED);
+    assertThat(done.stage("failing").reason()).contains("step 1 (echo broken > report.xml; exit 1) exited with 1");
+    assertThat(artifacts.list(done.id())).extracting(ArtifactRecord::name).containsExactlyInAnyOrder("failing-report", "either-report");
   }
 
   @Test
@@ -110,7 +130,9 @@ class ArtifactsInEngineTest {
     assertThat(done.stage("leak").reason().orElseThrow()).contains("artifact leak not stored")
         .contains("host is a link to a file outside the workspace");
     assertThat(artifacts.list(done.id())).isEmpty();
-    java.nio.file.Files.delete(dir.resolve("data/runs").resolve(done.id()).resolve("workspace/host")); // not for @TempDir to follow
+    try (var kept = java.nio.file.Files.walk(dir.resolve("data/runs").resolve(done.id()).resolve("jobs"))) { // the failed job's, kept
+      for (java.nio.file.Path link : kept.filter(java.nio.file.Files::isSymbolicLink).toList()) java.nio.file.Files.delete(link); // not for @TempDir to follow
+    }
 
     ExecutionSnapshot inside = run(Pipeline.builder("inside")
         .stage("fine", s -> s.run("mkdir -p dist; echo in > dist/in.txt; ln -s in.txt dist/inside.txt").artifacts(a -> a.path("dist")))

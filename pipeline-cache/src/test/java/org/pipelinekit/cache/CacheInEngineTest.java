@@ -18,6 +18,7 @@ import org.pipelinekit.core.run.ExecutionStatus;
 import org.pipelinekit.core.run.ExecutionTrigger;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.run.StageStatus;
+import org.pipelinekit.core.model.CachePolicy;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.testing.Runs;
 import org.pipelinekit.core.testing.StageLogs;
@@ -56,7 +57,7 @@ class CacheInEngineTest {
 
   private static Pipeline deps(String lock) {
     return Pipeline.builder("deps")
-        .stage("lock", s -> s.run("echo '" + lock + "' > lock.txt"))
+        .stage("lock", s -> s.artifacts(a -> a.path("lock.txt")).run("echo '" + lock + "' > lock.txt")) // handed on to install
         .stage("install", s -> s.needs("lock")
             .cache(c -> c.key("deps-${{ runner.os }}-${{ hashFiles('lock.txt') }}").restoreKeys("deps-${{ runner.os }}-").path("deps"))
             .run("if [ -f deps/downloaded ]; then echo \"reused $(cat deps/downloaded)\"; else mkdir -p deps;"
@@ -88,7 +89,7 @@ class CacheInEngineTest {
 
   private static Pipeline tests(String source) {
     return Pipeline.builder("memo")
-        .stage("checkout", s -> s.run("mkdir -p src; echo '" + source + "' > src/App.java"))
+        .stage("checkout", s -> s.artifacts(a -> a.path("src")).run("mkdir -p src; echo '" + source + "' > src/App.java"))
         .stage("test", s -> s.needs("checkout").memoize("unit-${{ hashFiles('src/**') }}").outputs("passed")
             .run("echo running the tests of $(cat src/App.java)").run("echo passed=42 >> \"$PIPELINE_OUTPUT\""))
         .stage("report", s -> s.needs("test").run("echo '${{ stages.test.outputs.passed }} passed (${{ stages.test.result }})'"))
@@ -114,6 +115,29 @@ class CacheInEngineTest {
     ExecutionSnapshot third = run(tests("class App { int changed; }"));
     assertThat(third.stage("test").status()).isEqualTo(StageStatus.SUCCEEDED);
     assertThat(log(third, "test")).contains("running the tests of class App { int changed; }");
+  }
+
+  @Test
+  void aStepReadsWhetherTheCacheWasAnExactHit_aPullCacheIsNeverSaved_andEachJobSavesOnlyItsOwnFiles() {
+    Pipeline p = Pipeline.builder("hits")
+        .stage("php", s -> s.cache(c -> c.key("vendor-php").path("vendor"))
+            .step(st -> st.when("outputs.cacheHit != 'true'").run("mkdir -p vendor && echo php > vendor/lib && echo installed php"))
+            .run("cat vendor/*"))
+        .stage("node", s -> s.cache(c -> c.key("vendor-node").path("vendor"))
+            .step(st -> st.when("outputs.cacheHit != 'true'").run("mkdir -p vendor && echo node > vendor/lib && echo installed node"))
+            .run("cat vendor/*"))
+        .stage("reader", s -> s.cache(c -> c.key("vendor-reader").path("vendor").policy(CachePolicy.PULL))
+            .run("mkdir -p vendor && echo written > vendor/lib"))
+        .build();
+    ExecutionSnapshot first = run(p);
+    assertThat(first.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(log(first, "php")).contains("installed php", "php").doesNotContain("node");
+    assertThat(log(first, "reader")).noneMatch(l -> l.startsWith("cache saved"));
+    ExecutionSnapshot second = run(p);
+    assertThat(log(second, "php")).contains("○ mkdir -p vendor && echo php > vendor/lib && echo installed php skipped:"
+        + " `outputs.cacheHit != 'true'` is false", "php").doesNotContain("installed php", "node");
+    assertThat(log(second, "node")).contains("node").doesNotContain("installed node", "php");
+    assertThat(log(second, "reader")).contains("cache miss: vendor-reader");
   }
 
   @Test

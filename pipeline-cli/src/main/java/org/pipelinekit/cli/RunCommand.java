@@ -54,8 +54,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--branch", description = "The branch the run is for (read as $${{ branch }})")
   String branch;
 
-  @Option(names = "--workspace", description = "Directory the steps run in, in place (default: a fresh one under the data directory;"
-      + " for an imported CI file, a copy of its repository there)")
+  @Option(names = "--workspace", description = "Directory the jobs start from: each job runs in a copy of it (a pipeline with"
+      + " workspace: shared, all jobs in one copy), so DIR is never written (default: jobs start empty; for an imported CI file,"
+      + " from a copy of its repository)")
   Path workspace;
 
   @Option(names = "--data-dir", description = "Where executions and logs are kept (default: a new temporary directory)")
@@ -116,13 +117,17 @@ final class RunCommand implements Callable<Integer> {
       PipelineExecutor.Builder b = stores.wire(PipelineExecutor.builder().dataDirectory(data))
           .secrets(CliSecrets.forCommand(Optional.ofNullable(dataDir), Optional.ofNullable(secretsFile)));
       if (workspace != null) {
-        b.sharedWorkspace(workspace);
+        if (!Files.isDirectory(workspace)) {
+          err.println("error: --workspace " + workspace + " is not a directory");
+          return Main.INVALID;
+        }
+        b.source(workspace);
       } else if (kind.isPresent()) {
         // another system's CI file expects its repository checked out: it runs in a copy, never in the original
         RepositoryCopy.Copied copy = RepositoryCopy.copy(RepositoryCopy.root(file, kind),
             Files.createTempDirectory(Files.createDirectories(data), "workspace-"), data);
         out.println("workspace: " + copy);
-        b.sharedWorkspace(copy.to());
+        b.source(copy.to());
       }
       if (jobs != null) b.maxParallelJobs(jobs);
       return run(pipeline.get(), b, data, out, err);

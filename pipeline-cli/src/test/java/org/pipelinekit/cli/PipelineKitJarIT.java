@@ -70,7 +70,8 @@ class PipelineKitJarIT {
   /** SIGTERM to {@code run}: the run is cancelled, its step ends, the CLI exits (it ignored SIGTERM when a run hung). */
   @Test
   void jar_runEndsOnSigterm_withItsSteps(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("p.yaml"), "id: quiet\nstages:\n  - id: wait\n    steps: [{ run: 'echo $$ > step.pid; echo started; sleep 600' }]\n");
+    Files.writeString(dir.resolve("p.yaml"), "id: quiet\nstages:\n  - id: wait\n    steps: [{ run: 'echo $$ > " + dir.resolve("step.pid")
+        + "; echo started; sleep 600' }]\n");
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "run",
         dir.resolve("p.yaml").toString(), "--workspace", dir.toString(), "--data-dir", dir.resolve("data").toString())
         .redirectErrorStream(true).start();

@@ -68,11 +68,12 @@ class DockerPipelineIT {
   @Test
   void stagesRunInContainersAndPassFilesAndOutputsOn() {
     Pipeline p = Pipeline.builder("containers")
-        .stage("write", s -> s.image(IMAGE).outputs("greeting")
+        .stage("write", s -> s.image(IMAGE).outputs("greeting").artifacts(a -> a.path("artifact.txt"))
             .run("hostname > who-wrote.txt; echo built-in-a-container > artifact.txt")
             .run("echo \"greeting=hello from $(cat artifact.txt)\" >> \"$PIPELINE_OUTPUT\""))
         .stage("read", s -> s.needs("write").image(IMAGE)
-            .run("cat artifact.txt; echo '${{ stages.write.outputs.greeting }}'; ls /sys/class/net; echo token=$TOKEN")
+            .run("cat artifact.txt; echo '${{ stages.write.outputs.greeting }}'; ls /sys/class/net; echo token=$TOKEN;"
+                + " [ -e who-wrote.txt ] || echo own-workspace; pwd")
             .env("TOKEN", "${{ secrets.TOKEN }}"))
         .stage("host", s -> s.needs("read").run("cat artifact.txt"))
         .build();
@@ -81,7 +82,8 @@ class DockerPipelineIT {
     assertThat(log(done, "read")).contains("built-in-a-container", "hello from built-in-a-container", "lo", "token=***")
         .doesNotContain("s3cr3t-value");
     assertThat(log(done, "read")).filteredOn(l -> l.equals("eth0")).isEmpty(); // network none: loopback only
-    assertThat(log(done, "host")).contains("built-in-a-container"); // the step without an image ran on the host, same workspace
+    assertThat(log(done, "read")).as("each job its own workspace: only write's artifact came").contains("own-workspace");
+    assertThat(log(done, "host")).contains("built-in-a-container"); // the step without an image ran on the host, from write's artifact
     List<ExecutionEvent.StepStarted> started = events.stream().filter(ev -> ev instanceof ExecutionEvent.StepStarted)
         .map(ev -> (ExecutionEvent.StepStarted) ev).toList();
     assertThat(started).extracting(ExecutionEvent.StepStarted::runner).containsExactly("docker", "docker", "docker", "local");

@@ -4,7 +4,9 @@ import java.time.Duration
 import java.util.Optional
 import org.pipelinekit.core.model.Approval
 import org.pipelinekit.core.model.ArtifactSpec
+import org.pipelinekit.core.model.ArtifactWhen
 import org.pipelinekit.core.model.Backoff
+import org.pipelinekit.core.model.CachePolicy
 import org.pipelinekit.core.model.CacheScope
 import org.pipelinekit.core.model.CacheSpec
 import org.pipelinekit.core.model.Concurrency
@@ -21,6 +23,7 @@ import org.pipelinekit.core.model.RetryPolicy
 import org.pipelinekit.core.model.Stage
 import org.pipelinekit.core.model.Step
 import org.pipelinekit.core.model.Trigger
+import org.pipelinekit.core.model.WorkspaceMode
 
 /** Keeps one DSL scope's members out of nested blocks, so `stage { stage { } }` does not compile. */
 @DslMarker
@@ -98,6 +101,10 @@ class PipelineScope internal constructor(private val builder: Pipeline.Builder, 
     fun concurrency(group: String, cancelInProgress: Boolean = false, queueLimit: Int? = null) {
         builder.concurrency(Concurrency(group, cancelInProgress, Optional.ofNullable(queueLimit)))
     }
+
+    /** `WorkspaceMode.ISOLATED` (the default: each job its own directory) or `WorkspaceMode.SHARED` (one per execution). */
+    var workspace: WorkspaceMode = WorkspaceMode.ISOLATED
+        set(value) { field = value; builder.workspace(value) }
 
     fun stage(id: String, block: StageScope.() -> Unit) {
         val b = if (draft) Stage.draft(id) else Stage.builder(id)
@@ -238,6 +245,11 @@ class StageScope internal constructor(private val builder: Stage.Builder) {
         builder.needs(*stageIds)
     }
 
+    /** The stages whose files the jobs start with, when not every stage needed (`dependencies()` for none). */
+    fun dependencies(vararg stageIds: String) {
+        builder.dependencies(*stageIds)
+    }
+
     /** An input of the stage type (`with:` in files). */
     fun with(input: String, value: Any) {
         builder.with(input, value)
@@ -323,6 +335,12 @@ class StepScope internal constructor(private val builder: Step.Builder) {
         set(value) { field = value; value?.let { builder.workingDirectory(it) } }
     var timeout: Duration? = null
         set(value) { field = value; value?.let { builder.timeout(it) } }
+    /** When the step runs (`when:` in files): `condition = "failure()"`, `"always()"`, any condition on the job so far. */
+    var condition: String? = null
+        set(value) { field = value; value?.let { builder.`when`(it) } }
+    /** A failure of this step is logged and the job goes on. */
+    var continueOnError: Boolean = false
+        set(value) { field = value; builder.continueOnError(value) }
 
     fun env(name: String, value: String) {
         builder.env(name, value)
@@ -356,6 +374,8 @@ class CacheScope_ internal constructor(private val builder: CacheSpec.Builder) {
         set(value) { field = value; value?.let { builder.key(it) } }
     var scope: CacheScope = CacheScope.BRANCH
         set(value) { field = value; builder.scope(value) }
+    var policy: CachePolicy = CachePolicy.PULL_PUSH
+        set(value) { field = value; builder.policy(value) }
 
     fun restoreKeys(vararg prefixes: String) {
         builder.restoreKeys(*prefixes)
@@ -372,6 +392,9 @@ class ArtifactsScope internal constructor(private val builder: ArtifactSpec.Buil
         set(value) { field = value; value?.let { builder.name(it) } }
     var retention: Duration? = null
         set(value) { field = value; value?.let { builder.retention(it) } }
+    /** `ArtifactWhen.ON_SUCCESS` (the default), `ON_FAILURE` or `ALWAYS`. */
+    var `when`: ArtifactWhen = ArtifactWhen.ON_SUCCESS
+        set(value) { field = value; builder.`when`(value) }
 
     fun path(vararg paths: String) {
         builder.path(*paths)

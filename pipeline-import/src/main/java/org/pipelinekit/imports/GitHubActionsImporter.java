@@ -547,21 +547,25 @@ final class GitHubActionsImporter extends Importer {
           if (cond.startsWith("${{") && cond.endsWith("}}")) cond = cond.substring(3, cond.length() - 2).trim();
           Expressions.Translation t = Expressions.translate(cond, this::id, true);
           boolean status = cond.matches(".*\\b(success|failure|always|cancelled)\\(.*");
-          if (cond.equals("always()") || cond.equals("success()")) {
+          if (cond.equals("success()")) {
             mapped(p, x, "steps run in order while the earlier ones succeed");
-          } else if (t.text() != null && !status) {
+          } else if (status && t.text() != null) {
+            // the step's own condition: the engine evaluates success(), failure(), always() and cancelled() against the job so far
+            s.put("when", t.text());
+            if (t.exact()) mapped(p, x, "as the step's when: " + t.text());
+            else approx(p, x, "as the step's when: " + t.text());
+          } else if (t.text() != null) {
             // the engine renders the condition into the command, which runs the step only when it is true
             guard = t.text();
             if (t.exact()) mapped(p, x, "as a guard around the command: " + t.text());
             else approx(p, x, "as a guard around the command: " + t.text());
           } else {
-            approx(p, x, "the step always runs: " + (t.problem() != null ? t.problem() : "status functions apply to stages, not steps")
-                + " (" + cond + ")");
+            approx(p, x, "the step always runs: " + t.problem() + " (" + cond + ")");
           }
         }
         case "continue-on-error" -> {
-          if ("true".equals(x.text())) s.put("run", s.get("run").asText() + " || true");
-          if ("true".equals(x.text()) || "false".equals(x.text())) mapped(p, x, "as '|| true'");
+          if ("true".equals(x.text())) s.put("continueOnError", true);
+          if ("true".equals(x.text()) || "false".equals(x.text())) mapped(p, x, "as the step's continueOnError");
           else unsupported(p, x, "continue-on-error by expression");
         }
         default -> { }

@@ -269,7 +269,10 @@ final class GitLabImporter extends Importer {
         case "extends" -> { if (own) mapped(p, v, "resolved: the job is merged over what it extends"); }
         case "script" -> { script.addAll(Shared.lines(v)); if (own) mapped(p, v, "one step run with sh -e"); }
         case "before_script" -> { before.addAll(Shared.lines(v)); if (own) mapped(p, v, "run before the script in the same step"); }
-        case "after_script" -> { after.addAll(Shared.lines(v)); if (own) approx(p, v, "a second step that runs only when the script succeeded"); }
+        case "after_script" -> {
+          after.addAll(Shared.lines(v));
+          if (own) mapped(p, v, "a last step with when: always() and continueOnError, so it runs after a failing or cancelled script and its failure does not fail the job");
+        }
         case "image" -> {
           Optional<String> image = v.isText() ? Optional.of(v.text()) : v.get("name").map(Value::text);
           image.ifPresent(img -> stage.put("image", img));
@@ -377,7 +380,9 @@ final class GitLabImporter extends Importer {
       ArrayNode steps = stage.putArray("steps");
       before.addAll(script);
       steps.addObject().put("name", "script").put("run", before.isEmpty() ? "true" : Shared.script(before));
-      if (!after.isEmpty()) steps.addObject().put("name", "after_script").put("run", Shared.script(after));
+      if (!after.isEmpty()) {
+        steps.addObject().put("name", "after_script").put("run", Shared.script(after)).put("when", "always()").put("continueOnError", true);
+      }
     }
   }
 

@@ -276,9 +276,26 @@ final class JenkinsImporter extends Importer {
         }
         case "steps" -> steps(p, x.block(), steps, stage, null, JSON.createObjectNode());
         case "post" -> {
-          report(p, x, ImportReport.Outcome.APPROXIMATED, "a stage's post steps run as its last steps, only when it succeeds");
           for (Statement cond : x.block() == null ? List.<Statement>of() : x.block()) {
-            steps(path(p, cond.name()), cond.block(), steps, stage, null, JSON.createObjectNode());
+            String when = switch (cond.name()) {
+              case "always", "cleanup" -> "always()";
+              case "failure", "unsuccessful" -> "failure()";
+              case "aborted" -> "cancelled()";
+              case "success" -> "";
+              default -> null;
+            };
+            String cp = path(p, cond.name());
+            if (when == null) {
+              report(cp, cond, ImportReport.Outcome.UNSUPPORTED, "post condition '" + cond.name() + "' has no counterpart in a job");
+              continue;
+            }
+            int from = steps.size();
+            steps(cp, cond.block(), steps, stage, null, JSON.createObjectNode());
+            for (int i = from; i < steps.size(); i++) {
+              if (!when.isEmpty() && steps.get(i) instanceof ObjectNode step) step.put("when", when);
+            }
+            report(cp, cond, ImportReport.Outcome.MAPPED, when.isEmpty() ? "steps after the stage's own, while all succeeded"
+                : "steps after the stage's own with when: " + when);
           }
         }
         case "input" -> {

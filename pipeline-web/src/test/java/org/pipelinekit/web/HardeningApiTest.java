@@ -139,12 +139,12 @@ class HardeningApiTest {
   void aClientThatReadsNothingUntilTheEnd_stillGetsEveryLineOfA200000LineLogOnce() throws Exception {
     assertThat(server.post("/pipelines", "admin-token", """
         {"pipelinekit": 1, "id": "flood", "stages": [{"id": "print",
-         "steps": [{"run": "echo first; while [ ! -f go ]; do sleep 0.05; done; seq 2 200000"}]}]}""").status()).isEqualTo(201);
+         "steps": [{"run": "echo first; while [ ! -f '%s' ]; do sleep 0.05; done; seq 2 200000"}]}]}""".formatted(dir.resolve("go"))).status()).isEqualTo(201);
     String id = json(server.post("/pipelines/flood/execute", "admin-token", "{}")).path("id").asText();
     var execution = server.executor.execution(id).orElseThrow();
     try (Sse slow = new Sse(server.http, java.net.URI.create(server.base + "/executions/" + id + "/logs?stage=print"), "reader-token",
         null)) {
-      java.nio.file.Files.writeString(dir.resolve("data/runs").resolve(id).resolve("workspace/go"), "");
+      java.nio.file.Files.writeString(dir.resolve("go"), "");
       // the client reads nothing until every line is written: the stream's buffers fill and the server's follower falls behind
       execution.completion().get(120, java.util.concurrent.TimeUnit.SECONDS);
       java.util.BitSet seen = new java.util.BitSet();

@@ -55,13 +55,22 @@ public final class ArtifactInterceptor implements JobInterceptor {
   @Override
   public CompletionStage<JobExit> intercept(Chain chain) {
     JobContext ctx = chain.context();
-    CompletionStage<Void> before = ctx.stage().needs().isEmpty()
+    CompletionStage<Void> before = ctx.inputStages().isEmpty()
         ? CompletableFuture.completedFuture(null)
         : CompletableFuture.runAsync(() -> restoreNeeded(ctx), ctx.blockingExecutor());
     return before.thenCompose(v -> chain.proceed()).thenCompose(exit -> {
-      if (exit.result() != JobExit.Result.SUCCEEDED || ctx.stage().artifacts().isEmpty()) return CompletableFuture.completedFuture(exit);
+      if (ctx.stage().artifacts().isEmpty() || !stores(ctx.stage().artifacts().get(), exit)) return CompletableFuture.completedFuture(exit);
       return CompletableFuture.supplyAsync(() -> store(ctx, ctx.stage().artifacts().get(), exit), ctx.blockingExecutor());
     });
+  }
+
+  /** Whether a job that ended so stores its artifacts: a success, a failure or a timeout as {@code when} says; a cancelled or reused job never. */
+  private static boolean stores(ArtifactSpec spec, JobExit exit) {
+    return switch (exit.result()) {
+      case SUCCEEDED -> spec.when().stores(true);
+      case FAILED, ERROR, TIMED_OUT -> spec.when().stores(false);
+      default -> false;
+    };
   }
 
   private JobExit store(JobContext ctx, ArtifactSpec spec, JobExit exit) {
@@ -72,7 +81,7 @@ public final class ArtifactInterceptor implements JobInterceptor {
       files = Glob.find(ws, spec.paths());
     } catch (RuntimeException e) {
       ctx.log("✗ artifact " + name + ": cannot match " + spec.paths() + ": " + e.getMessage());
-      return JobExit.failed(1, "artifact " + name + " not stored: a path pattern is not a valid glob: " + e.getMessage());
+      return failedStoring(exit, "artifact " + name + " not stored: a path pattern is not a valid glob: " + e.getMessage());
     }
     if (files.isEmpty()) {
       ctx.log("warning: no files match " + spec.paths() + "; artifact " + name + " not stored");
@@ -81,7 +90,7 @@ public final class ArtifactInterceptor implements JobInterceptor {
     Optional<String> outside = outsideTheWorkspace(ws, files);
     if (outside.isPresent()) {
       ctx.log("✗ artifact " + name + ": " + outside.get());
-      return JobExit.failed(1, "artifact " + name + " not stored: " + outside.get());
+      return failedStoring(exit, "artifact " + name + " not stored: " + outside.get());
     }
     Upload upload = Upload.of(ctx.executionId(), ctx.pipelineId(), name).stage(ctx.stage().id(), ctx.jobId());
     if (spec.retention().isPresent()) upload = upload.retention(spec.retention().get());
@@ -99,8 +108,13 @@ public final class ArtifactInterceptor implements JobInterceptor {
       return exit;
     } catch (ArtifactException e) {
       ctx.log("✗ " + e.getMessage());
-      return JobExit.failed(1, "artifact " + name + " not stored: " + e.getMessage());
+      return failedStoring(exit, "artifact " + name + " not stored: " + e.getMessage());
     }
+  }
+
+  /** A store that failed fails a job that had succeeded; a failed job keeps its own failure (the store's is in the log). */
+  private static JobExit failedStoring(JobExit exit, String reason) {
+    return exit.result() == JobExit.Result.SUCCEEDED ? JobExit.failed(1, reason) : exit;
   }
 
   /**
@@ -126,9 +140,9 @@ public final class ArtifactInterceptor implements JobInterceptor {
     return Optional.empty();
   }
 
-  /** Puts back files of the needed stages' artifacts that the workspace lacks. */
+  /** Puts back files of the artifacts of the stages the job starts from ({@link JobContext#inputStages}) that its workspace lacks. */
   private void restoreNeeded(JobContext ctx) {
-    Set<String> needs = Set.copyOf(ctx.stage().needs());
+    Set<String> needs = Set.copyOf(ctx.inputStages());
     Path ws = ctx.workspace();
     for (ArtifactRecord r : artifacts.list(ctx.executionId())) {
       if (r.stageId().isEmpty() || !needs.contains(r.stageId().get())) continue;

@@ -18,8 +18,10 @@ import org.pipelinekit.core.spi.JobExit;
 import org.pipelinekit.core.spi.JobInterceptor;
 
 /**
- * A stage's {@code cache:} entries, around each attempt of its jobs: restored before the first step, saved
- * after all steps succeeded (not when the exact key was restored: entries are immutable). Keys arrive
+ * A stage's {@code cache:} entries, around each attempt of its jobs: restored before the first step (unless the policy
+ * is {@code push}), saved after all steps succeeded (unless it is {@code pull}, and not when the exact key was restored:
+ * entries are immutable). The job's output {@code cacheHit} is {@code true} when every cache it restores was restored on
+ * its exact key, so a step can say {@code when: outputs.cacheHit != 'true'}. Keys arrive
  * rendered by the engine. Paths are relative to the workspace, or to the home directory with
  * {@code ~/}. A cache that cannot be restored or saved never fails the stage: it is logged and the
  * stage goes on without it.
@@ -42,16 +44,26 @@ public final class CacheInterceptor implements JobInterceptor {
     List<CacheSpec> caches = ctx.stage().caches();
     if (caches.isEmpty()) return chain.proceed();
     Set<String> exactHits = ConcurrentHashMap.newKeySet(); // restored on their exact key: not saved again
-    return CompletableFuture.runAsync(() -> caches.forEach(c -> {
-          if (restore(ctx, c)) exactHits.add(c.key());
-        }), ctx.blockingExecutor())
+    return CompletableFuture.runAsync(() -> {
+          for (CacheSpec c : caches) {
+            if (c.policy().restores() && restore(ctx, c)) exactHits.add(c.key());
+          }
+          // what GitHub's cache-hit tells: steps read it as ${{ outputs.cacheHit }} and skip what the cache already holds
+          boolean allExact = caches.stream().filter(c -> c.policy().restores()).allMatch(c -> exactHits.contains(c.key()));
+          ctx.output(HIT_OUTPUT, Boolean.toString(allExact && caches.stream().anyMatch(c -> c.policy().restores())));
+        }, ctx.blockingExecutor())
         .thenCompose(v -> chain.proceed())
         .thenCompose(exit -> exit.result() != JobExit.Result.SUCCEEDED ? CompletableFuture.completedFuture(exit)
             : CompletableFuture.supplyAsync(() -> {
-              caches.forEach(c -> save(ctx, c, exactHits.contains(c.key())));
+              for (CacheSpec c : caches) {
+                if (c.policy().saves()) save(ctx, c, exactHits.contains(c.key()));
+              }
               return exit;
             }, ctx.blockingExecutor()));
   }
+
+  /** The output a job's steps read to learn whether every cache it restores was restored on its exact key. */
+  public static final String HIT_OUTPUT = "cacheHit";
 
   private static CacheContext context(JobContext ctx) {
     return new CacheContext(ctx.pipelineId(), ctx.branch());

@@ -30,6 +30,7 @@ import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.engine.internal.ConcurrencyGroups;
 import org.pipelinekit.core.engine.internal.EngineServices;
+import org.pipelinekit.core.engine.internal.FailedWorkspaces;
 import org.pipelinekit.core.engine.internal.LiveExecution;
 import org.pipelinekit.core.engine.internal.Parameters;
 import org.pipelinekit.core.engine.internal.Reruns;
@@ -142,7 +143,8 @@ public final class PipelineExecutor implements AutoCloseable {
     this.globalListeners = List.copyOf(b.globalListeners);
     this.services = new EngineServices(b.registry, runners, executions, logs, Optional.ofNullable(b.secrets), audit,
         b.jobInterceptors, b.interceptors, b.clock, b.engineTimer != null ? b.engineTimer : EngineTimer.of(timer), engineThreads, deliveryThreads, blockingThreads, new Slots(b.maxParallelJobs, b.maxParallelJobsPerPipeline),
-        runRoot, Optional.ofNullable(b.sharedWorkspace), b.cancelGrace, b.eventBuffer, Optional.ofNullable(b.memo));
+        runRoot, Optional.ofNullable(b.sharedWorkspace), Optional.ofNullable(b.source), new FailedWorkspaces(b.keepFailedWorkspaces),
+        b.cancelGrace, b.postStepGrace, b.eventBuffer, Optional.ofNullable(b.memo));
     markInterrupted();
     if (!b.retentionSweep.isZero()) {
       long every = b.retentionSweep.toMillis();
@@ -220,12 +222,12 @@ public final class PipelineExecutor implements AutoCloseable {
   }
 
   private Execution launch(Pipeline pipeline, ExecutionTrigger trigger, Map<String, Object> params, Optional<String> rerunOf,
-      Optional<String> rerunFrom, Map<String, LiveExecution.Reused> reused, Optional<Path> copyWorkspace,
+      Optional<String> rerunFrom, Map<String, LiveExecution.Reused> reused, Optional<String> copyWorkspace,
       @org.jspecify.annotations.Nullable EventListener listener) {
     ExecutionPlan plan = planner.plan(pipeline);
     long number = services.executions().nextNumber(pipeline.id());
     String id = pipeline.id() + "-" + number;
-    copyWorkspace.filter(from -> !from.equals(services.workspace(id))).ifPresent(from -> Trees.copy(from, services.workspace(id)));
+    copyWorkspace.ifPresent(old -> copyRun(old, id));
     ExecutionHeader header = new ExecutionHeader(id, number, pipeline, trigger, params, services.clock().instant(), rerunOf, rerunFrom);
     services.executions().create(header);
     Optional<String> group = pipeline.concurrency().map(c -> groupName(c, header));
@@ -248,6 +250,17 @@ public final class PipelineExecutor implements AutoCloseable {
     }
     run.start();
     return run;
+  }
+
+  /** A re-run starts from what the old execution left: its shared workspace, and the files its stages handed on. */
+  private void copyRun(String oldId, String newId) {
+    try {
+      if (!services.workspace(oldId).equals(services.workspace(newId))) Trees.copy(services.workspace(oldId), services.workspace(newId));
+      Trees.copy(services.runRoot().resolve(oldId).resolve("handoff"), services.runRoot().resolve(newId).resolve("handoff"));
+    } catch (IOException e) {
+      throw new PipelineException(ErrorCode.WORKSPACE_UNAVAILABLE, "cannot copy the workspace of execution " + oldId + " for its re-run: "
+          + e.getMessage(), e);
+    }
   }
 
   private static String groupName(Concurrency c, ExecutionHeader header) {
@@ -328,7 +341,7 @@ public final class PipelineExecutor implements AutoCloseable {
     }
     Map<String, LiveExecution.Reused> reused = Reruns.reused(old, executionId, fromStage);
     return launch(pipeline, old.header().trigger(), old.header().parameters(), Optional.of(executionId), Optional.of(fromStage),
-        reused, Optional.of(services.workspace(executionId)), null);
+        reused, Optional.of(executionId), null);
   }
 
   /**
@@ -373,7 +386,7 @@ public final class PipelineExecutor implements AutoCloseable {
     }
     try {
       CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new))
-          .get(services.cancelGrace().toMillis() + 5000, TimeUnit.MILLISECONDS);
+          .get(services.cancelGrace().toMillis() + services.postStepGrace().toMillis() + 5000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warn("some executions did not end before shutdown");
     }
@@ -407,6 +420,9 @@ public final class PipelineExecutor implements AutoCloseable {
     private Path dataDir;
     private Path runRoot;
     private Path sharedWorkspace;
+    private Path source;
+    private int keepFailedWorkspaces = 5;
+    private Duration postStepGrace = Duration.ofSeconds(30);
     private int maxParallelJobs = Math.max(2, Runtime.getRuntime().availableProcessors());
     private int maxParallelJobsPerPipeline = Integer.MAX_VALUE;
     private Duration cancelGrace = Duration.ofSeconds(1);
@@ -523,6 +539,33 @@ public final class PipelineExecutor implements AutoCloseable {
      */
     public Builder sharedWorkspace(Path dir) {
       this.sharedWorkspace = Objects.requireNonNull(dir, "dir").toAbsolutePath();
+      return this;
+    }
+
+    /**
+     * The files every execution starts from (a checkout, the directory a CLI runs in): copied into each job's workspace
+     * (and into a shared workspace once), never written to. Without it, jobs start empty (a {@code git-clone} stage
+     * fetches the source and hands it on).
+     */
+    public Builder source(Path dir) {
+      this.source = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
+      return this;
+    }
+
+    /** How many failed jobs' workspaces are kept for debugging, the newest (default 5); a succeeded job's is removed. */
+    public Builder keepFailedWorkspaces(int count) {
+      if (count < 0) throw new IllegalArgumentException("keepFailedWorkspaces must be zero or more, got " + count);
+      this.keepFailedWorkspaces = count;
+      return this;
+    }
+
+    /**
+     * How long a step that runs after its job was cancelled or timed out ({@code when: always()} or {@code cancelled()})
+     * may take before it is stopped too (default 30 s).
+     */
+    public Builder postStepGrace(Duration grace) {
+      if (grace.isNegative()) throw new IllegalArgumentException("postStepGrace must not be negative, got " + grace);
+      this.postStepGrace = grace;
       return this;
     }
 

@@ -5,9 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Files a stage uploads after it runs (glob patterns), kept for {@code retention}. */
-public record ArtifactSpec(Optional<String> name, List<String> paths, Optional<Duration> retention) {
+/**
+ * Files a stage's jobs store after they run (glob patterns), kept for {@code retention}: after a job succeeded, or as
+ * {@code when} says. They are also what the stages after it find in their workspaces.
+ */
+public record ArtifactSpec(Optional<String> name, List<String> paths, Optional<Duration> retention, ArtifactWhen when) {
+  public ArtifactSpec(Optional<String> name, List<String> paths, Optional<Duration> retention) {
+    this(name, paths, retention, ArtifactWhen.ON_SUCCESS);
+  }
+
   public ArtifactSpec {
+    Checks.notNull(when, "artifact when");
     Checks.optionalText(name, "artifact name");
     paths = Checks.list(paths, "artifact paths");
     if (paths.isEmpty()) {
@@ -43,6 +51,7 @@ public record ArtifactSpec(Optional<String> name, List<String> paths, Optional<D
     private Optional<String> name = Optional.empty();
     private final List<String> paths = new ArrayList<>();
     private Optional<Duration> retention = Optional.empty();
+    private ArtifactWhen when = ArtifactWhen.ON_SUCCESS;
 
     public Builder() {}
 
@@ -50,6 +59,13 @@ public record ArtifactSpec(Optional<String> name, List<String> paths, Optional<D
       name = from.name;
       paths.addAll(from.paths);
       retention = from.retention;
+      when = from.when;
+    }
+
+    /** Store after a job succeeded (the default), failed ({@code ON_FAILURE}: a failing test's reports), or either way. */
+    public Builder when(ArtifactWhen when) {
+      this.when = Checks.notNull(when, "artifact when");
+      return this;
     }
 
     public Builder name(String name) {
@@ -68,7 +84,7 @@ public record ArtifactSpec(Optional<String> name, List<String> paths, Optional<D
     }
 
     public ArtifactSpec build() {
-      return new ArtifactSpec(name, paths, retention);
+      return new ArtifactSpec(name, paths, retention, when);
     }
   }
 }

@@ -8,8 +8,13 @@ import java.util.List;
  * ({@code maven-${{ hashFiles('**}{@code /pom.xml') }}}); {@code restoreKeys} are prefixes tried in
  * order when the exact key misses.
  */
-public record CacheSpec(String key, List<String> restoreKeys, List<String> paths, CacheScope scope) {
+public record CacheSpec(String key, List<String> restoreKeys, List<String> paths, CacheScope scope, CachePolicy policy) {
+  public CacheSpec(String key, List<String> restoreKeys, List<String> paths, CacheScope scope) {
+    this(key, restoreKeys, paths, scope, CachePolicy.PULL_PUSH);
+  }
+
   public CacheSpec {
+    Checks.notNull(policy, "cache policy");
     Checks.notBlank(key, "cache key");
     restoreKeys = Checks.list(restoreKeys, "cache restoreKeys");
     paths = Checks.list(paths, "cache paths");
@@ -25,6 +30,7 @@ public record CacheSpec(String key, List<String> restoreKeys, List<String> paths
     private final List<String> restoreKeys = new ArrayList<>();
     private final List<String> paths = new ArrayList<>();
     private CacheScope scope = CacheScope.BRANCH;
+    private CachePolicy policy = CachePolicy.PULL_PUSH;
 
     public Builder() {}
 
@@ -33,6 +39,13 @@ public record CacheSpec(String key, List<String> restoreKeys, List<String> paths
       restoreKeys.addAll(from.restoreKeys);
       paths.addAll(from.paths);
       scope = from.scope;
+      policy = from.policy;
+    }
+
+    /** Restore and save (the default), only restore ({@code PULL}: jobs that must not write it), or only save ({@code PUSH}). */
+    public Builder policy(CachePolicy policy) {
+      this.policy = Checks.notNull(policy, "cache policy");
+      return this;
     }
 
     public Builder key(String key) {
@@ -59,7 +72,7 @@ public record CacheSpec(String key, List<String> restoreKeys, List<String> paths
       if (key == null) {
         throw new IllegalArgumentException("a cache needs a key, e.g. key(\"deps-${{ hashFiles('**/lockfile') }}\")");
       }
-      return new CacheSpec(key, restoreKeys, paths, scope);
+      return new CacheSpec(key, restoreKeys, paths, scope, policy);
     }
   }
 }

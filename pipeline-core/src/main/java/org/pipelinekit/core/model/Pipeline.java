@@ -35,6 +35,7 @@ public record Pipeline(
     Defaults defaults,
     Optional<Duration> timeout,
     Optional<Concurrency> concurrency,
+    WorkspaceMode workspace,
     Optional<TemplateOrigin> template,
     List<Stage> stages,
     long version) {
@@ -49,6 +50,7 @@ public record Pipeline(
     Checks.notNull(defaults, "pipeline defaults");
     Checks.optional(timeout, "pipeline timeout").ifPresent(t -> Durations.requirePositive(t, "pipeline timeout"));
     Checks.optional(concurrency, "pipeline concurrency");
+    Checks.notNull(workspace, "pipeline workspace");
     Checks.optional(template, "pipeline template");
     stages = Checks.list(stages, "pipeline stages");
     if (version < 0) {
@@ -88,7 +90,7 @@ public record Pipeline(
 
   /** The same pipeline with another revision number. */
   public Pipeline withVersion(long version) {
-    return new Pipeline(id, name, description, parameters, triggers, env, defaults, timeout, concurrency, template, stages, version);
+    return new Pipeline(id, name, description, parameters, triggers, env, defaults, timeout, concurrency, workspace, template, stages, version);
   }
 
   /** Builds a {@link Pipeline}; each method checks its own argument, {@link #build()} the combinations. */
@@ -103,6 +105,7 @@ public record Pipeline(
     private Defaults defaults = Defaults.NONE;
     private Optional<Duration> timeout = Optional.empty();
     private Optional<Concurrency> concurrency = Optional.empty();
+    private WorkspaceMode workspace = WorkspaceMode.ISOLATED;
     private Optional<TemplateOrigin> template = Optional.empty();
     private final List<Stage> stages = new ArrayList<>();
     private long version;
@@ -123,6 +126,7 @@ public record Pipeline(
       defaults = from.defaults;
       timeout = from.timeout;
       concurrency = from.concurrency;
+      workspace = from.workspace;
       template = from.template;
       stages.addAll(from.stages);
       version = from.version;
@@ -184,6 +188,16 @@ public record Pipeline(
     /** Executions whose {@code group} evaluates alike run one at a time. */
     public Builder concurrency(String group, boolean cancelInProgress) {
       this.concurrency = Optional.of(Concurrency.of(group, cancelInProgress));
+      return this;
+    }
+
+    /**
+     * {@code ISOLATED} (the default): each job runs in a directory of its own, starting from the source and the
+     * artifacts of the stages it needs. {@code SHARED}: every job of an execution runs in one directory, as on one
+     * host (files written by one stage are seen by every later one, and parallel stages share files).
+     */
+    public Builder workspace(WorkspaceMode workspace) {
+      this.workspace = Checks.notNull(workspace, "pipeline workspace");
       return this;
     }
 
@@ -256,7 +270,7 @@ public record Pipeline(
           }
         }
       }
-      return new Pipeline(id, name, description, parameters, triggers, env, defaults, timeout, concurrency, template, stages, version);
+      return new Pipeline(id, name, description, parameters, triggers, env, defaults, timeout, concurrency, workspace, template, stages, version);
     }
   }
 }

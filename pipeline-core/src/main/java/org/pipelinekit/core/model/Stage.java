@@ -20,6 +20,7 @@ public record Stage(
     String id,
     Optional<String> name,
     List<String> needs,
+    Optional<List<String>> dependencies,
     String type,
     Optional<String> when,
     Optional<String> image,
@@ -45,6 +46,7 @@ public record Stage(
     Checks.notBlank(id, "stage id");
     Checks.optionalText(name, "stage " + id + " name");
     needs = Checks.list(needs, "stage " + id + " needs");
+    dependencies = Checks.optional(dependencies, "stage " + id + " dependencies").map(d -> Checks.list(d, "stage " + id + " dependencies"));
     Checks.notBlank(type, "stage " + id + " type");
     Checks.optionalText(when, "stage " + id + " when");
     Checks.optionalText(image, "stage " + id + " image");
@@ -94,6 +96,7 @@ public record Stage(
     private final boolean strict;
     private Optional<String> name = Optional.empty();
     private final LinkedHashSet<String> needs = new LinkedHashSet<>();
+    private Optional<List<String>> dependencies = Optional.empty();
     private String type = SHELL;
     private Optional<String> when = Optional.empty();
     private Optional<String> image = Optional.empty();
@@ -122,6 +125,7 @@ public record Stage(
       strict = false;
       name = from.name;
       needs.addAll(from.needs);
+      dependencies = from.dependencies;
       type = from.type;
       when = from.when;
       image = from.image;
@@ -169,6 +173,18 @@ public record Stage(
         }
         needs.add(s);
       }
+      return this;
+    }
+
+    /**
+     * The stages whose files this stage's jobs start with (their artifacts, restored into the job's workspace), when
+     * not every stage it needs, directly or through others; {@code dependencies()} with no ids starts from the source
+     * alone (GitLab's {@code dependencies}). Each must be a stage this one needs, directly or through others.
+     */
+    public Builder dependencies(String... stageIds) {
+      List<String> ids = new ArrayList<>();
+      for (String s : stageIds) ids.add(Checks.notBlank(s, "stage " + id + " dependencies"));
+      this.dependencies = Optional.of(List.copyOf(ids));
       return this;
     }
 
@@ -364,7 +380,7 @@ public record Stage(
       if (strict && type.equals(SHELL) && steps.isEmpty()) {
         throw new IllegalArgumentException("stage '" + id + "' has no steps: add run(\"...\") or set a type such as maven-build");
       }
-      return new Stage(id, name, List.copyOf(needs), type, when, image, inputs, env, matrix, retry, timeout,
+      return new Stage(id, name, List.copyOf(needs), dependencies, type, when, image, inputs, env, matrix, retry, timeout,
           resources, caches, artifacts, environment, approval, continueOnError, memoize, List.copyOf(outputs), steps);
     }
   }

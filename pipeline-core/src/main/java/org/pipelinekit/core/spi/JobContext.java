@@ -25,8 +25,19 @@ public interface JobContext {
   /** 1 for the first attempt, 2 for the first retry, and so on. */
   int attempt();
 
-  /** The execution's workspace, shared by its stages. */
+  /**
+   * The job's workspace: a directory of its own for this attempt (isolated, the default), or the execution's one
+   * directory (a pipeline with {@code workspace: shared}).
+   */
   Path workspace();
+
+  /**
+   * The stages whose files this job starts with: its stage's {@code dependencies}, else every stage it needs,
+   * directly or through others. Artifact stores restore these stages' artifacts, and no others.
+   */
+  default java.util.List<String> inputStages() {
+    return stage().needs();
+  }
 
   /** The branch the execution runs for, empty when none was given. */
   Optional<String> branch();

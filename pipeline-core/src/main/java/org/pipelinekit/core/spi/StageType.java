@@ -29,6 +29,15 @@ public interface StageType {
 
   List<OutputSpec> outputs();
 
+  /**
+   * Workspace files (glob patterns, as artifact paths) a job of this type leaves for the stages that depend on it, in
+   * addition to the stage's own {@code artifacts}: {@code git-clone} hands on its checkout. With isolated workspaces
+   * these are all that reaches the next jobs.
+   */
+  default List<String> handoffPaths(Stage stage) {
+    return List.of();
+  }
+
   /** Whether stages of this type list their own {@code steps} (only {@code shell} does by default). */
   default boolean acceptsSteps() {
     return false;

@@ -342,6 +342,21 @@ public final class PipelineValidator {
         add(ProblemCode.CYCLE, path, "the needs form a cycle: " + names,
             "remove one of these needs so that no stage waits, directly or not, for itself");
       }
+      if (!graph.cycles().isEmpty()) return;
+      for (int i = 0; i < stages.size(); i++) {
+        Stage s = stages.get(i);
+        if (indexById.get(s.id()) != i || s.dependencies().isEmpty()) continue;
+        List<String> deps = s.dependencies().get();
+        for (int k = 0; k < deps.size(); k++) {
+          Integer from = indexById.get(deps.get(k));
+          if (from == null || !isUpstream(from, i)) {
+            add(ProblemCode.DEPENDENCY_NOT_NEEDED, "stages." + s.id() + ".dependencies[" + k + "]", "stage '" + s.id()
+                + "' takes the files of '" + deps.get(k) + "', which " + (from == null ? "is not a stage" + Suggestions.didYouMean(deps.get(k), indexById.keySet())
+                    : "it does not need, so they may not exist when it starts"),
+                from == null ? "name a stage it needs" : "add '" + deps.get(k) + "' to needs, or remove it from dependencies");
+          }
+        }
+      }
     }
 
     // ---- pass 3: references in expressions ---------------------------------------------------
@@ -375,6 +390,13 @@ public final class PipelineValidator {
           String sp = path + ".steps[" + k + "]";
           Scope stepScope = scope.inStep();
           template(st.run(), sp + ".run", stepScope);
+          st.when().ifPresent(w -> {
+            try {
+              expression(Expression.parseCondition(w), sp + ".when", stepScope);
+            } catch (ExpressionException e) {
+              expressionError(e, sp + ".when");
+            }
+          });
           st.env().forEach((name, v) -> template(v, sp + ".env." + name, stepScope));
           st.workingDirectory().ifPresent(d -> template(d, sp + ".workingDirectory", stepScope));
         }

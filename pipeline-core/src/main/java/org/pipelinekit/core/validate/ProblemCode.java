@@ -12,6 +12,8 @@ public enum ProblemCode {
   STAGE_ID_DUPLICATE(Severity.ERROR),
   /** A stage needs a stage that does not exist. */
   NEEDS_UNKNOWN(Severity.ERROR),
+  /** A stage lists in {@code dependencies} a stage it does not need, directly or through others. */
+  DEPENDENCY_NOT_NEEDED(Severity.ERROR),
   /** The needs form a cycle. */
   CYCLE(Severity.ERROR),
   /** A stage names a type the registry does not know. */

@@ -48,6 +48,15 @@ class ControlTest {
         .secrets(secrets).build();
   }
 
+  /** Where a test and its steps leave each other files (pids, go-ahead markers): jobs run in workspaces of their own. */
+  Path signals() {
+    try {
+      return Files.createDirectories(dir.resolve("signals"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @AfterEach
   void close() {
     executor.close();
@@ -67,14 +76,13 @@ class ControlTest {
   void cancelEndsATreeThatTrapsTermAndLeavesNoProcess() throws Exception {
     EngineTesting.Recorder rec = new EngineTesting.Recorder();
     Pipeline p = Pipeline.builder("cancel")
-        .stage("stubborn", s -> s.run("trap '' TERM; (trap '' TERM; sleep 120) & echo $! > pids; sleep 120 & echo $! >> pids;"
+        .stage("stubborn", s -> s.run("cd '" + signals() + "'; trap '' TERM; (trap '' TERM; sleep 120) & echo $! > pids; sleep 120 & echo $! >> pids;"
             + " echo $$ >> pids; echo started; wait"))
         .stage("after", s -> s.needs("stubborn").run("true"))
         .build();
     Execution e = executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec);
     rec.waitFor(ev -> ev instanceof LogAppended l && l.line().text().equals("started"));
-    Path workspace = dir.resolve("runs").resolve(e.id()).resolve("workspace");
-    List<Long> pids = Files.readAllLines(workspace.resolve("pids")).stream().map(String::strip).map(Long::parseLong).toList();
+    List<Long> pids = Files.readAllLines(signals().resolve("pids")).stream().map(String::strip).map(Long::parseLong).toList();
     e.cancel("stop it");
     ExecutionSnapshot done = await(e); // the tree sleeps 120 s and traps TERM: ending at all means the KILL after the grace came
     assertThat(done.status()).isEqualTo(ExecutionStatus.CANCELLED);
@@ -256,9 +264,9 @@ class ControlTest {
     EngineTesting.Recorder rec = new EngineTesting.Recorder();
     Pipeline p = Pipeline.builder("siblings")
         .stage("a", s -> s.run("echo a"))
-        .stage("b", s -> s.needs("a").run("[ -f go ] || sleep 600; echo b"))
-        .stage("c", s -> s.needs("a").run("[ -f go ] || sleep 600; echo c"))
-        .stage("d", s -> s.needs("a").run("[ -f go ] || sleep 600; echo d"))
+        .stage("b", s -> s.needs("a").run("[ -f '" + signals() + "/go' ] || sleep 600; echo b"))
+        .stage("c", s -> s.needs("a").run("[ -f '" + signals() + "/go' ] || sleep 600; echo c"))
+        .stage("d", s -> s.needs("a").run("[ -f '" + signals() + "/go' ] || sleep 600; echo d"))
         .build();
     Execution first = executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec);
     for (String stage : List.of("b", "c", "d")) {
@@ -267,7 +275,7 @@ class ControlTest {
     first.cancel("the host went down");
     ExecutionSnapshot cancelled = await(first);
     assertThat(cancelled.stage("c").status()).isEqualTo(StageStatus.CANCELLED);
-    Files.writeString(dir.resolve("runs").resolve(first.id()).resolve("workspace").resolve("go"), "");
+    Files.writeString(signals().resolve("go"), "");
 
     ExecutionSnapshot again = await(executor.rerun(first.id(), "b"));
     assertThat(again.stage("a").reusedFrom()).contains(first.id());
@@ -279,10 +287,10 @@ class ControlTest {
   @Test
   void closingTheExecutorWithAStepRunning_endsTheStepAndTheExecution() throws Exception {
     EngineTesting.Recorder rec = new EngineTesting.Recorder();
-    Pipeline p = Pipeline.builder("long").stage("wait", s -> s.run("echo $$ > step.pid; echo started; sleep 600")).build();
+    Pipeline p = Pipeline.builder("long").stage("wait", s -> s.run("echo $$ > '" + signals() + "/step.pid'; echo started; sleep 600")).build();
     Execution e = executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec);
     rec.waitFor(ev -> ev instanceof LogAppended l && l.line().text().equals("started"));
-    long pid = Long.parseLong(Files.readString(dir.resolve("runs").resolve(e.id()).resolve("workspace").resolve("step.pid")).strip());
+    long pid = Long.parseLong(Files.readString(signals().resolve("step.pid")).strip());
     executor.close();
     assertThat(e.completion()).isDone();
     assertThat(e.completion().join().status()).isEqualTo(ExecutionStatus.CANCELLED);

@@ -107,13 +107,13 @@ class EventsAndLogsTest {
   void followDeliversEachLineOnceInOrderFromAGivenLine_whileTheStageWrites() throws Exception {
     EngineTesting.Recorder rec = new EngineTesting.Recorder();
     Pipeline p = Pipeline.builder("follow")
-        .stage("count", s -> s.run("seq 1 200; echo half; while [ ! -f go ]; do sleep 0.05; done; seq 201 400")).build();
+        .stage("count", s -> s.run("seq 1 200; echo half; while [ ! -f '" + dir + "/go' ]; do sleep 0.05; done; seq 201 400")).build();
     Execution e = executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec);
     rec.waitFor(ev -> ev instanceof LogAppended l && l.line().text().equals("half"));
     List<LogLine> lines = Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<Void> ended = new CompletableFuture<>();
     e.logs().follow("count", 50, lines::add, () -> ended.complete(null));
-    Files.writeString(dir.resolve("runs").resolve(e.id()).resolve("workspace/go"), "");
+    Files.writeString(dir.resolve("go"), "");
     ended.get(60, TimeUnit.SECONDS);
     assertThat(lines).extracting(LogLine::number).first().isEqualTo(50L);
     assertThat(lines).extracting(LogLine::number).isSorted().doesNotHaveDuplicates();
@@ -125,7 +125,7 @@ class EventsAndLogsTest {
   @Test
   void aFollowerThatFallsFarBehind_catchesUpFromTheStore_andGetsEveryLineOnceThenTheEnd() throws Exception {
     EngineTesting.Recorder rec = new EngineTesting.Recorder();
-    Pipeline p = Pipeline.builder("flood").stage("print", s -> s.run("echo first; while [ ! -f go ]; do sleep 0.05; done; seq 2 200000"))
+    Pipeline p = Pipeline.builder("flood").stage("print", s -> s.run("echo first; while [ ! -f '" + dir + "/go' ]; do sleep 0.05; done; seq 2 200000"))
         .build();
     Execution e = executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec);
     rec.waitFor(ev -> ev instanceof LogAppended l && l.line().text().equals("first"));
@@ -135,7 +135,7 @@ class EventsAndLogsTest {
     e.logs().follow("print", 1, line -> {
       if (lines.isEmpty()) {
         try {
-          Files.writeString(dir.resolve("runs").resolve(e.id()).resolve("workspace/go"), "");
+          Files.writeString(dir.resolve("go"), "");
           e.completion().get(120, TimeUnit.SECONDS);
         } catch (Exception x) {
           throw new IllegalStateException(x);

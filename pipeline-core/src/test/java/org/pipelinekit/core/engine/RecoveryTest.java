@@ -37,8 +37,8 @@ class RecoveryTest {
       host.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, no cleanup
       assertThat(host.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
-    Path oldWorkspace = dir.resolve("runs").resolve(executionId).resolve("workspace");
-    long stepPid = Long.parseLong(Files.readString(oldWorkspace.resolve("work.pid")).strip());
+    Path signals = dir.resolve("signals");
+    long stepPid = Long.parseLong(Files.readString(signals.resolve("work.pid")).strip());
     // the killed host's quiet step lives on in its own session, as after a real crash
     ProcessHandle step = ProcessHandle.of(stepPid).orElseThrow(() -> new AssertionError("the step died with its host"));
 
@@ -55,7 +55,7 @@ class RecoveryTest {
       assertThat(log).contains("ready");
       assertThat(old.logs().read("prepare", 1, 1000)).extracting(LogLine::text).contains("1", "100");
 
-      Files.writeString(oldWorkspace.resolve("resume"), "");
+      Files.writeString(signals.resolve("resume"), "");
       Execution again = executor.rerun(executionId, "work");
       ExecutionSnapshot done = await(again);
       assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);

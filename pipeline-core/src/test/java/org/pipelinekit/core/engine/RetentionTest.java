@@ -20,7 +20,7 @@ class RetentionTest {
   void retentionSweepDeletesOldExecutionsWithTheirLogsAndWorkspaces() throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     try (PipelineExecutor ex = PipelineExecutor.builder().dataDirectory(dir).clock(clock).logRetention(Duration.ofDays(90)).build()) {
-      Pipeline p = Pipeline.builder("old").stage("a", s -> s.run("echo x > file")).build();
+      Pipeline p = Pipeline.builder("old").workspace(org.pipelinekit.core.model.WorkspaceMode.SHARED).stage("a", s -> s.run("echo x > file")).build();
       String first = await(ex.execute(p)).id();
       clock.advance(Duration.ofDays(60));
       String second = await(ex.execute(p)).id();

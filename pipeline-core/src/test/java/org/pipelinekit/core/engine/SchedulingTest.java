@@ -236,8 +236,8 @@ class SchedulingTest {
   }
 
   @Test
-  void stagesShareTheWorkspace() throws Exception {
-    Pipeline p = Pipeline.builder("workspace")
+  void withASharedWorkspace_stagesSeeEachOthersFiles() throws Exception {
+    Pipeline p = Pipeline.builder("workspace").workspace(org.pipelinekit.core.model.WorkspaceMode.SHARED)
         .stage("write", s -> s.run("mkdir -p out && echo data > out/file.txt"))
         .stage("read", s -> s.needs("write").step(st -> st.workingDirectory("out").run("cat file.txt")))
         .build();

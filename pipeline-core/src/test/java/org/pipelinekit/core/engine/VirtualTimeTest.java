@@ -52,7 +52,7 @@ class VirtualTimeTest {
     EngineTesting.Recorder rec = new EngineTesting.Recorder();
     Pipeline p = Pipeline.builder("retry")
         .stage("flaky", s -> s.retry(r -> r.limit(3).on(RetryOn.EXIT_CODE).backoff(Duration.ofSeconds(20), 2, Duration.ofMinutes(5)))
-            .run("n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; echo attempt $n; [ $n -ge 3 ]"))
+            .run("c='" + dir + "/count'; n=$(cat \"$c\" 2>/dev/null || echo 0); n=$((n+1)); echo $n > \"$c\"; echo attempt $n; [ $n -ge 3 ]"))
         .build();
     Execution e = executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec);
     timer.awaitPending(1);

@@ -127,7 +127,8 @@ class PipelineFormatTest {
         ""));
     assertThat(e.problems()).extracting(FormatProblem::toString).containsExactly(
         "line 7, column 5 (stages[0].needz): unknown key 'needz'; did you mean 'needs'?; the keys here are approval, artifacts,"
-            + " cache, continueOnError, env, environment, id, image, matrix, memoize, name, needs, outputs, resources, retry, steps, timeout, type,"
+            + " cache, continueOnError, dependencies, env, environment, id, image, matrix, memoize, name, needs, outputs, resources, retry, steps,"
+            + " timeout, type,"
             + " when, with",
         "line 6, column 21 (stages.build.retry.limit): must be a whole number, got 'two'",
         "line 5, column 14 (stages.build.timeout): '20x' is not a duration; write it like 90s, 20m, 2h, 30d or 1h30m",

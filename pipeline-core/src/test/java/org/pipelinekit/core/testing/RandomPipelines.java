@@ -142,7 +142,7 @@ public final class RandomPipelines {
 
   private static Arbitrary<CacheSpec> cache() {
     return Combinators.combine(nonBlank(), nonBlank().list().ofMaxSize(2), nonBlank().list().ofMinSize(1).ofMaxSize(2),
-        Arbitraries.of(CacheScope.class)).as(CacheSpec::new);
+        Arbitraries.of(CacheScope.class), Arbitraries.of(org.pipelinekit.core.model.CachePolicy.class)).as(CacheSpec::new);
   }
 
   private static Arbitrary<Environment> environment() {
@@ -152,7 +152,8 @@ public final class RandomPipelines {
   }
 
   private static Arbitrary<Step> step() {
-    return Combinators.combine(opt(nonBlank()), nonBlank(), stringMap(), opt(nonBlank()), opt(duration())).as(Step::new);
+    return Combinators.combine(opt(nonBlank()), nonBlank(), stringMap(), opt(nonBlank()), opt(duration()), opt(nonBlank()),
+        Arbitraries.of(true, false)).as(Step::new);
   }
 
   /** Everything of a stage but its id and needs, which are wired once the ids are known. */
@@ -165,15 +166,18 @@ public final class RandomPipelines {
     Arbitrary<Approval> approval = Combinators.combine(nonBlank().list().ofMaxSize(3), Arbitraries.integers().between(1, 3),
         opt(duration())).as(Approval::new);
     Arbitrary<ArtifactSpec> artifacts = Combinators.combine(opt(nonBlank()), nonBlank().list().ofMinSize(1).ofMaxSize(3),
-        opt(duration())).as(ArtifactSpec::new);
+        opt(duration()), Arbitraries.of(org.pipelinekit.core.model.ArtifactWhen.class)).as(ArtifactSpec::new);
     Arbitrary<List<Object>> basics = Combinators.combine(opt(nonBlank()), Arbitraries.of("shell", "maven-build", "custom-type"),
         opt(nonBlank()), opt(nonBlank()), inputs, stringMap(), opt(matrix()), opt(retry()))
         .as((name, type, when, image, with, env, m, r) -> List.<Object>of(name, type, when, image, with, env, m, r));
     Arbitrary<List<Object>> more = Combinators.combine(opt(duration()), opt(resources()), cache().list().ofMaxSize(2),
         opt(artifacts), opt(environment()), opt(approval), Arbitraries.of(true, false), nonBlank().list().ofMaxSize(2).uniqueElements())
         .as((t, res, caches, a, env, ap, coe, outputs) -> List.<Object>of(t, res, caches, a, env, ap, coe, outputs));
-    return Combinators.combine(basics, more, step().list().ofMaxSize(3), opt(nonBlank())).as((x, y, steps, memo) -> (id, needs) -> {
+    return Combinators.combine(basics, more, step().list().ofMaxSize(3), opt(nonBlank()), Arbitraries.integers().between(0, 2))
+        .as((x, y, steps, memo, deps) -> (id, needs) -> {
       Stage.Builder b = Stage.draft(id).needs(needs.toArray(String[]::new)).type((String) x.get(1)).with(cast(x.get(4)));
+      if (deps == 1) b.dependencies(); // none: an empty list, which must survive the round trip
+      if (deps == 2) b.dependencies(needs.toArray(String[]::new));
       RandomPipelines.<Optional<String>>cast(x.get(0)).ifPresent(b::name);
       RandomPipelines.<Optional<String>>cast(x.get(2)).ifPresent(b::when);
       RandomPipelines.<Optional<String>>cast(x.get(3)).ifPresent(b::image);
@@ -235,6 +239,7 @@ public final class RandomPipelines {
         Arbitraries.maps(key(), value(1)).ofMaxSize(3).map(LinkedHashMap::new)).as(TemplateOrigin::new);
     return Combinators.combine(head, opt(concurrency), opt(template), stages(), Arbitraries.longs().between(0, 1000))
         .as((b, c, t, stages, version) -> {
+          if (version % 3 == 0) b.workspace(org.pipelinekit.core.model.WorkspaceMode.SHARED);
           c.ifPresent(b::concurrency);
           t.ifPresent(b::template);
           return b.stages(stages).version(version).build();

@@ -112,6 +112,20 @@ class PipelineValidatorTest {
   }
 
   @Test
+  void validate_reportsADependencyTheStageDoesNotNeed_andAStepConditionThatCannotBeParsed() {
+    Pipeline p = draft().stage(shell("build")).stage(shell("lint"))
+        .stage(Stage.draft("test").needs("build").dependencies("build", "lint").run("echo").build()).build();
+    Problem d = only(p, ProblemCode.DEPENDENCY_NOT_NEEDED, "stages.test.dependencies[1]");
+    assertThat(d.message()).isEqualTo("stage 'test' takes the files of 'lint', which it does not need, so they may not exist when it starts");
+    assertThat(d.hint()).isEqualTo("add 'lint' to needs, or remove it from dependencies");
+    Pipeline ok = draft().stage(shell("build")).stage(Stage.draft("pkg").needs("build").run("echo").build())
+        .stage(Stage.draft("test").needs("pkg").dependencies("build").run("echo").build()).build();
+    assertThat(validator.validate(ok).problems()).as("a stage needed through another counts").isEmpty();
+    Pipeline bad = draft().stage(Stage.draft("a").step(st -> st.run("echo").when("failure( &&")).build()).build();
+    assertThat(validator.validate(bad).errors()).extracting(Problem::path).containsExactly("stages.a.steps[0].when");
+  }
+
+  @Test
   void validate_reportsMalformedStageId() {
     Problem p = only(draft().stage(shell("Build_It")).build(), ProblemCode.STAGE_ID_INVALID, "stages[0].id");
     assertThat(p.message()).contains("'Build_It'");

@@ -36,7 +36,10 @@ import java.util.List;
 import java.util.Map;
 import org.pipelinekit.core.model.ArtifactSpec;
 import org.pipelinekit.core.model.Backoff;
+import org.pipelinekit.core.model.ArtifactWhen;
+import org.pipelinekit.core.model.CachePolicy;
 import org.pipelinekit.core.model.CacheScope;
+import org.pipelinekit.core.model.WorkspaceMode;
 import org.pipelinekit.core.model.CacheSpec;
 import org.pipelinekit.core.model.Defaults;
 import org.pipelinekit.core.model.Environment;
@@ -211,6 +214,7 @@ final class JavaExporter {
           : call(e, "concurrency", create("Concurrency", str(c.group()), new BooleanLiteralExpr(c.cancelInProgress()),
               optional(new IntegerLiteralExpr(String.valueOf(c.queueLimit().get())))));
     }
+    if (p.workspace() != WorkspaceMode.ISOLATED) e = call(e, "workspace", new FieldAccessExpr(new NameExpr("WorkspaceMode"), p.workspace().name()));
     return e;
   }
 
@@ -270,6 +274,7 @@ final class JavaExporter {
     Expression e = new NameExpr("s");
     if (s.name().isPresent()) e = call(e, "name", str(s.name().get()));
     if (!s.needs().isEmpty()) e = call(e, "needs", strs(s.needs()));
+    if (s.dependencies().isPresent()) e = call(e, "dependencies", strs(s.dependencies().get()));
     if (!s.type().equals(Stage.SHELL)) e = call(e, "type", str(s.type()));
     if (s.when().isPresent()) e = call(e, "when", str(s.when().get()));
     if (s.image().isPresent()) e = call(e, "image", str(s.image().get()));
@@ -322,6 +327,7 @@ final class JavaExporter {
     if (!c.restoreKeys().isEmpty()) e = call(e, "restoreKeys", strs(c.restoreKeys()));
     e = call(e, "path", strs(c.paths()));
     if (c.scope() != CacheScope.BRANCH) e = call(e, "scope", new FieldAccessExpr(new NameExpr("CacheScope"), c.scope().name()));
+    if (c.policy() != CachePolicy.PULL_PUSH) e = call(e, "policy", new FieldAccessExpr(new NameExpr("CachePolicy"), c.policy().name()));
     return e;
   }
 
@@ -330,6 +336,7 @@ final class JavaExporter {
     if (a.name().isPresent()) e = call(e, "name", str(a.name().get()));
     e = call(e, "path", strs(a.paths()));
     if (a.retention().isPresent()) e = call(e, "retention", duration(a.retention().get()));
+    if (a.when() != ArtifactWhen.ON_SUCCESS) e = call(e, "when", new FieldAccessExpr(new NameExpr("ArtifactWhen"), a.when().name()));
     return e;
   }
 
@@ -346,7 +353,7 @@ final class JavaExporter {
   }
 
   private static Expression step(Expression scope, Step s) {
-    if (s.env().isEmpty() && s.workingDirectory().isEmpty() && s.timeout().isEmpty()) {
+    if (s.env().isEmpty() && s.workingDirectory().isEmpty() && s.timeout().isEmpty() && s.when().isEmpty() && !s.continueOnError()) {
       return s.name().isPresent() ? call(scope, "run", str(s.name().get()), str(s.run())) : call(scope, "run", str(s.run()));
     }
     Expression e = new NameExpr("st");
@@ -355,6 +362,8 @@ final class JavaExporter {
     for (Map.Entry<String, String> env : s.env().entrySet()) e = call(e, "env", str(env.getKey()), str(env.getValue()));
     if (s.workingDirectory().isPresent()) e = call(e, "workingDirectory", str(s.workingDirectory().get()));
     if (s.timeout().isPresent()) e = call(e, "timeout", duration(s.timeout().get()));
+    if (s.when().isPresent()) e = call(e, "when", str(s.when().get()));
+    if (s.continueOnError()) e = call(e, "continueOnError", new BooleanLiteralExpr(true));
     return call(scope, "step", lambda("st", e));
   }
 

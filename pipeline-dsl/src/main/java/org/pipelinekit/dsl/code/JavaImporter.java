@@ -84,6 +84,7 @@ final class JavaImporter {
   static {
     for (Class<?> c : List.of(Pipeline.class, Stage.class, Step.class, Trigger.class, Parameter.class, ParameterType.class,
         RetryOn.class, RetryPolicy.class, Backoff.class, Resources.class, Matrix.class, Concurrency.class, CacheScope.class,
+        org.pipelinekit.core.model.CachePolicy.class, org.pipelinekit.core.model.ArtifactWhen.class, org.pipelinekit.core.model.WorkspaceMode.class,
         CacheSpec.class, ArtifactSpec.class, Environment.class, Approval.class, Defaults.class, TemplateOrigin.class, Duration.class, List.class,
         Map.class, Set.class, Optional.class, EnumSet.class, Long.class, Integer.class)) {
       CLASSES.put(c.getSimpleName(), c);

@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.pipelinekit.core.model.ArtifactSpec;
 import org.pipelinekit.core.model.Backoff;
+import org.pipelinekit.core.model.ArtifactWhen;
+import org.pipelinekit.core.model.CachePolicy;
 import org.pipelinekit.core.model.CacheScope;
+import org.pipelinekit.core.model.WorkspaceMode;
 import org.pipelinekit.core.model.CacheSpec;
 import org.pipelinekit.core.model.Defaults;
 import org.pipelinekit.core.model.Durations;
@@ -86,6 +89,7 @@ final class KotlinExporter {
     p.template().ifPresent(t -> line("template(" + str(t.id()) + ", " + str(t.version()) + ", " + value(t.values()) + ")"));
     p.concurrency().ifPresent(c -> line("concurrency(" + str(c.group()) + ", cancelInProgress = " + c.cancelInProgress()
         + c.queueLimit().map(q -> ", queueLimit = " + q).orElse("") + ")"));
+    if (p.workspace() != WorkspaceMode.ISOLATED) line("workspace = WorkspaceMode." + p.workspace().name());
     if (parts.isEmpty()) p.stages().forEach(this::stage);
     parts.forEach(this::line);
     if (p.version() > 0) line("version = " + p.version() + "L");
@@ -155,6 +159,7 @@ final class KotlinExporter {
     open("stage(" + str(s.id()) + ")");
     s.name().ifPresent(n -> line("name = " + str(n)));
     if (!s.needs().isEmpty()) line("needs(" + strs(s.needs()) + ")");
+    s.dependencies().ifPresent(d -> line("dependencies(" + strs(d) + ")"));
     if (!s.type().equals(Stage.SHELL)) line("type = " + str(s.type()));
     s.when().ifPresent(w -> line("condition = " + str(w)));
     s.image().ifPresent(i -> line("image = " + str(i)));
@@ -197,6 +202,7 @@ final class KotlinExporter {
     if (!c.restoreKeys().isEmpty()) line("restoreKeys(" + strs(c.restoreKeys()) + ")");
     line("path(" + strs(c.paths()) + ")");
     if (c.scope() != CacheScope.BRANCH) line("scope = CacheScope." + c.scope().name());
+    if (c.policy() != CachePolicy.PULL_PUSH) line("policy = CachePolicy." + c.policy().name());
     close();
   }
 
@@ -205,6 +211,7 @@ final class KotlinExporter {
     a.name().ifPresent(n -> line("name = " + str(n)));
     line("path(" + strs(a.paths()) + ")");
     a.retention().ifPresent(r -> line("retention = " + duration(r)));
+    if (a.when() != ArtifactWhen.ON_SUCCESS) line("`when` = ArtifactWhen." + a.when().name());
     close();
   }
 
@@ -224,7 +231,7 @@ final class KotlinExporter {
   }
 
   private void step(Step s) {
-    if (s.env().isEmpty() && s.workingDirectory().isEmpty() && s.timeout().isEmpty()) {
+    if (s.env().isEmpty() && s.workingDirectory().isEmpty() && s.timeout().isEmpty() && s.when().isEmpty() && !s.continueOnError()) {
       line(s.name().map(n -> "run(" + str(n) + ", " + str(s.run()) + ")").orElse("run(" + str(s.run()) + ")"));
       return;
     }
@@ -233,6 +240,8 @@ final class KotlinExporter {
     s.env().forEach((k, v) -> line("env(" + str(k) + ", " + str(v) + ")"));
     s.workingDirectory().ifPresent(w -> line("workingDirectory = " + str(w)));
     s.timeout().ifPresent(t -> line("timeout = " + duration(t)));
+    s.when().ifPresent(w -> line("condition = " + str(w)));
+    if (s.continueOnError()) line("continueOnError = true");
     close();
   }
 

@@ -2,6 +2,7 @@ package org.pipelinekit.core.engine.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -31,7 +32,8 @@ class AttemptContext implements JobContext {
   @Override public String jobId() { return job.jobId; }
   @Override public Map<String, String> matrix() { return job.cell.values(); }
   @Override public int attempt() { return attempt; }
-  @Override public Path workspace() { return run.workspace(); }
+  @Override public Path workspace() { return job.workspace; }
+  @Override public List<String> inputStages() { return run.workspaces().inputStages(job.stage); }
   @Override public Optional<String> branch() { return run.header().trigger().branch(); }
   @Override public Optional<Resources> resources() { return job.stage.planned.settings().resources(); }
   @Override public Executor blockingExecutor() { return run.services().blocking(); }
@@ -39,7 +41,7 @@ class AttemptContext implements JobContext {
 
   @Override
   public Map<String, String> env() {
-    return run.contexts().env(job, attempt, new StageRendering.Lazy(() -> run.contexts().of(job.stage, job.cell, Map.of())), Map.of());
+    return run.contexts().env(job, attempt, new StageRendering.Lazy(() -> run.contexts().of(job.stage, job.cell, Map.of(), job.workspace)), Map.of());
   }
 
   @Override

@@ -35,7 +35,10 @@ public record EngineServices(
     Slots slots,
     Path runRoot,
     Optional<Path> sharedWorkspace,
+    Optional<Path> source,
+    FailedWorkspaces failedWorkspaces,
     Duration cancelGrace,
+    Duration postStepGrace,
     int eventBuffer,
     Optional<StageMemo> memo) {
 

@@ -60,6 +60,7 @@ final class ExecutionRun {
   private final SecretMasker masker = new SecretMasker();
   private final RunContexts contexts = new RunContexts(this);
   private final Approvals approvals = new Approvals(this);
+  private final JobWorkspaces workspaces;
   private final Map<String, StageState> stages = new LinkedHashMap<>();
   private final Map<String, List<StageState>> dependents = new HashMap<>();
   private final Map<String, LiveExecution.Reused> reused;
@@ -87,6 +88,7 @@ final class ExecutionRun {
     hub.sanitizer(masker::mask); // nothing leaves the engine with a secret in it: journal, listeners, the API
     this.actor = new SerialExecutor(services.engine());
     this.workspace = services.workspace(header.id());
+    this.workspaces = new JobWorkspaces(this);
     for (PlannedStage ps : plan.stages()) {
       stages.put(ps.id(), new StageState(ps, new StageLog(header.id(), ps.id(), services.logs(), hub, services.clock(), masker,
           () -> storageFailure.get() == null, this::storageFailed)));
@@ -155,7 +157,7 @@ final class ExecutionRun {
 
   private void decide(StageState s) {
     s.deciding = true;
-    Conditions.Decision d = Conditions.decide(s.stage, n -> stages.get(n).status, () -> contexts.of(s, MatrixCell.NONE, Map.of()),
+    Conditions.Decision d = Conditions.decide(s.stage, n -> stages.get(n).status, () -> contexts.of(s, MatrixCell.NONE, Map.of(), workspaces.base()),
         cancelled, cancelReason);
     if (d.end().isPresent()) {
       finishStage(s, d.end().get(), Optional.of(d.reason()));
@@ -479,6 +481,15 @@ final class ExecutionRun {
 
   RunContexts contexts() {
     return contexts;
+  }
+
+  JobWorkspaces workspaces() {
+    return workspaces;
+  }
+
+  /** The stage ids in plan order. */
+  Iterable<String> stageIds() {
+    return stages.keySet();
   }
 
   /** The stage of this id (for contexts and their views). */

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.pipelinekit.core.engine.EngineTimer;
 import org.pipelinekit.core.engine.internal.RunState.JobState;
 import org.pipelinekit.core.engine.internal.RunState.StageState;
+import org.pipelinekit.core.expr.Expression;
 import org.pipelinekit.core.expr.ExpressionException;
 import org.pipelinekit.core.model.Durations;
 import org.pipelinekit.core.model.Stage;
@@ -48,7 +49,7 @@ final class JobAttempt {
     this.context = new AttemptContext(run, j, j.attempt);
   }
 
-  /** Starts the job's next attempt; on the actor. */
+  /** Starts the job's next attempt: its workspace is made off the actor, then its stage is rendered and its chain runs. */
   static void start(ExecutionRun run, JobState j) {
     j.attempt++;
     j.status = StageStatus.RUNNING;
@@ -57,13 +58,37 @@ final class JobAttempt {
     StageState s = j.stage;
     int attempt = j.attempt;
     run.hub().publish((seq, t) -> new JobStarted(run.id(), seq, t, s.id(), j.jobId, j.cell.values(), attempt));
+    CompletableFuture.supplyAsync(() -> {
+      try {
+        return run.workspaces().prepare(j, attempt);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, run.services().blocking()).whenComplete((ws, error) -> run.actor().execute(() -> {
+      if (j.attempt != attempt || j.status.isFinal()) {
+        if (ws != null) run.services().blocking().execute(() -> Trees.delete(ws));
+        return;
+      }
+      if (error != null) {
+        String why = "cannot make the job's workspace: " + message(error);
+        j.log("error: " + why);
+        run.attemptFailed(j, JobExit.error(why), true);
+        return;
+      }
+      j.workspace = ws;
+      renderAndRun(run, j);
+    }));
+  }
+
+  private static void renderAndRun(ExecutionRun run, JobState j) {
+    StageState s = j.stage;
     Optional<StageType> type = run.services().registry().find(s.stage.type());
     if (type.isEmpty()) {
       run.attemptFailed(j, JobExit.error("unknown stage type '" + s.stage.type() + "'"), false);
       return;
     }
     try {
-      Stage rendered = s.templated ? StageRendering.render(s.stage, run.contexts().of(s, j.cell, Map.of())) : s.stage;
+      Stage rendered = s.templated ? StageRendering.render(s.stage, run.contexts().of(s, j.cell, Map.of(), j.workspace)) : s.stage;
       j.steps = type.get().plan(rendered);
       j.rendered = rendered;
     } catch (RuntimeException e) {
@@ -87,14 +112,22 @@ final class JobAttempt {
     } catch (RuntimeException e) {
       exit = CompletableFuture.completedFuture(JobExit.error(String.valueOf(e.getMessage())));
     }
-    exit.whenComplete((x, error) -> run.actor().execute(() -> {
-      if (j.attempt != attempt || j.status.isFinal()) return;
-      run.attemptEnded(j, error != null ? JobExit.error(message(error)) : x);
-    }));
+    Stage rendered = j.rendered;
+    java.nio.file.Path ws = j.workspace;
+    exit.handle((x, error) -> error != null ? JobExit.error(message(error)) : x)
+        .thenApplyAsync(x -> {
+          run.workspaces().finish(j, rendered, ws, x);
+          return x;
+        }, run.services().blocking())
+        .whenComplete((x, error) -> run.actor().execute(() -> {
+          if (j.attempt != attempt || j.status.isFinal()) return;
+          run.attemptEnded(j, error != null ? JobExit.error(message(error)) : x);
+        }));
   }
 
   static String message(Throwable error) {
-    Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable e = error;
+    while ((e instanceof CompletionException || e instanceof java.io.UncheckedIOException) && e.getCause() != null) e = e.getCause();
     return String.valueOf(e.getMessage());
   }
 
@@ -128,48 +161,87 @@ final class JobAttempt {
 
   // ---- the steps, one after another, on the actor ----
 
+  /** The first failure of a step (the job's result unless it is stopped), and why the job was stopped, if it was. */
+  private JobExit failure;
+  private JobExit stop;
+
   private void runStep(int index, CompletableFuture<JobExit> done) {
     if (j.attempt != attempt || j.status.isFinal()) {
-      done.complete(JobExit.cancelled(Optional.empty(), j.cancelReason(run.cancelReason())));
-    } else if (run.cancelled() || j.cancelRequested) {
-      done.complete(stopped(Optional.empty()));
-    } else if (j.timedOut) {
-      done.complete(JobExit.timedOut(STAGE_TIMED_OUT));
-    } else if (index >= j.steps.size()) {
-      done.complete(JobExit.SUCCEEDED);
-    } else {
-      PlannedStep step = j.steps.get(index);
-      j.stepIndex = index;
-      context.log("▶ " + step.name());
-      StepCall call = new StepCall(run, new AttemptContext.Step(context, index), step);
-      call.proceed().whenComplete((exit, error) -> run.actor().execute(() -> {
-        j.current = null;
-        stepEnded(index, error != null ? StepExit.runnerError(message(error)) : exit, call.timedOut(), done);
-      }));
+      done.complete(stop != null ? stop : JobExit.cancelled(Optional.empty(), j.cancelReason(run.cancelReason())));
+      return;
     }
+    if (stop == null && (run.cancelled() || j.cancelRequested || j.timedOut)) stop = stopped(Optional.empty());
+    if (index >= j.steps.size()) {
+      done.complete(stop != null ? stop : failure != null ? failure : JobExit.SUCCEEDED);
+      return;
+    }
+    PlannedStep step = j.steps.get(index);
+    Optional<String> when = step instanceof PlannedStep.Command c ? c.step().when() : Optional.empty();
+    boolean runIt;
+    try {
+      runIt = shouldRun(when);
+    } catch (ExpressionException | UnsupportedOperationException e) {
+      context.log("✗ " + step.name() + ": its condition cannot be evaluated: " + e.getMessage());
+      if (failure == null) failure = JobExit.error("step " + (index + 1) + " (" + step.name() + "): the condition cannot be evaluated: " + e.getMessage());
+      runStep(index + 1, done);
+      return;
+    }
+    if (!runIt) {
+      if (when.isPresent() && failure == null && stop == null) context.log("○ " + step.name() + " skipped: `" + when.get() + "` is false");
+      runStep(index + 1, done);
+      return;
+    }
+    j.stepIndex = index;
+    context.log("▶ " + step.name());
+    boolean afterStop = stop != null;
+    StepCall call = new StepCall(run, new AttemptContext.Step(context, index), step);
+    // a step that runs after a cancel or timeout (always(), cancelled()) gets the executor's grace, then it is stopped too
+    EngineTimer.Scheduled grace = afterStop ? run.services().timer().schedule(run.services().postStepGrace(), () -> run.actor().execute(() -> {
+      if (j.attempt == attempt && j.stepIndex == index) j.stopCurrent(run.services().cancelGrace());
+    })) : null;
+    call.proceed().whenComplete((exit, error) -> run.actor().execute(() -> {
+      if (grace != null) grace.cancel();
+      j.current = null;
+      stepEnded(index, error != null ? StepExit.runnerError(message(error)) : exit, call.timedOut(), afterStop, done);
+    }));
   }
 
-  private void stepEnded(int index, StepExit exit, boolean stepTimedOut, CompletableFuture<JobExit> done) {
+  /** Whether a step with this condition runs now: by default only while nothing failed and nothing stopped the job. */
+  private boolean shouldRun(Optional<String> when) {
+    if (when.isEmpty()) return failure == null && stop == null;
+    Expression condition = Expression.parseCondition(when.get());
+    if (!condition.usesStatusFunction() && (failure != null || stop != null)) return false;
+    Map<String, String> outputs;
+    synchronized (j) {
+      outputs = Map.copyOf(j.attemptOutputs);
+    }
+    return condition.test(run.contexts().ofStep(j, outputs, failure != null, stop != null));
+  }
+
+  private void stepEnded(int index, StepExit exit, boolean stepTimedOut, boolean afterStop, CompletableFuture<JobExit> done) {
     if (!exit.outputs().isEmpty()) {
       synchronized (j) {
         j.attemptOutputs.putAll(run.masker().mask(exit.outputs()));
       }
     }
-    String step = "step " + (index + 1);
+    PlannedStep step = j.steps.get(index);
+    boolean continueOnError = step instanceof PlannedStep.Command c && c.step().continueOnError();
+    String name = "step " + (index + 1) + " (" + step.name() + ")";
     String reason = exit.reason().map(r -> ": " + r).orElse("");
-    if (j.cancelRequested || run.cancelled()) {
-      done.complete(stopped(exit.runnerError().isPresent() ? Optional.empty() : Optional.of(exit.exitCode())));
-    } else if (j.timedOut || stepTimedOut) {
-      done.complete(JobExit.timedOut(j.timedOut ? STAGE_TIMED_OUT : step + " timed out"));
+    JobExit failed = null;
+    if (!afterStop && (j.cancelRequested || run.cancelled() || j.timedOut)) {
+      stop = stopped(exit.runnerError().isPresent() ? Optional.empty() : Optional.of(exit.exitCode()));
+    } else if (stepTimedOut) {
+      failed = JobExit.timedOut("step " + (index + 1) + " timed out");
     } else if (exit.runnerError().isPresent()) {
       context.log("runner error: " + exit.runnerError().get());
-      done.complete(JobExit.error(exit.runnerError().get()));
+      failed = JobExit.error(exit.runnerError().get());
     } else if (exit.exitCode() != 0) {
-      context.log("✗ exit code " + exit.exitCode() + reason);
-      done.complete(JobExit.failed(exit.exitCode(), step + " (" + j.steps.get(index).name() + ") exited with " + exit.exitCode() + reason));
-    } else {
-      runStep(index + 1, done);
+      context.log("✗ exit code " + exit.exitCode() + reason + (continueOnError ? " (continueOnError: the job goes on)" : ""));
+      failed = JobExit.failed(exit.exitCode(), name + " exited with " + exit.exitCode() + reason);
     }
+    if (failed != null && !continueOnError && failure == null) failure = failed;
+    runStep(index + 1, done);
   }
 
   private static final String STAGE_TIMED_OUT = "the stage timed out";

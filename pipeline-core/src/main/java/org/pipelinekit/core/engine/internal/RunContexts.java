@@ -1,5 +1,6 @@
 package org.pipelinekit.core.engine.internal;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,12 +29,26 @@ final class RunContexts {
     this.run = run;
   }
 
-  StageContext of(StageState s, MatrixCell cell, Map<String, String> stepOutputs) {
+  /** What a stage's expressions see outside a job ({@code when}): the stage's needs decide the status functions. */
+  StageContext of(StageState s, MatrixCell cell, Map<String, String> stepOutputs, Path workspace) {
+    java.util.function.BooleanSupplier upstreamOk = () -> s.stage.needs().stream().allMatch(n -> run.stageState(n).status.countsAsSuccess());
+    java.util.function.BooleanSupplier upstreamFailed = () -> ancestorsOf(s.id()).stream().anyMatch(a -> run.stageState(a).status.countsAsFailure());
+    return context(s, cell, stepOutputs, workspace, upstreamOk, upstreamFailed, run.cancelled());
+  }
+
+  /**
+   * What a step's {@code when} sees: {@code success()} while no earlier step of the job failed and the job was not stopped,
+   * {@code failure()} once one failed, {@code cancelled()} once the job or its execution was cancelled or timed out.
+   */
+  StageContext ofStep(JobState j, Map<String, String> stepOutputs, boolean jobFailed, boolean stopped) {
+    return context(j.stage, j.cell, stepOutputs, j.workspace, () -> !jobFailed && !stopped, () -> jobFailed, stopped);
+  }
+
+  private StageContext context(StageState s, MatrixCell cell, Map<String, String> stepOutputs, Path workspace,
+      java.util.function.BooleanSupplier ok, java.util.function.BooleanSupplier failed, boolean cancelled) {
     EngineServices services = run.services();
     Map<String, String> env = new LinkedHashMap<>(run.header().pipeline().env());
     env.putAll(s.stage.env());
-    java.util.function.BooleanSupplier upstreamOk = () -> s.stage.needs().stream().allMatch(n -> run.stageState(n).status.countsAsSuccess());
-    java.util.function.BooleanSupplier upstreamFailed = () -> ancestorsOf(s.id()).stream().anyMatch(a -> run.stageState(a).status.countsAsFailure());
     String runnerId = services.runners().isEmpty() ? "none" : services.runners().get(0).id();
     return new StageContext(run.header(), env, cell.values(), new StageContext.StageView() {
       @Override
@@ -47,8 +62,8 @@ final class RunContexts {
         StageState x = run.stageState(stageId);
         return x == null ? Map.of() : x.outputs;
       }
-    }, name -> secret(name, s.id()), run.workspace().toString(), runnerId, upstreamOk, upstreamFailed, run.cancelled(),
-        patterns -> HashFiles.hash(run.workspace(), patterns), stepOutputs);
+    }, name -> secret(name, s.id()), workspace.toString(), runnerId, ok, failed, cancelled,
+        patterns -> HashFiles.hash(workspace, patterns), stepOutputs);
   }
 
   private @Nullable String secret(String name, String stageId) {
@@ -90,7 +105,7 @@ final class RunContexts {
     env.put("PIPELINE_STAGE", j.stage.id());
     env.put("PIPELINE_JOB", j.jobId);
     env.put("PIPELINE_ATTEMPT", Integer.toString(attempt));
-    env.put("PIPELINE_WORKSPACE", run.workspace().toString());
+    env.put("PIPELINE_WORKSPACE", j.workspace.toString());
     run.header().trigger().branch().ifPresent(b -> env.put("PIPELINE_BRANCH", b));
     run.header().trigger().commit().ifPresent(c -> env.put("PIPELINE_COMMIT", c));
     return env;

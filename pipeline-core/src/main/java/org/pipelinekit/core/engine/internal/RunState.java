@@ -1,5 +1,6 @@
 package org.pipelinekit.core.engine.internal;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -70,6 +71,8 @@ final class RunState {
     List<PlannedStep> steps = List.of();
     int stepIndex;
     Stage rendered;
+    /** The attempt's workspace (isolated: its own directory; shared: the execution's); set before it is rendered. */
+    Path workspace;
     Map<String, String> attemptOutputs = new LinkedHashMap<>();
     Map<String, String> outputs = Map.of();
     Optional<String> reason = Optional.empty();

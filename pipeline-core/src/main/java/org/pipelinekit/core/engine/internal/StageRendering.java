@@ -71,11 +71,11 @@ final class StageRendering {
     List<CacheSpec> caches = new ArrayList<>();
     for (CacheSpec c : stage.caches()) {
       caches.add(new CacheSpec(render(c.key(), ctx), c.restoreKeys().stream().map(r -> render(r, ctx)).toList(),
-          c.paths().stream().map(p -> render(p, ctx)).toList(), c.scope()));
+          c.paths().stream().map(p -> render(p, ctx)).toList(), c.scope(), c.policy()));
     }
     b.caches(caches);
     stage.artifacts().ifPresent(a -> b.artifacts(new ArtifactSpec(a.name().map(n -> render(n, ctx)),
-        a.paths().stream().map(p -> render(p, ctx)).toList(), a.retention())));
+        a.paths().stream().map(p -> render(p, ctx)).toList(), a.retention(), a.when())));
     return b.build();
   }
 

@@ -181,12 +181,12 @@ final class StepCall {
   private StepRequest request(Step s) {
     StageRendering.Lazy ctx = new StageRendering.Lazy(() -> {
       synchronized (job) {
-        return run.contexts().of(job.stage, job.cell, Map.copyOf(job.attemptOutputs));
+        return run.contexts().of(job.stage, job.cell, Map.copyOf(job.attemptOutputs), job.workspace);
       }
     });
     Map<String, String> env = run.contexts().env(job, context.attempt(), ctx, s.env());
     String command = StageRendering.render(s.run(), ctx);
-    Path workspace = run.workspace();
+    Path workspace = job.workspace;
     Path dir = s.workingDirectory().map(w -> workspace.resolve(StageRendering.render(w, ctx)).normalize()).orElse(workspace);
     if (!dir.startsWith(workspace)) {
       throw new IllegalArgumentException("working directory " + s.workingDirectory().get() + " is outside the workspace");

@@ -2,40 +2,77 @@ package org.pipelinekit.core.engine.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.pipelinekit.core.ErrorCode;
-import org.pipelinekit.core.PipelineException;
 
-/** Copying a workspace into a re-run's, deleting an expired execution's directory. */
+/**
+ * Copying directory trees into job workspaces, re-runs and hand-offs, and deleting them. A copy is GNU {@code cp -a
+ * --reflink=auto} where it exists — on a filesystem that clones (btrfs, XFS) a file costs no data until written — else
+ * a copy in Java. Never hard links: a step appending to a linked file would change the source.
+ */
 public final class Trees {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trees.class);
+  private static volatile boolean cpWorks = true;
 
   private Trees() {}
 
-  public static void copy(Path from, Path to) {
+  /** Copies everything below {@code from} into {@code to} (made if missing), replacing files of the same name. */
+  public static void copy(Path from, Path to) throws IOException {
     if (!Files.isDirectory(from)) return;
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else if (Files.isRegularFile(p)) {
-          Files.createDirectories(target.getParent());
-          Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-        }
+    Files.createDirectories(to);
+    if (cpWorks && copyWithCp(from, to)) return;
+    copyInJava(from, to);
+  }
+
+  private static boolean copyWithCp(Path from, Path to) {
+    try {
+      Process p = new ProcessBuilder(List.of("cp", "-a", "--reflink=auto", from + "/.", to + "/"))
+          .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!p.waitFor(10, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        return false;
       }
+      if (p.exitValue() == 0) return true;
+      LOG.debug("cp -a {} {} failed ({}); copying in Java", from, to, out.strip());
+      return false;
     } catch (IOException e) {
-      throw new PipelineException(ErrorCode.WORKSPACE_UNAVAILABLE, "cannot copy the workspace of the execution re-run: " + e.getMessage(), e);
+      cpWorks = false; // no cp here (not a GNU system): Java from now on
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
+  private static void copyInJava(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isSymbolicLink(p)) {
+          Files.deleteIfExists(target);
+          Files.createSymbolicLink(target, Files.readSymbolicLink(p));
+        } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          Files.createDirectories(target);
+        } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          Files.createDirectories(target.getParent());
+          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+        }
+      }
+    }
+  }
+
+  /** Deletes a directory tree; a failure is logged, not thrown (a later sweep tries again). */
   public static void delete(Path dir) {
-    if (!Files.exists(dir)) return;
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    } catch (IOException e) {
+    } catch (IOException | java.io.UncheckedIOException e) {
       LOG.warn("cannot delete {}: {}", dir, e.getMessage());
     }
   }

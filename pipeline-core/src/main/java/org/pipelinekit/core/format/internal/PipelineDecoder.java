@@ -18,7 +18,10 @@ import org.pipelinekit.core.model.Approval;
 import org.pipelinekit.core.model.TemplateOrigin;
 import org.pipelinekit.core.model.ArtifactSpec;
 import org.pipelinekit.core.model.Backoff;
+import org.pipelinekit.core.model.ArtifactWhen;
+import org.pipelinekit.core.model.CachePolicy;
 import org.pipelinekit.core.model.CacheScope;
+import org.pipelinekit.core.model.WorkspaceMode;
 import org.pipelinekit.core.model.CacheSpec;
 import org.pipelinekit.core.model.Concurrency;
 import org.pipelinekit.core.model.Defaults;
@@ -46,8 +49,8 @@ import org.pipelinekit.core.format.internal.Tree.Scalar;
  */
 public final class PipelineDecoder {
   private static final Set<String> TOP = Set.of("pipelinekit", "id", "name", "description", "parameters", "triggers", "env",
-      "defaults", "timeout", "concurrency", "template", "stages", "version");
-  private static final Set<String> STAGE = Set.of("id", "name", "needs", "type", "when", "image", "with", "env", "matrix", "retry",
+      "defaults", "timeout", "concurrency", "workspace", "template", "stages", "version");
+  private static final Set<String> STAGE = Set.of("id", "name", "needs", "dependencies", "type", "when", "image", "with", "env", "matrix", "retry",
       "timeout", "resources", "cache", "artifacts", "environment", "approval", "continueOnError", "memoize", "outputs", "steps");
   private static final List<String> TRIGGERS = List.of("push", "pull-request", "schedule", "manual", "api", "upstream");
 
@@ -100,6 +103,7 @@ public final class PipelineDecoder {
     opt(m, "defaults", "defaults", (t, p) -> defaults(t, p), b::defaults);
     opt(m, "timeout", "timeout", (t, p) -> duration(t, p), b::timeout);
     opt(m, "concurrency", "concurrency", (t, p) -> concurrency(t, p), b::concurrency);
+    opt(m, "workspace", "workspace", (t, p) -> choice(t, p, WorkspaceMode::fromId), b::workspace);
     opt(m, "template", "template", (t, p) -> template(t, p), b::template);
     Entry stages = m.entries().get("stages");
     if (stages == null) {
@@ -230,6 +234,7 @@ public final class PipelineDecoder {
     Stage.Builder b = Stage.draft(id);
     opt(m, "name", sp + ".name", (x, p) -> string(x, p), b::name);
     opt(m, "needs", sp + ".needs", (x, p) -> strings(x, p), needs -> b.needs(needs.toArray(String[]::new)));
+    opt(m, "dependencies", sp + ".dependencies", (x, p) -> strings(x, p), d -> b.dependencies(d.toArray(String[]::new)));
     opt(m, "type", sp + ".type", (x, p) -> string(x, p), b::type);
     opt(m, "when", sp + ".when", (x, p) -> string(x, p), b::when);
     opt(m, "image", sp + ".image", (x, p) -> string(x, p), b::image);
@@ -277,7 +282,7 @@ public final class PipelineDecoder {
     }
     MapNode m = map(t, path);
     if (m == null) return null;
-    keys(m, path, Set.of("name", "run", "env", "workingDirectory", "timeout"));
+    keys(m, path, Set.of("name", "run", "env", "workingDirectory", "timeout", "when", "continueOnError"));
     Step.Builder b = new Step.Builder();
     String run = required(m, "run", path, this::string);
     if (run == null) return null;
@@ -286,6 +291,8 @@ public final class PipelineDecoder {
     opt(m, "env", path + ".env", (x, p) -> stringMap(x, p), env -> env.forEach(b::env));
     opt(m, "workingDirectory", path + ".workingDirectory", (x, p) -> string(x, p), b::workingDirectory);
     opt(m, "timeout", path + ".timeout", (x, p) -> duration(x, p), b::timeout);
+    opt(m, "when", path + ".when", (x, p) -> string(x, p), b::when);
+    opt(m, "continueOnError", path + ".continueOnError", (x, p) -> bool(x, p), b::continueOnError);
     return attempt(m, path, b::build);
   }
 
@@ -409,7 +416,7 @@ public final class PipelineDecoder {
   private @Nullable CacheSpec cache(Tree t, String path) {
     MapNode m = map(t, path);
     if (m == null) return null;
-    keys(m, path, Set.of("key", "restoreKeys", "paths", "scope"));
+    keys(m, path, Set.of("key", "restoreKeys", "paths", "scope", "policy"));
     CacheSpec.Builder b = new CacheSpec.Builder();
     String key = required(m, "key", path, this::string);
     List<String> paths = required(m, "paths", path, this::strings);
@@ -418,6 +425,7 @@ public final class PipelineDecoder {
     attempt(m, path + ".paths", () -> b.path(paths.toArray(String[]::new)));
     opt(m, "restoreKeys", path + ".restoreKeys", (x, p) -> strings(x, p), r -> b.restoreKeys(r.toArray(String[]::new)));
     opt(m, "scope", path + ".scope", (x, p) -> choice(x, p, CacheScope::fromId), b::scope);
+    opt(m, "policy", path + ".policy", (x, p) -> choice(x, p, CachePolicy::fromId), b::policy);
     return attempt(m, path, b::build);
   }
 
@@ -428,13 +436,14 @@ public final class PipelineDecoder {
     }
     MapNode m = map(t, path);
     if (m == null) return null;
-    keys(m, path, Set.of("name", "paths", "retention"));
+    keys(m, path, Set.of("name", "paths", "retention", "when"));
     ArtifactSpec.Builder b = new ArtifactSpec.Builder();
     List<String> paths = required(m, "paths", path, this::strings);
     if (paths == null) return null;
     attempt(m, path + ".paths", () -> b.path(paths.toArray(String[]::new)));
     opt(m, "name", path + ".name", (x, p) -> string(x, p), b::name);
     opt(m, "retention", path + ".retention", (x, p) -> duration(x, p), b::retention);
+    opt(m, "when", path + ".when", (x, p) -> choice(x, p, ArtifactWhen::fromId), b::when);
     return attempt(m, path, b::build);
   }
 

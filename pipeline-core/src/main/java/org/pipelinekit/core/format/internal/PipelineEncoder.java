@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import org.pipelinekit.core.model.ArtifactSpec;
 import org.pipelinekit.core.model.Backoff;
+import org.pipelinekit.core.model.ArtifactWhen;
+import org.pipelinekit.core.model.CachePolicy;
 import org.pipelinekit.core.model.CacheScope;
+import org.pipelinekit.core.model.WorkspaceMode;
 import org.pipelinekit.core.model.CacheSpec;
 import org.pipelinekit.core.model.Defaults;
 import org.pipelinekit.core.model.Durations;
@@ -51,6 +54,7 @@ public final class PipelineEncoder {
       c.queueLimit().ifPresent(q -> cm.put("queueLimit", (long) q));
       m.put("concurrency", cm);
     });
+    if (p.workspace() != WorkspaceMode.ISOLATED) m.put("workspace", p.workspace().id());
     p.template().ifPresent(t -> {
       Map<String, Object> tm = new LinkedHashMap<>();
       tm.put("id", t.id());
@@ -107,6 +111,7 @@ public final class PipelineEncoder {
     m.put("id", s.id());
     s.name().ifPresent(v -> m.put("name", v));
     putList(m, "needs", s.needs());
+    s.dependencies().ifPresent(d -> m.put("dependencies", d)); // an empty list means none, so it is written
     if (!s.type().equals(Stage.SHELL)) m.put("type", s.type());
     s.when().ifPresent(v -> m.put("when", v));
     s.image().ifPresent(v -> m.put("image", v));
@@ -144,6 +149,8 @@ public final class PipelineEncoder {
     if (!s.env().isEmpty()) m.put("env", new LinkedHashMap<>(s.env()));
     s.workingDirectory().ifPresent(v -> m.put("workingDirectory", v));
     s.timeout().ifPresent(t -> m.put("timeout", Durations.format(t)));
+    s.when().ifPresent(w -> m.put("when", w));
+    if (s.continueOnError()) m.put("continueOnError", true);
     return m;
   }
 
@@ -189,6 +196,7 @@ public final class PipelineEncoder {
     putList(m, "restoreKeys", c.restoreKeys());
     m.put("paths", c.paths());
     if (c.scope() != CacheScope.BRANCH) m.put("scope", c.scope().id());
+    if (c.policy() != CachePolicy.PULL_PUSH) m.put("policy", c.policy().id());
     return m;
   }
 
@@ -197,6 +205,7 @@ public final class PipelineEncoder {
     a.name().ifPresent(n -> m.put("name", n));
     m.put("paths", a.paths());
     a.retention().ifPresent(r -> m.put("retention", Durations.format(r)));
+    if (a.when() != ArtifactWhen.ON_SUCCESS) m.put("when", a.when().id());
     return m;
   }
 

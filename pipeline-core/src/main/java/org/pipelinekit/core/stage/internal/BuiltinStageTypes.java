@@ -80,6 +80,7 @@ public final class BuiltinStageTypes implements StageTypeProvider {
             .out("source_dir", PATH, "Directory holding the sources")
             .out("commit", STRING, "SHA of the checked-out commit")
             .image("alpine/git")
+            .handoff(in -> List.of(in.str("directory").equals(".") ? "**" : in.str("directory")))
             .planner(in -> List.of(Actions.gitClone(in.str("repository"), in.str("branch"), in.integer("depth"), in.bool("submodules"),
                 in.str("directory"))))
             .steps(in -> List.of(

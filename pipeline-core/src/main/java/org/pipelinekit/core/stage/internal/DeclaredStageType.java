@@ -26,6 +26,7 @@ final class DeclaredStageType implements StageType {
   private boolean acceptsSteps;
   private Function<Inputs, List<Step>> steps = in -> List.of();
   private Function<Inputs, List<PlannedStep>> planner;
+  private Function<Inputs, List<String>> handoff = in -> List.of();
 
   DeclaredStageType(String id, StageCategory category, String displayName, String description) {
     this.id = id;
@@ -60,6 +61,16 @@ final class DeclaredStageType implements StageType {
   }
 
   /** What the engine runs, when it differs from the plain commands of {@link #steps(Function)}. */
+  DeclaredStageType handoff(Function<Inputs, List<String>> handoff) {
+    this.handoff = handoff;
+    return this;
+  }
+
+  @Override
+  public List<String> handoffPaths(Stage stage) {
+    return handoff.apply(new Inputs(this, stage));
+  }
+
   DeclaredStageType planner(Function<Inputs, List<PlannedStep>> planner) {
     this.planner = planner;
     return this;

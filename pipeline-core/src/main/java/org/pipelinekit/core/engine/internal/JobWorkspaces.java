@@ -1,0 +1,131 @@
+package org.pipelinekit.core.engine.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.pipelinekit.core.engine.internal.RunState.JobState;
+import org.pipelinekit.core.engine.internal.RunState.StageState;
+import org.pipelinekit.core.files.Glob;
+import org.pipelinekit.core.files.PrivateFiles;
+import org.pipelinekit.core.model.Stage;
+import org.pipelinekit.core.model.WorkspaceMode;
+import org.pipelinekit.core.spi.JobExit;
+
+/**
+ * Where an execution's jobs run. Isolated (the default): each attempt in a fresh directory
+ * {@code <run>/jobs/<stage>/<job>.<attempt>}, made from the execution's source (copied, {@link Trees#copy}) and then the
+ * hand-offs of the stages it depends on ({@code dependencies}, else every stage it needs directly or through others),
+ * in plan order. A job that succeeded leaves its hand-off — the files its {@code artifacts} paths and its type's
+ * {@code handoffPaths} match — under {@code <run>/handoff/<stage>/<job>} and its directory is removed; a failed job's
+ * directory is kept for debugging, the executor's last few. Shared (the pipeline's {@code workspace: shared}, or a
+ * host-given shared workspace): every job in the execution's one directory, seeded from the source once. All of it runs
+ * on the blocking pool, never on the actor.
+ */
+final class JobWorkspaces {
+  private final ExecutionRun run;
+  private final Path runDir;
+  private final boolean isolated;
+  private CompletableFuture<Void> sharedSeeded;
+
+  JobWorkspaces(ExecutionRun run) {
+    this.run = run;
+    EngineServices services = run.services();
+    this.runDir = services.runRoot().resolve(run.id());
+    this.isolated = services.sharedWorkspace().isEmpty() && run.header().pipeline().workspace() == WorkspaceMode.ISOLATED;
+  }
+
+  boolean isolated() {
+    return isolated;
+  }
+
+  /** What stage-level expressions ({@code when}, {@code hashFiles} outside a job) see: the shared directory, else the source. */
+  Path base() {
+    return isolated ? run.services().source().orElse(run.workspace()) : run.workspace();
+  }
+
+  /** Makes the attempt's directory and fills it; blocking. */
+  Path prepare(JobState j, int attempt) throws IOException {
+    if (!isolated) {
+      seedShared();
+      return run.workspace();
+    }
+    Path ws = runDir.resolve("jobs").resolve(j.stage.id()).resolve(j.stage.jobs.indexOf(j) + "." + attempt);
+    PrivateFiles.createDirectories(runDir.resolve("jobs"));
+    Trees.delete(ws);
+    Files.createDirectories(ws);
+    if (run.services().source().isPresent()) Trees.copy(run.services().source().get(), ws);
+    for (String stageId : inputStages(j.stage)) {
+      Path handoff = runDir.resolve("handoff").resolve(stageId);
+      if (!Files.isDirectory(handoff)) continue;
+      try (var jobs = Files.list(handoff)) {
+        for (Path job : jobs.sorted().toList()) Trees.copy(job, ws);
+      }
+    }
+    return ws;
+  }
+
+  /** The stages whose files a job of {@code s} starts with: its {@code dependencies}, else every stage it needs directly or not, in plan order. */
+  List<String> inputStages(StageState s) {
+    Set<String> wanted = s.stage.dependencies().map(Set::copyOf).orElseGet(() -> run.contexts().ancestorsOf(s.id()));
+    List<String> ordered = new ArrayList<>();
+    for (String id : run.stageIds()) {
+      if (wanted.contains(id)) ordered.add(id);
+    }
+    return ordered;
+  }
+
+  private void seedShared() throws IOException {
+    CompletableFuture<Void> seeded;
+    boolean mine = false;
+    synchronized (this) {
+      if (sharedSeeded == null) {
+        sharedSeeded = new CompletableFuture<>();
+        mine = true;
+      }
+      seeded = sharedSeeded;
+    }
+    if (mine) {
+      try {
+        if (run.services().source().isPresent() && run.services().sharedWorkspace().isEmpty()) Trees.copy(run.services().source().get(), run.workspace());
+        seeded.complete(null);
+      } catch (IOException | RuntimeException e) {
+        seeded.completeExceptionally(e);
+      }
+    }
+    try {
+      seeded.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(String.valueOf(e.getCause().getMessage()), e.getCause());
+    }
+  }
+
+  /** After the attempt: keeps a success's hand-off and removes its directory, or keeps a failure's directory for debugging. */
+  void finish(JobState j, Stage rendered, Path ws, JobExit exit) {
+    if (!isolated) return;
+    if (exit.result() == JobExit.Result.SUCCEEDED) {
+      List<String> patterns = new ArrayList<>();
+      rendered.artifacts().ifPresent(a -> patterns.addAll(a.paths()));
+      run.services().registry().find(rendered.type()).ifPresent(t -> patterns.addAll(t.handoffPaths(rendered)));
+      Path handoff = runDir.resolve("handoff").resolve(j.stage.id()).resolve(Integer.toString(j.stage.jobs.indexOf(j)));
+      try {
+        Trees.delete(handoff);
+        for (Path rel : patterns.isEmpty() ? List.<Path>of() : Glob.find(ws, patterns)) {
+          Path target = handoff.resolve(rel.toString());
+          Files.createDirectories(target.getParent());
+          Files.copy(ws.resolve(rel), target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        }
+      } catch (IOException | RuntimeException e) {
+        j.log("warning: the files this job hands on could not be kept: " + e.getMessage());
+      }
+      Trees.delete(ws);
+    } else if (exit.result() == JobExit.Result.REUSED || exit.result() == JobExit.Result.CANCELLED) {
+      Trees.delete(ws);
+    } else {
+      run.services().failedWorkspaces().keep(ws);
+    }
+  }
+}
