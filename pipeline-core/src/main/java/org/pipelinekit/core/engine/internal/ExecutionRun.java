@@ -431,66 +431,23 @@ final class ExecutionRun {
 
   // ---- what the facade, a job attempt, a step call and the contexts read of their run ----
 
-  String id() {
-    return header.id();
-  }
-
-  ExecutionHeader header() {
-    return header;
-  }
-
-  CompletableFuture<ExecutionSnapshot> completion() {
-    return completion;
-  }
-
-  Approvals approvals() {
-    return approvals;
-  }
-
-  SerialExecutor actor() {
-    return actor;
-  }
-
-  boolean cancelled() {
-    return cancelled;
-  }
-
-  boolean timedOut() {
-    return timedOut;
-  }
-
-  @Nullable String cancelReason() {
-    return cancelReason;
-  }
-
-  EngineServices services() {
-    return services;
-  }
-
-  EventHub hub() {
-    return hub;
-  }
-
-  Path workspace() {
-    return workspace;
-  }
-
-  SecretMasker masker() {
-    return masker;
-  }
-
-  RunContexts contexts() {
-    return contexts;
-  }
-
-  JobWorkspaces workspaces() {
-    return workspaces;
-  }
+  String id() { return header.id(); }
+  ExecutionHeader header() { return header; }
+  CompletableFuture<ExecutionSnapshot> completion() { return completion; }
+  Approvals approvals() { return approvals; }
+  SerialExecutor actor() { return actor; }
+  boolean cancelled() { return cancelled; }
+  boolean timedOut() { return timedOut; }
+  @Nullable String cancelReason() { return cancelReason; }
+  EngineServices services() { return services; }
+  EventHub hub() { return hub; }
+  Path workspace() { return workspace; }
+  SecretMasker masker() { return masker; }
+  RunContexts contexts() { return contexts; }
+  JobWorkspaces workspaces() { return workspaces; }
 
   /** The stage ids in plan order. */
-  Iterable<String> stageIds() {
-    return stages.keySet();
-  }
+  Iterable<String> stageIds() { return stages.keySet(); }
 
   /** The stage of this id (for contexts and their views). */
   @Nullable StageState stageState(String id) {
