@@ -114,6 +114,23 @@ class VirtualTimeTest {
   }
 
   @Test
+  void anAlwaysStepStillRunsAfterTheStageTimedOut() throws Exception {
+    EngineTesting.Recorder rec = new EngineTesting.Recorder();
+    Pipeline p = Pipeline.builder("timeout-cleanup")
+        .stage("slow", s -> s.timeout(Duration.ofMinutes(10))
+            .step(st -> st.run("echo working; sleep 600"))
+            .step(st -> st.name("cleanup").when("always()").run("echo cleaned up"))
+            .step(st -> st.name("next").run("echo never")))
+        .build();
+    Execution e = executor.execute(p, ExecutionTrigger.manual(), Map.of(), rec);
+    rec.waitFor(ev -> ev instanceof StepStarted);
+    timer.advance(Duration.ofMinutes(10));
+    ExecutionSnapshot done = await(e);
+    assertThat(done.stage("slow").status()).isEqualTo(StageStatus.TIMED_OUT);
+    assertThat(e.logs().read("slow", 1, 100)).extracting(LogLine::text).contains("cleaned up").doesNotContain("never");
+  }
+
+  @Test
   void aPipelineTimeoutEndsTheExecution() throws Exception {
     EngineTesting.Recorder rec = new EngineTesting.Recorder();
     Pipeline p = Pipeline.builder("pipeline-timeout").timeout(Duration.ofMinutes(30))
