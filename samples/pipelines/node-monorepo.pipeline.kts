@@ -1,5 +1,5 @@
-// A JavaScript monorepo (samples/monorepo): install once, lint, test every package in parallel
-// through a matrix, then build all packages and keep their bundles. The packages have no outside
+// A JavaScript monorepo (samples/monorepo): install once (handing node_modules on as an artifact),
+// lint, test every package in parallel through a matrix, then build all packages and keep their bundles. The packages have no outside
 // dependencies, so it runs offline:
 //   scripts/run.sh run samples/pipelines/node-monorepo.pipeline.kts --workspace samples/monorepo --branch main
 
@@ -21,6 +21,8 @@ pipeline("node-monorepo") {
         }
         run("node --version")
         run("npm ci --offline --no-audit --no-fund")
+        // each job runs in a workspace of its own: the installed modules reach the stages after this one as artifacts
+        artifacts { name = "node_modules"; path("node_modules", "packages/*/node_modules"); retention = 1.days }
     }
     stage("lint") {
         needs("install")

@@ -212,6 +212,15 @@ class MainTest {
     assertThat(out.toString()).startsWith("pipelinekit: 1\nid: node-monorepo\n").contains("matrix:", "      - shared\n", "  - id: publish");
   }
 
+  /** The README's monorepo run: install hands node_modules (npm's workspace links included) on to lint, test and build. */
+  @Test
+  void run_theNodeMonorepoSample_passesOffline(@TempDir Path dir) {
+    assertThat(run("run", SAMPLES.resolve("node-monorepo.pipeline.kts").toString(), "--workspace", "../samples/monorepo",
+        "--branch", "main", "--data-dir", dir.toString())).as(out + "" + err).isZero();
+    assertThat(out.toString()).contains("✓ test success", "would publish @acme/*").contains("SUCCEEDED");
+    assertThat(Path.of("../samples/monorepo/node_modules")).as("the sample directory is never written").doesNotExist();
+  }
+
   @Test
   void run_runsAKotlinScript(@TempDir Path dir) throws IOException {
     Path file = Files.writeString(dir.resolve("ci.pipeline.kts"), """

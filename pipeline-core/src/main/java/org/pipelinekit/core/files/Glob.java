@@ -29,13 +29,21 @@ public final class Glob {
   private Glob() {}
 
   public static List<Path> find(Path root, List<String> patterns) {
+    return find(root, patterns, false);
+  }
+
+  /**
+   * As {@link #find(Path, List)}; with {@code links}, every symbolic link it meets is a match of its own, whatever it
+   * points to (a directory, nothing), and is not followed: what copies a tree as it is needs (npm's workspace links).
+   */
+  public static List<Path> find(Path root, List<String> patterns, boolean links) {
     if (!Files.isDirectory(root)) return List.of();
     List<String> normalized = patterns.stream().map(Glob::normalize).toList();
     List<PathMatcher> matchers = normalized.stream().map(Glob::matcher).toList();
     List<PathMatcher> topLevel = normalized.stream().filter(p -> p.startsWith("**/")).map(p -> matcher(p.substring(3))).toList();
     TreeSet<Path> found = new TreeSet<>();
     for (Path base : bases(normalized)) {
-      walk(root, root.resolve(base), rel -> {
+      walk(root, root.resolve(base), links, rel -> {
         // the file itself, or one of the directories it is in
         for (int n = rel.getNameCount(); n >= 1; n--) {
           Path p = rel.subpath(0, n);
@@ -77,13 +85,13 @@ public final class Glob {
     return bases.stream().distinct().filter(b -> bases.stream().noneMatch(o -> !o.equals(b) && b.startsWith(o))).toList();
   }
 
-  private static void walk(Path root, Path start, java.util.function.Consumer<Path> file) {
+  private static void walk(Path root, Path start, boolean links, java.util.function.Consumer<Path> file) {
     if (!Files.exists(start)) return;
     try {
       Files.walkFileTree(start, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-          if (attrs.isRegularFile() || (attrs.isSymbolicLink() && Files.isRegularFile(f))) file.accept(root.relativize(f));
+          if (attrs.isRegularFile() || (attrs.isSymbolicLink() && (links || Files.isRegularFile(f)))) file.accept(root.relativize(f));
           return FileVisitResult.CONTINUE;
         }
 

@@ -28,6 +28,16 @@ class GlobTest {
   }
 
   @Test
+  void linksToDirectoriesAreSkippedForReading_butFoundAsLinksForCopying() throws IOException {
+    Files.createDirectories(root.resolve("node_modules/@acme"));
+    Files.createSymbolicLink(root.resolve("node_modules/@acme/lib"), Path.of("../../dist"));
+    Files.createSymbolicLink(root.resolve("node_modules/gone"), Path.of("nowhere"));
+    assertThat(find("node_modules")).isEmpty();
+    assertThat(Glob.find(root, List.of("node_modules"), true)).extracting(p -> p.toString().replace('\\', '/'))
+        .containsExactly("node_modules/@acme/lib", "node_modules/gone");
+  }
+
+  @Test
   void filePatternsMatchFilesRelativeToTheRoot() {
     assertThat(find("build/reports/*.xml")).containsExactly("build/reports/TEST-a.xml");
     assertThat(find("./README.md")).containsExactly("README.md");

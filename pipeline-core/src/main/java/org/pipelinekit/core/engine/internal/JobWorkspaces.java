@@ -113,7 +113,7 @@ final class JobWorkspaces {
       Path handoff = runDir.resolve("handoff").resolve(j.stage.id()).resolve(Integer.toString(j.stage.jobs.indexOf(j)));
       try {
         Trees.delete(handoff);
-        for (Path rel : patterns.isEmpty() ? List.<Path>of() : Glob.find(ws, patterns)) {
+        for (Path rel : patterns.isEmpty() ? List.<Path>of() : Glob.find(ws, patterns, true)) {
           Path target = handoff.resolve(rel.toString());
           Files.createDirectories(target.getParent());
           Files.copy(ws.resolve(rel), target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES, java.nio.file.LinkOption.NOFOLLOW_LINKS);
