@@ -27,6 +27,7 @@ import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.service.PipelineService;
 import org.pipelinekit.core.spi.SecretStore;
 import org.pipelinekit.core.store.FilePipelineStore;
+import org.pipelinekit.jdbc.JdbcStores;
 import org.pipelinekit.templates.TemplateLibrary;
 import org.pipelinekit.web.Authenticator;
 import org.pipelinekit.web.PipelineKitServlet;
@@ -78,6 +79,18 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--tls-password-file", paramLabel = "FILE", description = "A file whose first line is the keystore's password")
   Path tlsPasswordFile;
 
+  @Option(names = "--database", paramLabel = "JDBC_URL", description = "Keep pipelines, executions and logs in this PostgreSQL"
+      + " database (jdbc:postgresql://host:5432/name), shared by every host serving it; artifacts, caches and secrets stay"
+      + " in --data-dir")
+  String database;
+
+  @Option(names = "--database-user", paramLabel = "USER", description = "The database user (default: $PIPELINEKIT_DATABASE_USER)")
+  String databaseUser;
+
+  @Option(names = "--database-password-file", paramLabel = "FILE", description = "A file whose first line is the database"
+      + " password (default: $PIPELINEKIT_DATABASE_PASSWORD)")
+  Path databasePasswordFile;
+
   @Option(names = "--secrets-file", paramLabel = "FILE", description = "NAME=value lines read as $${{ secrets.NAME }}, on top of the"
       + " secrets stored in the data directory by 'pipelinekit secrets set'")
   Path secretsFile;
@@ -96,9 +109,20 @@ final class ServeCommand implements Callable<Integer> {
     PrivateFiles.createDirectories(dataDir);
     SecretStore secrets = CliSecrets.forCommand(Optional.of(dataDir), Optional.ofNullable(secretsFile));
     // a pipeline may be saved before its secrets are set; a run of it is refused while one is missing
-    PipelineService service = PipelineService.builder().store(new FilePipelineStore(dataDir.resolve("pipelines"))).build();
-    try (LocalStores stores = LocalStores.open(dataDir, dataDir.resolve("cache"))) {
-      return serve(service, stores.artifacts, stores.wire(PipelineExecutor.builder().dataDirectory(dataDir)).secrets(secrets), secret, out);
+    JdbcStores db = null;
+    if (database != null) {
+      String user = databaseUser != null ? databaseUser : System.getenv("PIPELINEKIT_DATABASE_USER");
+      String password = databasePasswordFile != null ? firstLine(databasePasswordFile, "--database-password-file")
+          : Optional.ofNullable(System.getenv("PIPELINEKIT_DATABASE_PASSWORD")).orElse("");
+      db = JdbcStores.open(database, user, password);
+      out.println("pipelines, executions and logs in " + database.replaceAll("\\?.*", ""));
+    }
+    try (JdbcStores closing = db; LocalStores stores = LocalStores.open(dataDir, dataDir.resolve("cache"))) {
+      PipelineService service = PipelineService.builder().store(db != null ? db.pipelines() : new FilePipelineStore(dataDir.resolve("pipelines")))
+          .build();
+      PipelineExecutor.Builder executor = stores.wire(PipelineExecutor.builder().dataDirectory(dataDir)).secrets(secrets);
+      if (db != null) executor.executionStore(db.executions()).logStore(db.logs());
+      return serve(service, stores.artifacts, executor, secret, out);
     }
   }
 

@@ -26,7 +26,6 @@ import org.pipelinekit.core.run.ExecutionEvent;
 import org.pipelinekit.core.run.ExecutionHeader;
 import org.pipelinekit.core.spi.ExecutionStore;
 import org.pipelinekit.core.spi.StoredExecution;
-import org.pipelinekit.core.store.internal.JournalCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

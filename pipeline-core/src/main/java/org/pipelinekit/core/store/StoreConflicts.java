@@ -4,10 +4,11 @@ import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 
 /** The conflict errors both embedded stores raise, worded alike. */
-final class StoreConflicts {
+public final class StoreConflicts {
   private StoreConflicts() {}
 
-  static PipelineException conflict(String id, long stored, long expected) {
+  /** The STORE_CONFLICT every {@code PipelineStore} reports when a save's expected revision is not the stored one. */
+  public static PipelineException conflict(String id, long stored, long expected) {
     if (expected == 0) {
       return new PipelineException(ErrorCode.STORE_CONFLICT, "pipeline '" + id + "' already exists (revision " + stored
           + "); load it and save with its revision to change it");

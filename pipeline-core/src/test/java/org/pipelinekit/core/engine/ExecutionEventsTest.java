@@ -16,7 +16,7 @@ import org.pipelinekit.core.run.ExecutionEvent.*;
 import org.pipelinekit.core.run.ExecutionStatus;
 import org.pipelinekit.core.run.LogLine;
 import org.pipelinekit.core.run.StageStatus;
-import org.pipelinekit.core.store.internal.JournalCodec;
+import org.pipelinekit.core.store.JournalCodec;
 
 /** The API's event JSON is a contract of its own: every event type has a form, fields are named for clients, and it is not the journal's. */
 class ExecutionEventsTest {

@@ -1,4 +1,4 @@
-package org.pipelinekit.core.store.internal;
+package org.pipelinekit.core.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,9 +39,10 @@ import org.pipelinekit.core.run.StageStatus;
 import org.pipelinekit.core.format.PipelineFormat;
 
 /**
- * The explicit, versioned JSON form of execution headers and journal events. One event per line;
- * each carries {@code "v": 1} and a {@code "type"} naming the event. Written by hand rather than by
- * reflection, so renaming a Java field can never change what is on disk.
+ * The explicit, versioned JSON form of execution headers and journal events, for every {@code ExecutionStore}
+ * that keeps them as text (the file store one per line, pipeline-jdbc one per row). Each carries {@code "v": 1}
+ * and a {@code "type"} naming the event. Written by hand rather than by reflection, so renaming a Java field can
+ * never change what is stored. The API's event JSON is another contract ({@code engine.ExecutionEvents}).
  */
 public final class JournalCodec {
   public static final int VERSION = 1;

@@ -1,0 +1,97 @@
+package org.pipelinekit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pipelinekit.jdbc.TestPostgres;
+
+/**
+ * Two {@code serve --database} processes on one PostgreSQL (the tests' own server): a pipeline saved through one is
+ * listed and run by the other, and each serves the other's executions and logs.
+ */
+class SharedDatabaseJarIT {
+  static final Path JAR = Path.of("target/pipelinekit.jar");
+  @TempDir Path dir;
+  private final List<Process> hosts = new ArrayList<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (Process p : hosts) {
+      p.destroy();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private String host(String name, String url) throws Exception {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "serve",
+        "--port", "0", "--data-dir", dir.resolve(name).toString(), "--token", "it-token", "--database", url, "--database-user", "pk")
+        .redirectErrorStream(true).start();
+    hosts.add(p);
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    StringBuilder said = new StringBuilder();
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      said.append(line).append('\n');
+      Matcher m = Pattern.compile("serving on (http://[0-9.:]+)/").matcher(line);
+      if (m.find()) {
+        Thread drain = new Thread(() -> { try { out.transferTo(java.io.Writer.nullWriter()); } catch (Exception e) { } }, name + "-output");
+        drain.setDaemon(true);
+        drain.start();
+        return m.group(1) + "/api/v1";
+      }
+    }
+    throw new AssertionError(name + " did not start: " + said);
+  }
+
+  private HttpResponse<String> call(String method, String url, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer it-token");
+    if (body != null) b.header("Content-Type", "application/json");
+    return http.send(b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void twoHostsOnOneDatabase_seeAndRunTheSamePipelines_andServeEachOthersRuns() throws Exception {
+    TestPostgres pg = TestPostgres.shared();
+    String url = pg.url(pg.newDatabase());
+    String a = host("a", url);
+    String b = host("b", url);
+    HttpResponse<String> created = call("POST", a + "/pipelines", """
+        {"pipelinekit": 1, "id": "shared",
+         "stages": [{"id": "build", "artifacts": {"paths": ["out.txt"]}, "steps": [{"run": "echo built-on-a-host > out.txt"}]},
+                    {"id": "test", "needs": ["build"], "steps": [{"run": "cat out.txt"}]}]}""");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(call("GET", b + "/pipelines", null).body()).contains("\"shared\"");
+
+    HttpResponse<String> started = call("POST", b + "/pipelines/shared/execute", "{\"branch\": \"main\"}");
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+    String id = json.readTree(started.body()).path("id").asText();
+    // the run is host b's: its event stream ends with the execution; then host a reads it from the database
+    HttpResponse<java.util.stream.Stream<String>> events = http.send(HttpRequest.newBuilder(URI.create(b + "/executions/" + id + "/events"))
+        .header("Authorization", "Bearer it-token").timeout(java.time.Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofLines());
+    try (var lines = events.body()) {
+      assertThat(lines.anyMatch(l -> l.equals("event: ExecutionFinished"))).isTrue();
+    }
+    JsonNode seen = json.readTree(call("GET", a + "/executions/" + id, null).body());
+    assertThat(seen.path("status").asText()).as(seen.toString()).isEqualTo("SUCCEEDED");
+    assertThat(call("GET", a + "/executions/" + id + "/logs/text", null).body()).contains("built-on-a-host");
+  }
+}

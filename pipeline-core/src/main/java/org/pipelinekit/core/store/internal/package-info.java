@@ -1,4 +1,0 @@
-@NullMarked
-package org.pipelinekit.core.store.internal;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,97 @@
+package org.pipelinekit.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.pipelinekit.core.ErrorCode;
+import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.spi.ExecutionStore;
+import org.pipelinekit.core.spi.LogStore;
+import org.pipelinekit.core.spi.PipelineStore;
+import org.pipelinekit.jdbc.internal.Database;
+import org.pipelinekit.jdbc.internal.JdbcExecutionStore;
+import org.pipelinekit.jdbc.internal.JdbcLogStore;
+import org.pipelinekit.jdbc.internal.JdbcPipelineStore;
+
+/**
+ * Pipelines, execution journals and stage logs in PostgreSQL (15 or newer), so that every host of a cluster sees the
+ * same ones. {@link #open(String, String, String)} makes a HikariCP pool; {@link #open(DataSource)} takes the host's.
+ * Either way the schema is brought up to date with Flyway first (its history in {@code pk_schema_history}; several hosts
+ * starting at once migrate once, under Flyway's lock). Hand the stores to the executor and the service:
+ *
+ * <pre>{@code
+ * try (JdbcStores db = JdbcStores.open("jdbc:postgresql://db:5432/ci", "ci", password)) {
+ *   PipelineExecutor executor = PipelineExecutor.builder().executionStore(db.executions()).logStore(db.logs()).build();
+ *   PipelineService service = PipelineService.builder().store(db.pipelines()).build();
+ * }
+ * }</pre>
+ */
+public final class JdbcStores implements AutoCloseable {
+  private final Database db;
+  private final HikariDataSource owned;
+  private final JdbcPipelineStore pipelines;
+  private final JdbcExecutionStore executions;
+  private final JdbcLogStore logs;
+
+  private JdbcStores(DataSource dataSource, HikariDataSource owned) {
+    this.owned = owned;
+    migrate(dataSource);
+    this.db = new Database(dataSource);
+    this.pipelines = new JdbcPipelineStore(db);
+    this.executions = new JdbcExecutionStore(db);
+    this.logs = new JdbcLogStore(db);
+  }
+
+  /** Stores on the host's own pool (closing them leaves it open). */
+  public static JdbcStores open(DataSource dataSource) {
+    return new JdbcStores(Objects.requireNonNull(dataSource, "dataSource"), null);
+  }
+
+  /** Stores on a pool of their own, closed with them. */
+  public static JdbcStores open(String jdbcUrl, String user, String password) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(Objects.requireNonNull(jdbcUrl, "jdbcUrl"));
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setPoolName("pipelinekit");
+    config.setMaximumPoolSize(10);
+    config.setInitializationFailTimeout(-1); // say why below rather than Hikari's "Failed to initialize pool"
+    HikariDataSource pool = new HikariDataSource(config);
+    try {
+      return new JdbcStores(pool, pool);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  private static void migrate(DataSource dataSource) {
+    try {
+      Flyway.configure().dataSource(dataSource).locations("classpath:org/pipelinekit/jdbc/migration").table("pk_schema_history")
+          .load().migrate();
+    } catch (RuntimeException e) {
+      throw new PipelineException(ErrorCode.STORE_UNAVAILABLE, "cannot prepare the PipelineKit tables in the database: "
+          + Database.describe(e) + "; check the JDBC URL, the user and that it may create tables", e);
+    }
+  }
+
+  public PipelineStore pipelines() {
+    return pipelines;
+  }
+
+  public ExecutionStore executions() {
+    return executions;
+  }
+
+  public LogStore logs() {
+    return logs;
+  }
+
+  @Override
+  public void close() {
+    db.close();
+    if (owned != null) owned.close();
+  }
+}

@@ -1,0 +1,71 @@
+package org.pipelinekit.jdbc.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.util.List;
+import org.pipelinekit.core.run.LogLine;
+import org.pipelinekit.core.spi.LogStore;
+
+/**
+ * Stage logs in PostgreSQL, a row per line keyed by execution, stage and line number, so any host reads any stage's log
+ * (and a follower on another host tails it by line number). The text is kept as UTF-8 bytes: a line may hold any
+ * character, NUL included, which a PostgreSQL {@code text} cannot. Times keep microseconds.
+ */
+public final class JdbcLogStore implements LogStore {
+  private final Database db;
+
+  public JdbcLogStore(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public String id() {
+    return "postgresql";
+  }
+
+  @Override
+  public void append(String executionId, LogLine line) {
+    db.update("store a log line of " + executionId, "INSERT INTO pk_log_line (execution_id, stage_id, line, at, job_id, attempt, text)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?)", s -> {
+          s.setString(1, executionId);
+          s.setString(2, line.stageId());
+          s.setLong(3, line.number());
+          s.setTimestamp(4, Timestamp.from(line.time()));
+          s.setString(5, line.jobId());
+          s.setInt(6, line.attempt());
+          s.setBytes(7, line.text().getBytes(StandardCharsets.UTF_8));
+        });
+  }
+
+  @Override
+  public List<LogLine> read(String executionId, String stageId, long fromLine, int limit) {
+    return db.query("read the log of " + executionId + " " + stageId, "SELECT line, at, job_id, attempt, text FROM pk_log_line"
+        + " WHERE execution_id = ? AND stage_id = ? AND line >= ? ORDER BY line LIMIT ?", s -> {
+          s.setString(1, executionId);
+          s.setString(2, stageId);
+          s.setLong(3, fromLine);
+          s.setInt(4, limit);
+        }, r -> new LogLine(stageId, r.getLong(1), r.getTimestamp(2).toInstant(), r.getString(3), r.getInt(4),
+            new String(r.getBytes(5), StandardCharsets.UTF_8)));
+  }
+
+  @Override
+  public long count(String executionId, String stageId) {
+    return db.one("count the log of " + executionId + " " + stageId, "SELECT count(*) FROM pk_log_line WHERE execution_id = ? AND stage_id = ?",
+        s -> {
+          s.setString(1, executionId);
+          s.setString(2, stageId);
+        }, r -> r.getLong(1)).orElse(0L);
+  }
+
+  @Override
+  public long bytes(String executionId) {
+    return db.one("measure the logs of " + executionId, "SELECT coalesce(sum(octet_length(text) + 48), 0) FROM pk_log_line WHERE execution_id = ?",
+        s -> s.setString(1, executionId), r -> r.getLong(1)).orElse(0L);
+  }
+
+  @Override
+  public void delete(String executionId) {
+    db.update("delete the logs of " + executionId, "DELETE FROM pk_log_line WHERE execution_id = ?", s -> s.setString(1, executionId));
+  }
+}
