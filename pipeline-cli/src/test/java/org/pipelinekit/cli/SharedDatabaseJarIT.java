@@ -93,5 +93,32 @@ class SharedDatabaseJarIT {
     JsonNode seen = json.readTree(call("GET", a + "/executions/" + id, null).body());
     assertThat(seen.path("status").asText()).as(seen.toString()).isEqualTo("SUCCEEDED");
     assertThat(call("GET", a + "/executions/" + id + "/logs/text", null).body()).contains("built-on-a-host");
+
+    // a run of host b, streamed live by host a (which runs none of it) and cancelled through host a
+    assertThat(call("POST", a + "/pipelines", """
+        {"pipelinekit": 1, "id": "slow", "stages": [{"id": "count", "steps": [{"run": "for i in 1 2 3 4 5; do echo tick-$i; done; sleep 600"}]}]}""")
+        .statusCode()).isEqualTo(201);
+    String slow = json.readTree(call("POST", b + "/pipelines/slow/execute", "{}").body()).path("id").asText();
+    HttpResponse<java.util.stream.Stream<String>> log = http.send(HttpRequest.newBuilder(URI.create(a + "/executions/" + slow
+        + "/logs?stage=count&follow=true")).header("Authorization", "Bearer it-token").timeout(java.time.Duration.ofSeconds(120)).build(),
+        HttpResponse.BodyHandlers.ofLines());
+    List<String> ticks = new ArrayList<>();
+    try (var lines = log.body()) {
+      var it = lines.iterator();
+      while (ticks.size() < 5 && it.hasNext()) {
+        String l = it.next();
+        String text = l.startsWith("data:") ? json.readTree(l.substring(5)).path("text").asText("") : "";
+        if (text.startsWith("tick-")) ticks.add(text);
+      }
+      assertThat(ticks).containsExactly("tick-1", "tick-2", "tick-3", "tick-4", "tick-5");
+      HttpResponse<String> cancel = call("POST", a + "/executions/" + slow + "/cancel", "{\"reason\": \"stopped through host a\"}");
+      assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+      boolean ended = false;
+      while (!ended && it.hasNext()) ended = it.next().equals("event: end");
+      assertThat(ended).as("host a's stream of host b's log ends with the run").isTrue();
+    }
+    JsonNode stopped = json.readTree(call("GET", b + "/executions/" + slow, null).body());
+    assertThat(stopped.path("status").asText()).isEqualTo("CANCELLED");
+    assertThat(stopped.path("reason").asText()).contains("stopped through host a");
   }
 }

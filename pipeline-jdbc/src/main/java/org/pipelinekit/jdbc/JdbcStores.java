@@ -7,10 +7,12 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.spi.ControlChannel;
 import org.pipelinekit.core.spi.ExecutionStore;
 import org.pipelinekit.core.spi.LogStore;
 import org.pipelinekit.core.spi.PipelineStore;
 import org.pipelinekit.jdbc.internal.Database;
+import org.pipelinekit.jdbc.internal.JdbcControlChannel;
 import org.pipelinekit.jdbc.internal.JdbcExecutionStore;
 import org.pipelinekit.jdbc.internal.JdbcLogStore;
 import org.pipelinekit.jdbc.internal.JdbcPipelineStore;
@@ -23,7 +25,8 @@ import org.pipelinekit.jdbc.internal.JdbcPipelineStore;
  *
  * <pre>{@code
  * try (JdbcStores db = JdbcStores.open("jdbc:postgresql://db:5432/ci", "ci", password)) {
- *   PipelineExecutor executor = PipelineExecutor.builder().executionStore(db.executions()).logStore(db.logs()).build();
+ *   PipelineExecutor executor = PipelineExecutor.builder().executionStore(db.executions()).logStore(db.logs())
+ *       .controlChannel(db.control()).build();
  *   PipelineService service = PipelineService.builder().store(db.pipelines()).build();
  * }
  * }</pre>
@@ -34,6 +37,7 @@ public final class JdbcStores implements AutoCloseable {
   private final JdbcPipelineStore pipelines;
   private final JdbcExecutionStore executions;
   private final JdbcLogStore logs;
+  private final JdbcControlChannel control;
 
   private JdbcStores(DataSource dataSource, HikariDataSource owned) {
     this.owned = owned;
@@ -42,6 +46,7 @@ public final class JdbcStores implements AutoCloseable {
     this.pipelines = new JdbcPipelineStore(db);
     this.executions = new JdbcExecutionStore(db);
     this.logs = new JdbcLogStore(db);
+    this.control = new JdbcControlChannel(db, dataSource);
   }
 
   /** Stores on the host's own pool (closing them leaves it open). */
@@ -89,8 +94,17 @@ public final class JdbcStores implements AutoCloseable {
     return logs;
   }
 
+  /**
+   * How this host's executor and the others on the database reach each other's runs: cancels, approvals and
+   * rejections asked on any host reach the host that runs the execution ({@code PipelineExecutor.Builder.controlChannel}).
+   */
+  public ControlChannel control() {
+    return control;
+  }
+
   @Override
   public void close() {
+    control.close();
     db.close();
     if (owned != null) owned.close();
   }

@@ -28,7 +28,8 @@ class TwoHostsOneDatabaseTest {
   }
 
   private static PipelineExecutor host(JdbcStores db, Path runs) {
-    return PipelineExecutor.builder().executionStore(db.executions()).logStore(db.logs()).runDirectory(runs).build();
+    return PipelineExecutor.builder().executionStore(db.executions()).logStore(db.logs()).controlChannel(db.control()).runDirectory(runs)
+        .build();
   }
 
   @Test
@@ -54,6 +55,71 @@ class TwoHostsOneDatabaseTest {
       assertThat(seenByB.stage("test").status()).isEqualTo(one.stage("test").status());
       assertThat(hostB.execution(first.id()).orElseThrow().logs().read("test", 1, 100)).extracting(LogLine::text).contains("built");
       assertThat(hostB.executions("shared", 10)).extracting(ExecutionSnapshot::id).containsExactlyInAnyOrder(first.id(), second.id());
+    }
+  }
+
+  @Test
+  void aHostThatRunsNoneOfARunsJobs_streamsItsLogAndEventsLive_inOrder_toTheEnd() throws Exception {
+    JdbcStores a = stores.fresh();
+    JdbcStores b = stores.again();
+    java.nio.file.Path go = dir.resolve("go");
+    Pipeline p = Pipeline.builder("tailed").stage("talk", s -> s.run("echo one; echo two; echo three; while [ ! -f '" + go
+        + "' ]; do sleep 0.02; done; echo four; echo five")).build();
+    try (PipelineExecutor hostA = host(a, dir.resolve("a")); PipelineExecutor hostB = host(b, dir.resolve("b"))) {
+      java.util.concurrent.CompletableFuture<Void> third = new java.util.concurrent.CompletableFuture<>();
+      Execution e = hostA.execute(p, ExecutionTrigger.manual(), Map.of(), ev -> {
+        if (ev instanceof org.pipelinekit.core.run.ExecutionEvent.LogAppended l && l.line().text().equals("three")) third.complete(null);
+      });
+      third.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      Execution seenByB = hostB.execution(e.id()).orElseThrow();
+      List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.concurrent.CompletableFuture<Void> logEnded = new java.util.concurrent.CompletableFuture<>();
+      List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.concurrent.CompletableFuture<Void> finished = new java.util.concurrent.CompletableFuture<>();
+      try (var follow = seenByB.logs().follow("talk", 1, l -> lines.add(l.text()), () -> logEnded.complete(null));
+          var sub = seenByB.subscribe(1, ev -> {
+            events.add(ev.getClass().getSimpleName());
+            if (ev instanceof org.pipelinekit.core.run.ExecutionEvent.ExecutionFinished) finished.complete(null);
+          })) {
+        java.nio.file.Files.writeString(go, ""); // the rest is written after host b began to follow
+        logEnded.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        finished.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      assertThat(lines).containsExactly("▶ echo one; echo two; echo three; while [ ! -f '" + go + "' ]; do sleep 0.02; done; echo four; echo five",
+          "one", "two", "three", "four", "five");
+      assertThat(events).startsWith("ExecutionStarted", "StageStarted").endsWith("ExecutionFinished");
+    }
+  }
+
+  @Test
+  void aStageWaitingOnHostA_isApprovedThroughHostB_aRefusalComesBackSaying_andACancelThroughBReachesA() throws Exception {
+    JdbcStores a = stores.fresh();
+    JdbcStores b = stores.again();
+    Pipeline gated = Pipeline.builder("gated").stage("deploy", s -> s.approval(x -> x.approvers("ops")).run("echo deployed")).build();
+    Pipeline slow = Pipeline.builder("slow").stage("wait", s -> s.run("echo started; sleep 600")).build();
+    try (PipelineExecutor hostA = host(a, dir.resolve("a")); PipelineExecutor hostB = host(b, dir.resolve("b"))) {
+      java.util.concurrent.CompletableFuture<Void> waiting = new java.util.concurrent.CompletableFuture<>();
+      Execution e = hostA.execute(gated, ExecutionTrigger.manual(), Map.of(), ev -> {
+        if (ev instanceof org.pipelinekit.core.run.ExecutionEvent.ApprovalRequested) waiting.complete(null);
+      });
+      waiting.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> hostB.approve(e.id(), "deploy", org.pipelinekit.core.engine.Principal.of("mallory")))
+          .isInstanceOf(org.pipelinekit.core.PipelineException.class).hasMessage("mallory may not approve stage 'deploy'; approvers are [ops]")
+          .satisfies(x -> assertThat(((org.pipelinekit.core.PipelineException) x).code()).isEqualTo("APPROVAL_FORBIDDEN"));
+      hostB.approve(e.id(), "deploy", org.pipelinekit.core.engine.Principal.of("olga", "ops"));
+      ExecutionSnapshot done = e.completion().get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(hostB.execution(e.id()).orElseThrow().logs().read("deploy", 1, 10)).extracting(LogLine::text).contains("deployed");
+
+      java.util.concurrent.CompletableFuture<Void> started = new java.util.concurrent.CompletableFuture<>();
+      Execution running = hostA.execute(slow, ExecutionTrigger.manual(), Map.of(), ev -> {
+        if (ev instanceof org.pipelinekit.core.run.ExecutionEvent.LogAppended l && l.line().text().equals("started")) started.complete(null);
+      });
+      started.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      hostB.cancel(running.id(), "stopped from host b");
+      ExecutionSnapshot cancelled = running.completion().get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(cancelled.status()).isEqualTo(ExecutionStatus.CANCELLED);
+      assertThat(cancelled.reason()).contains("stopped from host b");
     }
   }
 

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.engine.internal.Commands;
 import org.pipelinekit.core.engine.internal.ConcurrencyGroups;
 import org.pipelinekit.core.engine.internal.EngineServices;
 import org.pipelinekit.core.engine.internal.FailedWorkspaces;
@@ -48,6 +49,7 @@ import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.plan.ExecutionPlan;
 import org.pipelinekit.core.plan.ExecutionPlanner;
 import org.pipelinekit.core.secret.SecretAudit;
+import org.pipelinekit.core.spi.ControlChannel;
 import org.pipelinekit.core.spi.ExecutionStore;
 import org.pipelinekit.core.spi.LogStore;
 import org.pipelinekit.core.spi.Runner;
@@ -94,6 +96,7 @@ public final class PipelineExecutor implements AutoCloseable {
   private final ExecutorService blockingThreads;
   private final ScheduledExecutorService timer;
   private final int defaultQueueLimit;
+  private final Commands commands;
 
   private PipelineExecutor(Builder b) {
     PipelineValidator.Builder vb = PipelineValidator.builder().registry(b.registry);
@@ -145,6 +148,8 @@ public final class PipelineExecutor implements AutoCloseable {
         b.jobInterceptors, b.interceptors, b.clock, b.engineTimer != null ? b.engineTimer : EngineTimer.of(timer), engineThreads, deliveryThreads, blockingThreads, new Slots(b.maxParallelJobs, b.maxParallelJobsPerPipeline),
         runRoot, Optional.ofNullable(b.sharedWorkspace), Optional.ofNullable(b.source), new FailedWorkspaces(b.keepFailedWorkspaces),
         b.cancelGrace, b.postStepGrace, b.eventBuffer, Optional.ofNullable(b.memo));
+    this.commands = new Commands(live, services.executions(), Optional.ofNullable(b.control));
+    Optional.ofNullable(b.control).ifPresent(c -> c.listen(commands::answer));
     markInterrupted();
     if (!b.retentionSweep.isZero()) {
       long every = b.retentionSweep.toMillis();
@@ -303,23 +308,25 @@ public final class PipelineExecutor implements AutoCloseable {
     return out;
   }
 
-  /** Approves a stage waiting in WAITING_APPROVAL. */
+  /** Approves a stage waiting in WAITING_APPROVAL (on this host, or on the host that runs it). */
   public void approve(String executionId, String stageId, Principal who) {
-    liveRun(executionId).approve(who, stageId, true, Optional.empty());
+    act(new ControlChannel.Command(executionId, ControlChannel.Kind.APPROVE, Optional.of(stageId), who.name(), List.copyOf(who.groups()),
+        Optional.empty()));
   }
 
   /** Rejects a stage waiting for approval; it fails. */
   public void reject(String executionId, String stageId, Principal who, String comment) {
-    liveRun(executionId).approve(who, stageId, false, Optional.ofNullable(comment));
+    act(new ControlChannel.Command(executionId, ControlChannel.Kind.REJECT, Optional.of(stageId), who.name(), List.copyOf(who.groups()),
+        Optional.ofNullable(comment)));
   }
 
-  private LiveExecution liveRun(String executionId) {
-    LiveExecution run = live.get(executionId);
-    if (run == null) {
-      throw new PipelineException(services.executions().load(executionId).isPresent() ? ErrorCode.EXECUTION_FINISHED : ErrorCode.EXECUTION_UNKNOWN,
-          "execution " + executionId + (services.executions().load(executionId).isPresent() ? " has finished" : " does not exist"));
-    }
-    return run;
+  /** Cancels a running execution, on this host or on the host that runs it; a finished one is left as it is. */
+  public void cancel(String executionId, String reason) {
+    act(new ControlChannel.Command(executionId, ControlChannel.Kind.CANCEL, Optional.empty(), "host", List.of(), Optional.of(reason)));
+  }
+
+  private void act(ControlChannel.Command c) {
+    commands.act(c);
   }
 
   /**
@@ -421,6 +428,7 @@ public final class PipelineExecutor implements AutoCloseable {
     private Path runRoot;
     private Path sharedWorkspace;
     private Path source;
+    private @org.jspecify.annotations.Nullable ControlChannel control;
     private int keepFailedWorkspaces = 5;
     private Duration postStepGrace = Duration.ofSeconds(30);
     private int maxParallelJobs = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -549,6 +557,15 @@ public final class PipelineExecutor implements AutoCloseable {
      */
     public Builder source(Path dir) {
       this.source = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
+      return this;
+    }
+
+    /**
+     * How this host reaches the hosts it shares its stores with: cancels, approvals and rejections of executions that
+     * another host runs are carried to it (and this host answers theirs). Without one, only this host's runs can be acted on.
+     */
+    public Builder controlChannel(ControlChannel channel) {
+      this.control = Objects.requireNonNull(channel, "channel");
       return this;
     }
 

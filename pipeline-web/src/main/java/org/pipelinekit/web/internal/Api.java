@@ -504,8 +504,8 @@ public final class Api {
     Execution e = execution(c.var("id"));
     ObjectNode body = c.json(Set.of("reason"));
     if (e.status().isFinal()) throw new Problems.ApiException(409, "execution-finished", "Conflict", "execution " + e.id() + " has finished");
-    e.cancel(text(body, "reason").orElse("cancelled by " + c.principal.name()));
-    c.send(202, Json.execution(e.snapshot(), false));
+    executor.cancel(e.id(), text(body, "reason").orElse("cancelled by " + c.principal.name())); // here, or on the host that runs it
+    c.send(202, Json.execution(execution(e.id()).snapshot(), false));
   }
 
   private void rerun(Call c) throws IOException {

@@ -1,19 +1,30 @@
 package org.pipelinekit.core.engine.internal;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.pipelinekit.core.engine.EngineTimer;
 import org.pipelinekit.core.engine.EventListener;
 import org.pipelinekit.core.engine.Execution;
 import org.pipelinekit.core.engine.ExecutionLogs;
 import org.pipelinekit.core.engine.ExecutionSnapshot;
 import org.pipelinekit.core.engine.Subscription;
+import org.pipelinekit.core.run.ExecutionEvent;
 import org.pipelinekit.core.run.ExecutionHeader;
 import org.pipelinekit.core.run.LogLine;
 import org.pipelinekit.core.spi.StoredExecution;
 
-/** A finished (or interrupted) execution read back from the store. */
+/**
+ * An execution read back from the store: one that finished, or one that another host sharing the stores runs. For a
+ * finished one, events and logs are replayed and end. For one still running elsewhere they are tailed: the store is read
+ * again every {@link #POLL} (on the blocking pool, scheduled on the engine's timer) and what is new is delivered in
+ * order, until the journal's {@code ExecutionFinished} and the last log line.
+ */
 public final class StoredView implements Execution {
+  /** How often a run on another host is read again for new events and log lines. */
+  static final Duration POLL = Duration.ofMillis(250);
   private final StoredExecution stored;
   private final ExecutionSnapshot snapshot;
   private final EngineServices services;
@@ -33,11 +44,31 @@ public final class StoredView implements Execution {
     return CompletableFuture.completedFuture(snapshot);
   }
 
+  private boolean finished() {
+    return snapshot.status().isFinal();
+  }
+
   @Override
   public Subscription subscribe(long fromSequence, EventListener listener) {
-    EventHub hub = new EventHub(stored.header(), stored.events(), services.executions(), services.clock(), services.delivery(),
-        Integer.MAX_VALUE);
-    return hub.subscribe(fromSequence, listener);
+    if (finished()) {
+      EventHub hub = new EventHub(stored.header(), stored.events(), services.executions(), services.clock(), services.delivery(),
+          Integer.MAX_VALUE);
+      return hub.subscribe(fromSequence, listener);
+    }
+    Tail tail = new Tail();
+    long[] next = {fromSequence};
+    tail.poll(() -> {
+      Optional<StoredExecution> now = services.executions().load(id());
+      if (now.isEmpty()) return true; // deleted meanwhile
+      for (ExecutionEvent e : now.get().events()) {
+        if (e.sequence() < next[0]) continue;
+        listener.onEvent(e);
+        next[0] = e.sequence() + 1;
+        if (e instanceof ExecutionEvent.ExecutionFinished) return true;
+      }
+      return false;
+    }, () -> { });
+    return tail;
   }
 
   @Override
@@ -50,23 +81,65 @@ public final class StoredView implements Execution {
 
       @Override
       public Subscription follow(String stageId, long fromLine, Consumer<LogLine> lines, Runnable onEnd) {
-        services.delivery().execute(() -> {
-          long next = fromLine;
+        Tail tail = new Tail();
+        long[] next = {fromLine};
+        boolean[] wasFinished = {finished()};
+        tail.poll(() -> {
+          // read what is there; when the run had already finished before this read, that was the last of it
+          boolean last = wasFinished[0];
           while (true) {
-            List<LogLine> page = services.logs().read(id(), stageId, next, 10_000);
+            List<LogLine> page = services.logs().read(id(), stageId, next[0], 10_000);
             page.forEach(lines);
+            if (!page.isEmpty()) next[0] = page.get(page.size() - 1).number() + 1;
             if (page.size() < 10_000) break;
-            next = page.get(page.size() - 1).number() + 1;
           }
-          onEnd.run();
-        });
-        return () -> { };
+          if (last) return true;
+          wasFinished[0] = services.executions().load(id()).map(s -> SnapshotBuilder.fold(s.header(), s.events()).status().isFinal())
+              .orElse(true);
+          return false;
+        }, onEnd);
+        return tail;
       }
     };
   }
 
   @Override
   public void cancel(String reason) {
-    // already over
+    // over, or another host's: that host cancels it
+  }
+
+  /** A reader that calls {@code step} now and then every {@link #POLL} until it says it is done or is closed. */
+  private final class Tail implements Subscription {
+    private volatile boolean closed;
+    private volatile EngineTimer.Scheduled pending;
+
+    interface Step {
+      boolean done();
+    }
+
+    void poll(Step step, Runnable onEnd) {
+      services.blocking().execute(() -> {
+        if (closed) return;
+        boolean done;
+        try {
+          done = step.done();
+        } catch (RuntimeException e) {
+          done = true; // the store went away: end the stream; the client reconnects
+        }
+        if (done) {
+          closed = true;
+          onEnd.run();
+        } else if (!closed) {
+          pending = services.timer().schedule(POLL, () -> poll(step, onEnd));
+        }
+      });
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      EngineTimer.Scheduled p = pending;
+      if (p != null) p.cancel();
+    }
   }
 }
