@@ -10,11 +10,13 @@ import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.spi.ControlChannel;
 import org.pipelinekit.core.spi.ExecutionStore;
 import org.pipelinekit.core.spi.LogStore;
+import org.pipelinekit.core.spi.OncePerCluster;
 import org.pipelinekit.core.spi.PipelineStore;
 import org.pipelinekit.jdbc.internal.Database;
 import org.pipelinekit.jdbc.internal.JdbcControlChannel;
 import org.pipelinekit.jdbc.internal.JdbcExecutionStore;
 import org.pipelinekit.jdbc.internal.JdbcLogStore;
+import org.pipelinekit.jdbc.internal.JdbcOncePerCluster;
 import org.pipelinekit.jdbc.internal.JdbcPipelineStore;
 
 /**
@@ -38,6 +40,7 @@ public final class JdbcStores implements AutoCloseable {
   private final JdbcExecutionStore executions;
   private final JdbcLogStore logs;
   private final JdbcControlChannel control;
+  private final JdbcOncePerCluster once;
 
   private JdbcStores(DataSource dataSource, HikariDataSource owned) {
     this.owned = owned;
@@ -47,6 +50,7 @@ public final class JdbcStores implements AutoCloseable {
     this.executions = new JdbcExecutionStore(db);
     this.logs = new JdbcLogStore(db);
     this.control = new JdbcControlChannel(db, dataSource);
+    this.once = new JdbcOncePerCluster(db);
   }
 
   /** Stores on the host's own pool (closing them leaves it open). */
@@ -100,6 +104,11 @@ public final class JdbcStores implements AutoCloseable {
    */
   public ControlChannel control() {
     return control;
+  }
+
+  /** Periodic work (the retention sweep) once between the hosts on this database ({@code PipelineExecutor.Builder.oncePerCluster}). */
+  public OncePerCluster oncePerCluster() {
+    return once;
   }
 
   @Override

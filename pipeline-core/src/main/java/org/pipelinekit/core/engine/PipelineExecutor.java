@@ -155,8 +155,10 @@ public final class PipelineExecutor implements AutoCloseable {
       long every = b.retentionSweep.toMillis();
       timer.scheduleWithFixedDelay(() -> {
         try {
-          int n = sweepRetention();
-          if (n > 0) LOG.info("retention sweep deleted {} executions finished more than {} ago", n, logRetention);
+          b.once.run("retention-sweep", b.retentionSweep, () -> {
+            int n = sweepRetention();
+            if (n > 0) LOG.info("retention sweep deleted {} executions finished more than {} ago", n, logRetention);
+          });
         } catch (RuntimeException e) {
           LOG.warn("retention sweep failed: {}", e.getMessage());
         }
@@ -429,6 +431,7 @@ public final class PipelineExecutor implements AutoCloseable {
     private Path sharedWorkspace;
     private Path source;
     private @org.jspecify.annotations.Nullable ControlChannel control;
+    private org.pipelinekit.core.spi.OncePerCluster once = org.pipelinekit.core.spi.OncePerCluster.LOCAL;
     private int keepFailedWorkspaces = 5;
     private Duration postStepGrace = Duration.ofSeconds(30);
     private int maxParallelJobs = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -566,6 +569,12 @@ public final class PipelineExecutor implements AutoCloseable {
      */
     public Builder controlChannel(ControlChannel channel) {
       this.control = Objects.requireNonNull(channel, "channel");
+      return this;
+    }
+
+    /** How periodic work (the retention sweep) is shared with the other hosts on the same stores: once between them. */
+    public Builder oncePerCluster(org.pipelinekit.core.spi.OncePerCluster once) {
+      this.once = Objects.requireNonNull(once, "once");
       return this;
     }
 
