@@ -22,6 +22,18 @@ public interface EngineTimer {
     void cancel();
   }
 
+  /** Runs {@code work} with a deadline: {@code expired} runs when it has not completed within {@code limit}. */
+  default <T> java.util.concurrent.CompletionStage<T> limit(Duration limit, Runnable expired,
+      java.util.function.Supplier<java.util.concurrent.CompletionStage<T>> work) {
+    Scheduled deadline = schedule(limit, expired);
+    try {
+      return work.get().whenComplete((value, error) -> deadline.cancel());
+    } catch (RuntimeException e) {
+      deadline.cancel();
+      throw e;
+    }
+  }
+
   /** Real time on {@code timer}'s threads. */
   static EngineTimer of(ScheduledExecutorService timer) {
     return (delay, task) -> {

@@ -10,12 +10,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.pipelinekit.core.engine.EngineTimer;
 import org.pipelinekit.core.engine.internal.RunState.JobState;
 import org.pipelinekit.core.engine.internal.RunState.StageState;
 import org.pipelinekit.core.expr.Expression;
 import org.pipelinekit.core.expr.ExpressionException;
-import org.pipelinekit.core.model.Durations;
 import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.run.ExecutionEvent.JobStarted;
 import org.pipelinekit.core.run.LogLine;
@@ -196,13 +194,14 @@ final class JobAttempt {
     boolean afterStop = stop != null;
     StepCall call = new StepCall(run, new AttemptContext.Step(context, index), step);
     // a step that runs after a cancel or timeout (always(), cancelled()) gets the executor's grace, then it is stopped too
-    EngineTimer.Scheduled grace = afterStop ? run.services().timer().schedule(run.services().postStepGrace(), () -> run.actor().execute(() -> {
-      if (j.attempt == attempt && j.stepIndex == index) j.stopCurrent(run.services().cancelGrace());
-    })) : null;
-    call.proceed().whenComplete((exit, error) -> run.actor().execute(() -> {
-      if (grace != null) grace.cancel();
+    CompletionStage<StepExit> exit = !afterStop ? call.proceed() : run.services().timer().limit(run.services().postStepGrace(),
+        () -> run.actor().execute(() -> {
+          if (j.attempt == attempt && j.stepIndex == index) j.stopForTimeout("the step after the stop", run.services().postStepGrace(),
+              run.services().cancelGrace());
+        }), call::proceed);
+    exit.whenComplete((x, error) -> run.actor().execute(() -> {
       j.current = null;
-      stepEnded(index, error != null ? StepExit.runnerError(message(error)) : exit, call.timedOut(), afterStop, done);
+      stepEnded(index, error != null ? StepExit.runnerError(message(error)) : x, call.timedOut(), afterStop, done);
     }));
   }
 
@@ -270,14 +269,12 @@ final class JobAttempt {
 
     @Override
     public CompletionStage<JobExit> intercept(JobInterceptor.Chain chain) {
-      EngineTimer.Scheduled timer = run.services().timer().schedule(limit, () -> run.actor().execute(() -> {
+      return run.services().timer().limit(limit, () -> run.actor().execute(() -> {
         if (j.attempt == attempt && j.status == StageStatus.RUNNING) {
           j.timedOut = true;
-          context.log("the stage timed out after " + Durations.format(limit) + "; stopping it");
-          j.stopCurrent(run.services().cancelGrace());
+          j.stopForTimeout("the stage", limit, run.services().cancelGrace());
         }
-      }));
-      return chain.proceed().whenComplete((exit, error) -> timer.cancel());
+      }), chain::proceed);
     }
   }
 

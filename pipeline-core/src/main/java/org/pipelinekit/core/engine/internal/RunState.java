@@ -89,6 +89,12 @@ final class RunState {
       stage.log.append(jobId, attempt, text);
     }
 
+    /** Says in the log that {@code what} ran out of {@code limit}, and stops the running step. */
+    void stopForTimeout(String what, Duration limit, Duration grace) {
+      log(what + " timed out after " + org.pipelinekit.core.model.Durations.format(limit) + "; stopping it");
+      stopCurrent(grace);
+    }
+
     void stopCurrent(Duration grace) {
       Stoppable c = current;
       if (c != null) c.stop(grace);

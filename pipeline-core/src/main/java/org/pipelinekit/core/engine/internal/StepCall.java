@@ -9,9 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.pipelinekit.core.engine.EngineTimer;
 import org.pipelinekit.core.engine.internal.RunState.JobState;
-import org.pipelinekit.core.model.Durations;
 import org.pipelinekit.core.model.Step;
 import org.pipelinekit.core.run.ExecutionEvent.StepStarted;
 import org.pipelinekit.core.spi.PlannedStep;
@@ -124,14 +122,12 @@ final class StepCall {
     public CompletionStage<StepExit> intercept(StepInterceptor.Chain chain) {
       int attempt = context.attempt();
       int index = context.stepIndex();
-      EngineTimer.Scheduled timer = run.services().timer().schedule(limit, () -> run.actor().execute(() -> {
+      return run.services().timer().limit(limit, () -> run.actor().execute(() -> {
         if (job.attempt == attempt && job.stepIndex == index && !job.status.isFinal()) {
           timedOut.set(true);
-          context.log("the step timed out after " + Durations.format(limit) + "; stopping it");
-          job.stopCurrent(run.services().cancelGrace());
+          job.stopForTimeout("the step", limit, run.services().cancelGrace());
         }
-      }));
-      return chain.proceed().whenComplete((exit, error) -> timer.cancel());
+      }), chain::proceed);
     }
   }
 
