@@ -131,6 +131,31 @@ class InterceptorChainsTest {
   }
 
   @Test
+  void aStepStartedByAnInterceptorThatAnswersWithoutWaitingForIt_isStoppedBeforeTheJobEnds() throws Exception {
+    java.nio.file.Path pidFile = dir.resolve("step.pid");
+    java.util.concurrent.CompletableFuture<Void> pidWritten = new java.util.concurrent.CompletableFuture<>();
+    StepInterceptor impatient = new StepInterceptor() {
+      @Override public String id() { return "impatient"; }
+      @Override public CompletionStage<StepExit> intercept(Chain chain) {
+        chain.proceed(); // starts the step, then answers at once without its exit
+        return pidWritten.thenApply(v -> StepExit.SUCCESS);
+      }
+    };
+    try (PipelineExecutor ex = PipelineExecutor.builder().dataDirectory(dir).interceptor(impatient).cancelGracePeriod(Duration.ofMillis(200))
+        .build()) {
+      Execution e = ex.execute(Pipeline.builder("orphan").stage("a", s -> s.run("echo $$ > '" + pidFile + "'; echo written; sleep 600")).build(),
+          org.pipelinekit.core.run.ExecutionTrigger.manual(), Map.of(), ev -> {
+            if (ev instanceof org.pipelinekit.core.run.ExecutionEvent.LogAppended l && l.line().text().equals("written")) pidWritten.complete(null);
+          });
+      ExecutionSnapshot done = await(e);
+      assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).strip());
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("the step the interceptor left running was stopped")
+          .isNotEqualTo(java.util.Optional.of(true));
+    }
+  }
+
+  @Test
   void aStepInterceptorThatDoesNotProceed_skipsTheStep() throws Exception {
     StepInterceptor skip = new StepInterceptor() {
       @Override public String id() { return "skip"; }

@@ -49,16 +49,33 @@ final class StepCall {
     return timedOut.get();
   }
 
+  /**
+   * Runs the step through its chain. The call ends only once the process it started has ended too: an interceptor that
+   * answers (or fails) while the runner's step still runs has that step stopped and waited for, so nothing of it
+   * outlives its job (its lines, its files).
+   */
   CompletionStage<StepExit> proceed() {
+    CompletionStage<StepExit> result;
     try {
       Optional<StepRequest> request = step instanceof PlannedStep.Command c ? Optional.of(request(c.step())) : Optional.empty();
       List<StepInterceptor> links = new ArrayList<>(run.services().interceptors());
       if (step instanceof PlannedStep.Command c && c.step().timeout().isPresent()) links.add(new StepTimeout(c.step().timeout().get()));
-      return new Chain(links, 0, request).proceed();
+      result = new Chain(links, 0, request).proceed();
     } catch (RuntimeException e) { // a template that cannot be rendered, an interceptor that threw or proceeded twice
-      return CompletableFuture.completedFuture(StepExit.runnerError(String.valueOf(e.getMessage())));
+      result = CompletableFuture.completedFuture(StepExit.runnerError(String.valueOf(e.getMessage())));
     }
+    return result.handle((exit, error) -> {
+      RunningStep still = started;
+      CompletionStage<Void> ended = CompletableFuture.completedFuture(null);
+      if (still != null && !still.exit().toCompletableFuture().isDone()) {
+        still.cancel(run.services().cancelGrace());
+        ended = still.exit().handle((ignored, e) -> null);
+      }
+      return ended.thenCompose(v -> error == null ? CompletableFuture.completedFuture(exit) : CompletableFuture.<StepExit>failedFuture(error));
+    }).thenCompose(x -> x);
   }
+
+  private volatile RunningStep started;
 
   private final class Chain implements StepInterceptor.Chain {
     private final List<StepInterceptor> links;
@@ -169,6 +186,7 @@ final class StepCall {
         run.hub().publish((seq, t) -> new StepStarted(run.id(), seq, t, job.stage.id(), job.jobId, attempt, stepNumber, runnerId, startup));
       }
     });
+    started = running;
     job.current = running::cancel;
     return running.exit();
   }
