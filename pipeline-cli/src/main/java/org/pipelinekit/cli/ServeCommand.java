@@ -121,7 +121,8 @@ final class ServeCommand implements Callable<Integer> {
       PipelineService service = PipelineService.builder().store(db != null ? db.pipelines() : new FilePipelineStore(dataDir.resolve("pipelines")))
           .build();
       PipelineExecutor.Builder executor = stores.wire(PipelineExecutor.builder().dataDirectory(dataDir)).secrets(secrets);
-      if (db != null) executor.executionStore(db.executions()).logStore(db.logs()).controlChannel(db.control()).oncePerCluster(db.oncePerCluster());
+      if (db != null) executor.executionStore(db.executions()).logStore(db.logs()).controlChannel(db.control()).oncePerCluster(db.oncePerCluster())
+          .concurrencyLedger(db.concurrencyLedger());
       return serve(service, stores.artifacts, executor, secret, out);
     }
   }

@@ -7,12 +7,14 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.spi.ConcurrencyLedger;
 import org.pipelinekit.core.spi.ControlChannel;
 import org.pipelinekit.core.spi.ExecutionStore;
 import org.pipelinekit.core.spi.LogStore;
 import org.pipelinekit.core.spi.OncePerCluster;
 import org.pipelinekit.core.spi.PipelineStore;
 import org.pipelinekit.jdbc.internal.Database;
+import org.pipelinekit.jdbc.internal.JdbcConcurrencyLedger;
 import org.pipelinekit.jdbc.internal.JdbcControlChannel;
 import org.pipelinekit.jdbc.internal.JdbcExecutionStore;
 import org.pipelinekit.jdbc.internal.JdbcLogStore;
@@ -28,7 +30,7 @@ import org.pipelinekit.jdbc.internal.JdbcPipelineStore;
  * <pre>{@code
  * try (JdbcStores db = JdbcStores.open("jdbc:postgresql://db:5432/ci", "ci", password)) {
  *   PipelineExecutor executor = PipelineExecutor.builder().executionStore(db.executions()).logStore(db.logs())
- *       .controlChannel(db.control()).build();
+ *       .controlChannel(db.control()).concurrencyLedger(db.concurrencyLedger()).oncePerCluster(db.oncePerCluster()).build();
  *   PipelineService service = PipelineService.builder().store(db.pipelines()).build();
  * }
  * }</pre>
@@ -41,6 +43,7 @@ public final class JdbcStores implements AutoCloseable {
   private final JdbcLogStore logs;
   private final JdbcControlChannel control;
   private final JdbcOncePerCluster once;
+  private final JdbcConcurrencyLedger groups;
 
   private JdbcStores(DataSource dataSource, HikariDataSource owned) {
     this.owned = owned;
@@ -51,6 +54,7 @@ public final class JdbcStores implements AutoCloseable {
     this.logs = new JdbcLogStore(db);
     this.control = new JdbcControlChannel(db, dataSource);
     this.once = new JdbcOncePerCluster(db);
+    this.groups = new JdbcConcurrencyLedger(db);
   }
 
   /** Stores on the host's own pool (closing them leaves it open). */
@@ -109,6 +113,11 @@ public final class JdbcStores implements AutoCloseable {
   /** Periodic work (the retention sweep) once between the hosts on this database ({@code PipelineExecutor.Builder.oncePerCluster}). */
   public OncePerCluster oncePerCluster() {
     return once;
+  }
+
+  /** Concurrency groups that hold across the hosts on this database ({@code PipelineExecutor.Builder.concurrencyLedger}). */
+  public ConcurrencyLedger concurrencyLedger() {
+    return groups;
   }
 
   @Override

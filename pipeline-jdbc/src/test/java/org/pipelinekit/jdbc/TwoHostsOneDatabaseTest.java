@@ -28,8 +28,8 @@ class TwoHostsOneDatabaseTest {
   }
 
   private static PipelineExecutor host(JdbcStores db, Path runs) {
-    return PipelineExecutor.builder().executionStore(db.executions()).logStore(db.logs()).controlChannel(db.control()).runDirectory(runs)
-        .build();
+    return PipelineExecutor.builder().executionStore(db.executions()).logStore(db.logs()).controlChannel(db.control())
+        .concurrencyLedger(db.concurrencyLedger()).runDirectory(runs).build();
   }
 
   @Test
@@ -120,6 +120,64 @@ class TwoHostsOneDatabaseTest {
       ExecutionSnapshot cancelled = running.completion().get(60, java.util.concurrent.TimeUnit.SECONDS);
       assertThat(cancelled.status()).isEqualTo(ExecutionStatus.CANCELLED);
       assertThat(cancelled.reason()).contains("stopped from host b");
+    }
+  }
+
+  private static java.util.concurrent.CompletableFuture<Void> onLine(PipelineExecutor host, Pipeline p, String line, Execution[] started) {
+    java.util.concurrent.CompletableFuture<Void> seen = new java.util.concurrent.CompletableFuture<>();
+    started[0] = host.execute(p, ExecutionTrigger.manual().branch("main"), Map.of(), ev -> {
+      if (ev instanceof org.pipelinekit.core.run.ExecutionEvent.LogAppended l && l.line().text().equals(line)) seen.complete(null);
+    });
+    return seen;
+  }
+
+  @Test
+  void aConcurrencyGroupHoldsAcrossHosts_theNextWaitsOnTheOtherHost_andCancelInProgressReachesIt() throws Exception {
+    JdbcStores a = stores.fresh();
+    JdbcStores b = stores.again();
+    java.nio.file.Path go = dir.resolve("go");
+    Pipeline queued = Pipeline.builder("deploy").concurrency("deploy-${{ branch }}", false)
+        .stage("ship", s -> s.run("echo shipping; while [ ! -f '" + go + "' ]; do sleep 0.02; done; echo shipped")).build();
+    try (PipelineExecutor hostA = host(a, dir.resolve("a")); PipelineExecutor hostB = host(b, dir.resolve("b"))) {
+      Execution[] first = new Execution[1];
+      onLine(hostA, queued, "shipping", first).get(60, java.util.concurrent.TimeUnit.SECONDS);
+      java.util.concurrent.CompletableFuture<Void> waits = new java.util.concurrent.CompletableFuture<>();
+      Execution second = hostB.execute(queued, ExecutionTrigger.manual().branch("main"), Map.of(), ev -> {
+        if (ev instanceof org.pipelinekit.core.run.ExecutionEvent.ExecutionQueued) waits.complete(null);
+      });
+      waits.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(second.snapshot().stage("ship").status()).as("it waits for host a's run").isEqualTo(org.pipelinekit.core.run.StageStatus.PENDING);
+      java.nio.file.Files.writeString(go, "");
+      assertThat(first[0].completion().get(60, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      ExecutionSnapshot next = second.completion().get(60, java.util.concurrent.TimeUnit.SECONDS); // host a's end started it on host b
+      assertThat(next.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(next.stage("ship").startedAt().orElseThrow()).isAfterOrEqualTo(first[0].snapshot().finishedAt().orElseThrow());
+
+      Pipeline cancelling = Pipeline.builder("preview").concurrency("preview", true).stage("serve", s -> s.run("echo serving; sleep 600")).build();
+      Execution[] old = new Execution[1];
+      onLine(hostA, cancelling, "serving", old).get(60, java.util.concurrent.TimeUnit.SECONDS);
+      Execution[] newer = new Execution[1];
+      onLine(hostB, cancelling, "serving", newer).get(60, java.util.concurrent.TimeUnit.SECONDS);
+      ExecutionSnapshot cancelled = old[0].completion().get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(cancelled.status()).isEqualTo(ExecutionStatus.CANCELLED);
+      assertThat(cancelled.reason()).contains("cancelled by " + newer[0].id() + " in concurrency group 'preview'");
+      hostB.cancel(newer[0].id(), "done");
+    }
+  }
+
+  @Test
+  void aHostThatStartsWhileAnotherRuns_leavesTheOthersRunsAlone() throws Exception {
+    JdbcStores a = stores.fresh();
+    java.nio.file.Path go = dir.resolve("go");
+    Pipeline p = Pipeline.builder("busy").stage("work", s -> s.run("echo working; while [ ! -f '" + go + "' ]; do sleep 0.02; done")).build();
+    try (PipelineExecutor hostA = host(a, dir.resolve("a"))) {
+      Execution[] running = new Execution[1];
+      onLine(hostA, p, "working", running).get(60, java.util.concurrent.TimeUnit.SECONDS);
+      try (PipelineExecutor hostB = host(stores.again(), dir.resolve("b"))) { // asks who runs the unfinished executions first
+        assertThat(hostB.execution(running[0].id()).orElseThrow().snapshot().status()).isEqualTo(ExecutionStatus.RUNNING);
+      }
+      java.nio.file.Files.writeString(go, "");
+      assertThat(running[0].completion().get(60, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     }
   }
 

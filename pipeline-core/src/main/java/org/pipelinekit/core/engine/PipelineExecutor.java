@@ -49,6 +49,7 @@ import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.plan.ExecutionPlan;
 import org.pipelinekit.core.plan.ExecutionPlanner;
 import org.pipelinekit.core.secret.SecretAudit;
+import org.pipelinekit.core.spi.ConcurrencyLedger;
 import org.pipelinekit.core.spi.ControlChannel;
 import org.pipelinekit.core.spi.ExecutionStore;
 import org.pipelinekit.core.spi.LogStore;
@@ -89,7 +90,7 @@ public final class PipelineExecutor implements AutoCloseable {
   private final Duration logRetention;
   private final Map<String, LiveExecution> live = new ConcurrentHashMap<>();
   private final List<EventListener> globalListeners;
-  private final ConcurrencyGroups groups = new ConcurrencyGroups();
+  private final ConcurrencyGroups groups;
   private final List<AutoCloseable> owned;
   private final ExecutorService engineThreads;
   private final ExecutorService deliveryThreads;
@@ -149,6 +150,7 @@ public final class PipelineExecutor implements AutoCloseable {
         runRoot, Optional.ofNullable(b.sharedWorkspace), Optional.ofNullable(b.source), new FailedWorkspaces(b.keepFailedWorkspaces),
         b.cancelGrace, b.postStepGrace, b.eventBuffer, Optional.ofNullable(b.memo));
     this.commands = new Commands(live, services.executions(), Optional.ofNullable(b.control));
+    this.groups = new ConcurrencyGroups(b.ledger, commands);
     Optional.ofNullable(b.control).ifPresent(c -> c.listen(commands::answer));
     markInterrupted();
     if (!b.retentionSweep.isZero()) {
@@ -181,18 +183,27 @@ public final class PipelineExecutor implements AutoCloseable {
 
   /** Executions a previous host left running end INTERRUPTED; their logs and workspaces stay. */
   private void markInterrupted() {
+    List<StoredExecution> unfinished = new ArrayList<>();
     for (String id : services.executions().ids()) {
       try {
-        Optional<StoredExecution> stored = services.executions().load(id);
-        if (stored.isEmpty()) continue;
-        StoredExecution s = stored.get();
-        if (SnapshotBuilder.fold(s.header(), s.events()).status().isFinal()) continue;
+        services.executions().load(id).filter(s -> !SnapshotBuilder.fold(s.header(), s.events()).status().isFinal()).ifPresent(unfinished::add);
+      } catch (RuntimeException e) {
+        LOG.warn("cannot check execution {} for interruption: {}", id, e.getMessage());
+      }
+    }
+    // hosts sharing the stores run some of them: those are theirs, not left behind
+    java.util.Set<String> elsewhere = commands.runElsewhere(unfinished.stream().map(s -> s.header().id()).toList());
+    for (StoredExecution s : unfinished) {
+      String id = s.header().id();
+      if (elsewhere.contains(id)) continue;
+      try {
         long next = s.events().stream().mapToLong(ExecutionEvent::sequence).max().orElse(0) + 1;
         services.executions().append(id, new ExecutionEvent.ExecutionFinished(id, next, services.clock().instant(),
             ExecutionStatus.INTERRUPTED, Optional.of("the host stopped while the execution ran")));
-        LOG.info("execution {} was running when the host stopped; marked interrupted", id);
+        LOG.info("execution {} was running when its host stopped; marked interrupted", id);
+        s.header().pipeline().concurrency().ifPresent(c -> groups.startNext(groupName(c, s.header()), id));
       } catch (RuntimeException e) {
-        LOG.warn("cannot check execution {} for interruption: {}", id, e.getMessage());
+        LOG.warn("cannot mark execution {} interrupted: {}", id, e.getMessage());
       }
     }
   }
@@ -238,22 +249,16 @@ public final class PipelineExecutor implements AutoCloseable {
     ExecutionHeader header = new ExecutionHeader(id, number, pipeline, trigger, params, services.clock().instant(), rerunOf, rerunFrom);
     services.executions().create(header);
     Optional<String> group = pipeline.concurrency().map(c -> groupName(c, header));
-    LiveExecution[] self = new LiveExecution[1];
     LiveExecution run = new LiveExecution(services, header, plan, reused, () -> {
       live.remove(id);
-      group.ifPresent(g -> groups.finished(g, self[0]));
+      group.ifPresent(g -> groups.startNext(g, id));
     });
-    self[0] = run;
     for (EventListener l : globalListeners) run.subscribe(l);
     if (listener != null) run.subscribe(listener);
     live.put(id, run);
-    if (group.isPresent()) {
-      Concurrency c = pipeline.concurrency().get();
-      boolean queued = groups.admit(group.get(), run, c.cancelInProgress(), c.queueLimit().orElse(defaultQueueLimit));
-      if (queued) {
-        run.queued(group);
-        return run;
-      }
+    if (group.isPresent() && groups.admit(group.get(), id, pipeline.concurrency().get(), defaultQueueLimit)) {
+      run.queued(group);
+      return run;
     }
     run.start();
     return run;
@@ -432,6 +437,7 @@ public final class PipelineExecutor implements AutoCloseable {
     private Path source;
     private @org.jspecify.annotations.Nullable ControlChannel control;
     private org.pipelinekit.core.spi.OncePerCluster once = org.pipelinekit.core.spi.OncePerCluster.LOCAL;
+    private ConcurrencyLedger ledger = ConcurrencyLedger.inMemory();
     private int keepFailedWorkspaces = 5;
     private Duration postStepGrace = Duration.ofSeconds(30);
     private int maxParallelJobs = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -569,6 +575,12 @@ public final class PipelineExecutor implements AutoCloseable {
      */
     public Builder controlChannel(ControlChannel channel) {
       this.control = Objects.requireNonNull(channel, "channel");
+      return this;
+    }
+
+    /** Where concurrency groups are kept: this executor's memory (the default), or a ledger shared by hosts (pipeline-jdbc). */
+    public Builder concurrencyLedger(ConcurrencyLedger ledger) {
+      this.ledger = Objects.requireNonNull(ledger, "ledger");
       return this;
     }
 

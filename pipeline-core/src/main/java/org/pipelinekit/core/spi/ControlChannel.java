@@ -13,8 +13,11 @@ import java.util.function.Function;
  * an executor acts on its own runs only. pipeline-jdbc provides one over PostgreSQL.
  */
 public interface ControlChannel extends AutoCloseable {
-  /** What is asked of an execution. */
-  enum Kind { CANCEL, APPROVE, REJECT }
+  /**
+   * What is asked of an execution: cancel it, decide an approval, start it (it waited in a concurrency group and its
+   * turn came), or only whether a host runs it ({@code PING}: answered by the host that does, by no other).
+   */
+  enum Kind { CANCEL, APPROVE, REJECT, START, PING }
 
   /**
    * One request: for {@code APPROVE}/{@code REJECT} the stage and who decides (name and groups, as the asking host

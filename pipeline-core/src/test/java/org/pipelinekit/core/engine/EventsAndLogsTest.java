@@ -45,7 +45,9 @@ class EventsAndLogsTest {
     AtomicLong resumeAfter = new AtomicLong(-1);
     CountDownLatch overflowed = new CountDownLatch(1);
     List<ExecutionEvent> received = Collections.synchronizedList(new ArrayList<>());
-    Pipeline p = Pipeline.builder("chatty").stage("talk", s -> s.run("seq 1 500")).build();
+    // the step floods only once the listener holds its first event, so it is dropped with something delivered
+    java.nio.file.Path go = dir.resolve("go");
+    Pipeline p = Pipeline.builder("chatty").stage("talk", s -> s.run("while [ ! -f '" + go + "' ]; do sleep 0.02; done; seq 1 500")).build();
     PipelineExecutor small = PipelineExecutor.builder().dataDirectory(dir.resolve("small")).eventBuffer(50).build();
     Execution e = small.execute(p);
     e.subscribe(new EventListener() {
@@ -53,9 +55,12 @@ class EventsAndLogsTest {
       public void onEvent(ExecutionEvent event) {
         received.add(event);
         try {
+          java.nio.file.Files.writeString(go, "");
           release.await(); // a listener that blocks on its first event
         } catch (InterruptedException ex) {
           Thread.currentThread().interrupt();
+        } catch (java.io.IOException ex) {
+          throw new java.io.UncheckedIOException(ex);
         }
       }
 

@@ -18,6 +18,9 @@ import org.pipelinekit.core.spi.StoredExecution;
  * this host's outcome. Also answers the other hosts' commands for this host's runs.
  */
 public final class Commands {
+  /** How long a host that starts waits for the others to say which unfinished executions they run. */
+  private static final Duration PING_WAIT = Duration.ofSeconds(3);
+
   private final Map<String, LiveExecution> live;
   private final ExecutionStore executions;
   private final Optional<ControlChannel> control;
@@ -39,7 +42,7 @@ public final class Commands {
       StoredExecution stored = executions.load(id)
           .orElseThrow(() -> new PipelineException(ErrorCode.EXECUTION_UNKNOWN, "execution " + id + " does not exist"));
       if (SnapshotBuilder.fold(stored.header(), stored.events()).status().isFinal()) {
-        if (c.kind() == ControlChannel.Kind.CANCEL) return; // over already: nothing to cancel
+        if (c.kind() == ControlChannel.Kind.CANCEL || c.kind() == ControlChannel.Kind.START) return; // over already
         throw new PipelineException(ErrorCode.EXECUTION_FINISHED, "execution " + id + " has finished");
       }
       if (control.isEmpty()) {
@@ -74,10 +77,37 @@ public final class Commands {
         case APPROVE -> run.approve(who, c.stageId().orElseThrow(), true, Optional.empty());
         case REJECT -> run.approve(who, c.stageId().orElseThrow(), false, c.text());
         case CANCEL -> run.cancel(c.text().orElse("cancelled"));
+        case START -> run.start();
+        case PING -> { }
       }
       return Optional.of(ControlChannel.Reply.DONE);
     } catch (PipelineException e) {
       return Optional.of(ControlChannel.Reply.refused(e.code(), e.getMessage()));
     }
+  }
+
+  /**
+   * Which of these unfinished executions another host runs, asked of all of them at once through the channel; without
+   * a channel, none (one host: an unfinished execution it does not run was left by its previous life).
+   */
+  public java.util.Set<String> runElsewhere(java.util.List<String> executionIds) {
+    if (control.isEmpty() || executionIds.isEmpty()) return java.util.Set.of();
+    java.util.Map<String, java.util.concurrent.CompletableFuture<ControlChannel.Reply>> asked = new java.util.LinkedHashMap<>();
+    for (String id : executionIds) {
+      asked.put(id, control.get().send(new ControlChannel.Command(id, ControlChannel.Kind.PING, Optional.empty(), "host", java.util.List.of(),
+          Optional.empty()), PING_WAIT));
+    }
+    java.util.Set<String> alive = new java.util.HashSet<>();
+    asked.forEach((id, reply) -> {
+      try {
+        reply.get(PING_WAIT.toMillis() + 5000, TimeUnit.MILLISECONDS);
+        alive.add(id);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // nobody answered: no host runs it
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    return alive;
   }
 }

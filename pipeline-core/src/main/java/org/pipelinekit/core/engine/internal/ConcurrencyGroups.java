@@ -1,79 +1,60 @@
 package org.pipelinekit.core.engine.internal;
 
-import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
+import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.model.Concurrency;
+import org.pipelinekit.core.spi.ConcurrencyLedger;
+import org.pipelinekit.core.spi.ControlChannel;
 
 /**
- * Executions whose concurrency group evaluates to the same text run one at a time. A new one either
- * cancels the running one and every pending one ({@code cancelInProgress}) or waits in the group's
- * queue; when the queue is full, its oldest pending execution is cancelled as superseded.
+ * Concurrency groups over a {@link ConcurrencyLedger} (this host's memory, or a database the hosts share): an execution
+ * is admitted (it starts, or waits), the ledger's verdicts are carried out through {@link Commands} — the executions it
+ * supersedes are cancelled, the next one is started when the running one ends — here or on the host that holds them.
  */
 public final class ConcurrencyGroups {
-  private final Map<String, Group> groups = new HashMap<>();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConcurrencyGroups.class);
+  private final ConcurrencyLedger ledger;
+  private final Commands commands;
 
-  private static final class Group {
-    LiveExecution running;
-    final ArrayDeque<LiveExecution> pending = new ArrayDeque<>();
+  public ConcurrencyGroups(ConcurrencyLedger ledger, Commands commands) {
+    this.ledger = ledger;
+    this.commands = commands;
   }
 
-  /**
-   * Admits an execution to its group: starts it now, or queues it.
-   *
-   * @return true when it was queued
-   */
-  public boolean admit(String group, LiveExecution run, boolean cancelInProgress, int queueLimit) {
-    LiveExecution toCancel = null;
-    java.util.List<LiveExecution> cancelPending = new java.util.ArrayList<>();
-    boolean queued;
-    synchronized (this) {
-      Group g = groups.computeIfAbsent(group, k -> new Group());
-      if (g.running == null) {
-        g.running = run;
-        queued = false;
-      } else if (cancelInProgress) {
-        toCancel = g.running;
-        cancelPending.addAll(g.pending);
-        g.pending.clear();
-        g.pending.add(run);
-        queued = true;
-      } else {
-        if (g.pending.size() >= queueLimit && !g.pending.isEmpty()) {
-          cancelPending.add(g.pending.poll());
-        }
-        if (queueLimit == 0) {
-          cancelPending.add(run);
-        } else {
-          g.pending.add(run);
-        }
-        queued = true;
+  /** Admits execution {@code id} to {@code group}; true when it waits (the caller announces it queued). */
+  public boolean admit(String group, String id, Concurrency c, int defaultQueueLimit) {
+    ConcurrencyLedger.Admission admitted = ledger.admit(group, id, c.cancelInProgress(), c.queueLimit().orElse(defaultQueueLimit));
+    List<String> cancel = admitted.cancel();
+    for (int i = 0; i < cancel.size(); i++) {
+      String other = cancel.get(i);
+      String why = other.equals(id) ? "concurrency group '" + group + "' is busy and keeps no queue"
+          : (c.cancelInProgress() && i == 0 ? "cancelled by " : "superseded by ") + id + " in concurrency group '" + group + "'";
+      try {
+        commands.act(command(other, ControlChannel.Kind.CANCEL, Optional.of(why)));
+      } catch (PipelineException e) {
+        LOG.warn("cannot cancel {} for {}: {}", other, id, e.getMessage());
       }
     }
-    if (toCancel != null) toCancel.cancel("cancelled by " + run.id() + " in concurrency group '" + group + "'");
-    for (LiveExecution r : cancelPending) r.cancelQueued("superseded by " + run.id() + " in concurrency group '" + group + "'");
-    return queued;
+    return admitted.queued();
   }
 
-  /** The running execution of the group ended: start the next pending one, if any. */
-  public void finished(String group, LiveExecution run) {
-    LiveExecution next = null;
-    synchronized (this) {
-      Group g = groups.get(group);
-      if (g == null) return;
-      if (g.running == run) {
-        g.running = g.pending.poll();
-        next = g.running;
-      } else {
-        g.pending.remove(run);
+  /** An execution of the group ended: the group's next one starts, here or on the host that holds it. */
+  public void startNext(String group, String endedId) {
+    Optional<String> next = ledger.finished(group, endedId);
+    while (next.isPresent()) {
+      String id = next.get();
+      try {
+        commands.act(command(id, ControlChannel.Kind.START, Optional.empty()));
+        return;
+      } catch (PipelineException e) { // its host is gone: it will never run; the one after it goes
+        LOG.warn("concurrency group '{}': cannot start {} ({}); starting the next", group, id, e.getMessage());
+        next = ledger.finished(group, id);
       }
-      if (g.running == null && g.pending.isEmpty()) groups.remove(group);
     }
-    if (next != null) next.start();
   }
 
-  public synchronized Optional<String> runningIn(String group) {
-    Group g = groups.get(group);
-    return g == null || g.running == null ? Optional.empty() : Optional.of(g.running.id());
+  private static ControlChannel.Command command(String id, ControlChannel.Kind kind, Optional<String> text) {
+    return new ControlChannel.Command(id, kind, Optional.empty(), "host", List.of(), text);
   }
 }
