@@ -28,9 +28,14 @@ final class LocalStores implements AutoCloseable {
   /** Artifacts (and their signing key) under {@code dataDir}/artifacts; the cache in {@code cacheDir}. */
   static LocalStores open(Path dataDir, Path cacheDir) throws IOException {
     PrivateFiles.createDirectories(dataDir);
+    return open(cacheDir, new FileArtifactStore(dataDir.resolve("artifacts")), dataDir);
+  }
+
+  /** Artifacts in {@code store}, signed with the key kept in {@code keyDir} (shared by hosts that share the store); the cache in {@code cacheDir}. */
+  static LocalStores open(Path cacheDir, org.pipelinekit.artifacts.ArtifactStore store, Path keyDir) throws IOException {
+    PrivateFiles.createDirectories(keyDir);
     CacheManager cache = CacheManager.builder(new FileCacheStore(cacheDir)).build();
-    ArtifactManager artifacts = ArtifactManager.builder(new FileArtifactStore(dataDir.resolve("artifacts")), AccessPolicy.allowAll())
-        .signingKey(signingKey(dataDir)).build();
+    ArtifactManager artifacts = ArtifactManager.builder(store, AccessPolicy.allowAll()).signingKey(signingKey(keyDir)).build();
     return new LocalStores(cache, artifacts);
   }
 

@@ -84,6 +84,10 @@ final class ServeCommand implements Callable<Integer> {
       + " in --data-dir")
   String database;
 
+  @Option(names = "--shared-dir", paramLabel = "DIR", description = "With --database: a directory every host mounts at the same"
+      + " path, for the artifacts' content and their signing key (their records are in the database)")
+  Path sharedDir;
+
   @Option(names = "--database-user", paramLabel = "USER", description = "The database user (default: $PIPELINEKIT_DATABASE_USER)")
   String databaseUser;
 
@@ -117,7 +121,13 @@ final class ServeCommand implements Callable<Integer> {
       db = JdbcStores.open(database, user, password);
       out.println("pipelines, executions and logs in " + database.replaceAll("\\?.*", ""));
     }
-    try (JdbcStores closing = db; LocalStores stores = LocalStores.open(dataDir, dataDir.resolve("cache"))) {
+    if (sharedDir != null && db == null) {
+      spec.commandLine().getErr().println("error: --shared-dir goes with --database (the artifacts' records are kept there)");
+      return Main.INVALID;
+    }
+    try (JdbcStores closing = db; LocalStores stores = db != null && sharedDir != null
+        ? LocalStores.open(dataDir.resolve("cache"), db.artifactStore(sharedDir.resolve("artifacts")), sharedDir)
+        : LocalStores.open(dataDir, dataDir.resolve("cache"))) {
       PipelineService service = PipelineService.builder().store(db != null ? db.pipelines() : new FilePipelineStore(dataDir.resolve("pipelines")))
           .build();
       PipelineExecutor.Builder executor = stores.wire(PipelineExecutor.builder().dataDirectory(dataDir)).secrets(secrets);

@@ -43,7 +43,8 @@ class SharedDatabaseJarIT {
 
   private String host(String name, String url) throws Exception {
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "serve",
-        "--port", "0", "--data-dir", dir.resolve(name).toString(), "--token", "it-token", "--database", url, "--database-user", "pk")
+        "--port", "0", "--data-dir", dir.resolve(name).toString(), "--token", "it-token", "--database", url, "--database-user", "pk",
+        "--shared-dir", dir.resolve("shared").toString())
         .redirectErrorStream(true).start();
     hosts.add(p);
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -93,6 +94,14 @@ class SharedDatabaseJarIT {
     JsonNode seen = json.readTree(call("GET", a + "/executions/" + id, null).body());
     assertThat(seen.path("status").asText()).as(seen.toString()).isEqualTo("SUCCEEDED");
     assertThat(call("GET", a + "/executions/" + id + "/logs/text", null).body()).contains("built-on-a-host");
+    // the artifact host b's run stored: its record in the database, its content in the shared directory, served by host a
+    JsonNode artifacts = json.readTree(call("GET", a + "/executions/" + id + "/artifacts", null).body());
+    assertThat(artifacts).hasSize(1);
+    String link = artifacts.get(0).path("url").asText();
+    HttpResponse<String> download = http.send(HttpRequest.newBuilder(URI.create(a.replaceAll("/api/v1$", "") + link.replaceAll("^.*?/api/v1", "/api/v1")))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(download.statusCode()).as(link + " " + download.body()).isEqualTo(200);
+    assertThat(download.body()).isEqualTo("built-on-a-host\n");
 
     // a run of host b, streamed live by host a (which runs none of it) and cancelled through host a
     assertThat(call("POST", a + "/pipelines", """

@@ -2,9 +2,12 @@ package org.pipelinekit.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.pipelinekit.artifacts.ArtifactStore;
+import org.pipelinekit.artifacts.FileArtifactStore;
 import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.spi.ConcurrencyLedger;
@@ -14,6 +17,7 @@ import org.pipelinekit.core.spi.LogStore;
 import org.pipelinekit.core.spi.OncePerCluster;
 import org.pipelinekit.core.spi.PipelineStore;
 import org.pipelinekit.jdbc.internal.Database;
+import org.pipelinekit.jdbc.internal.JdbcArtifactStore;
 import org.pipelinekit.jdbc.internal.JdbcConcurrencyLedger;
 import org.pipelinekit.jdbc.internal.JdbcControlChannel;
 import org.pipelinekit.jdbc.internal.JdbcExecutionStore;
@@ -113,6 +117,14 @@ public final class JdbcStores implements AutoCloseable {
   /** Periodic work (the retention sweep) once between the hosts on this database ({@code PipelineExecutor.Builder.oncePerCluster}). */
   public OncePerCluster oncePerCluster() {
     return once;
+  }
+
+  /**
+   * Artifacts every host lists and serves: their records in the database, their content in {@code sharedDirectory}, a
+   * directory all hosts mount at the same path (hand it to {@code ArtifactManager.builder}).
+   */
+  public ArtifactStore artifactStore(Path sharedDirectory) {
+    return new JdbcArtifactStore(db, new FileArtifactStore(sharedDirectory));
   }
 
   /** Concurrency groups that hold across the hosts on this database ({@code PipelineExecutor.Builder.concurrencyLedger}). */
