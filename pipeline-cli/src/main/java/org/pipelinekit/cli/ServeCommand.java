@@ -88,6 +88,10 @@ final class ServeCommand implements Callable<Integer> {
       + " path, for the artifacts' content and their signing key (their records are in the database)")
   Path sharedDir;
 
+  @Option(names = "--take-over", description = "With --database: run here what hosts that stopped left unfinished (checked every"
+      + " 10 s, once between the hosts); a host that answers too slowly can be taken for stopped (docs/CLUSTER.md)")
+  boolean takeOver;
+
   @Option(names = "--database-user", paramLabel = "USER", description = "The database user (default: $PIPELINEKIT_DATABASE_USER)")
   String databaseUser;
 
@@ -133,6 +137,7 @@ final class ServeCommand implements Callable<Integer> {
       PipelineExecutor.Builder executor = stores.wire(PipelineExecutor.builder().dataDirectory(dataDir)).secrets(secrets);
       if (db != null) executor.executionStore(db.executions()).logStore(db.logs()).controlChannel(db.control()).oncePerCluster(db.oncePerCluster())
           .concurrencyLedger(db.concurrencyLedger());
+      if (db != null && takeOver) executor.takeOverEvery(java.time.Duration.ofSeconds(10));
       return serve(service, stores.artifacts, executor, secret, out);
     }
   }

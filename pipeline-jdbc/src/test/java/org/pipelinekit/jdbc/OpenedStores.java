@@ -22,6 +22,11 @@ final class OpenedStores {
     return db;
   }
 
+  /** The JDBC URL of the last {@link #fresh()} database, for a host in another process. */
+  String url() {
+    return TestPostgres.shared().url(database);
+  }
+
   void closeAll() {
     opened.forEach(JdbcStores::close);
     opened.clear();

@@ -1,6 +1,5 @@
 package org.pipelinekit.core.engine;
 
-import org.pipelinekit.core.run.ExecutionEvent;
 import org.pipelinekit.core.run.ExecutionHeader;
 import org.pipelinekit.core.run.ExecutionStatus;
 import org.pipelinekit.core.run.ExecutionTrigger;
@@ -33,17 +32,15 @@ import org.pipelinekit.core.engine.internal.ConcurrencyGroups;
 import org.pipelinekit.core.engine.internal.EngineServices;
 import org.pipelinekit.core.engine.internal.FailedWorkspaces;
 import org.pipelinekit.core.engine.internal.LiveExecution;
+import org.pipelinekit.core.engine.internal.Orphans;
 import org.pipelinekit.core.engine.internal.Parameters;
 import org.pipelinekit.core.engine.internal.Reruns;
 import org.pipelinekit.core.engine.internal.StoredView;
 import org.pipelinekit.core.engine.internal.Trees;
 import org.pipelinekit.core.engine.internal.Slots;
 import org.pipelinekit.core.engine.internal.SnapshotBuilder;
-import org.pipelinekit.core.expr.EvaluationContext;
-import org.pipelinekit.core.expr.Template;
 import org.pipelinekit.core.log.FileLogStore;
 import org.pipelinekit.core.log.InMemoryLogStore;
-import org.pipelinekit.core.model.Concurrency;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.plan.ExecutionPlan;
@@ -152,7 +149,20 @@ public final class PipelineExecutor implements AutoCloseable {
     this.commands = new Commands(live, services.executions(), Optional.ofNullable(b.control));
     this.groups = new ConcurrencyGroups(b.ledger, commands);
     Optional.ofNullable(b.control).ifPresent(c -> c.listen(commands::answer));
-    markInterrupted();
+    Orphans orphans = new Orphans(services, live, commands, groups, planner, globalListeners);
+    if (b.takeOver != null && b.control != null) {
+      orphans.takeOver();
+      long every = b.takeOver.toMillis();
+      timer.scheduleWithFixedDelay(() -> {
+        try {
+          b.once.run("take-over", b.takeOver, orphans::takeOver);
+        } catch (RuntimeException e) {
+          LOG.warn("looking for executions of stopped hosts failed: {}", e.getMessage());
+        }
+      }, every, every, TimeUnit.MILLISECONDS);
+    } else {
+      orphans.markInterrupted();
+    }
     if (!b.retentionSweep.isZero()) {
       long every = b.retentionSweep.toMillis();
       timer.scheduleWithFixedDelay(() -> {
@@ -182,32 +192,6 @@ public final class PipelineExecutor implements AutoCloseable {
   }
 
   /** Executions a previous host left running end INTERRUPTED; their logs and workspaces stay. */
-  private void markInterrupted() {
-    List<StoredExecution> unfinished = new ArrayList<>();
-    for (String id : services.executions().ids()) {
-      try {
-        services.executions().load(id).filter(s -> !SnapshotBuilder.fold(s.header(), s.events()).status().isFinal()).ifPresent(unfinished::add);
-      } catch (RuntimeException e) {
-        LOG.warn("cannot check execution {} for interruption: {}", id, e.getMessage());
-      }
-    }
-    // hosts sharing the stores run some of them: those are theirs, not left behind
-    java.util.Set<String> elsewhere = commands.runElsewhere(unfinished.stream().map(s -> s.header().id()).toList());
-    for (StoredExecution s : unfinished) {
-      String id = s.header().id();
-      if (elsewhere.contains(id)) continue;
-      try {
-        long next = s.events().stream().mapToLong(ExecutionEvent::sequence).max().orElse(0) + 1;
-        services.executions().append(id, new ExecutionEvent.ExecutionFinished(id, next, services.clock().instant(),
-            ExecutionStatus.INTERRUPTED, Optional.of("the host stopped while the execution ran")));
-        LOG.info("execution {} was running when its host stopped; marked interrupted", id);
-        s.header().pipeline().concurrency().ifPresent(c -> groups.startNext(groupName(c, s.header()), id));
-      } catch (RuntimeException e) {
-        LOG.warn("cannot mark execution {} interrupted: {}", id, e.getMessage());
-      }
-    }
-  }
-
   public StageRegistry registry() {
     return services.registry();
   }
@@ -248,7 +232,7 @@ public final class PipelineExecutor implements AutoCloseable {
     copyWorkspace.ifPresent(old -> copyRun(old, id));
     ExecutionHeader header = new ExecutionHeader(id, number, pipeline, trigger, params, services.clock().instant(), rerunOf, rerunFrom);
     services.executions().create(header);
-    Optional<String> group = pipeline.concurrency().map(c -> groupName(c, header));
+    Optional<String> group = pipeline.concurrency().map(c -> ConcurrencyGroups.name(c, header));
     LiveExecution run = new LiveExecution(services, header, plan, reused, () -> {
       live.remove(id);
       group.ifPresent(g -> groups.startNext(g, id));
@@ -275,18 +259,6 @@ public final class PipelineExecutor implements AutoCloseable {
     }
   }
 
-  private static String groupName(Concurrency c, ExecutionHeader header) {
-    EvaluationContext ctx = path -> switch (path.get(0)) {
-      case "params" -> path.size() > 1 ? header.parameters().get(path.get(1)) : null;
-      case "branch" -> header.trigger().branch().orElse("");
-      case "commit" -> header.trigger().commit().orElse("");
-      case "pipeline" -> path.size() > 1 && path.get(1).equals("id") ? header.pipelineId() : null;
-      case "trigger" -> path.size() > 1 && path.get(1).equals("kind") ? header.trigger().kind() : null;
-      case "env" -> path.size() > 1 ? header.pipeline().env().get(path.get(1)) : null;
-      default -> null;
-    };
-    return Template.parse(c.group()).render(ctx);
-  }
 
   /** A live or stored execution. */
   public Optional<Execution> execution(String id) {
@@ -438,6 +410,7 @@ public final class PipelineExecutor implements AutoCloseable {
     private @org.jspecify.annotations.Nullable ControlChannel control;
     private org.pipelinekit.core.spi.OncePerCluster once = org.pipelinekit.core.spi.OncePerCluster.LOCAL;
     private ConcurrencyLedger ledger = ConcurrencyLedger.inMemory();
+    private @org.jspecify.annotations.Nullable Duration takeOver;
     private int keepFailedWorkspaces = 5;
     private Duration postStepGrace = Duration.ofSeconds(30);
     private int maxParallelJobs = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -575,6 +548,18 @@ public final class PipelineExecutor implements AutoCloseable {
      */
     public Builder controlChannel(ControlChannel channel) {
       this.control = Objects.requireNonNull(channel, "channel");
+      return this;
+    }
+
+    /**
+     * Makes this host take over the executions of hosts that stopped (with a {@link #controlChannel}): every {@code every},
+     * once between the hosts, the unfinished executions no host answers for are taken over here — the stages that ended
+     * keep their results, the others run again, their jobs with a host-loss attempt. A host that starts does the same
+     * instead of marking them INTERRUPTED. Off by default.
+     */
+    public Builder takeOverEvery(Duration every) {
+      if (every.isNegative() || every.isZero()) throw new IllegalArgumentException("takeOverEvery must be positive, got " + every);
+      this.takeOver = every;
       return this;
     }
 

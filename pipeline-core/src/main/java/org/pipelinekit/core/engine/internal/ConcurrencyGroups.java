@@ -3,7 +3,10 @@ package org.pipelinekit.core.engine.internal;
 import java.util.List;
 import java.util.Optional;
 import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.expr.EvaluationContext;
+import org.pipelinekit.core.expr.Template;
 import org.pipelinekit.core.model.Concurrency;
+import org.pipelinekit.core.run.ExecutionHeader;
 import org.pipelinekit.core.spi.ConcurrencyLedger;
 import org.pipelinekit.core.spi.ControlChannel;
 
@@ -56,5 +59,19 @@ public final class ConcurrencyGroups {
 
   private static ControlChannel.Command command(String id, ControlChannel.Kind kind, Optional<String> text) {
     return new ControlChannel.Command(id, kind, Optional.empty(), "host", List.of(), text);
+  }
+
+  /** The group an execution belongs to: the pipeline's {@code concurrency.group} rendered with the execution's params, branch, commit, ids. */
+  public static String name(Concurrency c, ExecutionHeader header) {
+    EvaluationContext ctx = path -> switch (path.get(0)) {
+      case "params" -> path.size() > 1 ? header.parameters().get(path.get(1)) : null;
+      case "branch" -> header.trigger().branch().orElse("");
+      case "commit" -> header.trigger().commit().orElse("");
+      case "pipeline" -> path.size() > 1 && path.get(1).equals("id") ? header.pipelineId() : null;
+      case "trigger" -> path.size() > 1 && path.get(1).equals("kind") ? header.trigger().kind() : null;
+      case "env" -> path.size() > 1 ? header.pipeline().env().get(path.get(1)) : null;
+      default -> null;
+    };
+    return Template.parse(c.group()).render(ctx);
   }
 }

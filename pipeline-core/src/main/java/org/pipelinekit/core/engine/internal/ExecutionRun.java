@@ -31,6 +31,7 @@ import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.plan.ExecutionPlan;
 import org.pipelinekit.core.plan.MatrixCell;
 import org.pipelinekit.core.plan.PlannedStage;
+import org.pipelinekit.core.run.ExecutionEvent;
 import org.pipelinekit.core.run.ExecutionEvent.CancelRequested;
 import org.pipelinekit.core.run.ExecutionEvent.ExecutionFinished;
 import org.pipelinekit.core.run.ExecutionEvent.ExecutionStarted;
@@ -78,20 +79,22 @@ final class ExecutionRun {
   private final AtomicReference<@Nullable String> storageFailure = new AtomicReference<>();
 
   ExecutionRun(EngineServices services, ExecutionHeader header, ExecutionPlan plan, Map<String, LiveExecution.Reused> reused,
-      Runnable onFinished) {
+      List<ExecutionEvent> earlier, Runnable onFinished) {
     this.services = services;
     this.header = header;
     this.reused = reused;
     this.onFinished = onFinished;
-    this.hub = new EventHub(header, List.of(), services.executions(), services.clock(), services.delivery(), services.eventBuffer());
+    this.hub = new EventHub(header, earlier, services.executions(), services.clock(), services.delivery(), services.eventBuffer());
     hub.onStoreFailure(this::storageFailed);
     hub.sanitizer(masker::mask); // nothing leaves the engine with a secret in it: journal, listeners, the API
     this.actor = new SerialExecutor(services.engine());
     this.workspace = services.workspace(header.id());
     this.workspaces = new JobWorkspaces(this);
     for (PlannedStage ps : plan.stages()) {
-      stages.put(ps.id(), new StageState(ps, new StageLog(header.id(), ps.id(), services.logs(), hub, services.clock(), masker,
-          () -> storageFailure.get() == null, this::storageFailed)));
+      StageLog log = new StageLog(header.id(), ps.id(), services.logs(), hub, services.clock(), masker,
+          () -> storageFailure.get() == null, this::storageFailed);
+      if (!earlier.isEmpty()) log.continueAfter(services.logs().count(header.id(), ps.id())); // lines another host wrote stay
+      stages.put(ps.id(), new StageState(ps, log));
     }
     for (Stage s : header.pipeline().stages()) {
       StageState st = stages.get(s.id());
@@ -111,23 +114,15 @@ final class ExecutionRun {
     if (started || finished) return;
     started = true;
     try {
-      PrivateFiles.createDirectories(workspace.getParent()); // the workspaces directory: others may not look in
-      Files.createDirectories(workspace);
+      makeWorkspace();
     } catch (IOException e) {
       hub.publish((seq, t) -> new ExecutionStarted(id(), seq, t));
       for (StageState s : stages.values()) finishStage(s, StageStatus.FAILED, Optional.of("cannot create the workspace: " + e.getMessage()));
       return;
     }
     hub.publish((seq, t) -> new ExecutionStarted(id(), seq, t));
-    header.pipeline().timeout().ifPresent(limit -> pipelineTimer = services.timer().schedule(limit, () -> actor.execute(() -> {
-      if (!finished) {
-        timedOut = true;
-        cancelNow("the pipeline timed out after " + Durations.format(limit), true);
-      }
-    })));
-    for (StageState s : stages.values()) {
-      s.pendingNeeds = new HashSet<>(s.planned.stage().needs()).size();
-    }
+    armPipelineTimeout();
+    countNeeds();
     for (StageState s : stages.values()) {
       LiveExecution.Reused r = reused.get(s.id());
       if (r != null) {
@@ -137,10 +132,16 @@ final class ExecutionRun {
         stageEnded(s);
       }
     }
-    for (StageState s : stages.values()) {
-      if (s.status == StageStatus.PENDING && s.pendingNeeds == 0 && !s.deciding) decide(s);
-    }
-    checkFinished();
+    decideReady();
+  }
+
+  private void armPipelineTimeout() {
+    header.pipeline().timeout().ifPresent(limit -> pipelineTimer = services.timer().schedule(limit, () -> actor.execute(() -> {
+      if (!finished) {
+        timedOut = true;
+        cancelNow("the pipeline timed out after " + Durations.format(limit), true);
+      }
+    })));
   }
 
   // ---- stages: readiness, the decision, start and end ----
@@ -172,31 +173,64 @@ final class ExecutionRun {
     s.status = StageStatus.RUNNING;
     hub.publish((seq, t) -> new StageStarted(id(), seq, t, s.id()));
     for (MatrixCell cell : s.planned.cells()) {
-      s.jobs.add(new JobState(s, cell));
+      JobState j = new JobState(s, cell);
+      Integer before = s.attemptsBefore.get(j.jobId);
+      if (before != null && before > 0) { // taken over from a host that stopped: the next attempt is a host-loss one
+        j.attempt = before;
+        j.log("↻ the host that ran attempt " + before + " stopped; the job runs again here");
+      }
+      s.jobs.add(j);
     }
     launchJobs(s);
   }
 
-  private void completeStage(StageState s) {
-    boolean failed = s.jobs.stream().anyMatch(j -> j.status == StageStatus.FAILED);
-    boolean timedOutJob = s.jobs.stream().anyMatch(j -> j.status == StageStatus.TIMED_OUT);
-    StageStatus status;
-    Optional<String> reason = Optional.empty();
-    if (failed || timedOutJob) {
-      status = s.stage.continueOnError() ? StageStatus.SOFT_FAILED : failed ? StageStatus.FAILED : StageStatus.TIMED_OUT;
-      reason = s.jobs.stream().filter(j -> j.status.countsAsFailure()).map(j -> j.reason).flatMap(Optional::stream).findFirst();
-    } else if (s.jobs.stream().anyMatch(j -> j.status == StageStatus.CANCELLED)) {
-      status = StageStatus.CANCELLED;
-      reason = Optional.ofNullable(cancelReason);
-    } else if (s.jobs.stream().allMatch(j -> j.status == StageStatus.CACHED)) {
-      status = StageStatus.CACHED;
-    } else {
-      status = StageStatus.SUCCEEDED;
+  /**
+   * Goes on with an execution another host ran until it stopped: the stages that ended keep their results and
+   * outputs (no event is repeated), the others are decided again — a stage that was running starts again, its jobs
+   * with the next attempt number (a host-loss attempt, counted by the retry policy) — and the pipeline timeout starts
+   * anew. On the actor.
+   */
+  void resumeNow(ExecutionSnapshot before) {
+    if (started || finished) return;
+    started = true;
+    try {
+      makeWorkspace();
+    } catch (IOException e) {
+      LOG.warn("execution {}: cannot create its workspace directory: {}", id(), e.getMessage());
     }
-    Map<String, String> outputs = new LinkedHashMap<>();
-    for (JobState j : s.jobs) outputs.putAll(j.outputs);
-    s.outputs = outputs;
-    finishStage(s, status, reason);
+    armPipelineTimeout();
+    countNeeds();
+    for (StageState s : stages.values()) before.stage(s.id()).jobs().forEach(j -> s.attemptsBefore.put(j.jobId(), j.attempts()));
+    for (StageState s : stages.values()) { // (attempts first: a stage that ends here lets the ones after it start at once)
+      org.pipelinekit.core.engine.StageRun was = before.stage(s.id());
+      if (was.status().isFinal()) {
+        s.status = was.status();
+        s.outputs = was.outputs();
+        stageEnded(s);
+      }
+    }
+    decideReady();
+  }
+
+  private void makeWorkspace() throws IOException {
+    PrivateFiles.createDirectories(workspace.getParent()); // the workspaces directory: others may not look in
+    Files.createDirectories(workspace);
+  }
+
+  private void countNeeds() {
+    for (StageState s : stages.values()) s.pendingNeeds = new HashSet<>(s.planned.stage().needs()).size();
+  }
+
+  private void decideReady() {
+    for (StageState s : stages.values()) {
+      if (s.status == StageStatus.PENDING && s.pendingNeeds == 0 && !s.deciding) decide(s);
+    }
+    checkFinished();
+  }
+
+  private void completeStage(StageState s) {
+    s.outputs = s.jobOutputs();
+    finishStage(s, s.resultOfJobs(), s.reasonOfJobs(cancelReason));
   }
 
   void finishStage(StageState s, StageStatus status, Optional<String> reason) {

@@ -30,7 +30,24 @@ public final class LiveExecution implements Execution {
 
   public LiveExecution(EngineServices services, ExecutionHeader header, ExecutionPlan plan, Map<String, Reused> reused,
       Runnable onFinished) {
-    this.run = new ExecutionRun(services, header, plan, reused, onFinished);
+    this.run = new ExecutionRun(services, header, plan, reused, List.of(), onFinished);
+  }
+
+  private LiveExecution(ExecutionRun run) {
+    this.run = run;
+  }
+
+  /**
+   * Takes over an execution another host ran until it stopped, from its journal: what ended stays, the rest runs here
+   * ({@link ExecutionRun#resumeNow}). Returns at once.
+   */
+  public static LiveExecution takeOver(EngineServices services, org.pipelinekit.core.spi.StoredExecution stored, ExecutionPlan plan,
+      Runnable onFinished) {
+    ExecutionRun run = new ExecutionRun(services, stored.header(), plan, Map.of(), stored.events(), onFinished);
+    ExecutionSnapshot before = SnapshotBuilder.fold(stored.header(), stored.events());
+    // one that still waited in its concurrency group waits here: its group's turn starts it (start())
+    if (before.status() != org.pipelinekit.core.run.ExecutionStatus.QUEUED) run.actor().executeLater(() -> run.resumeNow(before));
+    return new LiveExecution(run);
   }
 
   @Override

@@ -42,6 +42,8 @@ final class RunState {
     final Set<String> approvedBy = new HashSet<>();
     EngineTimer.@Nullable Scheduled approvalTimer;
     final StageLog log;
+    /** Attempts each job had on a host that stopped, for an execution taken over from it. */
+    final Map<String, Integer> attemptsBefore = new java.util.HashMap<>();
 
     StageState(PlannedStage planned, StageLog log) {
       this.planned = planned;
@@ -51,6 +53,30 @@ final class RunState {
 
     String id() {
       return planned.id();
+    }
+
+    /** What the stage's ended jobs make of it: a failure or timeout (soft with continueOnError), a cancel, reused, or success. */
+    StageStatus resultOfJobs() {
+      boolean failed = jobs.stream().anyMatch(j -> j.status == StageStatus.FAILED);
+      if (failed || jobs.stream().anyMatch(j -> j.status == StageStatus.TIMED_OUT)) {
+        return stage.continueOnError() ? StageStatus.SOFT_FAILED : failed ? StageStatus.FAILED : StageStatus.TIMED_OUT;
+      }
+      if (jobs.stream().anyMatch(j -> j.status == StageStatus.CANCELLED)) return StageStatus.CANCELLED;
+      return jobs.stream().allMatch(j -> j.status == StageStatus.CACHED) ? StageStatus.CACHED : StageStatus.SUCCEEDED;
+    }
+
+    /** Why: the first failing job's reason, or the run's cancel reason. */
+    Optional<String> reasonOfJobs(@Nullable String cancelReason) {
+      StageStatus result = resultOfJobs();
+      if (result == StageStatus.CANCELLED) return Optional.ofNullable(cancelReason);
+      return jobs.stream().filter(j -> j.status.countsAsFailure()).map(j -> j.reason).flatMap(Optional::stream).findFirst();
+    }
+
+    /** The outputs of all the stage's jobs, in job order (a later job's value wins). */
+    Map<String, String> jobOutputs() {
+      Map<String, String> outputs = new LinkedHashMap<>();
+      for (JobState j : jobs) outputs.putAll(j.outputs);
+      return outputs;
     }
   }
 

@@ -39,6 +39,11 @@ final class StageLog {
     this.storeFailed = storeFailed;
   }
 
+  /** Numbers the next line after {@code lines} already stored (an execution taken over from another host). */
+  void continueAfter(long lines) {
+    this.lines.set(lines);
+  }
+
   void append(String jobId, int attempt, String text) {
     String line = masker.mask(text);
     synchronized (lock) {
