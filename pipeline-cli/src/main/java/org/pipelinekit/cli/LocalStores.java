@@ -28,13 +28,13 @@ final class LocalStores implements AutoCloseable {
   /** Artifacts (and their signing key) under {@code dataDir}/artifacts; the cache in {@code cacheDir}. */
   static LocalStores open(Path dataDir, Path cacheDir) throws IOException {
     PrivateFiles.createDirectories(dataDir);
-    return open(cacheDir, new FileArtifactStore(dataDir.resolve("artifacts")), dataDir);
+    return open(new FileCacheStore(cacheDir), new FileArtifactStore(dataDir.resolve("artifacts")), dataDir);
   }
 
-  /** Artifacts in {@code store}, signed with the key kept in {@code keyDir} (shared by hosts that share the store); the cache in {@code cacheDir}. */
-  static LocalStores open(Path cacheDir, org.pipelinekit.artifacts.ArtifactStore store, Path keyDir) throws IOException {
+  /** Caches in {@code caches}, artifacts in {@code store}, signed with the key kept in {@code keyDir} (shared by hosts that share the stores). */
+  static LocalStores open(org.pipelinekit.cache.CacheStore caches, org.pipelinekit.artifacts.ArtifactStore store, Path keyDir) throws IOException {
     PrivateFiles.createDirectories(keyDir);
-    CacheManager cache = CacheManager.builder(new FileCacheStore(cacheDir)).build();
+    CacheManager cache = CacheManager.builder(caches).build();
     ArtifactManager artifacts = ArtifactManager.builder(store, AccessPolicy.allowAll()).signingKey(signingKey(keyDir)).build();
     return new LocalStores(cache, artifacts);
   }

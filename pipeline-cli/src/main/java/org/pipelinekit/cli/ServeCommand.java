@@ -85,7 +85,7 @@ final class ServeCommand implements Callable<Integer> {
   String database;
 
   @Option(names = "--shared-dir", paramLabel = "DIR", description = "With --database: a directory every host mounts at the same"
-      + " path, for the artifacts' content and their signing key (their records are in the database)")
+      + " path, for the content of artifacts and caches and the artifacts' signing key (their records are in the database)")
   Path sharedDir;
 
   @Option(names = "--take-over", description = "With --database: run here what hosts that stopped left unfinished (checked every"
@@ -130,7 +130,7 @@ final class ServeCommand implements Callable<Integer> {
       return Main.INVALID;
     }
     try (JdbcStores closing = db; LocalStores stores = db != null && sharedDir != null
-        ? LocalStores.open(dataDir.resolve("cache"), db.artifactStore(sharedDir.resolve("artifacts")), sharedDir)
+        ? LocalStores.open(db.cacheStore(sharedDir.resolve("cache")), db.artifactStore(sharedDir.resolve("artifacts")), sharedDir)
         : LocalStores.open(dataDir, dataDir.resolve("cache"))) {
       PipelineService service = PipelineService.builder().store(db != null ? db.pipelines() : new FilePipelineStore(dataDir.resolve("pipelines")))
           .build();

@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.pipelinekit.artifacts.ArtifactStore;
 import org.pipelinekit.artifacts.FileArtifactStore;
+import org.pipelinekit.cache.CacheStore;
 import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.spi.ConcurrencyLedger;
@@ -18,6 +19,7 @@ import org.pipelinekit.core.spi.OncePerCluster;
 import org.pipelinekit.core.spi.PipelineStore;
 import org.pipelinekit.jdbc.internal.Database;
 import org.pipelinekit.jdbc.internal.JdbcArtifactStore;
+import org.pipelinekit.jdbc.internal.JdbcCacheStore;
 import org.pipelinekit.jdbc.internal.JdbcConcurrencyLedger;
 import org.pipelinekit.jdbc.internal.JdbcControlChannel;
 import org.pipelinekit.jdbc.internal.JdbcExecutionStore;
@@ -125,6 +127,19 @@ public final class JdbcStores implements AutoCloseable {
    */
   public ArtifactStore artifactStore(Path sharedDirectory) {
     return new JdbcArtifactStore(db, new FileArtifactStore(sharedDirectory));
+  }
+
+  /**
+   * Caches every host restores and saves: their entries in the database, their archives in {@code sharedDirectory}, a
+   * directory all hosts mount at the same path (hand it to {@code CacheManager.builder}).
+   */
+  public CacheStore cacheStore(Path sharedDirectory) {
+    return cacheStore(sharedDirectory, java.time.Clock.systemUTC());
+  }
+
+  /** As {@link #cacheStore(Path)}, with the clock entries are dated by. */
+  public CacheStore cacheStore(Path sharedDirectory, java.time.Clock clock) {
+    return new JdbcCacheStore(db, sharedDirectory, clock);
   }
 
   /** Concurrency groups that hold across the hosts on this database ({@code PipelineExecutor.Builder.concurrencyLedger}). */
