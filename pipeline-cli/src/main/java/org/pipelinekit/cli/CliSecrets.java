@@ -37,6 +37,33 @@ final class CliSecrets {
     return new EncryptedFileSecretStore(dataDir.resolve("secrets.bin"), key);
   }
 
+  /** A secret store the command opened, closed with it (and the database pool it opened for it), and where it is. */
+  record Opened(SecretStore secrets, String where, AutoCloseable also) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      secrets.close();
+      also.close();
+    }
+  }
+
+  /** The data directory's store, or with a database, the hosts' shared one (its key in $PIPELINEKIT_SECRETS_KEY or the shared directory). */
+  static Opened open(Path dataDir, Optional<String> database, Optional<String> user, Optional<Path> sharedDir) throws IOException {
+    if (database.isEmpty()) return new Opened(open(dataDir), dataDir.toString(), () -> { });
+    if (sharedDir.isEmpty()) {
+      throw new PipelineException(ErrorCode.SECRETS_UNAVAILABLE, "--database needs --shared-dir: the hosts' secrets key is kept there");
+    }
+    org.pipelinekit.jdbc.JdbcStores db = org.pipelinekit.jdbc.JdbcStores.open(database.get(),
+        user.orElse(System.getenv("PIPELINEKIT_DATABASE_USER")), Optional.ofNullable(System.getenv("PIPELINEKIT_DATABASE_PASSWORD")).orElse(""));
+    return new Opened(shared(db, sharedDir.get()), "the database", db);
+  }
+
+  /** The secrets of the hosts serving {@code db}: sealed in the database under the key of {@code sharedDir} (or $PIPELINEKIT_SECRETS_KEY). */
+  static SecretStore shared(org.pipelinekit.jdbc.JdbcStores db, Path sharedDir) throws IOException {
+    PrivateFiles.createDirectories(sharedDir);
+    String fromEnv = System.getenv("PIPELINEKIT_SECRETS_KEY");
+    return db.secrets(fromEnv != null && !fromEnv.isBlank() ? EncryptedFileSecretStore.keyFromBase64(fromEnv) : key(sharedDir));
+  }
+
   private static byte[] key(Path dataDir) throws IOException {
     Path file = dataDir.resolve("secrets.key");
     if (!Files.exists(file)) {
@@ -60,6 +87,15 @@ final class CliSecrets {
       for (String name : stored.names()) stored.get(name).ifPresent(v -> all.put(name, v));
     }
     all.putAll(readFile(secretsFile.get())); // the file wins
+    return new InMemorySecretStore(all);
+  }
+
+  /** {@code stored}, or with a {@code --secrets-file}, its values and the file's (the file wins), read now. */
+  static SecretStore overlay(SecretStore stored, Optional<Path> secretsFile) throws IOException {
+    if (secretsFile.isEmpty()) return stored;
+    Map<String, String> all = new LinkedHashMap<>();
+    for (String name : stored.names()) stored.get(name).ifPresent(v -> all.put(name, v));
+    all.putAll(readFile(secretsFile.get()));
     return new InMemorySecretStore(all);
   }
 

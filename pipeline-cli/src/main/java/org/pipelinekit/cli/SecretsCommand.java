@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.pipelinekit.core.secret.EncryptedFileSecretStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,6 +26,23 @@ final class SecretsCommand implements Callable<Integer> {
   static class DataDir {
     @Option(names = "--data-dir", defaultValue = "pipelinekit-data", description = "The data directory (default: ${DEFAULT-VALUE})")
     Path dataDir;
+
+    @Option(names = "--database", paramLabel = "JDBC_URL", description = "The secrets of the hosts serving this database (with"
+        + " --shared-dir, where their key is; see serve)")
+    String database;
+
+    @Option(names = "--database-user", paramLabel = "USER", description = "The database user (default: $PIPELINEKIT_DATABASE_USER;"
+        + " the password in $PIPELINEKIT_DATABASE_PASSWORD)")
+    String databaseUser;
+
+    @Option(names = "--shared-dir", paramLabel = "DIR", description = "With --database: the directory the hosts share")
+    Path sharedDir;
+
+    /** The store these options name, and where, for messages. */
+    CliSecrets.Opened open() throws java.io.IOException {
+      return CliSecrets.open(dataDir, java.util.Optional.ofNullable(database), java.util.Optional.ofNullable(databaseUser),
+          java.util.Optional.ofNullable(sharedDir));
+    }
   }
 
   @Command(name = "set", description = "Store a secret; its value is read from standard input (a last newline is dropped):"
@@ -46,13 +62,15 @@ final class SecretsCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("no value on standard input; pipe it in: printf %s \"$VALUE\" | pipelinekit secrets set " + name);
         return Main.INVALID;
       }
-      try (EncryptedFileSecretStore store = CliSecrets.open(dataDir)) {
-        store.put(name, value);
+      String where;
+      try (CliSecrets.Opened store = open()) {
+        store.secrets().put(name, value);
+        where = store.where();
       } catch (IllegalArgumentException e) {
         spec.commandLine().getErr().println(e.getMessage());
         return Main.INVALID;
       }
-      spec.commandLine().getOut().println("stored secret " + name + " (" + value.length() + " characters) in " + dataDir);
+      spec.commandLine().getOut().println("stored secret " + name + " (" + value.length() + " characters) in " + where);
       return 0;
     }
   }
@@ -65,8 +83,8 @@ final class SecretsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
-      try (EncryptedFileSecretStore store = CliSecrets.open(dataDir)) {
-        store.names().forEach(out::println);
+      try (CliSecrets.Opened store = open()) {
+        store.secrets().names().forEach(out::println);
       }
       return 0;
     }
@@ -82,9 +100,9 @@ final class SecretsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      try (EncryptedFileSecretStore store = CliSecrets.open(dataDir)) {
-        if (!store.delete(name)) {
-          spec.commandLine().getErr().println("no secret " + name + " in " + dataDir);
+      try (CliSecrets.Opened store = open()) {
+        if (!store.secrets().delete(name)) {
+          spec.commandLine().getErr().println("no secret " + name + " in " + store.where());
           return Main.INVALID;
         }
       }

@@ -134,6 +134,7 @@ final class ServeCommand implements Callable<Integer> {
         : LocalStores.open(dataDir, dataDir.resolve("cache"))) {
       PipelineService service = PipelineService.builder().store(db != null ? db.pipelines() : new FilePipelineStore(dataDir.resolve("pipelines")))
           .build();
+      if (db != null && sharedDir != null) secrets = CliSecrets.overlay(CliSecrets.shared(db, sharedDir), Optional.ofNullable(secretsFile));
       PipelineExecutor.Builder executor = stores.wire(PipelineExecutor.builder().dataDirectory(dataDir)).secrets(secrets);
       if (db != null) executor.executionStore(db.executions()).logStore(db.logs()).controlChannel(db.control()).oncePerCluster(db.oncePerCluster())
           .concurrencyLedger(db.concurrencyLedger());

@@ -73,11 +73,20 @@ class SharedDatabaseJarIT {
   void twoHostsOnOneDatabase_seeAndRunTheSamePipelines_andServeEachOthersRuns() throws Exception {
     TestPostgres pg = TestPostgres.shared();
     String url = pg.url(pg.newDatabase());
+    // a secret set once for every host: sealed in the database under the key in the shared directory
+    Process set = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "secrets",
+        "set", "TOKEN", "--database", url, "--database-user", "pk", "--shared-dir", dir.resolve("shared").toString()).redirectErrorStream(true).start();
+    set.getOutputStream().write("from-the-db".getBytes(StandardCharsets.UTF_8));
+    set.getOutputStream().close();
+    String setSaid = new String(set.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(set.waitFor(60, TimeUnit.SECONDS) && set.exitValue() == 0).as(setSaid).isTrue();
+    assertThat(setSaid).contains("stored secret TOKEN (11 characters) in the database");
     String a = host("a", url);
     String b = host("b", url);
     HttpResponse<String> created = call("POST", a + "/pipelines", """
         {"pipelinekit": 1, "id": "shared",
-         "stages": [{"id": "build", "artifacts": {"paths": ["out.txt"]}, "steps": [{"run": "echo built-on-a-host > out.txt"}]},
+         "stages": [{"id": "build", "artifacts": {"paths": ["out.txt"]}, "env": {"T": "${{ secrets.TOKEN }}"},
+                     "steps": [{"run": "echo built-on-a-host > out.txt; [ \\"$T\\" = from-the-db ] && echo secret-ok"}]},
                     {"id": "test", "needs": ["build"], "steps": [{"run": "cat out.txt"}]}]}""");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     assertThat(call("GET", b + "/pipelines", null).body()).contains("\"shared\"");
@@ -93,7 +102,7 @@ class SharedDatabaseJarIT {
     }
     JsonNode seen = json.readTree(call("GET", a + "/executions/" + id, null).body());
     assertThat(seen.path("status").asText()).as(seen.toString()).isEqualTo("SUCCEEDED");
-    assertThat(call("GET", a + "/executions/" + id + "/logs/text", null).body()).contains("built-on-a-host");
+    assertThat(call("GET", a + "/executions/" + id + "/logs/text", null).body()).contains("secret-ok");
     // the artifact host b's run stored: its record in the database, its content in the shared directory, served by host a
     JsonNode artifacts = json.readTree(call("GET", a + "/executions/" + id + "/artifacts", null).body());
     assertThat(artifacts).hasSize(1);

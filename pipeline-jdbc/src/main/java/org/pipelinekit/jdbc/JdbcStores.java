@@ -17,6 +17,7 @@ import org.pipelinekit.core.spi.ExecutionStore;
 import org.pipelinekit.core.spi.LogStore;
 import org.pipelinekit.core.spi.OncePerCluster;
 import org.pipelinekit.core.spi.PipelineStore;
+import org.pipelinekit.core.spi.SecretStore;
 import org.pipelinekit.jdbc.internal.Database;
 import org.pipelinekit.jdbc.internal.JdbcArtifactStore;
 import org.pipelinekit.jdbc.internal.JdbcCacheStore;
@@ -26,6 +27,7 @@ import org.pipelinekit.jdbc.internal.JdbcExecutionStore;
 import org.pipelinekit.jdbc.internal.JdbcLogStore;
 import org.pipelinekit.jdbc.internal.JdbcOncePerCluster;
 import org.pipelinekit.jdbc.internal.JdbcPipelineStore;
+import org.pipelinekit.jdbc.internal.JdbcSecretStore;
 
 /**
  * Pipelines, execution journals and stage logs in PostgreSQL (15 or newer), so that every host of a cluster sees the
@@ -140,6 +142,14 @@ public final class JdbcStores implements AutoCloseable {
   /** As {@link #cacheStore(Path)}, with the clock entries are dated by. */
   public CacheStore cacheStore(Path sharedDirectory, java.time.Clock clock) {
     return new JdbcCacheStore(db, sharedDirectory, clock);
+  }
+
+  /**
+   * Secrets every host reads, sealed with AES-256-GCM under {@code key} (32 bytes, the same on every host, kept outside
+   * the database).
+   */
+  public SecretStore secrets(byte[] key) {
+    return new JdbcSecretStore(db, key);
   }
 
   /** Concurrency groups that hold across the hosts on this database ({@code PipelineExecutor.Builder.concurrencyLedger}). */
