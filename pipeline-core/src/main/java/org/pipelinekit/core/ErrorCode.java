@@ -34,6 +34,7 @@ public enum ErrorCode {
   STORE_FULL(Kind.FULL, "the disk or quota under the store is full"),
   STORE_UNAVAILABLE(Kind.UNAVAILABLE, "the store cannot read or write"),
   STORE_CLOSED(Kind.UNAVAILABLE, "the store was closed (the host is shutting down)"),
+  DATABASE_URL_INVALID(Kind.BAD_INPUT, "a database URL is not a PostgreSQL JDBC URL"),
   AUDIT_UNAVAILABLE(Kind.UNAVAILABLE, "the secret audit log cannot be written"),
   // secrets
   SECRETS_UNAVAILABLE(Kind.UNAVAILABLE, "the secret store cannot be read"),

@@ -72,8 +72,12 @@ public final class JdbcStores implements AutoCloseable {
 
   /** Stores on a pool of their own, closed with them. */
   public static JdbcStores open(String jdbcUrl, String user, String password) {
+    if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
+      throw new PipelineException(ErrorCode.DATABASE_URL_INVALID, "the database URL must be a PostgreSQL JDBC URL such as"
+          + " jdbc:postgresql://db.internal:5432/ci, got '" + jdbcUrl + "'");
+    }
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(Objects.requireNonNull(jdbcUrl, "jdbcUrl"));
+    config.setJdbcUrl(jdbcUrl);
     config.setUsername(user);
     config.setPassword(password);
     config.setPoolName("pipelinekit");

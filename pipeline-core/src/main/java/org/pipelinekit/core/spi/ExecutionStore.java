@@ -30,6 +30,22 @@ public interface ExecutionStore extends AutoCloseable {
 
   void delete(String executionId);
 
+  /**
+   * Ids of the executions whose journal has no end ({@code ExecutionFinished}): running here or elsewhere, or left
+   * by a host that stopped. The default reads every journal; a store that can ask cheaper should.
+   */
+  default List<String> unfinished() {
+    List<String> out = new java.util.ArrayList<>();
+    for (String id : ids()) {
+      try {
+        load(id).filter(s -> s.events().stream().noneMatch(e -> e instanceof ExecutionEvent.ExecutionFinished)).ifPresent(s -> out.add(id));
+      } catch (RuntimeException e) {
+        // a journal that cannot be read is not one to go on with; reading it is where it is reported
+      }
+    }
+    return out;
+  }
+
   @Override
   default void close() {}
 }

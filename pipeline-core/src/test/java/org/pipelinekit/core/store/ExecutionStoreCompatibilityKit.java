@@ -105,6 +105,19 @@ public abstract class ExecutionStoreCompatibilityKit extends StoreKit<ExecutionS
   }
 
   @Test
+  void unfinished_namesTheExecutionsWhoseJournalHasNoEnd() {
+    ExecutionHeader ended = header("ci");
+    ExecutionHeader running = header("ci");
+    store.create(ended);
+    store.create(running);
+    Instant t = Instant.parse("2026-12-06T10:00:01Z");
+    store.append(ended.id(), new ExecutionEvent.ExecutionStarted(ended.id(), 1, t));
+    store.append(ended.id(), new ExecutionEvent.ExecutionFinished(ended.id(), 2, t, ExecutionStatus.SUCCEEDED, Optional.empty()));
+    store.append(running.id(), new ExecutionEvent.ExecutionStarted(running.id(), 1, t));
+    assertThat(store.unfinished()).containsExactly(running.id());
+  }
+
+  @Test
   void everything_survivesAReopen() throws Exception {
     ExecutionHeader h = header("ci");
     store.create(h);

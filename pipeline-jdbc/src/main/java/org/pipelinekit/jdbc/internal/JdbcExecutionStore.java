@@ -50,10 +50,11 @@ public final class JdbcExecutionStore implements ExecutionStore {
 
   @Override
   public void append(String executionId, ExecutionEvent event) {
-    db.update("journal an event of " + executionId, "INSERT INTO pk_execution_event (execution_id, seq, event) VALUES (?, ?, ?)", s -> {
+    db.update("journal an event of " + executionId, "INSERT INTO pk_execution_event (execution_id, seq, event, type) VALUES (?, ?, ?, ?)", s -> {
       s.setString(1, executionId);
       s.setLong(2, event.sequence());
       s.setString(3, JournalCodec.event(event));
+      s.setString(4, event.getClass().getSimpleName());
     });
   }
 
@@ -77,6 +78,12 @@ public final class JdbcExecutionStore implements ExecutionStore {
   @Override
   public List<String> ids() {
     return db.query("list the executions", "SELECT id FROM pk_execution ORDER BY created_at, id", s -> { }, r -> r.getString(1));
+  }
+
+  @Override
+  public List<String> unfinished() {
+    return db.query("find the unfinished executions", "SELECT id FROM pk_execution e WHERE NOT EXISTS (SELECT 1 FROM pk_execution_event v"
+        + " WHERE v.execution_id = e.id AND v.type = 'ExecutionFinished') ORDER BY created_at, id", s -> { }, r -> r.getString(1));
   }
 
   @Override

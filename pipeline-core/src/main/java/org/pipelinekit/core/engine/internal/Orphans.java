@@ -36,10 +36,10 @@ public final class Orphans {
   /** The unfinished executions in the store that no host runs: this host's before a restart, or those of hosts that stopped. */
   private List<StoredExecution> orphans() {
     List<StoredExecution> unfinished = new ArrayList<>();
-    for (String id : services.executions().ids()) {
+    for (String id : services.executions().unfinished()) {
       if (live.containsKey(id)) continue;
       try {
-        services.executions().load(id).filter(s -> !SnapshotBuilder.fold(s.header(), s.events()).status().isFinal()).ifPresent(unfinished::add);
+        services.executions().load(id).ifPresent(unfinished::add);
       } catch (RuntimeException e) {
         LOG.warn("cannot check execution {}: {}", id, e.getMessage());
       }

@@ -1,0 +1,60 @@
+package org.pipelinekit.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.pipelinekit.core.ErrorCode;
+import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.run.ExecutionEvent;
+import org.pipelinekit.core.run.ExecutionStatus;
+import org.pipelinekit.core.store.JournalCodec;
+
+class JdbcStoresTest {
+
+  @Test
+  void aUrlThatIsNotPostgres_isRefusedWithWhatToWrite() {
+    assertThatThrownBy(() -> JdbcStores.open("postgres://db:5432/ci", "ci", "")).isInstanceOf(PipelineException.class)
+        .satisfies(e -> assertThat(((PipelineException) e).errorCode()).isEqualTo(ErrorCode.DATABASE_URL_INVALID))
+        .hasMessageContaining("jdbc:postgresql://").hasMessageContaining("'postgres://db:5432/ci'");
+  }
+
+  /** Journals written before the event type had a column of its own keep their ends: no finished run is taken for an orphan. */
+  @Test
+  void journalsWrittenBeforeTheTypeColumn_keepTheirEnds() throws Exception {
+    TestPostgres pg = TestPostgres.shared();
+    String url = pg.url(pg.newDatabase());
+    Flyway.configure().dataSource(url, pg.user(), "").locations("classpath:org/pipelinekit/jdbc/migration").table("pk_schema_history")
+        .target("7").load().migrate();
+    Instant t = Instant.parse("2026-12-06T10:00:00Z");
+    try (Connection c = DriverManager.getConnection(url, pg.user(), "")) {
+      for (String id : new String[] {"ci-1", "ci-2"}) {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO pk_execution (id, pipeline_id, number, header, created_at) VALUES (?, 'ci', ?, '{}', now())")) {
+          s.setString(1, id);
+          s.setLong(2, id.equals("ci-1") ? 1 : 2);
+          s.executeUpdate();
+        }
+        insertEvent(c, id, new ExecutionEvent.ExecutionStarted(id, 1, t));
+      }
+      insertEvent(c, "ci-1", new ExecutionEvent.ExecutionFinished("ci-1", 2, t, ExecutionStatus.SUCCEEDED, Optional.empty()));
+    }
+    try (JdbcStores stores = JdbcStores.open(url, pg.user(), "")) {
+      assertThat(stores.executions().unfinished()).containsExactly("ci-2");
+    }
+  }
+
+  private static void insertEvent(Connection c, String id, ExecutionEvent e) throws Exception {
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO pk_execution_event (execution_id, seq, event) VALUES (?, ?, ?)")) {
+      s.setString(1, id);
+      s.setLong(2, e.sequence());
+      s.setString(3, JournalCodec.event(e));
+      s.executeUpdate();
+    }
+  }
+}
