@@ -17,6 +17,7 @@ import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.secret.EncryptedFileSecretStore;
 import org.pipelinekit.core.secret.InMemorySecretStore;
 import org.pipelinekit.core.spi.SecretStore;
+import org.pipelinekit.jdbc.JdbcStores;
 
 /**
  * Where the commands find secrets: the data directory's encrypted store ({@code secrets.bin}, its key in
@@ -32,9 +33,7 @@ final class CliSecrets {
   /** The data directory's encrypted store (made, with its key, when missing). */
   static EncryptedFileSecretStore open(Path dataDir) throws IOException {
     PrivateFiles.createDirectories(dataDir);
-    String fromEnv = System.getenv("PIPELINEKIT_SECRETS_KEY");
-    byte[] key = fromEnv != null && !fromEnv.isBlank() ? EncryptedFileSecretStore.keyFromBase64(fromEnv) : key(dataDir);
-    return new EncryptedFileSecretStore(dataDir.resolve("secrets.bin"), key);
+    return new EncryptedFileSecretStore(dataDir.resolve("secrets.bin"), key(dataDir));
   }
 
   /** A secret store the command opened, closed with it (and the database pool it opened for it), and where it is. */
@@ -47,25 +46,26 @@ final class CliSecrets {
   }
 
   /** The data directory's store, or with a database, the hosts' shared one (its key in $PIPELINEKIT_SECRETS_KEY or the shared directory). */
-  static Opened open(Path dataDir, Optional<String> database, Optional<String> user, Optional<Path> sharedDir) throws IOException {
-    if (database.isEmpty()) return new Opened(open(dataDir), dataDir.toString(), () -> { });
-    if (sharedDir.isEmpty()) {
+  static Opened open(Path dataDir, DatabaseOptions database) throws IOException {
+    if (database.url == null) return new Opened(open(dataDir), dataDir.toString(), () -> { });
+    if (database.sharedDir == null) {
       throw new PipelineException(ErrorCode.SECRETS_UNAVAILABLE, "--database needs --shared-dir: the hosts' secrets key is kept there");
     }
-    org.pipelinekit.jdbc.JdbcStores db = org.pipelinekit.jdbc.JdbcStores.open(database.get(),
-        user.orElse(System.getenv("PIPELINEKIT_DATABASE_USER")), Optional.ofNullable(System.getenv("PIPELINEKIT_DATABASE_PASSWORD")).orElse(""));
-    return new Opened(shared(db, sharedDir.get()), "the database", db);
+    JdbcStores db = database.open().orElseThrow();
+    return new Opened(shared(db, database.sharedDir), "the database", db);
   }
 
   /** The secrets of the hosts serving {@code db}: sealed in the database under the key of {@code sharedDir} (or $PIPELINEKIT_SECRETS_KEY). */
-  static SecretStore shared(org.pipelinekit.jdbc.JdbcStores db, Path sharedDir) throws IOException {
+  static SecretStore shared(JdbcStores db, Path sharedDir) throws IOException {
     PrivateFiles.createDirectories(sharedDir);
-    String fromEnv = System.getenv("PIPELINEKIT_SECRETS_KEY");
-    return db.secrets(fromEnv != null && !fromEnv.isBlank() ? EncryptedFileSecretStore.keyFromBase64(fromEnv) : key(sharedDir));
+    return db.secrets(key(sharedDir));
   }
 
-  private static byte[] key(Path dataDir) throws IOException {
-    Path file = dataDir.resolve("secrets.key");
+  /** $PIPELINEKIT_SECRETS_KEY as base64, else {@code secrets.key} in {@code dir} (made, readable by its owner only, when missing). */
+  private static byte[] key(Path dir) throws IOException {
+    String fromEnv = System.getenv("PIPELINEKIT_SECRETS_KEY");
+    if (fromEnv != null && !fromEnv.isBlank()) return EncryptedFileSecretStore.keyFromBase64(fromEnv);
+    Path file = dir.resolve("secrets.key");
     if (!Files.exists(file)) {
       byte[] key = new byte[32];
       new SecureRandom().nextBytes(key);
@@ -77,17 +77,9 @@ final class CliSecrets {
 
   /** The secrets a run or a server uses: the data directory's store (if it has one, or always when asked), then the file's. */
   static SecretStore forCommand(Optional<Path> dataDir, Optional<Path> secretsFile) throws IOException {
-    if (secretsFile.isEmpty()) {
-      // the data directory's own store, read live (a server sees secrets set later), or none
-      return dataDir.isPresent() ? open(dataDir.get()) : new InMemorySecretStore();
-    }
-    Map<String, String> all = new LinkedHashMap<>();
-    if (dataDir.isPresent() && Files.exists(dataDir.get().resolve("secrets.bin"))) {
-      EncryptedFileSecretStore stored = open(dataDir.get());
-      for (String name : stored.names()) stored.get(name).ifPresent(v -> all.put(name, v));
-    }
-    all.putAll(readFile(secretsFile.get())); // the file wins
-    return new InMemorySecretStore(all);
+    // without a file, the data directory's own store, read live (a server sees secrets set later)
+    boolean stored = dataDir.isPresent() && (secretsFile.isEmpty() || Files.exists(dataDir.get().resolve("secrets.bin")));
+    return overlay(stored ? open(dataDir.get()) : new InMemorySecretStore(), secretsFile);
   }
 
   /** {@code stored}, or with a {@code --secrets-file}, its values and the file's (the file wins), read now. */

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,21 +28,12 @@ final class SecretsCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "pipelinekit-data", description = "The data directory (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
-    @Option(names = "--database", paramLabel = "JDBC_URL", description = "The secrets of the hosts serving this database (with"
-        + " --shared-dir, where their key is; see serve)")
-    String database;
-
-    @Option(names = "--database-user", paramLabel = "USER", description = "The database user (default: $PIPELINEKIT_DATABASE_USER;"
-        + " the password in $PIPELINEKIT_DATABASE_PASSWORD)")
-    String databaseUser;
-
-    @Option(names = "--shared-dir", paramLabel = "DIR", description = "With --database: the directory the hosts share")
-    Path sharedDir;
+    @Mixin
+    DatabaseOptions database;
 
     /** The store these options name, and where, for messages. */
     CliSecrets.Opened open() throws java.io.IOException {
-      return CliSecrets.open(dataDir, java.util.Optional.ofNullable(database), java.util.Optional.ofNullable(databaseUser),
-          java.util.Optional.ofNullable(sharedDir));
+      return CliSecrets.open(dataDir, database);
     }
   }
 

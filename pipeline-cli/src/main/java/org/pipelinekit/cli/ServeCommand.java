@@ -33,6 +33,7 @@ import org.pipelinekit.web.Authenticator;
 import org.pipelinekit.web.PipelineKitServlet;
 import org.pipelinekit.web.analytics.PipelineAnalytics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -79,25 +80,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--tls-password-file", paramLabel = "FILE", description = "A file whose first line is the keystore's password")
   Path tlsPasswordFile;
 
-  @Option(names = "--database", paramLabel = "JDBC_URL", description = "Keep pipelines, executions and logs in this PostgreSQL"
-      + " database (jdbc:postgresql://host:5432/name), shared by every host serving it; artifacts, caches and secrets stay"
-      + " in --data-dir")
-  String database;
-
-  @Option(names = "--shared-dir", paramLabel = "DIR", description = "With --database: a directory every host mounts at the same"
-      + " path, for the content of artifacts and caches and the artifacts' signing key (their records are in the database)")
-  Path sharedDir;
+  @Mixin
+  DatabaseOptions database;
 
   @Option(names = "--take-over", description = "With --database: run here what hosts that stopped left unfinished (checked every"
       + " 10 s, once between the hosts); a host that answers too slowly can be taken for stopped (docs/CLUSTER.md)")
   boolean takeOver;
-
-  @Option(names = "--database-user", paramLabel = "USER", description = "The database user (default: $PIPELINEKIT_DATABASE_USER)")
-  String databaseUser;
-
-  @Option(names = "--database-password-file", paramLabel = "FILE", description = "A file whose first line is the database"
-      + " password (default: $PIPELINEKIT_DATABASE_PASSWORD)")
-  Path databasePasswordFile;
 
   @Option(names = "--secrets-file", paramLabel = "FILE", description = "NAME=value lines read as $${{ secrets.NAME }}, on top of the"
       + " secrets stored in the data directory by 'pipelinekit secrets set'")
@@ -108,33 +96,28 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (token != null) err.println("warning: --token is visible to every user of this host in ps; use --token-file or $PIPELINEKIT_TOKEN");
-    Optional<String> fromFile = tokenFile == null ? Optional.empty() : Optional.of(firstLine(tokenFile, "--token-file"));
+    Optional<String> fromFile = tokenFile == null ? Optional.empty() : Optional.of(DatabaseOptions.firstLine(tokenFile, "--token-file"));
     String secret = fromFile.or(() -> Optional.ofNullable(token)).or(() -> Optional.ofNullable(System.getenv("PIPELINEKIT_TOKEN"))).orElseGet(() -> {
       byte[] b = new byte[18];
       new SecureRandom().nextBytes(b);
       return HexFormat.of().formatHex(b);
     });
     PrivateFiles.createDirectories(dataDir);
-    SecretStore secrets = CliSecrets.forCommand(Optional.of(dataDir), Optional.ofNullable(secretsFile));
-    // a pipeline may be saved before its secrets are set; a run of it is refused while one is missing
-    JdbcStores db = null;
-    if (database != null) {
-      String user = databaseUser != null ? databaseUser : System.getenv("PIPELINEKIT_DATABASE_USER");
-      String password = databasePasswordFile != null ? firstLine(databasePasswordFile, "--database-password-file")
-          : Optional.ofNullable(System.getenv("PIPELINEKIT_DATABASE_PASSWORD")).orElse("");
-      db = JdbcStores.open(database, user, password);
-      out.println("pipelines, executions and logs in " + database.replaceAll("\\?.*", ""));
-    }
-    if (sharedDir != null && db == null) {
+    if (database.sharedDir != null && database.url == null) {
       spec.commandLine().getErr().println("error: --shared-dir goes with --database (the artifacts' records are kept there)");
       return Main.INVALID;
     }
-    try (JdbcStores closing = db; LocalStores stores = db != null && sharedDir != null
+    JdbcStores db = database.open().orElse(null);
+    if (db != null) out.println("pipelines, executions and logs in " + database.where());
+    Path sharedDir = database.sharedDir; // only with a database, as checked above
+    try (JdbcStores closing = db; LocalStores stores = sharedDir != null
         ? LocalStores.open(db.cacheStore(sharedDir.resolve("cache")), db.artifactStore(sharedDir.resolve("artifacts")), sharedDir)
         : LocalStores.open(dataDir, dataDir.resolve("cache"))) {
       PipelineService service = PipelineService.builder().store(db != null ? db.pipelines() : new FilePipelineStore(dataDir.resolve("pipelines")))
           .build();
-      if (db != null && sharedDir != null) secrets = CliSecrets.overlay(CliSecrets.shared(db, sharedDir), Optional.ofNullable(secretsFile));
+      // a pipeline may be saved before its secrets are set; a run of it is refused while one is missing
+      SecretStore secrets = sharedDir != null ? CliSecrets.overlay(CliSecrets.shared(db, sharedDir), Optional.ofNullable(secretsFile))
+          : CliSecrets.forCommand(Optional.of(dataDir), Optional.ofNullable(secretsFile));
       PipelineExecutor.Builder executor = stores.wire(PipelineExecutor.builder().dataDirectory(dataDir)).secrets(secrets);
       if (db != null) executor.executionStore(db.executions()).logStore(db.logs()).controlChannel(db.control()).oncePerCluster(db.oncePerCluster())
           .concurrencyLedger(db.concurrencyLedger());
@@ -159,7 +142,7 @@ final class ServeCommand implements Callable<Integer> {
       http.setSendXPoweredBy(false);
       ServerConnector connector;
       if (tlsKeystore != null) {
-        String password = tlsPasswordFile != null ? firstLine(tlsPasswordFile, "--tls-password-file")
+        String password = tlsPasswordFile != null ? DatabaseOptions.firstLine(tlsPasswordFile, "--tls-password-file")
             : Optional.ofNullable(System.getenv("PIPELINEKIT_TLS_PASSWORD")).orElse("");
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStorePath(tlsKeystore.toAbsolutePath().toString());
@@ -205,12 +188,6 @@ final class ServeCommand implements Callable<Integer> {
     } finally {
       artifacts.close();
     }
-  }
-
-  private static String firstLine(Path file, String option) throws java.io.IOException {
-    String line = Files.readString(file).lines().findFirst().orElse("").strip();
-    if (line.isEmpty()) throw new IllegalArgumentException(option + " " + file + " is empty; put the value on its first line");
-    return line;
   }
 
   private int load(PipelineService service, PrintWriter out) throws java.io.IOException {
