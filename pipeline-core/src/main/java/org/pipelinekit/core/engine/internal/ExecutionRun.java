@@ -187,8 +187,8 @@ final class ExecutionRun {
   /**
    * Goes on with an execution another host ran until it stopped: the stages that ended keep their results and
    * outputs (no event is repeated), the others are decided again — a stage that was running starts again, its jobs
-   * with the next attempt number (a host-loss attempt, counted by the retry policy) — and the pipeline timeout starts
-   * anew. On the actor.
+   * with the next attempt number (a host-loss attempt: it runs even when the retry limit is used up, and it uses up an
+   * attempt of the limit for the retries after it) — and the pipeline timeout starts anew. On the actor.
    */
   void resumeNow(ExecutionSnapshot before) {
     if (started || finished) return;

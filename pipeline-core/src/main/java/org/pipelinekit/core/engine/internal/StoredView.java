@@ -87,6 +87,7 @@ public final class StoredView implements Execution {
         tail.poll(() -> {
           // read what is there; when the run had already finished before this read, that was the last of it
           boolean last = wasFinished[0];
+          long before = next[0];
           while (true) {
             List<LogLine> page = services.logs().read(id(), stageId, next[0], 10_000);
             page.forEach(lines);
@@ -94,6 +95,7 @@ public final class StoredView implements Execution {
             if (page.size() < 10_000) break;
           }
           if (last) return true;
+          if (next[0] != before) return false; // lines still coming: the journal is read once they stop
           wasFinished[0] = services.executions().load(id()).map(s -> SnapshotBuilder.fold(s.header(), s.events()).status().isFinal())
               .orElse(true);
           return false;
