@@ -22,6 +22,7 @@ export interface StageDoc {
   approval?: { approvers: string[]; required?: number; timeout?: string };
   continueOnError?: boolean;
   memoize?: string;
+  runsOn?: string[];
   outputs?: string[];
   steps?: Array<{ run: string; name?: string; when?: string; continueOnError?: boolean; [k: string]: unknown }>;
   [k: string]: unknown;

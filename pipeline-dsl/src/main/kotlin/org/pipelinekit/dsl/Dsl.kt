@@ -278,6 +278,11 @@ class StageScope internal constructor(private val builder: Stage.Builder) {
         builder.outputs(*names)
     }
 
+    /** Labels a host must have to run this stage's jobs, such as `runsOn("docker", "os=linux")`. */
+    fun runsOn(vararg labels: String) {
+        builder.runsOn(*labels)
+    }
+
     fun matrix(block: MatrixScope.() -> Unit) {
         val b = Matrix.Builder()
         MatrixScope(b).block()

@@ -3,6 +3,7 @@ package org.pipelinekit.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -11,9 +12,11 @@ import org.pipelinekit.artifacts.FileArtifactStore;
 import org.pipelinekit.cache.CacheStore;
 import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.spi.Cluster;
 import org.pipelinekit.core.spi.ConcurrencyLedger;
 import org.pipelinekit.core.spi.ControlChannel;
 import org.pipelinekit.core.spi.ExecutionStore;
+import org.pipelinekit.core.spi.JobQueue;
 import org.pipelinekit.core.spi.LogStore;
 import org.pipelinekit.core.spi.OncePerCluster;
 import org.pipelinekit.core.spi.PipelineStore;
@@ -24,6 +27,7 @@ import org.pipelinekit.jdbc.internal.JdbcCacheStore;
 import org.pipelinekit.jdbc.internal.JdbcConcurrencyLedger;
 import org.pipelinekit.jdbc.internal.JdbcControlChannel;
 import org.pipelinekit.jdbc.internal.JdbcExecutionStore;
+import org.pipelinekit.jdbc.internal.JdbcJobQueue;
 import org.pipelinekit.jdbc.internal.JdbcLogStore;
 import org.pipelinekit.jdbc.internal.JdbcOncePerCluster;
 import org.pipelinekit.jdbc.internal.JdbcPipelineStore;
@@ -37,13 +41,16 @@ import org.pipelinekit.jdbc.internal.JdbcSecretStore;
  *
  * <pre>{@code
  * try (JdbcStores db = JdbcStores.open("jdbc:postgresql://db:5432/ci", "ci", password)) {
- *   PipelineExecutor executor = PipelineExecutor.builder().executionStore(db.executions()).logStore(db.logs())
- *       .controlChannel(db.control()).concurrencyLedger(db.concurrencyLedger()).oncePerCluster(db.oncePerCluster()).build();
+ *   PipelineExecutor executor = PipelineExecutor.builder().cluster(db).runDirectory(sharedRuns).build();
  *   PipelineService service = PipelineService.builder().store(db.pipelines()).build();
  * }
  * }</pre>
+ *
+ * <p>{@code PipelineExecutor.builder().dataSource(pool)} does the same with the host's pool.
  */
-public final class JdbcStores implements AutoCloseable {
+public final class JdbcStores implements Cluster, AutoCloseable {
+  /** How long a host's claim on a job holds without being renewed (it renews every third of it), by default. */
+  public static final Duration DEFAULT_JOB_LEASE = Duration.ofSeconds(5);
   private final Database db;
   private final HikariDataSource owned;
   private final JdbcPipelineStore pipelines;
@@ -52,9 +59,13 @@ public final class JdbcStores implements AutoCloseable {
   private final JdbcControlChannel control;
   private final JdbcOncePerCluster once;
   private final JdbcConcurrencyLedger groups;
+  private final DataSource dataSource;
+  private Duration jobLease = DEFAULT_JOB_LEASE;
+  private JdbcJobQueue jobs;
 
   private JdbcStores(DataSource dataSource, HikariDataSource owned) {
     this.owned = owned;
+    this.dataSource = dataSource;
     migrate(dataSource);
     this.db = new Database(dataSource);
     this.pipelines = new JdbcPipelineStore(db);
@@ -106,10 +117,12 @@ public final class JdbcStores implements AutoCloseable {
     return pipelines;
   }
 
+  @Override
   public ExecutionStore executions() {
     return executions;
   }
 
+  @Override
   public LogStore logs() {
     return logs;
   }
@@ -118,11 +131,13 @@ public final class JdbcStores implements AutoCloseable {
    * How this host's executor and the others on the database reach each other's runs: cancels, approvals and
    * rejections asked on any host reach the host that runs the execution ({@code PipelineExecutor.Builder.controlChannel}).
    */
+  @Override
   public ControlChannel control() {
     return control;
   }
 
   /** Periodic work (the retention sweep) once between the hosts on this database ({@code PipelineExecutor.Builder.oncePerCluster}). */
+  @Override
   public OncePerCluster oncePerCluster() {
     return once;
   }
@@ -156,15 +171,47 @@ public final class JdbcStores implements AutoCloseable {
     return new JdbcSecretStore(db, key);
   }
 
+  /**
+   * How long a host's claim on a job holds without being renewed (default {@link #DEFAULT_JOB_LEASE}): when a host dies,
+   * its jobs run again elsewhere after about this long. Set it before the job queue is first used.
+   */
+  public synchronized JdbcStores jobLease(Duration lease) {
+    if (jobs != null) throw new IllegalStateException("the job queue is in use already; set the lease before jobQueue()");
+    this.jobLease = java.util.Objects.requireNonNull(lease, "lease");
+    return this;
+  }
+
+  /**
+   * The queue every host of the cluster takes jobs from ({@code PipelineExecutor.Builder.jobQueue}): jobs are rows claimed
+   * with {@code FOR UPDATE SKIP LOCKED}, held by a lease and completed with a fencing token.
+   */
+  @Override
+  public synchronized JobQueue jobQueue() {
+    if (jobs == null) jobs = new JdbcJobQueue(db, dataSource, jobLease);
+    return jobs;
+  }
+
   /** Concurrency groups that hold across the hosts on this database ({@code PipelineExecutor.Builder.concurrencyLedger}). */
+  @Override
   public ConcurrencyLedger concurrencyLedger() {
     return groups;
   }
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (jobs != null) jobs.close();
+    }
     control.close();
     db.close();
     if (owned != null) owned.close();
+  }
+
+  /** How {@code PipelineExecutor.Builder.dataSource} finds these stores (a {@link java.util.ServiceLoader} provider). */
+  public static final class Factory implements Cluster.Factory {
+    @Override
+    public Cluster open(DataSource dataSource) {
+      return JdbcStores.open(dataSource);
+    }
   }
 }

@@ -22,6 +22,11 @@ final class OpenedStores {
     return db;
   }
 
+  /** The name of the last {@link #fresh()} database. */
+  String database() {
+    return database;
+  }
+
   /** The JDBC URL of the last {@link #fresh()} database, for a host in another process. */
   String url() {
     return TestPostgres.shared().url(database);

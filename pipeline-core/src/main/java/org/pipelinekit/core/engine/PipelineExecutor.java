@@ -47,7 +47,9 @@ import org.pipelinekit.core.plan.ExecutionPlan;
 import org.pipelinekit.core.plan.ExecutionPlanner;
 import org.pipelinekit.core.secret.SecretAudit;
 import org.pipelinekit.core.spi.ConcurrencyLedger;
+import org.pipelinekit.core.spi.Cluster;
 import org.pipelinekit.core.spi.ControlChannel;
+import org.pipelinekit.core.spi.JobQueue;
 import org.pipelinekit.core.spi.ExecutionStore;
 import org.pipelinekit.core.spi.LogStore;
 import org.pipelinekit.core.spi.Runner;
@@ -95,6 +97,7 @@ public final class PipelineExecutor implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final int defaultQueueLimit;
   private final Commands commands;
+  private final @org.jspecify.annotations.Nullable AutoCloseable serving;
 
   private PipelineExecutor(Builder b) {
     PipelineValidator.Builder vb = PipelineValidator.builder().registry(b.registry);
@@ -107,7 +110,7 @@ public final class PipelineExecutor implements AutoCloseable {
     this.deliveryThreads = Executors.newCachedThreadPool(daemon("pipelinekit-events-"));
     this.blockingThreads = Executors.newCachedThreadPool(daemon("pipelinekit-action-"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("pipelinekit-timer-"));
-    List<AutoCloseable> closeables = new ArrayList<>();
+    List<AutoCloseable> closeables = new ArrayList<>(b.ownedByBuilder);
     List<Runner> runners = new ArrayList<>(b.runners);
     if (runners.isEmpty()) {
       org.pipelinekit.core.runner.LocalProcessRunner local = new org.pipelinekit.core.runner.LocalProcessRunner();
@@ -145,10 +148,12 @@ public final class PipelineExecutor implements AutoCloseable {
     this.services = new EngineServices(b.registry, runners, executions, logs, Optional.ofNullable(b.secrets), audit,
         b.jobInterceptors, b.interceptors, b.clock, b.engineTimer != null ? b.engineTimer : EngineTimer.of(timer), engineThreads, deliveryThreads, blockingThreads, new Slots(b.maxParallelJobs, b.maxParallelJobsPerPipeline),
         runRoot, Optional.ofNullable(b.sharedWorkspace), Optional.ofNullable(b.source), new FailedWorkspaces(b.keepFailedWorkspaces),
-        b.cancelGrace, b.postStepGrace, b.eventBuffer, Optional.ofNullable(b.memo));
+        b.cancelGrace, b.postStepGrace, b.eventBuffer, Optional.ofNullable(b.memo), Optional.ofNullable(b.jobQueue));
     this.commands = new Commands(live, services.executions(), Optional.ofNullable(b.control));
     this.groups = new ConcurrencyGroups(b.ledger, commands);
     Optional.ofNullable(b.control).ifPresent(c -> c.listen(commands::answer));
+    this.serving = b.jobQueue == null ? null : b.jobQueue.serve(b.hostName, b.hostLabels, b.maxParallelJobs, b.maxParallelJobsPerPipeline,
+        new org.pipelinekit.core.engine.internal.Guests(services, planner));
     Orphans orphans = new Orphans(services, live, commands, groups, planner, globalListeners);
     if (b.takeOver != null && b.control != null) {
       orphans.takeOver();
@@ -176,6 +181,18 @@ public final class PipelineExecutor implements AutoCloseable {
         }
       }, every, every, TimeUnit.MILLISECONDS);
     }
+  }
+
+  private static String defaultHostName() {
+    String name = System.getenv("HOSTNAME");
+    if (name == null || name.isBlank()) {
+      try {
+        name = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        name = "host";
+      }
+    }
+    return name + "-" + ProcessHandle.current().pid();
   }
 
   private static ThreadFactory daemon(String prefix) {
@@ -365,6 +382,13 @@ public final class PipelineExecutor implements AutoCloseable {
   /** Cancels every live execution, waits up to {@code grace} plus a second for them to end, then stops the threads. */
   @Override
   public void close() {
+    if (serving != null) {
+      try {
+        serving.close(); // claim no more of the cluster's jobs
+      } catch (Exception e) {
+        LOG.warn("cannot stop taking jobs from the queue: {}", e.getMessage());
+      }
+    }
     List<CompletableFuture<ExecutionSnapshot>> ending = new ArrayList<>();
     for (LiveExecution run : live.values()) {
       run.cancel("the executor is shutting down");
@@ -411,6 +435,10 @@ public final class PipelineExecutor implements AutoCloseable {
     private org.pipelinekit.core.spi.OncePerCluster once = org.pipelinekit.core.spi.OncePerCluster.LOCAL;
     private ConcurrencyLedger ledger = ConcurrencyLedger.inMemory();
     private @org.jspecify.annotations.Nullable Duration takeOver;
+    private @org.jspecify.annotations.Nullable JobQueue jobQueue;
+    private String hostName = defaultHostName();
+    private java.util.Set<String> hostLabels = java.util.Set.of();
+    private final List<AutoCloseable> ownedByBuilder = new ArrayList<>();
     private int keepFailedWorkspaces = 5;
     private Duration postStepGrace = Duration.ofSeconds(30);
     private int maxParallelJobs = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -561,6 +589,69 @@ public final class PipelineExecutor implements AutoCloseable {
       if (every.isNegative() || every.isZero()) throw new IllegalArgumentException("takeOverEvery must be positive, got " + every);
       this.takeOver = every;
       return this;
+    }
+
+    /**
+     * Makes this host one of a cluster's: every job of its executions is offered to the cluster's job queue and run by
+     * whichever host claims it (this one too: it claims as many as {@link #maxParallelJobs} lets it), and it runs the jobs
+     * of the other hosts' executions. Its runs directory ({@link #runDirectory}) must then be one all hosts mount, since a
+     * job hands its files on to jobs that may run elsewhere.
+     */
+    public Builder jobQueue(JobQueue queue) {
+      this.jobQueue = Objects.requireNonNull(queue, "queue");
+      return this;
+    }
+
+    /** The name this host goes by in the cluster (in logs, and in the job queue's claims); default: its host name and process id. */
+    public Builder hostName(String name) {
+      if (name == null || name.isBlank()) throw new IllegalArgumentException("the host name must not be blank");
+      this.hostName = name.strip();
+      return this;
+    }
+
+    /**
+     * What this host offers ({@code docker}, {@code os=linux}, {@code gpu}, anything): with a {@link #jobQueue} it claims
+     * only the jobs whose stage's {@code runsOn} labels it has, all of them.
+     */
+    public Builder hostLabels(java.util.Collection<String> labels) {
+      java.util.Set<String> set = new java.util.LinkedHashSet<>();
+      for (String l : labels) {
+        if (l == null || l.isBlank()) throw new IllegalArgumentException("a host label must not be blank, got " + labels);
+        set.add(l.strip());
+      }
+      this.hostLabels = java.util.Set.copyOf(set);
+      return this;
+    }
+
+    /**
+     * Joins a cluster: its execution and log stores, control channel, concurrency ledger, once-per-cluster and job queue
+     * (see {@link #jobQueue}), with take-over of stopped hosts' executions every 5 seconds unless {@link #takeOverEvery}
+     * says otherwise.
+     */
+    public Builder cluster(Cluster cluster) {
+      Objects.requireNonNull(cluster, "cluster");
+      executionStore(cluster.executions());
+      logStore(cluster.logs());
+      controlChannel(cluster.control());
+      concurrencyLedger(cluster.concurrencyLedger());
+      oncePerCluster(cluster.oncePerCluster());
+      jobQueue(cluster.jobQueue());
+      if (takeOver == null) takeOver = Duration.ofSeconds(5);
+      return this;
+    }
+
+    /**
+     * Joins the cluster whose state is in this database (PostgreSQL, with pipeline-jdbc on the class path): {@link
+     * #cluster} of the stores it opens there, closed with the executor (the pool stays the caller's).
+     */
+    public Builder dataSource(javax.sql.DataSource dataSource) {
+      Objects.requireNonNull(dataSource, "dataSource");
+      Cluster.Factory factory = java.util.ServiceLoader.load(Cluster.Factory.class, PipelineExecutor.class.getClassLoader()).findFirst()
+          .orElseThrow(() -> new PipelineException(ErrorCode.STORE_UNAVAILABLE, "a DataSource needs pipeline-jdbc on the class path"
+              + " (add the org.pipelinekit:pipeline-jdbc dependency)"));
+      Cluster cluster = factory.open(dataSource);
+      if (cluster instanceof AutoCloseable c) ownedByBuilder.add(c);
+      return cluster(cluster);
     }
 
     /** Where concurrency groups are kept: this executor's memory (the default), or a ledger shared by hosts (pipeline-jdbc). */

@@ -37,7 +37,8 @@ public record Stage(
     boolean continueOnError,
     Optional<String> memoize,
     List<String> outputs,
-    List<Step> steps) {
+    List<Step> steps,
+    List<String> runsOn) {
 
   /** The type of a stage that lists its own steps. */
   public static final String SHELL = "shell";
@@ -63,6 +64,7 @@ public record Stage(
     Checks.optionalText(memoize, "stage " + id + " memoize");
     outputs = Checks.list(outputs, "stage " + id + " outputs");
     steps = Checks.list(steps, "stage " + id + " steps");
+    runsOn = Checks.list(runsOn, "stage " + id + " runsOn");
   }
 
   public static Builder builder(String id) {
@@ -114,6 +116,7 @@ public record Stage(
     private Optional<String> memoize = Optional.empty();
     private final LinkedHashSet<String> outputs = new LinkedHashSet<>();
     private final List<Step> steps = new ArrayList<>();
+    private final LinkedHashSet<String> runsOn = new LinkedHashSet<>();
 
     Builder(String id, boolean strict) {
       this.strict = strict;
@@ -143,6 +146,7 @@ public record Stage(
       memoize = from.memoize;
       outputs.addAll(from.outputs);
       steps.addAll(from.steps);
+      runsOn.addAll(from.runsOn);
     }
 
     public String id() {
@@ -376,12 +380,22 @@ public record Stage(
       return this;
     }
 
+    /**
+     * Labels a host must have to run this stage's jobs ({@code docker}, {@code os=linux}, anything a host declares with
+     * {@code PipelineExecutor.Builder.hostLabels}); with a cluster's job queue only such hosts claim them.
+     */
+    public Builder runsOn(String... labels) {
+      for (String l : labels) runsOn.add(Checks.notBlank(l, "stage " + id + " runsOn label"));
+      return this;
+    }
+
     public Stage build() {
       if (strict && type.equals(SHELL) && steps.isEmpty()) {
         throw new IllegalArgumentException("stage '" + id + "' has no steps: add run(\"...\") or set a type such as maven-build");
       }
       return new Stage(id, name, List.copyOf(needs), dependencies, type, when, image, inputs, env, matrix, retry, timeout,
-          resources, caches, artifacts, environment, approval, continueOnError, memoize, List.copyOf(outputs), steps);
+          resources, caches, artifacts, environment, approval, continueOnError, memoize, List.copyOf(outputs), steps,
+          List.copyOf(runsOn));
     }
   }
 }

@@ -13,6 +13,24 @@ public interface LogStore extends AutoCloseable {
 
   void append(String executionId, LogLine line);
 
+  /**
+   * Whether this store numbers the lines itself ({@link #appendNext}): a store several hosts write to at once (their
+   * jobs of one stage running on different hosts) must, since no engine alone knows the next number.
+   */
+  default boolean numbersLines() {
+    return false;
+  }
+
+  /**
+   * Appends a line as the stage's next one and returns it as stored. A store that {@link #numbersLines() numbers lines}
+   * gives it the number after the last one stored, and a line is readable before a line numbered after it is given its
+   * number (so a follower reading by number never skips one); the others keep the engine's number.
+   */
+  default LogLine appendNext(String executionId, LogLine line) {
+    append(executionId, line);
+    return line;
+  }
+
   /** Lines of a stage numbered {@code fromLine} and later, at most {@code limit}, in order. */
   List<LogLine> read(String executionId, String stageId, long fromLine, int limit);
 

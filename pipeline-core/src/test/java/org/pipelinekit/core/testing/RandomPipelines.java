@@ -192,6 +192,7 @@ public final class RandomPipelines {
       RandomPipelines.<Optional<Approval>>cast(y.get(5)).ifPresent(b::approval);
       b.continueOnError((Boolean) y.get(6));
       memo.ifPresent(b::memoize);
+      if (needs.size() % 2 == 1) b.runsOn("docker", "os=linux"); // a label list for the round trips
       b.outputs(RandomPipelines.<List<String>>cast(y.get(7)).toArray(String[]::new));
       steps.forEach(b::step);
       return b.build();

@@ -303,6 +303,7 @@ final class JavaExporter {
     if (s.continueOnError()) e = call(e, "continueOnError", new BooleanLiteralExpr(true));
     if (s.memoize().isPresent()) e = call(e, "memoize", str(s.memoize().get()));
     if (!s.outputs().isEmpty()) e = call(e, "outputs", strs(s.outputs()));
+    if (!s.runsOn().isEmpty()) e = call(e, "runsOn", strs(s.runsOn()));
     for (Step step : s.steps()) e = step(e, step);
     return e;
   }

@@ -182,6 +182,7 @@ final class KotlinExporter {
     if (s.continueOnError()) line("continueOnError = true");
     s.memoize().ifPresent(k -> line("memoize = " + str(k)));
     if (!s.outputs().isEmpty()) line("outputs(" + strs(s.outputs()) + ")");
+    if (!s.runsOn().isEmpty()) line("runsOn(" + strs(s.runsOn()) + ")");
     s.steps().forEach(this::step);
     close();
   }

@@ -9,7 +9,8 @@ import org.pipelinekit.core.spi.LogStore;
 /**
  * Stage logs in PostgreSQL, a row per line keyed by execution, stage and line number, so any host reads any stage's log
  * (and a follower on another host tails it by line number). The text is kept as UTF-8 bytes: a line may hold any
- * character, NUL included, which a PostgreSQL {@code text} cannot. Times keep microseconds.
+ * character, NUL included, which a PostgreSQL {@code text} cannot. Times keep microseconds. The engine's lines are numbered
+ * here ({@link #appendNext}): the jobs of one stage may write from several hosts at once.
  */
 public final class JdbcLogStore implements LogStore {
   private final Database db;
@@ -35,6 +36,33 @@ public final class JdbcLogStore implements LogStore {
           s.setInt(6, line.attempt());
           s.setBytes(7, line.text().getBytes(StandardCharsets.UTF_8));
         });
+  }
+
+  @Override
+  public boolean numbersLines() {
+    return true;
+  }
+
+  /**
+   * Takes the stage's next number from {@code pk_log_counter} and inserts the line in one statement: the counter row
+   * stays locked until the line is committed, so a line numbered after it is numbered only once it can be read.
+   */
+  @Override
+  public LogLine appendNext(String executionId, LogLine line) {
+    long number = db.one("store a log line of " + executionId, "WITH n AS (INSERT INTO pk_log_counter (execution_id, stage_id, last)"
+        + " VALUES (?, ?, 1) ON CONFLICT (execution_id, stage_id) DO UPDATE SET last = pk_log_counter.last + 1 RETURNING last)"
+        + " INSERT INTO pk_log_line (execution_id, stage_id, line, at, job_id, attempt, text) SELECT ?, ?, n.last, ?, ?, ?, ? FROM n"
+        + " RETURNING line", s -> {
+          s.setString(1, executionId);
+          s.setString(2, line.stageId());
+          s.setString(3, executionId);
+          s.setString(4, line.stageId());
+          s.setTimestamp(5, Timestamp.from(line.time()));
+          s.setString(6, line.jobId());
+          s.setInt(7, line.attempt());
+          s.setBytes(8, line.text().getBytes(StandardCharsets.UTF_8));
+        }, r -> r.getLong(1)).orElseThrow();
+    return new LogLine(line.stageId(), number, line.time(), line.jobId(), line.attempt(), line.text());
   }
 
   @Override
@@ -67,5 +95,6 @@ public final class JdbcLogStore implements LogStore {
   @Override
   public void delete(String executionId) {
     db.update("delete the logs of " + executionId, "DELETE FROM pk_log_line WHERE execution_id = ?", s -> s.setString(1, executionId));
+    db.update("delete the log numbers of " + executionId, "DELETE FROM pk_log_counter WHERE execution_id = ?", s -> s.setString(1, executionId));
   }
 }

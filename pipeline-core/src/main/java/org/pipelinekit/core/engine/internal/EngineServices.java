@@ -10,6 +10,7 @@ import org.pipelinekit.core.engine.EngineTimer;
 import org.pipelinekit.core.secret.SecretAudit;
 import org.pipelinekit.core.spi.ExecutionStore;
 import org.pipelinekit.core.spi.JobInterceptor;
+import org.pipelinekit.core.spi.JobQueue;
 import org.pipelinekit.core.spi.LogStore;
 import org.pipelinekit.core.spi.Runner;
 import org.pipelinekit.core.spi.SecretStore;
@@ -40,7 +41,8 @@ public record EngineServices(
     Duration cancelGrace,
     Duration postStepGrace,
     int eventBuffer,
-    Optional<StageMemo> memo) {
+    Optional<StageMemo> memo,
+    Optional<JobQueue> jobQueue) {
 
   public EngineServices {
     runners = List.copyOf(runners);

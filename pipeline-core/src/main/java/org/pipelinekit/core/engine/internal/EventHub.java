@@ -59,6 +59,16 @@ public final class EventHub {
     }
   }
 
+  /**
+   * Hands the events to {@code relay} instead of the journal: a guest run's hub, whose events the execution's scheduler
+   * on another host journals.
+   */
+  public synchronized void relay(java.util.function.Consumer<ExecutionEvent> relay) {
+    this.relay = relay;
+  }
+
+  private java.util.function.@org.jspecify.annotations.Nullable Consumer<ExecutionEvent> relay;
+
   /** What every event goes through before it is journaled or delivered (the run's secret masking). */
   public synchronized void sanitizer(java.util.function.UnaryOperator<ExecutionEvent> sanitizer) {
     this.sanitizer = sanitizer;
@@ -76,7 +86,9 @@ public final class EventHub {
    */
   public synchronized ExecutionEvent publish(EventFactory factory) {
     ExecutionEvent e = sanitizer.apply(factory.make(++sequence, clock.instant()));
-    if (!(e instanceof LogAppended)) {
+    if (relay != null) {
+      if (!(e instanceof LogAppended)) relay.accept(e);
+    } else if (!(e instanceof LogAppended)) {
       try {
         store.append(header.id(), e);
       } catch (RuntimeException failure) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +38,7 @@ import org.pipelinekit.core.run.ExecutionEvent.ExecutionFinished;
 import org.pipelinekit.core.run.ExecutionEvent.ExecutionStarted;
 import org.pipelinekit.core.run.ExecutionEvent.JobFinished;
 import org.pipelinekit.core.run.ExecutionEvent.JobRetrying;
+import org.pipelinekit.core.run.ExecutionEvent.JobStarted;
 import org.pipelinekit.core.run.ExecutionEvent.StageFinished;
 import org.pipelinekit.core.run.ExecutionEvent.StageReused;
 import org.pipelinekit.core.run.ExecutionEvent.StageStarted;
@@ -44,6 +46,7 @@ import org.pipelinekit.core.run.ExecutionHeader;
 import org.pipelinekit.core.run.ExecutionStatus;
 import org.pipelinekit.core.run.StageStatus;
 import org.pipelinekit.core.spi.JobExit;
+import org.pipelinekit.core.spi.JobQueue;
 
 /**
  * One live execution: the scheduler of its stages and jobs. It decides when a stage runs (DAG readiness,
@@ -93,7 +96,7 @@ final class ExecutionRun {
     for (PlannedStage ps : plan.stages()) {
       StageLog log = new StageLog(header.id(), ps.id(), services.logs(), hub, services.clock(), masker,
           () -> storageFailure.get() == null, this::storageFailed);
-      if (!earlier.isEmpty()) log.continueAfter(services.logs().count(header.id(), ps.id())); // lines another host wrote stay
+      if (!earlier.isEmpty() && !services.logs().numbersLines()) log.continueAfter(services.logs().count(header.id(), ps.id())); // lines another host wrote stay
       stages.put(ps.id(), new StageState(ps, log));
     }
     for (Stage s : header.pipeline().stages()) {
@@ -174,12 +177,13 @@ final class ExecutionRun {
     hub.publish((seq, t) -> new StageStarted(id(), seq, t, s.id()));
     for (MatrixCell cell : s.planned.cells()) {
       JobState j = new JobState(s, cell);
+      s.jobs.add(j);
+      if (resumeAdopted(j)) continue;
       Integer before = s.attemptsBefore.get(j.jobId);
       if (before != null && before > 0) { // taken over from a host that stopped: the next attempt is a host-loss one
         j.attempt = before;
         j.log("↻ the host that ran attempt " + before + " stopped; the job runs again here");
       }
-      s.jobs.add(j);
     }
     launchJobs(s);
   }
@@ -200,6 +204,9 @@ final class ExecutionRun {
     }
     armPipelineTimeout();
     countNeeds();
+    Map<String, JobQueue.Adopted> offered = new HashMap<>();
+    adoptOffered(offered);
+    adopted = offered;
     for (StageState s : stages.values()) before.stage(s.id()).jobs().forEach(j -> s.attemptsBefore.put(j.jobId(), j.attempts()));
     for (StageState s : stages.values()) { // (attempts first: a stage that ends here lets the ones after it start at once)
       org.pipelinekit.core.engine.StageRun was = before.stage(s.id());
@@ -257,6 +264,10 @@ final class ExecutionRun {
   }
 
   private void queueJob(JobState j) {
+    if (services.jobQueue().isPresent()) {
+      offerJob(j, services.jobQueue().get());
+      return;
+    }
     j.queued = true;
     j.waiter = services.slots().acquire(header.pipelineId(), () -> actor.execute(() -> slotGranted(j)));
   }
@@ -273,6 +284,10 @@ final class ExecutionRun {
 
   /** The end of a job attempt's chain: the job ends, or (for a failure the stage's retry policy covers) is queued again. */
   void attemptEnded(JobState j, JobExit exit) {
+    if (guest != null) {
+      guest.ended(j, exit, true);
+      return;
+    }
     switch (exit.result()) {
       case SUCCEEDED, REUSED -> {
         j.outputs = j.attemptOutputs;
@@ -285,6 +300,10 @@ final class ExecutionRun {
 
   /** A failed, errored or timed-out attempt: retried after the back-off (the slot released meanwhile) if the policy says so. */
   void attemptFailed(JobState j, JobExit exit, boolean retryable) {
+    if (guest != null) {
+      guest.ended(j, exit, retryable);
+      return;
+    }
     RetryOn kind = switch (exit.result()) {
       case TIMED_OUT -> RetryOn.TIMEOUT;
       case FAILED -> RetryOn.EXIT_CODE;
@@ -358,7 +377,9 @@ final class ExecutionRun {
 
   /** Stops a job that was asked to end: its running step is stopped (the attempt then ends), a waiting job ends now. */
   private void stopJob(JobState j, StageStatus status, String reason) {
-    if (j.current != null) {
+    if (j.remote != null) {
+      stopRemote(j, status, reason, false);
+    } else if (j.current != null) {
       j.stopCurrent(services.cancelGrace());
     } else if (!j.queued || j.waiter != null || j.retryTimer != null) {
       finishJob(j, status, Optional.empty(), Optional.of(reason));
@@ -370,6 +391,221 @@ final class ExecutionRun {
       j.holdsSlot = false;
       services.slots().release(header.pipelineId());
     }
+  }
+
+  // ---- jobs on the cluster's job queue: offered here, run by whichever host claims them ----
+
+  /** Offers the job's next attempt to the hosts of the cluster; what becomes of it comes back through the watcher. */
+  private void offerJob(JobState j, JobQueue queue) {
+    j.queued = true;
+    j.attempt++;
+    j.attemptOutputs = new LinkedHashMap<>();
+    int attempt = j.attempt;
+    JobQueue.Ticket ticket = new JobQueue.Ticket(id(), header.pipelineId(), j.stage.id(), j.jobId, attempt, Set.copyOf(j.stage.stage.runsOn()));
+    try {
+      j.remote = queue.offer(ticket, watcher(j, attempt));
+    } catch (RuntimeException e) {
+      attemptFailed(j, JobExit.error("cannot queue the job: " + e.getMessage()), true);
+    }
+  }
+
+  private JobQueue.Watcher watcher(JobState j, int attempt) {
+    return new JobQueue.Watcher() {
+      @Override
+      public void claimed(String host) {
+        actor.execute(() -> remoteClaimed(j, attempt, host));
+      }
+
+      @Override
+      public void finished(String host, JobQueue.Outcome outcome) {
+        actor.execute(() -> remoteEnded(j, attempt, host, outcome));
+      }
+
+      @Override
+      public void lost(String host) {
+        actor.execute(() -> remoteLost(j, attempt, host));
+      }
+    };
+  }
+
+  private void remoteClaimed(JobState j, int attempt, String host) {
+    if (j.attempt != attempt || j.status != StageStatus.PENDING) return;
+    j.status = StageStatus.RUNNING;
+    StageState s = j.stage;
+    hub.publish((seq, t) -> new JobStarted(id(), seq, t, s.id(), j.jobId, j.cell.values(), attempt));
+    j.log("runs on host " + host);
+  }
+
+  /** The attempt ended on the host that ran it: its step events are journaled here, then the job ends or is retried. */
+  private void remoteEnded(JobState j, int attempt, String host, JobQueue.Outcome outcome) {
+    if (j.attempt != attempt || j.status.isFinal()) return;
+    remoteClaimed(j, attempt, host);
+    j.remote = null;
+    for (ExecutionEvent e : outcome.events()) hub.publish((seq, t) -> Relay.renumber(e, seq));
+    j.attemptOutputs = new LinkedHashMap<>(outcome.outputs());
+    if (outcome.retryable()) {
+      attemptEnded(j, outcome.exit());
+    } else {
+      attemptFailed(j, outcome.exit(), false);
+    }
+  }
+
+  /**
+   * The host that ran the attempt stopped renewing its claim (it died): the job runs again as a host-loss attempt —
+   * recorded as a retry, numbered as the next attempt, so it counts against the retry policy for the retries after it.
+   */
+  private void remoteLost(JobState j, int attempt, String host) {
+    if (j.attempt != attempt || j.status.isFinal()) return;
+    j.remote = null;
+    String reason = "host " + host + " stopped while it ran attempt " + attempt;
+    hub.publish((seq, t) -> new JobRetrying(id(), seq, t, j.stage.id(), j.jobId, attempt, Duration.ZERO, reason));
+    j.log("↻ " + reason + "; the job runs again as attempt " + (attempt + 1));
+    j.status = StageStatus.PENDING;
+    if (cancelled || j.cancelRequested) {
+      finishJob(j, StageStatus.CANCELLED, Optional.empty(), Optional.of(j.cancelReason(cancelReason)));
+    } else {
+      queueJob(j);
+    }
+  }
+
+  /** Stops an offered attempt: withdrawn while no host claimed it (the job ends here), else stopped by its host. */
+  private void stopRemote(JobState j, StageStatus status, String reason, boolean timeout) {
+    JobQueue.Offer offer = j.remote;
+    boolean withdrawn;
+    try {
+      withdrawn = offer.cancel(reason, timeout);
+    } catch (RuntimeException e) {
+      LOG.warn("execution {}: cannot ask for job {} to stop: {}", id(), j.jobId, e.getMessage());
+      return;
+    }
+    if (withdrawn) {
+      j.remote = null;
+      finishJob(j, status, Optional.empty(), Optional.of(reason));
+    }
+  }
+
+  /**
+   * The attempts of the running stages that the host before this one offered: watched from here (a claimed one goes on
+   * where it runs; one that ended while no host watched reports its end now). Jobs with none start as usual.
+   */
+  private void adoptOffered(Map<String, JobQueue.Adopted> into) {
+    JobQueue queue = services.jobQueue().orElse(null);
+    if (queue == null) return;
+    Map<String, JobState> byKey = new HashMap<>();
+    try {
+      for (JobQueue.Adopted a : queue.adopt(id(), t -> new JobQueue.Watcher() {
+        @Override
+        public void claimed(String host) {
+          actor.execute(() -> {
+            JobState j = byKey.get(t.stageId() + "/" + t.jobId());
+            if (j != null) remoteClaimed(j, t.attempt(), host);
+          });
+        }
+
+        @Override
+        public void finished(String host, JobQueue.Outcome outcome) {
+          actor.execute(() -> {
+            JobState j = byKey.get(t.stageId() + "/" + t.jobId());
+            if (j != null) remoteEnded(j, t.attempt(), host, outcome);
+          });
+        }
+
+        @Override
+        public void lost(String host) {
+          actor.execute(() -> {
+            JobState j = byKey.get(t.stageId() + "/" + t.jobId());
+            if (j != null) remoteLost(j, t.attempt(), host);
+          });
+        }
+      })) {
+        into.put(a.ticket().stageId() + "/" + a.ticket().jobId(), a);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("execution {}: cannot read the jobs its host offered ({}); its running stages start again", id(), e.getMessage());
+    }
+    adoptedJobs = byKey;
+  }
+
+  /** Jobs adopted from the host before this one, by stage/job, filled as their stages start again. */
+  private Map<String, JobState> adoptedJobs = Map.of();
+  private Map<String, JobQueue.Adopted> adopted = Map.of();
+
+  /** Whether the job's attempt was adopted from the host before (then it goes on where it is, not from the start). */
+  private boolean resumeAdopted(JobState j) {
+    JobQueue.Adopted a = adopted.get(j.stage.id() + "/" + j.jobId);
+    if (a == null) return false;
+    j.attempt = a.ticket().attempt();
+    j.queued = true;
+    j.remote = a.offer();
+    if (a.state() == JobQueue.State.CLAIMED) j.status = StageStatus.RUNNING;
+    j.stage.active++;
+    adoptedJobs.put(j.stage.id() + "/" + j.jobId, j);
+    return true;
+  }
+
+  // ---- a guest run: one attempt of a job another host's scheduler offered, run here ----
+
+  /** Where a guest run's attempt ends: reported to the scheduler, not decided here. */
+  interface Guest {
+    void ended(JobState j, JobExit exit, boolean retryable);
+  }
+
+  private @Nullable Guest guest;
+
+  /**
+   * Runs the claimed attempt here as a guest of its scheduler: the stages that ended keep their outputs (for the
+   * expressions and inputs of this one), the job's attempt runs as on its own host, and its end — exit, outputs and the
+   * events it made — completes {@code done} instead of moving the run on. On the actor.
+   */
+  void runGuest(JobQueue.Ticket ticket, ExecutionSnapshot before, List<ExecutionEvent> relayed, CompletableFuture<JobQueue.Outcome> done,
+      java.util.function.Consumer<JobQueue.Stop> stops) {
+    started = true;
+    StageState s = stages.get(ticket.stageId());
+    JobState job = null;
+    if (s != null) {
+      for (MatrixCell cell : s.planned.cells()) {
+        JobState j = new JobState(s, cell);
+        s.jobs.add(j);
+        if (j.jobId.equals(ticket.jobId())) job = j;
+      }
+    }
+    if (job == null) {
+      done.complete(new JobQueue.Outcome(JobExit.error("the pipeline has no job " + ticket.jobId() + " in stage " + ticket.stageId()), false,
+          Map.of(), List.of()));
+      return;
+    }
+    for (StageState other : stages.values()) {
+      org.pipelinekit.core.engine.StageRun was = before.stage(other.id());
+      if (was.status().isFinal()) {
+        other.status = was.status();
+        other.outputs = was.outputs();
+      }
+    }
+    s.status = StageStatus.RUNNING;
+    guest = (j, exit, retryable) -> {
+      Map<String, String> outputs;
+      synchronized (j) {
+        outputs = Map.copyOf(j.attemptOutputs);
+      }
+      done.complete(new JobQueue.Outcome(exit, retryable, outputs, List.copyOf(relayed)));
+    };
+    JobState stopped = job;
+    stops.accept((reason, timeout) -> actor.execute(() -> {
+      if (cancelled) return;
+      cancelled = true; // what the attempt's steps check: the ones after this stop do not start
+      cancelReason = reason;
+      timedOut = timeout;
+      stopped.cancelRequested = true;
+      stopped.stopCurrent(services.cancelGrace());
+    }));
+    try {
+      makeWorkspace();
+    } catch (IOException e) {
+      LOG.warn("execution {}: cannot create its workspace directory: {}", id(), e.getMessage());
+    }
+    job.attempt = ticket.attempt() - 1;
+    job.queued = true;
+    JobAttempt.start(this, job);
   }
 
   // ---- the end, cancel ----
@@ -436,7 +672,9 @@ final class ExecutionRun {
           if (j.status.isFinal()) continue;
           j.cancelRequested = true;
           if (timeout) j.timedOut = true;
-          if (j.current != null) {
+          if (j.remote != null) {
+            stopRemote(j, status, reason, timeout);
+          } else if (j.current != null) {
             j.stopCurrent(services.cancelGrace());
           } else {
             finishJob(j, status, Optional.empty(), Optional.of(reason));

@@ -86,6 +86,10 @@ public final class LiveExecution implements Execution {
 
       @Override
       public Subscription follow(String stageId, long fromLine, Consumer<LogLine> lines, Runnable onEnd) {
+        if (services.jobQueue().isPresent()) {
+          // its jobs write on other hosts too: the shared store has every line, in order, and only it
+          return StoredView.followLog(services, id(), stageId, fromLine, lines, onEnd);
+        }
         return LogFollower.follow(run.hub(), services.logs(), services.delivery(), id(), stageId, fromLine, lines, onEnd);
       }
     };

@@ -90,6 +90,8 @@ final class RunState {
     boolean holdsSlot;
     Slots.@Nullable Waiter waiter;
     EngineTimer.@Nullable Scheduled retryTimer;
+    /** The attempt offered to the cluster's job queue, while it is there or on another host. */
+    org.pipelinekit.core.spi.JobQueue.@Nullable Offer remote;
     volatile @Nullable Stoppable current;
     boolean cancelRequested;
     @Nullable String cancelNote;

@@ -10,7 +10,8 @@ import org.pipelinekit.core.spi.LogStore;
 
 /**
  * The log of one stage of one execution: every line, the engine's and the steps', is masked, numbered
- * (one sequence for all the stage's jobs and attempts), appended to the {@link LogStore} and then
+ * (one sequence for all the stage's jobs and attempts; by the store when it {@link LogStore#numbersLines numbers lines}
+ * itself, as a store the hosts of a cluster share does), appended to the {@link LogStore} and then
  * published as a {@code LogAppended} event, in that order and one line at a time, so a follower that
  * reads the store and then the events sees every line once. Never throws: it runs on runners' reader
  * threads too; a store that fails is reported to the run once and the lines still reach the live events.
@@ -47,15 +48,17 @@ final class StageLog {
   void append(String jobId, int attempt, String text) {
     String line = masker.mask(text);
     synchronized (lock) {
-      LogLine l = new LogLine(stageId, lines.incrementAndGet(), clock.instant(), jobId, attempt, line);
+      LogLine numbered = new LogLine(stageId, lines.incrementAndGet(), clock.instant(), jobId, attempt, line);
+      LogLine l = numbered;
       if (storing.getAsBoolean()) {
         try {
-          store.append(executionId, l);
+          l = store.appendNext(executionId, numbered);
         } catch (RuntimeException e) {
           storeFailed.accept(e);
         }
       }
-      hub.publish((seq, t) -> new LogAppended(executionId, seq, t, l));
+      LogLine stored = l;
+      hub.publish((seq, t) -> new LogAppended(executionId, seq, t, stored));
     }
   }
 }

@@ -55,7 +55,7 @@ public final class StoredView implements Execution {
           Integer.MAX_VALUE);
       return hub.subscribe(fromSequence, listener);
     }
-    Tail tail = new Tail();
+    Tail tail = new Tail(services);
     long[] next = {fromSequence};
     tail.poll(() -> {
       Optional<StoredExecution> now = services.executions().load(id());
@@ -81,28 +81,38 @@ public final class StoredView implements Execution {
 
       @Override
       public Subscription follow(String stageId, long fromLine, Consumer<LogLine> lines, Runnable onEnd) {
-        Tail tail = new Tail();
-        long[] next = {fromLine};
-        boolean[] wasFinished = {finished()};
-        tail.poll(() -> {
-          // read what is there; when the run had already finished before this read, that was the last of it
-          boolean last = wasFinished[0];
-          long before = next[0];
-          while (true) {
-            List<LogLine> page = services.logs().read(id(), stageId, next[0], 10_000);
-            page.forEach(lines);
-            if (!page.isEmpty()) next[0] = page.get(page.size() - 1).number() + 1;
-            if (page.size() < 10_000) break;
-          }
-          if (last) return true;
-          if (next[0] != before) return false; // lines still coming: the journal is read once they stop
-          wasFinished[0] = services.executions().load(id()).map(s -> SnapshotBuilder.fold(s.header(), s.events()).status().isFinal())
-              .orElse(true);
-          return false;
-        }, onEnd);
-        return tail;
+        return followLog(services, id(), stageId, fromLine, lines, onEnd, finished());
       }
     };
+  }
+
+  /** Tails a stage's log in the store from {@code fromLine} until the execution ended and its last line was read. */
+  static Subscription followLog(EngineServices services, String id, String stageId, long fromLine, Consumer<LogLine> lines, Runnable onEnd) {
+    return followLog(services, id, stageId, fromLine, lines, onEnd, false);
+  }
+
+  private static Subscription followLog(EngineServices services, String id, String stageId, long fromLine, Consumer<LogLine> lines,
+      Runnable onEnd, boolean finishedAlready) {
+    Tail tail = new Tail(services);
+    long[] next = {fromLine};
+    boolean[] wasFinished = {finishedAlready};
+    tail.poll(() -> {
+      // read what is there; when the run had already finished before this read, that was the last of it
+      boolean last = wasFinished[0];
+      long before = next[0];
+      while (true) {
+        List<LogLine> page = services.logs().read(id, stageId, next[0], 10_000);
+        page.forEach(lines);
+        if (!page.isEmpty()) next[0] = page.get(page.size() - 1).number() + 1;
+        if (page.size() < 10_000) break;
+      }
+      if (last) return true;
+      if (next[0] != before) return false; // lines still coming: the journal is read once they stop
+      wasFinished[0] = services.executions().load(id).map(s -> SnapshotBuilder.fold(s.header(), s.events()).status().isFinal())
+          .orElse(true);
+      return false;
+    }, onEnd);
+    return tail;
   }
 
   @Override
@@ -111,9 +121,14 @@ public final class StoredView implements Execution {
   }
 
   /** A reader that calls {@code step} now and then every {@link #POLL} until it says it is done or is closed. */
-  private final class Tail implements Subscription {
+  private static final class Tail implements Subscription {
+    private final EngineServices services;
     private volatile boolean closed;
     private volatile EngineTimer.Scheduled pending;
+
+    Tail(EngineServices services) {
+      this.services = services;
+    }
 
     interface Step {
       boolean done();

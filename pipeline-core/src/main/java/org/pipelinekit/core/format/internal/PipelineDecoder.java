@@ -51,7 +51,7 @@ public final class PipelineDecoder {
   private static final Set<String> TOP = Set.of("pipelinekit", "id", "name", "description", "parameters", "triggers", "env",
       "defaults", "timeout", "concurrency", "workspace", "template", "stages", "version");
   private static final Set<String> STAGE = Set.of("id", "name", "needs", "dependencies", "type", "when", "image", "with", "env", "matrix", "retry",
-      "timeout", "resources", "cache", "artifacts", "environment", "approval", "continueOnError", "memoize", "outputs", "steps");
+      "timeout", "resources", "cache", "artifacts", "environment", "approval", "continueOnError", "memoize", "outputs", "steps", "runsOn");
   private static final List<String> TRIGGERS = List.of("push", "pull-request", "schedule", "manual", "api", "upstream");
 
   private final String source;
@@ -262,6 +262,7 @@ public final class PipelineDecoder {
     opt(m, "continueOnError", sp + ".continueOnError", (x, p) -> bool(x, p), b::continueOnError);
     opt(m, "memoize", sp + ".memoize", (x, p) -> string(x, p), b::memoize);
     opt(m, "outputs", sp + ".outputs", (x, p) -> strings(x, p), o -> b.outputs(o.toArray(String[]::new)));
+    opt(m, "runsOn", sp + ".runsOn", (x, p) -> strings(x, p), o -> b.runsOn(o.toArray(String[]::new)));
     Entry steps = m.entries().get("steps");
     if (steps != null) {
       ListNode l = listNode(steps.value(), sp + ".steps");

@@ -138,6 +138,7 @@ public final class PipelineEncoder {
     if (s.continueOnError()) m.put("continueOnError", true);
     s.memoize().ifPresent(k -> m.put("memoize", k));
     putList(m, "outputs", s.outputs());
+    putList(m, "runsOn", s.runsOn());
     if (!s.steps().isEmpty()) m.put("steps", s.steps().stream().map(PipelineEncoder::step).toList());
     return m;
   }
