@@ -22,7 +22,8 @@ final class DatabaseOptions {
   Path passwordFile;
 
   @Option(names = "--shared-dir", paramLabel = "DIR", description = "With --database: a directory every host mounts at the same"
-      + " path, for the content of artifacts and caches, the artifacts' signing key and the secrets' key")
+      + " path, for the content of artifacts and caches, the artifacts' signing key and the secrets' key; with serve also the"
+      + " runs directory, so every host runs the cluster's jobs")
   Path sharedDir;
 
   /** The stores on the database these options name, or none without {@code --database}. */

@@ -84,8 +84,21 @@ final class ServeCommand implements Callable<Integer> {
   DatabaseOptions database;
 
   @Option(names = "--take-over", description = "With --database: run here what hosts that stopped left unfinished (checked every"
-      + " 10 s, once between the hosts); a host that answers too slowly can be taken for stopped (docs/CLUSTER.md)")
+      + " 10 s, once between the hosts; always on with --shared-dir, every 5 s); a host that answers too slowly can be taken for"
+      + " stopped (docs/CLUSTER.md)")
   boolean takeOver;
+
+  @Option(names = "--label", paramLabel = "LABEL", description = "With --database and --shared-dir: what this host offers (docker,"
+      + " os=linux, gpu, …); it runs only the jobs whose stage's runsOn labels it has, all of them. Repeatable")
+  java.util.List<String> labels = new java.util.ArrayList<>();
+
+  @Option(names = "--host-name", paramLabel = "NAME", description = "With --database: the name this host goes by in the cluster"
+      + " (default: its host name and process id)")
+  String hostName;
+
+  @Option(names = "--max-parallel-jobs", paramLabel = "N", description = "How many jobs this host runs at once (default: the"
+      + " number of processors, at least 2)")
+  Integer maxParallelJobs;
 
   @Option(names = "--secrets-file", paramLabel = "FILE", description = "NAME=value lines read as $${{ secrets.NAME }}, on top of the"
       + " secrets stored in the data directory by 'pipelinekit secrets set'")
@@ -103,6 +116,15 @@ final class ServeCommand implements Callable<Integer> {
       return HexFormat.of().formatHex(b);
     });
     PrivateFiles.createDirectories(dataDir);
+    if (!labels.isEmpty() && database.sharedDir == null) {
+      spec.commandLine().getErr().println("error: --label goes with --database and --shared-dir (labels choose which of a cluster's"
+          + " hosts runs a job)");
+      return Main.INVALID;
+    }
+    if (maxParallelJobs != null && maxParallelJobs < 1) {
+      spec.commandLine().getErr().println("error: --max-parallel-jobs must be 1 or more, got " + maxParallelJobs);
+      return Main.INVALID;
+    }
     if (database.sharedDir != null && database.url == null) {
       spec.commandLine().getErr().println("error: --shared-dir goes with --database (the artifacts' records are kept there)");
       return Main.INVALID;
@@ -119,9 +141,16 @@ final class ServeCommand implements Callable<Integer> {
       SecretStore secrets = sharedDir != null ? CliSecrets.overlay(CliSecrets.shared(db, sharedDir), Optional.ofNullable(secretsFile))
           : CliSecrets.forCommand(Optional.of(dataDir), Optional.ofNullable(secretsFile));
       PipelineExecutor.Builder executor = stores.wire(PipelineExecutor.builder().dataDirectory(dataDir)).secrets(secrets);
-      if (db != null) executor.executionStore(db.executions()).logStore(db.logs()).controlChannel(db.control()).oncePerCluster(db.oncePerCluster())
-          .concurrencyLedger(db.concurrencyLedger());
-      if (db != null && takeOver) executor.takeOverEvery(java.time.Duration.ofSeconds(10));
+      if (db != null && sharedDir != null) {
+        // one CI: every host takes the cluster's jobs; a job's files go on to the next through the runs directory all mount
+        executor.cluster(db).runDirectory(sharedDir.resolve("runs")).hostLabels(labels);
+      } else if (db != null) {
+        executor.executionStore(db.executions()).logStore(db.logs()).controlChannel(db.control()).oncePerCluster(db.oncePerCluster())
+            .concurrencyLedger(db.concurrencyLedger());
+        if (takeOver) executor.takeOverEvery(java.time.Duration.ofSeconds(10));
+      }
+      if (db != null && hostName != null) executor.hostName(hostName);
+      if (maxParallelJobs != null) executor.maxParallelJobs(maxParallelJobs);
       return serve(service, stores.artifacts, executor, secret, out);
     }
   }

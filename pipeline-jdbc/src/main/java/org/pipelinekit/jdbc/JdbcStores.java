@@ -15,6 +15,7 @@ import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.spi.Cluster;
 import org.pipelinekit.core.spi.ConcurrencyLedger;
 import org.pipelinekit.core.spi.ControlChannel;
+import org.pipelinekit.core.spi.ExecutionLeases;
 import org.pipelinekit.core.spi.ExecutionStore;
 import org.pipelinekit.core.spi.JobQueue;
 import org.pipelinekit.core.spi.LogStore;
@@ -26,6 +27,7 @@ import org.pipelinekit.jdbc.internal.JdbcArtifactStore;
 import org.pipelinekit.jdbc.internal.JdbcCacheStore;
 import org.pipelinekit.jdbc.internal.JdbcConcurrencyLedger;
 import org.pipelinekit.jdbc.internal.JdbcControlChannel;
+import org.pipelinekit.jdbc.internal.JdbcExecutionLeases;
 import org.pipelinekit.jdbc.internal.JdbcExecutionStore;
 import org.pipelinekit.jdbc.internal.JdbcJobQueue;
 import org.pipelinekit.jdbc.internal.JdbcLogStore;
@@ -62,6 +64,7 @@ public final class JdbcStores implements Cluster, AutoCloseable {
   private final DataSource dataSource;
   private Duration jobLease = DEFAULT_JOB_LEASE;
   private JdbcJobQueue jobs;
+  private JdbcExecutionLeases leases;
 
   private JdbcStores(DataSource dataSource, HikariDataSource owned) {
     this.owned = owned;
@@ -176,7 +179,9 @@ public final class JdbcStores implements Cluster, AutoCloseable {
    * its jobs run again elsewhere after about this long. Set it before the job queue is first used.
    */
   public synchronized JdbcStores jobLease(Duration lease) {
-    if (jobs != null) throw new IllegalStateException("the job queue is in use already; set the lease before jobQueue()");
+    if (jobs != null || leases != null) {
+      throw new IllegalStateException("the job queue is in use already; set the lease before jobQueue() and executionLeases()");
+    }
     this.jobLease = java.util.Objects.requireNonNull(lease, "lease");
     return this;
   }
@@ -189,6 +194,16 @@ public final class JdbcStores implements Cluster, AutoCloseable {
   public synchronized JobQueue jobQueue() {
     if (jobs == null) jobs = new JdbcJobQueue(db, dataSource, jobLease);
     return jobs;
+  }
+
+  /**
+   * Which host makes each execution's decisions ({@code PipelineExecutor.Builder.executionLeases}); its lease lasts as long
+   * as the job lease ({@link #jobLease}).
+   */
+  @Override
+  public synchronized ExecutionLeases executionLeases() {
+    if (leases == null) leases = new JdbcExecutionLeases(db, jobLease);
+    return leases;
   }
 
   /** Concurrency groups that hold across the hosts on this database ({@code PipelineExecutor.Builder.concurrencyLedger}). */

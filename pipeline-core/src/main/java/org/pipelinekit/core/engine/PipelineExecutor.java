@@ -153,8 +153,13 @@ public final class PipelineExecutor implements AutoCloseable {
     this.groups = new ConcurrencyGroups(b.ledger, commands);
     Optional.ofNullable(b.control).ifPresent(c -> c.listen(commands::answer));
     this.serving = b.jobQueue == null ? null : b.jobQueue.serve(b.hostName, b.hostLabels, b.maxParallelJobs, b.maxParallelJobsPerPipeline,
-        new org.pipelinekit.core.engine.internal.Guests(services, planner));
-    Orphans orphans = new Orphans(services, live, commands, groups, planner, globalListeners);
+        new org.pipelinekit.core.engine.internal.Guests(services, planner, b.hostName));
+    Orphans orphans = new Orphans(services, live, commands, groups, planner, globalListeners, Optional.ofNullable(b.leases), b.hostName);
+    if (b.leases != null) {
+      org.pipelinekit.core.spi.ExecutionLeases leases = b.leases;
+      long every = Math.max(100, leases.duration().toMillis() / 3);
+      timer.scheduleWithFixedDelay(() -> renewLeases(leases, b.hostName), 0, every, TimeUnit.MILLISECONDS);
+    }
     if (b.takeOver != null && b.control != null) {
       orphans.takeOver();
       long every = b.takeOver.toMillis();
@@ -180,6 +185,17 @@ public final class PipelineExecutor implements AutoCloseable {
           LOG.warn("retention sweep failed: {}", e.getMessage());
         }
       }, every, every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Renews the leases of the executions this host runs; one another host took (this one stalled too long) is said in the log. */
+  private void renewLeases(org.pipelinekit.core.spi.ExecutionLeases leases, String host) {
+    try {
+      for (String id : leases.renew(host, List.copyOf(live.keySet()))) {
+        LOG.warn("execution {}: another host took it over (this host did not renew its lease in time); the runs may overlap", id);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("cannot renew the execution leases of host {}: {}", host, e.getMessage());
     }
   }
 
@@ -436,6 +452,7 @@ public final class PipelineExecutor implements AutoCloseable {
     private ConcurrencyLedger ledger = ConcurrencyLedger.inMemory();
     private @org.jspecify.annotations.Nullable Duration takeOver;
     private @org.jspecify.annotations.Nullable JobQueue jobQueue;
+    private org.pipelinekit.core.spi.@org.jspecify.annotations.Nullable ExecutionLeases leases;
     private String hostName = defaultHostName();
     private java.util.Set<String> hostLabels = java.util.Set.of();
     private final List<AutoCloseable> ownedByBuilder = new ArrayList<>();
@@ -602,6 +619,16 @@ public final class PipelineExecutor implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Who makes each execution's decisions between the hosts on the same stores: the host that holds its lease (renewed
+     * here every third of its duration); with {@link #takeOverEvery}, the executions whose lease expired are taken over.
+     * Without leases, a host is taken for stopped when it does not answer the control channel.
+     */
+    public Builder executionLeases(org.pipelinekit.core.spi.ExecutionLeases leases) {
+      this.leases = Objects.requireNonNull(leases, "leases");
+      return this;
+    }
+
     /** The name this host goes by in the cluster (in logs, and in the job queue's claims); default: its host name and process id. */
     public Builder hostName(String name) {
       if (name == null || name.isBlank()) throw new IllegalArgumentException("the host name must not be blank");
@@ -636,6 +663,7 @@ public final class PipelineExecutor implements AutoCloseable {
       concurrencyLedger(cluster.concurrencyLedger());
       oncePerCluster(cluster.oncePerCluster());
       jobQueue(cluster.jobQueue());
+      executionLeases(cluster.executionLeases());
       if (takeOver == null) takeOver = Duration.ofSeconds(5);
       return this;
     }

@@ -2,7 +2,7 @@ package org.pipelinekit.core.spi;
 
 /**
  * Everything hosts that form one CI share, from one place (pipeline-jdbc's {@code JdbcStores} over PostgreSQL): the
- * journals and logs, the control channel, the concurrency ledger, periodic work once between them and the job queue.
+ * journals and logs, the control channel, the concurrency ledger, periodic work once between them, the job queue and the execution leases.
  * {@code PipelineExecutor.Builder.cluster} wires all of it.
  */
 public interface Cluster {
@@ -17,6 +17,8 @@ public interface Cluster {
   OncePerCluster oncePerCluster();
 
   JobQueue jobQueue();
+
+  ExecutionLeases executionLeases();
 
   /** Opens a {@link Cluster} on a {@code javax.sql.DataSource}; found with {@link java.util.ServiceLoader} (pipeline-jdbc has one). */
   interface Factory {

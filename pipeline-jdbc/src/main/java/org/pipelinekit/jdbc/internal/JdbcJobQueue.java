@@ -431,7 +431,7 @@ public final class JdbcJobQueue implements JobQueue {
     JsonNode n = read(text);
     JobExit exit = new JobExit(JobExit.Result.valueOf(n.path("result").asText("ERROR")),
         n.has("exitCode") ? Optional.of(n.get("exitCode").asInt()) : Optional.empty(),
-        n.has("reason") ? Optional.of(n.get("reason").asText()) : Optional.of("the host that ran the job reported no result"));
+        n.has("reason") ? Optional.of(n.get("reason").asText()) : Optional.empty());
     Map<String, String> outputs = new LinkedHashMap<>();
     n.path("outputs").fields().forEachRemaining(f -> outputs.put(f.getKey(), f.getValue().asText()));
     List<ExecutionEvent> events = new ArrayList<>();

@@ -433,7 +433,6 @@ final class ExecutionRun {
     j.status = StageStatus.RUNNING;
     StageState s = j.stage;
     hub.publish((seq, t) -> new JobStarted(id(), seq, t, s.id(), j.jobId, j.cell.values(), attempt));
-    j.log("runs on host " + host);
   }
 
   /** The attempt ended on the host that ran it: its step events are journaled here, then the job ends or is retried. */
@@ -557,7 +556,7 @@ final class ExecutionRun {
    * expressions and inputs of this one), the job's attempt runs as on its own host, and its end — exit, outputs and the
    * events it made — completes {@code done} instead of moving the run on. On the actor.
    */
-  void runGuest(JobQueue.Ticket ticket, ExecutionSnapshot before, List<ExecutionEvent> relayed, CompletableFuture<JobQueue.Outcome> done,
+  void runGuest(String host, JobQueue.Ticket ticket, ExecutionSnapshot before, List<ExecutionEvent> relayed, CompletableFuture<JobQueue.Outcome> done,
       java.util.function.Consumer<JobQueue.Stop> stops) {
     started = true;
     StageState s = stages.get(ticket.stageId());
@@ -603,6 +602,7 @@ final class ExecutionRun {
     } catch (IOException e) {
       LOG.warn("execution {}: cannot create its workspace directory: {}", id(), e.getMessage());
     }
+    s.log.append(job.jobId, ticket.attempt(), "runs on host " + host);
     job.attempt = ticket.attempt() - 1;
     job.queued = true;
     JobAttempt.start(this, job);

@@ -22,10 +22,12 @@ import org.pipelinekit.core.spi.StoredExecution;
 public final class Guests implements JobQueue.Worker {
   private final EngineServices services;
   private final ExecutionPlanner planner;
+  private final String host;
 
-  public Guests(EngineServices services, ExecutionPlanner planner) {
+  public Guests(EngineServices services, ExecutionPlanner planner, String host) {
     this.services = services;
     this.planner = planner;
+    this.host = host;
   }
 
   @Override
@@ -45,7 +47,7 @@ public final class Guests implements JobQueue.Worker {
       if (Relay.carries(e)) relayed.add(e);
     });
     CompletableFuture<JobQueue.Outcome> done = new CompletableFuture<>();
-    run.actor().execute(() -> run.runGuest(ticket, before, relayed, done, stops));
+    run.actor().execute(() -> run.runGuest(host, ticket, before, relayed, done, stops));
     return done;
   }
 }

@@ -11,8 +11,8 @@ import org.pipelinekit.core.run.ExecutionStatus;
 import org.pipelinekit.core.spi.StoredExecution;
 
 /**
- * Unfinished executions that no host runs — this host's before it restarted, or those of hosts that stopped (no host
- * answers for them through the control channel): marked INTERRUPTED, or, with take-over on, run here from their journals.
+ * Unfinished executions that no host runs — this host's before it restarted, or those of hosts that stopped (their
+ * execution leases expired; without leases: no host answers for them through the control channel): marked INTERRUPTED, or, with take-over on, run here from their journals.
  */
 public final class Orphans {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Orphans.class);
@@ -23,8 +23,13 @@ public final class Orphans {
   private final ExecutionPlanner planner;
   private final List<EventListener> globalListeners;
 
+  private final Optional<org.pipelinekit.core.spi.ExecutionLeases> leases;
+  private final String host;
+
   public Orphans(EngineServices services, Map<String, LiveExecution> live, Commands commands, ConcurrencyGroups groups,
-      ExecutionPlanner planner, List<EventListener> globalListeners) {
+      ExecutionPlanner planner, List<EventListener> globalListeners, Optional<org.pipelinekit.core.spi.ExecutionLeases> leases, String host) {
+    this.leases = leases;
+    this.host = host;
     this.services = services;
     this.live = live;
     this.commands = commands;
@@ -44,8 +49,15 @@ public final class Orphans {
         LOG.warn("cannot check execution {}: {}", id, e.getMessage());
       }
     }
+    List<String> ids = unfinished.stream().map(s -> s.header().id()).toList();
+    if (leases.isPresent()) {
+      // the ones whose host stopped renewing their leases are this host's now (no other host takes the same one)
+      java.util.Set<String> taken = leases.get().takeExpired(host, ids);
+      unfinished.removeIf(s -> !taken.contains(s.header().id()));
+      return unfinished;
+    }
     // hosts sharing the stores run some of them: those are theirs, not left behind
-    java.util.Set<String> elsewhere = commands.runElsewhere(unfinished.stream().map(s -> s.header().id()).toList());
+    java.util.Set<String> elsewhere = commands.runElsewhere(ids);
     unfinished.removeIf(s -> elsewhere.contains(s.header().id()));
     return unfinished;
   }
