@@ -108,7 +108,12 @@ class JobQueueTest {
   void aStageRunsOnlyOnAHostWithAllItsLabels_andOneNoHostCanRunWaitsUntilCancelled() throws Exception {
     JdbcStores a = fresh();
     PipelineExecutor plain = host(a, "plain", 2, Set.of());
-    host(again(), "docker-host", 2, Set.of("docker", "os=linux"));
+    // the other host joins with nothing but the service's DataSource
+    org.postgresql.ds.PGSimpleDataSource pool = new org.postgresql.ds.PGSimpleDataSource();
+    pool.setURL(TestPostgres.shared().url(stores.database()));
+    pool.setUser(TestPostgres.shared().user());
+    hosts.add(PipelineExecutor.builder().dataSource(pool).hostName("docker-host").hostLabels(List.of("docker", "os=linux"))
+        .runDirectory(dir.resolve("runs")).build());
     Pipeline p = Pipeline.builder("labels").stage("anywhere", s -> s.run("true"))
         .stage("in-docker", s -> s.needs("anywhere").runsOn("docker", "os=linux").run("true")).build();
     for (int i = 0; i < 4; i++) {
