@@ -161,4 +161,40 @@ class JobQueueTest {
         .doesNotContain("never");
     assertThat(hostsThatRan(a, "wait")).containsExactly("worker");
   }
+
+  @Test
+  void aStageWaitingOnOneHostIsApprovedThroughAnother_andAConcurrencyGroupHoldsAcrossTheCluster() throws Exception {
+    JdbcStores a = fresh();
+    PipelineExecutor hostA = host(a, "a", 2, Set.of());
+    PipelineExecutor hostB = host(again(), "b", 2, Set.of());
+    Pipeline gated = Pipeline.builder("gated").stage("deploy", s -> s.approval(x -> x.approvers("ops")).run("echo deployed")).build();
+    CompletableFuture<Void> waiting = new CompletableFuture<>();
+    Execution e = hostA.execute(gated, ExecutionTrigger.manual(), Map.of(), ev -> {
+      if (ev instanceof ExecutionEvent.ApprovalRequested) waiting.complete(null);
+    });
+    waiting.get(60, TimeUnit.SECONDS);
+    hostB.approve(e.id(), "deploy", org.pipelinekit.core.engine.Principal.of("olga", "ops"));
+    assertThat(e.completion().get(60, TimeUnit.SECONDS).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(hostB.execution(e.id()).orElseThrow().logs().read("deploy", 1, 10)).extracting(l -> l.text()).contains("deployed");
+
+    Path go = dir.resolve("go");
+    Pipeline ship = Pipeline.builder("ship").concurrency("ship-${{ branch }}", false)
+        .stage("ship", s -> s.run("echo shipping; while [ ! -f '" + go + "' ]; do sleep 0.02; done; echo shipped")).build();
+    CompletableFuture<Void> firstRuns = new CompletableFuture<>();
+    Execution first = hostA.execute(ship, ExecutionTrigger.manual().branch("main"), Map.of(), ev -> {
+      if (ev instanceof ExecutionEvent.JobStarted) firstRuns.complete(null);
+    });
+    firstRuns.get(60, TimeUnit.SECONDS);
+    CompletableFuture<Void> secondQueued = new CompletableFuture<>();
+    Execution second = hostB.execute(ship, ExecutionTrigger.manual().branch("main"), Map.of(), ev -> {
+      if (ev instanceof ExecutionEvent.ExecutionQueued) secondQueued.complete(null);
+    });
+    secondQueued.get(60, TimeUnit.SECONDS);
+    assertThat(second.snapshot().status()).isEqualTo(ExecutionStatus.QUEUED);
+    Files.writeString(go, "");
+    ExecutionSnapshot one = first.completion().get(60, TimeUnit.SECONDS);
+    ExecutionSnapshot two = second.completion().get(60, TimeUnit.SECONDS);
+    assertThat(List.of(one.status(), two.status())).containsOnly(ExecutionStatus.SUCCEEDED);
+    assertThat(two.stage("ship").startedAt().orElseThrow()).isAfterOrEqualTo(one.finishedAt().orElseThrow());
+  }
 }
