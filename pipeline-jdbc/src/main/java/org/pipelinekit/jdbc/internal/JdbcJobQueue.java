@@ -51,6 +51,7 @@ public final class JdbcJobQueue implements JobQueue {
   private final Map<Long, Watched> watched = new ConcurrentHashMap<>();
   private final Map<Long, Running> running = new ConcurrentHashMap<>();
   private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "pipelinekit-jobs-lease"));
+  private final ScheduledExecutorService fencing = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "pipelinekit-jobs-fence"));
   private final ExecutorService work = Executors.newCachedThreadPool(r -> daemon(r, "pipelinekit-jobs"));
   private final Object claiming = new Object();
   private volatile Serving serving;
@@ -64,10 +65,15 @@ public final class JdbcJobQueue implements JobQueue {
     final Ticket ticket;
     volatile Stop stop;
     volatile boolean stopAsked;
+    /** Stopped because this host lost (or could not renew) its claim: its end is reported as lost, not as the job's result. */
+    volatile boolean fenced;
+    /** When the statement that last took or renewed its lease was sent (System.nanoTime): the lease runs from no earlier. */
+    volatile long renewedAt;
 
-    Running(long token, Ticket ticket) {
+    Running(long token, Ticket ticket, long renewedAt) {
       this.token = token;
       this.ticket = ticket;
+      this.renewedAt = renewedAt;
     }
 
     void stop(String reason, boolean timeout) {
@@ -206,6 +212,7 @@ public final class JdbcJobQueue implements JobQueue {
     this.serving = new Serving(host, labels.toArray(new String[0]), slots, perPipeline, worker);
     long every = Math.max(100, lease.toMillis() / 3);
     heartbeat.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
+    fencing.scheduleWithFixedDelay(this::fence, every / 3, every / 3, TimeUnit.MILLISECONDS);
     startListening();
     work.execute(this::claim);
     return () -> serving = null;
@@ -219,8 +226,9 @@ public final class JdbcJobQueue implements JobQueue {
     synchronized (claiming) {
       int free = s.slots() - running.size();
       if (free <= 0) return;
+      long sent = System.nanoTime();
       claimed = s.perPipeline() == Integer.MAX_VALUE ? claimAny(s, free) : claimWithinPipelineLimits(s, free);
-      for (Claimed c : claimed) running.put(c.id(), new Running(c.token(), c.ticket()));
+      for (Claimed c : claimed) running.put(c.id(), new Running(c.token(), c.ticket(), sent));
     }
     for (Claimed c : claimed) start(s, c);
   }
@@ -313,7 +321,7 @@ public final class JdbcJobQueue implements JobQueue {
       Outcome result = error != null ? new Outcome(JobExit.error("the job failed on host " + s.host() + ": " + Database.describe(error)), true,
           Map.of(), List.of()) : o;
       try {
-        complete(c, result);
+        complete(c, result, run.fenced);
       } catch (RuntimeException e) {
         LOG.warn("job {} of {}: cannot report its end ({}); its claim runs out and it runs again", c.ticket().jobId(),
             c.ticket().executionId(), e.getMessage());
@@ -324,13 +332,17 @@ public final class JdbcJobQueue implements JobQueue {
     }, work);
   }
 
-  /** Writes the outcome where the row still carries this claim's token: a host whose claim was lost changes nothing. */
-  private void complete(Claimed c, Outcome outcome) {
-    boolean kept = db.one("report the end of job " + c.ticket().jobId(), "WITH d AS (UPDATE pk_job SET state = 'DONE', outcome = ?, lease_until = NULL"
+  /**
+   * Writes the outcome where the row still carries this claim's token: a host whose claim was lost changes nothing. A job
+   * this host stopped because it could not keep its claim is reported LOST (its scheduler runs it again), not as a cancel.
+   */
+  private void complete(Claimed c, Outcome outcome, boolean fenced) {
+    boolean kept = db.one("report the end of job " + c.ticket().jobId(), "WITH d AS (UPDATE pk_job SET state = ?, outcome = ?, lease_until = NULL"
         + " WHERE id = ? AND token = ? AND state = 'CLAIMED' RETURNING id) SELECT id, pg_notify('pk_job', 'done') FROM d", s -> {
-          s.setString(1, encode(outcome));
-          s.setLong(2, c.id());
-          s.setLong(3, c.token());
+          s.setString(1, fenced ? "LOST" : "DONE");
+          s.setString(2, encode(outcome));
+          s.setLong(3, c.id());
+          s.setLong(4, c.token());
         }, r -> true).orElse(false);
     if (!kept) {
       LOG.info("job {} of {}: this host's claim was lost before it ended; its result is dropped (the job ran again elsewhere)",
@@ -343,6 +355,7 @@ public final class JdbcJobQueue implements JobQueue {
     if (running.isEmpty() || closed) return;
     try {
       Long[] ids = running.keySet().toArray(new Long[0]);
+      long sent = System.nanoTime();
       record Row(long id, long token, String cancel) {}
       List<Row> rows = db.query("renew the claims of host " + host, "UPDATE pk_job SET lease_until = clock_timestamp() + ?::interval"
           + " WHERE id = ANY(?) AND state = 'CLAIMED' AND host = ? RETURNING id, token, cancel", s -> {
@@ -357,14 +370,38 @@ public final class JdbcJobQueue implements JobQueue {
         if (run == null) continue;
         Row row = held.get(id);
         if (row == null || row.token() != run.token) {
+          run.fenced = true;
           if (running.containsKey(id)) run.stop("this host lost its claim on the job (it could not renew it in time)", false);
-        } else if (row.cancel() != null) {
+          continue;
+        }
+        run.renewedAt = sent;
+        if (row.cancel() != null) {
           JsonNode n = read(row.cancel());
           run.stop(n.path("reason").asText("cancelled"), n.path("timeout").asBoolean());
         }
       }
     } catch (RuntimeException e) {
       LOG.warn("cannot renew the job claims of host {}: {}", host, e.getMessage());
+    }
+  }
+
+  /**
+   * Stops the jobs whose lease this host could not renew for 60 % of it (the database is out of reach): by the time the
+   * lease runs out and another host may claim the job, it no longer runs here. Their ends are written once the database
+   * is back, and change nothing if the claim was lost meanwhile.
+   */
+  private void fence() {
+    long limit = lease.toNanos() * 6 / 10;
+    long now = System.nanoTime();
+    for (Running run : running.values()) {
+      if (now - run.renewedAt > limit) {
+        if (!run.stopAsked) {
+          LOG.warn("job {} of {}: this host could not renew its claim in time (the database is out of reach); stopping it here",
+              run.ticket.jobId(), run.ticket.executionId());
+        }
+        run.fenced = true;
+        run.stop("this host could not renew its claim on the job in time; it runs again elsewhere", false);
+      }
     }
   }
 
@@ -408,6 +445,7 @@ public final class JdbcJobQueue implements JobQueue {
     closed = true;
     serving = null;
     heartbeat.shutdownNow();
+    fencing.shutdownNow();
     work.shutdownNow();
     Thread t = listener;
     if (t != null) t.interrupt();

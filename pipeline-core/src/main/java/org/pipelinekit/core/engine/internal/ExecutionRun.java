@@ -204,9 +204,7 @@ final class ExecutionRun {
     }
     armPipelineTimeout();
     countNeeds();
-    Map<String, JobQueue.Adopted> offered = new HashMap<>();
-    adoptOffered(offered);
-    adopted = offered;
+    adopted = adoptOffered();
     for (StageState s : stages.values()) before.stage(s.id()).jobs().forEach(j -> s.attemptsBefore.put(j.jobId(), j.attempts()));
     for (StageState s : stages.values()) { // (attempts first: a stage that ends here lets the ones after it start at once)
       org.pipelinekit.core.engine.StageRun was = before.stage(s.id());
@@ -403,27 +401,35 @@ final class ExecutionRun {
     int attempt = j.attempt;
     JobQueue.Ticket ticket = new JobQueue.Ticket(id(), header.pipelineId(), j.stage.id(), j.jobId, attempt, Set.copyOf(j.stage.stage.runsOn()));
     try {
-      j.remote = queue.offer(ticket, watcher(j, attempt));
+      j.remote = queue.offer(ticket, watcher(() -> j, attempt));
     } catch (RuntimeException e) {
       attemptFailed(j, JobExit.error("cannot queue the job: " + e.getMessage()), true);
     }
   }
 
-  private JobQueue.Watcher watcher(JobState j, int attempt) {
+  /** Hears what becomes of an offered attempt, on the actor; {@code job} is the job it is for (none: ignored). */
+  private JobQueue.Watcher watcher(java.util.function.Supplier<@Nullable JobState> job, int attempt) {
     return new JobQueue.Watcher() {
       @Override
       public void claimed(String host) {
-        actor.execute(() -> remoteClaimed(j, attempt, host));
+        onActor(j -> remoteClaimed(j, attempt, host));
       }
 
       @Override
       public void finished(String host, JobQueue.Outcome outcome) {
-        actor.execute(() -> remoteEnded(j, attempt, host, outcome));
+        onActor(j -> remoteEnded(j, attempt, host, outcome));
       }
 
       @Override
       public void lost(String host) {
-        actor.execute(() -> remoteLost(j, attempt, host));
+        onActor(j -> remoteLost(j, attempt, host));
+      }
+
+      private void onActor(java.util.function.Consumer<JobState> step) {
+        actor.execute(() -> {
+          JobState j = job.get();
+          if (j != null) step.accept(j);
+        });
       }
     };
   }
@@ -484,49 +490,25 @@ final class ExecutionRun {
   }
 
   /**
-   * The attempts of the running stages that the host before this one offered: watched from here (a claimed one goes on
-   * where it runs; one that ended while no host watched reports its end now). Jobs with none start as usual.
+   * The attempts of the running stages that the host before this one offered, by stage/job: watched from here (a claimed
+   * one goes on where it runs; one that ended while no host watched reports its end now). Jobs with none start as usual.
    */
-  private void adoptOffered(Map<String, JobQueue.Adopted> into) {
+  private Map<String, JobQueue.Adopted> adoptOffered() {
     JobQueue queue = services.jobQueue().orElse(null);
-    if (queue == null) return;
-    Map<String, JobState> byKey = new HashMap<>();
+    if (queue == null) return Map.of();
+    Map<String, JobQueue.Adopted> offered = new HashMap<>();
     try {
-      for (JobQueue.Adopted a : queue.adopt(id(), t -> new JobQueue.Watcher() {
-        @Override
-        public void claimed(String host) {
-          actor.execute(() -> {
-            JobState j = byKey.get(t.stageId() + "/" + t.jobId());
-            if (j != null) remoteClaimed(j, t.attempt(), host);
-          });
-        }
-
-        @Override
-        public void finished(String host, JobQueue.Outcome outcome) {
-          actor.execute(() -> {
-            JobState j = byKey.get(t.stageId() + "/" + t.jobId());
-            if (j != null) remoteEnded(j, t.attempt(), host, outcome);
-          });
-        }
-
-        @Override
-        public void lost(String host) {
-          actor.execute(() -> {
-            JobState j = byKey.get(t.stageId() + "/" + t.jobId());
-            if (j != null) remoteLost(j, t.attempt(), host);
-          });
-        }
-      })) {
-        into.put(a.ticket().stageId() + "/" + a.ticket().jobId(), a);
+      for (JobQueue.Adopted a : queue.adopt(id(), t -> watcher(() -> adoptedJobs.get(t.stageId() + "/" + t.jobId()), t.attempt()))) {
+        offered.put(a.ticket().stageId() + "/" + a.ticket().jobId(), a);
       }
     } catch (RuntimeException e) {
       LOG.warn("execution {}: cannot read the jobs its host offered ({}); its running stages start again", id(), e.getMessage());
     }
-    adoptedJobs = byKey;
+    return offered;
   }
 
-  /** Jobs adopted from the host before this one, by stage/job, filled as their stages start again. */
-  private Map<String, JobState> adoptedJobs = Map.of();
+  /** Jobs adopted from the host before this one, by stage/job (filled as their stages start again), and their attempts. */
+  private final Map<String, JobState> adoptedJobs = new HashMap<>();
   private Map<String, JobQueue.Adopted> adopted = Map.of();
 
   /** Whether the job's attempt was adopted from the host before (then it goes on where it is, not from the start). */
