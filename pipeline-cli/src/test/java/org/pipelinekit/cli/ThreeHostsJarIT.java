@@ -49,12 +49,14 @@ class ThreeHostsJarIT {
     }
   }
 
-  private String host(String name) throws Exception {
+  private String host(String name, String... more) throws Exception {
     Path log = dir.resolve(name + ".log");
-    Process p = new ProcessBuilder("setsid", Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-jar",
-        SharedDatabaseJarIT.JAR.toString(), "serve", "--port", "0", "--data-dir", dir.resolve(name).toString(), "--token", "it-token",
+    List<String> command = new ArrayList<>(List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
+        "-jar", SharedDatabaseJarIT.JAR.toString(), "serve", "--port", "0", "--data-dir", dir.resolve(name).toString(), "--token", "it-token",
         "--database", url, "--database-user", "pk", "--shared-dir", dir.resolve("shared").toString(), "--host-name", name,
-        "--max-parallel-jobs", "3").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        "--max-parallel-jobs", "3"));
+    command.addAll(List.of(more));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     hosts.put(name, p);
     Pattern serving = Pattern.compile("serving on (http://[0-9.:]+)/");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -77,6 +79,15 @@ class ThreeHostsJarIT {
     HttpResponse<String> r = call("POST", api + "/pipelines/" + pipeline + "/execute", "{}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     return json.readTree(r.body()).path("id").asText();
+  }
+
+  /** Reads the execution's event stream until an event of this name. */
+  private void awaitEvent(String api, String id, String name) throws Exception {
+    HttpResponse<java.util.stream.Stream<String>> events = http.send(HttpRequest.newBuilder(URI.create(api + "/executions/" + id + "/events"))
+        .header("Authorization", "Bearer it-token").timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofLines());
+    try (var lines = events.body()) {
+      assertThat(lines.anyMatch(l -> l.equals("event: " + name))).as("%s of %s", name, id).isTrue();
+    }
   }
 
   /** Waits for the execution's end on its event stream (which ends with it), then reads it. */
@@ -116,7 +127,7 @@ class ThreeHostsJarIT {
     TestPostgres pg = TestPostgres.shared();
     String database = pg.newDatabase();
     url = pg.url(database);
-    List<String> apis = List.of(host("a"), host("b"), host("c"));
+    List<String> apis = List.of(host("a", "--label", "special"), host("b"), host("c"));
     Path ran = dir.resolve("shared").resolve("ran.txt");
     assertThat(call("POST", apis.get(0) + "/pipelines", pipeline("five", ran, "")).statusCode()).isEqualTo(201);
 
@@ -141,6 +152,56 @@ class ThreeHostsJarIT {
     }
     assertThat(byHost.keySet()).as("every host ran some: %s", byHost).containsExactlyInAnyOrder("a", "b", "c");
     assertThat(byHost.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(EXECUTIONS * 5);
+
+    // a stage waiting on host a is approved through host b
+    assertThat(call("POST", apis.get(0) + "/pipelines", """
+        {"pipelinekit": 1, "id": "gated", "stages": [{"id": "deploy", "approval": {"approvers": ["admin"]}, "steps": [{"run": "echo deployed"}]}]}""")
+        .statusCode()).isEqualTo(201);
+    String gated = start(apis.get(0), "gated");
+    awaitEvent(apis.get(0), gated, "ApprovalRequested");
+    HttpResponse<String> approved = call("POST", apis.get(1) + "/executions/" + gated + "/stages/deploy/approve", "{}");
+    assertThat(approved.statusCode()).as(approved.body()).isBetween(200, 204);
+    assertThat(finished(apis.get(0), gated).path("status").asText()).isEqualTo("SUCCEEDED");
+
+    // a concurrency group holds across hosts: the second run, started on host b, waits until host a's run ended
+    Path go = dir.resolve("shared").resolve("go");
+    assertThat(call("POST", apis.get(0) + "/pipelines", "{\"pipelinekit\": 1, \"id\": \"ship\", \"concurrency\": {\"group\": \"ship\"},"
+        + " \"stages\": [{\"id\": \"ship\", \"steps\": [{\"run\": \"while [ ! -f " + go + " ]; do sleep 0.05; done\"}]}]}").statusCode())
+        .isEqualTo(201);
+    String firstShip = start(apis.get(0), "ship");
+    awaitEvent(apis.get(0), firstShip, "JobStarted");
+    String secondShip = start(apis.get(1), "ship");
+    awaitEvent(apis.get(1), secondShip, "ExecutionQueued");
+    Files.writeString(go, "");
+    JsonNode one = finished(apis.get(0), firstShip);
+    JsonNode two = finished(apis.get(1), secondShip);
+    assertThat(List.of(one.path("status").asText(), two.path("status").asText())).containsOnly("SUCCEEDED");
+    assertThat(java.time.Instant.parse(two.path("startedAt").asText())).isAfterOrEqualTo(java.time.Instant.parse(one.path("finishedAt").asText()));
+
+    // a log stream served by a host that runs none of the execution's jobs (nor schedules it) has every line, in order
+    assertThat(call("POST", apis.get(0) + "/pipelines", """
+        {"pipelinekit": 1, "id": "talk", "stages": [{"id": "talk", "runsOn": ["special"],
+         "steps": [{"run": "i=1; while [ $i -le 200 ]; do echo line-$i; i=$((i+1)); done"}]}]}""").statusCode()).isEqualTo(201);
+    String talk = start(apis.get(1), "talk");
+    HttpResponse<java.util.stream.Stream<String>> log = http.send(HttpRequest.newBuilder(URI.create(apis.get(2) + "/executions/" + talk
+        + "/logs?stage=talk&follow=true")).header("Authorization", "Bearer it-token").timeout(Duration.ofSeconds(120)).build(),
+        HttpResponse.BodyHandlers.ofLines());
+    List<String> said = new ArrayList<>();
+    try (var stream = log.body()) {
+      var it = stream.iterator();
+      boolean ended = false;
+      while (!ended && it.hasNext()) {
+        String l = it.next();
+        if (l.equals("event: end")) ended = true;
+        String text = l.startsWith("data:") ? json.readTree(l.substring(5)).path("text").asText("") : "";
+        if (text.startsWith("line-")) said.add(text);
+      }
+      assertThat(ended).isTrue();
+    }
+    List<String> expected = new ArrayList<>();
+    for (int i = 1; i <= 200; i++) expected.add("line-" + i);
+    assertThat(said).containsExactlyElementsOf(expected);
+    assertThat(call("GET", apis.get(2) + "/executions/" + talk + "/logs/text", null).body()).contains("runs on host a");
 
     // kill -9 one host while it holds jobs: the executions started on it, and the jobs it ran, go on elsewhere
     Path ranSlow = dir.resolve("shared").resolve("ran-slow.txt");
