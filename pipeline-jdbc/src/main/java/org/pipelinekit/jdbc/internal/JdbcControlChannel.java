@@ -3,9 +3,6 @@ package org.pipelinekit.jdbc.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +15,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.pipelinekit.core.spi.ControlChannel;
-import org.postgresql.PGConnection;
 
 /**
  * The control channel over PostgreSQL: a command is a row of {@code pk_command} and a {@code NOTIFY pk_command}; every
@@ -27,7 +23,6 @@ import org.postgresql.PGConnection;
  * row, once. The sender reads its row until the answer is there or its wait is over, then deletes it.
  */
 public final class JdbcControlChannel implements ControlChannel {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcControlChannel.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration READ_AGAIN = Duration.ofMillis(500);
   private static final Duration ANSWER_POLL = Duration.ofMillis(50);
@@ -89,28 +84,11 @@ public final class JdbcControlChannel implements ControlChannel {
   }
 
   private void listenLoop(Function<Command, Optional<Reply>> handler, long start) {
-    long seen = start;
-    while (!closed) {
-      try (Connection c = dataSource.getConnection()) {
-        try (Statement s = c.createStatement()) {
-          s.execute("LISTEN pk_command");
-        }
-        PGConnection pg = c.unwrap(PGConnection.class);
-        while (!closed) {
-          seen = offer(handler, seen);
-          pg.getNotifications((int) READ_AGAIN.toMillis()); // wakes at a notification, or reads again after a while
-        }
-      } catch (SQLException | RuntimeException e) {
-        if (closed) return;
-        LOG.warn("the command listener lost its database connection ({}); connecting again", Database.describe(e));
-        try {
-          Thread.sleep(READ_AGAIN.toMillis()); // a pause before a new connection, not a wait for an event
-        } catch (InterruptedException ie) {
-          return;
-        }
-      }
-    }
+    long[] seen = {start};
+    Listening.loop(dataSource, "pk_command", READ_AGAIN.toMillis(), () -> closed, woke -> seen[0] = offer(handler, seen[0]),
+        "the command listener");
   }
+
 
   /** Offers the commands after {@code seen} to the handler, writes the answers it gives; the newest id read. */
   private long offer(Function<Command, Optional<Reply>> handler, long seen) {

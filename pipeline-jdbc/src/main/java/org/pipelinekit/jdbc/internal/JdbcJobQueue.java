@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Array;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,7 +27,6 @@ import org.pipelinekit.core.run.ExecutionEvent;
 import org.pipelinekit.core.spi.JobExit;
 import org.pipelinekit.core.spi.JobQueue;
 import org.pipelinekit.core.store.JournalCodec;
-import org.postgresql.PGConnection;
 
 /**
  * The job queue over PostgreSQL: a ticket is a row of {@code pk_job}. A host with free slots claims queued rows its
@@ -415,30 +413,13 @@ public final class JdbcJobQueue implements JobQueue {
   }
 
   private void listen() {
-    while (!closed) {
-      try (Connection c = dataSource.getConnection()) {
-        try (Statement s = c.createStatement()) {
-          s.execute("LISTEN pk_job");
-        }
-        PGConnection pg = c.unwrap(PGConnection.class);
-        while (!closed) {
-          org.postgresql.PGNotification[] woke = pg.getNotifications((int) POLL_MS);
-          boolean cancels = woke != null && java.util.Arrays.stream(woke).anyMatch(n -> "cancel".equals(n.getParameter()));
-          if (cancels) renew();
-          checkWatched();
-          claim();
-        }
-      } catch (SQLException | RuntimeException e) {
-        if (closed) return;
-        LOG.warn("the job queue lost its database connection ({}); connecting again", Database.describe(e));
-        try {
-          Thread.sleep(POLL_MS); // a pause before a new connection, not a wait for an event
-        } catch (InterruptedException ie) {
-          return;
-        }
-      }
-    }
+    Listening.loop(dataSource, "pk_job", POLL_MS, () -> closed, woke -> {
+      if (woke.contains("cancel")) renew();
+      checkWatched();
+      claim();
+    }, "the job queue");
   }
+
 
   @Override
   public void close() {
