@@ -115,7 +115,6 @@ final class ServeCommand implements Callable<Integer> {
       new SecureRandom().nextBytes(b);
       return HexFormat.of().formatHex(b);
     });
-    PrivateFiles.createDirectories(dataDir);
     if (!labels.isEmpty() && database.sharedDir == null) {
       spec.commandLine().getErr().println("error: --label goes with --database and --shared-dir (labels choose which of a cluster's"
           + " hosts runs a job)");
@@ -129,6 +128,7 @@ final class ServeCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("error: --shared-dir goes with --database (the artifacts' records are kept there)");
       return Main.INVALID;
     }
+    PrivateFiles.createDirectories(dataDir); // (after the checks: a refused command leaves nothing behind)
     JdbcStores db = database.open().orElse(null);
     if (db != null) out.println("pipelines, executions and logs in " + database.where());
     Path sharedDir = database.sharedDir; // only with a database, as checked above

@@ -147,6 +147,16 @@ class MainTest {
   }
 
   @Test
+  void serve_refusesClusterOptionsWithoutACluster_sayingWhat_andLeavesNothingBehind(@TempDir Path dir) {
+    Path data = dir.resolve("data");
+    assertThat(run("serve", "--data-dir", data.toString(), "--token", "t", "--label", "docker")).isEqualTo(Main.INVALID);
+    assertThat(err.toString()).contains("error: --label goes with --database and --shared-dir");
+    assertThat(run("serve", "--data-dir", data.toString(), "--token", "t", "--max-parallel-jobs", "0")).isEqualTo(Main.INVALID);
+    assertThat(err.toString()).contains("error: --max-parallel-jobs must be 1 or more, got 0");
+    assertThat(data).doesNotExist();
+  }
+
+  @Test
   void run_usesTheGivenWorkspace(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("input.txt"), "from the project");
     Path file = dir.resolve("p.yaml");
