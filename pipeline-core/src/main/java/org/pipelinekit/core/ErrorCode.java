@@ -51,6 +51,12 @@ public enum ErrorCode {
   ARTIFACT_URL_EXPIRED(Kind.GONE, "a genuine download link expired"),
   ARTIFACT_CORRUPTED(Kind.INTERNAL, "an artifact's content is missing or does not match its digest"),
   ARTIFACT_IO(Kind.UNAVAILABLE, "the artifact store cannot read or write"),
+  // triggers (pipeline-triggers)
+  PIPELINE_UNKNOWN(Kind.NOT_FOUND, "no stored pipeline has this id"),
+  REPOSITORY_UNKNOWN(Kind.NOT_FOUND, "no repository is registered with this id"),
+  REPOSITORY_UNAVAILABLE(Kind.UNAVAILABLE, "a repository cannot be fetched or read"),
+  WEBHOOK_SIGNATURE_INVALID(Kind.FORBIDDEN, "a webhook delivery's signature or token does not match the repository's secret"),
+  WEBHOOK_INVALID(Kind.BAD_INPUT, "a webhook delivery is not of a kind or shape PipelineKit reads"),
   // templates (pipeline-templates)
   TEMPLATE_NOT_FOUND(Kind.NOT_FOUND, "no template has this id (and version)"),
   TEMPLATE_EXISTS(Kind.CONFLICT, "a template of this id and version exists"),

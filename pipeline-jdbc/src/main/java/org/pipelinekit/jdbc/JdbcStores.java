@@ -22,6 +22,7 @@ import org.pipelinekit.core.spi.LogStore;
 import org.pipelinekit.core.spi.OncePerCluster;
 import org.pipelinekit.core.spi.PipelineStore;
 import org.pipelinekit.core.spi.SecretStore;
+import org.pipelinekit.core.spi.TriggerLedger;
 import org.pipelinekit.jdbc.internal.Database;
 import org.pipelinekit.jdbc.internal.JdbcArtifactStore;
 import org.pipelinekit.jdbc.internal.JdbcCacheStore;
@@ -34,6 +35,7 @@ import org.pipelinekit.jdbc.internal.JdbcLogStore;
 import org.pipelinekit.jdbc.internal.JdbcOncePerCluster;
 import org.pipelinekit.jdbc.internal.JdbcPipelineStore;
 import org.pipelinekit.jdbc.internal.JdbcSecretStore;
+import org.pipelinekit.jdbc.internal.JdbcTriggerLedger;
 
 /**
  * Pipelines, execution journals and stage logs in PostgreSQL (15 or newer), so that every host of a cluster sees the
@@ -204,6 +206,11 @@ public final class JdbcStores implements Cluster, AutoCloseable {
   public synchronized ExecutionLeases executionLeases() {
     if (leases == null) leases = new JdbcExecutionLeases(db, jobLease);
     return leases;
+  }
+
+  /** What the triggers of the hosts on this database have done (pipeline-triggers: schedules fire once between them). */
+  public TriggerLedger triggerLedger() {
+    return new JdbcTriggerLedger(db);
   }
 
   /** Concurrency groups that hold across the hosts on this database ({@code PipelineExecutor.Builder.concurrencyLedger}). */

@@ -144,11 +144,12 @@ public final class PipelineExecutor implements AutoCloseable {
       }
     }
     this.owned = closeables;
-    this.globalListeners = List.copyOf(b.globalListeners);
+    this.globalListeners = new java.util.concurrent.CopyOnWriteArrayList<>(b.globalListeners);
     this.services = new EngineServices(b.registry, runners, executions, logs, Optional.ofNullable(b.secrets), audit,
         b.jobInterceptors, b.interceptors, b.clock, b.engineTimer != null ? b.engineTimer : EngineTimer.of(timer), engineThreads, deliveryThreads, blockingThreads, new Slots(b.maxParallelJobs, b.maxParallelJobsPerPipeline),
         runRoot, Optional.ofNullable(b.sharedWorkspace), Optional.ofNullable(b.source), new FailedWorkspaces(b.keepFailedWorkspaces),
-        b.cancelGrace, b.postStepGrace, b.eventBuffer, Optional.ofNullable(b.memo), Optional.ofNullable(b.jobQueue));
+        b.cancelGrace, b.postStepGrace, b.eventBuffer, Optional.ofNullable(b.memo), Optional.ofNullable(b.jobQueue),
+        Optional.ofNullable(b.sourceProvider));
     this.commands = new Commands(live, services.executions(), Optional.ofNullable(b.control));
     this.groups = new ConcurrencyGroups(b.ledger, commands);
     Optional.ofNullable(b.control).ifPresent(c -> c.listen(commands::answer));
@@ -385,6 +386,14 @@ public final class PipelineExecutor implements AutoCloseable {
     return deleted;
   }
 
+  /**
+   * Hears the events of every execution that starts on this host from now on, as a {@link Builder#listener} does (for
+   * parts made after the executor, such as pipeline-triggers' upstream triggers).
+   */
+  public void listen(EventListener listener) {
+    globalListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
   /** Reads of every secret, for audits. */
   public List<SecretAudit.Entry> secretReads() {
     return services.audit().entries();
@@ -452,6 +461,7 @@ public final class PipelineExecutor implements AutoCloseable {
     private ConcurrencyLedger ledger = ConcurrencyLedger.inMemory();
     private @org.jspecify.annotations.Nullable Duration takeOver;
     private @org.jspecify.annotations.Nullable JobQueue jobQueue;
+    private org.pipelinekit.core.spi.@org.jspecify.annotations.Nullable SourceProvider sourceProvider;
     private org.pipelinekit.core.spi.@org.jspecify.annotations.Nullable ExecutionLeases leases;
     private String hostName = defaultHostName();
     private java.util.Set<String> hostLabels = java.util.Set.of();
@@ -584,6 +594,15 @@ public final class PipelineExecutor implements AutoCloseable {
      */
     public Builder source(Path dir) {
       this.source = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
+      return this;
+    }
+
+    /**
+     * Where an execution's code comes from when its trigger names a repository and a commit (pipeline-triggers checks it
+     * out of its mirror): made once per execution and copied into each job's workspace, instead of {@link #source}.
+     */
+    public Builder sourceProvider(org.pipelinekit.core.spi.SourceProvider provider) {
+      this.sourceProvider = Objects.requireNonNull(provider, "provider");
       return this;
     }
 

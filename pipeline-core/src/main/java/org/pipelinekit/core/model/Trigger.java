@@ -65,10 +65,29 @@ public sealed interface Trigger {
     }
   }
 
-  /** Started when an execution of the {@code pipeline} with that id succeeds. */
-  record Upstream(String pipeline) implements Trigger {
+  /**
+   * Started when an execution of the {@code pipeline} with that id ends as {@code on} says ({@code success} by default;
+   * also {@code failure}, {@code cancelled}, or {@code completed} for any end) on one of {@code branches} (globs; any when
+   * empty). The started run reads the upstream run's outputs as {@code upstream.outputs.NAME}.
+   */
+  record Upstream(String pipeline, List<String> on, List<String> branches) implements Trigger {
+    /** The ends an upstream trigger can wait for. */
+    public static final List<String> ENDS = List.of("success", "failure", "cancelled", "completed");
+
     public Upstream {
       Checks.notBlank(pipeline, "upstream pipeline");
+      on = Checks.list(on, "upstream on");
+      for (String end : on) {
+        if (!ENDS.contains(end)) {
+          throw new IllegalArgumentException("upstream on '" + end + "' is not an end; use " + String.join(", ", ENDS));
+        }
+      }
+      if (on.isEmpty()) on = List.of("success");
+      branches = Checks.list(branches, "upstream branches");
+    }
+
+    public Upstream(String pipeline) {
+      this(pipeline, List.of("success"), List.of());
     }
 
     @Override

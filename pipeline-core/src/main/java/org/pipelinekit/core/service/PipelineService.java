@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.pipelinekit.core.format.PipelineFormat;
 import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.model.Trigger;
 import org.pipelinekit.core.plan.ExecutionPlan;
 import org.pipelinekit.core.plan.ExecutionPlanner;
 import org.pipelinekit.core.plan.PlannedStage;
@@ -80,11 +81,56 @@ public final class PipelineService {
   private CreatedPipeline save(Pipeline pipeline, long expectedVersion) {
     Objects.requireNonNull(pipeline, "pipeline");
     ValidationResult result = validator.validate(pipeline).orThrow();
+    upstreamCycle(pipeline).ifPresent(p -> new ValidationResult(List.of(p)).orThrow());
     ExecutionPlan plan = planner.plan(pipeline);
     List<Problem> warnings = new ArrayList<>(result.warnings());
     warnings.addAll(redundantNeeds(plan));
     Pipeline saved = store.save(pipeline, expectedVersion);
     return new CreatedPipeline(saved, plan, warnings);
+  }
+
+  /**
+   * A cycle of upstream triggers through this pipeline and the stored ones ({@code b} runs after {@code a}, {@code a}
+   * after {@code b}), which would start runs forever.
+   */
+  private Optional<Problem> upstreamCycle(Pipeline pipeline) {
+    List<Trigger.Upstream> own = pipeline.triggers().stream()
+        .filter(Trigger.Upstream.class::isInstance).map(Trigger.Upstream.class::cast).toList();
+    if (own.isEmpty()) return Optional.empty();
+    java.util.Map<String, List<String>> after = new java.util.HashMap<>(); // pipeline -> the pipelines whose runs start it
+    for (Pipeline p : store.list()) {
+      after.put(p.id(), p.triggers().stream().filter(Trigger.Upstream.class::isInstance)
+          .map(t -> ((Trigger.Upstream) t).pipeline()).toList());
+    }
+    after.put(pipeline.id(), own.stream().map(Trigger.Upstream::pipeline).toList());
+    for (int i = 0; i < pipeline.triggers().size(); i++) {
+      if (!(pipeline.triggers().get(i) instanceof Trigger.Upstream u)) continue;
+      List<String> path = cycleBack(pipeline.id(), u.pipeline(), after, new java.util.HashSet<>());
+      if (path != null) {
+        List<String> names = new ArrayList<>(List.of(pipeline.id()));
+        names.addAll(path);
+        return Optional.of(new Problem(ProblemCode.UPSTREAM_CYCLE,
+            org.pipelinekit.core.validate.Severity.ERROR, "triggers[" + i + "].upstream.pipeline",
+            "the upstream triggers form a cycle: " + String.join(" runs after ", names),
+            "remove the upstream trigger of one of them"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The pipelines from {@code from} back to {@code target} along "runs after", or null when there is no way back. */
+  private static @org.jspecify.annotations.Nullable List<String> cycleBack(String target, String from, java.util.Map<String, List<String>> after,
+      java.util.Set<String> seen) {
+    if (from.equals(target)) return new ArrayList<>(List.of(from));
+    if (!seen.add(from)) return null;
+    for (String next : after.getOrDefault(from, List.of())) {
+      List<String> rest = cycleBack(target, next, after, seen);
+      if (rest != null) {
+        rest.add(0, from);
+        return rest;
+      }
+    }
+    return null;
   }
 
   /** The plan of a pipeline, after validating it. */

@@ -65,6 +65,7 @@ public final class JournalCodec {
     h.trigger().branch().ifPresent(v -> t.put("branch", v));
     h.trigger().commit().ifPresent(v -> t.put("commit", v));
     h.trigger().actor().ifPresent(v -> t.put("actor", v));
+    if (!h.trigger().details().isEmpty()) t.set("details", JSON.valueToTree(new java.util.TreeMap<>(h.trigger().details())));
     n.set("parameters", JSON.valueToTree(h.parameters()));
     n.put("createdAt", h.createdAt().toString());
     h.rerunOf().ifPresent(v -> n.put("rerunOf", v));
@@ -76,7 +77,10 @@ public final class JournalCodec {
     JsonNode n = parse(text, source);
     checkVersion(n, source);
     JsonNode t = n.path("trigger");
-    ExecutionTrigger trigger = new ExecutionTrigger(t.path("kind").asText("manual"), opt(t, "branch"), opt(t, "commit"), opt(t, "actor"));
+    Map<String, String> details = new java.util.LinkedHashMap<>();
+    t.path("details").fields().forEachRemaining(f -> details.put(f.getKey(), f.getValue().asText()));
+    ExecutionTrigger trigger = new ExecutionTrigger(t.path("kind").asText("manual"), opt(t, "branch"), opt(t, "commit"), opt(t, "actor"),
+        details);
     @SuppressWarnings("unchecked")
     Map<String, Object> params = JSON.convertValue(n.path("parameters"), LinkedHashMap.class);
     return new ExecutionHeader(n.path("id").asText(), n.path("number").asLong(),

@@ -50,7 +50,7 @@ import org.pipelinekit.core.stage.StageRegistry;
 public final class PipelineValidator {
   /** Names an expression may start with besides params, matrix and stages. */
   public static final Set<String> CONTEXT_ROOTS = Set.of(
-      "env", "secrets", "branch", "commit", "tag", "pipeline", "execution", "trigger", "runner", "workspace");
+      "env", "secrets", "branch", "commit", "tag", "pipeline", "execution", "trigger", "runner", "workspace", "upstream");
 
   private final StageRegistry registry;
   private final ValidationLimits limits;

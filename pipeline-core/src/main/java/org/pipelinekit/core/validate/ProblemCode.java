@@ -16,6 +16,8 @@ public enum ProblemCode {
   DEPENDENCY_NOT_NEEDED(Severity.ERROR),
   /** The needs form a cycle. */
   CYCLE(Severity.ERROR),
+  /** The upstream triggers of the stored pipelines and this one form a cycle (each run would start the next forever). */
+  UPSTREAM_CYCLE(Severity.ERROR),
   /** A stage names a type the registry does not know. */
   STAGE_TYPE_UNKNOWN(Severity.ERROR),
   /** A stage sets an input its type does not have. */

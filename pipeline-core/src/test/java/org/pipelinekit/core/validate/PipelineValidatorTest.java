@@ -56,6 +56,25 @@ class PipelineValidatorTest {
   }
 
   @Test
+  void upstreamTriggersThatFormACycle_areRefusedWhenTheLastOneIsSaved() {
+    org.pipelinekit.core.service.PipelineService service = org.pipelinekit.core.service.PipelineService.builder().build();
+    service.create(Pipeline.builder("build").trigger(org.pipelinekit.core.model.Trigger.upstream("deploy")).stage("b", s -> s.run("true")).build());
+    service.create(Pipeline.builder("test").trigger(org.pipelinekit.core.model.Trigger.upstream("build")).stage("t", s -> s.run("true")).build());
+    Pipeline deploy = Pipeline.builder("deploy").trigger(org.pipelinekit.core.model.Trigger.upstream("test")).stage("d", s -> s.run("true")).build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> service.create(deploy))
+        .isInstanceOf(PipelineValidationException.class)
+        .satisfies(e -> {
+          Problem problem = ((PipelineValidationException) e).result().problems().get(0);
+          assertThat(problem.code()).isEqualTo(ProblemCode.UPSTREAM_CYCLE);
+          assertThat(problem.path()).isEqualTo("triggers[0].upstream.pipeline");
+          assertThat(problem.message()).isEqualTo("the upstream triggers form a cycle: deploy runs after test runs after build runs after deploy");
+          assertThat(problem.hint()).isNotBlank();
+          SEEN.add(problem.code());
+        });
+    assertThat(service.get("deploy")).as("nothing was saved").isEmpty();
+  }
+
+  @Test
   void validate_acceptsTheDesignExample() {
     ValidationResult result = validator.validate(SamplePipelines.javaCi());
     assertThat(result.problems()).isEmpty();

@@ -231,7 +231,10 @@ final class JavaExporter {
       return s.timezone().isEmpty() ? stat("Trigger", "schedule", str(s.cron()))
           : create("Trigger.Schedule", str(s.cron()), optional(str(s.timezone().get())));
     }
-    if (t instanceof Trigger.Upstream u) return stat("Trigger", "upstream", str(u.pipeline()));
+    if (t instanceof Trigger.Upstream u) {
+      return u.on().equals(List.of("success")) && u.branches().isEmpty() ? stat("Trigger", "upstream", str(u.pipeline()))
+          : create("Trigger.Upstream", str(u.pipeline()), list(u.on()), list(u.branches()));
+    }
     return stat("Trigger", t.kind());
   }
 

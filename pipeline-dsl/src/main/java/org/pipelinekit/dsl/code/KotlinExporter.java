@@ -118,7 +118,8 @@ final class KotlinExporter {
     } else if (t instanceof Trigger.Schedule s) {
       line("schedule(" + str(s.cron()) + s.timezone().map(z -> ", timezone = " + str(z)).orElse("") + ")");
     } else if (t instanceof Trigger.Upstream u) {
-      line("upstream(" + str(u.pipeline()) + ")");
+      line(u.on().equals(List.of("success")) && u.branches().isEmpty() ? "upstream(" + str(u.pipeline()) + ")"
+          : "upstream(" + str(u.pipeline()) + ", on = listOf(" + strs(u.on()) + "), branches = listOf(" + strs(u.branches()) + "))");
     } else {
       line(t.kind() + "()");
     }

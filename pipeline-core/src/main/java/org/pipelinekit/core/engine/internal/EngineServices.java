@@ -42,7 +42,8 @@ public record EngineServices(
     Duration postStepGrace,
     int eventBuffer,
     Optional<StageMemo> memo,
-    Optional<JobQueue> jobQueue) {
+    Optional<JobQueue> jobQueue,
+    Optional<org.pipelinekit.core.spi.SourceProvider> sourceProvider) {
 
   public EngineServices {
     runners = List.copyOf(runners);

@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.pipelinekit.core.engine.internal.RunState.JobState;
 import org.pipelinekit.core.engine.internal.RunState.StageState;
 import org.pipelinekit.core.files.Glob;
@@ -57,7 +59,8 @@ final class JobWorkspaces {
     PrivateFiles.createDirectories(runDir.resolve("jobs"));
     Trees.delete(ws);
     Files.createDirectories(ws);
-    if (run.services().source().isPresent()) Trees.copy(run.services().source().get(), ws);
+    Optional<Path> source = source();
+    if (source.isPresent()) Trees.copy(source.get(), ws);
     for (String stageId : inputStages(j.stage)) {
       Path handoff = runDir.resolve("handoff").resolve(stageId);
       if (!Files.isDirectory(handoff)) continue;
@@ -66,6 +69,26 @@ final class JobWorkspaces {
       }
     }
     return ws;
+  }
+
+  private @Nullable Optional<Path> source;
+
+  /**
+   * The code the execution's jobs start from: what the executor's source provider makes of its trigger (a checkout of
+   * its commit, once per execution, under the run's directory), else the executor's source. Blocking; the first caller
+   * makes it, the others wait.
+   */
+  synchronized Optional<Path> source() throws IOException {
+    if (source == null) {
+      Optional<Path> provided = Optional.empty();
+      if (run.services().sourceProvider().isPresent()) {
+        PrivateFiles.createDirectories(runDir.getParent());
+        Files.createDirectories(runDir);
+        provided = run.services().sourceProvider().get().prepare(run.header(), runDir.resolve("source"));
+      }
+      source = provided.or(() -> run.services().source());
+    }
+    return source;
   }
 
   /** The stages whose files a job of {@code s} starts with: its {@code dependencies}, else every stage it needs directly or not, in plan order. */
@@ -90,7 +113,8 @@ final class JobWorkspaces {
     }
     if (mine) {
       try {
-        if (run.services().source().isPresent() && run.services().sharedWorkspace().isEmpty()) Trees.copy(run.services().source().get(), run.workspace());
+        Optional<Path> source = source();
+        if (source.isPresent() && run.services().sharedWorkspace().isEmpty()) Trees.copy(source.get(), run.workspace());
         seeded.complete(null);
       } catch (IOException | RuntimeException e) {
         seeded.completeExceptionally(e);

@@ -55,6 +55,31 @@ final class StageContext implements EvaluationContext {
     this.stepOutputs = stepOutputs;
   }
 
+  /** {@code trigger.kind}, {@code trigger.actor} and the trigger's details ({@code trigger.repository}, {@code trigger.message}, …). */
+  private static Map<String, Object> trigger(ExecutionHeader header) {
+    Map<String, Object> t = new java.util.LinkedHashMap<>();
+    header.trigger().details().forEach((k, v) -> {
+      if (!k.startsWith(org.pipelinekit.core.run.ExecutionTrigger.UPSTREAM_OUTPUTS)) t.put(k, v);
+    });
+    t.put("kind", header.trigger().kind());
+    t.put("actor", header.trigger().actor().orElse(""));
+    return t;
+  }
+
+  /** {@code upstream.outputs.NAME}, {@code upstream.execution} and {@code upstream.pipeline} of a run an upstream pipeline started. */
+  private static Map<String, Object> upstream(ExecutionHeader header) {
+    String prefix = org.pipelinekit.core.run.ExecutionTrigger.UPSTREAM_OUTPUTS;
+    Map<String, String> outputs = new java.util.LinkedHashMap<>();
+    header.trigger().details().forEach((k, v) -> {
+      if (k.startsWith(prefix)) outputs.put(k.substring(prefix.length()), v);
+    });
+    Map<String, Object> u = new java.util.LinkedHashMap<>();
+    u.put("outputs", outputs);
+    u.put("execution", header.trigger().details().getOrDefault("upstream.execution", ""));
+    u.put("pipeline", header.trigger().details().getOrDefault("upstream.pipeline", ""));
+    return u;
+  }
+
   @Override
   public @Nullable Object lookup(List<String> path) {
     String root = path.get(0);
@@ -64,12 +89,13 @@ final class StageContext implements EvaluationContext {
       case "matrix" -> matrix;
       case "branch" -> header.trigger().branch().orElse("");
       case "commit" -> header.trigger().commit().orElse("");
-      case "tag" -> "";
+      case "tag" -> header.trigger().details().getOrDefault("tag", "");
       case "workspace" -> workspace;
       case "pipeline" -> Map.of("id", header.pipelineId(), "name", header.pipeline().displayName(),
           "version", header.pipeline().version());
       case "execution" -> Map.of("id", header.id(), "number", header.number());
-      case "trigger" -> Map.of("kind", header.trigger().kind(), "actor", header.trigger().actor().orElse(""));
+      case "trigger" -> trigger(header);
+      case "upstream" -> upstream(header);
       case "runner" -> Map.of("os", "Linux", "name", runnerId);
       case "secrets" -> path.size() < 2 ? null : secrets.apply(path.get(1));
       case "stages" -> stage(path);

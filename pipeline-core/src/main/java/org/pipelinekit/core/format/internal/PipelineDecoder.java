@@ -173,9 +173,11 @@ public final class PipelineDecoder {
         return cron == null ? null : attempt(body, p, () -> new Trigger.Schedule(cron, zone));
       }
       case "upstream" -> {
-        keys(body, p, Set.of("pipeline"));
+        keys(body, p, Set.of("pipeline", "on", "branches"));
         String pipeline = required(body, "pipeline", p, this::string);
-        return pipeline == null ? null : attempt(body, p, () -> new Trigger.Upstream(pipeline));
+        List<String> on = stringsOr(body, "on", p);
+        List<String> branches = stringsOr(body, "branches", p);
+        return pipeline == null ? null : attempt(body, p, () -> new Trigger.Upstream(pipeline, on, branches));
       }
       default -> {
         keys(body, p, Set.of());

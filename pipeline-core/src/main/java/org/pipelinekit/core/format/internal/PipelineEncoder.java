@@ -92,6 +92,8 @@ public final class PipelineEncoder {
       s.timezone().ifPresent(z -> body.put("timezone", z));
     } else if (t instanceof Trigger.Upstream u) {
       body.put("pipeline", u.pipeline());
+      if (!u.on().equals(List.of("success"))) putList(body, "on", u.on());
+      putList(body, "branches", u.branches());
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put(t.kind(), body);

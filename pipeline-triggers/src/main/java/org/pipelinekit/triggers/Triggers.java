@@ -1,0 +1,417 @@
+package org.pipelinekit.triggers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.lib.ObjectId;
+import org.pipelinekit.core.PipelineException;
+import org.pipelinekit.core.engine.Execution;
+import org.pipelinekit.core.engine.ExecutionSnapshot;
+import org.pipelinekit.core.engine.PipelineExecutor;
+import org.pipelinekit.core.engine.StageRun;
+import org.pipelinekit.core.format.PipelineFormat;
+import org.pipelinekit.core.format.PipelineFormatException;
+import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.model.Trigger;
+import org.pipelinekit.core.run.ExecutionEvent;
+import org.pipelinekit.core.run.ExecutionStatus;
+import org.pipelinekit.core.run.ExecutionTrigger;
+import org.pipelinekit.core.service.PipelineService;
+import org.pipelinekit.core.spi.SourceProvider;
+import org.pipelinekit.core.spi.TriggerLedger;
+import org.pipelinekit.core.validate.PipelineValidationException;
+import org.pipelinekit.triggers.internal.Globs;
+import org.pipelinekit.triggers.internal.Mirror;
+import org.pipelinekit.triggers.internal.Schedules;
+
+/**
+ * Starts runs by themselves: commits pushed to registered repositories (polled, or announced by a webhook), schedules,
+ * and the ends of upstream pipelines. A repository's pipelines are the files of {@code .pipelinekit/} at the commit
+ * being built; each one whose {@code push} trigger matches the branch or tag and the changed paths runs, with the commit
+ * checked out as its source ({@link #sourceProvider}). Schedules of the stored pipelines fire once between the hosts
+ * that share a {@link TriggerLedger}. What arrived and what it started (or why not) is kept as {@link Delivery}s.
+ *
+ * <pre>{@code
+ * Path mirrors = dataDir.resolve("mirrors");
+ * PipelineExecutor executor = PipelineExecutor.builder().sourceProvider(Triggers.sourceProvider(mirrors)).build();
+ * Triggers triggers = Triggers.builder(executor, service).mirrors(mirrors).build();
+ * triggers.register(GitRepository.polled("shop", "https://git.example.com/shop.git", Duration.ofMinutes(1)));
+ * }</pre>
+ */
+public final class Triggers implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Triggers.class);
+  private static final String CI_DIRECTORY = ".pipelinekit";
+  private final PipelineExecutor executor;
+  private final PipelineService service;
+  private final Path mirrors;
+  private final TriggerLedger ledger;
+  private final Clock clock;
+  private final Schedules schedules;
+  private final Map<String, GitRepository> repositories = new ConcurrentHashMap<>();
+  private final Map<String, Mirror> mirrorsById = new ConcurrentHashMap<>();
+  private final ArrayDeque<Delivery> deliveries = new ArrayDeque<>();
+  private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "pipelinekit-triggers");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile boolean closed;
+
+  /** What to do with the fires of a schedule that were missed while no host ran (or that are late). */
+  public enum MissedFires {
+    /** One run for the fires missed, at the next tick. */
+    RUN_ONCE,
+    /** No run for them; the next fire on time runs. */
+    SKIP
+  }
+
+  private Triggers(Builder b) {
+    this.executor = b.executor;
+    this.service = b.service;
+    this.mirrors = b.mirrors;
+    this.ledger = b.ledger;
+    this.clock = b.clock;
+    this.schedules = new Schedules(ledger, b.missed);
+    executor.listen(event -> {
+      if (event instanceof ExecutionEvent.ExecutionFinished f && !closed) worker.execute(() -> upstreamEnded(f.executionId()));
+    });
+    if (!b.tick.isZero()) {
+      long every = b.tick.toMillis();
+      worker.scheduleWithFixedDelay(this::tickQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  public static Builder builder(PipelineExecutor executor, PipelineService service) {
+    return new Builder(executor, service);
+  }
+
+  /**
+   * The source of executions started for a repository's commit: a checkout of the commit from the mirror in
+   * {@code mirrors} (hand it to {@code PipelineExecutor.Builder.sourceProvider}).
+   */
+  public static SourceProvider sourceProvider(Path mirrors) {
+    return (header, dir) -> {
+      String repo = header.trigger().details().get(ExecutionTrigger.REPOSITORY);
+      if (repo == null || header.trigger().commit().isEmpty()) return Optional.empty();
+      Path mirror = mirrors.resolve(repo + ".git");
+      if (!Files.isDirectory(mirror)) return Optional.empty();
+      if (Files.isDirectory(dir)) return Optional.of(dir);
+      return Optional.of(new Mirror(mirror, mirror.toString()).checkout(header.trigger().commit().get(), dir));
+    };
+  }
+
+  // ---- repositories and pushes ----
+
+  /**
+   * Registers a repository: its mirror is fetched now (the refs it finds are the baseline: they start nothing), and then
+   * every poll interval, a failure doubling the wait up to ten intervals.
+   */
+  public void register(GitRepository repository) throws IOException {
+    Objects.requireNonNull(repository, "repository");
+    if (mirrors == null) throw new IllegalStateException("repositories need a mirrors directory (Triggers.Builder.mirrors)");
+    Files.createDirectories(mirrors);
+    Mirror mirror = new Mirror(mirrors.resolve(repository.id() + ".git"), repository.url());
+    repositories.put(repository.id(), repository);
+    mirrorsById.put(repository.id(), mirror);
+    if (!mirror.exists()) mirror.fetch();
+    if (!repository.pollInterval().isZero()) schedulePoll(repository.id(), repository.pollInterval());
+  }
+
+  public List<GitRepository> repositories() {
+    return List.copyOf(repositories.values());
+  }
+
+  private void schedulePoll(String id, Duration wait) {
+    if (closed) return;
+    worker.schedule(() -> {
+      GitRepository r = repositories.get(id);
+      if (r == null) return;
+      Duration next = r.pollInterval();
+      try {
+        poll(id);
+      } catch (IOException | RuntimeException e) {
+        next = wait.multipliedBy(2).compareTo(r.pollInterval().multipliedBy(10)) > 0 ? r.pollInterval().multipliedBy(10) : wait.multipliedBy(2);
+        LOG.warn("repository {}: {}; polling again in {} s", id, e.getMessage(), next.toSeconds());
+      }
+      schedulePoll(id, next);
+    }, wait.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Fetches the repository and starts the runs of what was pushed since the last fetch; what each push did. */
+  public synchronized List<Delivery> poll(String repositoryId) throws IOException {
+    GitRepository repo = repository(repositoryId);
+    Mirror mirror = mirrorsById.get(repositoryId);
+    Map<String, ObjectId>[] refs = mirror.fetch();
+    List<Delivery> out = new ArrayList<>();
+    for (Map.Entry<String, ObjectId> e : refs[1].entrySet()) {
+      ObjectId before = refs[0].get(e.getKey());
+      if (e.getValue().equals(before)) continue;
+      out.add(push(repo, e.getKey(), Optional.ofNullable(before), e.getValue(), "poll", Map.of()));
+    }
+    return out;
+  }
+
+  private GitRepository repository(String id) {
+    GitRepository repo = repositories.get(id);
+    if (repo == null) {
+      throw new PipelineException(org.pipelinekit.core.ErrorCode.REPOSITORY_UNKNOWN, "no repository '" + id + "' is registered; registered: "
+          + repositories.keySet().stream().sorted().toList());
+    }
+    return repo;
+  }
+
+  /** A push of {@code after} to {@code ref}: every pipeline of the commit whose push trigger matches runs, once in the cluster. */
+  Delivery push(GitRepository repo, String ref, Optional<ObjectId> before, ObjectId after, String source, Map<String, String> details)
+      throws IOException {
+    Mirror mirror = mirrorsById.get(repo.id());
+    String sha = after.name();
+    String event = ref.startsWith("refs/tags/") ? "tag" : "push";
+    String name = ref.replaceFirst("^refs/(heads|tags)/", "");
+    String summary = repo.id() + " " + ref + " " + sha.substring(0, 12);
+    List<String> started = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    if (!ledger.once("push:" + repo.id() + ":" + ref + ":" + sha)) {
+      skipped.add("another delivery or host started the runs of this push already");
+      return record(new Delivery(deliveryId(), clock.instant(), source, event, summary, started, skipped));
+    }
+    String[] commit = mirror.describe(after);
+    List<String> changed = null;
+    for (Map.Entry<String, String> file : mirror.files(after, CI_DIRECTORY).entrySet()) {
+      String path = file.getKey();
+      if (!path.endsWith(".yaml") && !path.endsWith(".yml") && !path.endsWith(".json")) continue;
+      Pipeline p;
+      try {
+        p = PipelineFormat.forFileName(path).read(file.getValue(), path);
+      } catch (PipelineFormatException e) {
+        skipped.add(path + ": " + e.getMessage());
+        continue;
+      }
+      Optional<String> why = Optional.of("no push trigger");
+      for (Trigger t : p.triggers()) {
+        if (!(t instanceof Trigger.Push push)) continue;
+        if (changed == null && !push.paths().isEmpty()) changed = mirror.changed(before, after);
+        why = Globs.mismatch(push, event.equals("tag") ? Optional.empty() : Optional.of(name), event.equals("tag") ? Optional.of(name)
+            : Optional.empty(), changed == null ? List.of() : changed);
+        if (why.isEmpty()) break;
+      }
+      if (why.isPresent()) {
+        skipped.add(p.id() + ": " + why.get());
+        continue;
+      }
+      ExecutionTrigger trigger = new ExecutionTrigger(event, Optional.of(name), Optional.of(sha), Optional.of(commit[1]), details)
+          .detail(ExecutionTrigger.REPOSITORY, repo.id()).detail("message", commit[0]).detail("author", commit[1])
+          .detail("authorEmail", commit[2]).detail("ref", ref);
+      if (event.equals("tag")) trigger = trigger.detail("tag", name);
+      try {
+        started.add(start(p, trigger, name.equals(repo.defaultBranch())).id());
+      } catch (PipelineValidationException e) {
+        skipped.add(p.id() + ": " + e.getMessage());
+      }
+    }
+    return record(new Delivery(deliveryId(), clock.instant(), source, event, summary, started, skipped));
+  }
+
+  /** Keeps the pipeline in the store (as the default branch has it), then runs the version of the commit. */
+  private Execution start(Pipeline p, ExecutionTrigger trigger, boolean defaultBranch) {
+    Optional<Pipeline> stored = service.get(p.id());
+    if (stored.isEmpty()) {
+      service.create(p);
+    } else if (defaultBranch && !same(stored.get(), p)) {
+      service.update(p, stored.get().version());
+    }
+    return executor.execute(p, trigger, Map.of());
+  }
+
+  private static boolean same(Pipeline a, Pipeline b) {
+    return PipelineFormat.JSON.write(a.toBuilder().version(1).build()).equals(PipelineFormat.JSON.write(b.toBuilder().version(1).build()));
+  }
+
+  // ---- schedules ----
+
+  /** Fires the schedules of the stored pipelines that are due by the clock (the worker does every tick; tests call it). */
+  public synchronized List<Delivery> tick() {
+    List<Delivery> out = new ArrayList<>();
+    Instant now = clock.instant();
+    for (Pipeline p : service.list()) {
+      for (int i = 0; i < p.triggers().size(); i++) {
+        if (!(p.triggers().get(i) instanceof Trigger.Schedule s)) continue;
+        Optional<Instant> fire;
+        try {
+          fire = schedules.due(p.id(), i, s, now);
+        } catch (RuntimeException e) {
+          LOG.warn("pipeline {}: its schedule '{}' cannot be computed: {}", p.id(), s.cron(), e.getMessage());
+          continue;
+        }
+        if (fire.isEmpty()) continue;
+        ExecutionTrigger trigger = ExecutionTrigger.of("schedule").detail("scheduledAt", fire.get().toString()).detail("cron", s.cron());
+        Execution e = executor.execute(p, trigger, Map.of());
+        out.add(record(new Delivery(deliveryId(), now, "schedule", "schedule", p.id() + " at " + fire.get(), List.of(e.id()), List.of())));
+      }
+    }
+    return out;
+  }
+
+  private void tickQuietly() {
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      LOG.warn("the schedules could not be checked: {}", e.getMessage());
+    }
+  }
+
+  /** The next {@code count} fire times of the pipeline's schedules, in order. */
+  public List<Instant> nextFires(String pipelineId, int count) {
+    Pipeline p = service.get(pipelineId).orElseThrow(() -> new PipelineException(org.pipelinekit.core.ErrorCode.PIPELINE_UNKNOWN,
+        "no pipeline '" + pipelineId + "' is stored"));
+    return schedules.next(p, clock.instant(), count);
+  }
+
+  // ---- upstream pipelines ----
+
+  private void upstreamEnded(String executionId) {
+    Optional<Execution> ended = executor.execution(executionId);
+    if (ended.isEmpty()) return;
+    ExecutionSnapshot s = ended.get().snapshot();
+    String upstream = s.header().pipelineId();
+    List<String> started = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    for (Pipeline p : service.list()) {
+      for (Trigger t : p.triggers()) {
+        if (!(t instanceof Trigger.Upstream u) || !u.pipeline().equals(upstream)) continue;
+        Optional<String> why = Globs.upstreamMismatch(u, s.status(), s.header().trigger().branch());
+        if (why.isPresent()) {
+          skipped.add(p.id() + ": " + why.get());
+          continue;
+        }
+        if (!ledger.once("upstream:" + executionId + ":" + p.id())) continue;
+        ExecutionTrigger from = s.header().trigger();
+        ExecutionTrigger trigger = new ExecutionTrigger("upstream", from.branch(), from.commit(), from.actor(), Map.of())
+            .detail("upstream.execution", executionId).detail("upstream.pipeline", upstream);
+        String repo = from.details().get(ExecutionTrigger.REPOSITORY);
+        if (repo != null) trigger = trigger.detail(ExecutionTrigger.REPOSITORY, repo);
+        for (Map.Entry<String, String> o : outputs(s).entrySet()) trigger = trigger.detail(ExecutionTrigger.UPSTREAM_OUTPUTS + o.getKey(), o.getValue());
+        try {
+          started.add(executor.execute(p, trigger, Map.of()).id());
+        } catch (RuntimeException e) {
+          skipped.add(p.id() + ": " + e.getMessage());
+        }
+        break;
+      }
+    }
+    if (!started.isEmpty() || !skipped.isEmpty()) {
+      record(new Delivery(deliveryId(), clock.instant(), "upstream", "upstream", upstream + " " + executionId + " " + s.status(), started, skipped));
+    }
+  }
+
+  /** The outputs of every stage of a run, later stages' over earlier ones'. */
+  private static Map<String, String> outputs(ExecutionSnapshot s) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (StageRun st : s.stages().values()) out.putAll(st.outputs());
+    return out;
+  }
+
+  // ---- deliveries ----
+
+  private Delivery record(Delivery d) {
+    synchronized (deliveries) {
+      deliveries.addFirst(d);
+      while (deliveries.size() > 500) deliveries.removeLast();
+    }
+    for (java.util.function.Consumer<Delivery> l : listeners) {
+      try {
+        l.accept(d);
+      } catch (RuntimeException e) {
+        LOG.warn("a delivery listener failed: {}", e.getMessage());
+      }
+    }
+    return d;
+  }
+
+  /** Hears every delivery of this host as it is recorded (on the thread that handled it). */
+  public void onDelivery(java.util.function.Consumer<Delivery> listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  private final List<java.util.function.Consumer<Delivery>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** The most recent deliveries first (the last 500 of this host). */
+  public List<Delivery> deliveries() {
+    synchronized (deliveries) {
+      return List.copyOf(deliveries);
+    }
+  }
+
+  private static String deliveryId() {
+    return java.util.UUID.randomUUID().toString();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    worker.shutdownNow();
+  }
+
+  /** Configures the triggers of one host. */
+  public static final class Builder {
+    private final PipelineExecutor executor;
+    private final PipelineService service;
+    private Path mirrors;
+    private TriggerLedger ledger = TriggerLedger.inMemory();
+    private Clock clock = Clock.systemUTC();
+    private Duration tick = Duration.ofSeconds(10);
+    private MissedFires missed = MissedFires.RUN_ONCE;
+
+    private Builder(PipelineExecutor executor, PipelineService service) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      this.service = Objects.requireNonNull(service, "service");
+    }
+
+    /** Where the repositories' mirrors are kept (the same directory as {@link Triggers#sourceProvider}'s). */
+    public Builder mirrors(Path dir) {
+      this.mirrors = dir.toAbsolutePath().normalize();
+      return this;
+    }
+
+    /** What the hosts' triggers have done, shared between hosts so that each schedule fire and push starts runs once. */
+    public Builder ledger(TriggerLedger ledger) {
+      this.ledger = Objects.requireNonNull(ledger, "ledger");
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How often the schedules are checked (default 10 s; zero: only when {@link Triggers#tick} is called). */
+    public Builder scheduleTick(Duration every) {
+      if (every.isNegative()) throw new IllegalArgumentException("the schedule tick must be zero or more, got " + every);
+      this.tick = every;
+      return this;
+    }
+
+    /** What becomes of schedule fires missed while no host ran (default {@link MissedFires#RUN_ONCE}). */
+    public Builder missedFires(MissedFires policy) {
+      this.missed = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    public Triggers build() {
+      return new Triggers(this);
+    }
+  }
+}
