@@ -6,9 +6,11 @@ import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,18 +57,34 @@ public final class Schedules {
     return ledger.once(key + "@" + latest) ? Optional.of(latest) : Optional.empty();
   }
 
-  /** The fire times after {@code from} up to and with {@code to}, at most {@code limit}. */
+  /**
+   * The fire times after {@code from} up to and with {@code to}, at most {@code limit}, in order. A local time that a
+   * spring-forward change skips fires once, at the change (as Vixie cron does; cron-utils alone would skip the day); a
+   * local time that a fall-back change repeats fires once, at its first occurrence.
+   */
   public static List<Instant> between(Trigger.Schedule s, Instant from, Instant to, int limit) {
     ExecutionTime times = ExecutionTime.forCron(PARSER.parse(expand(s.cron())));
-    List<Instant> out = new ArrayList<>();
-    ZonedDateTime t = from.atZone(zone(s));
+    ZoneId zone = zone(s);
+    java.util.TreeSet<Instant> out = new java.util.TreeSet<>();
+    ZonedDateTime t = from.atZone(zone);
     while (out.size() < limit) {
       Optional<ZonedDateTime> next = times.nextExecution(t);
       if (next.isEmpty() || next.get().toInstant().isAfter(to)) break;
       out.add(next.get().toInstant());
       t = next.get();
     }
-    return out;
+    Instant last = out.size() >= limit ? out.last() : to;
+    for (ZoneOffsetTransition tr = zone.getRules().nextTransition(from); tr != null && !tr.getInstant().isAfter(last);
+        tr = zone.getRules().nextTransition(tr.getInstant())) {
+      if (!tr.isGap()) continue;
+      for (LocalDateTime m = tr.getDateTimeBefore(); m.isBefore(tr.getDateTimeAfter()); m = m.plusMinutes(1)) {
+        if (times.isMatch(ZonedDateTime.of(m, tr.getOffsetBefore()))) {
+          out.add(tr.getInstant());
+          break;
+        }
+      }
+    }
+    return out.stream().limit(limit).toList();
   }
 
   /** The next {@code count} fire times of all the pipeline's schedules after {@code now}, in order. */
