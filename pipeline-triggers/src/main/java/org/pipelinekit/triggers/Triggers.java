@@ -177,15 +177,24 @@ public final class Triggers implements AutoCloseable {
   /** A push of {@code after} to {@code ref}: every pipeline of the commit whose push trigger matches runs, once in the cluster. */
   Delivery push(GitRepository repo, String ref, Optional<ObjectId> before, ObjectId after, String source, Map<String, String> details)
       throws IOException {
+    return changed(repo, ref, before, after, source, details, Optional.empty());
+  }
+
+  /**
+   * A push, or ({@code baseBranch} given) a pull request whose head is {@code after}: the pipelines of the commit whose
+   * trigger of that kind matches run, once in the cluster.
+   */
+  private Delivery changed(GitRepository repo, String ref, Optional<ObjectId> before, ObjectId after, String source, Map<String, String> details,
+      Optional<String> baseBranch) throws IOException {
     Mirror mirror = mirrorsById.get(repo.id());
     String sha = after.name();
-    String event = ref.startsWith("refs/tags/") ? "tag" : "push";
+    String event = baseBranch.isPresent() ? "pull-request" : ref.startsWith("refs/tags/") ? "tag" : "push";
     String name = ref.replaceFirst("^refs/(heads|tags)/", "");
     String summary = repo.id() + " " + ref + " " + sha.substring(0, 12);
     List<String> started = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
-    if (!ledger.once("push:" + repo.id() + ":" + ref + ":" + sha)) {
-      skipped.add("another delivery or host started the runs of this push already");
+    if (!ledger.once(event + ":" + repo.id() + ":" + ref + baseBranch.map(b -> "->" + b).orElse("") + ":" + sha)) {
+      skipped.add("another delivery or host started the runs of this " + event + " already");
       return record(new Delivery(deliveryId(), clock.instant(), source, event, summary, started, skipped));
     }
     String[] commit = mirror.describe(after);
@@ -200,12 +209,19 @@ public final class Triggers implements AutoCloseable {
         skipped.add(path + ": " + e.getMessage());
         continue;
       }
-      Optional<String> why = Optional.of("no push trigger");
+      Optional<String> why = Optional.of(baseBranch.isPresent() ? "no pull-request trigger" : "no push trigger");
       for (Trigger t : p.triggers()) {
-        if (!(t instanceof Trigger.Push push)) continue;
-        if (changed == null && !push.paths().isEmpty()) changed = mirror.changed(before, after);
-        why = Globs.mismatch(push, event.equals("tag") ? Optional.empty() : Optional.of(name), event.equals("tag") ? Optional.of(name)
-            : Optional.empty(), changed == null ? List.of() : changed);
+        if (baseBranch.isEmpty() && t instanceof Trigger.Push push) {
+          if (changed == null && !push.paths().isEmpty()) changed = mirror.changed(before, after);
+          why = Globs.mismatch(push, event.equals("tag") ? Optional.empty() : Optional.of(name), event.equals("tag") ? Optional.of(name)
+              : Optional.empty(), changed == null ? List.of() : changed);
+        } else if (baseBranch.isPresent() && t instanceof Trigger.PullRequest pr) {
+          if (changed == null && !pr.paths().isEmpty()) changed = mirror.changed(mirror.mergeBase(baseBranch.get(), after), after);
+          why = Globs.mismatch(new Trigger.Push(pr.branches(), List.of(), pr.paths()), baseBranch, Optional.empty(),
+              changed == null ? List.of() : changed).map(w -> w.replace("branch ", "base branch "));
+        } else {
+          continue;
+        }
         if (why.isEmpty()) break;
       }
       if (why.isPresent()) {
@@ -216,8 +232,9 @@ public final class Triggers implements AutoCloseable {
           .detail(ExecutionTrigger.REPOSITORY, repo.id()).detail("message", commit[0]).detail("author", commit[1])
           .detail("authorEmail", commit[2]).detail("ref", ref);
       if (event.equals("tag")) trigger = trigger.detail("tag", name);
+      if (baseBranch.isPresent()) trigger = trigger.detail("baseBranch", baseBranch.get());
       try {
-        started.add(start(p, trigger, name.equals(repo.defaultBranch())).id());
+        started.add(start(p, trigger, baseBranch.isEmpty() && name.equals(repo.defaultBranch())).id());
       } catch (PipelineValidationException e) {
         skipped.add(p.id() + ": " + e.getMessage());
       }
@@ -238,6 +255,68 @@ public final class Triggers implements AutoCloseable {
 
   private static boolean same(Pipeline a, Pipeline b) {
     return PipelineFormat.JSON.write(a.toBuilder().version(1).build()).equals(PipelineFormat.JSON.write(b.toBuilder().version(1).build()));
+  }
+
+  // ---- webhooks ----
+
+  /** What a webhook delivery got: the HTTP status to answer, a message for the forge's delivery log, and the delivery kept. */
+  public record WebhookResult(int status, String message, Optional<Delivery> delivery) {}
+
+  /**
+   * Handles a webhook delivery of {@code forge} (github, gitlab, gitea, forgejo, bitbucket) for a registered repository: its
+   * signature (or token) checked against the repository's secret (401 when it does not match, 404 for an unknown
+   * repository), the repository fetched, and the push, tag or pull request started as a poll would; the same delivery
+   * id twice starts nothing the second time.
+   */
+  public WebhookResult webhook(String forge, String repositoryId, java.util.function.Function<String, Optional<String>> header, byte[] body) {
+    GitRepository repo = repositories.get(repositoryId);
+    if (repo == null) return new WebhookResult(404, "no repository '" + repositoryId + "' is registered here", Optional.empty());
+    if (repo.webhookSecret().isEmpty()) {
+      return new WebhookResult(403, "repository " + repositoryId + " takes no webhooks: register it with a webhook secret", Optional.empty());
+    }
+    org.pipelinekit.triggers.internal.Webhooks.Hook hook;
+    try {
+      hook = org.pipelinekit.triggers.internal.Webhooks.read(forge, repo.webhookSecret().get(), header, body);
+    } catch (org.pipelinekit.triggers.internal.Webhooks.Refused e) {
+      return new WebhookResult(e.status, e.getMessage(), Optional.empty());
+    }
+    String source = "webhook:" + forge;
+    if (!hook.deliveryId().isEmpty() && !ledger.once("delivery:" + forge + ":" + repositoryId + ":" + hook.deliveryId())) {
+      return new WebhookResult(200, "delivery " + hook.deliveryId() + " was handled before; it starts nothing again", Optional.empty());
+    }
+    if (!hook.kind().equals("push") && !hook.kind().equals("pull-request")) {
+      Delivery d = record(new Delivery(deliveryId(), clock.instant(), source, hook.kind(), repositoryId + " " + hook.why(), List.of(),
+          List.of(hook.why())));
+      return new WebhookResult(200, hook.why(), Optional.of(d));
+    }
+    try {
+      Mirror mirror = mirrorsById.get(repositoryId);
+      synchronized (this) {
+        mirror.fetch();
+      }
+      Optional<ObjectId> after = mirror.resolve(hook.after());
+      if (after.isEmpty()) {
+        return new WebhookResult(422, "commit " + hook.after() + " is not in " + repo.url() + " (fetched just now)", Optional.empty());
+      }
+      Map<String, String> details = new LinkedHashMap<>();
+      details.put("delivery", hook.deliveryId());
+      hook.compareUrl().ifPresent(u -> details.put(hook.kind().equals("push") ? "compareUrl" : "pullRequestUrl", u));
+      hook.number().ifPresent(n -> details.put("pullRequest", n));
+      hook.actor().ifPresent(a -> details.put("pusher", a));
+      Optional<ObjectId> before = hook.before().filter(b -> !b.matches("0+")).flatMap(b -> {
+        try {
+          return mirror.resolve(b);
+        } catch (IOException e) {
+          return Optional.empty();
+        }
+      });
+      Delivery d = changed(repo, hook.ref(), before, after.get(), source, details, hook.baseBranch());
+      return new WebhookResult(202, d.started().isEmpty() ? "started nothing: " + String.join("; ", d.skipped())
+          : "started " + String.join(", ", d.started()), Optional.of(d));
+    } catch (IOException e) {
+      LOG.warn("repository {}: a {} webhook could not be handled: {}", repositoryId, forge, e.getMessage());
+      return new WebhookResult(503, "the repository cannot be fetched now: " + e.getMessage(), Optional.empty());
+    }
   }
 
   // ---- schedules ----

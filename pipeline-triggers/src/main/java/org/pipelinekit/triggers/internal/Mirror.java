@@ -55,7 +55,8 @@ public final class Mirror {
     try (Git g = Git.open(dir.toFile())) {
       Map<String, ObjectId> before = refs(g.getRepository());
       g.fetch().setRemote(url).setRemoveDeletedRefs(true)
-          .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*")).call();
+          .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"),
+              new RefSpec("+refs/pull/*/head:refs/pull/*/head"), new RefSpec("+refs/merge-requests/*/head:refs/merge-requests/*/head")).call();
       @SuppressWarnings("unchecked")
       Map<String, ObjectId>[] both = new Map[] {before, refs(g.getRepository())};
       return both;
@@ -107,6 +108,29 @@ public final class Mirror {
       }
     }
     return out;
+  }
+
+  /** The commit a full or abbreviated id names, if the mirror has it. */
+  public Optional<ObjectId> resolve(String id) throws IOException {
+    try (Repository r = Git.open(dir.toFile()).getRepository()) {
+      ObjectId found = r.resolve(id + "^{commit}");
+      return Optional.ofNullable(found);
+    } catch (org.eclipse.jgit.errors.RevisionSyntaxException | org.eclipse.jgit.errors.AmbiguousObjectException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Where {@code branch} and {@code head} diverged (a pull request's changes are those after it). */
+  public Optional<ObjectId> mergeBase(String branch, ObjectId head) throws IOException {
+    try (Repository r = Git.open(dir.toFile()).getRepository(); RevWalk walk = new RevWalk(r)) {
+      ObjectId base = r.resolve(Constants.R_HEADS + branch);
+      if (base == null) return Optional.empty();
+      walk.setRevFilter(org.eclipse.jgit.revwalk.filter.RevFilter.MERGE_BASE);
+      walk.markStart(walk.parseCommit(base));
+      walk.markStart(walk.parseCommit(head));
+      RevCommit found = walk.next();
+      return Optional.ofNullable(found).map(RevCommit::getId);
+    }
   }
 
   /** A commit's message (first line), author name and e-mail. */
