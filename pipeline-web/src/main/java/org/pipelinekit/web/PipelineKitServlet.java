@@ -77,7 +77,8 @@ public final class PipelineKitServlet extends HttpServlet {
     });
     this.api = new Api(b.service, b.executor, Optional.ofNullable(b.artifacts), Optional.ofNullable(b.templates),
         b.registry != null ? b.registry : b.executor.registry(), b.analytics != null ? b.analytics
-        : PipelineAnalytics.builder().executor(b.executor).build(), timer, b.heartbeat.toMillis(), b.kotlinScripts);
+        : PipelineAnalytics.builder().executor(b.executor).build(), timer, b.heartbeat.toMillis(), b.kotlinScripts,
+        Optional.ofNullable(b.triggers));
     this.routes = api.routes();
     this.authenticator = b.authenticator;
     this.authorizer = b.authorizer;
@@ -324,6 +325,18 @@ public final class PipelineKitServlet extends HttpServlet {
      * process (default: no). A script is a program with the host's rights; allow it only where everyone with EDIT rights
      * may run code here (docs/SECURITY.md).
      */
+    /**
+     * Serves the triggers' routes: webhook receivers at {@code api/v1/hooks/{forge}/{repository}} (authenticated by the
+     * forge's signature, not a bearer token), the repositories, the deliveries, and each pipeline's triggers with their
+     * next fire times.
+     */
+    public Builder triggers(org.pipelinekit.triggers.Triggers triggers) {
+      this.triggers = Objects.requireNonNull(triggers, "triggers");
+      return this;
+    }
+
+    private org.pipelinekit.triggers.Triggers triggers;
+
     public Builder kotlinScripts(boolean allowed) {
       this.kotlinScripts = allowed;
       return this;

@@ -53,6 +53,16 @@ final class ApiServer implements AutoCloseable {
   ApiServer(Path dir, PipelineAnalytics.Builder analyticsBuilder, Duration heartbeat,
       java.util.function.Consumer<PipelineExecutor.Builder> customize,
       java.util.function.Consumer<PipelineKitServlet.Builder> customizeServlet) throws Exception {
+    this(dir, analyticsBuilder, heartbeat, customize, (sb, service, executor) -> customizeServlet.accept(sb));
+  }
+
+  /** What a test adds to the servlet, knowing the service and executor the server made. */
+  interface ServletCustomizer {
+    void customize(PipelineKitServlet.Builder servlet, PipelineService service, PipelineExecutor executor) throws Exception;
+  }
+
+  ApiServer(Path dir, PipelineAnalytics.Builder analyticsBuilder, Duration heartbeat,
+      java.util.function.Consumer<PipelineExecutor.Builder> customize, ServletCustomizer customizeServlet) throws Exception {
     artifacts = ArtifactManager.builder(new FileArtifactStore(dir.resolve("artifacts")), AccessPolicy.allowAll())
         .signingKey(new byte[32]).build();
     analytics = analyticsBuilder.artifactStorage((pipeline, from, to) -> artifacts.gigabyteMonths(from, to).getOrDefault(pipeline, 0.0))
@@ -78,7 +88,7 @@ final class ApiServer implements AutoCloseable {
             Authorizer.Action.APPROVE, java.util.List.of("admins", "team-leads"))))
         .maxBodyBytes(64 * 1024)
         .heartbeat(heartbeat);
-    customizeServlet.accept(sb);
+    customizeServlet.customize(sb, service, executor);
     servlet = sb.build();
     jetty = new Server();
     ServerConnector connector = new ServerConnector(jetty);

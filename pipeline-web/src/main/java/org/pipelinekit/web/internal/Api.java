@@ -62,10 +62,13 @@ public final class Api {
   private final long heartbeatMillis;
   private final AtomicInteger streams = new AtomicInteger();
   private volatile PipelineScriptHost scripts;
+  private final Optional<org.pipelinekit.triggers.Triggers> triggers;
 
   public Api(PipelineService service, PipelineExecutor executor, Optional<ArtifactManager> artifacts, Optional<TemplateLibrary> templates,
-      StageRegistry registry, PipelineAnalytics analytics, ScheduledExecutorService timer, long heartbeatMillis, boolean kotlinScripts) {
+      StageRegistry registry, PipelineAnalytics analytics, ScheduledExecutorService timer, long heartbeatMillis, boolean kotlinScripts,
+      Optional<org.pipelinekit.triggers.Triggers> triggers) {
     this.kotlinScripts = kotlinScripts;
+    this.triggers = triggers;
     this.service = service;
     this.executor = executor;
     this.artifacts = artifacts;
@@ -107,7 +110,12 @@ public final class Api {
         new Route("POST", "/executions/{id}/rerun", Action.RUN, this::rerun),
         new Route("POST", "/executions/{id}/stages/{stage}/approve", Action.APPROVE, c -> decide(c, true)),
         new Route("POST", "/executions/{id}/stages/{stage}/reject", Action.APPROVE, c -> decide(c, false)),
-        new Route("GET", "/artifacts/{id}", Action.READ, this::downloadArtifact));
+        new Route("GET", "/artifacts/{id}", Action.READ, this::downloadArtifact),
+        new Route("POST", "/hooks/{forge}/{repository}", null, this::webhook),
+        new Route("GET", "/repositories", Action.READ, this::listRepositories),
+        new Route("POST", "/repositories", Action.EDIT, this::registerRepository),
+        new Route("GET", "/deliveries", Action.READ, this::listDeliveries),
+        new Route("GET", "/pipelines/{id}/triggers", Action.READ, this::pipelineTriggers));
   }
 
   /** The pipeline a route acts on, for authorization. */
@@ -177,6 +185,79 @@ public final class Api {
   }
 
   // ---- pipelines ----
+
+  // ---- triggers ----
+
+  private org.pipelinekit.triggers.Triggers triggers() {
+    return triggers.orElseThrow(() -> Problems.notFound("this server starts no runs by itself: it was built without triggers"));
+  }
+
+  /** A forge's webhook delivery: its signature is the proof, not a bearer token. */
+  private void webhook(Call c) throws IOException {
+    org.pipelinekit.triggers.Triggers.WebhookResult r = triggers().webhook(c.var("forge"), c.var("repository"),
+        name -> Optional.ofNullable(c.req.getHeader(name)), c.body());
+    ObjectNode n = Json.MAPPER.createObjectNode().put("message", r.message());
+    r.delivery().ifPresent(d -> n.set("delivery", delivery(d)));
+    c.send(r.status(), n);
+  }
+
+  private static ObjectNode delivery(org.pipelinekit.triggers.Delivery d) {
+    ObjectNode n = Json.MAPPER.createObjectNode().put("id", d.id()).put("at", d.at().toString()).put("source", d.source())
+        .put("event", d.event()).put("summary", d.summary());
+    d.started().forEach(n.putArray("started")::add);
+    if (!n.has("started")) n.putArray("started");
+    d.skipped().forEach(n.putArray("skipped")::add);
+    if (!n.has("skipped")) n.putArray("skipped");
+    return n;
+  }
+
+  private void listRepositories(Call c) throws IOException {
+    ArrayNode list = Json.MAPPER.createArrayNode();
+    for (org.pipelinekit.triggers.GitRepository r : triggers().repositories()) {
+      list.addObject().put("id", r.id()).put("url", r.url()).put("defaultBranch", r.defaultBranch())
+          .put("pollSeconds", r.pollInterval().toSeconds()).put("webhooks", r.webhookSecret().isPresent());
+    }
+    c.send(200, list);
+  }
+
+  private void registerRepository(Call c) throws IOException {
+    ObjectNode body = c.json(Set.of("id", "url", "defaultBranch", "pollSeconds", "webhookSecret"));
+    String id = text(body, "id").orElseThrow(() -> Problems.badRequest("missing-field", "give the repository an id, such as \"shop\""));
+    String url = text(body, "url").orElseThrow(() -> Problems.badRequest("missing-field", "give the repository's url (or a path on this host)"));
+    long poll = body.path("pollSeconds").asLong(60);
+    if (poll < 0) throw Problems.badRequest("bad-field", "pollSeconds must be 0 (webhooks only) or more, got " + poll);
+    org.pipelinekit.triggers.GitRepository r = new org.pipelinekit.triggers.GitRepository(id, url, text(body, "defaultBranch").orElse("main"),
+        text(body, "webhookSecret"), java.time.Duration.ofSeconds(poll));
+    try {
+      triggers().register(r);
+    } catch (IOException e) {
+      throw new Problems.ApiException(422, "repository-unavailable", "Repository unavailable", "cannot fetch " + url + ": " + e.getMessage());
+    }
+    c.send(201, Json.MAPPER.createObjectNode().put("id", r.id()).put("url", r.url()).put("defaultBranch", r.defaultBranch())
+        .put("pollSeconds", poll).put("webhooks", r.webhookSecret().isPresent()));
+  }
+
+  private void listDeliveries(Call c) throws IOException {
+    ArrayNode list = Json.MAPPER.createArrayNode();
+    triggers().deliveries().stream().limit(200).forEach(d -> list.add(delivery(d)));
+    c.send(200, list);
+  }
+
+  /** A pipeline's triggers as stored, the next fire times of its schedules, and the recent deliveries that concern it. */
+  private void pipelineTriggers(Call c) throws IOException {
+    Pipeline p = service.get(c.var("id")).orElseThrow(() -> Problems.notFound("no pipeline " + c.var("id")));
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.set("triggers", Json.MAPPER.readTree(PipelineFormat.JSON.write(p)).path("triggers"));
+    ArrayNode next = n.putArray("nextFires");
+    if (triggers.isPresent()) triggers.get().nextFires(p.id(), 10).forEach(t -> next.add(t.toString()));
+    ArrayNode recent = n.putArray("deliveries");
+    if (triggers.isPresent()) {
+      triggers.get().deliveries().stream().filter(d -> d.summary().startsWith(p.id() + " ") || d.skipped().stream().anyMatch(x -> x.startsWith(p.id() + ":"))
+          || d.started().stream().anyMatch(id -> executor.execution(id).map(e -> e.header().pipelineId().equals(p.id())).orElse(false)))
+          .limit(50).forEach(d -> recent.add(delivery(d)));
+    }
+    c.send(200, n);
+  }
 
   private void openapi(Call c) throws IOException {
     try (InputStream in = Api.class.getResourceAsStream("/org/pipelinekit/web/openapi.json")) {

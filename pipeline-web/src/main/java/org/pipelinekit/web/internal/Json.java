@@ -78,6 +78,9 @@ public final class Json {
     s.header().trigger().branch().ifPresent(b -> trigger.put("branch", b));
     s.header().trigger().commit().ifPresent(c -> trigger.put("commit", c));
     s.header().trigger().actor().ifPresent(a -> trigger.put("actor", a));
+    s.header().trigger().details().forEach((k, v) -> {
+      if (!k.startsWith(org.pipelinekit.core.run.ExecutionTrigger.UPSTREAM_OUTPUTS)) trigger.put(k, v);
+    });
     n.set("parameters", MAPPER.valueToTree(s.header().parameters()));
     s.header().rerunOf().ifPresent(r -> n.put("rerunOf", r));
     if (withStages) {
