@@ -36,7 +36,7 @@ export interface ExecutionJson {
   createdAt: string;
   startedAt?: string;
   durationMs?: number;
-  trigger: { kind: string; branch?: string; actor?: string };
+  trigger: { kind: string; branch?: string; actor?: string; commit?: string; message?: string; author?: string };
   pipeline: PipelineDoc;
   stages: StageRunJson[];
 }
@@ -188,6 +188,7 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
         <h1>{execution.pipeline.name ?? execution.pipelineId} <span className="pk-muted">#{execution.number}</span></h1>
         <span className={`pk-badge pk-${execution.status.toLowerCase()}`} data-testid="execution-status">{execution.status}</span>
         <span className="pk-muted">{execution.trigger.kind}{execution.trigger.branch ? ` on ${execution.trigger.branch}` : ''}{execution.trigger.actor ? ` by ${execution.trigger.actor}` : ''}
+          {execution.trigger.commit ? ` · ${execution.trigger.commit.slice(0, 12)}` : ''}{execution.trigger.message ? ` “${execution.trigger.message}”` : ''}
           {execution.durationMs !== undefined ? ` · ${duration(execution.durationMs)}` : ''}{execution.reason ? ` · ${execution.reason}` : ''}</span>
         <span className="pk-spacer" />
         {!final ? <button className="pk-danger" onClick={() => void act(`${base}/cancel`)}>Cancel</button> : null}

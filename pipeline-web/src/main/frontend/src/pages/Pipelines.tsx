@@ -16,6 +16,7 @@ interface ExecutionJson {
   status: string;
   createdAt: string;
   durationMs?: number;
+  trigger?: { kind: string; branch?: string; actor?: string; commit?: string; message?: string; author?: string };
 }
 
 export function Pipelines() {
@@ -54,7 +55,10 @@ export function Pipelines() {
                   <ul className="pk-executions">
                     {executions.length === 0 ? <li className="pk-muted">No executions</li> : executions.map((e) => (
                       <li key={e.id}><a href={`#/executions/${encodeURIComponent(e.id)}`}>{e.id}</a> <span className={`pk-badge pk-${e.status.toLowerCase()}`}>{e.status}</span>
-                        {e.durationMs !== undefined ? <span className="pk-muted"> {(e.durationMs / 1000).toFixed(1)}s</span> : null}</li>
+                        {e.durationMs !== undefined ? <span className="pk-muted"> {(e.durationMs / 1000).toFixed(1)}s</span> : null}
+                        {e.trigger ? <span className="pk-muted" data-testid="run-trigger"> {e.trigger.kind}{e.trigger.branch ? ` on ${e.trigger.branch}` : ''}
+                          {e.trigger.commit ? ` · ${e.trigger.commit.slice(0, 12)}` : ''}{e.trigger.message ? ` “${e.trigger.message}”` : ''}
+                          {e.trigger.author ?? e.trigger.actor ? ` by ${e.trigger.author ?? e.trigger.actor}` : ''}</span> : null}</li>
                     ))}
                   </ul>
                 ) : null}

@@ -100,6 +100,11 @@ final class ServeCommand implements Callable<Integer> {
       + " number of processors, at least 2)")
   Integer maxParallelJobs;
 
+  @Option(names = "--watch", paramLabel = "DIR", description = "A git repository on this host whose commits start runs: the"
+      + " pipelines of its .pipelinekit/ directory (YAML or JSON) whose push triggers match, at the committed version; polled every"
+      + " 2 s. Repeatable")
+  java.util.List<Path> watch = new java.util.ArrayList<>();
+
   @Option(names = "--secrets-file", paramLabel = "FILE", description = "NAME=value lines read as $${{ secrets.NAME }}, on top of the"
       + " secrets stored in the data directory by 'pipelinekit secrets set'")
   Path secretsFile;
@@ -150,20 +155,38 @@ final class ServeCommand implements Callable<Integer> {
         if (takeOver) executor.takeOverEvery(java.time.Duration.ofSeconds(10));
       }
       if (db != null && hostName != null) executor.hostName(hostName);
+      Path mirrors = (sharedDir != null ? sharedDir : dataDir).resolve("mirrors");
+      executor.sourceProvider(org.pipelinekit.triggers.Triggers.sourceProvider(mirrors));
       if (maxParallelJobs != null) executor.maxParallelJobs(maxParallelJobs);
-      return serve(service, stores.artifacts, executor, secret, out);
+      return serve(service, stores.artifacts, executor, secret, out, mirrors,
+          db != null ? db.triggerLedger() : org.pipelinekit.core.spi.TriggerLedger.inMemory());
     }
   }
 
   private Integer serve(PipelineService service, ArtifactManager artifacts, PipelineExecutor.Builder executorBuilder, String secret,
-      PrintWriter out) throws Exception {
+      PrintWriter out, Path mirrors, org.pipelinekit.core.spi.TriggerLedger ledger) throws Exception {
     PipelineAnalytics analytics = PipelineAnalytics.builder()
         .artifactStorage((pipeline, from, to) -> artifacts.gigabyteMonths(from, to).getOrDefault(pipeline, 0.0)).build();
     try (PipelineExecutor executor = executorBuilder.listener(analytics.listener()).build()) {
       analytics.attach(executor);
       int loaded = load(service, out);
+      org.pipelinekit.triggers.Triggers triggers = org.pipelinekit.triggers.Triggers.builder(executor, service).mirrors(mirrors).ledger(ledger)
+          .build();
+      for (Path dir : watch) {
+        org.pipelinekit.triggers.GitRepository repo;
+        try {
+          repo = org.pipelinekit.triggers.GitRepository.local(dir, java.time.Duration.ofSeconds(2));
+          triggers.register(repo);
+        } catch (java.io.IOException | RuntimeException e) {
+          spec.commandLine().getErr().println("error: --watch " + dir + ": " + e.getMessage());
+          triggers.close();
+          return Main.INVALID;
+        }
+        out.println("watching " + repo.url() + " as repository '" + repo.id() + "' (default branch " + repo.defaultBranch()
+            + "): a commit there starts the pipelines of its .pipelinekit/ whose push triggers match");
+      }
       PipelineKitServlet servlet = PipelineKitServlet.builder(service, executor).artifacts(artifacts).kotlinScripts(kotlinScripts)
-          .templates(TemplateLibrary.builder().builtins().build()).analytics(analytics)
+          .templates(TemplateLibrary.builder().builtins().build()).analytics(analytics).triggers(triggers)
           .authenticator(Authenticator.bearerTokens(Map.of(secret, Principal.of("admin", "admins")))).build();
       Server jetty = new Server();
       HttpConfiguration http = new HttpConfiguration();
@@ -205,6 +228,7 @@ final class ServeCommand implements Callable<Integer> {
       out.flush();
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        triggers.close(); // no new runs from polls and schedules
         try {
           jetty.stop();
         } catch (Exception e) {

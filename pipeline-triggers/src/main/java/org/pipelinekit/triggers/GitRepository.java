@@ -27,6 +27,24 @@ public record GitRepository(String id, String url, String defaultBranch, Optiona
     return new GitRepository(id, url, "main", Optional.empty(), pollInterval);
   }
 
+  /**
+   * A git repository on this host's disk (a developer's checkout), polled every {@code pollInterval}: its id made from
+   * the directory's name, its default branch the one checked out there.
+   */
+  public static GitRepository local(java.nio.file.Path dir, Duration pollInterval) throws java.io.IOException {
+    java.nio.file.Path abs = dir.toAbsolutePath().normalize();
+    String branch;
+    try (org.eclipse.jgit.lib.Repository r = new org.eclipse.jgit.storage.file.FileRepositoryBuilder().findGitDir(abs.toFile()).build()) {
+      if (r.getDirectory() == null) throw new java.io.IOException(abs + " is not a git repository; run git init there first");
+      branch = r.getBranch() != null ? r.getBranch() : "main";
+    } catch (IllegalArgumentException e) {
+      throw new java.io.IOException(abs + " is not a git repository; run git init there first", e);
+    }
+    String name = abs.getFileName() == null ? "repository" : abs.getFileName().toString().toLowerCase(java.util.Locale.ROOT)
+        .replaceAll("[^a-z0-9_-]+", "-").replaceAll("^[^a-z0-9]+", "");
+    return new GitRepository(name.isEmpty() ? "repository" : name, abs.toString(), branch, Optional.empty(), pollInterval);
+  }
+
   public GitRepository withWebhookSecret(String secret) {
     return new GitRepository(id, url, defaultBranch, Optional.of(secret), pollInterval);
   }

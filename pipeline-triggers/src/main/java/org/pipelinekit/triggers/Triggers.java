@@ -110,7 +110,10 @@ public final class Triggers implements AutoCloseable {
       Path mirror = mirrors.resolve(repo + ".git");
       if (!Files.isDirectory(mirror)) return Optional.empty();
       if (Files.isDirectory(dir)) return Optional.of(dir);
-      return Optional.of(new Mirror(mirror, mirror.toString()).checkout(header.trigger().commit().get(), dir));
+      Mirror m = Mirror.open(mirror);
+      String commit = header.trigger().commit().get();
+      if (m.resolve(commit).isEmpty()) m.fetch(); // another host saw the push first
+      return Optional.of(m.checkout(commit, dir));
     };
   }
 

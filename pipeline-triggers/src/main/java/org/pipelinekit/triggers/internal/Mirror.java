@@ -47,6 +47,7 @@ public final class Mirror {
   public synchronized Map<String, ObjectId>[] fetch() throws IOException {
     if (!exists()) {
       try (Git g = Git.init().setBare(true).setDirectory(dir.toFile()).call()) {
+        g.getRepository().getConfig().setString("remote", "origin", "url", url); // for a host that opens the mirror by its path
         g.getRepository().getConfig().save();
       } catch (GitAPIException e) {
         throw new IOException("cannot make the mirror " + dir + ": " + e.getMessage(), e);
@@ -138,6 +139,15 @@ public final class Mirror {
     try (Repository r = Git.open(dir.toFile()).getRepository(); RevWalk walk = new RevWalk(r)) {
       RevCommit c = walk.parseCommit(commit);
       return new String[] {c.getShortMessage(), c.getAuthorIdent().getName(), c.getAuthorIdent().getEmailAddress()};
+    }
+  }
+
+  /** The mirror at {@code dir}, fetching from the URL it was made for. */
+  public static Mirror open(Path dir) throws IOException {
+    try (Repository r = Git.open(dir.toFile()).getRepository()) {
+      String url = r.getConfig().getString("remote", "origin", "url");
+      if (url == null) throw new IOException("the mirror " + dir + " does not say where it was fetched from");
+      return new Mirror(dir, url);
     }
   }
 
