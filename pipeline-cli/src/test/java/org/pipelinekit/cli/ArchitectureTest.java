@@ -77,8 +77,10 @@ class ArchitectureTest {
 
   @Test
   void jgitStaysWhereTheArchitectureSays() {
-    noClasses().that().resideOutsideOfPackages("org.pipelinekit.core.stage.internal..", "org.pipelinekit.templates..")
+    noClasses().that().resideOutsideOfPackages("org.pipelinekit.core.stage.internal..", "org.pipelinekit.templates..",
+            "org.pipelinekit.triggers..")
         .should().dependOnClassesThat().resideInAPackage("org.eclipse.jgit..")
-        .because("JGit clones for the git-clone stage type and reads template repositories; nothing else needs it").check(classes);
+        .because("JGit clones for the git-clone stage type, reads template repositories and mirrors the repositories whose commits"
+            + " start runs; nothing else needs it").check(classes);
   }
 }
