@@ -159,19 +159,20 @@ final class ServeCommand implements Callable<Integer> {
       executor.sourceProvider(org.pipelinekit.triggers.Triggers.sourceProvider(mirrors));
       if (maxParallelJobs != null) executor.maxParallelJobs(maxParallelJobs);
       return serve(service, stores.artifacts, executor, secret, out, mirrors,
-          db != null ? db.triggerLedger() : org.pipelinekit.core.spi.TriggerLedger.inMemory());
+          db != null ? db.triggerLedger() : org.pipelinekit.core.spi.TriggerLedger.inMemory(), secrets);
     }
   }
 
   private Integer serve(PipelineService service, ArtifactManager artifacts, PipelineExecutor.Builder executorBuilder, String secret,
-      PrintWriter out, Path mirrors, org.pipelinekit.core.spi.TriggerLedger ledger) throws Exception {
+      PrintWriter out, Path mirrors, org.pipelinekit.core.spi.TriggerLedger ledger, SecretStore secrets) throws Exception {
     PipelineAnalytics analytics = PipelineAnalytics.builder()
         .artifactStorage((pipeline, from, to) -> artifacts.gigabyteMonths(from, to).getOrDefault(pipeline, 0.0)).build();
     try (PipelineExecutor executor = executorBuilder.listener(analytics.listener()).build()) {
       analytics.attach(executor);
       int loaded = load(service, out);
+      java.util.concurrent.atomic.AtomicReference<String> address = new java.util.concurrent.atomic.AtomicReference<>("");
       org.pipelinekit.triggers.Triggers triggers = org.pipelinekit.triggers.Triggers.builder(executor, service).mirrors(mirrors).ledger(ledger)
-          .build();
+          .secrets(secrets).executionLinks(id -> address.get() + "#/executions/" + id).build();
       for (Path dir : watch) {
         org.pipelinekit.triggers.GitRepository repo;
         try {
@@ -222,6 +223,7 @@ final class ServeCommand implements Callable<Integer> {
       jetty.setErrorHandler(new ProblemErrorHandler());
       jetty.setHandler(context);
       jetty.start();
+      address.set((tlsKeystore != null ? "https" : "http") + "://" + host + ":" + connector.getLocalPort() + prefix + "/");
       out.println("PipelineKit serving on " + (tlsKeystore != null ? "https" : "http") + "://" + host + ":" + connector.getLocalPort() + prefix + "/ (designer; API: " + prefix + "/api/v1, data in " + dataDir
           + ", " + loaded + " pipelines loaded)");
       out.println("token: " + (token == null && tokenFile == null && System.getenv("PIPELINEKIT_TOKEN") == null ? secret : "(as given)"));

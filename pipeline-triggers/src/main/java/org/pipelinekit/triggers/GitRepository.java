@@ -7,10 +7,16 @@ import java.util.Optional;
 /**
  * A repository registered with PipelineKit: its id, where to fetch it (a URL JGit reads, or a local path), the branch
  * that stands for it, the secret webhooks of its forge sign deliveries with, and how often to poll it ({@code Duration.ZERO}:
- * only webhooks). Its pipelines are the files of {@code .pipelinekit/} (YAML or JSON), read at the commit being built.
+ * only webhooks), and where its runs are reported back ({@link CommitStatuses}). Its pipelines are the files of {@code .pipelinekit/} (YAML or JSON), read at the commit being built.
  */
-public record GitRepository(String id, String url, String defaultBranch, Optional<String> webhookSecret, Duration pollInterval) {
+public record GitRepository(String id, String url, String defaultBranch, Optional<String> webhookSecret, Duration pollInterval,
+    Optional<CommitStatuses> statuses) {
+  public GitRepository(String id, String url, String defaultBranch, Optional<String> webhookSecret, Duration pollInterval) {
+    this(id, url, defaultBranch, webhookSecret, pollInterval, Optional.empty());
+  }
+
   public GitRepository {
+    Objects.requireNonNull(statuses, "statuses");
     if (id == null || !id.matches("[a-z0-9][a-z0-9_-]*")) {
       throw new IllegalArgumentException("a repository id is lower-case letters, digits, - and _ (such as 'shop-api'), got '" + id + "'");
     }
@@ -46,6 +52,11 @@ public record GitRepository(String id, String url, String defaultBranch, Optiona
   }
 
   public GitRepository withWebhookSecret(String secret) {
-    return new GitRepository(id, url, defaultBranch, Optional.of(secret), pollInterval);
+    return new GitRepository(id, url, defaultBranch, Optional.of(secret), pollInterval, statuses);
+  }
+
+  /** The same repository, its runs reported back to the forge as commit statuses. */
+  public GitRepository withStatuses(CommitStatuses statuses) {
+    return new GitRepository(id, url, defaultBranch, webhookSecret, pollInterval, Optional.of(statuses));
   }
 }

@@ -70,6 +70,9 @@ public final class Triggers implements AutoCloseable {
     return t;
   });
   private volatile boolean closed;
+  private final java.util.Optional<org.pipelinekit.core.spi.SecretStore> secrets;
+  private final java.util.function.Function<String, String> links;
+  private final org.pipelinekit.triggers.internal.StatusPoster statuses;
 
   /** What to do with the fires of a schedule that were missed while no host ran (or that are late). */
   public enum MissedFires {
@@ -86,8 +89,16 @@ public final class Triggers implements AutoCloseable {
     this.ledger = b.ledger;
     this.clock = b.clock;
     this.schedules = new Schedules(ledger, b.missed);
+    this.secrets = b.secrets;
+    this.links = b.links;
+    this.statuses = new org.pipelinekit.triggers.internal.StatusPoster(worker);
     executor.listen(event -> {
-      if (event instanceof ExecutionEvent.ExecutionFinished f && !closed) worker.execute(() -> upstreamEnded(f.executionId()));
+      if (closed) return;
+      if (event instanceof ExecutionEvent.ExecutionStarted st) worker.execute(() -> report(st.executionId(), false));
+      if (event instanceof ExecutionEvent.ExecutionFinished f) {
+        worker.execute(() -> report(f.executionId(), true));
+        worker.execute(() -> upstreamEnded(f.executionId()));
+      }
     });
     if (!b.tick.isZero()) {
       long every = b.tick.toMillis();
@@ -362,6 +373,38 @@ public final class Triggers implements AutoCloseable {
     return schedules.next(p, clock.instant(), count);
   }
 
+  // ---- commit statuses ----
+
+  /** Posts the run's state to its repository's forge, when the run builds a commit of a repository that reports back. */
+  private void report(String executionId, boolean ended) {
+    try {
+      Optional<Execution> e = executor.execution(executionId);
+      if (e.isEmpty()) return;
+      ExecutionSnapshot s = e.get().snapshot();
+      ExecutionTrigger t = s.header().trigger();
+      GitRepository repo = Optional.ofNullable(t.details().get(ExecutionTrigger.REPOSITORY)).map(repositories::get).orElse(null);
+      if (repo == null || repo.statuses().isEmpty() || t.commit().isEmpty()) return;
+      CommitStatuses to = repo.statuses().get();
+      Optional<String> token = secrets.flatMap(st -> st.get(to.tokenSecret()));
+      if (token.isEmpty()) {
+        LOG.warn("repository {}: no secret {} holds the token for its commit statuses; set it with 'pipelinekit secrets set {}'", repo.id(),
+            to.tokenSecret(), to.tokenSecret());
+        return;
+      }
+      org.pipelinekit.triggers.internal.StatusPoster.State state = !ended ? org.pipelinekit.triggers.internal.StatusPoster.State.PENDING
+          : switch (s.status()) {
+            case SUCCEEDED -> org.pipelinekit.triggers.internal.StatusPoster.State.SUCCESS;
+            case FAILED, TIMED_OUT -> org.pipelinekit.triggers.internal.StatusPoster.State.FAILURE;
+            default -> org.pipelinekit.triggers.internal.StatusPoster.State.ERROR;
+          };
+      String description = !ended ? "running" : s.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+          + s.reason().map(r -> ": " + r).orElse("") + s.duration().map(d -> " in " + org.pipelinekit.core.model.Durations.format(d)).orElse("");
+      statuses.post(to, token.get(), t.commit().get(), state, "pipelinekit/" + s.header().pipelineId(), links.apply(executionId), description);
+    } catch (RuntimeException ex) {
+      LOG.warn("execution {}: its commit status was not posted: {}", executionId, ex.getMessage());
+    }
+  }
+
   // ---- upstream pipelines ----
 
   private void upstreamEnded(String executionId) {
@@ -456,6 +499,8 @@ public final class Triggers implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Duration tick = Duration.ofSeconds(10);
     private MissedFires missed = MissedFires.RUN_ONCE;
+    private java.util.Optional<org.pipelinekit.core.spi.SecretStore> secrets = java.util.Optional.empty();
+    private java.util.function.Function<String, String> links = id -> "#/executions/" + id;
 
     private Builder(PipelineExecutor executor, PipelineService service) {
       this.executor = Objects.requireNonNull(executor, "executor");
@@ -489,6 +534,18 @@ public final class Triggers implements AutoCloseable {
     /** What becomes of schedule fires missed while no host ran (default {@link MissedFires#RUN_ONCE}). */
     public Builder missedFires(MissedFires policy) {
       this.missed = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Where the tokens of repositories' commit statuses are ({@link CommitStatuses#tokenSecret}). */
+    public Builder secrets(org.pipelinekit.core.spi.SecretStore secrets) {
+      this.secrets = java.util.Optional.of(Objects.requireNonNull(secrets, "secrets"));
+      return this;
+    }
+
+    /** The address of an execution's page, linked from the commit statuses (default: a relative {@code #/executions/<id>}). */
+    public Builder executionLinks(java.util.function.Function<String, String> link) {
+      this.links = Objects.requireNonNull(link, "link");
       return this;
     }
 

@@ -215,26 +215,36 @@ public final class Api {
     ArrayNode list = Json.MAPPER.createArrayNode();
     for (org.pipelinekit.triggers.GitRepository r : triggers().repositories()) {
       list.addObject().put("id", r.id()).put("url", r.url()).put("defaultBranch", r.defaultBranch())
-          .put("pollSeconds", r.pollInterval().toSeconds()).put("webhooks", r.webhookSecret().isPresent());
+          .put("pollSeconds", r.pollInterval().toSeconds()).put("webhooks", r.webhookSecret().isPresent())
+          .put("statuses", r.statuses().map(x -> x.forge()).orElse(null));
     }
     c.send(200, list);
   }
 
   private void registerRepository(Call c) throws IOException {
-    ObjectNode body = c.json(Set.of("id", "url", "defaultBranch", "pollSeconds", "webhookSecret"));
+    ObjectNode body = c.json(Set.of("id", "url", "defaultBranch", "pollSeconds", "webhookSecret", "statuses"));
     String id = text(body, "id").orElseThrow(() -> Problems.badRequest("missing-field", "give the repository an id, such as \"shop\""));
     String url = text(body, "url").orElseThrow(() -> Problems.badRequest("missing-field", "give the repository's url (or a path on this host)"));
     long poll = body.path("pollSeconds").asLong(60);
     if (poll < 0) throw Problems.badRequest("bad-field", "pollSeconds must be 0 (webhooks only) or more, got " + poll);
     org.pipelinekit.triggers.GitRepository r = new org.pipelinekit.triggers.GitRepository(id, url, text(body, "defaultBranch").orElse("main"),
         text(body, "webhookSecret"), java.time.Duration.ofSeconds(poll));
+    JsonNode st = body.path("statuses");
+    if (st.isObject()) {
+      try {
+        r = r.withStatuses(new org.pipelinekit.triggers.CommitStatuses(st.path("forge").asText(), java.net.URI.create(st.path("api").asText()),
+            st.path("project").asText(), st.path("tokenSecret").asText()));
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw Problems.badRequest("bad-field", "statuses: " + e.getMessage() + " (give forge github or gitlab, api, project and tokenSecret)");
+      }
+    }
     try {
       triggers().register(r);
     } catch (IOException e) {
       throw new Problems.ApiException(422, "repository-unavailable", "Repository unavailable", "cannot fetch " + url + ": " + e.getMessage());
     }
     c.send(201, Json.MAPPER.createObjectNode().put("id", r.id()).put("url", r.url()).put("defaultBranch", r.defaultBranch())
-        .put("pollSeconds", poll).put("webhooks", r.webhookSecret().isPresent()));
+        .put("pollSeconds", poll).put("webhooks", r.webhookSecret().isPresent()).put("statuses", r.statuses().map(x -> x.forge()).orElse(null)));
   }
 
   private void listDeliveries(Call c) throws IOException {
