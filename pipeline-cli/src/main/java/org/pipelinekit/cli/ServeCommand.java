@@ -159,7 +159,7 @@ final class ServeCommand implements Callable<Integer> {
       executor.sourceProvider(org.pipelinekit.triggers.Triggers.sourceProvider(mirrors));
       if (maxParallelJobs != null) executor.maxParallelJobs(maxParallelJobs);
       return serve(service, stores.artifacts, executor, secret, out, mirrors,
-          db != null ? db.triggerLedger() : org.pipelinekit.core.spi.TriggerLedger.inMemory(), secrets);
+          db != null ? db.triggerLedger() : org.pipelinekit.core.spi.TriggerLedger.inDirectory(dataDir.resolve("triggers")), secrets);
     }
   }
 

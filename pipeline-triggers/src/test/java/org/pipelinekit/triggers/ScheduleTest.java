@@ -120,4 +120,25 @@ class ScheduleTest {
           Instant.parse("2026-12-06T10:33:00Z"), Instant.parse("2026-12-06T10:34:00Z"));
     }
   }
+
+  @Test
+  void aHostThatRestartsOnItsDataDirectory_runsOnceForTheFiresItMissedWhileItWasDown() {
+    PipelineService service = PipelineService.builder().build();
+    service.create(scheduled("nightly", "30 2 * * *"));
+    TestClock clock = new TestClock(Instant.parse("2026-12-06T00:00:00Z"));
+    org.pipelinekit.core.spi.TriggerLedger kept = org.pipelinekit.core.spi.TriggerLedger.inDirectory(dir.resolve("triggers"));
+    PipelineExecutor before = PipelineExecutor.builder().runDirectory(dir.resolve("runs")).build();
+    opened.add(before);
+    Triggers first = Triggers.builder(before, service).clock(clock).scheduleTick(Duration.ZERO).ledger(kept).build();
+    first.tick();
+    first.close();
+    clock.now = Instant.parse("2026-12-09T12:00:00Z"); // down for three nights
+    PipelineExecutor executor = PipelineExecutor.builder().runDirectory(dir.resolve("runs")).build();
+    opened.add(executor);
+    Triggers again = Triggers.builder(executor, service).clock(clock).scheduleTick(Duration.ZERO)
+        .ledger(org.pipelinekit.core.spi.TriggerLedger.inDirectory(dir.resolve("triggers"))).build();
+    opened.add(again);
+    assertThat(again.tick()).singleElement().extracting(Delivery::summary).isEqualTo("nightly at 2026-12-09T01:30:00Z");
+    assertThat(again.tick()).isEmpty();
+  }
 }
