@@ -177,7 +177,7 @@ final class ServeCommand implements Callable<Integer> {
         org.pipelinekit.triggers.GitRepository repo;
         try {
           repo = org.pipelinekit.triggers.GitRepository.local(dir, java.time.Duration.ofSeconds(2));
-          triggers.register(repo);
+          triggers.register(repo); // a path on this host: not kept for the other hosts, registered again at each start
         } catch (java.io.IOException | RuntimeException e) {
           spec.commandLine().getErr().println("error: --watch " + dir + ": " + e.getMessage());
           triggers.close();

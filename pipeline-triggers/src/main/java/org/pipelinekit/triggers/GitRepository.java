@@ -7,16 +7,18 @@ import java.util.Optional;
 /**
  * A repository registered with PipelineKit: its id, where to fetch it (a URL JGit reads, or a local path), the branch
  * that stands for it, the secret webhooks of its forge sign deliveries with, and how often to poll it ({@code Duration.ZERO}:
- * only webhooks), and where its runs are reported back ({@link CommitStatuses}). Its pipelines are the files of {@code .pipelinekit/} (YAML or JSON), read at the commit being built.
+ * only webhooks), where its runs are reported back ({@link CommitStatuses}) and the secret holding the credentials to
+ * fetch it. Its pipelines are the files of {@code .pipelinekit/} (YAML or JSON), read at the commit being built.
  */
 public record GitRepository(String id, String url, String defaultBranch, Optional<String> webhookSecret, Duration pollInterval,
-    Optional<CommitStatuses> statuses) {
+    Optional<CommitStatuses> statuses, Optional<String> credentialsSecret) {
   public GitRepository(String id, String url, String defaultBranch, Optional<String> webhookSecret, Duration pollInterval) {
-    this(id, url, defaultBranch, webhookSecret, pollInterval, Optional.empty());
+    this(id, url, defaultBranch, webhookSecret, pollInterval, Optional.empty(), Optional.empty());
   }
 
   public GitRepository {
     Objects.requireNonNull(statuses, "statuses");
+    Objects.requireNonNull(credentialsSecret, "credentialsSecret");
     if (id == null || !id.matches("[a-z0-9][a-z0-9_-]*")) {
       throw new IllegalArgumentException("a repository id is lower-case letters, digits, - and _ (such as 'shop-api'), got '" + id + "'");
     }
@@ -52,11 +54,19 @@ public record GitRepository(String id, String url, String defaultBranch, Optiona
   }
 
   public GitRepository withWebhookSecret(String secret) {
-    return new GitRepository(id, url, defaultBranch, Optional.of(secret), pollInterval, statuses);
+    return new GitRepository(id, url, defaultBranch, Optional.of(secret), pollInterval, statuses, credentialsSecret);
   }
 
   /** The same repository, its runs reported back to the forge as commit statuses. */
   public GitRepository withStatuses(CommitStatuses statuses) {
-    return new GitRepository(id, url, defaultBranch, webhookSecret, pollInterval, Optional.of(statuses));
+    return new GitRepository(id, url, defaultBranch, webhookSecret, pollInterval, Optional.of(statuses), credentialsSecret);
+  }
+
+  /**
+   * The same repository, fetched with the credentials in the secret store under {@code secret}: {@code user:password},
+   * or a token alone (sent as the password, as GitHub, GitLab and Gitea take access tokens).
+   */
+  public GitRepository withCredentials(String secret) {
+    return new GitRepository(id, url, defaultBranch, webhookSecret, pollInterval, statuses, Optional.of(secret));
   }
 }

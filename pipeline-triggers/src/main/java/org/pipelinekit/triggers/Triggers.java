@@ -100,6 +100,7 @@ public final class Triggers implements AutoCloseable {
         worker.execute(() -> upstreamEnded(f.executionId()));
       }
     });
+    syncRepositories(); // the ones kept before a restart, or by other hosts
     if (!b.tick.isZero()) {
       long every = b.tick.toMillis();
       worker.scheduleWithFixedDelay(this::tickQuietly, every, every, TimeUnit.MILLISECONDS);
@@ -131,19 +132,96 @@ public final class Triggers implements AutoCloseable {
   // ---- repositories and pushes ----
 
   /**
-   * Registers a repository: its mirror is fetched now (the refs it finds are the baseline: they start nothing), and then
-   * every poll interval, a failure doubling the wait up to ten intervals.
+   * Registers a repository on this host: its mirror is fetched now (the refs it finds are the baseline: they start
+   * nothing), and then every poll interval, a failure doubling the wait up to ten intervals.
    */
   public void register(GitRepository repository) throws IOException {
+    register(repository, false);
+  }
+
+  /**
+   * Registers a repository; {@code keep}: also for the hosts sharing the ledger and after a restart (its webhook secret
+   * sealed in the secret store as {@code WEBHOOK_SECRET_<ID>}, so it needs one when it has a secret), as the API's
+   * registrations are; a repository a host registers at each start (in code, or {@code serve --watch} of a path on its
+   * disk) needs not be kept.
+   */
+  public synchronized void register(GitRepository repository, boolean keep) throws IOException {
     Objects.requireNonNull(repository, "repository");
     if (mirrors == null) throw new IllegalStateException("repositories need a mirrors directory (Triggers.Builder.mirrors)");
+    if (keep && repository.webhookSecret().isPresent() && secrets.isEmpty()) {
+      throw new IllegalStateException("repository " + repository.id() + " has a webhook secret, and these triggers have no secret store to"
+          + " keep it in (Triggers.Builder.secrets)");
+    }
     Files.createDirectories(mirrors);
     Mirror mirror = new Mirror(mirrors.resolve(repository.id() + ".git"), repository.url());
-    repositories.put(repository.id(), repository);
+    if (!mirror.exists()) mirror.fetch(credentials(repository));
+    boolean known = repositories.put(repository.id(), repository) != null;
     mirrorsById.put(repository.id(), mirror);
-    if (!mirror.exists()) mirror.fetch();
-    if (!repository.pollInterval().isZero()) schedulePoll(repository.id(), repository.pollInterval());
+    if (!known && !repository.pollInterval().isZero()) schedulePoll(repository.id(), repository.pollInterval());
+    if (keep) keep(repository);
   }
+
+  private Optional<String> credentials(GitRepository repo) {
+    return repo.credentialsSecret().flatMap(name -> secrets.flatMap(s -> s.get(name)));
+  }
+
+  private static final String KEPT = "repositories";
+
+  /** Adds the repository to the list the ledger keeps (its webhook secret in the secret store). */
+  private void keep(GitRepository r) {
+    String secretName = "WEBHOOK_SECRET_" + r.id().toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    r.webhookSecret().ifPresent(v -> secrets.orElseThrow().put(secretName, v));
+    com.fasterxml.jackson.databind.node.ObjectNode n = JSON.createObjectNode().put("id", r.id()).put("url", r.url())
+        .put("defaultBranch", r.defaultBranch()).put("pollSeconds", r.pollInterval().toSeconds());
+    if (r.webhookSecret().isPresent()) n.put("webhookSecret", secretName);
+    r.credentialsSecret().ifPresent(c -> n.put("credentialsSecret", c));
+    r.statuses().ifPresent(st -> n.putObject("statuses").put("forge", st.forge()).put("api", st.api().toString()).put("project", st.project())
+        .put("tokenSecret", st.tokenSecret()));
+    com.fasterxml.jackson.databind.node.ArrayNode all = keptRepositories();
+    com.fasterxml.jackson.databind.node.ArrayNode next = JSON.createArrayNode();
+    for (com.fasterxml.jackson.databind.JsonNode old : all) if (!old.path("id").asText().equals(r.id())) next.add(old);
+    next.add(n);
+    ledger.put(KEPT, next.toString());
+  }
+
+  private com.fasterxml.jackson.databind.node.ArrayNode keptRepositories() {
+    try {
+      com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(ledger.get(KEPT).orElse("[]"));
+      return n instanceof com.fasterxml.jackson.databind.node.ArrayNode a ? a : JSON.createArrayNode();
+    } catch (IOException e) {
+      LOG.warn("the kept repositories cannot be read ({}); registering them again will keep them anew", e.getMessage());
+      return JSON.createArrayNode();
+    }
+  }
+
+  /** Registers here the repositories kept in the ledger that this host does not have yet (another host's, or before a restart). */
+  private void syncRepositories() {
+    for (com.fasterxml.jackson.databind.JsonNode n : keptRepositories()) {
+      String id = n.path("id").asText();
+      if (repositories.containsKey(id)) continue;
+      try {
+        Optional<String> hook = n.hasNonNull("webhookSecret") ? secrets.flatMap(s -> s.get(n.path("webhookSecret").asText())) : Optional.empty();
+        JsonNodeStatuses st = new JsonNodeStatuses(n.path("statuses"));
+        GitRepository r = new GitRepository(id, n.path("url").asText(), n.path("defaultBranch").asText("main"), hook,
+            Duration.ofSeconds(n.path("pollSeconds").asLong(60)), st.get(), n.hasNonNull("credentialsSecret")
+            ? Optional.of(n.path("credentialsSecret").asText()) : Optional.empty());
+        register(r, false);
+        LOG.info("repository {} ({}) registered here from the kept list", id, r.url());
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("repository {} cannot be registered here: {}", id, e.getMessage());
+      }
+    }
+  }
+
+  private record JsonNodeStatuses(com.fasterxml.jackson.databind.JsonNode n) {
+    Optional<CommitStatuses> get() {
+      if (!n.isObject()) return Optional.empty();
+      return Optional.of(new CommitStatuses(n.path("forge").asText(), java.net.URI.create(n.path("api").asText()), n.path("project").asText(),
+          n.path("tokenSecret").asText()));
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   public List<GitRepository> repositories() {
     return List.copyOf(repositories.values());
@@ -169,7 +247,7 @@ public final class Triggers implements AutoCloseable {
   public synchronized List<Delivery> poll(String repositoryId) throws IOException {
     GitRepository repo = repository(repositoryId);
     Mirror mirror = mirrorsById.get(repositoryId);
-    Map<String, ObjectId>[] refs = mirror.fetch();
+    Map<String, ObjectId>[] refs = mirror.fetch(credentials(repo));
     List<Delivery> out = new ArrayList<>();
     for (Map.Entry<String, ObjectId> e : refs[1].entrySet()) {
       ObjectId before = refs[0].get(e.getKey());
@@ -306,7 +384,7 @@ public final class Triggers implements AutoCloseable {
     try {
       Mirror mirror = mirrorsById.get(repositoryId);
       synchronized (this) {
-        mirror.fetch();
+        mirror.fetch(credentials(repo));
       }
       Optional<ObjectId> after = mirror.resolve(hook.after());
       if (after.isEmpty()) {
@@ -335,8 +413,12 @@ public final class Triggers implements AutoCloseable {
 
   // ---- schedules ----
 
-  /** Fires the schedules of the stored pipelines that are due by the clock (the worker does every tick; tests call it). */
+  /**
+   * Registers the repositories other hosts kept meanwhile, then fires the schedules of the stored pipelines that are due
+   * by the clock (the worker does it every tick; tests call it).
+   */
   public synchronized List<Delivery> tick() {
+    syncRepositories();
     List<Delivery> out = new ArrayList<>();
     Instant now = clock.instant();
     for (Pipeline p : service.list()) {

@@ -55,7 +55,8 @@ class TriggersApiTest {
     Path mirrors = dir.resolve("mirrors");
     server = new ApiServer(dir, PipelineAnalytics.builder(), Duration.ofSeconds(15), b -> b.sourceProvider(Triggers.sourceProvider(mirrors)),
         (sb, service, executor) -> {
-          triggers = Triggers.builder(executor, service).mirrors(mirrors).scheduleTick(Duration.ZERO).build();
+          triggers = Triggers.builder(executor, service).mirrors(mirrors).scheduleTick(Duration.ZERO)
+              .secrets(new org.pipelinekit.core.secret.InMemorySecretStore(Map.of())).build();
           sb.triggers(triggers);
         });
     Path origin = dir.resolve("origin.git");

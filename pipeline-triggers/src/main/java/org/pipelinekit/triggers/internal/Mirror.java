@@ -44,7 +44,12 @@ public final class Mirror {
   }
 
   /** Fetches every branch and tag (deleted ones go); the refs before and after. */
-  public synchronized Map<String, ObjectId>[] fetch() throws IOException {
+  public Map<String, ObjectId>[] fetch() throws IOException {
+    return fetch(Optional.empty());
+  }
+
+  /** As {@link #fetch()}, with these credentials ({@code user:password}, or a token alone). */
+  public synchronized Map<String, ObjectId>[] fetch(Optional<String> credentials) throws IOException {
     if (!exists()) {
       try (Git g = Git.init().setBare(true).setDirectory(dir.toFile()).call()) {
         g.getRepository().getConfig().setString("remote", "origin", "url", url); // for a host that opens the mirror by its path
@@ -55,7 +60,13 @@ public final class Mirror {
     }
     try (Git g = Git.open(dir.toFile())) {
       Map<String, ObjectId> before = refs(g.getRepository());
-      g.fetch().setRemote(url).setRemoveDeletedRefs(true)
+      org.eclipse.jgit.api.FetchCommand fetch = g.fetch();
+      credentials.ifPresent(c -> {
+        int colon = c.indexOf(':');
+        fetch.setCredentialsProvider(colon > 0 ? new org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider(c.substring(0, colon),
+            c.substring(colon + 1)) : new org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider("pipelinekit", c));
+      });
+      fetch.setRemote(url).setRemoveDeletedRefs(true)
           .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"),
               new RefSpec("+refs/pull/*/head:refs/pull/*/head"), new RefSpec("+refs/merge-requests/*/head:refs/merge-requests/*/head")).call();
       @SuppressWarnings("unchecked")

@@ -239,7 +239,9 @@ public final class Api {
       }
     }
     try {
-      triggers().register(r);
+      triggers().register(r, true); // for every host, and after a restart
+    } catch (IllegalStateException e) {
+      throw new Problems.ApiException(422, "repository-not-kept", "Repository not kept", e.getMessage());
     } catch (IOException e) {
       throw new Problems.ApiException(422, "repository-unavailable", "Repository unavailable", "cannot fetch " + url + ": " + e.getMessage());
     }
