@@ -222,13 +222,15 @@ public final class Api {
   }
 
   private void registerRepository(Call c) throws IOException {
-    ObjectNode body = c.json(Set.of("id", "url", "defaultBranch", "pollSeconds", "webhookSecret", "statuses"));
+    ObjectNode body = c.json(Set.of("id", "url", "defaultBranch", "pollSeconds", "webhookSecret", "statuses", "credentialsSecret"));
     String id = text(body, "id").orElseThrow(() -> Problems.badRequest("missing-field", "give the repository an id, such as \"shop\""));
     String url = text(body, "url").orElseThrow(() -> Problems.badRequest("missing-field", "give the repository's url (or a path on this host)"));
     long poll = body.path("pollSeconds").asLong(60);
     if (poll < 0) throw Problems.badRequest("bad-field", "pollSeconds must be 0 (webhooks only) or more, got " + poll);
     org.pipelinekit.triggers.GitRepository r = new org.pipelinekit.triggers.GitRepository(id, url, text(body, "defaultBranch").orElse("main"),
         text(body, "webhookSecret"), java.time.Duration.ofSeconds(poll));
+    Optional<String> credentials = text(body, "credentialsSecret");
+    if (credentials.isPresent()) r = r.withCredentials(credentials.get());
     JsonNode st = body.path("statuses");
     if (st.isObject()) {
       try {
