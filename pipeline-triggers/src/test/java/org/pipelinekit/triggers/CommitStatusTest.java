@@ -65,10 +65,7 @@ class CommitStatusTest {
   private String repository(String script) throws Exception {
     Path origin = dir.resolve("origin.git");
     GitServer.git(dir, "init", "--bare", "-b", "main", origin.toString());
-    Path work = Files.createDirectories(dir.resolve("work"));
-    GitServer.git(work, "init", "-b", "main");
-    Files.createDirectories(work.resolve(".pipelinekit"));
-    Files.writeString(work.resolve(".pipelinekit/ci.yaml"), """
+    GitServer.workingCopy(dir.resolve("work"), origin.toString(), """
         pipelinekit: 1
         id: shop-ci
         triggers:
@@ -78,9 +75,6 @@ class CommitStatusTest {
             steps:
               - run: %s
         """.formatted(script));
-    GitServer.git(work, "add", "-A");
-    GitServer.git(work, "commit", "-m", "first");
-    GitServer.git(work, "push", origin.toString(), "main");
     return origin.toString();
   }
 

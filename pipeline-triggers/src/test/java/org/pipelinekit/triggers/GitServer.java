@@ -44,6 +44,24 @@ final class GitServer implements AutoCloseable {
     return "git://127.0.0.1:" + port + "/" + name + ".git";
   }
 
+  /**
+   * A working copy at {@code work} on branch main with {@code ci} as its {@code .pipelinekit/ci.yaml} (and any other
+   * files given as path, text), committed as "first" and pushed to {@code url}.
+   */
+  static Path workingCopy(Path work, String url, String ci, String... files) throws Exception {
+    Files.createDirectories(work.resolve(".pipelinekit"));
+    git(work, "init", "-b", "main");
+    Files.writeString(work.resolve(".pipelinekit/ci.yaml"), ci);
+    for (int i = 0; i + 1 < files.length; i += 2) {
+      Files.createDirectories(work.resolve(files[i]).getParent());
+      Files.writeString(work.resolve(files[i]), files[i + 1]);
+    }
+    git(work, "add", "-A");
+    git(work, "commit", "-m", "first");
+    git(work, "push", url, "main");
+    return work;
+  }
+
   static String git(Path dir, String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("git", "-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.com",
         "-c", "init.defaultBranch=main", "-c", "protocol.version=2"));

@@ -41,10 +41,7 @@ class PushTriggerTest {
   void aCommitPushedToMainStartsItsPipelineAtThatCommit_andAPushOutsideItsPathsStartsNothing() throws Exception {
     server = new GitServer(dir.resolve("server"));
     String url = server.create("shop");
-    Path work = Files.createDirectories(dir.resolve("work"));
-    GitServer.git(work, "init", "-b", "main");
-    Files.createDirectories(work.resolve(".pipelinekit"));
-    Files.writeString(work.resolve(".pipelinekit/ci.yaml"), """
+    Path work = GitServer.workingCopy(dir.resolve("work"), url, """
         pipelinekit: 1
         id: shop-ci
         triggers:
@@ -53,12 +50,7 @@ class PushTriggerTest {
           - id: build
             steps:
               - run: echo "built $(git rev-parse HEAD)"; cat src/app.txt
-        """);
-    Files.createDirectories(work.resolve("src"));
-    Files.writeString(work.resolve("src/app.txt"), "version one\n");
-    GitServer.git(work, "add", "-A");
-    GitServer.git(work, "commit", "-m", "first");
-    GitServer.git(work, "push", url, "main");
+        """, "src/app.txt", "version one\n");
 
     Path mirrors = dir.resolve("mirrors");
     PipelineService service = PipelineService.builder().build();

@@ -38,10 +38,7 @@ class WebhookTest {
   void start() throws Exception {
     server = new GitServer(dir.resolve("server"));
     url = server.create("shop");
-    work = Files.createDirectories(dir.resolve("work"));
-    GitServer.git(work, "init", "-b", "main");
-    Files.createDirectories(work.resolve(".pipelinekit"));
-    Files.writeString(work.resolve(".pipelinekit/ci.yaml"), """
+    work = GitServer.workingCopy(dir.resolve("work"), url, """
         pipelinekit: 1
         id: shop-ci
         triggers:
@@ -52,9 +49,6 @@ class WebhookTest {
             steps:
               - run: git rev-parse HEAD
         """);
-    GitServer.git(work, "add", "-A");
-    GitServer.git(work, "commit", "-m", "first");
-    GitServer.git(work, "push", url, "main");
     Path mirrors = dir.resolve("mirrors");
     service = PipelineService.builder().build();
     executor = PipelineExecutor.builder().runDirectory(dir.resolve("runs")).sourceProvider(Triggers.sourceProvider(mirrors)).build();
