@@ -25,6 +25,7 @@ export interface StageRunJson {
   reason?: string;
   reusedFrom?: string;
   jobs: JobJson[];
+  approval?: { approvers: string[]; mayApprove: boolean };
 }
 
 export interface ExecutionJson {
@@ -64,7 +65,10 @@ export function duration(ms: number | undefined): string {
   return m < 60 ? `${m}m ${Math.round(s % 60)}s` : `${Math.floor(m / 60)}h ${m % 60}m`;
 }
 
-type RunNodeData = { stage: StageDoc; run?: StageRunJson; artifacts: ArtifactJson[]; now: number };
+type RunNodeData = { stage: StageDoc; run?: StageRunJson; artifacts: ArtifactJson[]; now: number; decision?: string };
+
+/** The ends whose reason a stage shows on its node. */
+const EXPLAINED = new Set(['FAILED', 'TIMED_OUT', 'SKIPPED', 'CANCELLED', 'SOFT_FAILED']);
 
 /** A stage of a running execution: status colour (pulsing while it runs), duration, matrix cells grouped, artifact links. */
 function RunNode({ data, selected }: NodeProps<Node<RunNodeData, 'run'>>) {
@@ -81,6 +85,8 @@ function RunNode({ data, selected }: NodeProps<Node<RunNodeData, 'run'>>) {
         {ms !== undefined ? <span className="pk-duration"> · {duration(ms)}</span> : null}
         {run?.reusedFrom ? <span title={`reused from ${run.reusedFrom}`}> · reused</span> : null}
       </div>
+      {run?.reason && EXPLAINED.has(status) ? <div className="pk-node-reason" data-testid="stage-reason" title={run.reason}>{run.reason}</div> : null}
+      {data.decision ? <div className="pk-node-decision" data-testid="stage-decision">{data.decision}</div> : null}
       {cells.length > 0 ? (
         <div className="pk-cells" aria-label="matrix jobs">
           {cells.map((j) => <span key={j.id} className={`pk-cell pk-${j.status.toLowerCase()}`} title={`${Object.entries(j.matrix).map(([k, v]) => `${k}=${v}`).join(', ')}: ${j.status}${j.durationMs !== undefined ? ` (${duration(j.durationMs)})` : ''}`} />)}
@@ -104,6 +110,8 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
   const [execution, setExecution] = useState<ExecutionJson | null>(null);
   const [artifacts, setArtifacts] = useState<ArtifactJson[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [decisions, setDecisions] = useState<Record<string, string>>({});
   const [stage, setStage] = useState<string | null>(focusStage ?? null);
   const [now, setNow] = useState(Date.now());
   const refresh = useRef<number | null>(null);
@@ -136,6 +144,12 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
             if (e.id) last = e.id;
             if (e.event === 'ExecutionFinished') finished = true;
             if (e.event === 'ArtifactStored') void loadArtifacts();
+            if (e.event === 'ApprovalDecided') {
+              try {
+                const d = JSON.parse(e.data) as { stage: string; by: string; approved: boolean };
+                setDecisions((old) => ({ ...old, [d.stage]: `${d.approved ? 'approved' : 'rejected'} by ${d.by}` }));
+              } catch { /* a decision without its fields: nothing to show */ }
+            }
             schedule();
           }, ctrl.signal, last);
           if (FINAL.has((await loadExecution()).status)) finished = true;
@@ -167,8 +181,14 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
   const runs = useMemo(() => new Map((execution?.stages ?? []).map((s) => [s.id, s])), [execution]);
   const nodes = useMemo(() => (graph?.nodes ?? []).map((n) => ({
     id: n.id, type: 'run' as const, position: n.position, selected: n.id === stage, initialWidth: NODE_WIDTH, initialHeight: NODE_HEIGHT,
-    data: { stage: n.data.stage, run: runs.get(n.id), artifacts: artifacts.filter((a) => a.stage === n.id), now },
-  })), [graph, runs, artifacts, now, stage]);
+    data: { stage: n.data.stage, run: runs.get(n.id), artifacts: artifacts.filter((a) => a.stage === n.id), now, decision: decisions[n.id] },
+  })), [graph, runs, artifacts, now, stage, decisions]);
+  // a run that ended with a failure opens the log of its first failed stage, unless a stage was asked for
+  useEffect(() => {
+    if (stage || !execution || !graph || !FINAL.has(execution.status)) return;
+    const failed = graph.nodes.map((n) => runs.get(n.id)).find((r) => r && (r.status === 'FAILED' || r.status === 'TIMED_OUT'));
+    if (failed) setStage(failed.id);
+  }, [execution?.status, graph]);
   const edges = useMemo(() => (graph?.edges ?? []).map((e) => {
     const s = runs.get(e.source)?.status;
     return { ...e, animated: s === 'SUCCEEDED' && runs.get(e.target)?.status === 'RUNNING', className: s ? `pk-edge-${s.toLowerCase()}` : undefined };
@@ -177,30 +197,46 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
   if (error) return <div className="pk-error pk-pad">{error}</div>;
   if (!execution || !graph) return <div className="pk-muted pk-pad">Loading…</div>;
   const final = FINAL.has(execution.status);
-  const selectedRun = stage ? runs.get(stage) : undefined;
+  // an action that fails says why above the page and leaves the page as it was
   const act = (path: string, body: unknown = {}) => postJson<{ id?: string }>(path, body).then((r) => {
+    setActionError(null);
     if (path.includes('/rerun')) go(`executions/${encodeURIComponent(r.id!)}`);
     else load();
-  }).catch((e: ApiError) => setError(e.message));
+  }).catch((e: ApiError) => setActionError(e.message));
+  const waiting = execution.stages.filter((s) => s.status === 'WAITING_APPROVAL');
+  const shownStatus = execution.status === 'RUNNING' && waiting.length > 0 ? 'WAITING_APPROVAL' : execution.status;
   return (
     <div className="pk-execution">
       <div className="pk-toolbar">
         <h1>{execution.pipeline.name ?? execution.pipelineId} <span className="pk-muted">#{execution.number}</span></h1>
-        <span className={`pk-badge pk-${execution.status.toLowerCase()}`} data-testid="execution-status">{execution.status}</span>
+        <span className={`pk-badge pk-${shownStatus.toLowerCase()}`} data-testid="execution-status">{shownStatus === 'WAITING_APPROVAL' ? 'WAITING FOR APPROVAL' : shownStatus}</span>
         <span className="pk-muted">{execution.trigger.kind}{execution.trigger.branch ? ` on ${execution.trigger.branch}` : ''}{execution.trigger.actor ? ` by ${execution.trigger.actor}` : ''}
           {execution.trigger.commit ? ` · ${execution.trigger.commit.slice(0, 12)}` : ''}{execution.trigger.message ? ` “${execution.trigger.message}”` : ''}
           {execution.durationMs !== undefined ? ` · ${duration(execution.durationMs)}` : ''}{execution.reason ? ` · ${execution.reason}` : ''}</span>
         <span className="pk-spacer" />
         {!final ? <button className="pk-danger" onClick={() => void act(`${base}/cancel`)}>Cancel</button> : null}
-        {selectedRun?.status === 'WAITING_APPROVAL' ? (
-          <>
-            <button className="pk-primary" onClick={() => void act(`${base}/stages/${encodeURIComponent(stage!)}/approve`)}>Approve {stage}</button>
-            <button className="pk-danger" onClick={() => void act(`${base}/stages/${encodeURIComponent(stage!)}/reject`, { comment: 'rejected in the designer' })}>Reject</button>
-          </>
-        ) : null}
         {final && stage ? <button onClick={() => void act(`${base}/rerun?from=${encodeURIComponent(stage)}`)}>Re-run from {stage}</button> : null}
         <a href={`#/designer/${encodeURIComponent(execution.pipelineId)}`}>Edit pipeline</a>
         <a href={`#/analytics/${encodeURIComponent(execution.pipelineId)}`}>Analytics</a>
+      </div>
+      <div className="pk-messages">
+        {actionError ? (
+          <div className="pk-alert" role="alert" data-testid="action-error">
+            <span>{actionError}</span>
+            <button aria-label="Dismiss" onClick={() => setActionError(null)}>×</button>
+          </div>
+        ) : null}
+        {waiting.map((w) => (
+          <div key={w.id} className="pk-banner" role="status" data-testid="approval-banner">
+            <span>Stage <b>{w.id}</b> is waiting for approval{w.approval?.approvers.length ? ` by ${w.approval.approvers.join(', ')}` : ''}.</span>
+            {w.approval?.mayApprove ? (
+              <>
+                <button className="pk-primary" onClick={() => void act(`${base}/stages/${encodeURIComponent(w.id)}/approve`)}>Approve {w.id}</button>
+                <button className="pk-danger" onClick={() => void act(`${base}/stages/${encodeURIComponent(w.id)}/reject`, { comment: 'rejected in the designer' })}>Reject</button>
+              </>
+            ) : <span className="pk-muted"> You are not one of its approvers.</span>}
+          </div>
+        ))}
       </div>
       <div className="pk-execution-graph">
         <ReactFlowProvider>

@@ -9,6 +9,7 @@ interface Summary {
   version: number;
   stages: number;
   template?: { id: string; version: string };
+  lastExecution?: { id: string; number: number; status: string; createdAt: string; trigger?: { kind: string; branch?: string; commit?: string } };
 }
 
 interface ExecutionJson {
@@ -44,7 +45,7 @@ export function Pipelines() {
       {pipelines.length === 0 ? <p className="pk-muted">No pipelines yet.</p> : null}
       <table className="pk-table">
         <thead>
-          <tr><th>Pipeline</th><th>Stages</th><th>Revision</th><th>Template</th><th /></tr>
+          <tr><th>Pipeline</th><th>Last run</th><th>Stages</th><th>Revision</th><th>Template</th><th /></tr>
         </thead>
         <tbody>
           {pipelines.map((p) => (
@@ -63,6 +64,11 @@ export function Pipelines() {
                   </ul>
                 ) : null}
               </td>
+              <td data-testid="last-run">{p.lastExecution ? (
+                <a href={`#/executions/${encodeURIComponent(p.lastExecution.id)}`}>
+                  <span className={`pk-badge pk-${p.lastExecution.status.toLowerCase()}`}>{p.lastExecution.status}</span>
+                  <span className="pk-muted"> #{p.lastExecution.number} {new Date(p.lastExecution.createdAt).toLocaleString()}</span>
+                </a>) : <span className="pk-muted">never run</span>}</td>
               <td>{p.stages}</td>
               <td>{p.version}</td>
               <td>{p.template ? `${p.template.id} ${p.template.version}` : ''}</td>

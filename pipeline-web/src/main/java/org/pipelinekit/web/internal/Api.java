@@ -289,6 +289,7 @@ public final class Api {
       o.put("version", p.version());
       o.put("stages", p.stages().size());
       p.template().ifPresent(t -> o.putObject("template").put("id", t.id()).put("version", t.version()));
+      executor.executions(p.id(), 1).stream().findFirst().ifPresent(last -> o.set("lastExecution", Json.execution(last, false)));
     }
     c.send(200, list);
   }
@@ -591,8 +592,23 @@ public final class Api {
     return executor.execution(id).orElseThrow(() -> Problems.notFound("no execution '" + id + "'"));
   }
 
+  /** An execution with its stages; a stage that asks for approval says its approvers and whether the caller is one. */
   private void getExecution(Call c) throws IOException {
-    c.send(200, Json.execution(execution(c.var("id")).snapshot(), true));
+    ExecutionSnapshot s = execution(c.var("id")).snapshot();
+    ObjectNode n = Json.execution(s, true);
+    for (JsonNode st : n.path("stages")) {
+      s.header().pipeline().stages().stream().filter(x -> x.id().equals(st.path("id").asText())).findFirst().ifPresent(stage ->
+          stage.approval().ifPresent(a -> {
+            List<String> approvers = new java.util.ArrayList<>(a.approvers()); // as the engine counts them: the stage's and its environment's
+            stage.environment().flatMap(env -> env.protection()).ifPresent(p -> p.approvers().forEach(x -> {
+              if (!approvers.contains(x)) approvers.add(x);
+            }));
+            ObjectNode o = ((ObjectNode) st).putObject("approval");
+            approvers.forEach(o.putArray("approvers")::add);
+            o.put("mayApprove", c.principal != null && c.principal.isAnyOf(approvers));
+          }));
+    }
+    c.send(200, n);
   }
 
   private void cancel(Call c) throws IOException {

@@ -1,0 +1,57 @@
+package org.pipelinekit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The run page in a real browser ({@code e2e/run-page.e2e.mjs}, playwright-core driving Debian's Chromium) against the
+ * jar's server: approval banners for approvers and others, a refused action as a dismissible message, the failed stage's
+ * log opening by itself, reasons and decisions on the nodes, the last run on the pipelines page.
+ */
+class RunPageBrowserIT {
+  private static final Path FRONTEND = Path.of("../pipeline-web/src/main/frontend").toAbsolutePath().normalize();
+  private static final Path OUT = Path.of("target/e2e").toAbsolutePath();
+
+  @Test
+  void theRunPageSaysWhatHappenedAndWhatToDo(@TempDir Path dir) throws Exception {
+    if (Boolean.getBoolean("pipelinekit.browser.skip")) Assumptions.abort("browser tests skipped by -Dpipelinekit.browser.skip=true");
+    Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        SharedDatabaseJarIT.JAR.toString(), "serve", "--port", "0", "--path", "/ci", "--data-dir", dir.resolve("data").toString(),
+        "--pipelines", Files.createDirectories(dir.resolve("none")).toString(), "--token", "e2e-token").redirectErrorStream(true).start();
+    StringBuilder said = new StringBuilder();
+    try {
+      BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      String page = null;
+      for (String line = lines.readLine(); line != null && page == null; line = lines.readLine()) {
+        said.append(line).append('\n');
+        Matcher m = Pattern.compile("serving on (http://\\S+/ci/) ").matcher(line);
+        if (m.find()) page = m.group(1);
+      }
+      assertThat(page).as(said.toString()).isNotNull();
+      CompletableFuture.runAsync(() -> lines.lines().forEach(l -> said.append(l).append('\n')));
+      Process node = new ProcessBuilder("node", "e2e/run-page.e2e.mjs", page, "e2e-token", OUT.toString()).directory(FRONTEND.toFile())
+          .redirectErrorStream(true).start();
+      String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(node.waitFor(5, TimeUnit.MINUTES)).isTrue();
+      System.out.println(output);
+      assertThat(node.exitValue()).as(output + "\nserver:\n" + said).isZero();
+      assertThat(output).contains("a non-approver sees the waiting banner without Approve", "a refused approval is a dismissible message",
+          "the failed stage's log opened by itself", "the pipelines page shows the last run");
+    } finally {
+      server.destroy();
+      server.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+// The run page says what happened and what to do, in Debian's Chromium (playwright-core, never a downloaded browser):
+//   node e2e/run-page.e2e.mjs <page url, e.g. http://127.0.0.1:8080/ci/> <token> <output dir>
+// A stage waiting for approval shows a banner with Approve for an approver and none for others, and the header says
+// so; a refused action shows a dismissible message and leaves the page; after the run fails, the failed stage's log
+// opens by itself, each failed or skipped stage says why on its node, the approved one who approved it; the pipelines
+// page shows each pipeline's last run. Screenshots and result.json go to the output dir; exits non-zero on any failure.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const [page0, token, out] = process.argv.slice(2);
+if (!page0 || !token || !out) {
+  console.error('usage: node e2e/run-page.e2e.mjs <page url> <token> <output dir>');
+  process.exit(2);
+}
+const base = page0.endsWith('/') ? page0 : page0 + '/';
+mkdirSync(out, { recursive: true });
+const result = { steps: [] };
+const step = (name, extra = {}) => {
+  result.steps.push({ name, ...extra });
+  console.log(`e2e: ${name}${Object.keys(extra).length ? ' ' + JSON.stringify(extra) : ''}`);
+};
+const fail = (message) => { throw new Error(message); };
+const api = async (method, path, body) => {
+  const r = await fetch(new URL('api/v1/' + path, base), {
+    method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+  return r.status === 204 ? null : r.json();
+};
+
+const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'pk-chromium-')), {
+  executablePath: process.env.PIPELINEKIT_CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  viewport: { width: 1440, height: 900 },
+});
+const page = context.pages()[0] ?? await context.newPage();
+page.setDefaultTimeout(30_000);
+try {
+  await api('POST', 'pipelines', {
+    pipelinekit: 1, id: 'gated', name: 'Gated release',
+    stages: [
+      { id: 'build', steps: [{ run: 'echo built' }] },
+      { id: 'deploy', needs: ['build'], approval: { approvers: ['admins'] }, steps: [{ run: 'echo deployed' }] },
+      { id: 'verify', needs: ['deploy'], steps: [{ run: 'echo checking; exit 3' }] },
+      { id: 'notify', needs: ['verify'], steps: [{ run: 'echo told' }] },
+    ],
+  });
+  await api('POST', 'pipelines', {
+    pipelinekit: 1, id: 'ops-only', stages: [{ id: 'change', approval: { approvers: ['ops'] }, steps: [{ run: 'echo changed' }] }],
+  });
+
+  // someone who is not an approver sees why the run waits, and no Approve
+  const opsRun = await api('POST', 'pipelines/ops-only/execute', {});
+  await page.goto(`${base}#/executions/${encodeURIComponent(opsRun.id)}?token=${encodeURIComponent(token)}`);
+  const opsBanner = page.getByTestId('approval-banner');
+  await opsBanner.waitFor();
+  if (await opsBanner.getByRole('button', { name: /Approve/ }).count() !== 0) fail('Approve is offered to someone who may not approve');
+  if (!(await opsBanner.textContent()).includes('You are not one of its approvers')) fail('the banner does not say the viewer may not approve');
+  if ((await page.getByTestId('execution-status').textContent()) !== 'WAITING FOR APPROVAL') fail('the header does not say the run waits for approval');
+  step('a non-approver sees the waiting banner without Approve, and the header says it waits');
+  await api('POST', `executions/${encodeURIComponent(opsRun.id)}/cancel`, { reason: 'not today' });
+
+  // an approver gets the banner with Approve; a refused approval is a dismissible message, the page stays
+  const run = await api('POST', 'pipelines/gated/execute', {});
+  await page.goto(`${base}#/executions/${encodeURIComponent(run.id)}`);
+  const banner = page.getByTestId('approval-banner');
+  await banner.waitFor();
+  const approve = banner.getByRole('button', { name: 'Approve deploy' });
+  await approve.waitFor();
+  await page.screenshot({ path: join(out, 'run-approval-banner.png') });
+  await page.route('**/stages/deploy/approve', (route) => route.fulfill({
+    status: 403, contentType: 'application/problem+json',
+    body: JSON.stringify({ type: 'about:blank', title: 'Forbidden', status: 403, detail: 'admin may not approve stage deploy right now' }),
+  }), { times: 1 });
+  await approve.click();
+  const alert = page.getByTestId('action-error');
+  await alert.waitFor();
+  if (!(await alert.textContent()).includes('admin may not approve stage deploy right now')) fail('the refusal does not say why');
+  if (await page.locator('.react-flow__node').count() !== 4) fail('the refusal replaced the graph');
+  if (await banner.getByRole('button', { name: 'Approve deploy' }).count() !== 1) fail('the refusal took the Approve button away');
+  await alert.getByRole('button', { name: 'Dismiss' }).click();
+  await alert.waitFor({ state: 'detached' });
+  step('a refused approval is a dismissible message; the graph and the banner stay');
+
+  await approve.click();
+  await page.waitForFunction(() => ['FAILED'].includes(document.querySelector('[data-testid="execution-status"]')?.textContent ?? ''));
+  await page.locator('[aria-label="Log of verify"]').waitFor();
+  if (await page.getByLabel('Log of stage').inputValue() !== 'verify') fail('the failed stage\'s log did not open by itself');
+  const reasonOf = (id) => page.locator(`.pk-node[data-stage="${id}"] [data-testid="stage-reason"]`).textContent();
+  const verifyReason = await reasonOf('verify');
+  if (!verifyReason.includes('exited with 3')) fail(`verify's node says ${verifyReason}`);
+  const notifyReason = await reasonOf('notify');
+  if (!notifyReason.includes('verify')) fail(`notify's node says ${notifyReason}`);
+  const decided = await page.locator('.pk-node[data-stage="deploy"] [data-testid="stage-decision"]').textContent();
+  if (decided !== 'approved by admin') fail(`deploy's node says ${decided}`);
+  await page.screenshot({ path: join(out, 'run-failure-reason.png') });
+  step('the failed stage\'s log opened by itself; the nodes say why and who approved', { verify: verifyReason, notify: notifyReason, deploy: decided });
+
+  await page.goto(`${base}#/pipelines`);
+  const last = page.locator('tr[data-pipeline="gated"] [data-testid="last-run"]');
+  await last.getByText('FAILED').waitFor();
+  await page.screenshot({ path: join(out, 'pipelines-last-run.png') });
+  step('the pipelines page shows the last run', { gated: (await last.textContent()).trim() });
+} catch (e) {
+  result.error = e.message;
+  console.error(`e2e: ${e.message}`);
+  process.exitCode = 1;
+  await page.screenshot({ path: join(out, 'run-page-failure.png') }).catch(() => {});
+} finally {
+  writeFileSync(join(out, 'run-page-result.json'), JSON.stringify(result, null, 2));
+  await context.close();
+}
