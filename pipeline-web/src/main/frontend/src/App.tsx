@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { setToken, token } from './api';
 import { Analytics } from './pages/Analytics';
 import { Designer } from './pages/Designer';
@@ -18,19 +18,58 @@ export function go(path: string): void {
   window.location.hash = '#/' + path;
 }
 
-function useHash(): string {
+let quietly: ((hash: string) => void) | null = null;
+let leaveGuard: (() => boolean) | null = null;
+
+/**
+ * What a page with unsaved work says before the app navigates away: a guard that returns false keeps the user where they
+ * are (null: nothing to keep). Reloading or closing the tab is the page's own {@code beforeunload}.
+ */
+export function setLeaveGuard(guard: (() => boolean) | null): void {
+  leaveGuard = guard;
+}
+
+/** Changes the address and the app's route without leaving the page (a new pipeline saved under its id). */
+export function replaceRoute(path: string): void {
+  window.history.replaceState(null, '', '#/' + path);
+  quietly?.(window.location.hash);
+}
+
+/** The route's hash and a count of the user's navigations (a page keyed by it starts afresh on each). */
+function useHash(): [string, number] {
   const [hash, setHash] = useState(window.location.hash);
+  const [visits, setVisits] = useState(0);
+  const current = useRef(window.location.hash);
   useEffect(() => {
-    const on = () => setHash(window.location.hash);
+    quietly = (h) => {
+      current.current = h;
+      setHash(h);
+    };
+    const on = () => {
+      const next = window.location.hash;
+      if (next === current.current) return;
+      if (leaveGuard && !leaveGuard()) {
+        window.history.replaceState(null, '', current.current); // stay: the address goes back to the page's
+        return;
+      }
+      current.current = next;
+      setHash(next);
+      setVisits((v) => v + 1);
+    };
     window.addEventListener('hashchange', on);
-    return () => window.removeEventListener('hashchange', on);
+    return () => {
+      window.removeEventListener('hashchange', on);
+      quietly = null;
+    };
   }, []);
-  return hash;
+  return [hash, visits];
 }
 
 export function App() {
-  const hash = useHash();
+  const [hash, visits] = useHash();
   const { parts, query } = route(hash);
+  // the designer opens what the navigation asked for; a new pipeline saved under its id stays the same page
+  const designing = useMemo(() => parts[1], [visits]);
   const [signedIn, setSignedIn] = useState(token() !== null);
   useEffect(() => {
     const t = query.get('token');
@@ -57,7 +96,7 @@ export function App() {
       </header>
       <main className="pk-main">
         {!signedIn ? <SignIn onSignIn={() => setSignedIn(true)} /> : (
-          page === 'designer' ? <Designer key={parts[1] ?? 'new'} pipelineId={parts[1]} />
+          page === 'designer' ? <Designer key={visits} pipelineId={designing} />
             : page === 'templates' ? <Templates />
               : page === 'executions' && parts[1] ? <Execution key={parts[1]} executionId={parts[1]} focusStage={query.get('stage') ?? undefined} />
                 : page === 'analytics' && parts[1] ? <Analytics key={parts[1]} pipelineId={parts[1]} />

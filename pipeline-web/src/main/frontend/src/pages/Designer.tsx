@@ -4,7 +4,7 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { ApiError, getJson, postJson, request } from '../api';
-import { go } from '../App';
+import { go, replaceRoute, setLeaveGuard } from '../App';
 import { CodeView } from '../components/CodeView';
 import { ConfigPanel } from '../components/ConfigPanel';
 import { ParameterField, defaultText, parameterValues, type ParameterSpec } from '../components/ParameterField';
@@ -178,12 +178,14 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
     }, 350);
     return () => clearTimeout(timer);
   }, [doc, loading]);
+  // a new, untouched canvas is not wrong yet: its problems show once the user starts
+  const fresh = version === null && nodes.length === 0 && base.id === '';
   const byStage = useMemo(() => problemsByStage(problems), [problems]);
   const shown = useMemo(() => nodes.map((n) => {
     const p = byStage.get(n.id) ?? [];
     return p.length === 0 && n.data.problems.length === 0 ? n : { ...n, data: { ...n.data, problems: p } };
   }), [nodes, byStage]);
-  const pipelineProblems = problems.filter((p) => { const m = /^stages\.([^.[\]]+)/.exec(p.path); return !m || !nodes.some((n) => n.id === m[1]); });
+  const pipelineProblems = fresh ? [] : problems.filter((p) => { const m = /^stages\.([^.[\]]+)/.exec(p.path); return !m || !nodes.some((n) => n.id === m[1]); });
 
   // ---- editing ----
   const addStage = useCallback((typeId: string, position?: { x: number; y: number }) => {
@@ -295,13 +297,17 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
     if (!sameStages) requestAnimationFrame(() => flow.fitView({ duration: 200, maxZoom: 1 }));
   }, [nodes, flow, changed]);
 
-  // leaving with unsaved changes asks first
+  // leaving with unsaved changes asks first: reloading or closing the tab, and going elsewhere in the app
   useEffect(() => {
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
     window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
+    setLeaveGuard(() => window.confirm(`${doc.id || 'This pipeline'} has unsaved changes. Leave without saving them?`));
+    return () => {
+      window.removeEventListener('beforeunload', warn);
+      setLeaveGuard(null);
+    };
+  }, [dirty, doc.id]);
 
   // ---- keys: undo/redo (deleting is React Flow's Delete/Backspace) ----
   useEffect(() => {
@@ -334,7 +340,8 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
       const body = (await r.json()) as { version: number; warnings: Problem[] };
       setVersion(body.version);
       setSavedJson(JSON.stringify(doc));
-      if (version === null) window.history.replaceState(null, '', `#/designer/${encodeURIComponent(doc.id)}`);
+      setLeaveGuard(null); // saved: leaving loses nothing (an edit after this asks again)
+      if (version === null) replaceRoute(`designer/${encodeURIComponent(doc.id)}`);
       setMessage({ kind: 'info', text: `Saved revision ${body.version}${body.warnings.length > 0 ? ` (${body.warnings.length} warning(s))` : ''}.` });
       return true;
     } catch (e) {
@@ -377,7 +384,7 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
         <span className="pk-spacer" />
         <span className="pk-status" aria-live="polite">
           {version !== null ? `revision ${version}` : 'not saved yet'}{dirty ? ' · unsaved changes' : ''}
-          {problems.filter((p) => p.severity !== 'warning').length > 0 ? ` · ${problems.filter((p) => p.severity !== 'warning').length} problem(s)` : ' · valid'}
+          {fresh ? '' : problems.filter((p) => p.severity !== 'warning').length > 0 ? ` · ${problems.filter((p) => p.severity !== 'warning').length} problem(s)` : ' · valid'}
         </span>
         <button className="pk-primary" onClick={() => void save()}>Save</button>
         <button className="pk-primary" onClick={() => setRunning(true)} disabled={doc.id === ''}>Run…</button>

@@ -16,9 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The run page in a real browser ({@code e2e/run-page.e2e.mjs}, playwright-core driving Debian's Chromium) against the
- * jar's server: approval banners for approvers and others, a refused action as a dismissible message, the failed stage's
- * log opening by itself, reasons and decisions on the nodes, the last run on the pipelines page.
+ * The run page and the designer's unsaved work in a real browser (playwright-core driving Debian's Chromium) against the
+ * jar's server: {@code e2e/run-page.e2e.mjs} — approval banners for approvers and others, a refused action as a
+ * dismissible message, the failed stage's log opening by itself, reasons and decisions on the nodes, the last run on the
+ * pipelines page; {@code e2e/designer-work.e2e.mjs} — no red error on a new canvas, a question before leaving unsaved
+ * work, a new pipeline after saving one. Each check failed against the jar of the commit before them.
  */
 class RunPageBrowserIT {
   private static final Path FRONTEND = Path.of("../pipeline-web/src/main/frontend").toAbsolutePath().normalize();
@@ -49,6 +51,14 @@ class RunPageBrowserIT {
       assertThat(node.exitValue()).as(output + "\nserver:\n" + said).isZero();
       assertThat(output).contains("a non-approver sees the waiting banner without Approve", "a refused approval is a dismissible message",
           "the failed stage's log opened by itself", "the pipelines page shows the last run");
+      Process designer = new ProcessBuilder("node", "e2e/designer-work.e2e.mjs", page, "e2e-token", OUT.toString()).directory(FRONTEND.toFile())
+          .redirectErrorStream(true).start();
+      String work = new String(designer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(designer.waitFor(5, TimeUnit.MINUTES)).isTrue();
+      System.out.println(work);
+      assertThat(designer.exitValue()).as(work).isZero();
+      assertThat(work).contains("a new canvas opens without a red error", "leaving with unsaved changes asks; staying keeps the stage",
+          "after saving a new pipeline, Designer opens a new one");
     } finally {
       server.destroy();
       server.waitFor(30, TimeUnit.SECONDS);
