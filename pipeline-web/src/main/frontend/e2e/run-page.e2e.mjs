@@ -52,9 +52,23 @@ try {
     pipelinekit: 1, id: 'ops-only', stages: [{ id: 'change', approval: { approvers: ['ops'] }, steps: [{ run: 'echo changed' }] }],
   });
 
-  // someone who is not an approver sees why the run waits, and no Approve
+  // signing in checks the token; once signed in, a link opened in another tab needs no second sign-in
   const opsRun = await api('POST', 'pipelines/ops-only/execute', {});
-  await page.goto(`${base}#/executions/${encodeURIComponent(opsRun.id)}?token=${encodeURIComponent(token)}`);
+  await page.goto(`${base}#/pipelines`);
+  await page.getByLabel('API token').fill('not-the-token');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('The server does not accept this token').waitFor();
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Pipelines' }).waitFor();
+  const tab = await context.newPage();
+  await tab.goto(`${base}#/executions/${encodeURIComponent(opsRun.id)}`);
+  await tab.getByTestId('execution-status').waitFor();
+  await tab.close();
+  step('a wrong token is refused at sign-in; a run link in a new tab opens without signing in again');
+
+  // someone who is not an approver sees why the run waits, and no Approve
+  await page.goto(`${base}#/executions/${encodeURIComponent(opsRun.id)}`);
   const opsBanner = page.getByTestId('approval-banner');
   await opsBanner.waitFor();
   if (await opsBanner.getByRole('button', { name: /Approve/ }).count() !== 0) fail('Approve is offered to someone who may not approve');

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { setToken, token } from './api';
+import { checkToken, setToken, token } from './api';
 import { Analytics } from './pages/Analytics';
 import { Designer } from './pages/Designer';
 import { Execution } from './pages/Execution';
@@ -107,14 +107,34 @@ export function App() {
   );
 }
 
+/** Asks for the API token and signs in only with one the server accepts. */
 function SignIn({ onSignIn }: { onSignIn: () => void }) {
   const [value, setValue] = useState('');
+  const [refused, setRefused] = useState<string | null>(null);
+  const [checking, setChecking] = useState(false);
+  const submit = async () => {
+    const t = value.trim();
+    setChecking(true);
+    try {
+      if (await checkToken(t)) {
+        setToken(t);
+        onSignIn();
+      } else {
+        setRefused('The server does not accept this token. Copy it again from where the server printed it (or from its operator).');
+      }
+    } catch {
+      setRefused('The server cannot be reached; try again.');
+    } finally {
+      setChecking(false);
+    }
+  };
   return (
-    <form className="pk-signin" onSubmit={(e) => { e.preventDefault(); setToken(value.trim()); onSignIn(); }}>
+    <form className="pk-signin" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
       <h2>Sign in</h2>
-      <p>Paste the API token (the standalone server prints it when it starts).</p>
-      <input aria-label="API token" value={value} onChange={(e) => setValue(e.target.value)} placeholder="token" />
-      <button type="submit" disabled={value.trim() === ''}>Sign in</button>
+      <p>Paste the API token (the standalone server prints it, and a sign-in link, when it starts).</p>
+      <input aria-label="API token" value={value} onChange={(e) => { setValue(e.target.value); setRefused(null); }} placeholder="token" />
+      <button type="submit" disabled={value.trim() === '' || checking}>Sign in</button>
+      {refused ? <p className="pk-error" role="alert">{refused}</p> : null}
     </form>
   );
 }

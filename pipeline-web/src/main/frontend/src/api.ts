@@ -1,6 +1,7 @@
 /**
  * The API client: the API lives at api/v1/ beside the page (whatever prefix the servlet is mounted
- * under), callers send a bearer token (kept for the browser tab), errors are problem details.
+ * under), callers send a bearer token (kept until the browser is closed, for every tab: a session cookie the page reads;
+ * the server reads only the Authorization header), errors are problem details.
  */
 
 export class ApiError extends Error {
@@ -16,15 +17,25 @@ export function apiBase(): string {
   return new URL('api/v1/', document.baseURI).toString();
 }
 
-const TOKEN_KEY = 'pipelinekit.token';
+const COOKIE = 'pipelinekit_token';
 
 export function token(): string | null {
-  return sessionStorage.getItem(TOKEN_KEY);
+  const found = document.cookie.split('; ').find((c) => c.startsWith(COOKIE + '='));
+  return found ? decodeURIComponent(found.slice(COOKIE.length + 1)) : null;
 }
 
+/** Keeps the token for this browser session, in every tab of the app (under where the app is served), or forgets it. */
 export function setToken(t: string | null): void {
-  if (t) sessionStorage.setItem(TOKEN_KEY, t);
-  else sessionStorage.removeItem(TOKEN_KEY);
+  const path = new URL('.', document.baseURI).pathname;
+  const secure = window.location.protocol === 'https:' ? '; Secure' : '';
+  document.cookie = t ? `${COOKIE}=${encodeURIComponent(t)}; Path=${path}; SameSite=Strict${secure}`
+    : `${COOKIE}=; Path=${path}; Max-Age=0; SameSite=Strict${secure}`;
+}
+
+/** Whether the server accepts the token (a read it would refuse without one). */
+export async function checkToken(t: string): Promise<boolean> {
+  const r = await fetch(apiBase() + 'pipelines', { headers: { Authorization: `Bearer ${t}` } });
+  return r.ok;
 }
 
 function headers(extra: Record<string, string> = {}): Record<string, string> {

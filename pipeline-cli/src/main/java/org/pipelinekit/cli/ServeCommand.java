@@ -226,7 +226,11 @@ final class ServeCommand implements Callable<Integer> {
       address.set((tlsKeystore != null ? "https" : "http") + "://" + host + ":" + connector.getLocalPort() + prefix + "/");
       out.println("PipelineKit serving on " + (tlsKeystore != null ? "https" : "http") + "://" + host + ":" + connector.getLocalPort() + prefix + "/ (designer; API: " + prefix + "/api/v1, data in " + dataDir
           + ", " + loaded + " pipelines loaded)");
-      out.println("token: " + (token == null && tokenFile == null && System.getenv("PIPELINEKIT_TOKEN") == null ? secret : "(as given)"));
+      boolean madeUp = token == null && tokenFile == null && System.getenv("PIPELINEKIT_TOKEN") == null;
+      out.println("token: " + (madeUp ? secret : "(as given)"));
+      if (madeUp) { // the token is on screen already: a link that signs in with it
+        out.println("sign in: " + address.get() + "#/pipelines?token=" + java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8));
+      }
       out.flush();
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -130,6 +130,33 @@ class PipelineKitJarIT {
     }
   }
 
+  /** {@code serve} with no token given: it makes one up and prints it with a sign-in link that carries it. */
+  @Test
+  void jar_servePrintsTheTokenItMadeAndASignInLink(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    ProcessBuilder b = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "serve",
+        "--port", "0", "--data-dir", dir.toString(), "--pipelines", dir.resolve("none").toString()).redirectErrorStream(true);
+    b.environment().remove("PIPELINEKIT_TOKEN");
+    Process p = b.start();
+    try {
+      java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      String token = null;
+      String link = null;
+      for (String line = out.readLine(); line != null && link == null; line = out.readLine()) {
+        if (line.startsWith("token: ")) token = line.substring(7);
+        if (line.startsWith("sign in: ")) link = line.substring(9);
+      }
+      assertThat(token).matches("[0-9a-f]{36}");
+      assertThat(link).matches("http://127\\.0\\.0\\.1:\\d+/#/pipelines\\?token=" + token);
+      java.net.http.HttpResponse<String> list = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(link.replaceAll("/#/.*$", "/api/v1/pipelines"))).header("Authorization", "Bearer " + token).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(list.statusCode()).isEqualTo(200);
+    } finally {
+      p.destroy();
+      p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
   /** {@code serve}: the API on embedded Jetty, with the sample pipelines loaded, answering over HTTP. */
   @Test
   void jar_servesTheApi(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
