@@ -118,6 +118,19 @@ try {
   await last.getByText('FAILED').waitFor();
   await page.screenshot({ path: join(out, 'pipelines-last-run.png') });
   step('the pipelines page shows the last run', { gated: (await last.textContent()).trim() });
+
+  // every run in one list, filtered by status (the filter in the address)
+  await page.getByRole('link', { name: 'Runs', exact: true }).click();
+  await page.locator('[data-testid="runs"] tbody tr').nth(1).waitFor();
+  const rows = await page.locator('[data-testid="runs"] tbody tr').count();
+  if (rows !== 2) fail(`the run list has ${rows} runs, not 2`);
+  await page.getByLabel('Status').selectOption('FAILED');
+  await page.waitForFunction(() => window.location.hash.includes('status=FAILED'));
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="runs"] tbody tr').length === 1);
+  const only = await page.locator('[data-testid="runs"] tbody tr').first().textContent();
+  if (!only.includes('gated #1') || !only.includes('FAILED')) fail('the FAILED filter shows ' + only);
+  await page.screenshot({ path: join(out, 'runs-list.png') });
+  step('the run list shows every run and filters by status', { row: only });
 } catch (e) {
   result.error = e.message;
   console.error(`e2e: ${e.message}`);

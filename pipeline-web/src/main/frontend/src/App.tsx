@@ -4,6 +4,7 @@ import { Analytics } from './pages/Analytics';
 import { Designer } from './pages/Designer';
 import { Execution } from './pages/Execution';
 import { Pipelines } from './pages/Pipelines';
+import { Runs } from './pages/Runs';
 import { Templates } from './pages/Templates';
 
 /** The route in the hash: #/designer/ci → ['designer', 'ci']; a ?token=... in it signs in and is removed. */
@@ -88,6 +89,7 @@ export function App() {
         <a className="pk-brand" href="#/pipelines">PipelineKit</a>
         <nav>
           <a href="#/pipelines" className={page === 'pipelines' ? 'active' : ''}>Pipelines</a>
+          <a href="#/runs" className={page === 'runs' ? 'active' : ''}>Runs</a>
           <a href="#/designer" className={page === 'designer' ? 'active' : ''}>Designer</a>
           <a href="#/templates" className={page === 'templates' ? 'active' : ''}>Templates</a>
         </nav>
@@ -98,6 +100,7 @@ export function App() {
         {!signedIn ? <SignIn onSignIn={() => setSignedIn(true)} /> : (
           page === 'designer' ? <Designer key={visits} pipelineId={designing} />
             : page === 'templates' ? <Templates />
+              : page === 'runs' ? <Runs key={hash} query={query} />
               : page === 'executions' && parts[1] ? <Execution key={parts[1]} executionId={parts[1]} focusStage={query.get('stage') ?? undefined} />
                 : page === 'analytics' && parts[1] ? <Analytics key={parts[1]} pipelineId={parts[1]} />
                   : <Pipelines />

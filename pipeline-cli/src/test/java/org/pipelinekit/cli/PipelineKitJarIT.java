@@ -141,9 +141,12 @@ class PipelineKitJarIT {
       java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       String token = null;
       String link = null;
-      for (String line = out.readLine(); line != null && link == null; line = out.readLine()) {
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
         if (line.startsWith("token: ")) token = line.substring(7);
-        if (line.startsWith("sign in: ")) link = line.substring(9);
+        if (line.startsWith("sign in: ")) {
+          link = line.substring(9);
+          break; // the server prints nothing more: reading on would wait for ever
+        }
       }
       assertThat(token).matches("[0-9a-f]{36}");
       assertThat(link).matches("http://127\\.0\\.0\\.1:\\d+/#/pipelines\\?token=" + token);

@@ -154,8 +154,13 @@ class TriggerScope internal constructor(private val builder: Pipeline.Builder) {
         builder.trigger(Trigger.api())
     }
 
+    /** Runs after a run of [pipeline] succeeds. */
+    fun upstream(pipeline: String) {
+        builder.trigger(Trigger.upstream(pipeline))
+    }
+
     /** Runs after a run of [pipeline] ends as [on] says (`success`, `failure`, `cancelled`, `completed`) on one of [branches]. */
-    fun upstream(pipeline: String, on: List<String> = listOf("success"), branches: List<String> = listOf()) {
+    fun upstream(pipeline: String, on: List<String>, branches: List<String> = listOf()) {
         builder.trigger(Trigger.Upstream(pipeline, on, branches))
     }
 }

@@ -109,6 +109,8 @@ class PipelineScriptHost(private val cacheDirectory: Path? = null) {
         val sha = MessageDigest.getInstance("SHA-256")
         sha.update(KotlinVersion.CURRENT.toString().toByteArray())
         sha.update(0)
+        sha.update(DSL_FINGERPRINT) // a script compiled against another version of the DSL is compiled again
+        sha.update(0)
         sha.update(script.text.toByteArray())
         for (imported in importedFiles(script)) {
             sha.update(0)
@@ -133,4 +135,17 @@ class PipelineScriptHost(private val cacheDirectory: Path? = null) {
         }
         return out
     }
+}
+
+/**
+ * The DSL's classes as this host has them: part of each compiled script's cache key, so that a script compiled against an
+ * earlier PipelineKit (whose DSL methods may have changed) is not taken from the cache.
+ */
+private val DSL_FINGERPRINT: ByteArray by lazy {
+    val sha = MessageDigest.getInstance("SHA-256")
+    for (name in listOf("DslKt", "PipelineScope", "ParameterScope", "TriggerScope", "DefaultsScope", "RetryScope", "StageScope", "StepScope",
+        "MatrixScope", "CacheScope_", "ArtifactsScope", "EnvironmentScope", "ApprovalScope")) {
+        PipelineScriptHost::class.java.getResourceAsStream("/org/pipelinekit/dsl/$name.class")?.use { sha.update(it.readBytes()) }
+    }
+    sha.digest()
 }

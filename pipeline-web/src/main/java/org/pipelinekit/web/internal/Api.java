@@ -101,6 +101,7 @@ public final class Api {
         new Route("GET", "/pipelines/{id}/export", Action.READ, this::export),
         new Route("GET", "/pipelines/{id}/analytics", Action.READ, this::analytics),
         new Route("GET", "/stage-types", Action.READ, this::stageTypes),
+        new Route("GET", "/executions", Action.READ, this::listAllExecutions),
         new Route("GET", "/executions/{id}", Action.READ, this::getExecution),
         new Route("GET", "/executions/{id}/logs", Action.READ, this::logs),
         new Route("GET", "/executions/{id}/logs/text", Action.READ, this::logsText),
@@ -496,6 +497,32 @@ public final class Api {
     int limit = c.param("limit").map(Api::positive).orElse(50);
     ArrayNode list = Json.MAPPER.createArrayNode();
     for (ExecutionSnapshot s : executor.executions(c.var("id"), limit)) list.add(Json.execution(s, false));
+    c.send(200, list);
+  }
+
+  /**
+   * The runs of every pipeline (or of {@code ?pipeline=}), newest first, filtered by {@code ?branch=}, {@code ?status=}
+   * and {@code ?trigger=} (kind), a page of {@code ?limit=} (50) from {@code ?offset=}; {@code X-Total-Count} says how
+   * many match.
+   */
+  private void listAllExecutions(Call c) throws IOException {
+    int limit = c.param("limit").map(Api::positive).orElse(50);
+    int offset = c.param("offset").map(o -> o.equals("0") ? 0 : positive(o)).orElse(0);
+    Optional<String> branch = c.param("branch").filter(b -> !b.isBlank());
+    Optional<String> status = c.param("status").filter(b -> !b.isBlank()).map(x -> x.toUpperCase(java.util.Locale.ROOT));
+    Optional<String> trigger = c.param("trigger").filter(b -> !b.isBlank());
+    List<String> pipelines = c.param("pipeline").filter(b -> !b.isBlank()).map(List::of)
+        .orElseGet(() -> service.list().stream().map(Pipeline::id).toList());
+    List<ExecutionSnapshot> all = new java.util.ArrayList<>();
+    for (String id : pipelines) all.addAll(executor.executions(id, 1000));
+    List<ExecutionSnapshot> matching = all.stream()
+        .filter(s -> branch.isEmpty() || branch.equals(s.header().trigger().branch()))
+        .filter(s -> status.isEmpty() || status.get().equals(s.status().name()))
+        .filter(s -> trigger.isEmpty() || trigger.get().equals(s.header().trigger().kind()))
+        .sorted(java.util.Comparator.comparing((ExecutionSnapshot s) -> s.header().createdAt()).reversed()).toList();
+    ArrayNode list = Json.MAPPER.createArrayNode();
+    matching.stream().skip(offset).limit(limit).forEach(s -> list.add(Json.execution(s, false)));
+    c.resp.setHeader("X-Total-Count", Integer.toString(matching.size()));
     c.send(200, list);
   }
 
