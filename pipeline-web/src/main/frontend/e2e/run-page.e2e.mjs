@@ -131,6 +131,16 @@ try {
   if (!only.includes('gated #1') || !only.includes('FAILED')) fail('the FAILED filter shows ' + only);
   await page.screenshot({ path: join(out, 'runs-list.png') });
   step('the run list shows every run and filters by status', { row: only });
+
+  // re-run every stage from the failed run's page; previous and next lead from one run to the other
+  await page.goto(`${base}#/executions/${encodeURIComponent(run.id)}`);
+  await page.getByRole('button', { name: 'Re-run all' }).click();
+  await page.waitForFunction((first) => !window.location.hash.includes(first) && window.location.hash.includes('#/executions/'), run.id);
+  await page.getByRole('heading', { name: /#2/ }).waitFor();
+  await page.getByRole('link', { name: 'Previous run' }).click();
+  await page.getByRole('heading', { name: /#1/ }).waitFor();
+  await page.getByRole('link', { name: 'Next run' }).waitFor();
+  step('Re-run all starts run #2; previous and next lead between the runs');
 } catch (e) {
   result.error = e.message;
   console.error(`e2e: ${e.message}`);

@@ -112,6 +112,7 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
   const [error, setError] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [decisions, setDecisions] = useState<Record<string, string>>({});
+  const [neighbours, setNeighbours] = useState<{ previous?: { id: string; number: number }; next?: { id: string; number: number } }>({});
   const [stage, setStage] = useState<string | null>(focusStage ?? null);
   const [now, setNow] = useState(Date.now());
   const refresh = useRef<number | null>(null);
@@ -183,6 +184,15 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
     id: n.id, type: 'run' as const, position: n.position, selected: n.id === stage, initialWidth: NODE_WIDTH, initialHeight: NODE_HEIGHT,
     data: { stage: n.data.stage, run: runs.get(n.id), artifacts: artifacts.filter((a) => a.stage === n.id), now, decision: decisions[n.id] },
   })), [graph, runs, artifacts, now, stage, decisions]);
+  // the runs of the same pipeline just before and after this one
+  useEffect(() => {
+    if (!execution) return;
+    getJson<Array<{ id: string; number: number }>>(`pipelines/${encodeURIComponent(execution.pipelineId)}/executions?limit=1000`).then((all) => {
+      const before = all.filter((e) => e.number < execution.number).sort((a, b) => b.number - a.number)[0];
+      const after = all.filter((e) => e.number > execution.number).sort((a, b) => a.number - b.number)[0];
+      setNeighbours({ previous: before, next: after });
+    }).catch(() => setNeighbours({}));
+  }, [execution?.id, execution?.status]);
   // a run that ended with a failure opens the log of its first failed stage, unless a stage was asked for
   useEffect(() => {
     if (stage || !execution || !graph || !FINAL.has(execution.status)) return;
@@ -216,6 +226,9 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
         <span className="pk-spacer" />
         {!final ? <button className="pk-danger" onClick={() => void act(`${base}/cancel`)}>Cancel</button> : null}
         {final && stage ? <button onClick={() => void act(`${base}/rerun?from=${encodeURIComponent(stage)}`)}>Re-run from {stage}</button> : null}
+        {final ? <button onClick={() => void act(`${base}/rerun?all=true`)}>Re-run all</button> : null}
+        {neighbours.previous ? <a href={`#/executions/${encodeURIComponent(neighbours.previous.id)}`} aria-label="Previous run">← #{neighbours.previous.number}</a> : null}
+        {neighbours.next ? <a href={`#/executions/${encodeURIComponent(neighbours.next.id)}`} aria-label="Next run">#{neighbours.next.number} →</a> : null}
         <a href={`#/designer/${encodeURIComponent(execution.pipelineId)}`}>Edit pipeline</a>
         <a href={`#/analytics/${encodeURIComponent(execution.pipelineId)}`}>Analytics</a>
       </div>

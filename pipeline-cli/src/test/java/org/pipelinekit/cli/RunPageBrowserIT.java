@@ -52,7 +52,7 @@ class RunPageBrowserIT {
       assertThat(output).contains("a wrong token is refused at sign-in; a run link in a new tab opens without signing in again",
           "a non-approver sees the waiting banner without Approve", "a refused approval is a dismissible message",
           "the failed stage's log opened by itself", "the pipelines page shows the last run",
-          "the run list shows every run and filters by status");
+          "the run list shows every run and filters by status", "Re-run all starts run #2; previous and next lead between the runs");
       Process designer = new ProcessBuilder("node", "e2e/designer-work.e2e.mjs", page, "e2e-token", OUT.toString()).directory(FRONTEND.toFile())
           .redirectErrorStream(true).start();
       String work = new String(designer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

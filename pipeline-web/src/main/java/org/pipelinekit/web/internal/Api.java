@@ -646,10 +646,20 @@ public final class Api {
     c.send(202, Json.execution(execution(e.id()).snapshot(), false));
   }
 
+  /**
+   * Re-runs an execution: {@code ?from=<stage>} from that stage (the stages before it keep their results), or
+   * {@code ?all=true} every stage, as a new run of the same pipeline version, trigger and parameters.
+   */
   private void rerun(Call c) throws IOException {
     Execution old = execution(c.var("id"));
-    String from = c.param("from").orElseThrow(() -> Problems.badRequest("missing-parameter", "?from=<stage> says where the re-run starts"));
-    Execution e = executor.rerun(old.id(), from);
+    Execution e;
+    if (c.param("all").map(Boolean::parseBoolean).orElse(false)) {
+      e = executor.execute(old.header().pipeline(), old.header().trigger(), old.header().parameters());
+    } else {
+      String from = c.param("from").orElseThrow(() -> Problems.badRequest("missing-parameter",
+          "?from=<stage> says where the re-run starts, or ?all=true re-runs every stage"));
+      e = executor.rerun(old.id(), from);
+    }
     c.resp.setHeader("Location", c.req.getContextPath() + c.req.getServletPath() + "/api/v1/executions/" + e.id());
     c.send(202, Json.execution(e.snapshot(), false));
   }
