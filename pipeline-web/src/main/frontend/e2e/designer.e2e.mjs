@@ -172,7 +172,7 @@ try {
   const errorLine = page.locator('.pk-log-line.pk-log-error');
   await errorLine.waitFor();
   const red = await errorLine.locator('.pk-log-text span').first().evaluate((e) => getComputedStyle(e).color);
-  if (red !== 'rgb(187, 0, 0)') fail('the ANSI red line is ' + red);
+  if (red !== 'rgb(255, 123, 114)') fail('the ANSI red line is ' + red + ', not the readable red of the log (#ff7b72)');
   await page.getByLabel('Search logs').fill('needle-7f3');
   await page.getByText('1 match', { exact: true }).waitFor();
   const found = await page.locator('.pk-log-line mark').first().innerText();

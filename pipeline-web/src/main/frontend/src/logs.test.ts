@@ -1,12 +1,25 @@
 import fc from 'fast-check';
-import { clock, isErrorLine, markSegments, matcher, matches, plain, segments, type Segment } from './logs';
+import { clock, contrast, isErrorLine, markSegments, matcher, matches, plain, segments, type Segment } from './logs';
 
 describe('log lines', () => {
+  test('every ANSI colour, and any 256 or true colour, reads at 4.5:1 or more on the log and on an error line', () => {
+    const hex = (h: string): [number, number, number] => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)) as [number, number, number];
+    const rgb = (c: string): [number, number, number] => (c.startsWith('#') ? hex(c) : c.slice(4, -1).split(',').map(Number) as [number, number, number]);
+    const colours = [30, 31, 32, 33, 34, 35, 36, 37, 90, 91, 92, 93, 94, 95, 96, 97].map((n) => segments(`\u001b[${n}mx\u001b[0m`)[0].style.color!);
+    for (let i = 0; i < 256; i += 7) colours.push(segments(`\u001b[38;5;${i}mx\u001b[0m`)[0].style.color!);
+    colours.push(segments('\u001b[38;2;40;0;0mx\u001b[0m')[0].style.color!);
+    for (const c of colours) {
+      for (const bg of [[13, 17, 23], [58, 29, 32]] as Array<[number, number, number]>) {
+        expect(contrast(rgb(c), bg), `${c} on rgb(${bg})`).toBeGreaterThanOrEqual(4.5);
+      }
+    }
+  });
+
   test('ANSI colours become styled segments and disappear from the plain text', () => {
     const s = segments('ok \u001b[31mred\u001b[0m \u001b[1;32mbold green\u001b[0m');
     expect(s.map((x) => x.text)).toEqual(['ok ', 'red', ' ', 'bold green']);
-    expect(s[1].style.color).toBe('rgb(187, 0, 0)');
-    expect(s[3].style).toMatchObject({ fontWeight: 'bold', color: 'rgb(0, 187, 0)' });
+    expect(s[1].style.color).toBe('#ff7b72'); // ANSI red as a dark theme draws it
+    expect(s[3].style).toMatchObject({ fontWeight: 'bold', color: '#3fb950' });
     expect(segments('\u001b[38;5;208morange\u001b[0m')[0].style.color).toBe('rgb(255, 135, 0)');
     expect(plain('ok \u001b[31mred\u001b[0m')).toBe('ok red');
     expect(segments('no codes')).toEqual([{ text: 'no codes', style: {} }]);
@@ -17,7 +30,8 @@ describe('log lines', () => {
     expect(isErrorLine('Tests run: 3, Failures: 0')).toBe(false);
     expect(isErrorLine('java.lang.IllegalStateException thrown')).toBe(false);
     expect(isErrorLine('an exception was thrown')).toBe(true);
-    expect(isErrorLine('\u001b[31mplain words in red\u001b[0m')).toBe(true);
+    expect(isErrorLine('\u001b[31mplain words in red\u001b[0m')).toBe(false); // colour alone is not an error
+    expect(isErrorLine('\u001b[31merror: in red\u001b[0m')).toBe(true);
     expect(isErrorLine('terrors of the deep')).toBe(false);
   });
 
@@ -38,8 +52,8 @@ describe('log lines', () => {
   test('a search match is marked and keeps its colours, also across colour changes', () => {
     const pieces = markSegments(segments('\u001b[31merror: boom\u001b[0m at line 7'), matcher('boom at'));
     expect(pieces.map((p) => [p.text, p.mark, p.style.color ?? ''])).toEqual([
-      ['error: ', false, 'rgb(187, 0, 0)'],
-      ['boom', true, 'rgb(187, 0, 0)'],
+      ['error: ', false, '#ff7b72'],
+      ['boom', true, '#ff7b72'],
       [' at', true, ''],
       [' line 7', false, ''],
     ]);

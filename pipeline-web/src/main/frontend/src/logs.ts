@@ -15,12 +15,51 @@ export interface Segment {
   style: { color?: string; backgroundColor?: string; fontWeight?: string; fontStyle?: string; textDecoration?: string; opacity?: number };
 }
 
+/** The log's background (`.pk-logs-body`), and the lightest one a line has (an error line's tint). */
+const BACKGROUNDS: Array<[number, number, number]> = [[13, 17, 23], [58, 29, 32]];
+
+/** The 16 ANSI colours as a dark terminal theme draws them, each at 4.5:1 or more against the log's backgrounds. */
+const PALETTE: Record<string, string> = {
+  '0, 0, 0': '#8b949e', '187, 0, 0': '#ff7b72', '0, 187, 0': '#3fb950', '187, 187, 0': '#d29922', '0, 0, 187': '#79c0ff',
+  '187, 0, 187': '#d2a8ff', '0, 187, 187': '#39c5cf', '255, 255, 255': '#e6edf3', '85, 85, 85': '#8b949e', '255, 85, 85': '#ffa198',
+  '0, 255, 0': '#56d364', '255, 255, 85': '#e3b341', '85, 85, 255': '#a5d6ff', '255, 85, 255': '#e2c5ff', '85, 255, 255': '#56d4dd',
+  '187, 187, 187': '#b1bac4',
+};
+
+function luminance([r, g, b]: [number, number, number]): number {
+  const c = [r, g, b].map((v) => {
+    const x = v / 255;
+    return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+/** The WCAG contrast ratio of two colours. */
+export function contrast(a: [number, number, number], b: [number, number, number]): number {
+  const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+
+/**
+ * A foreground colour (anser's "r, g, b") that reads on the log: the 16 ANSI colours from a dark theme's palette, any
+ * other (256 or true colour) lightened toward white until it stands at 4.5:1 against every background a line has.
+ */
+export function readable(fg: string): string {
+  const known = PALETTE[fg];
+  if (known) return known;
+  let c = fg.split(',').map((v) => Number(v.trim())) as [number, number, number];
+  for (let i = 0; i < 20 && BACKGROUNDS.some((bg) => contrast(c, bg) < 4.5); i++) {
+    c = c.map((v) => Math.round(v + (255 - v) * 0.15)) as [number, number, number];
+  }
+  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+}
+
 /** The line's text in coloured segments (ANSI SGR codes: 16, 256 and true colours, bold, italic, underline, dim). */
 export function segments(text: string): Segment[] {
   if (!text.includes('\u001b')) return [{ text, style: {} }];
   return Anser.ansiToJson(text, { json: true, remove_empty: true }).map((e) => {
     const style: Segment['style'] = {};
-    if (e.fg) style.color = `rgb(${e.fg})`;
+    if (e.fg) style.color = readable(e.fg);
     if (e.bg) style.backgroundColor = `rgb(${e.bg})`;
     if (e.decorations.includes('bold')) style.fontWeight = 'bold';
     if (e.decorations.includes('italic')) style.fontStyle = 'italic';
@@ -73,11 +112,11 @@ export function plain(text: string): string {
 }
 
 const ERROR = /\b(error|errors|failed|failure|fatal|exception|panic)\b|✗|\bFAIL\b/i;
-const RED = /\u001b\[(?:[0-9;]*;)?(?:31|91|41)m/;
 
 /** Whether a line reads as an error: an error word, or red text. */
+/** Whether a line reads as an error by its words (error, failed, fatal, ✗ …), not by its colour alone. */
 export function isErrorLine(text: string): boolean {
-  return RED.test(text) || ERROR.test(plain(text));
+  return ERROR.test(plain(text));
 }
 
 /** A case-insensitive search; a query in /slashes/ is a regular expression. Null when the pattern does not compile. */

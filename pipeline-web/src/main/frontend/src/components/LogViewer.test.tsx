@@ -46,7 +46,7 @@ describe('LogViewer', () => {
     const source = memorySource({ build: ['compiling', 'needle in build', '\u001b[31merror: boom\u001b[0m'], test: ['needle in test', 'ok'] });
     render(<LogViewer executionId="e1" stages={['build', 'test']} stage="build" onStage={() => {}} source={source} live={() => false} />);
     await waitFor(() => expect(document.querySelectorAll('.pk-log-error').length).toBe(1));
-    expect((document.querySelector('.pk-log-error .pk-log-text span') as HTMLElement).style.color).toBe('rgb(187, 0, 0)');
+    expect((document.querySelector('.pk-log-error .pk-log-text span') as HTMLElement).style.color).toBe('rgb(255, 123, 114)'); // ANSI red, readable on the log
     fireEvent.change(screen.getByLabelText('Search logs'), { target: { value: 'NEEDLE' } });
     await screen.findByText('1 match');
     expect([...document.querySelectorAll('.pk-log-line mark')].map((m) => m.textContent)).toEqual(['needle']);
