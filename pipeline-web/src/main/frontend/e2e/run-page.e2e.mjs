@@ -110,8 +110,13 @@ try {
   if (!notifyReason.includes('verify')) fail(`notify's node says ${notifyReason}`);
   const decided = await page.locator('.pk-node[data-stage="deploy"] [data-testid="stage-decision"]').textContent();
   if (decided !== 'approved by admin') fail(`deploy's node says ${decided}`);
+  const logReason = await page.getByTestId('log-reason').textContent();
+  if (!logReason.includes('verify failed: step 1')) fail('the log pane does not say why verify failed: ' + logReason);
+  await page.locator('.react-flow__edge path[marker-end]').nth(2).waitFor({ state: 'attached', timeout: 10_000 })
+    .catch(async () => fail(`the needs are drawn without arrowheads (${await page.locator('.react-flow__edge path[marker-end]').count()} of ${await page.locator('.react-flow__edge').count()} edges have one)`));
   await page.screenshot({ path: join(out, 'run-failure-reason.png') });
-  step('the failed stage\'s log opened by itself; the nodes say why and who approved', { verify: verifyReason, notify: notifyReason, deploy: decided });
+  step('the failed stage\'s log opened by itself; the nodes and the log pane say why, and who approved; needs have arrowheads',
+    { verify: verifyReason, notify: notifyReason, deploy: decided });
 
   await page.goto(`${base}#/pipelines`);
   const last = page.locator('tr[data-pipeline="gated"] [data-testid="last-run"]');

@@ -1,7 +1,6 @@
 import {
   Background, ConnectionLineType, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyEdgeChanges, applyNodeChanges, getBezierPath,
-  useReactFlow, type Connection, type ConnectionLineComponentProps, type EdgeChange, type FinalConnectionState, type NodeChange,
-} from '@xyflow/react';
+  useReactFlow, type Connection, type ConnectionLineComponentProps, type EdgeChange, type FinalConnectionState, type NodeChange, MarkerType } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { ApiError, getJson, postJson, request } from '../api';
 import { go, replaceRoute, setLeaveGuard } from '../App';
@@ -364,6 +363,8 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
   }, [dirty, version, save, doc.id]);
 
   const selectedNode = nodes.find((n) => n.id === selected);
+  // every need drawn with an arrowhead at the stage that needs
+  const arrows = useMemo(() => edges.map((e) => ({ ...e, markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } })), [edges]);
   return (
     <div className="pk-designer">
       <div className="pk-toolbar">
@@ -402,7 +403,7 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
           {loading ? <div className="pk-muted pk-center">Loading…</div> : null}
           <ReactFlow
             nodes={shown}
-            edges={edges}
+            edges={arrows}
             nodeTypes={nodeTypes}
             onNodesChange={onNodesChange}
             onEdgesChange={onEdgesChange}
@@ -417,7 +418,7 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
             minZoom={0.05}
             fitView
             fitViewOptions={{ maxZoom: 1 }}
-            defaultEdgeOptions={{ type: 'smoothstep' }}
+            defaultEdgeOptions={{ type: 'smoothstep', markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } }}
           >
             <Background gap={20} />
             <MiniMap pannable zoomable />

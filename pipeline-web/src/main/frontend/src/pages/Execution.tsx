@@ -1,4 +1,4 @@
-import { Background, Controls, Handle, MiniMap, Position, ReactFlow, ReactFlowProvider, type Node, type NodeProps } from '@xyflow/react';
+import { Background, Controls, Handle, MarkerType, MiniMap, Position, ReactFlow, ReactFlowProvider, type Node, type NodeProps } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, getJson, postJson, readSse } from '../api';
 import { go } from '../App';
@@ -201,7 +201,8 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
   }, [execution?.status, graph]);
   const edges = useMemo(() => (graph?.edges ?? []).map((e) => {
     const s = runs.get(e.source)?.status;
-    return { ...e, animated: s === 'SUCCEEDED' && runs.get(e.target)?.status === 'RUNNING', className: s ? `pk-edge-${s.toLowerCase()}` : undefined };
+    return { ...e, animated: s === 'SUCCEEDED' && runs.get(e.target)?.status === 'RUNNING', className: s ? `pk-edge-${s.toLowerCase()}` : undefined,
+      markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } };
   }), [graph, runs]);
 
   if (error) return <div className="pk-error pk-pad">{error}</div>;
@@ -261,6 +262,9 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
           </ReactFlow>
         </ReactFlowProvider>
       </div>
+      {stage && runs.get(stage)?.reason && EXPLAINED.has(runs.get(stage)!.status) ? (
+        <div className="pk-stage-reason" data-testid="log-reason"><b>{stage}</b> {runs.get(stage)!.status.toLowerCase().replace(/_/g, ' ')}: {runs.get(stage)!.reason}</div>
+      ) : null}
       {stage ? (
         <LogViewer key={execution.id} executionId={execution.id} stages={graph.nodes.map((n) => n.id)} stage={stage} onStage={setStage}
           source={apiLogSource(execution.id)} live={(s) => !FINAL.has(runs.get(s)?.status ?? 'PENDING')} />
