@@ -109,9 +109,19 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('.react-flow__edge').length === 2);
   await connect('integration-tests', 'shell', { release: false });
   await page.locator('.pk-connection-refused').waitFor();
+  const cycleLabel = await page.getByTestId('refusal-label').textContent();
+  if (cycleLabel !== 'would make a cycle — not allowed') fail('the refused line is labelled ' + cycleLabel);
   await page.screenshot({ path: join(out, 'designer-cycle-refused.png') });
   await page.mouse.up();
-  await page.getByRole('alert').filter({ hasText: 'cycle' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: 'integration-tests → shell would make a cycle' }).waitFor();
+  // a line to the same stage, and a second line between two stages, are refused with their own words
+  for (const [from, to, words] of [['shell', 'shell', 'a stage cannot need itself'], ['shell', 'shell-2', 'already connected']]) {
+    await connect(from, to, { release: false });
+    await page.locator('.pk-connection-refused').waitFor();
+    const label = await page.getByTestId('refusal-label').textContent();
+    if (label !== `${words} — not allowed`) fail(`a ${from} → ${to} line is labelled ${label}`);
+    await page.mouse.up();
+  }
   const edges = await page.locator('.react-flow__edge').count();
   if (edges !== 2) fail(`a refused connection was drawn: ${edges} edges`);
   step('connected the stages; a cycle was refused while dragging', { alert: await page.getByRole('alert').innerText() });

@@ -1,7 +1,7 @@
 import {
   Background, ConnectionLineType, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyEdgeChanges, applyNodeChanges, getBezierPath,
   useReactFlow, type Connection, type ConnectionLineComponentProps, type EdgeChange, type FinalConnectionState, type NodeChange, MarkerType } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { ApiError, getJson, postJson, request } from '../api';
 import { go, replaceRoute, setLeaveGuard } from '../App';
 import { CodeView } from '../components/CodeView';
@@ -44,17 +44,30 @@ function refusal(edges: NeedEdge[], source: string | null, target: string | null
   if (!source || !target) return null;
   if (source === target) return `a stage cannot need itself (${source})`;
   if (edges.some((e) => e.source === source && e.target === target)) return `${target} already needs ${source}`;
-  if (wouldCreateCycle(edges, source, target)) return `${target} → ${source} would make a cycle: ${source} already needs ${target}, directly or through other stages`;
+  if (wouldCreateCycle(edges, source, target)) return `${source} → ${target} would make a cycle: ${source} already needs ${target}, directly or through other stages`;
   return null;
 }
 
-function NeedLine({ fromX, fromY, toX, toY, fromPosition, toPosition, connectionStatus }: ConnectionLineComponentProps) {
+/** The few words the line being drawn shows when the connection would be refused. */
+function refusalLabel(edges: NeedEdge[], source: string | null, target: string | null): string {
+  if (source && source === target) return 'a stage cannot need itself';
+  if (source && target && edges.some((e) => e.source === source && e.target === target)) return 'already connected';
+  return 'would make a cycle';
+}
+
+/** The needs on the canvas, for the line being drawn (it is rendered by React Flow, below the canvas in the tree). */
+const EdgesOnCanvas = createContext<NeedEdge[]>([]);
+
+function NeedLine({ fromX, fromY, toX, toY, fromPosition, toPosition, connectionStatus, fromNode, toNode, fromHandle }: ConnectionLineComponentProps) {
+  const edges = useContext(EdgesOnCanvas);
   const [path] = getBezierPath({ sourceX: fromX, sourceY: fromY, sourcePosition: fromPosition, targetX: toX, targetY: toY, targetPosition: toPosition });
   const bad = connectionStatus === 'invalid';
+  // a line started at a stage's input handle is drawn backwards: the need still goes from source to target
+  const [source, target] = fromHandle?.type === 'target' ? [toNode?.id ?? null, fromNode.id] : [fromNode.id, toNode?.id ?? null];
   return (
     <g className={bad ? 'pk-connection-refused' : 'pk-connection'}>
       <path d={path} fill="none" strokeWidth={2} stroke={bad ? '#d1242f' : '#0969da'} strokeDasharray={bad ? '6 4' : undefined} />
-      {bad ? <text x={toX + 10} y={toY - 10} fill="#d1242f" fontSize={12}>cycle — not allowed</text> : null}
+      {bad ? <text x={toX + 10} y={toY - 10} fill="#d1242f" fontSize={12} data-testid="refusal-label">{refusalLabel(edges, source, target)} — not allowed</text> : null}
     </g>
   );
 }
@@ -401,6 +414,7 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
         <div className="pk-canvas" data-ready={ready ?? undefined} data-testid="canvas" onDrop={onDrop}
           onDragOver={(e) => { if (e.dataTransfer.types.includes(DRAG_TYPE)) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; } }}>
           {loading ? <div className="pk-muted pk-center">Loading…</div> : null}
+          <EdgesOnCanvas.Provider value={edges}>
           <ReactFlow
             nodes={shown}
             edges={arrows}
@@ -424,6 +438,7 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
             <MiniMap pannable zoomable />
             <Controls />
           </ReactFlow>
+          </EdgesOnCanvas.Provider>
           {!loading && nodes.length === 0 ? <div className="pk-empty">Drag stages here from the library, then connect them: a line from A to B means B needs A.</div> : null}
         </div>
         <div className="pk-side">
