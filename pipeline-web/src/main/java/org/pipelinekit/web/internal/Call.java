@@ -98,6 +98,13 @@ public final class Call {
     if (header == null || header.isBlank()) return accepted.get(0);
     String type = header.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     if (accepted.contains(type) || (type.endsWith("+json") && accepted.contains("application/json"))) return type;
+    // read the refused body, so that the connection stays good for the client's next request (an unread body makes the
+    // server drop it after the answer, and a client that reuses it at that moment gets no answer at all)
+    try (InputStream in = req.getInputStream()) {
+      drain(in);
+    } catch (IOException | RuntimeException e) {
+      // already read as form parameters, or the client went away: nothing left to read
+    }
     throw new Problems.ApiException(415, "unsupported-media-type", "Unsupported media type", "a body of type " + type
         + " is not read here; send it as " + String.join(" or ", accepted) + " (Content-Type header)");
   }
