@@ -2,9 +2,8 @@
 //   node e2e/designer-work.e2e.mjs <page url, e.g. http://127.0.0.1:8080/ci/> <token> <output dir>
 // A new canvas opens without a red error; going to another page with unsaved changes asks first (and staying keeps the
 // work); after a new pipeline is saved, "Designer" opens a new, empty pipeline rather than the saved one.
-import { chromium } from 'playwright-core';
-import { mkdtempSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { launch } from './browser.mjs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [page0, token, out] = process.argv.slice(2);
@@ -16,12 +15,7 @@ const base = page0.endsWith('/') ? page0 : page0 + '/';
 mkdirSync(out, { recursive: true });
 const step = (name) => console.log(`e2e: ${name}`);
 const fail = (message) => { throw new Error(message); };
-const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'pk-chromium-')), {
-  executablePath: process.env.PIPELINEKIT_CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  viewport: { width: 1440, height: 900 },
-});
+const context = await launch();
 const page = context.pages()[0] ?? await context.newPage();
 page.setDefaultTimeout(30_000);
 const stageCount = () => page.locator('.react-flow__node').count();

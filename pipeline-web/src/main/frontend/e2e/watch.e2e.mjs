@@ -1,9 +1,8 @@
 // A run a commit started, as the pipelines page shows it, in Debian's Chromium (playwright-core):
 //   node e2e/watch.e2e.mjs <page url, e.g. http://127.0.0.1:8080/> <token> <pipeline id> <commit sha> <output dir>
 // Opens the pipelines page, opens the pipeline's runs and finds the run of the commit with its message; exits non-zero if not.
-import { chromium } from 'playwright-core';
-import { mkdtempSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { launch } from './browser.mjs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [page0, token, pipeline, sha, out] = process.argv.slice(2);
@@ -13,12 +12,7 @@ if (!page0 || !token || !pipeline || !sha || !out) {
 }
 const base = page0.endsWith('/') ? page0 : page0 + '/';
 mkdirSync(out, { recursive: true });
-const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'pk-chromium-')), {
-  executablePath: process.env.PIPELINEKIT_CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  viewport: { width: 1440, height: 900 },
-});
+const context = await launch();
 try {
   const page = context.pages()[0] ?? await context.newPage();
   page.setDefaultTimeout(20_000);

@@ -1,4 +1,4 @@
-import { Background, Controls, Handle, MarkerType, MiniMap, Position, ReactFlow, ReactFlowProvider, type Node, type NodeProps } from '@xyflow/react';
+import { Background, Controls, Handle, MiniMap, Position, ReactFlow, ReactFlowProvider, type Node, type NodeProps } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, getJson, postJson, readSse } from '../api';
 import { go } from '../App';
@@ -201,8 +201,7 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
   }, [execution?.status, graph]);
   const edges = useMemo(() => (graph?.edges ?? []).map((e) => {
     const s = runs.get(e.source)?.status;
-    return { ...e, animated: s === 'SUCCEEDED' && runs.get(e.target)?.status === 'RUNNING', className: s ? `pk-edge-${s.toLowerCase()}` : undefined,
-      markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } };
+    return { ...e, animated: s === 'SUCCEEDED' && runs.get(e.target)?.status === 'RUNNING', className: s ? `pk-edge-${s.toLowerCase()}` : undefined };
   }), [graph, runs]);
 
   if (error) return <div className="pk-error pk-pad">{error}</div>;
