@@ -84,6 +84,18 @@ public record Stage(
     return new Builder(this);
   }
 
+  /**
+   * Who may decide this stage's approval: its approvers, then those of its environment's protection not named already
+   * (empty: anyone). The engine checks a decision against these; the API tells a caller whether they are one.
+   */
+  public List<String> approvers() {
+    List<String> all = new ArrayList<>(approval.map(Approval::approvers).orElse(List.of()));
+    environment.flatMap(Environment::protection).ifPresent(p -> p.approvers().forEach(a -> {
+      if (!all.contains(a)) all.add(a);
+    }));
+    return List.copyOf(all);
+  }
+
   /** The name to show: the display name, else the id. */
   public String displayName() {
     return name.orElse(id);

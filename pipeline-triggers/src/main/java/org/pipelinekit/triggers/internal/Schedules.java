@@ -28,6 +28,7 @@ import org.pipelinekit.triggers.Triggers.MissedFires;
  * five minutes) run once or not at all, as the policy says.
  */
 public final class Schedules {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Schedules.class);
   private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
   private static final Map<String, String> MACROS = Map.of("@yearly", "0 0 1 1 *", "@annually", "0 0 1 1 *", "@monthly", "0 0 1 * *",
       "@weekly", "0 0 * * 0", "@daily", "0 0 * * *", "@midnight", "0 0 * * *", "@hourly", "0 * * * *");
@@ -91,7 +92,12 @@ public final class Schedules {
   public List<Instant> next(Pipeline p, Instant now, int count) {
     List<Instant> all = new ArrayList<>();
     for (Trigger t : p.triggers()) {
-      if (t instanceof Trigger.Schedule s) all.addAll(between(s, now, Instant.MAX.minusSeconds(1), count));
+      if (!(t instanceof Trigger.Schedule s)) continue;
+      try {
+        all.addAll(between(s, now, Instant.MAX.minusSeconds(1), count));
+      } catch (RuntimeException e) { // a zone or cron the validator let through but cron-utils or java.time cannot read: it never fires
+        LOG.warn("pipeline {}: the schedule '{}' ({}) has no fire times: {}", p.id(), s.cron(), s.timezone().orElse("UTC"), e.getMessage());
+      }
     }
     return all.stream().sorted().distinct().limit(count).toList();
   }

@@ -626,10 +626,7 @@ public final class Api {
     for (JsonNode st : n.path("stages")) {
       s.header().pipeline().stages().stream().filter(x -> x.id().equals(st.path("id").asText())).findFirst().ifPresent(stage ->
           stage.approval().ifPresent(a -> {
-            List<String> approvers = new java.util.ArrayList<>(a.approvers()); // as the engine counts them: the stage's and its environment's
-            stage.environment().flatMap(env -> env.protection()).ifPresent(p -> p.approvers().forEach(x -> {
-              if (!approvers.contains(x)) approvers.add(x);
-            }));
+            List<String> approvers = stage.approvers(); // as the engine checks a decision
             ObjectNode o = ((ObjectNode) st).putObject("approval");
             approvers.forEach(o.putArray("approvers")::add);
             o.put("mayApprove", c.principal != null && c.principal.isAnyOf(approvers));

@@ -1,7 +1,6 @@
 package org.pipelinekit.core.engine.internal;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.pipelinekit.core.ErrorCode;
@@ -28,10 +27,7 @@ final class Approvals {
 
   void request(StageState s, Approval approval) {
     s.status = StageStatus.WAITING_APPROVAL;
-    List<String> approvers = new ArrayList<>(approval.approvers());
-    s.stage.environment().flatMap(e -> e.protection()).ifPresent(p -> p.approvers().forEach(a -> {
-      if (!approvers.contains(a)) approvers.add(a);
-    }));
+    List<String> approvers = s.stage.approvers();
     s.approvers = approvers;
     Optional<Instant> deadline = approval.timeout().map(t -> run.services().clock().instant().plus(t));
     run.hub().publish((seq, t) -> new ApprovalRequested(run.id(), seq, t, s.id(), approvers, deadline));
