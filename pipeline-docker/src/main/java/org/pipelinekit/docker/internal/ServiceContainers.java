@@ -184,9 +184,9 @@ public final class ServiceContainers implements StepAction {
     boolean announced = false;
     while (!cancelled) {
       InspectContainerResponse c = client.inspectContainerCmd(id).exec();
-      if (!Boolean.TRUE.equals(c.getState().getRunning())) {
-        return Optional.of("service " + s.name() + " stopped before it was ready (exit code " + c.getState().getExitCodeLong()
-            + "); its output is in the log above");
+      Optional<String> stopped = stopped(s, c);
+      if (stopped.isPresent()) {
+        return stopped;
       }
       HealthState health = c.getState().getHealth();
       boolean ready;
@@ -199,6 +199,11 @@ public final class ServiceContainers implements StepAction {
         try {
           listening = listeningPorts(id);
         } catch (RuntimeException e) {
+          // the service may have stopped between the inspection and the exec: that is the real reason then
+          Optional<String> stoppedMeanwhile = stopped(s, client.inspectContainerCmd(id).exec());
+          if (stoppedMeanwhile.isPresent()) {
+            return stoppedMeanwhile;
+          }
           return Optional.of("cannot check the ports of service " + s.name() + " (reading /proc/net/tcp with cat inside it failed: "
               + e.getMessage() + "); give the service a health command");
         }
@@ -228,6 +233,14 @@ public final class ServiceContainers implements StepAction {
       }
     }
     return Optional.of("cancelled while waiting for service " + s.name());
+  }
+
+  private static Optional<String> stopped(Service s, InspectContainerResponse c) {
+    if (Boolean.TRUE.equals(c.getState().getRunning())) {
+      return Optional.empty();
+    }
+    return Optional.of("service " + s.name() + " stopped before it was ready (exit code " + c.getState().getExitCodeLong()
+        + "); its output is in the log above");
   }
 
   /** TCP ports in LISTEN state in the container's network namespace, read from /proc/net/tcp{,6} inside it. */
