@@ -91,3 +91,11 @@ describe('layout off the page thread', () => {
     expect(laid).toEqual(pipelineToGraph(doc).nodes);
   });
 });
+
+test('a need of a stage that is not in the pipeline is kept, not dropped, so the validator can name it', () => {
+  const doc: PipelineDoc = { pipelinekit: 1, id: 'p', stages: [{ id: 'a', steps: [{ run: 'x' }] }, { id: 'b', needs: ['a', 'nope'], steps: [{ run: 'y' }] }] };
+  const { nodes, edges } = pipelineToGraph(doc, false);
+  expect(edges.map((e) => e.id)).toEqual(['a->b']);
+  expect(graphToPipeline({ pipelinekit: 1, id: 'p', stages: [] }, nodes, edges).stages[1].needs).toEqual(['a', 'nope']);
+  expect(graphToPipeline({ pipelinekit: 1, id: 'p', stages: [] }, nodes, []).stages[1].needs).toEqual(['nope']);
+});

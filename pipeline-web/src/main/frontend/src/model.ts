@@ -64,16 +64,21 @@ export function pipelineToGraph(doc: PipelineDoc, laidOut = true): { nodes: Stag
   }
   const nodes: StageNode[] = doc.stages.map((s) => {
     const stage = { ...s };
-    delete stage.needs;
+    // a need of a stage that is not in the pipeline cannot be drawn: it stays with the stage (and the validator names
+    // it) rather than vanishing from the document
+    const unknown = (s.needs ?? []).filter((n) => !ids.has(n));
+    if (unknown.length > 0) stage.needs = unknown;
+    else delete stage.needs;
     return { id: s.id, type: 'stage', position: { x: 0, y: 0 }, data: { stage, problems: [] } };
   });
   return { nodes: laidOut ? layout(nodes, edges) : nodes, edges };
 }
 
-/** Nodes and edges → pipeline: the other settings of {@code base} kept, stages in node order, needs from edges. */
+/** Nodes and edges → pipeline: the other settings of {@code base} kept, stages in node order, needs from edges (and the needs of unknown stages a stage kept). */
 export function graphToPipeline(base: PipelineDoc, nodes: StageNode[], edges: NeedEdge[]): PipelineDoc {
   const stages: StageDoc[] = nodes.map((n) => {
     const needs = edges.filter((e) => e.target === n.id).map((e) => e.source);
+    for (const kept of n.data.stage.needs ?? []) if (!needs.includes(kept)) needs.push(kept); // not drawn: see pipelineToGraph
     const stage: StageDoc = { ...n.data.stage, id: n.id };
     delete stage.needs;
     const ordered: StageDoc = { id: stage.id };

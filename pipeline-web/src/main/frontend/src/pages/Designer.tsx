@@ -88,6 +88,8 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
   const [running, setRunning] = useState(false);
   const [change, setChange] = useState(0);
   const [savedJson, setSavedJson] = useState<string | null>(null);
+  /** When this pipeline's draft was kept (work with problems, which cannot run): null when there is none. */
+  const [draftSaved, setDraftSaved] = useState<string | null>(null);
   const history = useRef<{ stack: Snapshot[]; index: number; lastKey: string | null; lastAt: number }>({ stack: [], index: -1, lastKey: null, lastAt: 0 });
   const pendingKey = useRef<string | null | undefined>(undefined);
 
@@ -138,9 +140,20 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
       return;
     }
     const started = performance.now();
-    request('GET', `pipelines/${encodeURIComponent(pipelineId)}`)
-      .then(async (r) => {
-        const doc = (await r.json()) as PipelineDoc;
+    const path = `pipelines/${encodeURIComponent(pipelineId)}`;
+    // the saved revision, and the draft kept since (work in progress, which wins when there is one)
+    Promise.all([
+      request('GET', path).catch((e: ApiError) => { if (e.status === 409) return null; throw e; }),
+      getJson<{ document: PipelineDoc; saved: string }>(`${path}/draft`).catch((e: ApiError) => { if (e.status === 404) return null; throw e; }),
+    ])
+      .then(async ([r, draft]) => {
+        if (!r && !draft) throw new ApiError(404, { detail: `no pipeline '${pipelineId}'` });
+        const doc = draft ? { ...draft.document, id: pipelineId, stages: draft.document.stages ?? [] } : (await r!.json()) as PipelineDoc;
+        if (draft) {
+          setDraftSaved(draft.saved);
+          setMessage({ kind: 'info', text: r ? `Opened your draft of ${new Date(draft.saved).toLocaleString()}: the saved revision is what runs until this is saved.`
+            : `Opened your draft of ${new Date(draft.saved).toLocaleString()}: it has never been saved as a revision, so it cannot run yet.` });
+        }
         const raw = pipelineToGraph(doc, false);
         // where the stages were last placed in this browser, else a fresh layout
         const placed = recallLayout(doc.id, raw.nodes.map((n) => n.id));
@@ -150,11 +163,11 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
           nodes: placed ? raw.nodes.map((n) => ({ ...n, position: placed.get(n.id)! })) : await layoutAsync(raw.nodes, raw.edges),
           edges: raw.edges,
         };
-        if (slow) setMessage(null);
+        if (slow && !draft) setMessage(null);
         setBase({ ...doc, stages: [] });
         setNodes(g.nodes);
         setEdges(g.edges);
-        setVersion(Number((r.headers.get('ETag') ?? '').replace(/"/g, '')) || null);
+        setVersion(r ? Number((r.headers.get('ETag') ?? '').replace(/"/g, '')) || null : null);
         setLoading(false);
         changed();
         setSavedJson(JSON.stringify(graphToPipeline({ ...doc, stages: [] }, g.nodes, g.edges)));
@@ -340,9 +353,45 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
   }, [undo, redo]);
 
   // ---- save and run ----
+  /** Keeps the canvas as the pipeline's draft: work with problems is never lost, and it cannot run until it is saved. */
+  const keepDraft = useCallback(async (found: Problem[]): Promise<void> => {
+    try {
+      const kept = await request('PUT', `pipelines/${encodeURIComponent(doc.id)}/draft`, doc);
+      const body = (await kept.json()) as { saved: string; validation: { problems: Problem[] } };
+      setDraftSaved(body.saved);
+      setSavedJson(JSON.stringify(doc));
+      setLeaveGuard(null);
+      if (version === null) replaceRoute(`designer/${encodeURIComponent(doc.id)}`);
+      const errors = (body.validation.problems.length > 0 ? body.validation.problems : found).filter((p) => p.severity !== 'warning');
+      setProblems(body.validation.problems);
+      setMessage({ kind: 'info', text: `Saved as a draft: ${errors.length} problem(s) keep it from running (${errors.slice(0, 2).map((p) => p.message).join('; ')}`
+        + `${errors.length > 2 ? '; …' : ''}). Fix them and save again to make it a revision${version !== null ? `; revision ${version} is what runs until then` : ''}.` });
+    } catch (e) {
+      setMessage({ kind: 'error', text: `Not saved: ${(e as ApiError).message}` });
+    }
+  }, [doc, version]);
+
+  const discardDraft = useCallback(async () => {
+    try {
+      await request('DELETE', `pipelines/${encodeURIComponent(doc.id)}/draft`);
+      setDraftSaved(null);
+      setSavedJson(null);
+      setMessage({ kind: 'info', text: 'Draft discarded.' });
+      if (version !== null) window.location.reload();
+      else go('designer');
+    } catch (e) {
+      setMessage({ kind: 'error', text: `Draft not discarded: ${(e as ApiError).message}` });
+    }
+  }, [doc.id, version]);
+
   const save = useCallback(async (): Promise<boolean> => {
     if (doc.id === '') {
       setMessage({ kind: 'error', text: 'Give the pipeline an id first (top left).' });
+      return false;
+    }
+    const errors = problems.filter((p) => p.severity !== 'warning');
+    if (errors.length > 0) {
+      await keepDraft(errors);
       return false;
     }
     try {
@@ -351,6 +400,7 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
         : await request('PUT', `pipelines/${encodeURIComponent(doc.id)}`, doc, 'application/json', { 'If-Match': `"${version}"` });
       const body = (await r.json()) as { version: number; warnings: Problem[] };
       setVersion(body.version);
+      setDraftSaved(null); // the server removed it: it is this revision now
       setSavedJson(JSON.stringify(doc));
       setLeaveGuard(null); // saved: leaving loses nothing (an edit after this asks again)
       if (version === null) replaceRoute(`designer/${encodeURIComponent(doc.id)}`);
@@ -358,22 +408,27 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
       return true;
     } catch (e) {
       const err = e as ApiError;
-      if (err.problem.problems) setProblems((err.problem.problems as Problem[]).map((p) => ({ path: p.path ?? '', message: p.message, severity: p.severity })));
+      const found = ((err.problem.problems ?? []) as Problem[]).map((p) => ({ path: p.path ?? '', message: p.message, severity: p.severity }));
+      if (err.status === 422) { // problems the last check had not seen yet: the work is kept as a draft all the same
+        await keepDraft(found);
+        return false;
+      }
+      if (found.length > 0) setProblems(found);
       setMessage({ kind: 'error', text: `Not saved: ${err.message}` });
       return false;
     }
-  }, [doc, version]);
+  }, [doc, version, problems, keepDraft]);
 
   const params = (base.parameters ?? []) as ParameterSpec[];
   const run = useCallback(async (branch: string, values: Record<string, unknown>) => {
-    if ((dirty || version === null) && !(await save())) return;
+    if ((dirty || version === null || draftSaved !== null) && !(await save())) return;
     try {
       const e = await postJson<{ id: string }>(`pipelines/${encodeURIComponent(doc.id)}/execute`, { branch, parameters: values });
       go(`executions/${encodeURIComponent(e.id)}`);
     } catch (e) {
       setMessage({ kind: 'error', text: `Not started: ${(e as ApiError).message}` });
     }
-  }, [dirty, version, save, doc.id]);
+  }, [dirty, version, draftSaved, save, doc.id]);
 
   const selectedNode = nodes.find((n) => n.id === selected);
   // every need drawn with an arrowhead at the stage that needs
@@ -381,8 +436,8 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
   return (
     <div className="pk-designer">
       <div className="pk-toolbar">
-        <input aria-label="Pipeline id" className="pk-pipeline-id" placeholder="pipeline-id" value={base.id} readOnly={version !== null}
-          title={version !== null ? 'A saved pipeline keeps its id' : 'Letters, digits, - and _'}
+        <input aria-label="Pipeline id" className="pk-pipeline-id" placeholder="pipeline-id" value={base.id} readOnly={version !== null || draftSaved !== null}
+          title={version !== null || draftSaved !== null ? 'A saved pipeline keeps its id' : 'Letters, digits, - and _'}
           onChange={(e) => { setBase({ ...base, id: e.target.value.trim() }); changed('pipeline-id'); }} />
         <input aria-label="Pipeline name" placeholder="Name" value={base.name ?? ''}
           onChange={(e) => { const b: PipelineDoc = { ...base, name: e.target.value }; if (e.target.value === '') delete b.name; setBase(b); changed('pipeline-name'); }} />
@@ -397,10 +452,12 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
         <button onClick={() => void autoLayout()} title="Arrange the stages left to right">Auto-layout</button>
         <span className="pk-spacer" />
         <span className="pk-status" aria-live="polite">
-          {version !== null ? `revision ${version}` : 'not saved yet'}{dirty ? ' · unsaved changes' : ''}
+          {version !== null ? `revision ${version}` : draftSaved === null ? 'not saved yet' : 'never run'}{draftSaved !== null ? ' · draft' : ''}{dirty ? ' · unsaved changes' : ''}
           {fresh ? '' : problems.filter((p) => p.severity !== 'warning').length > 0 ? ` · ${problems.filter((p) => p.severity !== 'warning').length} problem(s)` : ' · valid'}
         </span>
-        <button className="pk-primary" onClick={() => void save()}>Save</button>
+        <button className="pk-primary" onClick={() => void save()}
+          title="Saves a new revision; with problems it is kept as a draft, which cannot run until they are fixed">Save</button>
+        {draftSaved !== null ? <button onClick={() => void discardDraft()} title="Forget the draft and go back to the saved revision">Discard draft</button> : null}
         <button className="pk-primary" onClick={() => setRunning(true)} disabled={doc.id === ''}>Run…</button>
         {version !== null ? <a href={`#/analytics/${encodeURIComponent(doc.id)}`}>Analytics</a> : null}
       </div>

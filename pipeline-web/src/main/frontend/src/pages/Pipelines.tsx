@@ -9,6 +9,8 @@ interface Summary {
   version: number;
   stages: number;
   template?: { id: string; version: string };
+  /** Work in progress kept under this id (with problems, or not yet saved as a revision). */
+  draft?: { saved: string };
   lastExecution?: { id: string; number: number; status: string; createdAt: string; trigger?: { kind: string; branch?: string; commit?: string } };
 }
 
@@ -70,7 +72,8 @@ export function Pipelines() {
                   <span className="pk-muted"> #{p.lastExecution.number} {new Date(p.lastExecution.createdAt).toLocaleString()}</span>
                 </a>) : <span className="pk-muted">never run</span>}</td>
               <td>{p.stages}</td>
-              <td>{p.version}</td>
+              <td>{p.version > 0 ? p.version : null}{p.draft ? <span className="pk-badge pk-draft" data-testid="draft-badge"
+                title={`Draft kept ${new Date(p.draft.saved).toLocaleString()}: it cannot run until its problems are fixed and it is saved`}>draft</span> : null}</td>
               <td>{p.template ? `${p.template.id} ${p.template.version}` : ''}</td>
               <td className="pk-actions">
                 <a href={`#/designer/${encodeURIComponent(p.id)}`}>Open</a>

@@ -70,6 +70,41 @@ class PipelinesApiTest {
   }
 
   @Test
+  void aPipelineWithProblemsIsKeptAsADraftThatCannotRunUntilItIsSaved() throws Exception {
+    String halfBuilt = """
+        {"pipelinekit": 1, "id": "half-built", "stages": [{"id": "test", "needs": ["build"], "steps": [{"run": "make test"}]}]}
+        """;
+    assertThat(server.post("/pipelines", "admin-token", halfBuilt).status()).as("not a revision").isEqualTo(422);
+    ApiServer.Response kept = server.send("PUT", "/pipelines/half-built/draft", "admin-token", "application/json", halfBuilt, Map.of());
+    assertThat(kept.status()).as(kept.body()).isEqualTo(200);
+    assertThat(json(kept).path("validation").path("valid").asBoolean()).isFalse();
+    assertThat(json(kept).path("validation").path("problems").findValuesAsText("code")).contains("NEEDS_UNKNOWN");
+
+    JsonNode listed = null;
+    for (JsonNode p : json(server.get("/pipelines", "reader-token"))) if (p.path("id").asText().equals("half-built")) listed = p;
+    assertThat(listed).as("a draft is listed so the work can be found again").isNotNull();
+    assertThat(listed.path("version").asLong()).isZero();
+    assertThat(listed.path("draft").path("saved").asText()).isNotEmpty();
+    ApiServer.Response draft = server.get("/pipelines/half-built/draft", "reader-token");
+    assertThat(json(draft).path("document").path("stages").get(0).path("needs").get(0).asText()).isEqualTo("build");
+
+    ApiServer.Response run = server.post("/pipelines/half-built/execute", "admin-token", "{}");
+    assertThat(run.status()).isEqualTo(409);
+    assertThat(json(run).path("detail").asText()).contains("is only a draft", "fix its problems and save");
+    assertThat(server.send("PUT", "/pipelines/half-built/draft", "admin-token", "application/json", "{\"stages\": [", Map.of()).status())
+        .as("a draft is still JSON").isEqualTo(400);
+    assertThat(json(server.send("PUT", "/pipelines/half-built/draft", "admin-token", "application/json", CI, Map.of())).path("detail").asText())
+        .contains("the draft's id 'shop-ci' is not the pipeline's id 'half-built'");
+
+    String fixed = halfBuilt.replace("\"stages\": [", "\"stages\": [{\"id\": \"build\", \"steps\": [{\"run\": \"make\"}]}, ");
+    assertThat(server.post("/pipelines", "admin-token", fixed).status()).isEqualTo(201);
+    assertThat(server.get("/pipelines/half-built/draft", "reader-token").status()).as("the revision replaces the draft").isEqualTo(404);
+    assertThat(server.send("PUT", "/pipelines/half-built/draft", "reader-token", "application/json", fixed, Map.of()).status())
+        .as("keeping a draft is editing").isEqualTo(403);
+    assertThat(server.send("DELETE", "/pipelines/half-built", "admin-token", null, null, Map.of()).status()).isEqualTo(204);
+  }
+
+  @Test
   void invalidPipelinesComeBackAsProblemDetailsWithEveryPath() throws Exception {
     String broken = """
         {"pipelinekit": 1, "id": "broken",
@@ -123,6 +158,33 @@ class PipelinesApiTest {
     JsonNode problem = json(bad).path("problems").get(0);
     assertThat(problem.path("line").asInt()).isEqualTo(5);
     assertThat(problem.path("message").asText()).startsWith("malformed YAML: expected ',' or ']'");
+  }
+
+  /** The code view's Apply: each validation problem at its line; a pasted CI file of another system is named and offered. */
+  @Test
+  void importedCodeGetsEachProblemAtItsLine_andAForeignCiFileIsOfferedForImport() throws Exception {
+    String yaml = "pipelinekit: 1\nid: lines\nstages:\n  - id: build\n    steps: [{run: make}]\n  - id: test\n    needs: [build, nope]\n"
+        + "    steps: [{run: make test}]\n";
+    ApiServer.Response applied = server.send("POST", "/pipelines/import?format=yaml&save=false", "admin-token", "text/plain", yaml, Map.of());
+    assertThat(applied.status()).as(applied.body()).isEqualTo(200);
+    JsonNode unknown = null;
+    for (JsonNode p : json(applied).path("validation").path("problems")) if (p.path("code").asText().equals("NEEDS_UNKNOWN")) unknown = p;
+    assertThat(unknown).as(applied.body()).isNotNull();
+    assertThat(unknown.path("line").asInt()).isEqualTo(7);
+    assertThat(json(applied).path("pipeline").path("stages").get(1).path("needs").findValuesAsText("")).isEmpty();
+    assertThat(json(applied).path("pipeline").path("stages").get(1).path("needs").toString()).contains("nope");
+
+    String workflow = "name: CI\non:\n  push:\n    branches: [main]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+        + "      - run: make test\n";
+    ApiServer.Response pasted = server.send("POST", "/pipelines/import?format=yaml&save=false", "admin-token", "text/plain", workflow, Map.of());
+    assertThat(pasted.status()).isEqualTo(400);
+    assertThat(json(pasted).path("type").asText()).endsWith("/foreign-ci-file");
+    assertThat(json(pasted).path("detail").asText()).isEqualTo("this is a GitHub Actions workflow, not a PipelineKit pipeline: import it with"
+        + " ?format=gha (the designer offers to)");
+    ApiServer.Response imported = server.send("POST", "/pipelines/import?format=gha&save=false", "admin-token", "text/plain", workflow, Map.of());
+    assertThat(imported.status()).as(imported.body()).isEqualTo(200);
+    assertThat(json(imported).path("pipeline").path("stages").get(0).path("id").asText()).isEqualTo("test");
+    assertThat(json(imported).path("report").path("kind").asText()).isNotEmpty();
   }
 
   /** The designer's page and assets are served beside the API wherever the servlet is mounted (here /ci/*). */

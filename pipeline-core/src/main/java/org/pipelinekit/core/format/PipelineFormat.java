@@ -77,6 +77,16 @@ public enum PipelineFormat {
     return PipelineDecoder.read(text, this == YAML, source);
   }
 
+  /**
+   * The line of {@code text} (in this format) that a validation problem's path points at, such as
+   * {@code stages.test.needs[0]}: the deepest part of the path the text has. Empty when the text cannot be read or the
+   * path is not in it at all.
+   */
+  public java.util.OptionalInt lineOf(String text, String path) {
+    if (!canRead()) return java.util.OptionalInt.empty();
+    return org.pipelinekit.core.format.internal.TreeLines.lineOf(text, this == YAML, path);
+  }
+
   /** Reads a file, choosing the format by its extension (.yaml, .yml, .json). */
   public static Pipeline read(Path file) {
     PipelineFormat format = forFileName(file.getFileName().toString());

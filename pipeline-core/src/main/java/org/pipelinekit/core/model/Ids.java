@@ -25,7 +25,8 @@ public final class Ids {
     return s.length() > MAX_LENGTH ? s.substring(0, MAX_LENGTH) : s;
   }
 
-  static String require(String id, String what) {
+  /** The id, or an error that says what a valid one looks like. */
+  public static String require(String id, String what) {
     Checks.notNull(id, what);
     if (!isValid(id)) {
       throw new IllegalArgumentException(what + " '" + id + "' is not a valid id: use lower-case letters, digits, _ and -,"

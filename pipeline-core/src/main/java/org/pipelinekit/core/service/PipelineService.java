@@ -10,6 +10,7 @@ import org.pipelinekit.core.model.Trigger;
 import org.pipelinekit.core.plan.ExecutionPlan;
 import org.pipelinekit.core.plan.ExecutionPlanner;
 import org.pipelinekit.core.plan.PlannedStage;
+import org.pipelinekit.core.spi.PipelineDraft;
 import org.pipelinekit.core.spi.PipelineStore;
 import org.pipelinekit.core.store.InMemoryPipelineStore;
 import org.pipelinekit.core.validate.PipelineValidationException;
@@ -86,6 +87,7 @@ public final class PipelineService {
     List<Problem> warnings = new ArrayList<>(result.warnings());
     warnings.addAll(redundantNeeds(plan));
     Pipeline saved = store.save(pipeline, expectedVersion);
+    store.deleteDraft(saved.id()); // the work in progress is now a revision
     return new CreatedPipeline(saved, plan, warnings);
   }
 
@@ -147,8 +149,30 @@ public final class PipelineService {
     return store.list();
   }
 
+  /** Removes the pipeline and its draft; false when there was neither. */
   public boolean delete(String id) {
-    return store.delete(id);
+    boolean draft = store.deleteDraft(id);
+    return store.delete(id) || draft;
+  }
+
+  /**
+   * Keeps the editor's document as the draft of {@code id}, valid or not: work that cannot be saved as a revision yet
+   * is not lost. A draft never runs; the next saved revision removes it.
+   */
+  public PipelineDraft saveDraft(String id, String document) {
+    return store.saveDraft(id, document);
+  }
+
+  public Optional<PipelineDraft> draft(String id) {
+    return store.findDraft(id);
+  }
+
+  public List<PipelineDraft> drafts() {
+    return store.drafts();
+  }
+
+  public boolean deleteDraft(String id) {
+    return store.deleteDraft(id);
   }
 
   /** The pipeline as YAML, JSON or HCL, canonical: exporting what was imported gives the same text. */

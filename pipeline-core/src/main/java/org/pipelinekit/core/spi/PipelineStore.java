@@ -36,6 +36,29 @@ public interface PipelineStore extends AutoCloseable {
   /** Removes the pipeline; false when there was none. */
   boolean delete(String pipelineId);
 
+  /** The draft kept under this pipeline id, if any (see {@link PipelineDraft}). */
+  default Optional<PipelineDraft> findDraft(String pipelineId) {
+    return Optional.empty();
+  }
+
+  /** Every draft, ordered by pipeline id. */
+  default List<PipelineDraft> drafts() {
+    return List.of();
+  }
+
+  /**
+   * Keeps {@code document} as the draft of {@code pipelineId}, replacing the one before; the id must be a valid
+   * pipeline id. A store that keeps no drafts refuses.
+   */
+  default PipelineDraft saveDraft(String pipelineId, String document) {
+    throw new UnsupportedOperationException("the pipeline store " + id() + " keeps no drafts");
+  }
+
+  /** Removes the draft; false when there was none. */
+  default boolean deleteDraft(String pipelineId) {
+    return false;
+  }
+
   @Override
   default void close() {}
 }

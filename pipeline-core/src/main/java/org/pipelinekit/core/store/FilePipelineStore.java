@@ -25,6 +25,7 @@ import org.pipelinekit.core.format.PipelineFormat;
 import org.pipelinekit.core.format.PipelineFormatException;
 import org.pipelinekit.core.model.Ids;
 import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.spi.PipelineDraft;
 import org.pipelinekit.core.spi.PipelineStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,13 +35,15 @@ import org.slf4j.LoggerFactory;
  * {@code <dataDir>/pipelines/}, versioned by its {@code pipelinekit} key. A save writes a temporary
  * file, forces it to disk and renames it over the old one, so a crash leaves either the old or the
  * new pipeline, never half of one. A file that cannot be read is never deleted: {@link #find} names
- * it in the error, {@link #list} skips it with a warning, and a save moves it aside first.
+ * it in the error, {@link #list} skips it with a warning, and a save moves it aside first. Drafts are the editor's text,
+ * kept as they came under {@code pipelines/drafts/}.
  */
 public final class FilePipelineStore implements PipelineStore {
   private static final Logger LOG = LoggerFactory.getLogger(FilePipelineStore.class);
   private static final String SUFFIX = ".json";
 
   private final Path dir;
+  private final Path drafts;
   private final Clock clock;
   private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
 
@@ -51,6 +54,7 @@ public final class FilePipelineStore implements PipelineStore {
   public FilePipelineStore(Path dataDir, Clock clock) {
     this.dir = Objects.requireNonNull(dataDir, "dataDir").resolve("pipelines");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.drafts = dir.resolve("drafts");
     try {
       PrivateFiles.createDirectories(dir);
     } catch (IOException e) {
@@ -129,6 +133,68 @@ public final class FilePipelineStore implements PipelineStore {
     }
   }
 
+  @Override
+  public Optional<PipelineDraft> findDraft(String pipelineId) {
+    if (!Ids.isValid(pipelineId)) return Optional.empty();
+    return readDraft(drafts.resolve(pipelineId + SUFFIX));
+  }
+
+  @Override
+  public List<PipelineDraft> drafts() {
+    List<PipelineDraft> out = new ArrayList<>();
+    if (!Files.isDirectory(drafts)) return out;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(drafts, "*" + SUFFIX)) {
+      for (Path f : files) {
+        readDraft(f).ifPresent(out::add);
+      }
+    } catch (IOException e) {
+      throw FileErrors.storeFailure("cannot list " + drafts, e);
+    }
+    out.sort(Comparator.comparing(PipelineDraft::pipelineId));
+    return out;
+  }
+
+  @Override
+  public PipelineDraft saveDraft(String pipelineId, String document) {
+    Ids.require(pipelineId, "pipeline id");
+    Objects.requireNonNull(document, "document");
+    synchronized (locks.computeIfAbsent(pipelineId, k -> new Object())) {
+      Path file = drafts.resolve(pipelineId + SUFFIX);
+      try {
+        PrivateFiles.createDirectories(drafts); // made with the first draft
+      } catch (IOException e) {
+        throw FileErrors.storeFailure("cannot create the draft directory " + drafts, e);
+      }
+      writeAtomically(file, document);
+      return readDraft(file).orElseThrow();
+    }
+  }
+
+  @Override
+  public boolean deleteDraft(String pipelineId) {
+    if (!Ids.isValid(pipelineId)) return false;
+    synchronized (locks.computeIfAbsent(pipelineId, k -> new Object())) {
+      try {
+        return Files.deleteIfExists(drafts.resolve(pipelineId + SUFFIX));
+      } catch (IOException e) {
+        throw FileErrors.storeFailure("cannot delete the draft of " + pipelineId, e);
+      }
+    }
+  }
+
+  private static Optional<PipelineDraft> readDraft(Path file) {
+    String name = file.getFileName().toString();
+    try {
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      return Optional.of(new PipelineDraft(name.substring(0, name.length() - SUFFIX.length()), text,
+          Files.getLastModifiedTime(file).toInstant()));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw FileErrors.storeFailure("cannot read the draft " + file, e);
+    }
+  }
+
   private Path file(String id) {
     return dir.resolve(id + SUFFIX);
   }
@@ -163,7 +229,7 @@ public final class FilePipelineStore implements PipelineStore {
   private void writeAtomically(Path file, String content) {
     Path tmp = null;
     try {
-      tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp", PrivateFiles.file());
+      tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp", PrivateFiles.file());
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ch.write(StandardCharsets.UTF_8.encode(content));
         ch.force(true);

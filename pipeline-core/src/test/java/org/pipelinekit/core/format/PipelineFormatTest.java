@@ -192,4 +192,26 @@ class PipelineFormatTest {
     assertThatThrownBy(() -> PipelineFormat.forFileName("ci.txt"))
         .hasMessage("cannot tell the format of 'ci.txt'; name it .yaml, .yml or .json");
   }
+
+  @org.junit.jupiter.api.Test
+  void lineOf_findsTheDeepestPlaceOfAValidationPathInTheText() {
+    String yaml = """
+        pipelinekit: 1
+        id: ci
+        stages:
+          - id: build
+            steps:
+              - run: make
+          - id: test
+            needs: [build, nope]
+            steps:
+              - run: make test
+        """;
+    assertThat(PipelineFormat.YAML.lineOf(yaml, "stages.test.needs[1]")).hasValue(8);
+    assertThat(PipelineFormat.YAML.lineOf(yaml, "stages.test.steps[0].run")).hasValue(10);
+    assertThat(PipelineFormat.YAML.lineOf(yaml, "stages.build.with.goals")).as("as deep as the text goes").hasValue(4);
+    assertThat(PipelineFormat.YAML.lineOf(yaml, "id")).hasValue(2);
+    assertThat(PipelineFormat.YAML.lineOf(yaml, "triggers[0]")).isEmpty();
+    assertThat(PipelineFormat.YAML.lineOf("stages: [", "stages")).isEmpty();
+  }
 }

@@ -37,4 +37,21 @@ class RoundTripProperties {
     assertThat(PipelineFormat.JSON.read(PipelineFormat.JSON.write(PipelineFormat.YAML.read(PipelineFormat.YAML.write(p)))))
         .isEqualTo(p);
   }
+
+  @Property(tries = 200)
+  void lineOf_pointsAtEachStagesIdAndEachOfItsNeeds_inYamlAndJson(@ForAll("pipelines") Pipeline p) {
+    for (PipelineFormat f : new PipelineFormat[] {PipelineFormat.YAML, PipelineFormat.JSON}) {
+      String text = f.write(p);
+      String[] lines = text.split("\n", -1);
+      for (org.pipelinekit.core.model.Stage s : p.stages()) {
+        int at = f.lineOf(text, "stages." + s.id()).orElseThrow();
+        assertThat(lines[at - 1]).as(f + " stages." + s.id() + " at line " + at).contains(s.id());
+        for (int i = 0; i < s.needs().size(); i++) {
+          int need = f.lineOf(text, "stages." + s.id() + ".needs[" + i + "]").orElseThrow();
+          assertThat(need).isGreaterThanOrEqualTo(at);
+          assertThat(lines[need - 1]).as(f + " stages." + s.id() + ".needs[" + i + "]").contains(s.needs().get(i));
+        }
+      }
+    }
+  }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.model.Pipeline.Builder;
+import org.pipelinekit.core.spi.PipelineDraft;
 import org.pipelinekit.core.spi.PipelineStore;
 import org.pipelinekit.core.testing.SamplePipelines;
 
@@ -94,6 +95,27 @@ public abstract class StoreCompatibilityKit {
     assertThat(store.delete("ci")).isTrue();
     assertThat(store.delete("ci")).isFalse();
     assertThat(store.find("ci")).isEmpty();
+  }
+
+  @Test
+  void drafts_keepTheEditorsTextWhateverItIs_besideTheRevisions() {
+    store.save(simple("ci"));
+    String broken = "{\"pipelinekit\":1,\"id\":\"ci\",\"stages\":[{\"id\":\"b\",\"needs\":[\"nope\"]}]}";
+    PipelineDraft kept = store.saveDraft("ci", broken);
+    assertThat(kept.pipelineId()).isEqualTo("ci");
+    assertThat(store.findDraft("ci")).hasValueSatisfying(d -> assertThat(d.document()).isEqualTo(broken));
+    assertThat(store.find("ci").orElseThrow().version()).as("a draft is not a revision").isEqualTo(1);
+    store.saveDraft("new-one", "{\"stages\": [");
+    store.saveDraft("ci", "{}");
+    assertThat(store.drafts()).extracting(PipelineDraft::pipelineId).containsExactly("ci", "new-one");
+    assertThat(store.findDraft("ci").orElseThrow().document()).isEqualTo("{}");
+    assertThat(store.list()).extracting(Pipeline::id).as("drafts are not pipelines").containsExactly("ci");
+    assertThat(store.deleteDraft("ci")).isTrue();
+    assertThat(store.deleteDraft("ci")).isFalse();
+    assertThat(store.findDraft("ci")).isEmpty();
+    assertThat(store.findDraft("nope")).isEmpty();
+    assertThatThrownBy(() -> store.saveDraft("../etc", "{}")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not a valid id");
   }
 
   @Test

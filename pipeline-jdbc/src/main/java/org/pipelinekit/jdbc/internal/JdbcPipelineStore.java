@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.pipelinekit.core.format.PipelineFormat;
+import org.pipelinekit.core.model.Ids;
 import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.spi.PipelineDraft;
 import org.pipelinekit.core.spi.PipelineStore;
 import org.pipelinekit.core.store.StoreConflicts;
 
@@ -83,5 +85,37 @@ public final class JdbcPipelineStore implements PipelineStore {
   @Override
   public boolean delete(String pipelineId) {
     return db.update("delete pipeline " + pipelineId, "DELETE FROM pk_pipeline WHERE id = ?", s -> s.setString(1, pipelineId)) > 0;
+  }
+
+  private static PipelineDraft draft(ResultSet r) throws SQLException {
+    return new PipelineDraft(r.getString("id"), r.getString("document"), r.getTimestamp("saved_at").toInstant());
+  }
+
+  @Override
+  public Optional<PipelineDraft> findDraft(String pipelineId) {
+    return db.one("read the draft of " + pipelineId, "SELECT id, document, saved_at FROM pk_pipeline_draft WHERE id = ?",
+        s -> s.setString(1, pipelineId), JdbcPipelineStore::draft);
+  }
+
+  @Override
+  public List<PipelineDraft> drafts() {
+    return db.query("list the drafts", "SELECT id, document, saved_at FROM pk_pipeline_draft ORDER BY id", s -> { },
+        JdbcPipelineStore::draft);
+  }
+
+  @Override
+  public PipelineDraft saveDraft(String pipelineId, String document) {
+    Ids.require(pipelineId, "pipeline id");
+    Objects.requireNonNull(document, "document");
+    return db.one("save the draft of " + pipelineId, "INSERT INTO pk_pipeline_draft (id, document) VALUES (?, ?)"
+        + " ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document, saved_at = now() RETURNING id, document, saved_at", s -> {
+          s.setString(1, pipelineId);
+          s.setString(2, document);
+        }, JdbcPipelineStore::draft).orElseThrow();
+  }
+
+  @Override
+  public boolean deleteDraft(String pipelineId) {
+    return db.update("delete the draft of " + pipelineId, "DELETE FROM pk_pipeline_draft WHERE id = ?", s -> s.setString(1, pipelineId)) > 0;
   }
 }

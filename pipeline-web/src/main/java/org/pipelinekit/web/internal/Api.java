@@ -36,6 +36,7 @@ import org.pipelinekit.core.service.CreatedPipeline;
 import org.pipelinekit.core.service.PipelineService;
 import org.pipelinekit.core.spi.InputSpec;
 import org.pipelinekit.core.spi.OutputSpec;
+import org.pipelinekit.core.spi.PipelineDraft;
 import org.pipelinekit.core.spi.StageType;
 import org.pipelinekit.core.spi.ValueSchema;
 import org.pipelinekit.core.stage.StageRegistry;
@@ -96,6 +97,9 @@ public final class Api {
         new Route("GET", "/pipelines/{id}", Action.READ, this::getPipeline),
         new Route("PUT", "/pipelines/{id}", Action.EDIT, this::updatePipeline),
         new Route("DELETE", "/pipelines/{id}", Action.EDIT, this::deletePipeline),
+        new Route("GET", "/pipelines/{id}/draft", Action.READ, this::getDraft),
+        new Route("PUT", "/pipelines/{id}/draft", Action.EDIT, this::saveDraft),
+        new Route("DELETE", "/pipelines/{id}/draft", Action.EDIT, this::deleteDraft),
         new Route("POST", "/pipelines/{id}/execute", Action.RUN, this::execute),
         new Route("GET", "/pipelines/{id}/executions", Action.READ, this::listExecutions),
         new Route("GET", "/pipelines/{id}/export", Action.READ, this::export),
@@ -282,9 +286,13 @@ public final class Api {
 
   private void listPipelines(Call c) throws IOException {
     ArrayNode list = Json.MAPPER.createArrayNode();
+    Map<String, PipelineDraft> drafts = new java.util.TreeMap<>();
+    service.drafts().forEach(d -> drafts.put(d.pipelineId(), d));
     for (Pipeline p : service.list()) {
       ObjectNode o = list.addObject();
       o.put("id", p.id());
+      PipelineDraft draft = drafts.remove(p.id());
+      if (draft != null) o.putObject("draft").put("saved", draft.saved().toString());
       p.name().ifPresent(n -> o.put("name", n));
       p.description().ifPresent(d -> o.put("description", d));
       o.put("version", p.version());
@@ -292,7 +300,79 @@ public final class Api {
       p.template().ifPresent(t -> o.putObject("template").put("id", t.id()).put("version", t.version()));
       executor.executions(p.id(), 1).stream().findFirst().ifPresent(last -> o.set("lastExecution", Json.execution(last, false)));
     }
+    for (PipelineDraft d : drafts.values()) { // drafts of pipelines never saved: listed so the work can be found again
+      ObjectNode o = list.addObject().put("id", d.pipelineId()).put("version", 0);
+      JsonNode doc = draftDocument(d);
+      if (doc.path("name").isTextual()) o.put("name", doc.get("name").asText());
+      o.put("stages", doc.path("stages").size());
+      o.putObject("draft").put("saved", d.saved().toString());
+    }
     c.send(200, list);
+  }
+
+  private static JsonNode draftDocument(PipelineDraft d) {
+    try {
+      JsonNode n = Json.MAPPER.readTree(d.document());
+      return n == null ? Json.MAPPER.createObjectNode() : n;
+    } catch (IOException e) {
+      return Json.MAPPER.createObjectNode(); // stored as sent; only JSON objects are accepted
+    }
+  }
+
+  private void getDraft(Call c) throws IOException {
+    PipelineDraft d = service.draft(c.var("id")).orElseThrow(() -> Problems.notFound("pipeline '" + c.var("id") + "' has no draft"));
+    ObjectNode o = Json.MAPPER.createObjectNode().put("pipelineId", d.pipelineId()).put("saved", d.saved().toString());
+    o.set("document", draftDocument(d));
+    o.set("validation", draftValidation(d.document()));
+    c.send(200, o);
+  }
+
+  /**
+   * Keeps the body as the draft of the pipeline, whatever its problems (a JSON object whose id, if it has one, is the
+   * pipeline's); answers with the problems that keep it from being saved as a revision.
+   */
+  private void saveDraft(Call c) throws IOException {
+    String id = c.var("id");
+    if (!org.pipelinekit.core.model.Ids.isValid(id)) {
+      throw Problems.badRequest("bad-id", "'" + id + "' is not a valid pipeline id: use lower-case letters, digits, _ and -, starting "
+          + "with a letter or digit (for example '" + org.pipelinekit.core.model.Ids.slug(id) + "')");
+    }
+    c.mediaType(Call.JSON_TYPES);
+    String text = c.text();
+    JsonNode doc;
+    try {
+      doc = Json.MAPPER.readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw Problems.badRequest("malformed-draft", "a draft is the pipeline document as JSON (an object), even with problems; this body "
+          + "is not JSON: " + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ")");
+    }
+    if (doc == null || !doc.isObject()) throw Problems.badRequest("malformed-draft", "a draft is a JSON object (the pipeline document)");
+    if (doc.hasNonNull("id") && !doc.get("id").asText().equals(id)) {
+      throw Problems.badRequest("id-mismatch", "the draft's id '" + doc.get("id").asText() + "' is not the pipeline's id '" + id + "'");
+    }
+    PipelineDraft d = service.saveDraft(id, text);
+    ObjectNode o = Json.MAPPER.createObjectNode().put("pipelineId", d.pipelineId()).put("saved", d.saved().toString());
+    service.get(id).ifPresent(p -> o.put("version", p.version()));
+    o.set("validation", draftValidation(text));
+    c.send(200, o);
+  }
+
+  /** What keeps a draft from being a revision: its format problems, else the validator's. */
+  private ObjectNode draftValidation(String text) {
+    try {
+      return Json.validation(service.validate(PipelineFormat.JSON.read(text)));
+    } catch (org.pipelinekit.core.format.PipelineFormatException e) {
+      ObjectNode n = Json.MAPPER.createObjectNode().put("valid", false).put("errors", e.problems().size()).put("warnings", 0);
+      ArrayNode list = n.putArray("problems");
+      e.problems().forEach(p -> list.addObject().put("code", "MALFORMED").put("severity", "error").put("path", p.path())
+          .put("message", p.message()));
+      return n;
+    }
+  }
+
+  private void deleteDraft(Call c) {
+    if (!service.deleteDraft(c.var("id"))) throw Problems.notFound("pipeline '" + c.var("id") + "' has no draft");
+    c.noContent();
   }
 
   /** A pipeline document from the body: JSON, or YAML with a YAML content type. */
@@ -320,7 +400,12 @@ public final class Api {
   }
 
   private Pipeline pipeline(String id) {
-    return service.get(id).orElseThrow(() -> Problems.notFound("no pipeline '" + id + "'"));
+    Optional<Pipeline> p = service.get(id);
+    if (p.isEmpty() && service.draft(id).isPresent()) {
+      throw new Problems.ApiException(409, "draft-only", "Only a draft", "pipeline '" + id + "' is only a draft: it has never been "
+          + "saved as a revision, so it cannot run yet; open it in the designer (GET pipelines/" + id + "/draft), fix its problems and save");
+    }
+    return p.orElseThrow(() -> Problems.notFound("no pipeline '" + id + "'"));
   }
 
   private void getPipeline(Call c) throws IOException {
@@ -388,13 +473,28 @@ public final class Api {
     String format = c.param("format").orElse("yaml").toLowerCase(Locale.ROOT);
     c.mediaType(Call.CODE_TYPES);
     String text = c.text();
-    List<Pipeline> found = switch (format) {
-      case "yaml", "yml" -> List.of(PipelineFormat.YAML.read(text));
-      case "json" -> List.of(PipelineFormat.JSON.read(text));
-      case "java" -> PipelineCode.readJava(text, "import.java");
-      case "kotlin", "kts" -> scripts().evaluate(text, "import.pipeline.kts");
-      default -> throw Problems.badRequest("unknown-format", "format '" + format + "' cannot be imported; use yaml, json, java or kotlin");
-    };
+    org.pipelinekit.imports.ImportReport report = null;
+    List<Pipeline> found;
+    switch (format) {
+      case "yaml", "yml", "json" -> {
+        PipelineFormat f = format.equals("json") ? PipelineFormat.JSON : PipelineFormat.YAML;
+        try {
+          found = List.of(f.read(text));
+        } catch (org.pipelinekit.core.format.PipelineFormatException e) {
+          throw foreign(text).map(kind -> foreignFile(kind, e)).orElseThrow(() -> e);
+        }
+      }
+      case "java" -> found = PipelineCode.readJava(text, "import.java");
+      case "kotlin", "kts" -> found = scripts().evaluate(text, "import.pipeline.kts");
+      case "gha", "gitlab", "bitbucket", "jenkins" -> {
+        org.pipelinekit.imports.ImportResult r = org.pipelinekit.imports.CiImport.read(text, "pasted",
+            org.pipelinekit.imports.CiImport.Kind.of(format), Optional.empty());
+        report = r.report();
+        found = List.of(r.pipeline());
+      }
+      default -> throw Problems.badRequest("unknown-format", "format '" + format + "' cannot be imported; use yaml, json, java, kotlin, "
+          + "gha, gitlab, bitbucket or jenkins");
+    }
     Optional<String> wanted = c.param("pipeline");
     Pipeline p;
     if (wanted.isPresent()) {
@@ -414,9 +514,43 @@ public final class Api {
     } else {
       ObjectNode o = Json.MAPPER.createObjectNode();
       o.set("pipeline", Json.pipeline(p));
-      o.set("validation", Json.validation(service.validate(p)));
+      ObjectNode validation = Json.validation(service.validate(p));
+      if (format.equals("yaml") || format.equals("yml") || format.equals("json")) { // each problem at its line of the text
+        PipelineFormat f = format.equals("json") ? PipelineFormat.JSON : PipelineFormat.YAML;
+        for (JsonNode problem : validation.path("problems")) {
+          f.lineOf(text, problem.path("path").asText()).ifPresent(line -> ((ObjectNode) problem).put("line", line));
+        }
+      }
+      o.set("validation", validation);
+      if (report != null) {
+        ObjectNode r = o.putObject("report").put("kind", report.kind());
+        report.counts().forEach((k, n) -> r.put(k.name().toLowerCase(Locale.ROOT), n));
+        ArrayNode notes = r.putArray("entries");
+        report.entries().stream().filter(e -> e.outcome() != org.pipelinekit.imports.ImportReport.Outcome.MAPPED)
+            .forEach(e -> notes.addObject().put("path", e.path()).put("line", e.line()).put("outcome", e.outcome().name().toLowerCase(Locale.ROOT))
+                .put("note", e.note()));
+      }
       c.send(200, o);
     }
+  }
+
+  /** The kind of CI file the text is, when it is not a PipelineKit pipeline but that kind's importer reads it. */
+  private static Optional<org.pipelinekit.imports.CiImport.Kind> foreign(String text) {
+    if (text.contains("pipelinekit:") || text.contains("\"pipelinekit\"")) return Optional.empty();
+    return org.pipelinekit.imports.CiImport.detect(java.nio.file.Path.of("pasted"), text).filter(kind -> {
+      try {
+        org.pipelinekit.imports.CiImport.read(text, "pasted", kind, Optional.empty());
+        return true;
+      } catch (RuntimeException notThatEither) {
+        return false;
+      }
+    });
+  }
+
+  private static Problems.ApiException foreignFile(org.pipelinekit.imports.CiImport.Kind kind, org.pipelinekit.core.format.PipelineFormatException e) {
+    return new Problems.ApiException(400, "foreign-ci-file", "Not a PipelineKit pipeline", "this is " + kind.title()
+        + ", not a PipelineKit pipeline: import it with ?format=" + kind.id() + " (the designer offers to)",
+        List.of(), List.of("format: " + kind.id()));
   }
 
   private TemplateLibrary templates() {
