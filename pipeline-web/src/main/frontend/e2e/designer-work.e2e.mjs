@@ -63,6 +63,92 @@ const sections = {
     step('after saving a new pipeline, Designer opens a new one');
     await page.screenshot({ path: join(out, 'designer-new.png') });
   },
+  async codeView() {
+    await page.goto(`${base}#/designer`);
+    await page.getByLabel('Pipeline id').fill('coded');
+    const yaml = ['pipelinekit: 1', 'id: coded', 'stages:', '  - id: build', '    steps:', '      - run: make',
+      '  - id: test', '    needs: [build, nope]', '    steps:', '      - run: make test', ''].join('\n');
+    await page.getByLabel('YAML code').fill(yaml);
+    await page.getByRole('button', { name: 'Apply to canvas' }).click();
+    await page.getByText(/Applied the YAML: 2 stages, \d+ problem/).waitFor()
+      .catch(async () => fail('applying YAML with an unknown need did not say it has problems: ' + await page.locator('.pk-message').textContent()));
+    await page.waitForFunction(() => document.querySelector('.pk-status')?.textContent?.includes('problem'), null, { timeout: 5000 })
+      .catch(() => fail('the designer says the pipeline with an unknown need is valid'));
+    // the code shown now is the canvas written out: the need is still there, listed and marked at its line
+    await page.waitForFunction(() => document.querySelector('[aria-label="YAML code"]')?.value.includes('nope')
+      && document.querySelector('.pk-gutter .bad'), null, { timeout: 5000 })
+      .catch(async () => fail('the unknown need was dropped or is not marked: ' + await page.getByLabel('YAML code').inputValue()));
+    const code = (await page.getByLabel('YAML code').inputValue()).split('\n');
+    const at = code.findIndex((l) => l.includes('nope')) + 1;
+    const marked = await page.locator('.pk-gutter .bad').allTextContents();
+    const listed = await page.getByLabel('Code problems').textContent();
+    if (!marked.includes(String(at)) || !listed.includes(`line ${at}: `)) fail(`the need on line ${at} is not marked (${marked}) or listed there: ${listed}`);
+    step(`applying YAML with an unknown need keeps it, lists and marks it at its line (${at}) and does not say valid`);
+
+    // long code: the gutter scrolls with the text (line n beside text line n)
+    const long = ['pipelinekit: 1', 'id: coded', 'stages:'];
+    for (let i = 0; i < 40; i++) long.push(`  - id: s${i}`, '    steps:', `      - run: echo ${i}`);
+    await page.getByLabel('YAML code').fill(long.join('\n') + '\n');
+    const body = page.locator('.pk-code-body');
+    await body.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    const aligned = await page.evaluate(() => {
+      const gutter = [...document.querySelectorAll('.pk-gutter div')];
+      const n = gutter.length - 5;
+      const area = document.querySelector('.pk-code-body textarea');
+      const style = getComputedStyle(area);
+      const textTop = area.getBoundingClientRect().top + parseFloat(style.paddingTop) + (n - 1) * parseFloat(style.lineHeight);
+      return Math.abs(gutter[n - 1].getBoundingClientRect().top - textTop);
+    });
+    if (aligned > 2) fail(`after scrolling, a line number is ${aligned}px away from its line`);
+    step('line numbers stay beside their lines when the code scrolls');
+    await page.getByRole('button', { name: 'Discard' }).click();
+
+    for (const [tab, text] of [['JSON', '"id": "coded"'], ['HCL', 'pipeline "coded"']]) {
+      await page.getByRole('tab', { name: tab }).click();
+      await page.waitForFunction(([label, t]) => document.querySelector(`[aria-label="${label} code"]`)?.value.includes(t), [tab, text], { timeout: 5000 })
+        .catch(() => fail(`the ${tab} tab does not show the pipeline`));
+    }
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
+    if (download.suggestedFilename() !== 'coded.hcl') fail('the download is called ' + download.suggestedFilename());
+    await page.getByRole('button', { name: 'Copy' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    step('JSON and HCL tabs; Download gives coded.hcl; Copy copies');
+
+    await page.getByRole('tab', { name: 'YAML' }).click();
+    const workflow = ['name: CI', 'on:', '  push:', '    branches: [main]', 'jobs:', '  unit:', '    runs-on: ubuntu-latest', '    steps:',
+      '      - run: make test', ''].join('\n');
+    await page.getByLabel('YAML code').fill(workflow);
+    await page.getByRole('button', { name: 'Apply to canvas' }).click();
+    await page.getByTestId('import-offer').waitFor().catch(() => fail('a pasted GitHub Actions workflow was not offered for import'));
+    if (!(await page.getByTestId('import-offer').textContent()).includes('GitHub Actions workflow')) fail('the offer does not name GitHub Actions');
+    await page.getByRole('button', { name: 'Import it' }).click();
+    await page.locator('.react-flow__node[data-id="unit"]').waitFor().catch(() => fail('importing the workflow did not put its job on the canvas'));
+    step('a pasted GitHub Actions workflow is offered for import, and imported');
+    page.once('dialog', (d) => void d.accept());
+  },
+  async draft() {
+    await page.goto(`${base}#/designer`);
+    await page.getByLabel('Pipeline id').fill('half-built');
+    const yaml = ['pipelinekit: 1', 'id: half-built', 'stages:', '  - id: test', '    needs: [build]', '    steps:', '      - run: make test', ''].join('\n');
+    await page.getByLabel('YAML code').fill(yaml);
+    await page.getByRole('button', { name: 'Apply to canvas' }).click();
+    await page.locator('.react-flow__node[data-id="test"]').waitFor();
+    await page.waitForFunction(() => document.querySelector('.pk-status')?.textContent?.includes('problem'), null, { timeout: 5000 });
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText(/Saved as a draft: 1 problem/).waitFor()
+      .catch(async () => fail('a pipeline with a problem was not kept as a draft: ' + await page.locator('.pk-message').textContent()));
+    if (!page.url().includes('#/designer/half-built')) fail('the draft\'s address is not its own: ' + page.url());
+    await page.reload();
+    await page.locator('.react-flow__node[data-id="test"]').waitFor().catch(() => fail('the draft did not open again after a reload'));
+    await page.getByText(/Opened your draft/).waitFor();
+    await page.getByRole('link', { name: 'Pipelines' }).click();
+    await page.locator('[data-pipeline="half-built"] [data-testid="draft-badge"]').waitFor().catch(() => fail('the pipelines page shows no draft badge'));
+    const refused = await page.evaluate(async ([t]) => (await fetch('api/v1/pipelines/half-built/execute', { method: 'POST',
+      headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' }, body: '{}' })).status, [token]);
+    if (refused !== 409) fail('a draft could be started: ' + refused);
+    step('a pipeline with problems is saved as a draft, opens again after a reload, is listed as a draft and cannot run');
+    await page.screenshot({ path: join(out, 'designer-draft.png') });
+  },
 };
 for (const [name, section] of Object.entries(sections)) {
   try {

@@ -39,6 +39,13 @@ export function Designer({ pipelineId }: { pipelineId?: string }) {
   );
 }
 
+/** The document without the stored revision: the revision is the ETag, and a copy in the document would go stale with each save. */
+function withoutRevision(doc: PipelineDoc): PipelineDoc {
+  const rest = { ...doc };
+  delete rest.version;
+  return rest;
+}
+
 /** Why a need from {@code source} to {@code target} is refused, or null when it can be drawn. */
 function refusal(edges: NeedEdge[], source: string | null, target: string | null): string | null {
   if (!source || !target) return null;
@@ -164,13 +171,13 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
           edges: raw.edges,
         };
         if (slow && !draft) setMessage(null);
-        setBase({ ...doc, stages: [] });
+        setBase(withoutRevision({ ...doc, stages: [] }));
         setNodes(g.nodes);
         setEdges(g.edges);
         setVersion(r ? Number((r.headers.get('ETag') ?? '').replace(/"/g, '')) || null : null);
         setLoading(false);
         changed();
-        setSavedJson(JSON.stringify(graphToPipeline({ ...doc, stages: [] }, g.nodes, g.edges)));
+        setSavedJson(JSON.stringify(graphToPipeline(withoutRevision({ ...doc, stages: [] }), g.nodes, g.edges)));
         requestAnimationFrame(() => {
           flow.fitView({ duration: 0, maxZoom: 1 });
           requestAnimationFrame(() => setReady(`${g.nodes.length} stages in ${Math.round(performance.now() - started)} ms`));
@@ -310,17 +317,17 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
     requestAnimationFrame(() => flow.fitView({ duration: 200, maxZoom: 1 }));
   }, [nodes, edges, flow, changed]);
 
-  const applyCode = useCallback((next: PipelineDoc) => {
+  const applyCode = useCallback((next: PipelineDoc, note: string) => {
     const keep = new Map(nodes.map((n) => [n.id, n.position]));
     const g = pipelineToGraph(next);
     const sameStages = g.nodes.every((n) => keep.has(n.id));
-    setBase({ ...next, stages: [] });
+    setBase(withoutRevision({ ...next, id: base.id !== '' && (version !== null || draftSaved !== null) ? base.id : next.id, stages: [] }));
     setNodes(sameStages ? g.nodes.map((n) => ({ ...n, position: keep.get(n.id)! })) : g.nodes);
     setEdges(g.edges);
-    setMessage({ kind: 'info', text: `Applied the YAML: ${g.nodes.length} stages.` });
+    setMessage({ kind: 'info', text: note });
     changed();
     if (!sameStages) requestAnimationFrame(() => flow.fitView({ duration: 200, maxZoom: 1 }));
-  }, [nodes, flow, changed]);
+  }, [nodes, flow, changed, base.id, version, draftSaved]);
 
   // leaving with unsaved changes asks first: reloading or closing the tab, and going elsewhere in the app
   useEffect(() => {

@@ -166,6 +166,7 @@ final class ServeCommand implements Callable<Integer> {
   private Integer serve(PipelineService service, ArtifactManager artifacts, PipelineExecutor.Builder executorBuilder, String secret,
       PrintWriter out, Path mirrors, org.pipelinekit.core.spi.TriggerLedger ledger, SecretStore secrets) throws Exception {
     PipelineAnalytics analytics = PipelineAnalytics.builder()
+        .settingsFile(mirrors.resolveSibling("analytics-settings.json")) // beside the mirrors: the shared directory in a cluster
         .artifactStorage((pipeline, from, to) -> artifacts.gigabyteMonths(from, to).getOrDefault(pipeline, 0.0)).build();
     try (PipelineExecutor executor = executorBuilder.listener(analytics.listener()).build()) {
       analytics.attach(executor);

@@ -93,16 +93,28 @@ class StreamsAndAnalyticsTest {
     JsonNode test = null;
     for (JsonNode s : r.path("stages")) if (s.path("stage").asText().equals("test")) test = s;
     assertThat(test.path("flaky").asInt()).as("failed then passed on the retry").isEqualTo(3);
-    assertThat(r.path("bottlenecks").get(0).asText()).isIn("build", "test", "deploy");
+    assertThat(r.path("bottlenecks")).as("one stage: the largest share of the critical path").hasSize(1);
+    JsonNode build = null;
+    for (JsonNode s : r.path("stages")) if (s.path("stage").asText().equals("build")) build = s;
+    assertThat(r.path("bottlenecks").get(0).asText()).as("build sleeps 1 s, the others take milliseconds").isEqualTo("build");
+    assertThat(build.path("criticalShare").asDouble()).isGreaterThan(0.5);
     assertThat(r.path("dora").path("deployments").asInt()).isEqualTo(2);
     assertThat(r.path("dora").path("deploymentAttempts").asInt()).isEqualTo(3);
     assertThat(r.path("dora").path("changeFailureRate").asDouble()).isEqualTo(0.3333);
-    assertThat(r.path("trends")).hasSize(1);
+    assertThat(r.path("trends")).as("a point for every day of the 30 days (the range ends now: 31 dates)").hasSizeBetween(30, 31);
+    int perDay = 0;
+    for (JsonNode d : r.path("trends")) perDay += d.path("executions").asInt();
+    assertThat(perDay).isEqualTo(3);
+    JsonNode tokyo = json(server.get("/pipelines/deliver/analytics?from=2026-01-01&to=2026-01-08&zone=Asia/Tokyo", "reader-token"));
+    assertThat(tokyo.path("trends").get(0).path("date").asText()).as("days as the viewer counts them").isEqualTo("2026-01-01");
+    assertThat(tokyo.path("trends")).hasSize(8);
+    assertThat(server.get("/pipelines/deliver/analytics?zone=Mars/Olympus", "reader-token").status()).isEqualTo(400);
     assertThat(r.path("cost").path("sequentialMinutes").asDouble()).isGreaterThan(0);
     assertThat(r.path("cost").path("computeUsd").asDouble()).isGreaterThan(0.001);
     assertThat(r.path("alerts")).hasSize(1);
     assertThat(r.path("suggestions").toString()).contains("the slowest stage is 'build'")
-        .contains("stage 'test' waits for 'build'");
+        .contains("stage 'test' waits for 'build'")
+        .as("deploy after test is the point of the need").doesNotContain("stage 'deploy' waits");
     assertThat(server.get("/pipelines/deliver/analytics?from=2026-13-01", "reader-token").status()).isEqualTo(400);
 
     // Micrometer: counters per status and timers per stage
@@ -110,5 +122,41 @@ class StreamsAndAnalyticsTest {
     assertThat(REGISTRY.find("pipelinekit.executions").tag("pipeline", "deliver").tag("status", "FAILED").counter().count()).isEqualTo(1);
     assertThat(REGISTRY.find("pipelinekit.stage.duration").tag("stage", "build").timer().count()).isEqualTo(3);
     assertThat(REGISTRY.find("pipelinekit.jobs.running").gauge()).isNotNull();
+  }
+
+  @Test
+  void aNeedWhoseFilesAreUsedIsNeverSuggestedForRemoval_andCostRatesAndBudgetsAreSetAndKept() throws Exception {
+    assertThat(server.post("/pipelines", "admin-token", """
+        {"pipelinekit": 1, "id": "hands-files",
+         "stages": [{"id": "compile", "steps": [{"run": "sleep 1; mkdir -p out; echo x > out/app"}], "artifacts": {"paths": ["out/"]}},
+                    {"id": "package", "needs": ["compile"], "steps": [{"run": "cat out/app"}]}]}
+        """).status()).isEqualTo(201);
+    String id = json(server.post("/pipelines/hands-files/execute", "admin-token", "{}")).path("id").asText();
+    assertThat(server.executor.execution(id).orElseThrow().completion().get(60, TimeUnit.SECONDS).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    JsonNode r = json(server.get("/pipelines/hands-files/analytics", "reader-token"));
+    assertThat(r.path("suggestions").toString()).as("package starts with compile's artifacts").doesNotContain("waits for");
+    assertThat(r.path("costModel").path("freeMinutesPerMonth").asDouble()).isZero();
+
+    ApiServer.Response set = server.send("PUT", "/analytics/settings", "admin-token", "application/json",
+        "{\"pricePerMinute\": 0.008, \"freeMinutesPerMonth\": 2000, \"budgets\": {\"hands-files\": 25}}", java.util.Map.of());
+    assertThat(set.status()).as(set.body()).isEqualTo(200);
+    assertThat(json(server.get("/analytics/settings", "reader-token")).path("pricePerMinute").asDouble()).isEqualTo(0.008);
+    assertThat(json(server.get("/pipelines/hands-files/analytics", "reader-token")).path("costModel").path("budgets").path("hands-files").asDouble())
+        .isEqualTo(25);
+    assertThat(server.send("PUT", "/analytics/settings", "admin-token", "application/json", "{\"pricePerMinute\": -1}", java.util.Map.of())
+        .status()).isEqualTo(400);
+    assertThat(server.send("PUT", "/analytics/settings", "reader-token", "application/json", "{\"pricePerMinute\": 1}", java.util.Map.of())
+        .status()).as("setting prices is not reading").isEqualTo(403);
+    assertThat(server.analytics.costs().pricePerMinute()).isEqualTo(0.008);
+    server.analytics.updateSettings(new CostModel(0, 1.0, 2.0, 0.10, 0.05, 0.01), java.util.Map.of("deliver", 0.001)); // as the other test has it
+  }
+
+  @Test
+  void costSettingsAreKeptInTheSettingsFileAcrossARestart(@TempDir Path files) {
+    Path file = files.resolve("analytics-settings.json");
+    PipelineAnalytics.builder().settingsFile(file).build().updateSettings(new CostModel(100, 0.02, 1.5, 0.1, 0.05, 0.01), java.util.Map.of("*", 40.0));
+    PipelineAnalytics again = PipelineAnalytics.builder().settingsFile(file).build();
+    assertThat(again.costs()).isEqualTo(new CostModel(100, 0.02, 1.5, 0.1, 0.05, 0.01));
+    assertThat(again.budgets()).containsEntry("*", 40.0);
   }
 }

@@ -24,6 +24,7 @@ public record AnalyticsReport(
     Optional<Duration> p95Duration,
     Optional<Duration> averageQueueTime,
     List<StageStats> stages,
+    /** The stage with the largest share of the critical path's time (one, or none without finished runs). */
     List<String> bottlenecks,
     Dora dora,
     List<Day> trends,
@@ -31,9 +32,12 @@ public record AnalyticsReport(
     List<BudgetAlert> alerts,
     List<String> suggestions) {
 
-  /** One stage: runs, failures, durations, how often it was retried into success (flaky) and how often it was on the critical path. */
+  /**
+   * One stage: runs, failures, durations, how often it was retried into success (flaky), how often it was on the critical
+   * path, and its share of the critical path's time over all runs (0 to 1).
+   */
   public record StageStats(String stageId, int runs, int failures, Optional<Duration> averageDuration, Optional<Duration> p95Duration,
-      int flaky, int onCriticalPath) {}
+      int flaky, int onCriticalPath, double criticalShare) {}
 
   /** Deployments (executions whose deploy stage succeeded), per day, and the share of deployment attempts that failed. */
   public record Dora(int deployments, double deploymentsPerDay, int deploymentAttempts, double changeFailureRate) {}

@@ -1,5 +1,6 @@
 package org.pipelinekit.web.analytics;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,9 +47,10 @@ import org.pipelinekit.core.spi.StoredExecution;
  * and budget alerts fire when an execution's end pushes a month's spending over a budget.
  */
 public final class PipelineAnalytics {
-  private final CostModel costs;
+  private volatile CostModel costs;
   private final Clock clock;
-  private final Map<String, Double> budgets;
+  private volatile Map<String, Double> budgets;
+  private final java.nio.file.@Nullable Path settingsFile;
   private final StorageUsage artifactGbMonths;
   private final StorageUsage cacheGbMonths;
   private final List<Consumer<AnalyticsReport.BudgetAlert>> alertListeners = new CopyOnWriteArrayList<>();
@@ -57,9 +59,11 @@ public final class PipelineAnalytics {
   private volatile @Nullable PipelineExecutor executor;
 
   private PipelineAnalytics(Builder b) {
-    this.costs = b.costs;
     this.clock = b.clock;
-    this.budgets = Map.copyOf(b.budgets);
+    this.settingsFile = b.settingsFile;
+    Optional<Settings> stored = b.settingsFile == null ? Optional.empty() : Settings.read(b.settingsFile);
+    this.costs = stored.map(Settings::costs).orElse(b.costs);
+    this.budgets = stored.map(Settings::budgets).orElse(Map.copyOf(b.budgets));
     this.artifactGbMonths = b.artifactGbMonths;
     this.cacheGbMonths = b.cacheGbMonths;
     this.maxExecutions = b.maxExecutions;
@@ -68,6 +72,68 @@ public final class PipelineAnalytics {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The prices reports use now. */
+  public CostModel costs() {
+    return costs;
+  }
+
+  /** Monthly budgets in dollars by pipeline id ({@code *}: every pipeline without its own). */
+  public Map<String, Double> budgets() {
+    return budgets;
+  }
+
+  /**
+   * Sets the prices and budgets (from the analytics page), kept in the settings file when there is one so a restart
+   * keeps them; budget alerts of this month are checked again against the new budgets.
+   */
+  public void updateSettings(CostModel costs, Map<String, Double> budgets) {
+    Objects.requireNonNull(costs, "costs");
+    Map<String, Double> copy = Map.copyOf(budgets);
+    if (settingsFile != null) new Settings(costs, copy).write(settingsFile);
+    this.costs = costs;
+    this.budgets = copy;
+    raised.clear();
+  }
+
+  /** The cost model and budgets as kept in the settings file (JSON). */
+  private record Settings(CostModel costs, Map<String, Double> budgets) {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    static Optional<Settings> read(java.nio.file.Path file) {
+      if (!java.nio.file.Files.exists(file)) return Optional.empty();
+      try {
+        com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(file.toFile());
+        CostModel d = CostModel.DEFAULT;
+        CostModel c = new CostModel(n.path("freeMinutesPerMonth").asDouble(d.freeMinutesPerMonth()),
+            n.path("pricePerMinute").asDouble(d.pricePerMinute()), n.path("parallelMultiplier").asDouble(d.parallelMultiplier()),
+            n.path("artifactsPerGbMonth").asDouble(d.artifactsPerGbMonth()), n.path("cachePerGbMonth").asDouble(d.cachePerGbMonth()),
+            n.path("logsPerGbMonth").asDouble(d.logsPerGbMonth()));
+        Map<String, Double> b = new TreeMap<>();
+        n.path("budgets").fields().forEachRemaining(e -> b.put(e.getKey(), e.getValue().asDouble()));
+        return Optional.of(new Settings(c, Map.copyOf(b)));
+      } catch (IOException | IllegalArgumentException e) {
+        throw new IllegalStateException("the analytics settings " + file + " cannot be read (" + e.getMessage() + "); fix or remove the file", e);
+      }
+    }
+
+    void write(java.nio.file.Path file) {
+      com.fasterxml.jackson.databind.node.ObjectNode n = JSON.createObjectNode().put("freeMinutesPerMonth", costs.freeMinutesPerMonth())
+          .put("pricePerMinute", costs.pricePerMinute()).put("parallelMultiplier", costs.parallelMultiplier())
+          .put("artifactsPerGbMonth", costs.artifactsPerGbMonth()).put("cachePerGbMonth", costs.cachePerGbMonth())
+          .put("logsPerGbMonth", costs.logsPerGbMonth());
+      com.fasterxml.jackson.databind.node.ObjectNode b = n.putObject("budgets");
+      new TreeMap<>(budgets).forEach(b::put);
+      try {
+        java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+        java.nio.file.Path tmp = java.nio.file.Files.createTempFile(file.toAbsolutePath().getParent(), ".analytics", ".tmp");
+        java.nio.file.Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n));
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("cannot write the analytics settings " + file + ": " + e.getMessage(), e);
+      }
+    }
   }
 
   /** Storage a pipeline used over a period, in GB-months. */
@@ -127,6 +193,14 @@ public final class PipelineAnalytics {
   }
 
   public AnalyticsReport report(String pipelineId, Instant from, Instant to) {
+    return report(pipelineId, from, to, ZoneOffset.UTC);
+  }
+
+  /**
+   * The report over {@code [from, to)}; its daily trend has a point for every day of the range as the viewer's
+   * {@code zone} counts days (days without executions have none).
+   */
+  public AnalyticsReport report(String pipelineId, Instant from, Instant to, java.time.ZoneId zone) {
     List<ExecutionSnapshot> runs = snapshots(pipelineId, from, to);
     List<ExecutionSnapshot> done = runs.stream().filter(s -> s.status().isFinal()).toList();
     int succeeded = (int) done.stream().filter(s -> s.status() == ExecutionStatus.SUCCEEDED).count();
@@ -137,7 +211,14 @@ public final class PipelineAnalytics {
         .map(s -> Duration.between(s.header().createdAt(), s.startedAt().get())).toList();
 
     Map<String, Integer> critical = new HashMap<>();
-    for (ExecutionSnapshot s : done) criticalPath(s).forEach(id -> critical.merge(id, 1, Integer::sum));
+    Map<String, Long> criticalMillis = new HashMap<>(); // time each stage spent on the critical path, over all runs
+    for (ExecutionSnapshot s : done) {
+      for (String id : criticalPath(s)) {
+        critical.merge(id, 1, Integer::sum);
+        Optional.ofNullable(s.stages().get(id)).flatMap(StageRun::duration).ifPresent(d -> criticalMillis.merge(id, d.toMillis(), Long::sum));
+      }
+    }
+    long criticalTotal = criticalMillis.values().stream().mapToLong(Long::longValue).sum();
     Map<String, List<StageRun>> byStage = new LinkedHashMap<>();
     for (ExecutionSnapshot s : runs) s.stages().values().forEach(r -> byStage.computeIfAbsent(r.stageId(), k -> new ArrayList<>()).add(r));
     List<AnalyticsReport.StageStats> stages = new ArrayList<>();
@@ -147,15 +228,22 @@ public final class PipelineAnalytics {
       int failures = (int) list.stream().filter(r -> r.status().countsAsFailure()).count();
       int flaky = (int) list.stream().filter(r -> r.status() == StageStatus.SUCCEEDED && r.jobs().stream().anyMatch(j -> j.attempts() > 1))
           .count();
-      stages.add(new AnalyticsReport.StageStats(id, ran.size(), failures, average(d), percentile(d, 95), flaky, critical.getOrDefault(id, 0)));
+      stages.add(new AnalyticsReport.StageStats(id, ran.size(), failures, average(d), percentile(d, 95), flaky, critical.getOrDefault(id, 0),
+          criticalTotal == 0 ? 0 : rate(Math.toIntExact(Math.min(Integer.MAX_VALUE, criticalMillis.getOrDefault(id, 0L) * 10_000 / criticalTotal)), 10_000)));
     });
-    List<String> bottlenecks = critical.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
-        .thenComparing(Map.Entry.comparingByKey())).limit(3).map(Map.Entry::getKey).toList();
+    // the bottleneck: the stage with the largest share of the critical path's time (the chain the runs waited for)
+    List<String> bottlenecks = criticalMillis.entrySet().stream().filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey())).limit(1)
+        .map(Map.Entry::getKey).toList();
 
     AnalyticsReport.Dora dora = dora(done, from, to);
     List<AnalyticsReport.Day> trends = new ArrayList<>();
     Map<LocalDate, List<ExecutionSnapshot>> days = new TreeMap<>();
-    for (ExecutionSnapshot s : done) days.computeIfAbsent(LocalDate.ofInstant(s.header().createdAt(), ZoneOffset.UTC), k -> new ArrayList<>()).add(s);
+    LocalDate last = LocalDate.ofInstant(to.minusMillis(1), zone);
+    for (LocalDate day = LocalDate.ofInstant(from, zone); !day.isAfter(last) && days.size() < 3_700; day = day.plusDays(1)) {
+      days.put(day, new ArrayList<>());
+    }
+    for (ExecutionSnapshot s : done) days.computeIfAbsent(LocalDate.ofInstant(s.header().createdAt(), zone), k -> new ArrayList<>()).add(s);
     days.forEach((day, list) -> trends.add(new AnalyticsReport.Day(day, list.size(),
         (int) list.stream().filter(s -> s.status() == ExecutionStatus.SUCCEEDED).count(),
         average(list.stream().map(ExecutionSnapshot::duration).flatMap(Optional::stream).toList()))));
@@ -279,14 +367,17 @@ public final class PipelineAnalytics {
     if (runs.isEmpty()) return out;
     Pipeline p = runs.get(0).header().pipeline();
     Map<String, AnalyticsReport.StageStats> stats = stages.stream().collect(Collectors.toMap(AnalyticsReport.StageStats::stageId, x -> x));
+    Map<String, Stage> byId = p.stages().stream().collect(Collectors.toMap(Stage::id, x -> x));
     for (Stage s : p.stages()) {
+      if (p.workspace() == org.pipelinekit.core.model.WorkspaceMode.SHARED || gate(s)) continue; // files or order are the point
       String text = String.join("\n", s.steps().stream().map(st -> st.run()).toList()) + s.inputs() + s.env() + s.when().orElse("");
       for (String need : s.needs()) {
-        boolean usesOutputs = text.contains("stages." + need + ".");
+        boolean usesOutputs = text.contains("stages." + need + ".") || text.contains("needs." + need + ".");
         AnalyticsReport.StageStats n = stats.get(need);
-        if (!usesOutputs && n != null && n.averageDuration().isPresent() && n.averageDuration().get().toSeconds() >= 1) {
-          out.add("stage '" + s.id() + "' waits for '" + need + "' (" + seconds(n.averageDuration().get()) + " on average) but uses none of"
-              + " its outputs; if it does not need its files either, drop the need and they run in parallel");
+        if (!usesOutputs && !handsFiles(need, s, byId) && n != null && n.averageDuration().isPresent()
+            && n.averageDuration().get().toSeconds() >= 1) {
+          out.add("stage '" + s.id() + "' waits for '" + need + "' (" + seconds(n.averageDuration().get()) + " on average) but reads neither"
+              + " its outputs nor any files from it (it and the stages before it keep no artifacts); drop the need and they run in parallel");
         }
       }
     }
@@ -315,6 +406,29 @@ public final class PipelineAnalytics {
               + "% of stage time); split it, cache its inputs or memoize it");
         });
     return out;
+  }
+
+  /** A stage whose needs are its guard: it deploys, has an environment or waits for approval (deploy after test). */
+  private static boolean gate(Stage s) {
+    return isDeploy(s) || s.environment().isPresent() || s.approval().isPresent();
+  }
+
+  /**
+   * Whether {@code stage}'s jobs start with files from {@code need}: artifacts kept by it or by a stage before it, that
+   * {@code stage} takes (every stage it needs, or its {@code dependencies}).
+   */
+  private static boolean handsFiles(String need, Stage stage, Map<String, Stage> byId) {
+    java.util.Deque<String> todo = new java.util.ArrayDeque<>(List.of(need));
+    Set<String> seen = new java.util.HashSet<>();
+    while (!todo.isEmpty()) {
+      String id = todo.pop();
+      Stage st = byId.get(id);
+      if (st == null || !seen.add(id)) continue;
+      boolean taken = stage.dependencies().map(d -> d.contains(id)).orElse(true);
+      if (taken && st.artifacts().isPresent()) return true;
+      todo.addAll(st.needs());
+    }
+    return false;
   }
 
   // ---- arithmetic ----
@@ -354,6 +468,7 @@ public final class PipelineAnalytics {
     private StorageUsage cacheGbMonths = (p, from, to) -> 0.0;
     private int maxExecutions = 10_000;
     private @Nullable PipelineExecutor executor;
+    private java.nio.file.@Nullable Path settingsFile;
 
     public Builder executor(PipelineExecutor executor) {
       this.executor = executor;
@@ -373,6 +488,15 @@ public final class PipelineAnalytics {
     /** A monthly budget in dollars for a pipeline, or for every pipeline without its own with {@code "*"}. */
     public Builder budget(String pipelineId, double monthlyUsd) {
       budgets.put(pipelineId, monthlyUsd);
+      return this;
+    }
+
+    /**
+     * Where the cost model and budgets set from the analytics page are kept (JSON); when the file exists it wins over
+     * {@link #costs} and {@link #budget}.
+     */
+    public Builder settingsFile(java.nio.file.Path file) {
+      this.settingsFile = Objects.requireNonNull(file, "file");
       return this;
     }
 

@@ -105,6 +105,8 @@ public final class Api {
         new Route("GET", "/pipelines/{id}/export", Action.READ, this::export),
         new Route("GET", "/pipelines/{id}/analytics", Action.READ, this::analytics),
         new Route("GET", "/stage-types", Action.READ, this::stageTypes),
+        new Route("GET", "/analytics/settings", Action.READ, this::getAnalyticsSettings),
+        new Route("PUT", "/analytics/settings", Action.EDIT, this::putAnalyticsSettings),
         new Route("GET", "/executions", Action.READ, this::listAllExecutions),
         new Route("GET", "/executions/{id}", Action.READ, this::getExecution),
         new Route("GET", "/executions/{id}/logs", Action.READ, this::logs),
@@ -701,8 +703,57 @@ public final class Api {
     Instant to = c.param("to").map(Api::instant).orElse(Instant.now());
     Instant from = c.param("from").map(Api::instant).orElse(to.minus(Duration.ofDays(30)));
     if (!from.isBefore(to)) throw Problems.badRequest("bad-parameter", "from must be before to");
-    AnalyticsReport r = analytics.report(c.var("id"), from, to);
-    c.send(200, Reports.json(r));
+    java.time.ZoneId zone;
+    try {
+      zone = c.param("zone").map(java.time.ZoneId::of).orElse(java.time.ZoneOffset.UTC);
+    } catch (java.time.DateTimeException e) {
+      throw Problems.badRequest("bad-parameter", "zone '" + c.param("zone").orElse("") + "' is not a time zone; use an IANA name such as"
+          + " Europe/Berlin or America/New_York");
+    }
+    AnalyticsReport r = analytics.report(c.var("id"), from, to, zone);
+    ObjectNode o = Reports.json(r);
+    o.put("zone", zone.getId());
+    o.set("costModel", Reports.settings(analytics.costs(), analytics.budgets()));
+    c.send(200, o);
+  }
+
+  private void getAnalyticsSettings(Call c) throws IOException {
+    c.send(200, Reports.settings(analytics.costs(), analytics.budgets()));
+  }
+
+  /** Cost rates and monthly budgets, set in the UI and kept by the server (its analytics settings file). */
+  private void putAnalyticsSettings(Call c) throws IOException {
+    JsonNode body = c.json(Set.of("freeMinutesPerMonth", "pricePerMinute", "parallelMultiplier", "artifactsPerGbMonth", "cachePerGbMonth",
+        "logsPerGbMonth", "budgets"));
+    org.pipelinekit.web.analytics.CostModel now = analytics.costs();
+    org.pipelinekit.web.analytics.CostModel next;
+    try {
+      next = new org.pipelinekit.web.analytics.CostModel(
+          number(body, "freeMinutesPerMonth", now.freeMinutesPerMonth()), number(body, "pricePerMinute", now.pricePerMinute()),
+          number(body, "parallelMultiplier", now.parallelMultiplier()), number(body, "artifactsPerGbMonth", now.artifactsPerGbMonth()),
+          number(body, "cachePerGbMonth", now.cachePerGbMonth()), number(body, "logsPerGbMonth", now.logsPerGbMonth()));
+    } catch (IllegalArgumentException e) {
+      throw Problems.badRequest("bad-field", e.getMessage());
+    }
+    Map<String, Double> budgets = analytics.budgets();
+    if (body.has("budgets")) {
+      if (!body.get("budgets").isObject()) throw Problems.badRequest("bad-field", "budgets is an object: pipeline id (or *) → dollars a month");
+      budgets = new java.util.TreeMap<>();
+      for (var e : (Iterable<Map.Entry<String, JsonNode>>) () -> body.get("budgets").fields()) {
+        if (!e.getValue().isNumber() || e.getValue().asDouble() < 0) {
+          throw Problems.badRequest("bad-field", "the budget of '" + e.getKey() + "' must be a number of dollars, 0 or more");
+        }
+        budgets.put(e.getKey(), e.getValue().asDouble());
+      }
+    }
+    analytics.updateSettings(next, budgets);
+    c.send(200, Reports.settings(analytics.costs(), analytics.budgets()));
+  }
+
+  private static double number(JsonNode body, String field, double otherwise) {
+    if (!body.has(field)) return otherwise;
+    if (!body.get(field).isNumber()) throw Problems.badRequest("bad-field", field + " must be a number");
+    return body.get(field).asDouble();
   }
 
   private static Instant instant(String s) {

@@ -21,7 +21,7 @@ final class Reports {
     ArrayNode stages = o.putArray("stages");
     for (AnalyticsReport.StageStats s : r.stages()) {
       ObjectNode so = stages.addObject().put("stage", s.stageId()).put("runs", s.runs()).put("failures", s.failures())
-          .put("flaky", s.flaky()).put("onCriticalPath", s.onCriticalPath());
+          .put("flaky", s.flaky()).put("onCriticalPath", s.onCriticalPath()).put("criticalShare", s.criticalShare());
       ms(so, "averageDurationMs", s.averageDuration());
       ms(so, "p95DurationMs", s.p95Duration());
     }
@@ -41,6 +41,16 @@ final class Reports {
     ArrayNode alerts = o.putArray("alerts");
     r.alerts().forEach(a -> alerts.addObject().put("month", a.month().toString()).put("budgetUsd", a.budgetUsd()).put("spentUsd", a.spentUsd()));
     o.set("suggestions", Json.MAPPER.valueToTree(r.suggestions()));
+    return o;
+  }
+
+  /** The cost model and budgets, as the analytics page shows and edits them. */
+  static ObjectNode settings(org.pipelinekit.web.analytics.CostModel m, java.util.Map<String, Double> budgets) {
+    ObjectNode o = Json.MAPPER.createObjectNode().put("freeMinutesPerMonth", m.freeMinutesPerMonth()).put("pricePerMinute", m.pricePerMinute())
+        .put("parallelMultiplier", m.parallelMultiplier()).put("artifactsPerGbMonth", m.artifactsPerGbMonth())
+        .put("cachePerGbMonth", m.cachePerGbMonth()).put("logsPerGbMonth", m.logsPerGbMonth());
+    ObjectNode b = o.putObject("budgets");
+    new java.util.TreeMap<>(budgets).forEach(b::put);
     return o;
   }
 

@@ -1,0 +1,78 @@
+// Analytics that is right, in Debian's Chromium (playwright-core):
+//   node e2e/analytics.e2e.mjs <page url, e.g. http://127.0.0.1:8080/ci/> <token> <output dir>
+// Over a 30-day range the trend is three charts (executions, success rate, duration), each on its own axis, whose time
+// axis spans the 30 days; the bottleneck is the stage with the largest share of the critical path and says so; no
+// suggestion to drop deploy-after-test; the cost model is shown, and setting a price makes the cost non-zero.
+import { apiClient, launch } from './browser.mjs';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [page0, token, out] = process.argv.slice(2);
+if (!page0 || !token || !out) {
+  console.error('usage: node e2e/analytics.e2e.mjs <page url> <token> <output dir>');
+  process.exit(2);
+}
+const base = page0.endsWith('/') ? page0 : page0 + '/';
+mkdirSync(out, { recursive: true });
+const step = (name) => console.log(`e2e: ${name}`);
+const fail = (message) => { throw new Error(message); };
+const api = apiClient(base, token);
+const context = await launch();
+const page = context.pages()[0] ?? await context.newPage();
+page.setDefaultTimeout(30_000);
+try {
+  await api('POST', 'pipelines', {
+    pipelinekit: 1, id: 'deliver', name: 'Deliver',
+    stages: [
+      { id: 'build', steps: [{ run: 'sleep 2; echo built' }] },
+      { id: 'test', needs: ['build'], steps: [{ run: 'echo tested' }] },
+      { id: 'deploy', needs: ['test'], environment: { name: 'production' }, steps: [{ run: 'echo deployed' }] },
+    ],
+  });
+  for (let i = 0; i < 2; i++) {
+    const run = await api('POST', 'pipelines/deliver/execute', {});
+    for (let s = await api('GET', `executions/${run.id}`); !['SUCCEEDED', 'FAILED'].includes(s.status); s = await api('GET', `executions/${run.id}`)) {
+      await new Promise((r) => setTimeout(r, 200)); // polling the API for the end of a run the page does not show
+    }
+  }
+  await page.goto(`${base}#/analytics/deliver?token=${encodeURIComponent(token)}`);
+  await page.getByTestId('executions').filter({ hasText: /^Executions2$/ }).waitFor();
+  const charts = page.locator('.pk-trend-chart');
+  await page.locator('.pk-trend-chart[data-x-from]').nth(2).waitFor().catch(() => fail('the trend is not three charts'));
+  const labels = await charts.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+  if (JSON.stringify(labels) !== JSON.stringify(['Executions per day', 'Success rate per day', 'Average duration per day'])) fail('charts: ' + labels);
+  const span = await charts.first().evaluate((e) => ({ from: e.dataset.xFrom, to: e.dataset.xTo, points: Number(e.dataset.points) }));
+  const days = (Date.parse(span.to) - Date.parse(span.from)) / 86_400_000;
+  if (days < 29.5 || days > 32 || Math.abs(Date.parse(span.to) - Date.now()) > 2 * 86_400_000) fail(`the time axis spans ${span.from} → ${span.to}, not the last 30 days`);
+  if (span.points < 30) fail(`the executions chart has ${span.points} points, not one per day`);
+  step(`the 30-day trend is three charts on their own axes, spanning ${span.from.slice(0, 10)} → ${span.to.slice(0, 10)}`);
+
+  const row = page.locator('tr.pk-bottleneck');
+  if (await row.count() !== 1) fail(`${await row.count()} stages are called the bottleneck`);
+  const text = await row.innerText();
+  if (!text.startsWith('build') || !/bottleneck — \d+(\.\d)?% of the critical path/.test(text)) fail('the bottleneck row says: ' + text);
+  const suggestions = await page.locator('body').innerText();
+  if (suggestions.includes("stage 'deploy' waits for")) fail('analytics suggests dropping deploy-after-test');
+  step('the bottleneck is build, with its share of the critical path; no suggestion to drop deploy-after-test');
+
+  const total = async () => page.getByTestId('cost').locator('strong').innerText();
+  if (await total() !== '$0.00') fail('a fresh server already charges: ' + await page.getByTestId('cost').innerText());
+  await page.getByLabel('Price per build minute').fill('1');
+  await page.getByLabel('Free minutes a month').fill('0');
+  await page.getByLabel('Monthly budget of deliver').fill('50');
+  await page.getByRole('button', { name: 'Save rates' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="cost"] strong')?.textContent !== '$0.00', null, { timeout: 10_000 })
+    .catch(async () => fail('the cost is still ' + await total()));
+  await page.reload();
+  await page.getByTestId('cost').waitFor();
+  if (await total() === '$0.00') fail('after a reload the cost is $0.00 again');
+  if (await page.getByLabel('Monthly budget of deliver').inputValue() !== '50') fail('the budget was not kept');
+  step(`rates and a budget set on the page are kept, and the cost follows them: ${await page.getByTestId('cost').innerText()}`.replace(/\n/g, ' '));
+  await page.screenshot({ path: join(out, 'analytics.png'), fullPage: true });
+} catch (e) {
+  console.error(`e2e: failed: ${e.message}`);
+  process.exitCode = 1;
+  await page.screenshot({ path: join(out, 'analytics-failure.png') }).catch(() => {});
+} finally {
+  await context.close();
+}
