@@ -63,6 +63,19 @@ const sections = {
     step('after saving a new pipeline, Designer opens a new one');
     await page.screenshot({ path: join(out, 'designer-new.png') });
   },
+  async bannersStayPut() {
+    await page.goto(`${base}#/designer`);
+    await page.getByTestId('canvas').waitFor();
+    const before = await page.getByTestId('canvas').boundingBox();
+    await page.getByRole('button', { name: 'Save', exact: true }).click(); // no id yet: a message says so
+    await page.getByText('Give the pipeline an id first').waitFor();
+    const during = await page.getByTestId('canvas').boundingBox();
+    if (during.y !== before.y || during.height !== before.height) fail(`a message moved the canvas: ${JSON.stringify(before)} → ${JSON.stringify(during)}`);
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+    const after = await page.getByTestId('canvas').boundingBox();
+    if (after.y !== before.y) fail('dismissing the message moved the canvas');
+    step('a message appears over the canvas without moving it');
+  },
   async codeView() {
     await page.goto(`${base}#/designer`);
     await page.getByLabel('Pipeline id').fill('coded');

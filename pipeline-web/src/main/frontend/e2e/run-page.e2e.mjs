@@ -132,6 +132,16 @@ try {
   await page.getByRole('heading', { name: /#1/ }).waitFor();
   await page.getByRole('link', { name: 'Next run' }).waitFor();
   step('Re-run all starts run #2; previous and next lead between the runs');
+
+  // re-run only what failed: the stages that succeeded (build, the approved deploy) keep their results
+  await page.getByRole('button', { name: 'Re-run failed' }).click();
+  await page.getByRole('heading', { name: /#3/ }).waitFor();
+  await page.locator('.pk-node[data-stage="verify"][data-status="FAILED"]').waitFor();
+  for (const kept of ['build', 'deploy']) {
+    if (!(await page.locator(`.pk-node[data-stage="${kept}"]`).textContent()).includes('reused')) fail(`${kept} ran again in Re-run failed`);
+  }
+  if (await page.getByTestId('approval-banner').count() !== 0) fail('Re-run failed asked for the approval again');
+  step('Re-run failed starts run #3 with build and the approved deploy kept, verify run again');
 } catch (e) {
   result.error = e.message;
   console.error(`e2e: ${e.message}`);

@@ -149,10 +149,9 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
     const started = performance.now();
     const path = `pipelines/${encodeURIComponent(pipelineId)}`;
     // the saved revision, and the draft kept since (work in progress, which wins when there is one)
-    Promise.all([
-      request('GET', path).catch((e: ApiError) => { if (e.status === 409) return null; throw e; }),
-      getJson<{ document: PipelineDoc; saved: string }>(`${path}/draft`).catch((e: ApiError) => { if (e.status === 404) return null; throw e; }),
-    ])
+    request('GET', path).catch((e: ApiError) => { if (e.status === 409) return null; throw e; }) // 409: only a draft
+      .then(async (r) => [r, r === null || r.headers.get('PipelineKit-Draft')
+        ? await getJson<{ document: PipelineDoc; saved: string }>(`${path}/draft`) : null] as const)
       .then(async ([r, draft]) => {
         if (!r && !draft) throw new ApiError(404, { detail: `no pipeline '${pipelineId}'` });
         const doc = draft ? { ...draft.document, id: pipelineId, stages: draft.document.stages ?? [] } : (await r!.json()) as PipelineDoc;
@@ -468,7 +467,7 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
         <button className="pk-primary" onClick={() => setRunning(true)} disabled={doc.id === ''}>Run…</button>
         {version !== null ? <a href={`#/analytics/${encodeURIComponent(doc.id)}`}>Analytics</a> : null}
       </div>
-      {message ? <div className={`pk-message pk-${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'}>{message.text}
+      {message ? <div className={`pk-message pk-${message.kind} pk-overlay pk-below-toolbar`} role={message.kind === 'error' ? 'alert' : 'status'}>{message.text}
         <button className="pk-link" aria-label="Dismiss" onClick={() => setMessage(null)}>✕</button></div> : null}
       {pipelineProblems.length > 0 ? (
         <ul className="pk-problems pk-pipeline-problems">{pipelineProblems.map((p, i) => <li key={i}>{p.path ? `${p.path}: ` : ''}{p.message}</li>)}</ul>

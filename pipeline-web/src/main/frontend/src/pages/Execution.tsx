@@ -1,9 +1,11 @@
-import { Background, Controls, Handle, MiniMap, Position, ReactFlow, ReactFlowProvider, type Node, type NodeProps } from '@xyflow/react';
+import { Background, Controls, Handle, MiniMap, Position, ReactFlow, ReactFlowProvider, type Node, type NodeProps, type ReactFlowInstance } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, getJson, postJson, readSse } from '../api';
 import { go } from '../App';
 import { LogViewer, apiLogSource } from '../components/LogViewer';
+import { StageList } from '../components/StageList';
 import { layoutAsync } from '../layoutAsync';
+import { recallLayout, rememberLayout } from '../layoutMemory';
 import { NODE_HEIGHT, NODE_WIDTH, pipelineToGraph, type PipelineDoc, type StageDoc } from '../model';
 
 export interface JobJson {
@@ -116,6 +118,8 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
   const [stage, setStage] = useState<string | null>(focusStage ?? null);
   const [now, setNow] = useState(Date.now());
   const refresh = useRef<number | null>(null);
+  const flow = useRef<ReactFlowInstance | null>(null);
+  const opened = useRef(performance.now());
 
   const base = `executions/${encodeURIComponent(executionId)}`;
   const loadExecution = () => getJson<ExecutionJson>(base).then((ex) => {
@@ -177,7 +181,10 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
   useEffect(() => {
     if (!pipeline || graph) return;
     const raw = pipelineToGraph(pipeline, false);
-    void layoutAsync(raw.nodes, raw.edges).then((nodes) => setGraph({ nodes, edges: raw.edges }));
+    // where the designer (or an earlier visit) placed the stages in this browser, else a fresh layout, remembered
+    const placed = recallLayout(pipeline.id, raw.nodes.map((n) => n.id));
+    if (placed) setGraph({ nodes: raw.nodes.map((n) => ({ ...n, position: placed.get(n.id)! })), edges: raw.edges });
+    else void layoutAsync(raw.nodes, raw.edges).then((nodes) => { rememberLayout(pipeline.id, nodes); setGraph({ nodes, edges: raw.edges }); });
   }, [pipeline]);
   const runs = useMemo(() => new Map((execution?.stages ?? []).map((s) => [s.id, s])), [execution]);
   const nodes = useMemo(() => (graph?.nodes ?? []).map((n) => ({
@@ -204,8 +211,34 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
     return { ...e, animated: s === 'SUCCEEDED' && runs.get(e.target)?.status === 'RUNNING', className: s ? `pk-edge-${s.toLowerCase()}` : undefined };
   }), [graph, runs]);
 
+  // a big run is shown at a readable size around the stage that matters (the list leads to the others), a small one whole
+  const big = (pipeline?.stages.length ?? 0) > 40;
+  const focusOn = (id: string, zoom?: number) => {
+    const n = graph?.nodes.find((x) => x.id === id);
+    if (n && flow.current) void flow.current.setCenter(n.position.x + NODE_WIDTH / 2, n.position.y + NODE_HEIGHT / 2, { zoom: zoom ?? Math.max(0.8, flow.current.getZoom()), duration: 0 });
+  };
+  const select = (id: string) => {
+    setStage(id);
+    focusOn(id);
+  };
+  const [graphReady, setGraphReady] = useState<string | null>(null);
+  /** Once the graph is drawn: a big one is centred on the stage that matters; either way the page says how long it took. */
+  const initialView = (instance: ReactFlowInstance) => {
+    flow.current = instance;
+    if (!graph) return;
+    if (big && graph.nodes.length > 0) {
+      const first = graph.nodes.map((n) => runs.get(n.id)).find((r) => r && ['FAILED', 'TIMED_OUT', 'RUNNING', 'WAITING_APPROVAL'].includes(r.status));
+      focusOn(stage ?? first?.id ?? graph.nodes[0].id, 0.8);
+    }
+    requestAnimationFrame(() => setGraphReady(`${graph.nodes.length} stages in ${Math.round(performance.now() - opened.current)} ms`));
+  };
+
   if (error) return <div className="pk-error pk-pad">{error}</div>;
-  if (!execution || !graph) return <div className="pk-muted pk-pad">Loading…</div>;
+  if (!execution) return <div className="pk-muted pk-pad">Loading…</div>;
+  const rows = execution.pipeline.stages.map((st) => {
+    const r = runs.get(st.id);
+    return { id: st.id, name: st.name, status: r?.status ?? 'PENDING', durationMs: r?.durationMs, reason: r?.reason };
+  });
   const final = FINAL.has(execution.status);
   // an action that fails says why above the page and leaves the page as it was
   const act = (path: string, body: unknown = {}) => postJson<{ id?: string }>(path, body).then((r) => {
@@ -226,13 +259,17 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
         <span className="pk-spacer" />
         {!final ? <button className="pk-danger" onClick={() => void act(`${base}/cancel`)}>Cancel</button> : null}
         {final && stage ? <button onClick={() => void act(`${base}/rerun?from=${encodeURIComponent(stage)}`)}>Re-run from {stage}</button> : null}
+        {final && execution.stages.some((s) => ['FAILED', 'TIMED_OUT', 'SOFT_FAILED', 'CANCELLED', 'INTERRUPTED'].includes(s.status))
+          ? <button onClick={() => void act(`${base}/rerun?failed=true`)} title="Run the failed stages again, with what follows them; the rest keep their results">Re-run failed</button> : null}
         {final ? <button onClick={() => void act(`${base}/rerun?all=true`)}>Re-run all</button> : null}
         {neighbours.previous ? <a href={`#/executions/${encodeURIComponent(neighbours.previous.id)}`} aria-label="Previous run">← #{neighbours.previous.number}</a> : null}
         {neighbours.next ? <a href={`#/executions/${encodeURIComponent(neighbours.next.id)}`} aria-label="Next run">#{neighbours.next.number} →</a> : null}
         <a href={`#/designer/${encodeURIComponent(execution.pipelineId)}`}>Edit pipeline</a>
         <a href={`#/analytics/${encodeURIComponent(execution.pipelineId)}`}>Analytics</a>
       </div>
-      <div className="pk-messages">
+      <div className="pk-execution-top" data-ready={graphReady ?? undefined} data-testid="run-view">
+      <StageList rows={rows} selected={stage} onSelect={select} duration={duration} />
+      <div className="pk-messages pk-overlay">
         {actionError ? (
           <div className="pk-alert" role="alert" data-testid="action-error">
             <span>{actionError}</span>
@@ -252,20 +289,24 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
         ))}
       </div>
       <div className="pk-execution-graph">
-        <ReactFlowProvider>
-          <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} nodesDraggable={false} nodesConnectable={false} fitView fitViewOptions={{ maxZoom: 1 }} minZoom={0.05}
-            onNodeClick={(_, n) => setStage(n.id)} elementsSelectable>
-            <Background gap={20} />
-            <MiniMap pannable zoomable nodeColor={(n) => STATUS_COLOURS[(n.data as RunNodeData).run?.status ?? 'PENDING'] ?? '#d1d9e0'} />
-            <Controls showInteractive={false} />
-          </ReactFlow>
-        </ReactFlowProvider>
+        {graph ? (
+          <ReactFlowProvider>
+            <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} nodesDraggable={false} nodesConnectable={false} fitView={!big}
+              fitViewOptions={{ maxZoom: 1 }} minZoom={0.05} onlyRenderVisibleElements={big} onInit={(i) => initialView(i as unknown as ReactFlowInstance)}
+              onNodeClick={(_, n) => setStage(n.id)} elementsSelectable>
+              <Background gap={20} />
+              <MiniMap pannable zoomable nodeColor={(n) => STATUS_COLOURS[(n.data as RunNodeData).run?.status ?? 'PENDING'] ?? '#d1d9e0'} />
+              <Controls showInteractive={false} />
+            </ReactFlow>
+          </ReactFlowProvider>
+        ) : <div className="pk-muted pk-pad">Laying out {execution.pipeline.stages.length} stages…</div>}
+      </div>
       </div>
       {stage && runs.get(stage)?.reason && EXPLAINED.has(runs.get(stage)!.status) ? (
         <div className="pk-stage-reason" data-testid="log-reason"><b>{stage}</b> {runs.get(stage)!.status.toLowerCase().replace(/_/g, ' ')}: {runs.get(stage)!.reason}</div>
       ) : null}
       {stage ? (
-        <LogViewer key={execution.id} executionId={execution.id} stages={graph.nodes.map((n) => n.id)} stage={stage} onStage={setStage}
+        <LogViewer key={execution.id} executionId={execution.id} stages={execution.pipeline.stages.map((n) => n.id)} stage={stage} onStage={select}
           source={apiLogSource(execution.id)} live={(s) => !FINAL.has(runs.get(s)?.status ?? 'PENDING')} />
       ) : <p className="pk-muted pk-pad">Click a stage to see its log.</p>}
     </div>

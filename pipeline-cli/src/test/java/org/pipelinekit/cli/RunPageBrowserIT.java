@@ -43,27 +43,39 @@ class RunPageBrowserIT {
       }
       assertThat(page).as(said.toString()).isNotNull();
       CompletableFuture.runAsync(() -> lines.lines().forEach(l -> said.append(l).append('\n')));
-      Process node = new ProcessBuilder("node", "e2e/run-page.e2e.mjs", page, "e2e-token", OUT.toString()).directory(FRONTEND.toFile())
-          .redirectErrorStream(true).start();
-      String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(node.waitFor(5, TimeUnit.MINUTES)).isTrue();
-      System.out.println(output);
-      assertThat(node.exitValue()).as(output + "\nserver:\n" + said).isZero();
-      assertThat(output).contains("a wrong token is refused at sign-in; a run link in a new tab opens without signing in again",
+      String runPage = e2e("run-page.e2e.mjs", page);
+      assertThat(runPage).contains("a wrong token is refused at sign-in; a run link in a new tab opens without signing in again",
           "a non-approver sees the waiting banner without Approve", "a refused approval is a dismissible message",
           "the failed stage's log opened by itself", "the pipelines page shows the last run",
-          "the run list shows every run and filters by status", "Re-run all starts run #2; previous and next lead between the runs");
-      Process designer = new ProcessBuilder("node", "e2e/designer-work.e2e.mjs", page, "e2e-token", OUT.toString()).directory(FRONTEND.toFile())
-          .redirectErrorStream(true).start();
-      String work = new String(designer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(designer.waitFor(5, TimeUnit.MINUTES)).isTrue();
-      System.out.println(work);
-      assertThat(designer.exitValue()).as(work).isZero();
+          "the run list shows every run and filters by status", "Re-run all starts run #2; previous and next lead between the runs",
+          "Re-run failed starts run #3 with build and the approved deploy kept, verify run again");
+      String work = e2e("designer-work.e2e.mjs", page);
       assertThat(work).contains("a new canvas opens without a red error", "leaving with unsaved changes asks; staying keeps the stage",
-          "after saving a new pipeline, Designer opens a new one");
+          "after saving a new pipeline, Designer opens a new one", "a message appears over the canvas without moving it",
+          "applying YAML with an unknown need keeps it, lists and marks it at its line",
+          "line numbers stay beside their lines when the code scrolls", "JSON and HCL tabs; Download gives coded.hcl; Copy copies",
+          "a pasted GitHub Actions workflow is offered for import, and imported",
+          "a pipeline with problems is saved as a draft, opens again after a reload, is listed as a draft and cannot run");
+      String analytics = e2e("analytics.e2e.mjs", page);
+      assertThat(analytics).contains("the 30-day trend is three charts on their own axes",
+          "the bottleneck is build, with its share of the critical path; no suggestion to drop deploy-after-test",
+          "rates and a budget set on the page are kept, and the cost follows them");
+      String big = e2e("big-run.e2e.mjs", page);
+      assertThat(big).contains("the 200-stage run is usable in", "\"only problems\" lists s157", "finding \"s19\" lists s19 and s190–s199");
     } finally {
       server.destroy();
       server.waitFor(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** Runs one e2e script against the server at {@code page}; its output, after asserting it exited 0. */
+  private static String e2e(String script, String page) throws Exception {
+    Process node = new ProcessBuilder("node", "e2e/" + script, page, "e2e-token", OUT.toString()).directory(FRONTEND.toFile())
+        .redirectErrorStream(true).start();
+    String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(node.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    System.out.println(output);
+    assertThat(node.exitValue()).as(script + ":\n" + output).isZero();
+    return output;
   }
 }

@@ -24,6 +24,7 @@ public enum ErrorCode {
   EXECUTION_UNKNOWN(Kind.NOT_FOUND, "no execution has this id"),
   EXECUTION_RUNNING(Kind.CONFLICT, "the execution has not ended yet"),
   EXECUTION_FINISHED(Kind.CONFLICT, "the execution has ended"),
+  NOTHING_FAILED(Kind.CONFLICT, "the execution has no failed stage to run again"),
   STAGE_UNKNOWN(Kind.NOT_FOUND, "the pipeline or execution has no such stage"),
   APPROVAL_FORBIDDEN(Kind.FORBIDDEN, "the caller may not approve this stage"),
   APPROVAL_NOT_PENDING(Kind.CONFLICT, "the stage does not wait for approval"),

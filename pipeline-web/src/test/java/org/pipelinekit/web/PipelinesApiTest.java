@@ -96,6 +96,12 @@ class PipelinesApiTest {
     assertThat(json(server.send("PUT", "/pipelines/half-built/draft", "admin-token", "application/json", CI, Map.of())).path("detail").asText())
         .contains("the draft's id 'shop-ci' is not the pipeline's id 'half-built'");
 
+    assertThat(server.post("/pipelines", "admin-token", CI.replace("shop-ci", "revised")).status()).isEqualTo(201);
+    assertThat(server.get("/pipelines/revised", "reader-token").headers().firstValue("PipelineKit-Draft")).isEmpty();
+    server.send("PUT", "/pipelines/revised/draft", "admin-token", "application/json", CI.replace("shop-ci", "revised"), Map.of());
+    assertThat(server.get("/pipelines/revised", "reader-token").headers().firstValue("PipelineKit-Draft"))
+        .as("a saved pipeline says when a draft was kept since").isPresent();
+
     String fixed = halfBuilt.replace("\"stages\": [", "\"stages\": [{\"id\": \"build\", \"steps\": [{\"run\": \"make\"}]}, ");
     assertThat(server.post("/pipelines", "admin-token", fixed).status()).isEqualTo(201);
     assertThat(server.get("/pipelines/half-built/draft", "reader-token").status()).as("the revision replaces the draft").isEqualTo(404);

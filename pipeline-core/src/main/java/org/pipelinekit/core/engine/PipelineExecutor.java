@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import org.pipelinekit.core.run.StageStatus;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -362,6 +363,32 @@ public final class PipelineExecutor implements AutoCloseable {
     Map<String, LiveExecution.Reused> reused = Reruns.reused(old, executionId, fromStage);
     return launch(pipeline, old.header().trigger(), old.header().parameters(), Optional.of(executionId), Optional.of(fromStage),
         reused, Optional.of(executionId), null);
+  }
+
+  /**
+   * Runs the stages of a finished execution that failed (failed, timed out, soft-failed, cancelled or interrupted) again,
+   * with every stage after them; the stages that succeeded keep their results, outputs and files, as {@link #rerun} does.
+   *
+   * @throws PipelineException {@code NOTHING_FAILED} when every stage succeeded or was skipped
+   */
+  public Execution rerunFailed(String executionId) {
+    ExecutionSnapshot old = execution(executionId).map(Execution::snapshot)
+        .orElseThrow(() -> new PipelineException(ErrorCode.EXECUTION_UNKNOWN, "execution " + executionId + " does not exist"));
+    if (!old.status().isFinal()) {
+      throw new PipelineException(ErrorCode.EXECUTION_RUNNING, "execution " + executionId + " is still " + old.status()
+          + "; cancel it or wait for it to end before re-running it");
+    }
+    Pipeline pipeline = old.header().pipeline();
+    List<String> failed = pipeline.stages().stream().map(Stage::id).filter(id -> {
+      StageStatus st = old.stage(id).status();
+      return st.countsAsFailure() || st == StageStatus.SOFT_FAILED || st == StageStatus.CANCELLED || st == StageStatus.INTERRUPTED;
+    }).toList();
+    if (failed.isEmpty()) {
+      throw new PipelineException(ErrorCode.NOTHING_FAILED, "execution " + executionId + " has no failed stage to run again; re-run it"
+          + " all, or from a stage");
+    }
+    return launch(pipeline, old.header().trigger(), old.header().parameters(), Optional.of(executionId), Optional.of(failed.get(0)),
+        Reruns.reused(old, executionId, failed), Optional.of(executionId), null);
   }
 
   /**

@@ -285,6 +285,33 @@ class ControlTest {
   }
 
   @Test
+  void rerunFailed_runsOnlyTheFailedStagesAndWhatFollowsThem_andRefusesARunWithNothingFailed() throws Exception {
+    Path flag = signals().resolve("fixed");
+    Pipeline p = Pipeline.builder("two-breaks")
+        .stage("ok", s -> s.run("echo ok"))
+        .stage("lint", s -> s.needs("ok").run("[ -f '" + flag + "' ] || exit 2; echo linted"))
+        .stage("unit", s -> s.needs("ok").run("[ -f '" + flag + "' ] || exit 3; echo tested"))
+        .stage("docs", s -> s.needs("ok").run("echo docs"))
+        .stage("package", s -> s.needs("lint", "unit").run("echo packaged"))
+        .build();
+    ExecutionSnapshot first = await(executor.execute(p, ExecutionTrigger.manual(), Map.of()));
+    assertThat(first.stage("lint").status()).isEqualTo(StageStatus.FAILED);
+    Files.writeString(flag, "");
+
+    ExecutionSnapshot again = await(executor.rerunFailed(first.id()));
+    assertThat(again.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(again.stage("ok").reusedFrom()).as("it succeeded: kept").contains(first.id());
+    assertThat(again.stage("docs").reusedFrom()).as("it succeeded: kept").contains(first.id());
+    assertThat(again.stage("lint").reusedFrom()).isEmpty();
+    assertThat(again.stage("unit").reusedFrom()).as("every failed stage runs again, not only the first").isEmpty();
+    assertThat(again.stage("package").status()).isEqualTo(StageStatus.SUCCEEDED);
+    assertThatThrownBy(() -> executor.rerunFailed(again.id())).isInstanceOfSatisfying(PipelineException.class, e -> {
+      assertThat(e.code()).isEqualTo("NOTHING_FAILED");
+      assertThat(e.getMessage()).contains("has no failed stage to run again");
+    });
+  }
+
+  @Test
   void closingTheExecutorWithAStepRunning_endsTheStepAndTheExecution() throws Exception {
     EngineTesting.Recorder rec = new EngineTesting.Recorder();
     Pipeline p = Pipeline.builder("long").stage("wait", s -> s.run("echo $$ > '" + signals() + "/step.pid'; echo started; sleep 600")).build();

@@ -413,6 +413,8 @@ public final class Api {
   private void getPipeline(Call c) throws IOException {
     Pipeline p = pipeline(c.var("id"));
     c.resp.setHeader("ETag", "\"" + p.version() + "\"");
+    // work in progress kept since: the designer opens it (GET pipelines/{id}/draft) instead of the revision
+    service.draft(p.id()).ifPresent(d -> c.resp.setHeader("PipelineKit-Draft", d.saved().toString()));
     c.send(200, Json.pipeline(p));
   }
 
@@ -837,9 +839,11 @@ public final class Api {
     Execution e;
     if (c.param("all").map(Boolean::parseBoolean).orElse(false)) {
       e = executor.execute(old.header().pipeline(), old.header().trigger(), old.header().parameters());
+    } else if (c.param("failed").map(Boolean::parseBoolean).orElse(false)) {
+      e = executor.rerunFailed(old.id());
     } else {
       String from = c.param("from").orElseThrow(() -> Problems.badRequest("missing-parameter",
-          "?from=<stage> says where the re-run starts, or ?all=true re-runs every stage"));
+          "?from=<stage> says where the re-run starts, ?failed=true re-runs the failed stages, ?all=true every stage"));
       e = executor.rerun(old.id(), from);
     }
     c.resp.setHeader("Location", c.req.getContextPath() + c.req.getServletPath() + "/api/v1/executions/" + e.id());

@@ -21,9 +21,13 @@ public final class Reruns {
   private Reruns() {}
 
   public static Map<String, LiveExecution.Reused> reused(ExecutionSnapshot old, String executionId, String fromStage) {
+    return reused(old, executionId, List.of(fromStage));
+  }
+
+  /** As {@link #reused(ExecutionSnapshot, String, String)}, with the re-run starting at each of {@code fromStages}. */
+  public static Map<String, LiveExecution.Reused> reused(ExecutionSnapshot old, String executionId, List<String> fromStages) {
     Pipeline pipeline = old.header().pipeline();
-    Set<String> again = new HashSet<>();
-    again.add(fromStage);
+    Set<String> again = new HashSet<>(fromStages);
     // stages that never finished (cancelled, or interrupted by a host that died) run again too: reused as they were,
     // the re-run would end SUCCEEDED with work that was never done
     for (Stage s : pipeline.stages()) {
@@ -37,7 +41,7 @@ public final class Reruns {
         if (!again.contains(s.id()) && s.needs().stream().anyMatch(again::contains)) grew = again.add(s.id());
       }
     }
-    addUnsuccessfulAncestors(pipeline, fromStage, old, again);
+    for (String from : fromStages) addUnsuccessfulAncestors(pipeline, from, old, again);
     Map<String, LiveExecution.Reused> reused = new LinkedHashMap<>();
     for (Stage s : pipeline.stages()) {
       if (again.contains(s.id())) continue;
