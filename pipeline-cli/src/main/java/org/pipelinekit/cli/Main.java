@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 // scope INHERIT: every subcommand takes --help and --version too (it answered 'Missing required parameter' with exit 2)
 @Command(name = "pipelinekit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, scope = CommandLine.ScopeType.INHERIT,
     description = "Define, check and run CI/CD pipelines.",
-    subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class, ExportCommand.class, ImportCommand.class, ServeCommand.class, SecretsCommand.class,
+    subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class, ExportCommand.class, ImportCommand.class, ServeCommand.class, SecretsCommand.class, UsersCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

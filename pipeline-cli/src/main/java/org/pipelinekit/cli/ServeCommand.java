@@ -165,6 +165,14 @@ final class ServeCommand implements Callable<Integer> {
 
   private Integer serve(PipelineService service, ArtifactManager artifacts, PipelineExecutor.Builder executorBuilder, String secret,
       PrintWriter out, Path mirrors, org.pipelinekit.core.spi.TriggerLedger ledger, SecretStore secrets) throws Exception {
+    List<UsersFile.User> users; // people with tokens of their own (pipelinekit users add), besides the admin token
+    try {
+      users = UsersFile.read(dataDir.resolve("users"));
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return Main.INVALID;
+    }
+    if (!users.isEmpty()) out.println("users: admin and " + users.size() + " from " + dataDir.resolve("users"));
     PipelineAnalytics analytics = PipelineAnalytics.builder()
         .settingsFile(mirrors.resolveSibling("analytics-settings.json")) // beside the mirrors: the shared directory in a cluster
         .artifactStorage((pipeline, from, to) -> artifacts.gigabyteMonths(from, to).getOrDefault(pipeline, 0.0)).build();
@@ -189,7 +197,8 @@ final class ServeCommand implements Callable<Integer> {
       }
       PipelineKitServlet servlet = PipelineKitServlet.builder(service, executor).artifacts(artifacts).kotlinScripts(kotlinScripts)
           .templates(TemplateLibrary.builder().builtins().build()).analytics(analytics).triggers(triggers)
-          .authenticator(Authenticator.bearerTokens(Map.of(secret, Principal.of("admin", "admins")))).build();
+          .authenticator(Authenticator.either(Authenticator.bearerTokens(Map.of(secret, Principal.of("admin", "admins"))),
+              UsersFile.authenticator(users))).build();
       Server jetty = new Server();
       HttpConfiguration http = new HttpConfiguration();
       http.setSendServerVersion(false);

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -29,6 +30,15 @@ class RunPageBrowserIT {
   @Test
   void theRunPageSaysWhatHappenedAndWhatToDo(@TempDir Path dir) throws Exception {
     if (Boolean.getBoolean("pipelinekit.browser.skip")) Assumptions.abort("browser tests skipped by -Dpipelinekit.browser.skip=true");
+    // a second person, in group ops, with a token of their own (for e2e/identities.e2e.mjs)
+    Process add = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        SharedDatabaseJarIT.JAR.toString(), "users", "add", "ops-lead", "--group", "ops", "--data-dir", dir.resolve("data").toString())
+        .redirectErrorStream(true).start();
+    String added = new String(add.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(add.waitFor(60, TimeUnit.SECONDS) && add.exitValue() == 0).as(added).isTrue();
+    Matcher opsToken = Pattern.compile("(?m)^token: (pk_\\S+)$").matcher(added);
+    assertThat(opsToken.find()).as(added).isTrue();
+    assertThat(Files.readString(dir.resolve("data/users"))).as("only the token's hash is kept").doesNotContain(opsToken.group(1));
     Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
         SharedDatabaseJarIT.JAR.toString(), "serve", "--port", "0", "--path", "/ci", "--data-dir", dir.resolve("data").toString(),
         "--pipelines", Files.createDirectories(dir.resolve("none")).toString(), "--token", "e2e-token").redirectErrorStream(true).start();
@@ -60,6 +70,9 @@ class RunPageBrowserIT {
       assertThat(analytics).contains("the 30-day trend is three charts on their own axes",
           "the bottleneck is build, with its share of the critical path; no suggestion to drop deploy-after-test",
           "rates and a budget set on the page are kept, and the cost follows them");
+      String people = e2e("identities.e2e.mjs", page, opsToken.group(1));
+      assertThat(people).contains("an approver no one can sign in as ('nobody') is flagged on the stage; group 'ops' is not",
+          "ops-lead signs in with a token of their own, approves (admin is not offered to), and the node says \"approved by ops-lead\"");
       String big = e2e("big-run.e2e.mjs", page);
       assertThat(big).contains("the 200-stage run is usable in", "\"only problems\" lists s157", "finding \"s19\" lists s19 and s190–s199");
     } finally {
@@ -69,8 +82,10 @@ class RunPageBrowserIT {
   }
 
   /** Runs one e2e script against the server at {@code page}; its output, after asserting it exited 0. */
-  private static String e2e(String script, String page) throws Exception {
-    Process node = new ProcessBuilder("node", "e2e/" + script, page, "e2e-token", OUT.toString()).directory(FRONTEND.toFile())
+  private static String e2e(String script, String page, String... more) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("node", "e2e/" + script, page, "e2e-token", OUT.toString()));
+    command.addAll(List.of(more));
+    Process node = new ProcessBuilder(command).directory(FRONTEND.toFile())
         .redirectErrorStream(true).start();
     String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(node.waitFor(5, TimeUnit.MINUTES)).isTrue();

@@ -78,7 +78,7 @@ public final class PipelineKitServlet extends HttpServlet {
     this.api = new Api(b.service, b.executor, Optional.ofNullable(b.artifacts), Optional.ofNullable(b.templates),
         b.registry != null ? b.registry : b.executor.registry(), b.analytics != null ? b.analytics
         : PipelineAnalytics.builder().executor(b.executor).build(), timer, b.heartbeat.toMillis(), b.kotlinScripts,
-        Optional.ofNullable(b.triggers));
+        Optional.ofNullable(b.triggers), b.authenticator::knownNames);
     this.routes = api.routes();
     this.authenticator = b.authenticator;
     this.authorizer = b.authorizer;

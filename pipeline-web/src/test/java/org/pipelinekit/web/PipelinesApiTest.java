@@ -110,6 +110,25 @@ class PipelinesApiTest {
     assertThat(server.send("DELETE", "/pipelines/half-built", "admin-token", null, null, Map.of()).status()).isEqualTo(204);
   }
 
+  /** An approver no one who can sign in is would leave the run waiting forever: the check and the save say so. */
+  @Test
+  void anApproverNoOneCanSignInAsIsAWarningAtItsPath() throws Exception {
+    String gated = """
+        {"pipelinekit": 1, "id": "gated-approvers", "stages": [{"id": "ship", "approval": {"approvers": ["team-leads", "ops"]},
+         "steps": [{"run": "echo shipped"}]}]}
+        """;
+    JsonNode checked = json(server.post("/pipelines/validate", "reader-token", gated));
+    assertThat(checked.path("valid").asBoolean()).as("a warning, not an error: the users may be added later").isTrue();
+    JsonNode warning = checked.path("problems").get(0);
+    assertThat(warning.path("code").asText()).isEqualTo("APPROVER_UNKNOWN");
+    assertThat(warning.path("path").asText()).isEqualTo("stages.ship.approval.approvers[1]");
+    assertThat(warning.path("message").asText()).contains("no one who can sign in to this server is 'ops'", "would wait for an approval no one can give");
+    assertThat(checked.path("problems")).as("team-leads is lena's group").hasSize(1);
+    ApiServer.Response saved = server.post("/pipelines", "admin-token", gated);
+    assertThat(json(saved).path("warnings").findValuesAsText("code")).contains("APPROVER_UNKNOWN");
+    server.send("DELETE", "/pipelines/gated-approvers", "admin-token", null, null, Map.of());
+  }
+
   @Test
   void invalidPipelinesComeBackAsProblemDetailsWithEveryPath() throws Exception {
     String broken = """

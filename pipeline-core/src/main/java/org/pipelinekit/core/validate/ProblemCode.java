@@ -73,7 +73,12 @@ public enum ProblemCode {
   /** A need is implied by another need (found by the planner, reported by {@code PipelineService}). */
   NEEDS_REDUNDANT(Severity.WARNING),
   /** An approval gate names no approvers, so anyone allowed to approve can. */
-  APPROVAL_WITHOUT_APPROVERS(Severity.WARNING);
+  APPROVAL_WITHOUT_APPROVERS(Severity.WARNING),
+  /**
+   * An approver names no one who can sign in to this server, by name or group, so the stage would wait for an approval
+   * no one can give (reported by a server that knows its users).
+   */
+  APPROVER_UNKNOWN(Severity.WARNING);
 
   private final Severity severity;
 

@@ -64,10 +64,13 @@ public final class Api {
   private final AtomicInteger streams = new AtomicInteger();
   private volatile PipelineScriptHost scripts;
   private final Optional<org.pipelinekit.triggers.Triggers> triggers;
+  /** Everyone who can sign in (names and groups), when the authenticator knows them. */
+  private final java.util.function.Supplier<Optional<Set<String>>> knownNames;
 
   public Api(PipelineService service, PipelineExecutor executor, Optional<ArtifactManager> artifacts, Optional<TemplateLibrary> templates,
       StageRegistry registry, PipelineAnalytics analytics, ScheduledExecutorService timer, long heartbeatMillis, boolean kotlinScripts,
-      Optional<org.pipelinekit.triggers.Triggers> triggers) {
+      Optional<org.pipelinekit.triggers.Triggers> triggers, java.util.function.Supplier<Optional<Set<String>>> knownNames) {
+    this.knownNames = knownNames;
     this.kotlinScripts = kotlinScripts;
     this.triggers = triggers;
     this.service = service;
@@ -390,8 +393,35 @@ public final class Api {
     o.set("pipeline", Json.pipeline(created.pipeline()));
     o.put("version", created.pipeline().version());
     ArrayNode warnings = o.putArray("warnings");
-    created.warnings().forEach(w -> warnings.addObject().put("code", w.code().name()).put("path", w.path()).put("message", w.message()));
+    List<org.pipelinekit.core.validate.Problem> all = new java.util.ArrayList<>(created.warnings());
+    all.addAll(unknownApprovers(created.pipeline()));
+    all.forEach(w -> warnings.addObject().put("code", w.code().name()).put("path", w.path()).put("message", w.message()));
     return o;
+  }
+
+  /** The validation of a pipeline, with a warning for each approver no one who can sign in here is (by name or group). */
+  private org.pipelinekit.core.validate.ValidationResult validation(Pipeline p) {
+    List<org.pipelinekit.core.validate.Problem> all = new java.util.ArrayList<>(service.validate(p).problems());
+    all.addAll(unknownApprovers(p));
+    return new org.pipelinekit.core.validate.ValidationResult(all);
+  }
+
+  private List<org.pipelinekit.core.validate.Problem> unknownApprovers(Pipeline p) {
+    Optional<Set<String>> known = knownNames.get();
+    if (known.isEmpty()) return List.of();
+    List<org.pipelinekit.core.validate.Problem> out = new java.util.ArrayList<>();
+    for (org.pipelinekit.core.model.Stage s : p.stages()) {
+      List<String> approvers = s.approval().map(org.pipelinekit.core.model.Approval::approvers).orElse(List.of());
+      for (int i = 0; i < approvers.size(); i++) {
+        if (known.get().contains(approvers.get(i))) continue;
+        out.add(new org.pipelinekit.core.validate.Problem(org.pipelinekit.core.validate.ProblemCode.APPROVER_UNKNOWN,
+            org.pipelinekit.core.validate.Severity.WARNING, "stages." + s.id() + ".approval.approvers[" + i + "]",
+            "no one who can sign in to this server is '" + approvers.get(i) + "' or in a group of that name, so " + s.id()
+                + " would wait for an approval no one can give",
+            "name a user or group of this server (" + String.join(", ", known.get()) + "), or add the user (pipelinekit users add)"));
+      }
+    }
+    return out;
   }
 
   private void createPipeline(Call c) throws IOException {
@@ -458,7 +488,7 @@ public final class Api {
   }
 
   private void validate(Call c) throws IOException {
-    c.send(200, Json.validation(service.validate(pipelineBody(c))));
+    c.send(200, Json.validation(validation(pipelineBody(c))));
   }
 
   private final boolean kotlinScripts;
@@ -518,7 +548,7 @@ public final class Api {
     } else {
       ObjectNode o = Json.MAPPER.createObjectNode();
       o.set("pipeline", Json.pipeline(p));
-      ObjectNode validation = Json.validation(service.validate(p));
+      ObjectNode validation = Json.validation(validation(p));
       if (format.equals("yaml") || format.equals("yml") || format.equals("json")) { // each problem at its line of the text
         PipelineFormat f = format.equals("json") ? PipelineFormat.JSON : PipelineFormat.YAML;
         for (JsonNode problem : validation.path("problems")) {

@@ -1,0 +1,102 @@
+package org.pipelinekit.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "users", description = {"The people who can sign in to serve, each with a token of their own and groups that"
+    + " approvals can name (the token given to serve itself signs in as 'admin', group 'admins'). Kept in <data-dir>/users as"
+    + " token hashes; serve reads the file when it starts."},
+    subcommands = {UsersCommand.Add.class, UsersCommand.List.class, UsersCommand.Remove.class})
+final class UsersCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return 2;
+  }
+
+  static class DataDir {
+    @Option(names = "--data-dir", defaultValue = "pipelinekit-data", description = "The data directory of serve (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    Path file() {
+      return dataDir.resolve("users");
+    }
+  }
+
+  @Command(name = "add", description = "Add a user (or give one a new token) and print the token, once: it is kept nowhere else")
+  static final class Add extends DataDir implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME", description = "The user's name, as approvals and the run page show it")
+    String name;
+
+    @Option(names = {"-g", "--group"}, paramLabel = "GROUP", description = "A group the user is in (repeat for more); approvals can name groups")
+    java.util.List<String> groups = new java.util.ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      String token;
+      try {
+        token = UsersFile.add(file(), name, new TreeSet<>(groups));
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println(e.getMessage());
+        return Main.INVALID;
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("added " + name + (groups.isEmpty() ? "" : " (groups " + String.join(", ", new TreeSet<>(groups)) + ")") + " to " + file());
+      out.println("token: " + token);
+      out.println("give it to " + name + " to sign in; restart serve to let it in");
+      return 0;
+    }
+  }
+
+  @Command(name = "list", description = "The users and their groups (never their tokens)")
+  static final class List extends DataDir implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      try {
+        for (UsersFile.User u : UsersFile.read(file())) out.println(u.name() + (u.groups().isEmpty() ? "" : "  " + String.join(", ", u.groups())));
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println(e.getMessage());
+        return Main.INVALID;
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "remove", description = "Remove a user: their token stops working when serve restarts")
+  static final class Remove extends DataDir implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!UsersFile.remove(file(), name)) {
+        spec.commandLine().getErr().println("no user " + name + " in " + file());
+        return Main.INVALID;
+      }
+      spec.commandLine().getOut().println("removed " + name + " from " + file());
+      return 0;
+    }
+  }
+}
