@@ -18,6 +18,16 @@ const fail = (message) => { throw new Error(message); };
 const context = await launch();
 const page = context.pages()[0] ?? await context.newPage();
 page.setDefaultTimeout(30_000);
+/** A new, empty designer whatever the page showed (unsaved work left behind is let go). */
+const freshDesigner = async () => {
+  const leave = (d) => void d.accept().catch(() => {});
+  page.on('dialog', leave);
+  await page.goto(`${base}#/pipelines`);
+  await page.getByRole('heading', { name: 'Pipelines' }).waitFor();
+  page.off('dialog', leave);
+  await page.goto(`${base}#/designer`);
+  await page.getByTestId('canvas').waitFor();
+};
 const stageCount = () => page.locator('.react-flow__node').count();
 const sections = {
   async freshCanvas() {
@@ -76,8 +86,35 @@ const sections = {
     if (after.y !== before.y) fail('dismissing the message moved the canvas');
     step('a message appears over the canvas without moving it');
   },
+  async connectOnBody() {
+    await freshDesigner();
+    await page.getByLabel('Pipeline id').fill('connected');
+    await page.locator('.pk-library-item[data-stage-type="shell"]').dblclick();
+    await page.locator('.pk-library-item[data-stage-type="shell"]').dblclick();
+    await page.locator('.react-flow__node[data-id="shell-2"]').waitFor();
+    const handle = await page.locator('.react-flow__node[data-id="shell"] .react-flow__handle.source').boundingBox();
+    if (handle.width < 12 || handle.height < 12) fail(`the handle is ${handle.width}×${handle.height} px`);
+    const body = await page.locator('.react-flow__node[data-id="shell-2"] .pk-node-title').boundingBox();
+    const from = { x: handle.x + handle.width / 2, y: handle.y + handle.height / 2 };
+    const to = { x: body.x + body.width / 2, y: body.y + body.height / 2 + 10 };
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) await page.mouse.move(from.x + ((to.x - from.x) * i) / 10, from.y + ((to.y - from.y) * i) / 10);
+    await page.mouse.up();
+    await page.locator('.react-flow__edge').first().waitFor({ state: 'attached', timeout: 5000 }).catch(() => fail('letting go on the stage\'s body did not connect'));
+    step(`handles are ${Math.round(handle.width)} px; letting go on a stage's body connects it (shell-2 needs shell)`);
+    // letting go over nothing says so
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) await page.mouse.move(from.x + i * 5, from.y + i * 25);
+    await page.mouse.up();
+    await page.getByText('Not connected: let go of the line over a stage').waitFor({ timeout: 5000 }).catch(() => fail('letting go over nothing said nothing'));
+    step('letting go of a line over nothing says how to connect');
+    page.once('dialog', (d) => void d.accept());
+  },
   async codeView() {
-    await page.goto(`${base}#/designer`);
+    await freshDesigner();
+    await page.getByRole('tab', { name: 'Code' }).click();
     await page.getByLabel('Pipeline id').fill('coded');
     const yaml = ['pipelinekit: 1', 'id: coded', 'stages:', '  - id: build', '    steps:', '      - run: make',
       '  - id: test', '    needs: [build, nope]', '    steps:', '      - run: make test', ''].join('\n');
@@ -140,7 +177,8 @@ const sections = {
     page.once('dialog', (d) => void d.accept());
   },
   async draft() {
-    await page.goto(`${base}#/designer`);
+    await freshDesigner();
+    await page.getByRole('tab', { name: 'Code' }).click();
     await page.getByLabel('Pipeline id').fill('half-built');
     const yaml = ['pipelinekit: 1', 'id: half-built', 'stages:', '  - id: test', '    needs: [build]', '    steps:', '      - run: make test', ''].join('\n');
     await page.getByLabel('YAML code').fill(yaml);
@@ -170,6 +208,12 @@ for (const [name, section] of Object.entries(sections)) {
     console.error(`e2e: ${name} failed: ${e.message}`);
     process.exitCode = 1;
     await page.screenshot({ path: join(out, `designer-work-${name}-failure.png`) }).catch(() => {});
+    // leave the failed section's work behind, so the next section starts afresh
+    const leave = (d) => void d.accept().catch(() => {}); // (a section may have answered it already)
+    page.on('dialog', leave);
+    await page.goto(`${base}#/pipelines`).catch(() => {});
+    await page.reload().catch(() => {});
+    page.off('dialog', leave);
   }
 }
 try {

@@ -272,13 +272,31 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
     setMessage(null);
     changed();
   }, [edges, changed]);
-  const onConnectEnd = useCallback((_: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+  const onConnectEnd = useCallback((event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
     if (state.isValid === false && state.fromNode && state.toNode) {
       const [source, target] = state.fromHandle?.type === 'target' ? [state.toNode.id, state.fromNode.id] : [state.fromNode.id, state.toNode.id];
       const why = refusal(edges, source, target);
       if (why) setMessage({ kind: 'error', text: `Connection refused: ${why}.` });
+      return;
     }
-  }, [edges]);
+    if (state.isValid || !state.fromNode) return;
+    // let go on a stage's body rather than on its handle: that stage is meant
+    const point = 'changedTouches' in event ? event.changedTouches[0] : event;
+    const under = document.elementFromPoint(point.clientX, point.clientY)?.closest('.react-flow__node')?.getAttribute('data-id');
+    if (under && under !== state.fromNode.id) {
+      const [source, target] = state.fromHandle?.type === 'target' ? [under, state.fromNode.id] : [state.fromNode.id, under];
+      const why = refusal(edges, source, target);
+      if (why) {
+        setMessage({ kind: 'error', text: `Connection refused: ${why}.` });
+        return;
+      }
+      setEdges((es) => [...es, { id: edgeId(source, target), source, target }]);
+      setMessage(null);
+      changed();
+    } else if (!under) {
+      setMessage({ kind: 'info', text: 'Not connected: let go of the line over a stage (anywhere on it) to connect the two.' });
+    }
+  }, [edges, changed]);
 
   const updateStage = useCallback((id: string, stage: StageDoc) => {
     setNodes((ns) => ns.map((n) => (n.id === id ? { ...n, data: { ...n.data, stage: { ...stage, id } } } : n)));
@@ -492,6 +510,8 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
             onPaneClick={() => setSelected(null)}
             deleteKeyCode={['Delete', 'Backspace']}
             onlyRenderVisibleElements={nodes.length > 300}
+            connectionRadius={36}
+            autoPanSpeed={6}
             minZoom={0.05}
             fitView
             fitViewOptions={{ maxZoom: 1 }}

@@ -65,7 +65,8 @@ class RunPageBrowserIT {
           "applying YAML with an unknown need keeps it, lists and marks it at its line",
           "line numbers stay beside their lines when the code scrolls", "JSON and HCL tabs; Download gives coded.hcl; Copy copies",
           "a pasted GitHub Actions workflow is offered for import, and imported",
-          "a pipeline with problems is saved as a draft, opens again after a reload, is listed as a draft and cannot run");
+          "a pipeline with problems is saved as a draft, opens again after a reload, is listed as a draft and cannot run",
+          "letting go on a stage's body connects it", "letting go of a line over nothing says how to connect");
       String analytics = e2e("analytics.e2e.mjs", page);
       assertThat(analytics).contains("the 30-day trend is three charts on their own axes",
           "the bottleneck is build, with its share of the critical path; no suggestion to drop deploy-after-test",
