@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { clock, contrast, isErrorLine, markSegments, matcher, matches, plain, segments, type Segment } from './logs';
+import { clock, contrast, isErrorLine, jobLabel, markSegments, matcher, matches, plain, sections, segments, type LogLine, type Segment } from './logs';
 
 describe('log lines', () => {
   test('every ANSI colour, and any 256 or true colour, reads at 4.5:1 or more on the log and on an error line', () => {
@@ -73,5 +73,34 @@ describe('log lines', () => {
       for (let m = re.exec(flat); m !== null; m = re.exec(flat)) for (let i = m.index; i < m.index + m[0].length; i++) expected[i] = true;
       expect(marked).toEqual(expected);
     }), { numRuns: 300 });
+  });
+});
+
+describe('step sections and matrix jobs', () => {
+  const line = (n: number, job: string, text: string): LogLine => ({ stage: 'test', line: n, job, attempt: 1, time: '2026-12-06T10:00:00.000Z', text });
+  const lines = [
+    line(1, 'test[os=linux]', '▶ make'), line(2, 'test[os=mac]', '▶ make'), line(3, 'test[os=linux]', 'cc a.c'),
+    line(4, 'test[os=mac]', 'cc a.c'), line(5, 'test[os=linux]', '▶ make check'), line(6, 'test[os=linux]', 'ok'),
+  ];
+
+  test('a collapsed step keeps its first line, says how many are hidden, and leaves the other job alone', () => {
+    const open = sections(lines, new Set());
+    expect(open.map((r) => r.line.line)).toEqual([1, 2, 3, 4, 5, 6]);
+    const first = open[0].section!;
+    const folded = sections(lines, new Set([first]));
+    expect(folded.map((r) => r.line.line)).toEqual([1, 2, 4, 5, 6]);
+    expect(folded[0].hidden).toBe(1);
+    expect(folded.find((r) => r.line.line === 5)!.header).toBe(true);
+  });
+
+  test('a matrix job is labelled by its cell; a plain job has no label', () => {
+    expect(jobLabel('test[jdk=17, os=linux]')).toBe('jdk=17, os=linux');
+    expect(jobLabel('build')).toBe('');
+  });
+
+  test('timestamps in UTC or in the viewer\'s zone', () => {
+    expect(clock('2026-12-06T10:00:00.123Z', 'utc')).toBe('10:00:00.123');
+    const d = new Date('2026-12-06T10:00:00.123Z');
+    expect(clock('2026-12-06T10:00:00.123Z', 'local')).toBe(`${String(d.getHours()).padStart(2, '0')}:00:00.123`);
   });
 });

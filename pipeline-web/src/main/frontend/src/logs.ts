@@ -137,9 +137,42 @@ export function matches(re: RegExp | null, text: string): boolean {
   return re.test(plain(text));
 }
 
-/** The time of day of a line, as the viewer shows it with timestamps on. */
-export function clock(iso: string): string {
+/** The time of day of a line, as the viewer shows it with timestamps on: in UTC, or in the viewer's zone ({@code local}). */
+export function clock(iso: string, zone: 'utc' | 'local' = 'utc'): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toISOString().slice(11, 23);
+  if (Number.isNaN(d.getTime())) return iso;
+  if (zone === 'utc') return d.toISOString().slice(11, 23);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** The matrix cell of a job as a short label: {@code test[jdk=17, os=linux]} → {@code jdk=17, os=linux}; '' for a plain job. */
+export function jobLabel(job: string): string {
+  const open = job.indexOf('[');
+  return open >= 0 && job.endsWith(']') ? job.slice(open + 1, -1) : '';
+}
+
+/** Whether a line starts a step (the runner writes "▶ <command>" before each step's output). */
+export function isStepStart(text: string): boolean {
+  return plain(text).startsWith('▶ ');
+}
+
+/**
+ * Lines with the step sections they fall in: each "▶" line starts a section of its job, which runs to the job's next
+ * "▶" line. Lines of a collapsed section are left out (its "▶" line stays, with how many are hidden).
+ */
+export function sections(lines: LogLine[], collapsed: Set<string>): Array<{ line: LogLine; section?: string; header: boolean; hidden: number }> {
+  const current = new Map<string, string>(); // job → its open section
+  const counts = new Map<string, number>();
+  const tagged = lines.map((l) => {
+    const jobKey = `${l.stage}/${l.job}/${l.attempt}`;
+    const header = isStepStart(l.text);
+    if (header) current.set(jobKey, `${jobKey}/${l.line}`);
+    const section = current.get(jobKey);
+    if (section && !header) counts.set(section, (counts.get(section) ?? 0) + 1);
+    return { line: l, section, header };
+  });
+  return tagged.filter((t) => t.header || !t.section || !collapsed.has(t.section))
+    .map((t) => ({ ...t, hidden: t.header && t.section && collapsed.has(t.section) ? counts.get(t.section) ?? 0 : 0 }));
 }
 

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { getText, readSse } from '../api';
-import { clock, isErrorLine, markSegments, matcher, matches, segments, type LogLine } from '../logs';
+import { clock, isErrorLine, jobLabel, markSegments, matcher, matches, sections, segments, type LogLine } from '../logs';
 
 export interface LogSource {
   /** Calls {@code onLine} for each line of the stage's log (from {@code from}), then resolves when the log ends. */
@@ -46,6 +46,9 @@ export function LogViewer({ executionId, stages, stage, onStage, source, live }:
   const [filter, setFilter] = useState(true);
   const [timestamps, setTimestamps] = useState(false);
   const [follow, setFollow] = useState(true);
+  const [zone, setZone] = useState<'local' | 'utc'>('local');
+  const [job, setJob] = useState('');
+  const [collapsed, setCollapsed] = useState<Set<string>>(() => new Set());
   const [current, setCurrent] = useState(0);
   const flush = useRef<number | null>(null);
   const parent = useRef<HTMLDivElement>(null);
@@ -92,11 +95,25 @@ export function LogViewer({ executionId, stages, stage, onStage, source, live }:
 
   const re = useMemo(() => matcher(query), [query]);
   const badQuery = query.trim() !== '' && re === null;
-  const rows = useMemo(() => {
+  // the jobs of the stage shown: a matrix stage's lines say whose they are, and can be narrowed to one job
+  const jobs = useMemo(() => [...new Set((store.current.get(stage)?.lines ?? []).map((l) => l.job))], [version, stage]);
+  const matrix = jobs.some((j) => jobLabel(j) !== '');
+  useEffect(() => setJob(''), [stage]);
+  const shown = useMemo(() => {
     const source = allStages ? stages.flatMap((s) => store.current.get(s)?.lines ?? []) : store.current.get(stage)?.lines ?? [];
     const ordered = allStages ? [...source].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0)) : source;
-    return re && filter ? ordered.filter((l) => matches(re, l.text)) : ordered;
-  }, [version, stage, allStages, re, filter, stages.join(',')]);
+    const ofJob = job && !allStages ? ordered.filter((l) => l.job === job) : ordered;
+    // a search shows matching lines whatever section they are in; otherwise collapsed steps keep only their first line
+    return re && filter ? ofJob.filter((l) => matches(re, l.text)).map((line) => ({ line, header: false, hidden: 0, section: undefined as string | undefined }))
+      : sections(ofJob, collapsed);
+  }, [version, stage, allStages, re, filter, stages.join(','), job, collapsed]);
+  const rows = useMemo(() => shown.map((r) => r.line), [shown]);
+  const toggle = (section: string | undefined) => {
+    if (!section) return;
+    setCollapsed((c) => { const n = new Set(c); if (n.has(section)) n.delete(section); else n.add(section); return n; });
+    setFollow(false);
+  };
+  const headers = useMemo(() => sections(store.current.get(stage)?.lines ?? [], new Set()).filter((r) => r.header).map((r) => r.section!), [version, stage]);
   const hits = useMemo(() => (re ? rows.flatMap((l, i) => (matches(re, l.text) ? [i] : [])) : []), [rows, re]);
   // a count across stages is final only once every finished stage's log is in: until then it says so
   const loading = allStages && stages.some((s) => !live(s) && !store.current.get(s)?.complete);
@@ -146,7 +163,22 @@ export function LogViewer({ executionId, stages, stage, onStage, source, live }:
         <span className="pk-muted" aria-live="polite">{re ? `${hits.length} match${hits.length === 1 ? '' : 'es'}${loading ? ' so far, loading logs…' : ''}` : ''}</span>
         <label className="pk-check"><input type="checkbox" checked={allStages} onChange={(e) => setAllStages(e.target.checked)} />all stages</label>
         <label className="pk-check"><input type="checkbox" checked={filter} onChange={(e) => setFilter(e.target.checked)} />only matching</label>
+        {matrix && !allStages ? (
+          <select aria-label="Job" value={job} onChange={(e) => setJob(e.target.value)}>
+            <option value="">all {jobs.length} jobs</option>
+            {jobs.map((j) => <option key={j} value={j}>{jobLabel(j) || j}</option>)}
+          </select>
+        ) : null}
         <label className="pk-check"><input type="checkbox" checked={timestamps} onChange={(e) => setTimestamps(e.target.checked)} />timestamps</label>
+        {timestamps ? (
+          <select aria-label="Time zone" value={zone} onChange={(e) => setZone(e.target.value as 'local' | 'utc')}>
+            <option value="local">{Intl.DateTimeFormat().resolvedOptions().timeZone}</option>
+            <option value="utc">UTC</option>
+          </select>
+        ) : null}
+        {headers.length > 1 ? (
+          <button onClick={() => setCollapsed((c) => (c.size > 0 ? new Set() : new Set(headers)))}>{collapsed.size > 0 ? 'Expand steps' : 'Collapse steps'}</button>
+        ) : null}
         <label className="pk-check"><input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} />follow</label>
         <button onClick={() => void download()}>Download</button>
         {downloadError ? <span role="alert" className="pk-error">{downloadError}</span> : null}
@@ -156,15 +188,23 @@ export function LogViewer({ executionId, stages, stage, onStage, source, live }:
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((v) => {
             const l = rows[v.index];
+            const row = shown[v.index];
             const error = isErrorLine(l.text);
+            const folded = row.header && row.section !== undefined && collapsed.has(row.section);
             return (
-              <div key={v.key} className={`pk-log-line${error ? ' pk-log-error' : ''}${hits[current] === v.index ? ' pk-log-current' : ''}`}
-                data-line={l.line} data-stage={l.stage} style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${v.start}px)` }}>
+              <div key={v.key} className={`pk-log-line${error ? ' pk-log-error' : ''}${hits[current] === v.index ? ' pk-log-current' : ''}${row.header ? ' pk-log-step' : ''}`}
+                data-line={l.line} data-stage={l.stage} data-job={l.job} style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${v.start}px)` }}>
                 <span className="pk-log-no">{l.line}</span>
-                {timestamps ? <span className="pk-log-time">{clock(l.time)}</span> : null}
+                {row.header ? (
+                  <button className="pk-log-fold" aria-expanded={!folded} aria-label={`${folded ? 'Expand' : 'Collapse'} step ${l.text.replace(/^▶ /, '')}`}
+                    onClick={() => toggle(row.section)}>{folded ? '▸' : '▾'}</button>
+                ) : null}
+                {timestamps ? <span className="pk-log-time">{clock(l.time, zone)}</span> : null}
                 {allStages ? <span className="pk-log-stage">{l.stage}</span> : null}
+                {matrix && !allStages && jobLabel(l.job) ? <span className="pk-log-job" title={l.job}>{jobLabel(l.job)}</span> : null}
                 {l.attempt > 1 ? <span className="pk-log-attempt">attempt {l.attempt}</span> : null}
                 <span className="pk-log-text">{highlight(l.text, re)}</span>
+                {folded && row.hidden > 0 ? <span className="pk-log-hidden"> ({row.hidden} line{row.hidden === 1 ? '' : 's'} hidden)</span> : null}
               </div>
             );
           })}

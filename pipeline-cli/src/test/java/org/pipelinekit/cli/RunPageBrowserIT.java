@@ -74,6 +74,9 @@ class RunPageBrowserIT {
       String people = e2e("identities.e2e.mjs", page, opsToken.group(1));
       assertThat(people).contains("an approver no one can sign in as ('nobody') is flagged on the stage; group 'ops' is not",
           "ops-lead signs in with a token of their own, approves (admin is not offered to), and the node says \"approved by ops-lead\"");
+      String logs = e2e("logs.e2e.mjs", page);
+      assertThat(logs).contains("matrix lines are labelled by job (os=linux, os=mac) and the job filter shows only os=mac",
+          "a step folds under its ▶ line (\"2 lines hidden\") and unfolds", "timestamps in the viewer's zone (Asia/Tokyo");
       String big = e2e("big-run.e2e.mjs", page);
       assertThat(big).contains("the 200-stage run is usable in", "\"only problems\" lists s157", "finding \"s19\" lists s19 and s190–s199");
     } finally {
