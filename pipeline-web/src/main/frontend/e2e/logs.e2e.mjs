@@ -31,7 +31,7 @@ try {
     await new Promise((r) => setTimeout(r, 200)); // polling the API for the end of the run before the page opens it
   }
   await page.goto(`${base}#/executions/${encodeURIComponent(run.id)}/test?token=${encodeURIComponent(token)}`);
-  await page.locator('[data-stage-row="test"]').click();
+  await page.locator('.pk-node[data-stage="test"]').click();
   await page.locator('.pk-log-line').filter({ hasText: 'testing on mac' }).waitFor();
   const labels = await page.locator('.pk-log-job').allTextContents();
   if (!labels.includes('os=linux') || !labels.includes('os=mac')) fail('the lines carry no job labels: ' + labels);
