@@ -38,7 +38,18 @@ const sections = {
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     if (await page.locator('.pk-pipeline-problems').count() !== 0) fail('a new, empty canvas shows problems: ' + await page.locator('.pk-pipeline-problems').textContent());
     if ((await page.locator('.pk-status').textContent()).includes('problem')) fail('a new, empty canvas says it has problems');
-    step('a new canvas opens without a red error');
+    await page.waitForFunction(() => document.querySelector('[aria-label="YAML code"]')?.value.includes('stages'));
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 600))); // the code view checks what it shows 250 ms after
+    if (await page.locator('.pk-code .pk-problems').count() !== 0) fail('the code view of a new canvas lists problems: ' + await page.locator('.pk-code .pk-problems').textContent());
+    if ((await page.locator('.pk-status').textContent()).includes('unsaved')) fail('a new, untouched canvas says it has unsaved changes');
+    let asked = null;
+    const onDialog = (d) => { asked = d.message(); void d.accept(); };
+    page.on('dialog', onDialog);
+    await page.getByRole('link', { name: 'Pipelines' }).click();
+    await page.getByRole('heading', { name: 'Pipelines' }).waitFor();
+    page.off('dialog', onDialog);
+    if (asked) fail('leaving a new, untouched canvas asked: ' + asked);
+    step('a new canvas opens without a red error, and leaving it untouched asks nothing');
   },
   async leaveGuard() {
     await page.goto(`${base}#/designer`);

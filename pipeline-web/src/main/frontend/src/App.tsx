@@ -133,7 +133,7 @@ function SignIn({ onSignIn }: { onSignIn: () => void }) {
   };
   return (
     <form className="pk-signin" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
-      <h2>Sign in</h2>
+      <h1>Sign in</h1>
       <p>Paste the API token (the standalone server prints it, and a sign-in link, when it starts).</p>
       <input aria-label="API token" value={value} onChange={(e) => { setValue(e.target.value); setRefused(null); }} placeholder="token" />
       <button type="submit" disabled={value.trim() === '' || checking}>Sign in</button>

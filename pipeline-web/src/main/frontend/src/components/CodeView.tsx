@@ -29,7 +29,7 @@ interface Imported {
  * and download. YAML and JSON can be edited: Apply reads the text on the server and puts it on the canvas; every problem
  * is listed and marked at its line, and a pasted GitHub Actions, GitLab, Bitbucket or Jenkins file is offered for import.
  */
-export function CodeView({ doc, onApply }: { doc: PipelineDoc; onApply: (doc: PipelineDoc, note: string) => void }) {
+export function CodeView({ doc, onApply, quiet = false }: { doc: PipelineDoc; onApply: (doc: PipelineDoc, note: string) => void; quiet?: boolean }) {
   const [format, setFormat] = useState<Format>('yaml');
   const [code, setCode] = useState('');
   const [edited, setEdited] = useState<string | null>(null);
@@ -130,7 +130,8 @@ export function CodeView({ doc, onApply }: { doc: PipelineDoc; onApply: (doc: Pi
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   };
 
-  const listed = edited !== null || problems.length > 0 ? problems : shownProblems;
+  // (a new, untouched pipeline has nothing wrong with it yet)
+  const listed = edited !== null || problems.length > 0 ? problems : quiet ? [] : shownProblems;
   const badLines = new Set(listed.map((p) => p.line).filter((l): l is number => l !== undefined));
   const lines = text.split('\n');
   const editable = EDITABLE.includes(format);

@@ -63,12 +63,12 @@ export function ConfigPanel({ stage, type, problems, onChange, onRename, onDelet
         <input aria-label="Stage name" value={stage.name ?? ''} onChange={(e) => onChange(set(stage, 'name', e.target.value))} />
       </label>
 
-      {fields.length > 0 ? <h3>Inputs</h3> : null}
+      {fields.length > 0 ? <h2 className="pk-h3">Inputs</h2> : null}
       {fields.map((f) => <InputField key={f.name} field={f} value={formatValue(f, withValues[f.name])} onChange={(v) => input(f, v)} />)}
 
       {type?.acceptsSteps || (stage.steps?.length ?? 0) > 0 ? (
         <>
-          <h3>Steps</h3>
+          <h2 className="pk-h3">Steps</h2>
           {(stage.steps ?? []).map((s, i) => (
             <div key={i} className="pk-step">
               <textarea aria-label={`Step ${i + 1} command`} value={s.run} rows={Math.min(6, s.run.split('\n').length + 1)}
@@ -95,7 +95,7 @@ export function ConfigPanel({ stage, type, problems, onChange, onRename, onDelet
         </>
       ) : null}
 
-      <h3>When and how</h3>
+      <h2 className="pk-h3">When and how</h2>
       <label>Run when <span className="pk-muted">(expression, e.g. branch == 'main' &amp;&amp; success())</span>
         <input aria-label="When" value={stage.when ?? ''} onChange={(e) => onChange(set(stage, 'when', e.target.value))} />
       </label>
@@ -124,7 +124,7 @@ export function ConfigPanel({ stage, type, problems, onChange, onRename, onDelet
         Continue on error
       </label>
 
-      <h3>Matrix</h3>
+      <h2 className="pk-h3">Matrix</h2>
       <label>Axes <span className="pk-muted">(one per line: jdk = 17, 21)</span>
         <textarea aria-label="Matrix axes" value={matrix} rows={2} onChange={(e) => setMatrix(e.target.value)}
           onBlur={() => {
@@ -134,7 +134,7 @@ export function ConfigPanel({ stage, type, problems, onChange, onRename, onDelet
           }} />
       </label>
 
-      <h3>Cache</h3>
+      <h2 className="pk-h3">Cache</h2>
       <label>Key
         <input aria-label="Cache key" value={cache?.key ?? ''} placeholder="npm-${{ hashFiles('package-lock.json') }}"
           onChange={(e) => onChange(set(stage, 'cache', e.target.value === '' && !cache?.paths?.length ? undefined : { ...(cache ?? { paths: [] }), key: e.target.value }))} />
@@ -152,7 +152,7 @@ export function ConfigPanel({ stage, type, problems, onChange, onRename, onDelet
         </select>
       </label>
 
-      <h3>Artifacts</h3>
+      <h2 className="pk-h3">Artifacts</h2>
       <label>Paths <span className="pk-muted">(globs, comma separated)</span>
         <input aria-label="Artifact paths" value={(stage.artifacts?.paths ?? []).join(', ')}
           onChange={(e) => onChange(set(stage, 'artifacts', list(e.target.value).length === 0 ? undefined : { ...(stage.artifacts ?? {}), paths: list(e.target.value) }))} />
@@ -170,7 +170,7 @@ export function ConfigPanel({ stage, type, problems, onChange, onRename, onDelet
         </select>
       </label>
 
-      <h3>Approval and environment</h3>
+      <h2 className="pk-h3">Approval and environment</h2>
       <label>Approvers <span className="pk-muted">(users or groups, comma separated)</span>
         <input aria-label="Approvers" value={(stage.approval?.approvers ?? []).join(', ')}
           onChange={(e) => onChange(set(stage, 'approval', list(e.target.value).length === 0 ? undefined : { ...(stage.approval ?? {}), approvers: list(e.target.value) }))} />
@@ -179,7 +179,7 @@ export function ConfigPanel({ stage, type, problems, onChange, onRename, onDelet
         <input aria-label="Environment" value={env?.name ?? ''} placeholder="production"
           onChange={(e) => onChange(set(stage, 'environment', e.target.value === '' ? undefined : env && Object.keys(env).length > 1 ? { ...env, name: e.target.value } : e.target.value))} />
       </label>
-      <h3>Variables</h3>
+      <h2 className="pk-h3">Variables</h2>
       <EnvEditor value={stage.env ?? {}} onChange={(v) => onChange(set(stage, 'env', v))} />
     </aside>
   );

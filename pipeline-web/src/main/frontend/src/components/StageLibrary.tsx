@@ -19,7 +19,7 @@ export function StageLibrary({ types, onAdd }: { types: StageTypeJson[]; onAdd: 
       {groups.length === 0 ? <p className="pk-muted">No stage type matches “{query}”.</p> : null}
       {groups.map((g) => (
         <section key={g.category} className="pk-library-group">
-          <h3>{g.category}</h3>
+          <h2 className="pk-h3">{g.category}</h2>
           {g.types.map((t) => (
             <div
               key={t.id}

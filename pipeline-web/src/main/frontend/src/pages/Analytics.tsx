@@ -91,7 +91,7 @@ export function Analytics({ pipelineId }: { pipelineId: string }) {
       <CostModelForm pipelineId={pipelineId} model={report.costModel} cost={report.cost} onSaved={() => setReload((n) => n + 1)} />
       <h2>Stages</h2>
       <table className="pk-table" aria-label="Stage statistics">
-        <thead><tr><th>Stage</th><th>Runs</th><th>Failures</th><th>Average</th><th>p95</th><th /></tr></thead>
+        <thead><tr><th>Stage</th><th>Runs</th><th>Failures</th><th>Average</th><th>p95</th><th>Role on the critical path</th></tr></thead>
         <tbody>
           {[...report.stages].sort((a, b) => (b.averageDurationMs ?? 0) - (a.averageDurationMs ?? 0)).map((s) => (
             <tr key={s.stage} className={report.bottlenecks.includes(s.stage) ? 'pk-bottleneck' : undefined}>

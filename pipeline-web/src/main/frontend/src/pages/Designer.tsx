@@ -197,7 +197,9 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
     if (loading || version === null || doc.id === '' || dragging) return;
     rememberLayout(doc.id, nodes);
   }, [positions, dragging, version, doc.id, loading]);
-  const dirty = useMemo(() => JSON.stringify(doc) !== savedJson, [doc, savedJson]);
+  // a new, untouched canvas is neither wrong nor unsaved yet: its problems show, and leaving asks, once the user starts
+  const fresh = version === null && draftSaved === null && nodes.length === 0 && base.id === '' && base.name === undefined;
+  const dirty = useMemo(() => !fresh && JSON.stringify(doc) !== savedJson, [doc, savedJson, fresh]);
 
   // ---- validation (debounced, by the server's validator) ----
   useEffect(() => {
@@ -209,8 +211,6 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
     }, 350);
     return () => clearTimeout(timer);
   }, [doc, loading]);
-  // a new, untouched canvas is not wrong yet: its problems show once the user starts
-  const fresh = version === null && nodes.length === 0 && base.id === '';
   const byStage = useMemo(() => problemsByStage(problems), [problems]);
   const shown = useMemo(() => nodes.map((n) => {
     const p = byStage.get(n.id) ?? [];
@@ -459,6 +459,7 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
   const arrows = useMemo(() => edges.map((e) => ({ ...e, markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } })), [edges]);
   return (
     <div className="pk-designer">
+      <h1 className="pk-sr-only">Designer{base.id ? `: ${base.id}` : ': new pipeline'}</h1>
       <div className="pk-toolbar">
         <input aria-label="Pipeline id" className="pk-pipeline-id" placeholder="pipeline-id" value={base.id} readOnly={version !== null || draftSaved !== null}
           title={version !== null || draftSaved !== null ? 'A saved pipeline keeps its id' : 'Letters, digits, - and _'}
@@ -529,7 +530,7 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
             <button role="tab" aria-selected={panel === 'settings'} className={panel === 'settings' ? 'active' : ''} onClick={() => setPanel('settings')}>Stage</button>
             <button role="tab" aria-selected={panel === 'code'} className={panel === 'code' ? 'active' : ''} onClick={() => setPanel('code')}>Code</button>
           </div>
-          {panel === 'code' ? <CodeView doc={doc} onApply={applyCode} />
+          {panel === 'code' ? <CodeView doc={doc} onApply={applyCode} quiet={fresh} />
             : selectedNode ? (
               <ConfigPanel
                 key={selectedNode.id}

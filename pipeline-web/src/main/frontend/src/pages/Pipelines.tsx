@@ -47,7 +47,7 @@ export function Pipelines() {
       {pipelines.length === 0 ? <p className="pk-muted">No pipelines yet.</p> : null}
       <table className="pk-table">
         <thead>
-          <tr><th>Pipeline</th><th>Last run</th><th>Stages</th><th>Revision</th><th>Template</th><th /></tr>
+          <tr><th>Pipeline</th><th>Last run</th><th>Stages</th><th>Revision</th><th>Template</th><th><span className="pk-sr-only">Actions</span></th></tr>
         </thead>
         <tbody>
           {pipelines.map((p) => (

@@ -39,7 +39,7 @@ export function Templates() {
       <div className="pk-gallery">
         {shown.map((t) => (
           <article key={t.id} className="pk-card" data-template={t.id}>
-            <h3>{t.name}</h3>
+            <h2 className="pk-card-title">{t.name}</h2>
             <div className="pk-muted">{t.category} · {t.id} {t.version}</div>
             <p>{t.description}</p>
             <button className="pk-primary" onClick={() => setChosen(t)}>Use template</button>

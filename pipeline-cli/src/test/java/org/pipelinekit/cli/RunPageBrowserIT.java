@@ -60,7 +60,7 @@ class RunPageBrowserIT {
           "the run list shows every run and filters by status", "Re-run all starts run #2; previous and next lead between the runs",
           "Re-run failed starts run #3 with build and the approved deploy kept, verify run again");
       String work = e2e("designer-work.e2e.mjs", page);
-      assertThat(work).contains("a new canvas opens without a red error", "leaving with unsaved changes asks; staying keeps the stage",
+      assertThat(work).contains("a new canvas opens without a red error, and leaving it untouched asks nothing", "leaving with unsaved changes asks; staying keeps the stage",
           "after saving a new pipeline, Designer opens a new one", "a message appears over the canvas without moving it",
           "applying YAML with an unknown need keeps it, lists and marks it at its line",
           "line numbers stay beside their lines when the code scrolls", "JSON and HCL tabs; Download gives coded.hcl; Copy copies",
@@ -77,6 +77,8 @@ class RunPageBrowserIT {
       String logs = e2e("logs.e2e.mjs", page);
       assertThat(logs).contains("matrix lines are labelled by job (os=linux, os=mac) and the job filter shows only os=mac",
           "a step folds under its ▶ line (\"2 lines hidden\") and unfolds", "timestamps in the viewer's zone (Asia/Tokyo");
+      String a11y = e2e("a11y.e2e.mjs", page);
+      assertThat(a11y).contains("accessibility scan of 10 pages: 0 serious or critical violations");
       String big = e2e("big-run.e2e.mjs", page);
       assertThat(big).contains("the 200-stage run is usable in", "\"only problems\" lists s157", "finding \"s19\" lists s19 and s190–s199");
     } finally {
