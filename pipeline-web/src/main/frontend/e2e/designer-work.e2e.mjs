@@ -83,6 +83,19 @@ const sections = {
     if (await stageCount() !== 0) fail('"Designer" after saving kept the saved pipeline\'s stages');
     step('after saving a new pipeline, Designer opens a new one');
     await page.screenshot({ path: join(out, 'designer-new.png') });
+
+    // the stored revision is the page's business (If-Match), not the document's: it never shows, stale, in the code
+    await page.goto(`${base}#/designer/saved-first`);
+    await page.locator('.react-flow__node').first().waitFor();
+    await page.getByRole('tab', { name: 'Code' }).click();
+    await page.waitForFunction(() => document.querySelector('[aria-label="YAML code"]')?.value.includes('saved-first'));
+    const code = await page.getByLabel('YAML code').inputValue();
+    if (/^version:/m.test(code)) fail('the YAML of a saved pipeline carries its revision: ' + code.split('\n').find((l) => l.startsWith('version:')));
+    await page.getByLabel('Pipeline name').fill('Saved first');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Saved revision 2').waitFor();
+    if (/^version:/m.test(await page.getByLabel('YAML code').inputValue())) fail('after saving again the YAML carries a revision');
+    step('the code view of a saved pipeline shows no (stale) version:, before and after saving again');
   },
   async bannersStayPut() {
     await page.goto(`${base}#/designer`);

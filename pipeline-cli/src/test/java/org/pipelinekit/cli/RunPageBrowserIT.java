@@ -61,7 +61,8 @@ class RunPageBrowserIT {
           "Re-run failed starts run #3 with build and the approved deploy kept, verify run again");
       String work = e2e("designer-work.e2e.mjs", page);
       assertThat(work).contains("a new canvas opens without a red error, and leaving it untouched asks nothing", "leaving with unsaved changes asks; staying keeps the stage",
-          "after saving a new pipeline, Designer opens a new one", "a message appears over the canvas without moving it",
+          "after saving a new pipeline, Designer opens a new one",
+          "the code view of a saved pipeline shows no (stale) version:", "a message appears over the canvas without moving it",
           "applying YAML with an unknown need keeps it, lists and marks it at its line",
           "line numbers stay beside their lines when the code scrolls", "JSON and HCL tabs; Download gives coded.hcl; Copy copies",
           "a pasted GitHub Actions workflow is offered for import, and imported",

@@ -52,6 +52,8 @@ class PipelineValidatorTest {
 
   @AfterAll
   static void everyCodeHasATest() {
+    // reported by a server that knows its users, not by the validator: PipelinesApiTest.anApproverNoOneCanSignInAsIsAWarningAtItsPath
+    SEEN.add(ProblemCode.APPROVER_UNKNOWN);
     assertThat(SEEN).containsExactlyInAnyOrder(ProblemCode.values());
   }
 
