@@ -2,18 +2,12 @@
 //   node e2e/a11y.e2e.mjs <page url> <token> <output dir>
 // Sign-in, pipelines, runs, templates, a new and a saved pipeline in the designer (stage selected, code view), a run
 // waiting for approval and a failed run with its log, analytics. Fails on any serious or critical violation, naming it.
-import { apiClient, launch } from './browser.mjs';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { apiClient, e2eArgs, finished, launch } from './browser.mjs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-const [page0, token, out] = process.argv.slice(2);
-if (!page0 || !token || !out) {
-  console.error('usage: node e2e/a11y.e2e.mjs <page url> <token> <output dir>');
-  process.exit(2);
-}
-const base = page0.endsWith('/') ? page0 : page0 + '/';
-mkdirSync(out, { recursive: true });
+const { base, token, out } = e2eArgs('a11y.e2e.mjs');
 // evaluated in the page rather than added as a script tag: the app's Content-Security-Policy refuses inline scripts
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const api = apiClient(base, token);
@@ -50,9 +44,7 @@ try {
   });
   const failed = await api('POST', 'pipelines/a11y/execute', {});
   const waiting = await api('POST', 'pipelines/a11y-gate/execute', {});
-  for (let s = await api('GET', `executions/${failed.id}`); !['SUCCEEDED', 'FAILED'].includes(s.status); s = await api('GET', `executions/${failed.id}`)) {
-    await new Promise((r) => setTimeout(r, 200)); // polling the API for the end of the run the pages show
-  }
+  await finished(api, failed.id);
 
   await scan('sign-in', async () => { await page.goto(`${base}#/pipelines`); await page.getByLabel('API token').waitFor(); });
   await page.getByLabel('API token').fill(token);

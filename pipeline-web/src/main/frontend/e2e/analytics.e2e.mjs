@@ -3,19 +3,10 @@
 // Over a 30-day range the trend is three charts (executions, success rate, duration), each on its own axis, whose time
 // axis spans the 30 days; the bottleneck is the stage with the largest share of the critical path and says so; no
 // suggestion to drop deploy-after-test; the cost model is shown, and setting a price makes the cost non-zero.
-import { apiClient, launch } from './browser.mjs';
-import { mkdirSync } from 'node:fs';
+import { apiClient, e2eArgs, fail, finished, launch, step } from './browser.mjs';
 import { join } from 'node:path';
 
-const [page0, token, out] = process.argv.slice(2);
-if (!page0 || !token || !out) {
-  console.error('usage: node e2e/analytics.e2e.mjs <page url> <token> <output dir>');
-  process.exit(2);
-}
-const base = page0.endsWith('/') ? page0 : page0 + '/';
-mkdirSync(out, { recursive: true });
-const step = (name) => console.log(`e2e: ${name}`);
-const fail = (message) => { throw new Error(message); };
+const { base, token, out } = e2eArgs('analytics.e2e.mjs');
 const api = apiClient(base, token);
 const context = await launch();
 const page = context.pages()[0] ?? await context.newPage();
@@ -31,9 +22,7 @@ try {
   });
   for (let i = 0; i < 2; i++) {
     const run = await api('POST', 'pipelines/deliver/execute', {});
-    for (let s = await api('GET', `executions/${run.id}`); !['SUCCEEDED', 'FAILED'].includes(s.status); s = await api('GET', `executions/${run.id}`)) {
-      await new Promise((r) => setTimeout(r, 200)); // polling the API for the end of a run the page does not show
-    }
+    await finished(api, run.id);
   }
   await page.goto(`${base}#/analytics/deliver?token=${encodeURIComponent(token)}`);
   await page.getByTestId('executions').filter({ hasText: /^Executions2$/ }).waitFor();

@@ -3,19 +3,11 @@
 // The run page lists every stage beside the graph (virtualized: only rows in view are in the page), finds a stage by
 // name, shows only the problems on request, and a click on a row opens its log and centres the graph on it at a
 // readable size. Prints how long the page took to be usable (stage list shown) and to draw the graph.
-import { apiClient, launch } from './browser.mjs';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { apiClient, e2eArgs, fail, finished, launch, step } from './browser.mjs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [page0, token, out] = process.argv.slice(2);
-if (!page0 || !token || !out) {
-  console.error('usage: node e2e/big-run.e2e.mjs <page url> <token> <output dir>');
-  process.exit(2);
-}
-const base = page0.endsWith('/') ? page0 : page0 + '/';
-mkdirSync(out, { recursive: true });
-const step = (name) => console.log(`e2e: ${name}`);
-const fail = (message) => { throw new Error(message); };
+const { base, token, out } = e2eArgs('big-run.e2e.mjs');
 const api = apiClient(base, token);
 const context = await launch();
 const page = context.pages()[0] ?? await context.newPage();
@@ -29,9 +21,7 @@ try {
   }
   await api('POST', 'pipelines', { pipelinekit: 1, id: 'big', name: 'Two hundred stages', stages });
   const run = await api('POST', 'pipelines/big/execute', {});
-  for (let s = await api('GET', `executions/${run.id}`); !['SUCCEEDED', 'FAILED'].includes(s.status); s = await api('GET', `executions/${run.id}`)) {
-    await new Promise((r) => setTimeout(r, 250)); // polling the API for the end of the run before the page opens it
-  }
+  await finished(api, run.id);
   await page.goto(`${base}#/pipelines?token=${encodeURIComponent(token)}`);
   await page.getByRole('heading', { name: 'Pipelines' }).waitFor();
 

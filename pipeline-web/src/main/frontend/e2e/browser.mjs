@@ -1,7 +1,7 @@
 // What the e2e scripts share: Debian's Chromium through playwright-core (never a downloaded browser) in a fresh profile,
 // and a client of the server's API.
 import { chromium } from 'playwright-core';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,4 +25,32 @@ export function apiClient(base, token) {
     if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
     return r.status === 204 ? null : r.json();
   };
+}
+
+/**
+ * The arguments every script takes — `<page url> <token> <output dir>`, then `more` named ones — or the usage and
+ * exit 2; the page url ends with a slash and the output directory exists.
+ */
+export function e2eArgs(script, more = []) {
+  const args = process.argv.slice(2);
+  const [page, token, out, ...rest] = args;
+  if (!page || !token || !out || rest.length < more.length) {
+    console.error(`usage: node e2e/${script} <page url, e.g. http://127.0.0.1:8080/ci/> <token> <output dir>${more.map((m) => ` <${m}>`).join('')}`);
+    process.exit(2);
+  }
+  mkdirSync(out, { recursive: true });
+  return { base: page.endsWith('/') ? page : page + '/', token, out, rest };
+}
+
+/** Prints what a script saw (`e2e: …`, the lines its Java test looks for) and throws what it did not. */
+export const step = (name) => console.log(`e2e: ${name}`);
+export const fail = (message) => { throw new Error(message); };
+
+/** Waits for an execution to end, asking the API (the page is not open yet); its last state. */
+export async function finished(api, id) {
+  for (;;) {
+    const s = await api('GET', `executions/${encodeURIComponent(id)}`);
+    if (['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'].includes(s.status)) return s;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

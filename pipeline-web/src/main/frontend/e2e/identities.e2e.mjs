@@ -3,19 +3,10 @@
 // (ops-lead was added with `pipelinekit users add ops-lead --group ops` before serve started.) An approver no one can
 // sign in as is flagged in the designer; a stage for group ops waits for ops-lead, who signs in with a token of their
 // own, sees Approve (admin does not), approves, and the run page says who approved.
-import { apiClient, launch } from './browser.mjs';
-import { mkdirSync } from 'node:fs';
+import { apiClient, e2eArgs, fail, launch, step } from './browser.mjs';
 import { join } from 'node:path';
 
-const [page0, token, out, opsToken] = process.argv.slice(2);
-if (!page0 || !token || !out || !opsToken) {
-  console.error('usage: node e2e/identities.e2e.mjs <page url> <admin token> <output dir> <ops-lead token>');
-  process.exit(2);
-}
-const base = page0.endsWith('/') ? page0 : page0 + '/';
-mkdirSync(out, { recursive: true });
-const step = (name) => console.log(`e2e: ${name}`);
-const fail = (message) => { throw new Error(message); };
+const { base, token, out, rest: [opsToken] } = e2eArgs('identities.e2e.mjs', ['token of ops-lead, in group ops']);
 const api = apiClient(base, token);
 const admin = await launch();
 const ops = await launch();

@@ -2,19 +2,10 @@
 //   node e2e/logs.e2e.mjs <page url> <token> <output dir>
 // Each line of a matrix stage says which job wrote it and a job filter narrows the log to one; a step's lines fold
 // under its "▶" line; timestamps show in the viewer's zone (named) or in UTC.
-import { apiClient, launch } from './browser.mjs';
-import { mkdirSync } from 'node:fs';
+import { apiClient, e2eArgs, fail, finished, launch, step } from './browser.mjs';
 import { join } from 'node:path';
 
-const [page0, token, out] = process.argv.slice(2);
-if (!page0 || !token || !out) {
-  console.error('usage: node e2e/logs.e2e.mjs <page url> <token> <output dir>');
-  process.exit(2);
-}
-const base = page0.endsWith('/') ? page0 : page0 + '/';
-mkdirSync(out, { recursive: true });
-const step = (name) => console.log(`e2e: ${name}`);
-const fail = (message) => { throw new Error(message); };
+const { base, token, out } = e2eArgs('logs.e2e.mjs');
 const api = apiClient(base, token);
 const context = await launch({ timezoneId: 'Asia/Tokyo' });
 const page = context.pages()[0] ?? await context.newPage();
@@ -27,9 +18,7 @@ try {
       steps: [{ run: 'echo "compiling on ${{ matrix.os }}"; echo "compiled ${{ matrix.os }}"' }, { run: 'echo "testing on ${{ matrix.os }}"' }] }],
   });
   const run = await api('POST', 'pipelines/matrix-logs/execute', {});
-  for (let s = await api('GET', `executions/${run.id}`); !['SUCCEEDED', 'FAILED'].includes(s.status); s = await api('GET', `executions/${run.id}`)) {
-    await new Promise((r) => setTimeout(r, 200)); // polling the API for the end of the run before the page opens it
-  }
+  await finished(api, run.id);
   await page.goto(`${base}#/executions/${encodeURIComponent(run.id)}/test?token=${encodeURIComponent(token)}`);
   await page.locator('.pk-node[data-stage="test"]').click();
   await page.locator('.pk-log-line').filter({ hasText: 'testing on mac' }).waitFor();
