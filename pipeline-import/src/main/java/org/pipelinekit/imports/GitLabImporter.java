@@ -153,10 +153,11 @@ final class GitLabImporter extends Importer {
       stageOrder.add(".pre");
       stageOrder.addAll(declared);
       stageOrder.add(".post");
-      if (root.map().containsKey("stages")) mapped("stages", stagesValue, "as the order of stages: each job needs the jobs of the stage before unless it says needs:");
+      if (root.map().containsKey("stages")) mapped("stages", stagesValue, "as the order of stages: a job without needs: waits for every job of"
+          + " the earlier stages; a job that rules or when: leave out holds no one back");
     }
     Value vars = top.get("variables");
-    if (vars != null && root.map().containsKey("variables")) doc.set("env", variables("variables", vars));
+    if (vars != null) doc.set("env", variables("variables", vars)); // the file's, or an included file's
     defaults = top.get("default");
     Map<String, Value> globals = new LinkedHashMap<>();
     for (String k : List.of("image", "services", "before_script", "after_script", "cache")) {
@@ -197,20 +198,136 @@ final class GitLabImporter extends Importer {
       byStage.computeIfAbsent(stage, s -> new ArrayList<>()).add(name);
     }
     List<String> order = stageOrder;
+    // a job without needs: waits for every job of every earlier stage (GitLab's stage order), written as the fewest needs
+    // that say so (a job another of them already waits for is left out)
+    Map<String, List<String>> needsOf = new LinkedHashMap<>();
+    for (Map.Entry<String, Value> j : jobs.entrySet()) {
+      Optional<Value> explicit = j.getValue().get("needs").filter(Value::isList);
+      if (explicit.isPresent()) {
+        List<String> names = new ArrayList<>();
+        for (Value n : explicit.get().list()) {
+          String need = n.isText() ? n.text() : n.get("job").map(Value::text).orElse(null);
+          if (need != null && jobs.containsKey(need)) names.add(need);
+        }
+        needsOf.put(j.getKey(), names);
+      } else {
+        int idx = order.indexOf(j.getValue().get("stage").map(Value::text).orElse("test"));
+        List<String> earlier = new ArrayList<>();
+        for (int k = 0; k < idx; k++) earlier.addAll(byStage.getOrDefault(order.get(k), List.of()));
+        needsOf.put(j.getKey(), earlier);
+      }
+    }
     for (Map.Entry<String, Value> j : jobs.entrySet()) {
       String name = j.getKey();
       String stage = j.getValue().get("stage").map(Value::text).orElse("test");
       int idx = order.indexOf(stage);
-      List<String> previous = new ArrayList<>();
-      for (int k = idx - 1; k >= 0 && previous.isEmpty(); k--) previous.addAll(byStage.getOrDefault(order.get(k), List.of()));
+      List<String> all = j.getValue().get("needs").filter(Value::isList).isPresent() ? List.of() : needsOf.get(name);
+      List<String> previous = all.stream().filter(p -> all.stream().noneMatch(q -> !q.equals(p) && ancestors(q, needsOf).contains(p))).toList();
       String at = root.map().containsKey(name) ? path("", name) : "(included) " + name;
       ObjectNode target = stages.addObject();
       target.put("id", stageId(name));
       if (!stageId(name).equals(name)) target.put("name", name);
       job(at, name, j.getValue(), idx < 0 ? List.of() : previous, idx < 0 ? stage : null, root.map().containsKey(name), target);
     }
+    predefinedAndExpanded();
+    skippedNeedsDoNotHoldBack();
     if (root.map().containsKey("workflow") && root.map().get("workflow").isMap()) workflow(root.map().get("workflow"));
     else if (root.map().containsKey("workflow")) unsupported("workflow", root.map().get("workflow"), "workflow must be a mapping");
+  }
+
+  /** GitLab's predefined variables of a pipeline, as the run knows them (a file's own variable of the same name wins). */
+  private static final Map<String, String> PREDEFINED = Map.ofEntries(Map.entry("CI", "true"), Map.entry("GITLAB_CI", "true"),
+      Map.entry("CI_COMMIT_BRANCH", "${{ branch }}"), Map.entry("CI_COMMIT_REF_NAME", "${{ branch }}"),
+      Map.entry("CI_COMMIT_SHA", "${{ commit }}"), Map.entry("CI_COMMIT_TAG", "${{ tag }}"), Map.entry("CI_PROJECT_DIR", "${{ workspace }}"),
+      Map.entry("CI_PIPELINE_ID", "${{ execution.number }}"), Map.entry("CI_PIPELINE_IID", "${{ execution.number }}"));
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)}|\\$([A-Za-z_][A-Za-z0-9_]*)");
+
+  /**
+   * The predefined variables in the pipeline's env, and every variable's references to the others expanded as GitLab
+   * does ({@code ${GLOBAL}-composed}; a job's variables see the global ones; {@code $$} is a literal {@code $}); a
+   * reference to a variable the file does not define (the project's, the runner's) stays as written.
+   */
+  private void predefinedAndExpanded() {
+    ObjectNode global = doc.has("env") ? (ObjectNode) doc.get("env") : JSON.createObjectNode();
+    ObjectNode env = JSON.createObjectNode();
+    new java.util.TreeMap<>(PREDEFINED).forEach((k, v) -> { if (!global.has(k)) env.put(k, v); });
+    Map<String, String> known = new LinkedHashMap<>();
+    env.fieldNames().forEachRemaining(k -> known.put(k, env.get(k).asText()));
+    global.fieldNames().forEachRemaining(k -> known.put(k, global.get(k).asText()));
+    global.fieldNames().forEachRemaining(k -> { // a variable that names itself means the value from outside the file
+      Map<String, String> others = new LinkedHashMap<>(known);
+      others.remove(k);
+      env.put(k, expand(global.get(k).asText(), others, 0));
+    });
+    doc.set("env", env);
+    for (var node : stages) {
+      ObjectNode st = (ObjectNode) node;
+      if (!st.has("env")) continue;
+      ObjectNode own = (ObjectNode) st.get("env");
+      Map<String, String> seen = new LinkedHashMap<>(known);
+      own.fieldNames().forEachRemaining(k -> seen.put(k, own.get(k).asText()));
+      List<String> names = new ArrayList<>();
+      own.fieldNames().forEachRemaining(names::add);
+      for (String k : names) { // a job's variable that names itself means the global one
+        Map<String, String> others = new LinkedHashMap<>(seen);
+        if (known.containsKey(k) && !k.startsWith("CI_")) others.put(k, known.get(k));
+        else others.remove(k);
+        own.put(k, expand(own.get(k).asText(), others, 0));
+      }
+    }
+  }
+
+  private static String expand(String value, Map<String, String> known, int depth) {
+    Matcher m = REFERENCE.matcher(value);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String name = m.group(1) != null ? m.group(1) : m.group(2);
+      String to;
+      if (name == null) to = "$"; // $$
+      else if (known.containsKey(name) && depth < 10) to = expand(known.get(name), known, depth + 1);
+      else to = m.group();
+      m.appendReplacement(out, Matcher.quoteReplacement(to));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  /** Every job {@code job} waits for, directly or through others. */
+  private static Set<String> ancestors(String job, Map<String, List<String>> needsOf) {
+    Set<String> seen = new LinkedHashSet<>();
+    List<String> todo = new ArrayList<>(needsOf.getOrDefault(job, List.of()));
+    while (!todo.isEmpty()) {
+      String n = todo.remove(todo.size() - 1);
+      if (seen.add(n)) todo.addAll(needsOf.getOrDefault(n, List.of()));
+    }
+    return seen;
+  }
+
+  /**
+   * A job that rules, only/except or when: leave out of a run is absent in GitLab, and absent jobs hold no one back; here
+   * it ends SKIPPED, which alone would skip every job after it. So a job with such a job before it runs unless a job before
+   * it failed — {@code !failure() && !cancelled()} in front of its own condition (one that already asks for a status, like
+   * when: on_failure's {@code failure()}, is kept as it is).
+   */
+  private void skippedNeedsDoNotHoldBack() {
+    Map<String, ObjectNode> byId = new LinkedHashMap<>();
+    Map<String, List<String>> needs = new LinkedHashMap<>();
+    for (var node : stages) {
+      ObjectNode st = (ObjectNode) node;
+      byId.put(st.path("id").asText(), st);
+      List<String> n = new ArrayList<>();
+      st.path("needs").forEach(x -> n.add(x.asText()));
+      needs.put(st.path("id").asText(), n);
+    }
+    Set<String> mayBeLeftOut = new LinkedHashSet<>();
+    byId.forEach((id, st) -> { if (st.has("when") || st.has("approval")) mayBeLeftOut.add(id); });
+    for (Map.Entry<String, ObjectNode> e : byId.entrySet()) {
+      if (ancestors(e.getKey(), needs).stream().noneMatch(mayBeLeftOut::contains)) continue;
+      ObjectNode st = e.getValue();
+      String own = st.path("when").asText("");
+      if (own.contains("failure()") || own.contains("always()") || own.contains("success()") || own.contains("cancelled()")) continue;
+      st.put("when", "!failure() && !cancelled()" + (own.isEmpty() ? "" : " && (" + own + ")"));
+    }
   }
 
   /**
@@ -265,7 +382,7 @@ final class GitLabImporter extends Importer {
       String p = path(at, key);
       boolean own = ownKeys && job.map().containsKey(key);
       switch (key) {
-        case "stage" -> { if (own) mapped(p, v, "as needs on the jobs of the stage before"); }
+        case "stage" -> { if (own) mapped(p, v, "as needs on the jobs of the earlier stages"); }
         case "extends" -> { if (own) mapped(p, v, "resolved: the job is merged over what it extends"); }
         case "script" -> { script.addAll(Shared.lines(v)); if (own) mapped(p, v, "one step run with sh -e"); }
         case "before_script" -> { before.addAll(Shared.lines(v)); if (own) mapped(p, v, "run before the script in the same step"); }
@@ -372,6 +489,12 @@ final class GitLabImporter extends Importer {
       stage.get("matrix").path("include").forEach(inc -> inc.fieldNames().forEachRemaining(axes::add));
       for (String axis : axes) env.put(axis, "${{ matrix." + axis + " }}"); // matrix values win over the job's variables
     }
+    // GitLab's predefined variables of the job
+    ObjectNode jobEnv = stage.has("env") ? (ObjectNode) stage.get("env") : JSON.createObjectNode();
+    ObjectNode predefined = JSON.createObjectNode().put("CI_JOB_NAME", name)
+        .put("CI_JOB_STAGE", Optional.ofNullable(effective.get("stage")).map(Value::text).orElse("test"));
+    jobEnv.fieldNames().forEachRemaining(k -> predefined.set(k, jobEnv.get(k)));
+    stage.set("env", predefined);
     if (!hasNeeds && !previousStage.isEmpty()) {
       ArrayNode needs = stage.putArray("needs");
       for (String prev : previousStage) needs.add(stageId(prev));

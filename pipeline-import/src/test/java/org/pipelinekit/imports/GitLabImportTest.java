@@ -59,7 +59,8 @@ class GitLabImportTest {
         """);
     Stage job = stage(r.pipeline(), "job");
     assertThat(job.image()).contains("alpine");
-    assertThat(job.env()).containsExactlyInAnyOrderEntriesOf(Map.of("A", "base", "B", "middle", "C", "job"));
+    assertThat(job.env()).containsAllEntriesOf(Map.of("A", "base", "B", "middle", "C", "job"))
+        .as("besides GitLab's predefined variables of the job").allSatisfy((k, v) -> assertThat(k).isIn("A", "B", "C", "CI_JOB_NAME", "CI_JOB_STAGE"));
     assertThat(job.steps().get(0).run()).isEqualTo("set -e\necho base\necho job");
     assertThat(job.retry().get().limit()).isEqualTo(2);
     assertThat(job.timeout()).contains(Duration.ofMinutes(90));
