@@ -61,4 +61,11 @@ if [ "$docker_wanted" = yes ]; then
   fi
 fi
 
+# gitlab-ci-local, the oracle of the GitLab import's differential tests (pipeline-cli's GitLabDifferentialIT): from npm,
+# pinned in tools/gitlab-ci-local with the Node 22 it needs; it copies each job's files with Debian's rsync
+need rsync || apt_install rsync
+if [ ! -x tools/gitlab-ci-local/node_modules/.bin/node ] || [ ! -f tools/gitlab-ci-local/node_modules/gitlab-ci-local/dist/index.js ]; then
+  npm ci --prefix tools/gitlab-ci-local --no-audit --no-fund >/dev/null
+fi
+
 exec mvn -B verify "$@"

@@ -51,8 +51,13 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A parameter value; repeat for more")
   Map<String, String> params = new LinkedHashMap<>();
 
-  @Option(names = "--branch", description = "The branch the run is for (read as $${{ branch }})")
+  @Option(names = "--branch", description = "The branch the run is for (read as $${{ branch }}; default: the checked-out branch"
+      + " of the repository the jobs start from)")
   String branch;
+
+  @Option(names = "--commit", paramLabel = "SHA", description = "The commit the run is for (read as $${{ commit }}; default: the"
+      + " repository's HEAD)")
+  String commit;
 
   @Option(names = "--workspace", description = "Directory the jobs start from: each job runs in a copy of it (a pipeline with"
       + " workspace: shared, all jobs in one copy), so DIR is never written (default: jobs start empty; for an imported CI file,"
@@ -122,15 +127,35 @@ final class RunCommand implements Callable<Integer> {
           return Main.INVALID;
         }
         b.source(workspace);
+        fromRepository(workspace, out);
       } else if (kind.isPresent()) {
         // another system's CI file expects its repository checked out: it runs in a copy, never in the original
         RepositoryCopy.Copied copy = RepositoryCopy.copy(RepositoryCopy.root(file, kind),
             Files.createTempDirectory(Files.createDirectories(data), "workspace-"), data);
         out.println("workspace: " + copy);
         b.source(copy.to());
+        fromRepository(RepositoryCopy.root(file, kind), out);
       }
       if (jobs != null) b.maxParallelJobs(jobs);
       return run(pipeline.get(), b, data, out, err);
+    }
+  }
+
+  /** The branch and commit checked out in {@code dir}'s git repository, unless --branch/--commit say otherwise. */
+  private void fromRepository(Path dir, PrintWriter out) {
+    if (branch != null && commit != null) return;
+    try (org.eclipse.jgit.lib.Repository repo = new org.eclipse.jgit.storage.file.FileRepositoryBuilder().findGitDir(dir.toFile())
+        .setMustExist(true).build()) {
+      org.eclipse.jgit.lib.ObjectId head = repo.resolve("HEAD");
+      String checkedOut = repo.getFullBranch() != null && repo.getFullBranch().startsWith("refs/heads/") ? repo.getBranch() : null;
+      if (branch == null && checkedOut != null) branch = checkedOut;
+      if (commit == null && head != null) commit = head.name();
+      if (checkedOut != null || head != null) {
+        out.println("repository: " + (checkedOut != null ? "branch " + checkedOut : "detached HEAD") + (head != null ? " at " + head.name().substring(0, 12) : "")
+            + " (--branch and --commit say otherwise)");
+      }
+    } catch (IllegalArgumentException | java.io.IOException notARepository) {
+      // not a git checkout: the run is for no branch unless --branch says one
     }
   }
 
@@ -138,6 +163,7 @@ final class RunCommand implements Callable<Integer> {
     try (PipelineExecutor executor = b.build()) {
       ExecutionTrigger trigger = ExecutionTrigger.manual();
       if (branch != null) trigger = trigger.branch(branch);
+      if (commit != null) trigger = trigger.commit(commit);
       Execution e;
       CountDownLatch printed = new CountDownLatch(1);
       Execution[] self = new Execution[1];
