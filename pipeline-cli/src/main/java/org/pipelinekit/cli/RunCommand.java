@@ -144,19 +144,12 @@ final class RunCommand implements Callable<Integer> {
   /** The branch and commit checked out in {@code dir}'s git repository, unless --branch/--commit say otherwise. */
   private void fromRepository(Path dir, PrintWriter out) {
     if (branch != null && commit != null) return;
-    try (org.eclipse.jgit.lib.Repository repo = new org.eclipse.jgit.storage.file.FileRepositoryBuilder().findGitDir(dir.toFile())
-        .setMustExist(true).build()) {
-      org.eclipse.jgit.lib.ObjectId head = repo.resolve("HEAD");
-      String checkedOut = repo.getFullBranch() != null && repo.getFullBranch().startsWith("refs/heads/") ? repo.getBranch() : null;
-      if (branch == null && checkedOut != null) branch = checkedOut;
-      if (commit == null && head != null) commit = head.name();
-      if (checkedOut != null || head != null) {
-        out.println("repository: " + (checkedOut != null ? "branch " + checkedOut : "detached HEAD") + (head != null ? " at " + head.name().substring(0, 12) : "")
-            + " (--branch and --commit say otherwise)");
-      }
-    } catch (IllegalArgumentException | java.io.IOException notARepository) {
-      // not a git checkout: the run is for no branch unless --branch says one
-    }
+    org.pipelinekit.triggers.GitRepository.checkedOut(dir).ifPresent(c -> { // not a git checkout: no branch unless --branch says one
+      if (branch == null) branch = c.branch().orElse(null);
+      if (commit == null) commit = c.commit();
+      out.println("repository: " + c.branch().map(b -> "branch " + b).orElse("detached HEAD") + " at " + c.commit().substring(0, 12)
+          + " (--branch and --commit say otherwise)");
+    });
   }
 
   private Integer run(Pipeline pipeline, PipelineExecutor.Builder b, Path data, PrintWriter out, PrintWriter err) throws InterruptedException {

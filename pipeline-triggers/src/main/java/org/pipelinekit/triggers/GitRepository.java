@@ -53,6 +53,23 @@ public record GitRepository(String id, String url, String defaultBranch, Optiona
     return new GitRepository(name.isEmpty() ? "repository" : name, abs.toString(), branch, Optional.empty(), pollInterval);
   }
 
+  /** What is checked out in a git working copy: the branch (empty on a detached HEAD) and the commit. */
+  public record Checkout(Optional<String> branch, String commit) {}
+
+  /** The branch and commit checked out in the git repository {@code dir} is in; empty when it is in none (or has no commit). */
+  public static Optional<Checkout> checkedOut(java.nio.file.Path dir) {
+    try (org.eclipse.jgit.lib.Repository r = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+        .findGitDir(dir.toAbsolutePath().normalize().toFile()).setMustExist(true).build()) {
+      org.eclipse.jgit.lib.ObjectId head = r.resolve("HEAD");
+      if (head == null) return Optional.empty();
+      String full = r.getFullBranch();
+      return Optional.of(new Checkout(full != null && full.startsWith("refs/heads/") ? Optional.of(r.getBranch()) : Optional.empty(),
+          head.name()));
+    } catch (IllegalArgumentException | java.io.IOException notARepository) {
+      return Optional.empty();
+    }
+  }
+
   public GitRepository withWebhookSecret(String secret) {
     return new GitRepository(id, url, defaultBranch, Optional.of(secret), pollInterval, statuses, credentialsSecret);
   }
