@@ -368,6 +368,11 @@ final class GitLabImporter extends Importer {
 
   private void job(String at, String name, Value job, List<String> previousStage, String unknownStage, boolean ownKeys, ObjectNode stage) {
     Map<String, Value> effective = deepMerge(defaults.map(), job.map());
+    Value ownCache = job.map().get("cache");
+    if (ownCache != null && ((ownCache.isMap() && ownCache.map().isEmpty()) || (ownCache.isList() && ownCache.list().isEmpty()))) {
+      effective.remove("cache"); // cache: {} or [] turns the default cache off for this job
+      if (ownKeys) mapped(path(at, "cache"), ownCache, "no cache for this job (the default one is turned off)");
+    }
     Set<String> jobVariables = Optional.ofNullable(effective.get("variables")).filter(Value::isMap).map(x -> x.map().keySet())
         .orElse(Set.of());
     if (unknownStage != null) report.add(path(at, "stage"), job.line(), job.column(), ImportReport.Outcome.APPROXIMATED,
@@ -424,7 +429,7 @@ final class GitLabImporter extends Importer {
         case "dependencies" -> { if (own) mapped(p, v, "a stage finds the artifacts of the stages it needs"); }
         case "rules" -> rules(p, v, stage, own, jobVariables);
         case "only", "except" -> onlyExcept(p, key, v, stage, own);
-        case "when" -> when(p, v, stage, own);
+        case "when" -> when(p, v, stage, own, name, effective.get("allow_failure"));
         case "allow_failure" -> {
           boolean allow = "true".equals(v.text()) || v.isMap();
           if (allow) stage.put("continueOnError", true);
@@ -578,8 +583,18 @@ final class GitLabImporter extends Importer {
    * counterpart counts as holding for a rule that runs and as not holding for a never rule (the job rather runs);
    * changes: and exists: are taken as holding.
    */
+  /** Rules with the lists a {@code !reference} put in their place spliced in, as GitLab reads them. */
+  private static List<Value> flat(List<Value> rules) {
+    List<Value> out = new ArrayList<>();
+    for (Value r : rules) {
+      if (r.isList()) out.addAll(flat(r.list()));
+      else out.add(r);
+    }
+    return out;
+  }
+
   private void rules(String p, Value v, ObjectNode stage, boolean own, Set<String> jobVariables) {
-    Folded f = fold(v.list(), jobVariables);
+    Folded f = fold(flat(v.list()), jobVariables);
     if (f.manual()) stage.putObject("approval").putArray("approvers").add("maintainers");
     if (f.when() != null) stage.put("when", f.when());
     if (!own) return;
@@ -610,6 +625,9 @@ final class GitLabImporter extends Importer {
         untranslated.add(ifText.get().trim());
         c = runs ? "true" : "false";
       }
+      // a rule's when: on_failure runs the job only after a failure, when: always whatever happened before
+      if (when.equals("on_failure")) c = c.equals("true") ? "failure()" : "(" + c + ") && failure()";
+      else if (when.equals("always") && !c.equals("false")) c = c.equals("true") ? "always()" : "(" + c + ") && always()";
       acc = acc.after(c, runs);
     }
     return new Folded(acc.text(), manual, exact ? null
@@ -625,7 +643,7 @@ final class GitLabImporter extends Importer {
       }
     }
     if (rules.isEmpty() || !rules.get().isList()) return;
-    Folded f = fold(rules.get().list(), Set.of());
+    Folded f = fold(flat(rules.get().list()), Set.of());
     if (f.when() != null) {
       for (var node : stages) {
         ObjectNode stage = (ObjectNode) node;
@@ -687,7 +705,8 @@ final class GitLabImporter extends Importer {
             String prefix = ref.replaceAll("^/\\^?|/$", "").replaceAll("[.*+?(\\[\\\\$].*", "");
             conds.add(prefix.isEmpty() ? "true" : "startsWith(branch, '" + prefix.replace("'", "") + "')");
           } else {
-            conds.add(Shared.branchCondition(ref, "branch"));
+            // main@group/project: the branch main of that project; here the file's own project is the one that runs
+            conds.add(Shared.branchCondition(ref.contains("@") ? ref.substring(0, ref.indexOf('@')) : ref, "branch"));
           }
         }
       }
@@ -705,12 +724,25 @@ final class GitLabImporter extends Importer {
     }
   }
 
-  private void when(String p, Value v, ObjectNode stage, boolean own) {
+  private void when(String p, Value v, ObjectNode stage, boolean own, String job, Value allowFailure) {
     String w = Optional.ofNullable(v.text()).orElse("on_success");
     switch (w) {
       case "manual" -> {
-        stage.putObject("approval").putArray("approvers").add("maintainers");
-        if (own) approx(p, v, "a manual job becomes an approval by 'maintainers' (change the approvers)");
+        if (allowFailure != null && "false".equals(allowFailure.text())) {
+          // a blocking manual job: the pipeline waits for someone to start it
+          stage.putObject("approval").putArray("approvers").add("maintainers");
+          if (own) approx(p, v, "a blocking manual job (allow_failure: false) becomes an approval by 'maintainers' (change the approvers)");
+        } else {
+          // GitLab's manual job is not run unless someone starts it, and holds no later job back
+          String param = "run_" + job.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]+", "_").replaceAll("^[^a-z]+", "");
+          if (!parameters.contains(param) && org.pipelinekit.core.model.Parameter.isValidName(param)) {
+            (doc.has("parameters") ? (ArrayNode) doc.get("parameters") : doc.putArray("parameters")).addObject().put("name", param)
+                .put("type", "boolean").put("default", false).put("description", "start the manual job " + job);
+            parameters.add(param);
+          }
+          stage.put("when", stage.has("when") ? "(" + stage.get("when").asText() + ") && params." + param : "params." + param);
+          if (own) mapped(p, v, "a manual job: it runs only when started (-p " + param + "=true) and holds no later job back");
+        }
       }
       case "always" -> { stage.put("when", "always()"); if (own) mapped(p, v); }
       case "on_failure" -> { stage.put("when", "failure()"); if (own) mapped(p, v); }
@@ -745,13 +777,16 @@ final class GitLabImporter extends Importer {
       spec.set("paths", texts(paths));
       List<String> fallback = c.get("fallback_keys").map(Value::texts).orElse(List.of());
       if (!fallback.isEmpty()) spec.set("restoreKeys", texts(fallback));
-      if (c.get("policy").isPresent() || c.get("when").isPresent() || c.get("untracked").isPresent()) exact = false;
+      Optional<String> policy = c.get("policy").map(Value::text);
+      if (policy.isPresent() && List.of("pull", "push", "pull-push").contains(policy.get())) spec.put("policy", policy.get());
+      else if (policy.isPresent()) exact = false; // a variable, say: restored and saved
+      if (c.get("when").isPresent() || c.get("untracked").isPresent()) exact = false;
     }
     if (!out.isEmpty()) stage.set("cache", out);
     if (!own) return;
     if (out.isEmpty()) unsupported(p, v, "a cache needs paths");
-    else if (exact) mapped(p, v, "key, files (as hashFiles) and fallback_keys (as restoreKeys)");
-    else approx(p, v, "policy/when/untracked and variables in keys are not applied");
+    else if (exact) mapped(p, v, "key, files (as hashFiles), fallback_keys (as restoreKeys) and policy");
+    else approx(p, v, "when/untracked, a policy from a variable and variables in keys are not applied");
   }
 
   private void artifacts(String p, Value v, ObjectNode stage, boolean own) {

@@ -127,10 +127,15 @@ class GitLabImportTest {
         Map.of("PROVIDER", "aws", "STACK", "app"), Map.of("PROVIDER", "gcp", "STACK", "data"));
     assertThat(build.env()).containsEntry("PROVIDER", "${{ matrix.PROVIDER }}").containsEntry("STACK", "${{ matrix.STACK }}");
     assertThat(build.environment().get().url()).contains("https://staging.example.org");
+    // a manual job runs only when started, and holds no one back; a blocking one (allow_failure: false) waits for approval
     Stage release = stage(p, "release");
-    assertThat(release.approval().get().approvers()).containsExactly("maintainers");
+    assertThat(release.approval()).isEmpty();
+    assertThat(release.when()).contains("params.run_release");
+    assertThat(p.parameters()).anySatisfy(param -> assertThat(param.name()).isEqualTo("run_release"));
     assertThat(release.continueOnError()).isTrue();
-    assertThat(entry(r, "release.when").outcome()).isEqualTo(Outcome.APPROXIMATED);
+    assertThat(entry(r, "release.when").outcome()).isEqualTo(Outcome.MAPPED);
+    Stage blocking = stage(gitlab("ship:\n  script: [make ship]\n  when: manual\n  allow_failure: false\n").pipeline(), "ship");
+    assertThat(blocking.approval().get().approvers()).containsExactly("maintainers");
     assertThat(entry(r, "child.trigger").note()).contains("the child pipeline ci/child.yml is not started");
   }
 
@@ -188,8 +193,8 @@ class GitLabImportTest {
             - if: $DRY_RUN
         """, ".gitlab-ci.yml", CiImport.Kind.GITLAB, Optional.empty()).pipeline();
     assertThat(stage(kept, "deploy").when()).contains("!(env.RELEASE != 'true') && (env.DRY_RUN != '')");
-    // an if: with no counterpart in a never rule does not keep the job out, and says so
-    assertThat(stage(p, "lint").when()).isEmpty();
+    // an if: with no counterpart in a never rule does not keep the job out, and says so; when: always runs after failures too
+    assertThat(stage(p, "lint").when()).contains("always()");
     assertThat(entry(r, "lint.rules").note()).contains("no counterpart for [$CI_MERGE_REQUEST_LABELS =~ /skip-lint/]");
     assertThat(PipelineValidator.create().validate(p).problems()).isEmpty();
   }
