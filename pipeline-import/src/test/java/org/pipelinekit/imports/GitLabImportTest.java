@@ -200,6 +200,23 @@ class GitLabImportTest {
   }
 
   @Test
+  void aRefWithItsProjectIsReadAsTheBranch_andCacheOffAndPolicyAreKept() {
+    ImportResult r = gitlab("""
+        default:
+          cache: { key: deps, paths: [deps/], policy: pull }
+        publish:
+          script: [make publish]
+          except: [main@group/project]
+        plain:
+          script: [make]
+          cache: {}
+        """);
+    assertThat(stage(r.pipeline(), "publish").when()).contains("!(branch == 'main')");
+    assertThat(stage(r.pipeline(), "plain").caches()).as("cache: {} turns the default off").isEmpty();
+    assertThat(stage(r.pipeline(), "publish").caches().get(0).policy().id()).isEqualTo("pull");
+  }
+
+  @Test
   void workflowRulesGoInFrontOfEveryJob() {
     ImportResult r = gitlab("""
         workflow:
