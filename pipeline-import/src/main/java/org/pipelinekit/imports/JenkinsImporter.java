@@ -51,7 +51,12 @@ final class JenkinsImporter extends Importer {
           env(at, s, pipelineEnv);
           doc.set("env", pipelineEnv);
         }
-        case "options" -> options(at, s, doc.putObject("defaults"));
+        case "options" -> {
+          ObjectNode defaults = doc.putObject("defaults");
+          options(at, s, defaults);
+          // the pipeline's options { timeout } bounds the whole run, as Jenkins wraps the pipeline in it
+          if (defaults.has("timeout")) doc.set("timeout", defaults.remove("timeout"));
+        }
         case "parameters" -> parameters(at, s);
         case "triggers" -> triggers(at, s);
         case "stages" -> last.addAll(stages(at, s.block(), List.of(), null));
@@ -64,14 +69,36 @@ final class JenkinsImporter extends Importer {
   }
 
   private static final Pattern STRING = Pattern.compile("^\\s*(?:'''(.*?)'''|\"\"\"(.*?)\"\"\"|'((?:[^'\\\\]|\\\\.)*)'|\"((?:[^\"\\\\]|\\\\.)*)\")", Pattern.DOTALL);
-  private static final Pattern NAMED = Pattern.compile("(\\w+)\\s*:\\s*('(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"|[\\w.]+)");
+  private static final Pattern NAMED = Pattern.compile("(\\w+)\\s*:\\s*('''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"|[\\w.]+)",
+      Pattern.DOTALL);
 
   /** The first string literal of the arguments, or null. */
   static String string(String args) {
     Matcher m = STRING.matcher(args == null ? "" : args);
     if (!m.find()) return null;
-    for (int g = 1; g <= 4; g++) if (m.group(g) != null) return m.group(g).replace("\\'", "'").replace("\\\"", "\"");
+    for (int g = 1; g <= 4; g++) if (m.group(g) != null) return unescape(m.group(g));
     return null;
+  }
+
+  /** A Groovy string literal's body as the string it is: {@code \\} is one backslash, {@code \'} a quote, {@code \n} a newline. */
+  static String unescape(String body) {
+    StringBuilder out = new StringBuilder();
+    for (int k = 0; k < body.length(); k++) {
+      char c = body.charAt(k);
+      if (c != '\\' || k + 1 >= body.length()) {
+        out.append(c);
+        continue;
+      }
+      char n = body.charAt(++k);
+      switch (n) {
+        case 'n' -> out.append('\n');
+        case 't' -> out.append('\t');
+        case '\n' -> { } // a backslash at the end of a line joins it to the next
+        case '$' -> out.append("\\$"); // an escaped GString dollar stays escaped: the shell reads it as a dollar
+        default -> out.append(n); // \\ \' \" and any other escaped character
+      }
+    }
+    return out.toString();
   }
 
   static Optional<String> named(String args, String name) {
@@ -79,7 +106,8 @@ final class JenkinsImporter extends Importer {
     while (m.find()) {
       if (m.group(1).equals(name)) {
         String v = m.group(2);
-        return Optional.of(v.startsWith("'") || v.startsWith("\"") ? v.substring(1, v.length() - 1) : v);
+        if (v.startsWith("'''") || v.startsWith("\"\"\"")) return Optional.of(unescape(v.substring(3, v.length() - 3)));
+        return Optional.of(v.startsWith("'") || v.startsWith("\"") ? unescape(v.substring(1, v.length() - 1)) : v);
       }
     }
     return Optional.empty();
@@ -134,7 +162,9 @@ final class JenkinsImporter extends Importer {
       String p = path(at, o.name());
       switch (o.name()) {
         case "timeout" -> {
-          Optional<String> time = named(o.args(), "time");
+          // timeout(time: 1, unit: 'HOURS'), or timeout(140): minutes
+          Optional<String> time = named(o.args(), "time")
+              .or(() -> Optional.ofNullable(o.args()).map(String::trim).filter(a -> a.matches("\\d+")));
           String unit = named(o.args(), "unit").orElse("MINUTES").toLowerCase(java.util.Locale.ROOT);
           String d = time.map(t -> Shared.duration(t + " " + unit)).orElse(null);
           if (d != null) {
@@ -490,6 +520,11 @@ final class JenkinsImporter extends Importer {
         char c = s.charAt(i);
         if (c == '\n' || c == '}' || c == ';') break;
         if (c == '{' ) break;
+        if (s.startsWith("//", i)) break; // a comment to the end of the line (an apostrophe in it opens no string)
+        if (s.startsWith("/*", i)) {
+          skipComment();
+          continue;
+        }
         if (c == '\'' || c == '"') {
           skipString();
           continue;
@@ -507,6 +542,14 @@ final class JenkinsImporter extends Importer {
       int depth = 0;
       while (i < s.length()) {
         char c = s.charAt(i);
+        if (s.startsWith("//", i)) {
+          while (i < s.length() && s.charAt(i) != '\n') i++;
+          continue;
+        }
+        if (s.startsWith("/*", i)) {
+          skipComment();
+          continue;
+        }
         if (c == '\'' || c == '"') {
           skipString();
           continue;
@@ -544,6 +587,13 @@ final class JenkinsImporter extends Importer {
       if (i >= s.length()) throw new ImportException(source, startLine, 1, "a string is never closed");
     }
 
+    private void skipComment() {
+      int end = s.indexOf("*/", i + 2);
+      int stop = end < 0 ? s.length() : end + 2;
+      for (int k = i; k < stop; k++) if (s.charAt(k) == '\n') line++;
+      i = stop;
+    }
+
     private void skipSpace(boolean newlines) {
       while (i < s.length()) {
         char c = s.charAt(i);
@@ -556,10 +606,7 @@ final class JenkinsImporter extends Importer {
         } else if (s.startsWith("//", i)) {
           while (i < s.length() && s.charAt(i) != '\n') i++;
         } else if (s.startsWith("/*", i)) {
-          int end = s.indexOf("*/", i + 2);
-          int stop = end < 0 ? s.length() : end + 2;
-          for (int k = i; k < stop; k++) if (s.charAt(k) == '\n') line++;
-          i = stop;
+          skipComment();
         } else if (c == '\\' && i + 1 < s.length() && s.charAt(i + 1) == '\n') {
           i += 2;
           line++;

@@ -15,6 +15,41 @@ import org.pipelinekit.core.model.Trigger;
 
 /** Bitbucket Pipelines and declarative Jenkinsfiles, construct by construct. */
 class OtherImportsTest {
+  /** What the Jenkinsfile says its steps do, they do: comments, triple-quoted and named scripts, Groovy escapes, timeout(n). */
+  @Test
+  void jenkinsStepsRunAsJenkinsRunsThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    String out = dir.resolve("out.txt").toString();
+    ImportResult r = CiImport.read("""
+        pipeline {
+          agent any
+          options { timeout(140) } // the team's limit, don't raise it
+          stages {
+            stage('Build') { // it's the first stage
+              steps {
+                sh 'echo built >> OUT' // don't forget
+                sh script: '''
+                  echo "triple quoted" >> OUT
+                '''
+                sh(script: 'echo "named in parentheses" >> OUT', label: 'named')
+                sh 'mkdir -p found && touch found/a.txt && find found -name "*.txt" -exec echo exec {} \\\\; >> OUT'
+              }
+            }
+          }
+        }
+        """.replace("OUT", out), "Jenkinsfile", CiImport.Kind.JENKINS, Optional.empty());
+    Pipeline p = r.pipeline();
+    assertThat(p.timeout()).contains(Duration.ofMinutes(140));
+    assertThat(stage(p, "build").steps()).hasSize(4);
+    try (org.pipelinekit.core.engine.PipelineExecutor executor = org.pipelinekit.core.engine.PipelineExecutor.builder()
+        .dataDirectory(dir.resolve("data")).build()) {
+      var done = executor.execute(p, org.pipelinekit.core.run.ExecutionTrigger.manual(), java.util.Map.of()).completion()
+          .get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(done.status()).as(r.report().render()).isEqualTo(org.pipelinekit.core.run.ExecutionStatus.SUCCEEDED);
+    }
+    assertThat(java.nio.file.Files.readAllLines(java.nio.file.Path.of(out)))
+        .containsExactly("built", "triple quoted", "named in parentheses", "exec found/a.txt");
+  }
+
   @Test
   void bitbucketPipelinesStepsParallelCachesDeploymentsAndCustomPipelines() {
     ImportResult r = CiImport.read("""
@@ -116,7 +151,7 @@ class OtherImportsTest {
         """, "Jenkinsfile", CiImport.Kind.JENKINS, Optional.empty());
     Pipeline p = r.pipeline();
     assertThat(p.env()).containsEntry("MAVEN_OPTS", "-Xmx1g").containsEntry("TOKEN", "");
-    assertThat(p.defaults().timeout()).contains(Duration.ofHours(1));
+    assertThat(p.timeout()).as("the pipeline's options { timeout } bounds the whole run").contains(Duration.ofHours(1));
     assertThat(p.defaults().retry().get().limit()).isEqualTo(2);
     assertThat(p.parameters()).extracting(x -> x.name() + ":" + x.type().id()).containsExactly("TARGET:string", "FAST:boolean");
     assertThat(p.triggers()).containsExactly(new Trigger.Schedule("0 3 * * *", Optional.empty()));
