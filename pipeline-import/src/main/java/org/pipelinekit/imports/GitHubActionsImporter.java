@@ -481,8 +481,25 @@ final class GitHubActionsImporter extends Importer {
     if (!v.isList()) unsupported(at, v, "steps must be a list");
   }
 
+  /**
+   * Text for the inside of a single-quoted shell word: each quote closed, escaped and reopened — except inside
+   * {@code ${{ }}}, which the engine replaces before the shell reads the line (its quotes are the expression's own).
+   */
   private static String quote(String s) {
-    return s == null ? "" : s.replace("'", "'\\''");
+    if (s == null) return "";
+    StringBuilder out = new StringBuilder();
+    int at = 0;
+    while (at < s.length()) {
+      int open = s.indexOf("${{", at);
+      int close = open < 0 ? -1 : s.indexOf("}}", open + 3);
+      if (open < 0 || close < 0) {
+        out.append(s.substring(at).replace("'", "'\\''"));
+        break;
+      }
+      out.append(s.substring(at, open).replace("'", "'\\''")).append(s, open, close + 2);
+      at = close + 2;
+    }
+    return out.toString();
   }
 
   /**

@@ -20,6 +20,33 @@ class GitHubActionsImportTest {
     return CiImport.read(yaml, "ci.yml", CiImport.Kind.GHA, Optional.empty());
   }
 
+  /** Quotes inside ${{ }} are the expression's, not the shell's: GitHub's "a && 'x' || 'y'" picks a value per matrix cell. */
+  @Test
+  void quotesInsideAnExpressionStayTheExpressions_andItsValueIsRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    String out = dir.resolve("out").toString();
+    ImportResult r = CiImport.read("""
+        on: push
+        jobs:
+          list:
+            runs-on: ubuntu-latest
+            strategy:
+              matrix:
+                os: [linux, windows]
+            steps:
+              - run: echo "${{ matrix.os }}=${{ (matrix.os == 'windows' && 'dir') || 'ls -lh' }}" >> OUT-${{ matrix.os }}
+        """.replace("OUT", out), ".github/workflows/ci.yml", CiImport.Kind.GHA, Optional.empty());
+    assertThat(PipelineValidator.create().validate(r.pipeline()).errors()).isEmpty();
+    try (org.pipelinekit.core.engine.PipelineExecutor executor = org.pipelinekit.core.engine.PipelineExecutor.builder()
+        .dataDirectory(dir.resolve("data")).build()) {
+      var done = executor.execute(r.pipeline(), org.pipelinekit.core.run.ExecutionTrigger.manual(), Map.of()).completion()
+          .get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(done.status()).isEqualTo(org.pipelinekit.core.run.ExecutionStatus.SUCCEEDED);
+    }
+    assertThat(java.nio.file.Files.readString(java.nio.file.Path.of(out + "-linux")).strip()).isEqualTo("linux=ls -lh");
+    assertThat(java.nio.file.Files.readString(java.nio.file.Path.of(out + "-windows")).strip()).isEqualTo("windows=dir");
+  }
+
   static ImportReport.Entry entry(ImportResult r, String path) {
     return r.report().entries().stream().filter(e -> e.path().equals(path)).findFirst()
         .orElseThrow(() -> new AssertionError("no report entry " + path + " in\n" + r.report().render()));
