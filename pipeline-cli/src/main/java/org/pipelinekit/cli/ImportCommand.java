@@ -77,7 +77,10 @@ final class ImportCommand implements Callable<Integer> {
     err.print(quiet ? report.lines().findFirst().orElse("") + "\n" : report);
     ValidationResult v = PipelineValidator.builder().build().validate(r.pipeline());
     for (Problem p : v.problems()) err.println("  " + p.severity().name().toLowerCase(Locale.ROOT) + " " + p.path() + ": " + p.message());
-    if (!v.problems().isEmpty()) err.println("  (the pipeline has " + v.errors().size() + " errors to fix before it runs)");
+    if (!v.errors().isEmpty()) {
+      err.println("  (the pipeline has " + v.errors().size() + (v.errors().size() == 1 ? " error" : " errors")
+          + " to fix before it runs; it is printed all the same)");
+    }
     err.flush();
     try {
       out.print(format.equals("gha") ? GitHubActionsExport.write(r.pipeline()) : PipelineCode.export(r.pipeline(), format));
@@ -86,6 +89,6 @@ final class ImportCommand implements Callable<Integer> {
       return Main.INVALID;
     }
     out.flush();
-    return 0;
+    return v.errors().isEmpty() ? 0 : Main.INVALID; // a result that would not run is no success
   }
 }

@@ -57,7 +57,7 @@ class CiImportJarIT {
         "--workspace", ws.toString(), "--branch", "main", "-p", "cgo-enabled=0", "-p", "goos=linux", "-p", "goarch=amd64",
         "-p", "product-version=1.9.0", "-p", "ld-flags=-s -w", "-p", "runson=ubuntu-latest");
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
-    assertThat(r.err()).contains("(gha): ").contains("mapped").contains("unsupported  permissions (line 35)");
+    assertThat(r.err()).contains("(gha): ").contains("mapped").contains("unsupported  permissions (line 35, column 1)");
     assertThat(r.out()).contains("✓ build success").contains("SUCCEEDED")
         .contains("action hashicorp/actions-go-build@dd7ca5a30c402c933e1fe61e0ff7165e5c4ee9e4 is not run locally");
     // the copy of the licence (cp fails without it) and the package names ran in the job's own workspace: the given one is not written
@@ -90,7 +90,7 @@ class CiImportJarIT {
 
     Result report = run("import", file.toString(), "--to", "json");
     assertThat(report.exit()).isZero();
-    assertThat(report.err()).contains("approximated pages.needs (line 714): needs on jobs not in this file are dropped");
+    assertThat(report.err()).contains("approximated pages.needs (line 714, column 3): needs on jobs not in this file are dropped");
   }
 
   /** The whole gitlab-runner deploy file: its one job triggers a downstream project, which a local run announces. */
@@ -288,7 +288,7 @@ class CiImportJarIT {
 
   /** A manual job waits for approval: --approve gives it from the command line; without a terminal it is rejected, saying how. */
   @Test
-  void manualJobsAreApprovedFromTheCommandLine(@TempDir Path dir) throws Exception {
+  void manualJobsRunWhenStarted_andBlockingOnesAreApprovedFromTheCommandLine(@TempDir Path dir) throws Exception {
     Path file = dir.resolve(".gitlab-ci.yml");
     Files.writeString(file, """
         build:
@@ -298,9 +298,18 @@ class CiImportJarIT {
           script: [echo deployed]
           when: manual
         """);
+    // GitLab's manual job: not run unless someone starts it, and the pipeline passes without it
     Result unattended = run("run", file.toString());
-    assertThat(unattended.exit()).isEqualTo(1);
-    assertThat(unattended.out()).contains("⏸ deploy waits for approval by [maintainers]")
+    assertThat(unattended.exit()).as(unattended.out() + unattended.err()).isZero();
+    assertThat(unattended.out()).doesNotContain("[deploy] deployed").contains("SUCCEEDED");
+    Result started = run("run", file.toString(), "-p", "run_deploy=true");
+    assertThat(started.exit()).as(started.out() + started.err()).isZero();
+    assertThat(started.out()).contains("[deploy] deployed");
+    // a blocking manual job (allow_failure: false) holds the pipeline until it is approved
+    Files.writeString(file, Files.readString(file) + "  allow_failure: false\n");
+    Result waiting = run("run", file.toString());
+    assertThat(waiting.exit()).isEqualTo(1);
+    assertThat(waiting.out()).contains("⏸ deploy waits for approval by [maintainers]")
         .contains("deploy failure: rejected by").contains("not approved on the command line (run with --approve deploy)");
     Result approved = run("run", file.toString(), "--approve", "deploy");
     assertThat(approved.exit()).as(approved.out() + approved.err()).isZero();

@@ -16,9 +16,15 @@ public final class ImportReport {
 
   /** One source key: its path ({@code jobs.build.steps[2].uses}), where it was, what became of it and why. */
   public record Entry(String path, int line, int column, Outcome outcome, String note) {
+    /** A note is a whole sentence: the separators a note was built with do not dangle at its end. */
+    public Entry {
+      note = note == null ? "" : note.replaceAll("[;,\\s]+$", "");
+    }
+
     @Override
     public String toString() {
-      return String.format("%-12s %s (line %d)%s", outcome.name().toLowerCase(java.util.Locale.ROOT), path, line,
+      return String.format("%-12s %s (line %d%s)%s", outcome.name().toLowerCase(java.util.Locale.ROOT), path, line,
+          column > 0 ? ", column " + column : "",
           note.isEmpty() ? "" : ": " + note);
     }
   }
