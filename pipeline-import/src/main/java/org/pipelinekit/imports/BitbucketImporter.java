@@ -52,13 +52,16 @@ final class BitbucketImporter extends Importer {
     root.get("options").ifPresent(o -> approx("options", o, "global options (max-time, size, docker) are not applied"));
     root.get("clone").ifPresent(o -> approx("clone", o, "the workspace is the repository; clone settings are not used"));
     Value pipelines = root.get("pipelines").get();
+    // a run started for a custom pipeline runs that one only: the others wait for no pipeline to be chosen
+    boolean custom = pipelines.get("custom").filter(Value::isMap).map(c -> !c.map().isEmpty()).orElse(false);
+    String none = custom ? "params.pipeline == ''" : null;
     for (Map.Entry<String, Value> e : pipelines.map().entrySet()) {
       String kind = e.getKey();
       String p = path("pipelines", kind);
       Value v = e.getValue();
       switch (kind) {
         case "default" -> {
-          group(p, "default", v, null);
+          group(p, "default", v, none);
           approx(p, v, "runs for every branch (Bitbucket runs it only where no branch pipeline matches)");
         }
         case "branches", "pull-requests", "tags" -> {
@@ -66,6 +69,7 @@ final class BitbucketImporter extends Importer {
             String variable = kind.equals("tags") ? "tag" : "branch";
             String condition = Shared.branchCondition(b.getKey(), variable);
             if (kind.equals("pull-requests")) condition = "trigger.kind == 'pull-request' && " + condition;
+            if (none != null) condition = none + " && (" + condition + ")";
             group(path(p, b.getKey()), kind + "-" + b.getKey(), b.getValue(), condition);
             boolean exact = !b.getKey().contains("*") || b.getKey().endsWith("*") && b.getKey().indexOf('*') == b.getKey().length() - 1
                 || b.getKey().equals("**");
@@ -84,20 +88,45 @@ final class BitbucketImporter extends Importer {
       }
     }
     if (!customNames.isEmpty()) {
-      ObjectNode param = doc.putArray("parameters").addObject();
+      ObjectNode param = (doc.has("parameters") ? (ArrayNode) doc.get("parameters") : doc.putArray("parameters")).insertObject(0);
       param.put("name", "pipeline").put("type", "string").put("default", "")
           .put("description", "a custom pipeline to run: " + String.join(", ", customNames));
     }
   }
 
   /** A pipeline's steps as stages, each needing the one before; a parallel block's stages need what came before it. */
+  /** The variables the pipeline being read declares (a custom pipeline's), for its steps' environment. */
+  private ObjectNode groupEnv = JSON.createObjectNode();
+
   private void group(String at, String prefix, Value steps, String condition) {
+    groupEnv = JSON.createObjectNode();
     List<String> previous = new ArrayList<>();
     List<Value> items = steps.list();
     for (int i = 0; i < items.size(); i++) {
       Value item = items.get(i);
       String p = path(at, i);
-      if (item.get("step").isPresent()) {
+      if (item.get("variables").isPresent()) {
+        // a custom pipeline's variables: the run's parameters, in every step's environment
+        for (Value var : item.get("variables").get().list()) {
+          Optional<String> name = var.get("name").map(Value::text);
+          if (name.isEmpty() || !org.pipelinekit.core.model.Parameter.isValidName(name.get())) {
+            unsupported(path(p, "variables"), var, "a variable needs a name of letters, digits and _");
+            continue;
+          }
+          List<String> allowed = var.get("allowed-values").map(Value::texts).orElse(List.of());
+          ArrayNode params = doc.has("parameters") ? (ArrayNode) doc.get("parameters") : doc.putArray("parameters");
+          boolean known = false;
+          for (var existing : params) known |= existing.path("name").asText().equals(name.get());
+          if (!known) {
+            ObjectNode param = params.addObject().put("name", name.get()).put("type", allowed.isEmpty() ? "string" : "choice")
+                .put("default", var.get("default").map(Value::text).orElse(""));
+            if (!allowed.isEmpty()) allowed.forEach(param.withArray("options")::add);
+            var.get("description").map(Value::text).ifPresent(d -> param.put("description", d));
+          }
+          groupEnv.put(name.get(), "${{ params." + name.get() + " }}");
+        }
+        mapped(path(p, "variables"), item.get("variables").get(), "parameters of the run (-p NAME=value), in the steps' environment");
+      } else if (item.get("step").isPresent()) {
         String id = step(path(p, "step"), prefix + "-" + (i + 1), item.get("step").get(), previous, condition);
         previous = List.of(id);
       } else if (item.get("parallel").isPresent()) {
@@ -132,6 +161,7 @@ final class BitbucketImporter extends Importer {
     stage.put("name", name);
     if (!needs.isEmpty()) stage.set("needs", texts(needs));
     if (condition != null) stage.put("when", condition);
+    if (!groupEnv.isEmpty()) stage.set("env", groupEnv.deepCopy());
     image.ifPresent(img -> stage.put("image", img));
     List<String> script = new ArrayList<>();
     List<String> after = new ArrayList<>();

@@ -50,6 +50,41 @@ class OtherImportsTest {
         .containsExactly("built", "triple quoted", "named in parentheses", "exec found/a.txt");
   }
 
+  /** A custom pipeline runs alone, with its variables as parameters in its steps' environment. */
+  @Test
+  void aCustomBitbucketPipelineRunsAloneWithItsVariables(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    String out = dir.resolve("out").toString();
+    ImportResult r = CiImport.read("""
+        pipelines:
+          branches:
+            main:
+              - step:
+                  name: Deploy to production
+                  script: [echo "production deploy" >> OUT]
+          custom:
+            release:
+              - variables:
+                  - name: VERSION
+                    default: "0.0.0"
+                  - name: CHANNEL
+                    allowed-values: [beta, stable]
+                    default: beta
+              - step:
+                  name: Release
+                  script: [echo "release $VERSION to $CHANNEL" >> OUT]
+        """.replace("OUT", out), "bitbucket-pipelines.yml", CiImport.Kind.BITBUCKET, Optional.empty());
+    Pipeline p = r.pipeline();
+    assertThat(p.parameters()).extracting(x -> x.name() + ":" + x.type().id()).containsExactly("pipeline:string", "VERSION:string", "CHANNEL:choice");
+    try (org.pipelinekit.core.engine.PipelineExecutor executor = org.pipelinekit.core.engine.PipelineExecutor.builder()
+        .dataDirectory(dir.resolve("data")).build()) {
+      var done = executor.execute(p, org.pipelinekit.core.run.ExecutionTrigger.manual().branch("main"),
+          java.util.Map.of("pipeline", "release", "VERSION", "1.2.3")).completion().get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(done.status()).isEqualTo(org.pipelinekit.core.run.ExecutionStatus.SUCCEEDED);
+    }
+    assertThat(java.nio.file.Files.readAllLines(java.nio.file.Path.of(out))).as("the branch's production deploy did not run")
+        .containsExactly("release 1.2.3 to beta");
+  }
+
   @Test
   void bitbucketPipelinesStepsParallelCachesDeploymentsAndCustomPipelines() {
     ImportResult r = CiImport.read("""
@@ -90,7 +125,7 @@ class OtherImportsTest {
     assertThat(stage(p, "default-2-2-test").needs()).containsExactly("default-1-build");
     assertThat(stage(p, "default-2-2-test").timeout()).contains(Duration.ofMinutes(20));
     Stage deploy = stage(p, "branches-main-1-deploy");
-    assertThat(deploy.when()).contains("branch == 'main'");
+    assertThat(deploy.when()).as("not when a custom pipeline was chosen").contains("params.pipeline == '' && (branch == 'main')");
     assertThat(deploy.environment().get().name()).isEqualTo("production");
     assertThat(deploy.approval()).isPresent();
     assertThat(stage(p, "custom-nightly-1-soak").when()).contains("params.pipeline == 'nightly'");
