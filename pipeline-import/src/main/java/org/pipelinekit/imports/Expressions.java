@@ -60,7 +60,8 @@ final class Expressions {
     while (f.find()) {
       if (!Functions.isKnown(f.group(1))) return new Translation(null, false, f.group(1) + "() has no counterpart");
     }
-    Matcher roots = Pattern.compile("(?<![A-Za-z0-9_.'\"])(github|runner|steps|job|needs|strategy)\\.[A-Za-z0-9_.-]*").matcher(s);
+    // runner.os is the host's (jobs run on this machine or in a Linux container): a step for another OS is skipped
+    Matcher roots = Pattern.compile("(?<![A-Za-z0-9_.'\"])(github|runner(?!\\.os\\b)|steps|job|needs|strategy)\\.[A-Za-z0-9_.-]*").matcher(s);
     if (roots.find()) return new Translation(null, false, "'" + roots.group() + "' has no counterpart here");
     try {
       Expression.parseCondition(s);

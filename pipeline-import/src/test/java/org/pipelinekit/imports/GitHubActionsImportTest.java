@@ -47,6 +47,29 @@ class GitHubActionsImportTest {
     assertThat(java.nio.file.Files.readString(java.nio.file.Path.of(out + "-windows")).strip()).isEqualTo("windows=dir");
   }
 
+  /** if: runner.os == 'Linux' is kept: on this Linux host the Linux step runs and the Windows one does not. */
+  @Test
+  void aStepForAnotherOsIsSkipped() {
+    ImportResult r = CiImport.read("""
+        on: push
+        jobs:
+          setup:
+            runs-on: ${{ matrix.os }}
+            strategy:
+              matrix:
+                os: [ubuntu-latest, windows-latest]
+            steps:
+              - if: runner.os == 'Linux'
+                run: sudo apt-get install -y libfoo
+              - if: runner.os == 'Windows'
+                run: choco install foo
+        """, ".github/workflows/ci.yml", CiImport.Kind.GHA, Optional.empty());
+    Stage setup = stage(r.pipeline(), "setup");
+    assertThat(setup.steps().get(0).run()).startsWith("if [ \"${{ runner.os == 'Linux' }}\" = true ]; then");
+    assertThat(setup.steps().get(1).run()).startsWith("if [ \"${{ runner.os == 'Windows' }}\" = true ]; then");
+    assertThat(entry(r, "jobs.setup.steps[0].if").outcome()).isEqualTo(Outcome.MAPPED);
+  }
+
   static ImportReport.Entry entry(ImportResult r, String path) {
     return r.report().entries().stream().filter(e -> e.path().equals(path)).findFirst()
         .orElseThrow(() -> new AssertionError("no report entry " + path + " in\n" + r.report().render()));
