@@ -27,7 +27,7 @@ final class Expressions {
   private static final Pattern FUNCTION = Pattern.compile("\\b([A-Za-z_][A-Za-z0-9_]*)\\s*\\(");
   private static final Map<String, String> SAME = Map.of(
       "github.ref_name", "branch", "github.head_ref", "branch", "github.sha", "commit", "github.actor", "trigger.actor",
-      "github.event_name", "trigger.kind", "github.event.inputs.", "params.", "inputs.", "params.");
+      "github.event_name", "trigger.kind", "github.event.inputs.", "params.", "inputs.", "params.", "github.workspace", "workspace");
 
   static Translation translate(String gha, UnaryOperator<String> stageIdOf) {
     return translate(gha, stageIdOf, false);

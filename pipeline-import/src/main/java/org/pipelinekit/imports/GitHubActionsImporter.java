@@ -296,9 +296,11 @@ final class GitHubActionsImporter extends Importer {
         }
         case "concurrency" -> unsupported(p, v, "concurrency groups are per pipeline, not per stage");
         case "environment" -> {
-          Optional<String> envName = v.isText() ? Optional.of(v.text()) : v.get("name").map(Value::text);
+          StringBuilder exprs = new StringBuilder();
+          Optional<String> envName = (v.isText() ? Optional.of(v.text()) : v.get("name").map(Value::text))
+              .map(n -> Expressions.text(n, this::id, exprs, false));
           if (envName.isPresent()) {
-            Optional<String> url = v.get("url").map(Value::text);
+            Optional<String> url = v.get("url").map(Value::text).map(u -> Expressions.text(u, this::id, exprs, false));
             if (url.isPresent()) stage.putObject("environment").put("name", envName.get()).put("url", url.get());
             else stage.put("environment", envName.get());
             mapped(p, v);
@@ -322,6 +324,61 @@ final class GitHubActionsImporter extends Importer {
     }
     job.get("outputs").ifPresent(v -> jobOutputs(path(at, "outputs"), v, stage));
     if (!stage.has("steps")) stage.putArray("steps").addObject().put("run", "true");
+    undefinedMatrixKeys(at, job, stage);
+  }
+
+  private static final Pattern MATRIX_KEY = Pattern.compile("(?<![A-Za-z0-9_.])matrix\\.([A-Za-z0-9_-]+)");
+  private static final Pattern EXPRESSION = Pattern.compile("\\$\\{\\{(.*?)}}", Pattern.DOTALL);
+
+  /**
+   * GitHub reads a matrix key that no matrix entry defines (or any key of a job without a matrix) as an empty string;
+   * here such a reference would be refused, so it becomes {@code ''} — in every text of the stage, and said once.
+   */
+  private void undefinedMatrixKeys(String at, Value job, ObjectNode stage) {
+    java.util.Set<String> defined = new java.util.HashSet<>();
+    stage.path("matrix").path("axes").fieldNames().forEachRemaining(defined::add);
+    stage.path("matrix").path("include").forEach(inc -> inc.fieldNames().forEachRemaining(defined::add));
+    java.util.Set<String> missing = new java.util.TreeSet<>();
+    replaceTexts(stage, (field, text) -> {
+      if (field.equals("when")) return emptyMatrixKeys(text, defined, missing);
+      Matcher m = EXPRESSION.matcher(text);
+      StringBuilder out = new StringBuilder();
+      while (m.find()) m.appendReplacement(out, Matcher.quoteReplacement("${{" + emptyMatrixKeys(m.group(1), defined, missing) + "}}"));
+      m.appendTail(out);
+      return out.toString();
+    });
+    if (!missing.isEmpty()) {
+      report.add(path(at, "strategy.matrix") + " (keys)", job.line(), job.column(), ImportReport.Outcome.APPROXIMATED,
+          "matrix." + String.join(", matrix.", missing) + (stage.has("matrix") ? " defined by no matrix entry" : " used by a job without a matrix")
+              + ": read as '' (as GitHub reads a key no entry defines)");
+    }
+  }
+
+  private static String emptyMatrixKeys(String expression, java.util.Set<String> defined, java.util.Set<String> missing) {
+    return MATRIX_KEY.matcher(expression).replaceAll(r -> {
+      if (defined.contains(r.group(1))) return Matcher.quoteReplacement(r.group());
+      missing.add(r.group(1));
+      return "''";
+    });
+  }
+
+  /** Every text value under {@code node} (not its matrix), replaced by {@code f(field, text)}. */
+  private static void replaceTexts(com.fasterxml.jackson.databind.JsonNode node, java.util.function.BiFunction<String, String, String> f) {
+    if (node instanceof ObjectNode o) {
+      List<String> names = new java.util.ArrayList<>();
+      o.fieldNames().forEachRemaining(names::add);
+      for (String n : names) {
+        if (n.equals("matrix")) continue;
+        com.fasterxml.jackson.databind.JsonNode v = o.get(n);
+        if (v.isTextual()) o.put(n, f.apply(n, v.asText()));
+        else replaceTexts(v, f);
+      }
+    } else if (node instanceof ArrayNode a) {
+      for (int i = 0; i < a.size(); i++) {
+        if (a.get(i).isTextual()) a.set(i, com.fasterxml.jackson.databind.node.TextNode.valueOf(f.apply("", a.get(i).asText())));
+        else replaceTexts(a.get(i), f);
+      }
+    }
   }
 
   /**
@@ -550,8 +607,10 @@ final class GitHubActionsImporter extends Importer {
         case "id" -> mapped(p, x, "steps are not addressed by id");
         case "env" -> s.set("env", env(p, x, true));
         case "working-directory" -> {
-          s.put("workingDirectory", x.text());
-          mapped(p, x);
+          StringBuilder exprs = new StringBuilder();
+          s.put("workingDirectory", Expressions.text(x.text(), this::id, exprs, true));
+          if (exprs.isEmpty()) mapped(p, x);
+          else approx(p, x, exprs.toString());
         }
         case "timeout-minutes" -> {
           String d = minutes(x);
@@ -595,7 +654,7 @@ final class GitHubActionsImporter extends Importer {
     if (!s.has("workingDirectory")) {
       Optional.ofNullable(jobDefaults).flatMap(d -> d.get("working-directory")).map(Value::text)
           .or(() -> Optional.ofNullable(workflowDefaults).flatMap(d -> d.get("working-directory")).map(Value::text))
-          .ifPresent(w -> s.put("workingDirectory", w));
+          .ifPresent(w -> s.put("workingDirectory", Expressions.text(w, this::id, new StringBuilder(), true)));
     }
     if (!changed.isEmpty()) approx(path(at, "run") + " (expressions)", step.get("run").get(), changed.toString());
     steps.add(s);

@@ -86,6 +86,15 @@ abstract class Importer {
     });
   }
 
+  /** A stage id not used yet, for a second stage of the same name (Jenkins' parallel branches each with a 'Test'). */
+  String freshStageId(String name) {
+    String base = Ids.slug(name);
+    if (base.length() > 90) base = base.substring(0, 90);
+    String id = base;
+    for (int i = 2; !taken.add(id); i++) id = base + "-" + i;
+    return id;
+  }
+
   boolean hasStage(String name) {
     return ids.containsKey(name);
   }

@@ -281,7 +281,7 @@ final class JenkinsImporter extends Importer {
       return stages(path(at, "stages"), nested.block(), needs, condition);
     }
     ObjectNode stage = stages.addObject();
-    String id = stageId(name);
+    String id = hasStage(name) ? freshStageId(name) : stageId(name);
     stage.put("id", id);
     if (!id.equals(name)) stage.put("name", name);
     if (!needs.isEmpty()) stage.set("needs", texts(needs));

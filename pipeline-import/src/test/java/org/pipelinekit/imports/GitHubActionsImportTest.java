@@ -70,6 +70,46 @@ class GitHubActionsImportTest {
     assertThat(entry(r, "jobs.setup.steps[0].if").outcome()).isEqualTo(Outcome.MAPPED);
   }
 
+  /** What GitHub reads as empty or as the workspace is read so here, so the result validates and runs. */
+  @Test
+  void undefinedMatrixKeysAreEmpty_workspaceAndInputsInAnEnvironmentAreRead() {
+    ImportResult r = CiImport.read("""
+        on:
+          workflow_dispatch:
+            inputs:
+              environment: { type: string, default: staging }
+        jobs:
+          plain:
+            runs-on: ubuntu-latest
+            environment:
+              name: ${{ inputs.environment }}
+              url: https://example.org/${{ github.ref_name }}
+            steps:
+              - run: echo "${{ matrix.os }}"
+                working-directory: ${{ github.workspace }}/app
+          cells:
+            runs-on: ubuntu-latest
+            strategy:
+              matrix:
+                include:
+                  - os: linux
+                  - os: mac
+                    flags: --fast
+            steps:
+              - run: echo "${{ matrix.os }} ${{ matrix.flags }} ${{ matrix.missing }}"
+        """, ".github/workflows/ci.yml", CiImport.Kind.GHA, Optional.empty());
+    Pipeline p = r.pipeline();
+    assertThat(PipelineValidator.create().validate(p).errors()).isEmpty();
+    assertThat(stage(p, "plain").steps().get(0).run()).contains("${{ '' }}");
+    assertThat(stage(p, "plain").steps().get(0).workingDirectory()).contains("${{ workspace }}/app");
+    assertThat(stage(p, "plain").environment().get().name()).isEqualTo("${{ params.environment }}");
+    assertThat(stage(p, "cells").steps().get(0).run()).contains("${{ matrix.flags }}").contains("${{ '' }}").doesNotContain("matrix.missing");
+    assertThat(r.report().entries()).anySatisfy(e -> {
+      assertThat(e.note()).contains("matrix.missing defined by no matrix entry: read as ''");
+      assertThat(e.outcome()).isEqualTo(Outcome.APPROXIMATED);
+    });
+  }
+
   static ImportReport.Entry entry(ImportResult r, String path) {
     return r.report().entries().stream().filter(e -> e.path().equals(path)).findFirst()
         .orElseThrow(() -> new AssertionError("no report entry " + path + " in\n" + r.report().render()));

@@ -86,6 +86,21 @@ class OtherImportsTest {
   }
 
   @Test
+  void twoJenkinsStagesOfTheSameNameGetTwoIds() {
+    Pipeline p = CiImport.read("""
+        pipeline {
+          agent any
+          stages {
+            stage('Linux') { stages { stage('Test') { steps { sh 'make test' } } } }
+            stage('Windows') { stages { stage('Test') { steps { sh 'make test-win' } } } }
+          }
+        }
+        """, "Jenkinsfile", CiImport.Kind.JENKINS, Optional.empty()).pipeline();
+    assertThat(p.stages()).extracting(Stage::id).containsExactly("test", "test-2");
+    assertThat(org.pipelinekit.core.validate.PipelineValidator.create().validate(p).errors()).isEmpty();
+  }
+
+  @Test
   void bitbucketPipelinesStepsParallelCachesDeploymentsAndCustomPipelines() {
     ImportResult r = CiImport.read("""
         image: node:20
