@@ -53,8 +53,11 @@ class GitLabDifferentialIT {
     }
     String file = new String(GitLabDifferentialIT.class.getResourceAsStream("/gitlab-differential/" + name).readAllBytes(),
         StandardCharsets.UTF_8);
-    Outcome gcl = gitlabCiLocal(repository(dir.resolve("gcl"), file));
-    Outcome pk = pipelineKit(repository(dir.resolve("pk"), file), dir.resolve("data"));
+    // a case's other files (an included one, say) are in <case>.files/
+    Path files = Path.of(GitLabDifferentialIT.class.getResource("/gitlab-differential").toURI())
+        .resolve(name.replace(".gitlab-ci.yml", ".files"));
+    Outcome gcl = gitlabCiLocal(repository(dir.resolve("gcl"), file, files));
+    Outcome pk = pipelineKit(repository(dir.resolve("pk"), file, files), dir.resolve("data"));
 
     Map<String, String[]> departures = new TreeMap<>();
     Matcher d = DEPARTURE.matcher(file);
@@ -93,10 +96,19 @@ class GitLabDifferentialIT {
         + " gitlab-ci-local: " + String.join("; ", said)));
   }
 
-  /** A git repository holding the file as .gitlab-ci.yml, on branch main with one commit. */
-  private static Path repository(Path dir, String file) throws Exception {
+  /** A git repository holding the file as .gitlab-ci.yml (and the case's other files), on branch main with one commit. */
+  private static Path repository(Path dir, String file, Path others) throws Exception {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve(".gitlab-ci.yml"), file);
+    if (Files.isDirectory(others)) {
+      try (Stream<Path> all = Files.walk(others)) {
+        for (Path f : all.filter(Files::isRegularFile).toList()) {
+          Path to = dir.resolve(others.relativize(f).toString());
+          Files.createDirectories(to.getParent());
+          Files.copy(f, to);
+        }
+      }
+    }
     for (List<String> git : List.of(List.of("init", "-q", "-b", "main"), List.of("add", "-A"), List.of("commit", "-qm", "the case"))) {
       List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=Differential", "-c", "user.email=diff@example.com"));
       command.addAll(git);

@@ -75,8 +75,14 @@ final class GitLabImporter extends Importer {
         if (Files.isRegularFile(f)) {
           try {
             List<Value> docs = YamlTree.read(org.pipelinekit.core.files.TextFiles.readUtf8(f), f.toString(), new ArrayList<>());
-            if (!docs.isEmpty()) docs.get(docs.size() - 1).map().forEach(top::putIfAbsent);
-            mapped(p, item, "jobs and keywords of " + local.get() + " merged (this file's win)");
+            // GitLab deep-merges an included file under this one: a job or variables: defined in both keep the included
+            // keys this file does not set
+            if (!docs.isEmpty()) docs.get(docs.size() - 1).map().forEach((k, included) -> {
+              Value own = top.get(k);
+              if (own == null) top.put(k, included);
+              else if (own.isMap() && included.isMap()) top.put(k, new Value(deepMerge(included.map(), own.map()), own.line(), own.column(), own.tag()));
+            });
+            mapped(p, item, "jobs and keywords of " + local.get() + " deep-merged under this file's (this file's keys win)");
             continue;
           } catch (java.io.IOException | ImportException e) {
             unsupported(p, item, "could not read " + f + ": " + e.getMessage());
