@@ -446,11 +446,33 @@ final class GitLabImporter extends Importer {
         }
         case "retry" -> {
           Integer max = Shared.count(v.isText() ? v.text() : v.get("max").map(Value::text).orElse(null), true);
-          if (max != null) stage.putObject("retry").put("limit", max);
+          List<String> unknown = new ArrayList<>();
+          if (max != null) {
+            ObjectNode retry = stage.putObject("retry").put("limit", max);
+            // retry: when: GitLab's failure reasons as the engine's: a script's exit code, a timeout, the runner itself
+            List<String> whens = v.isMap() ? v.get("when").map(w -> w.isList() ? w.texts() : List.of(w.text())).orElse(List.of()) : List.of();
+            Set<String> on = new java.util.TreeSet<>();
+            for (String w : whens) {
+              switch (w) {
+                case "always" -> on.addAll(List.of("exit-code", "timeout", "runner-error"));
+                case "script_failure" -> on.add("exit-code");
+                case "stuck_or_timeout_failure", "job_execution_timeout" -> on.add("timeout");
+                case "unknown_failure", "runner_system_failure", "runner_unsupported", "api_failure", "scheduler_failure",
+                    "data_integrity_failure", "stale_schedule", "archived_failure", "unmet_prerequisites" -> on.add("runner-error");
+                default -> unknown.add(w);
+              }
+            }
+            if (!on.isEmpty()) on.forEach(retry.putArray("on")::add);
+            List<String> codes = v.isMap() ? v.get("exit_codes").map(c -> c.isList() ? c.texts() : List.of(c.text())).orElse(List.of()) : List.of();
+            if (!codes.isEmpty()) {
+              codes.forEach(c -> { if (c.matches("\\d+")) retry.withArray("exitCodes").add(Integer.parseInt(c)); });
+              if (!retry.has("on")) retry.putArray("on").add("exit-code");
+            }
+          }
           if (own) {
             if (max == null) unsupported(p, v, "retry needs a number from 0 to " + Shared.MAX_COUNT);
-            else if (v.isMap() && v.get("when").isPresent()) approx(p, v, "retried on any failure, not only " + v.get("when").get().texts());
-            else mapped(p, v);
+            else if (!unknown.isEmpty()) approx(p, v, "retried on the failures it names; " + unknown + " have no counterpart");
+            else mapped(p, v, "failure reasons as the engine's: script_failure → exit-code, timeouts → timeout, the runner's → runner-error");
           }
         }
         case "timeout" -> {

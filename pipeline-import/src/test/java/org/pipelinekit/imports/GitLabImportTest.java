@@ -217,6 +217,25 @@ class GitLabImportTest {
   }
 
   @Test
+  void retryWhenRetriesOnlyTheFailuresItNames() {
+    Pipeline p = gitlab("""
+        flaky:
+          script: [make test]
+          retry:
+            max: 2
+            when: [stuck_or_timeout_failure, runner_system_failure]
+        exit:
+          script: [make]
+          retry:
+            max: 1
+            exit_codes: [137]
+        """).pipeline();
+    assertThat(stage(p, "flaky").retry().get().on()).containsExactlyInAnyOrder(org.pipelinekit.core.model.RetryOn.TIMEOUT,
+        org.pipelinekit.core.model.RetryOn.RUNNER_ERROR);
+    assertThat(stage(p, "exit").retry().get().exitCodes()).containsExactly(137);
+  }
+
+  @Test
   void workflowRulesGoInFrontOfEveryJob() {
     ImportResult r = gitlab("""
         workflow:
