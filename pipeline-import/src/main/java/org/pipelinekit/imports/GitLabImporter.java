@@ -236,6 +236,7 @@ final class GitLabImporter extends Importer {
       job(at, name, j.getValue(), idx < 0 ? List.of() : previous, idx < 0 ? stage : null, root.map().containsKey(name), target);
     }
     predefinedAndExpanded();
+    dotenvReachesLaterJobs();
     skippedNeedsDoNotHoldBack();
     if (root.map().containsKey("workflow") && root.map().get("workflow").isMap()) workflow(root.map().get("workflow"));
     else if (root.map().containsKey("workflow")) unsupported("workflow", root.map().get("workflow"), "workflow must be a mapping");
@@ -817,20 +818,66 @@ final class GitLabImporter extends Importer {
     else approx(p, v, "when/untracked, a policy from a variable and variables in keys are not applied");
   }
 
+  /** The dotenv report files of each job (by stage id): their variables reach the jobs after it. */
+  private final Map<String, List<String>> dotenv = new LinkedHashMap<>();
+
   private void artifacts(String p, Value v, ObjectNode stage, boolean own) {
-    List<String> paths = v.get("paths").map(Value::texts).orElse(List.of());
+    List<String> paths = new ArrayList<>(v.get("paths").map(Value::texts).orElse(List.of()));
+    List<String> env = v.get("reports").flatMap(r -> r.get("dotenv")).map(d -> d.isList() ? d.texts() : List.of(d.text())).orElse(List.of());
+    if (!env.isEmpty()) {
+      dotenv.put(stage.path("id").asText(), env);
+      paths.addAll(env); // handed on as files, read by the jobs after it
+    }
     if (!paths.isEmpty()) {
       ObjectNode a = stage.putObject("artifacts");
       a.set("paths", texts(paths));
       Optional<String> retention = v.get("expire_in").map(Value::text).map(Shared::duration);
       retention.ifPresent(r -> a.put("retention", r));
+      v.get("when").map(Value::text).ifPresent(w -> {
+        switch (w) {
+          case "on_failure" -> a.put("when", "on-failure");
+          case "always" -> a.put("when", "always");
+          default -> { }
+        }
+      });
+      v.get("name").map(Value::text).filter(n -> !n.contains("$")).ifPresent(n -> a.put("name", n));
     }
     if (!own) return;
     Set<String> other = new LinkedHashSet<>(v.map().keySet());
-    other.removeAll(Set.of("paths", "expire_in"));
-    if (paths.isEmpty()) unsupported(p, v, "only artifacts with paths are kept (reports are not read)");
-    else if (other.isEmpty()) mapped(p, v, "paths and expire_in (as retention)");
-    else approx(p, v, "paths and expire_in kept; " + other + " are not");
+    other.removeAll(Set.of("paths", "expire_in", "when", "name"));
+    boolean otherReports = v.get("reports").map(r -> r.map().keySet().stream().anyMatch(k -> !k.equals("dotenv"))).orElse(false);
+    if (!otherReports) other.remove("reports");
+    String kept = "paths, expire_in (as retention), when" + (env.isEmpty() ? "" : ", the dotenv report (its variables reach the jobs after it)");
+    if (paths.isEmpty()) unsupported(p, v, "only artifacts with paths or a dotenv report are kept (other reports are not read)");
+    else if (other.isEmpty()) mapped(p, v, kept);
+    else approx(p, v, kept + " kept; " + other + (otherReports ? " (reports other than dotenv)" : "") + " are not");
+  }
+
+  /**
+   * A job whose needs (directly or through others) wrote dotenv reports starts with their variables: the files came
+   * with the artifacts, and its script reads them first, as GitLab puts them in the job's environment.
+   */
+  private void dotenvReachesLaterJobs() {
+    if (dotenv.isEmpty()) return;
+    Map<String, List<String>> needs = new LinkedHashMap<>();
+    for (var node : stages) {
+      List<String> n = new ArrayList<>();
+      node.path("needs").forEach(x -> n.add(x.asText()));
+      needs.put(node.path("id").asText(), n);
+    }
+    for (var node : stages) {
+      ObjectNode st = (ObjectNode) node;
+      List<String> files = new ArrayList<>();
+      for (String before : ancestors(st.path("id").asText(), needs)) files.addAll(dotenv.getOrDefault(before, List.of()));
+      if (files.isEmpty() || !st.path("steps").isArray() || st.path("steps").isEmpty()) continue;
+      ObjectNode first = (ObjectNode) st.path("steps").get(0);
+      StringBuilder read = new StringBuilder();
+      for (String f : new LinkedHashSet<>(files)) {
+        String q = "'" + f.replace("'", "'\\''") + "'";
+        read.append("if [ -f ").append(q).append(" ]; then set -a; . ./").append(q).append("; set +a; fi\n");
+      }
+      first.put("run", read + first.path("run").asText());
+    }
   }
 
   private void parallel(String p, Value v, ObjectNode stage, boolean own) {
