@@ -522,6 +522,10 @@ final class GitLabImporter extends Importer {
       stage.get("matrix").path("axes").fieldNames().forEachRemaining(axes::add);
       stage.get("matrix").path("include").forEach(inc -> inc.fieldNames().forEachRemaining(axes::add));
       for (String axis : axes) env.put(axis, "${{ matrix." + axis + " }}"); // matrix values win over the job's variables
+      if (axes.contains("CI_NODE_INDEX")) {
+        int total = stage.get("matrix").path("include").size() + stage.get("matrix").path("axes").path("CI_NODE_INDEX").size();
+        env.put("CI_NODE_TOTAL", String.valueOf(total));
+      }
     }
     // GitLab's predefined variables of the job
     ObjectNode jobEnv = stage.has("env") ? (ObjectNode) stage.get("env") : JSON.createObjectNode();
@@ -887,7 +891,7 @@ final class GitLabImporter extends Importer {
       ArrayNode idx = matrix.putObject("axes").putArray("CI_NODE_INDEX");
       for (int i = 1; i <= jobs; i++) idx.add(String.valueOf(i));
       stage.set("matrix", matrix);
-      if (own) approx(p, v, "as a matrix over CI_NODE_INDEX (CI_NODE_TOTAL is not set)");
+      if (own) mapped(p, v, "as a matrix over CI_NODE_INDEX, with CI_NODE_TOTAL");
       return;
     }
     List<Value> entries = v.get("matrix").map(Value::list).orElse(List.of());
@@ -910,6 +914,7 @@ final class GitLabImporter extends Importer {
         if (c.isEmpty()) continue;
         ObjectNode o = include.addObject();
         c.forEach(o::put);
+        o.put("CI_NODE_INDEX", String.valueOf(include.size())); // GitLab numbers a matrix's jobs too
       }
     }
     if (include.isEmpty()) {
