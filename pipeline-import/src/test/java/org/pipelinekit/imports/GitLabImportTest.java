@@ -123,8 +123,9 @@ class GitLabImportTest {
     assertThat(build.caches().get(0).key()).isEqualTo("gems-${{ hashFiles('Gemfile.lock') }}");
     assertThat(build.caches().get(0).restoreKeys()).containsExactly("gems-main");
     assertThat(build.artifacts().get().retention()).contains(Duration.ofDays(7));
-    assertThat(build.matrix().get().include()).containsExactly(Map.of("PROVIDER", "aws", "STACK", "monitoring"),
-        Map.of("PROVIDER", "aws", "STACK", "app"), Map.of("PROVIDER", "gcp", "STACK", "data"));
+    assertThat(build.matrix().get().include()).containsExactly(Map.of("PROVIDER", "aws", "STACK", "monitoring", "CI_NODE_INDEX", "1"),
+        Map.of("PROVIDER", "aws", "STACK", "app", "CI_NODE_INDEX", "2"), Map.of("PROVIDER", "gcp", "STACK", "data", "CI_NODE_INDEX", "3"));
+    assertThat(build.env()).containsEntry("CI_NODE_TOTAL", "3");
     assertThat(build.env()).containsEntry("PROVIDER", "${{ matrix.PROVIDER }}").containsEntry("STACK", "${{ matrix.STACK }}");
     assertThat(build.environment().get().url()).contains("https://staging.example.org");
     // a manual job runs only when started, and holds no one back; a blocking one (allow_failure: false) waits for approval
