@@ -686,11 +686,19 @@ final class GitHubActionsImporter extends Importer {
         Optional.ofNullable(with.get("restore-keys")).map(Value::text)
             .ifPresent(rk -> cache.set("restoreKeys", texts(rk.lines().map(String::trim).filter(x -> !x.isEmpty())
                 .map(x -> Expressions.text(x, this::id, changed)).toList())));
+        // actions/cache/restore only restores and actions/cache/save only saves: the cache's policy
+        if (action.equals("actions/cache/restore")) cache.put("policy", "pull");
+        if (action.equals("actions/cache/save")) cache.put("policy", "push");
         if (cache.has("key") && cache.has("paths")) {
           ArrayNode caches = stage.has("cache") ? (ArrayNode) stage.get("cache") : stage.putArray("cache");
           caches.add(cache);
-          if (changed.isEmpty() && action.equals("actions/cache")) mapped(at, step, "as the stage's cache (restored before, saved after)");
-          else approx(at, step, "as the stage's cache (restored before its steps, saved after it succeeds)" + (changed.isEmpty() ? "" : "; " + changed));
+          String what = switch (action) {
+            case "actions/cache/restore" -> "as the stage's cache, restored before its steps and not saved (policy pull)";
+            case "actions/cache/save" -> "as the stage's cache, saved after it succeeds and not restored (policy push)";
+            default -> "as the stage's cache (restored before, saved after)";
+          };
+          if (changed.isEmpty()) mapped(at, step, what);
+          else approx(at, step, what + "; " + changed);
         } else {
           unsupported(at, step, "a cache needs key and path");
         }
@@ -713,10 +721,23 @@ final class GitHubActionsImporter extends Importer {
           StringBuilder changed = new StringBuilder();
           a.set("paths", texts(paths.stream().map(x -> Expressions.text(x, this::id, changed)).toList()));
           Optional.ofNullable(with.get("retention-days")).map(Value::text).filter(d -> d.matches("\\d+")).ifPresent(d -> a.put("retention", d + "d"));
-          mapped(at, step, "as the stage's artifacts (stored after it succeeds)");
+          // an upload step that runs on failure (or always) stores the artifacts then too
+          String cond = step.get("if").map(Value::text).orElse("");
+          if (cond.contains("always()") || (cond.contains("failure()") && cond.contains("success()"))) a.put("when", "always");
+          else if (cond.contains("failure()")) a.put("when", "on-failure");
+          String when = a.path("when").asText("on-success").replace('-', ' ');
+          if (cond.isEmpty() || a.has("when")) mapped(at, step, "as the stage's artifacts (stored " + (when.equals("always") ? "whatever the end" : "after it ends " + when.replace("on ", "in ")) + ")");
+          else approx(at, step, "as the stage's artifacts, stored after it succeeds; the step's if: " + cond + " is not applied to them");
         }
       }
-      case "actions/download-artifact" -> mapped(at, step, "a stage finds the artifacts of the stages it needs in its workspace");
+      case "actions/download-artifact" -> {
+        if (with.containsKey("path")) {
+          approx(at, step, "the artifacts of the stages it needs are in the workspace where those stages had them; path: "
+              + with.get("path").text() + " is not applied");
+        } else {
+          mapped(at, step, "a stage finds the artifacts of the stages it needs in its workspace");
+        }
+      }
       default -> {
         ObjectNode s = steps.addObject();
         s.put("name", "uses " + uses);

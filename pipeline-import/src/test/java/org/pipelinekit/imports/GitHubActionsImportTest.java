@@ -110,6 +110,34 @@ class GitHubActionsImportTest {
     });
   }
 
+  @Test
+  void cacheRestoreOnlyRestores_andAnUploadOnFailureStoresOnFailure() {
+    ImportResult r = CiImport.read("""
+        on: push
+        jobs:
+          test:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/cache/restore@v4
+                with:
+                  path: ~/.m2
+                  key: m2-${{ hashFiles('pom.xml') }}
+              - run: mvn verify
+              - if: failure()
+                uses: actions/upload-artifact@v4
+                with: { name: reports, path: target/surefire-reports/ }
+              - uses: actions/download-artifact@v4
+                with: { name: other, path: downloaded/ }
+        """, ".github/workflows/ci.yml", CiImport.Kind.GHA, Optional.empty());
+    Stage test = stage(r.pipeline(), "test");
+    assertThat(test.caches().get(0).policy()).isEqualTo(org.pipelinekit.core.model.CachePolicy.PULL);
+    assertThat(test.artifacts().get().when()).isEqualTo(org.pipelinekit.core.model.ArtifactWhen.ON_FAILURE);
+    assertThat(r.report().entries()).anySatisfy(e -> {
+      assertThat(e.note()).contains("path: downloaded/ is not applied");
+      assertThat(e.outcome()).isEqualTo(Outcome.APPROXIMATED);
+    });
+  }
+
   static ImportReport.Entry entry(ImportResult r, String path) {
     return r.report().entries().stream().filter(e -> e.path().equals(path)).findFirst()
         .orElseThrow(() -> new AssertionError("no report entry " + path + " in\n" + r.report().render()));
