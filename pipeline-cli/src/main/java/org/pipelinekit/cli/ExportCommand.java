@@ -24,6 +24,9 @@ final class ExportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", description = "Pipeline file (" + PipelineFiles.KINDS + ")")
   Path file;
 
+  @picocli.CommandLine.Mixin
+  FromOption from = new FromOption();
+
   @Option(names = {"-f", "--format"}, defaultValue = "yaml", description = "yaml, json, hcl, kotlin, java or gha (default: ${DEFAULT-VALUE})")
   String format;
 
@@ -44,11 +47,11 @@ final class ExportCommand implements Callable<Integer> {
     boolean many = pipelineId == null && (f.equals("kotlin") || f.equals("kts") || f.equals("java"));
     List<Pipeline> pipelines;
     if (many) {
-      Optional<List<Pipeline>> all = PipelineFiles.readAll(file, spec.commandLine().getErr());
+      Optional<List<Pipeline>> all = PipelineFiles.readAll(file, from.from, spec.commandLine().getErr());
       if (all.isEmpty()) return Main.INVALID;
       pipelines = all.get();
     } else {
-      Optional<Pipeline> one = PipelineFiles.read(file, pipelineId, spec.commandLine().getErr());
+      Optional<Pipeline> one = PipelineFiles.read(file, pipelineId, from.from, spec.commandLine().getErr());
       if (one.isEmpty()) return Main.INVALID;
       pipelines = List.of(one.get());
     }

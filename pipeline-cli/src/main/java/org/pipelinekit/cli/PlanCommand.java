@@ -24,13 +24,16 @@ final class PlanCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", description = "Pipeline file (" + PipelineFiles.KINDS + ")")
   Path file;
 
+  @picocli.CommandLine.Mixin
+  FromOption from = new FromOption();
+
   @Option(names = "--pipeline", paramLabel = "ID", description = "Which pipeline to plan when the file defines several")
   String pipelineId;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Optional<Pipeline> p = PipelineFiles.read(file, pipelineId, spec.commandLine().getErr());
+    Optional<Pipeline> p = PipelineFiles.read(file, pipelineId, from.from, spec.commandLine().getErr());
     if (p.isEmpty()) return Main.INVALID;
     ExecutionPlan plan;
     try {

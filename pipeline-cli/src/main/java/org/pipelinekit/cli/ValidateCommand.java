@@ -22,12 +22,15 @@ final class ValidateCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", arity = "1..*", description = "Pipeline files (" + PipelineFiles.KINDS + ")")
   List<Path> files;
 
+  @picocli.CommandLine.Mixin
+  FromOption from = new FromOption();
+
   @Override
   public Integer call() {
     PipelineValidator validator = PipelineValidator.create();
     boolean ok = true;
     for (Path file : files) {
-      Optional<List<Pipeline>> read = PipelineFiles.readAll(file, spec.commandLine().getErr());
+      Optional<List<Pipeline>> read = PipelineFiles.readAll(file, from.from, spec.commandLine().getErr());
       if (read.isEmpty()) {
         ok = false;
         continue;

@@ -135,7 +135,8 @@ class MainTest {
   @Test
   void everySubcommandsHelp_exitsZero_andShowsItsOptions() {
     for (String[] args : new String[][] {{"run", "--help"}, {"validate", "--help"}, {"plan", "--help"}, {"export", "--help"},
-        {"import", "--help"}, {"serve", "--help"}, {"secrets", "set", "--help"}, {"secrets", "list", "--help"}}) {
+        {"import", "--help"}, {"serve", "--help"}, {"secrets", "set", "--help"}, {"secrets", "list", "--help"}, {"users", "add", "--help"},
+        {"users", "list", "--help"}}) {
       out.getBuffer().setLength(0);
       assertThat(run(args)).as(String.join(" ", args)).isZero();
       assertThat(out.toString()).as(String.join(" ", args)).contains("Usage: pipelinekit " + args[0]).doesNotContain("null");
@@ -144,6 +145,18 @@ class MainTest {
     run("run", "--help");
     assertThat(out.toString()).contains("read as ${{ branch }}").contains("read as ${{ secrets.NAME }}");
     assertThat(err.toString()).as("picocli's own warnings").doesNotContain("WARN");
+  }
+
+  /** --from, which their help offers, works on plan, export and validate as on run and import. */
+  @Test
+  void planExportAndValidateReadACiFileWithFrom(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("ci.yml");
+    Files.writeString(file, "stages: [build, test]\nbuild:\n  stage: build\n  script: [make]\ntest:\n  stage: test\n  script: [make test]\n");
+    for (String command : List.of("plan", "export", "validate")) {
+      out.getBuffer().setLength(0);
+      assertThat(run(command, "--from", "gitlab", file.toString())).as(command + ": " + err).isZero();
+      assertThat(out.toString()).as(command).contains(command.equals("validate") ? "valid" : "test");
+    }
   }
 
   @Test
