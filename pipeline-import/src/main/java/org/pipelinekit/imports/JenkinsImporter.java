@@ -258,15 +258,83 @@ final class JenkinsImporter extends Importer {
     return previous;
   }
 
+  private static final Pattern QUOTED = Pattern.compile("'((?:[^'\\\\]|\\\\.)*)'|\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+  /**
+   * A declarative {@code matrix}: one stage whose jobs are the axes' combinations (each axis a variable of the job, as
+   * Jenkins sets it), running the matrix's stages' steps in order; {@code excludes} are not applied.
+   */
+  private List<String> matrixStage(String at, String name, Statement matrix, List<String> needs, String condition) {
+    ObjectNode stage = stages.addObject();
+    String id = hasStage(name) ? freshStageId(name) : stageId(name);
+    stage.put("id", id);
+    if (!id.equals(name)) stage.put("name", name);
+    if (!needs.isEmpty()) stage.set("needs", texts(needs));
+    if (condition != null) stage.put("when", condition);
+    if (defaultImage != null) stage.put("image", defaultImage);
+    ObjectNode axes = stage.putObject("matrix").putObject("axes");
+    ObjectNode env = stage.putObject("env");
+    ArrayNode steps = stage.putArray("steps");
+    List<String> notApplied = new ArrayList<>();
+    for (Statement x : matrix.block() == null ? List.<Statement>of() : matrix.block()) {
+      String p = path(path(at, "matrix"), x.name());
+      switch (x.name()) {
+        case "axes" -> {
+          for (Statement axis : x.block() == null ? List.<Statement>of() : x.block()) {
+            String axisName = null;
+            List<String> values = new ArrayList<>();
+            for (Statement a : axis.block() == null ? List.<Statement>of() : axis.block()) {
+              if (a.name().equals("name")) axisName = string(a.args());
+              if (a.name().equals("values")) {
+                Matcher m = QUOTED.matcher(a.args() == null ? "" : a.args());
+                while (m.find()) values.add(unescape(m.group(1) != null ? m.group(1) : m.group(2)));
+              }
+            }
+            if (axisName == null || values.isEmpty()) {
+              report(path(p, "axis"), axis, ImportReport.Outcome.UNSUPPORTED, "an axis needs name and values");
+              continue;
+            }
+            values.forEach(axes.withArray(axisName)::add);
+            env.put(axisName, "${{ matrix." + axisName + " }}");
+          }
+          report(p, x, ImportReport.Outcome.MAPPED, "as the stage's matrix; each axis is a variable of its jobs");
+        }
+        case "stages" -> {
+          for (Statement inner : x.block() == null ? List.<Statement>of() : x.block()) {
+            String innerName = Optional.ofNullable(string(inner.args())).orElse("stage");
+            for (Statement y : inner.block() == null ? List.<Statement>of() : inner.block()) {
+              if (y.name().equals("steps")) steps(path(path(p, innerName), "steps"), y.block(), steps, stage, null, JSON.createObjectNode());
+              else if (!y.name().equals("when")) notApplied.add(innerName + "." + y.name());
+            }
+          }
+          report(p, x, ImportReport.Outcome.MAPPED, "each job runs the stages' steps in order");
+        }
+        case "agent" -> agent(p, x, stage);
+        case "excludes" -> report(p, x, ImportReport.Outcome.APPROXIMATED, "excludes are not applied: every combination runs");
+        default -> notApplied.add(x.name());
+      }
+    }
+    if (!notApplied.isEmpty()) {
+      report(path(at, "matrix"), matrix, ImportReport.Outcome.APPROXIMATED, notApplied + " inside the matrix are not applied");
+    }
+    if (axes.isEmpty()) stage.remove("matrix");
+    if (env.isEmpty()) stage.remove("env");
+    if (steps.isEmpty()) steps.addObject().put("run", "echo 'pipelinekit: the matrix has no steps' >&2; exit 1");
+    return List.of(id);
+  }
+
   private List<String> stage(String at, String name, Statement s, List<String> needs, String outerCondition) {
     String condition = outerCondition;
     Statement parallel = null;
     Statement nested = null;
+    Statement matrix = null;
     for (Statement x : s.block()) {
       if (x.name().equals("when")) condition = when(path(at, "when"), x, outerCondition);
       if (x.name().equals("parallel")) parallel = x;
       if (x.name().equals("stages")) nested = x;
+      if (x.name().equals("matrix")) matrix = x;
     }
+    if (matrix != null) return matrixStage(at, name, matrix, needs, condition);
     if (parallel != null) {
       List<String> ends = new ArrayList<>();
       for (Statement branch : parallel.block() == null ? List.<Statement>of() : parallel.block()) {

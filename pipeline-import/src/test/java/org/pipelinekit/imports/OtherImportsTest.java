@@ -101,6 +101,46 @@ class OtherImportsTest {
   }
 
   @Test
+  void aDeclarativeMatrixRunsEveryCombination(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    String out = dir.resolve("out").toString();
+    ImportResult r = CiImport.read("""
+        pipeline {
+          agent any
+          stages {
+            stage('BuildAndTest') {
+              matrix {
+                axes {
+                  axis {
+                    name 'PLATFORM'
+                    values 'linux', 'mac'
+                  }
+                  axis {
+                    name 'JDK'
+                    values '17', '21'
+                  }
+                }
+                stages {
+                  stage('Build') { steps { sh 'echo "build $PLATFORM-$JDK" >> OUT' } }
+                  stage('Test') { steps { sh 'echo "test $PLATFORM-$JDK" >> OUT' } }
+                }
+              }
+            }
+          }
+        }
+        """.replace("OUT", out), "Jenkinsfile", CiImport.Kind.JENKINS, Optional.empty());
+    Stage s = stage(r.pipeline(), "buildandtest");
+    assertThat(s.matrix().get().axes()).containsOnlyKeys("PLATFORM", "JDK");
+    try (org.pipelinekit.core.engine.PipelineExecutor executor = org.pipelinekit.core.engine.PipelineExecutor.builder()
+        .dataDirectory(dir.resolve("data")).build()) {
+      var done = executor.execute(r.pipeline(), org.pipelinekit.core.run.ExecutionTrigger.manual(), java.util.Map.of()).completion()
+          .get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(done.status()).isEqualTo(org.pipelinekit.core.run.ExecutionStatus.SUCCEEDED);
+    }
+    assertThat(java.nio.file.Files.readAllLines(java.nio.file.Path.of(out))).containsExactlyInAnyOrder("build linux-17", "test linux-17",
+        "build linux-21", "test linux-21", "build mac-17", "test mac-17", "build mac-21", "test mac-21");
+  }
+
+  @Test
   void bitbucketPipelinesStepsParallelCachesDeploymentsAndCustomPipelines() {
     ImportResult r = CiImport.read("""
         image: node:20
