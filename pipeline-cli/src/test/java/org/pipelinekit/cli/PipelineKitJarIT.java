@@ -215,6 +215,6 @@ class PipelineKitJarIT {
     assertThat(r.err()).contains("Unmatched argument at index 0: 'frobnicate'").contains("Did you mean: pipelinekit");
     Result missing = run("validate");
     assertThat(missing.exit()).isEqualTo(2);
-    assertThat(missing.err()).contains("Missing required parameter: 'FILE'").contains("Usage: pipelinekit validate [-hV] FILE...");
+    assertThat(missing.err()).contains("Missing required parameter: 'FILE'").contains("Usage: pipelinekit validate [-hV] [--from=KIND] FILE...");
   }
 }

@@ -682,7 +682,8 @@ final class GitHubActionsImporter extends Importer {
         StringBuilder changed = new StringBuilder();
         Optional.ofNullable(with.get("key")).map(Value::text).ifPresent(k -> cache.put("key", Expressions.text(k, this::id, changed)));
         Optional.ofNullable(with.get("path")).map(Value::text)
-            .ifPresent(ps -> cache.set("paths", texts(ps.lines().map(String::trim).filter(x -> !x.isEmpty()).toList())));
+            .ifPresent(ps -> cache.set("paths", texts(ps.lines().map(String::trim).filter(x -> !x.isEmpty())
+                .map(x -> Expressions.text(x, this::id, changed)).toList())));
         Optional.ofNullable(with.get("restore-keys")).map(Value::text)
             .ifPresent(rk -> cache.set("restoreKeys", texts(rk.lines().map(String::trim).filter(x -> !x.isEmpty())
                 .map(x -> Expressions.text(x, this::id, changed)).toList())));

@@ -120,7 +120,7 @@ class GitHubActionsImportTest {
             steps:
               - uses: actions/cache/restore@v4
                 with:
-                  path: ~/.m2
+                  path: ${{ github.workspace }}/.m2
                   key: m2-${{ hashFiles('pom.xml') }}
               - run: mvn verify
               - if: failure()
@@ -131,6 +131,7 @@ class GitHubActionsImportTest {
         """, ".github/workflows/ci.yml", CiImport.Kind.GHA, Optional.empty());
     Stage test = stage(r.pipeline(), "test");
     assertThat(test.caches().get(0).policy()).isEqualTo(org.pipelinekit.core.model.CachePolicy.PULL);
+    assertThat(test.caches().get(0).paths()).containsExactly("${{ workspace }}/.m2");
     assertThat(test.artifacts().get().when()).isEqualTo(org.pipelinekit.core.model.ArtifactWhen.ON_FAILURE);
     assertThat(r.report().entries()).anySatisfy(e -> {
       assertThat(e.note()).contains("path: downloaded/ is not applied");
