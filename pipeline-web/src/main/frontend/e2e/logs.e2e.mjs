@@ -27,7 +27,7 @@ try {
   await page.getByLabel('Job', { exact: true }).selectOption({ label: 'os=mac' });
   const mac = await texts();
   if (mac.length === 0 || mac.some((l) => l.job !== 'test[os=mac]')) fail('the job filter shows other jobs: ' + JSON.stringify(mac));
-  step(`matrix lines are labelled by job (${[...new Set(labels)].join(', ')}) and the job filter shows only os=mac`);
+  step(`matrix lines are labelled by job (${[...new Set(labels)].sort().join(', ')}) and the job filter shows only os=mac`);
 
   const before = (await texts()).length;
   await page.getByRole('button', { name: /Collapse step echo "compiling on/ }).click();

@@ -265,13 +265,8 @@ final class JenkinsImporter extends Importer {
    * Jenkins sets it), running the matrix's stages' steps in order; {@code excludes} are not applied.
    */
   private List<String> matrixStage(String at, String name, Statement matrix, List<String> needs, String condition) {
-    ObjectNode stage = stages.addObject();
-    String id = hasStage(name) ? freshStageId(name) : stageId(name);
-    stage.put("id", id);
-    if (!id.equals(name)) stage.put("name", name);
-    if (!needs.isEmpty()) stage.set("needs", texts(needs));
-    if (condition != null) stage.put("when", condition);
-    if (defaultImage != null) stage.put("image", defaultImage);
+    ObjectNode stage = newStage(name, needs, condition);
+    String id = stage.path("id").asText();
     ObjectNode axes = stage.putObject("matrix").putObject("axes");
     ObjectNode env = stage.putObject("env");
     ArrayNode steps = stage.putArray("steps");
@@ -323,6 +318,18 @@ final class JenkinsImporter extends Importer {
     return List.of(id);
   }
 
+  /** A new stage of the pipeline: its own id (a second stage of one name gets another), needs, condition, the default image. */
+  private ObjectNode newStage(String name, List<String> needs, String condition) {
+    ObjectNode stage = stages.addObject();
+    String id = hasStage(name) ? freshStageId(name) : stageId(name);
+    stage.put("id", id);
+    if (!id.equals(name)) stage.put("name", name);
+    if (!needs.isEmpty()) stage.set("needs", texts(needs));
+    if (condition != null) stage.put("when", condition);
+    if (defaultImage != null) stage.put("image", defaultImage);
+    return stage;
+  }
+
   private List<String> stage(String at, String name, Statement s, List<String> needs, String outerCondition) {
     String condition = outerCondition;
     Statement parallel = null;
@@ -348,13 +355,8 @@ final class JenkinsImporter extends Importer {
       report(at, s, ImportReport.Outcome.MAPPED, "nested stages in order");
       return stages(path(at, "stages"), nested.block(), needs, condition);
     }
-    ObjectNode stage = stages.addObject();
-    String id = hasStage(name) ? freshStageId(name) : stageId(name);
-    stage.put("id", id);
-    if (!id.equals(name)) stage.put("name", name);
-    if (!needs.isEmpty()) stage.set("needs", texts(needs));
-    if (condition != null) stage.put("when", condition);
-    if (defaultImage != null) stage.put("image", defaultImage);
+    ObjectNode stage = newStage(name, needs, condition);
+    String id = stage.path("id").asText();
     ArrayNode steps = stage.putArray("steps");
     for (Statement x : s.block()) {
       String p = path(at, x.name());

@@ -343,18 +343,24 @@ public final class PipelineExecutor implements AutoCloseable {
     commands.act(c);
   }
 
-  /**
-   * Runs a finished execution again from {@code fromStage}: that stage and every stage after it
-   * run; the stages before it keep their results and outputs, and the workspace is copied over.
-   * Stages before it that did not succeed (interrupted, failed, cancelled) run again too.
-   */
-  public Execution rerun(String executionId, String fromStage) {
+  /** The execution to run again: it exists and has ended. */
+  private ExecutionSnapshot ended(String executionId) {
     ExecutionSnapshot old = execution(executionId).map(Execution::snapshot)
         .orElseThrow(() -> new PipelineException(ErrorCode.EXECUTION_UNKNOWN, "execution " + executionId + " does not exist"));
     if (!old.status().isFinal()) {
       throw new PipelineException(ErrorCode.EXECUTION_RUNNING, "execution " + executionId + " is still " + old.status()
           + "; cancel it or wait for it to end before re-running it");
     }
+    return old;
+  }
+
+  /**
+   * Runs a finished execution again from {@code fromStage}: that stage and every stage after it
+   * run; the stages before it keep their results and outputs, and the workspace is copied over.
+   * Stages before it that did not succeed (interrupted, failed, cancelled) run again too.
+   */
+  public Execution rerun(String executionId, String fromStage) {
+    ExecutionSnapshot old = ended(executionId);
     Pipeline pipeline = old.header().pipeline();
     if (pipeline.stage(fromStage).isEmpty()) {
       throw new PipelineException(ErrorCode.STAGE_UNKNOWN, "pipeline " + pipeline.id() + " has no stage '" + fromStage + "'; its stages are "
@@ -372,12 +378,7 @@ public final class PipelineExecutor implements AutoCloseable {
    * @throws PipelineException {@code NOTHING_FAILED} when every stage succeeded or was skipped
    */
   public Execution rerunFailed(String executionId) {
-    ExecutionSnapshot old = execution(executionId).map(Execution::snapshot)
-        .orElseThrow(() -> new PipelineException(ErrorCode.EXECUTION_UNKNOWN, "execution " + executionId + " does not exist"));
-    if (!old.status().isFinal()) {
-      throw new PipelineException(ErrorCode.EXECUTION_RUNNING, "execution " + executionId + " is still " + old.status()
-          + "; cancel it or wait for it to end before re-running it");
-    }
+    ExecutionSnapshot old = ended(executionId);
     Pipeline pipeline = old.header().pipeline();
     List<String> failed = pipeline.stages().stream().map(Stage::id).filter(id -> {
       StageStatus st = old.stage(id).status();
