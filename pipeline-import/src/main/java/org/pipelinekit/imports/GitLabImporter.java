@@ -540,9 +540,16 @@ final class GitLabImporter extends Importer {
     if (!stage.has("steps")) {
       ArrayNode steps = stage.putArray("steps");
       before.addAll(script);
-      steps.addObject().put("name", "script").put("run", before.isEmpty() ? "true" : Shared.script(before));
+      String run = before.isEmpty() ? "true" : Shared.script(before);
       if (!after.isEmpty()) {
-        steps.addObject().put("name", "after_script").put("run", Shared.script(after)).put("when", "always()").put("continueOnError", true);
+        // after_script reads how the script ended as $CI_JOB_STATUS: the script leaves it in a file as it exits
+        run = "_pk_status=\"$PWD/.pk-ci-job-status\"\ntrap 'if [ $? -eq 0 ]; then echo success; else echo failed; fi > \"$_pk_status\"' EXIT\n" + run;
+        steps.addObject().put("name", "script").put("run", run);
+        steps.addObject().put("name", "after_script")
+            .put("run", "export CI_JOB_STATUS=\"$(cat .pk-ci-job-status 2>/dev/null || echo canceled)\"\n" + Shared.script(after))
+            .put("when", "always()").put("continueOnError", true);
+      } else {
+        steps.addObject().put("name", "script").put("run", run);
       }
     }
   }
