@@ -23,6 +23,7 @@ final class Expressions {
   private static final Pattern REF_EQ = Pattern.compile("github\\.ref\\s*(==|!=)\\s*'refs/heads/([^']*)'");
   private static final Pattern TAG_REF = Pattern.compile("startsWith\\(\\s*github\\.ref\\s*,\\s*'refs/tags/?'\\s*\\)");
   private static final Pattern NEEDS = Pattern.compile("\\bneeds\\.([A-Za-z0-9_-]+)\\.outputs\\.([A-Za-z0-9_-]+)");
+  private static final Pattern CACHE_HIT = Pattern.compile("(?<![A-Za-z0-9_.])steps\\.[A-Za-z0-9_-]+\\.outputs\\.cache-hit\\b");
   private static final Pattern STEP_OUTPUT = Pattern.compile("(?<![A-Za-z0-9_.])steps\\.[A-Za-z0-9_-]+\\.outputs\\.([A-Za-z0-9_-]+)");
   private static final Pattern FUNCTION = Pattern.compile("\\b([A-Za-z_][A-Za-z0-9_]*)\\s*\\(");
   private static final Map<String, String> SAME = Map.of(
@@ -36,6 +37,8 @@ final class Expressions {
   /** In a step ({@code inStep}), {@code steps.<id>.outputs.<name>} is {@code outputs.<name>}: what earlier steps of the job wrote. */
   static Translation translate(String gha, UnaryOperator<String> stageIdOf, boolean inStep) {
     String s = gha.trim();
+    // actions/cache's cache-hit is the job's cacheHit output (set by the cache when every cache came back on its exact key)
+    if (inStep) s = CACHE_HIT.matcher(s).replaceAll("outputs.cacheHit");
     if (inStep) s = STEP_OUTPUT.matcher(s).replaceAll(r -> "outputs." + Matcher.quoteReplacement(r.group(1)));
     boolean exact = true;
     Matcher m = REF_EQ.matcher(s);

@@ -139,6 +139,27 @@ class GitHubActionsImportTest {
     });
   }
 
+  /** actions/cache's cache-hit output is the cache's cacheHit, so "install only on a miss" works. */
+  @Test
+  void cacheHitIsTheCachesOutput() {
+    ImportResult r = CiImport.read("""
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - id: deps
+                uses: actions/cache@v4
+                with:
+                  path: node_modules
+                  key: deps-${{ hashFiles('package-lock.json') }}
+              - if: steps.deps.outputs.cache-hit != 'true'
+                run: npm ci
+        """, ".github/workflows/ci.yml", CiImport.Kind.GHA, Optional.empty());
+    assertThat(stage(r.pipeline(), "build").steps().get(0).run()).contains("${{ outputs.cacheHit != 'true' }}");
+    assertThat(PipelineValidator.create().validate(r.pipeline()).errors()).isEmpty();
+  }
+
   static ImportReport.Entry entry(ImportResult r, String path) {
     return r.report().entries().stream().filter(e -> e.path().equals(path)).findFirst()
         .orElseThrow(() -> new AssertionError("no report entry " + path + " in\n" + r.report().render()));
