@@ -1,20 +1,14 @@
 // Work in the designer is not lost, in Debian's Chromium (playwright-core):
 //   node e2e/designer-work.e2e.mjs <page url, e.g. http://127.0.0.1:8080/ci/> <token> <output dir>
 // A new canvas opens without a red error; going to another page with unsaved changes asks first (and staying keeps the
-// work); after a new pipeline is saved, "Designer" opens a new, empty pipeline rather than the saved one.
-import { launch } from './browser.mjs';
-import { mkdirSync } from 'node:fs';
+// work); after a new pipeline is saved, "Designer" opens a new, empty pipeline rather than the saved one, and its code
+// shows no stale version:; a message floats over the canvas; a line let go on a stage's body connects; the code view
+// keeps an unknown need and marks its line, keeps line numbers beside their lines, has JSON and HCL tabs with copy and
+// download, and offers a pasted GitHub Actions workflow for import; a pipeline with problems is kept as a draft.
+import { e2eArgs, fail, launch, step } from './browser.mjs';
 import { join } from 'node:path';
 
-const [page0, token, out] = process.argv.slice(2);
-if (!page0 || !token || !out) {
-  console.error('usage: node e2e/designer-work.e2e.mjs <page url> <token> <output dir>');
-  process.exit(2);
-}
-const base = page0.endsWith('/') ? page0 : page0 + '/';
-mkdirSync(out, { recursive: true });
-const step = (name) => console.log(`e2e: ${name}`);
-const fail = (message) => { throw new Error(message); };
+const { base, token, out } = e2eArgs('designer-work.e2e.mjs');
 const context = await launch();
 const page = context.pages()[0] ?? await context.newPage();
 page.setDefaultTimeout(30_000);
@@ -32,6 +26,8 @@ const stageCount = () => page.locator('.react-flow__node').count();
 const sections = {
   async freshCanvas() {
     const validated = page.waitForResponse((r) => r.url().includes('/pipelines/validate'));
+    // the code view checks the code it shows with the server: its answer is awaited before the code view is looked at
+    const checked = page.waitForResponse((r) => r.url().includes('/pipelines/import?format=yaml&save=false'));
     await page.goto(`${base}#/designer?token=${encodeURIComponent(token)}`);
     await page.getByTestId('canvas').waitFor();
     await validated;
@@ -39,7 +35,8 @@ const sections = {
     if (await page.locator('.pk-pipeline-problems').count() !== 0) fail('a new, empty canvas shows problems: ' + await page.locator('.pk-pipeline-problems').textContent());
     if ((await page.locator('.pk-status').textContent()).includes('problem')) fail('a new, empty canvas says it has problems');
     await page.waitForFunction(() => document.querySelector('[aria-label="YAML code"]')?.value.includes('stages'));
-    await page.evaluate(() => new Promise((r) => setTimeout(r, 600))); // the code view checks what it shows 250 ms after
+    await checked;
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     if (await page.locator('.pk-code .pk-problems').count() !== 0) fail('the code view of a new canvas lists problems: ' + await page.locator('.pk-code .pk-problems').textContent());
     if ((await page.locator('.pk-status').textContent()).includes('unsaved')) fail('a new, untouched canvas says it has unsaved changes');
     let asked = null;

@@ -4,23 +4,16 @@
 // so; a refused action shows a dismissible message and leaves the page; after the run fails, the failed stage's log
 // opens by itself, each failed or skipped stage says why on its node, the approved one who approved it; the pipelines
 // page shows each pipeline's last run. Screenshots and result.json go to the output dir; exits non-zero on any failure.
-import { apiClient, launch } from './browser.mjs';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { apiClient, e2eArgs, fail, launch } from './browser.mjs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [page0, token, out] = process.argv.slice(2);
-if (!page0 || !token || !out) {
-  console.error('usage: node e2e/run-page.e2e.mjs <page url> <token> <output dir>');
-  process.exit(2);
-}
-const base = page0.endsWith('/') ? page0 : page0 + '/';
-mkdirSync(out, { recursive: true });
+const { base, token, out } = e2eArgs('run-page.e2e.mjs');
 const result = { steps: [] };
 const step = (name, extra = {}) => {
   result.steps.push({ name, ...extra });
   console.log(`e2e: ${name}${Object.keys(extra).length ? ' ' + JSON.stringify(extra) : ''}`);
 };
-const fail = (message) => { throw new Error(message); };
 const api = apiClient(base, token);
 
 const context = await launch();

@@ -466,7 +466,7 @@ final class GitLabImporter extends Importer {
             if (!on.isEmpty()) on.forEach(retry.putArray("on")::add);
             List<String> codes = v.isMap() ? v.get("exit_codes").map(c -> c.isList() ? c.texts() : List.of(c.text())).orElse(List.of()) : List.of();
             if (!codes.isEmpty()) {
-              codes.forEach(c -> { if (c.matches("\\d+")) retry.withArray("exitCodes").add(Integer.parseInt(c)); });
+              codes.forEach(c -> { if (c.matches("\\d{1,3}")) retry.withArray("exitCodes").add(Integer.parseInt(c)); }); // 0-255
               if (!retry.has("on")) retry.putArray("on").add("exit-code");
             }
           }

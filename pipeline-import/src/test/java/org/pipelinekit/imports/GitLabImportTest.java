@@ -234,6 +234,9 @@ class GitLabImportTest {
     assertThat(stage(p, "flaky").retry().get().on()).containsExactlyInAnyOrder(org.pipelinekit.core.model.RetryOn.TIMEOUT,
         org.pipelinekit.core.model.RetryOn.RUNNER_ERROR);
     assertThat(stage(p, "exit").retry().get().exitCodes()).containsExactly(137);
+    // an exit code no process has is left out, not a crash ("For input string")
+    assertThat(stage(gitlab("j:\n  script: [x]\n  retry:\n    max: 1\n    exit_codes: [99999999999, 3]\n").pipeline(), "j")
+        .retry().get().exitCodes()).containsExactly(3);
   }
 
   @Test

@@ -213,5 +213,6 @@ class PipelineFormatTest {
     assertThat(PipelineFormat.YAML.lineOf(yaml, "id")).hasValue(2);
     assertThat(PipelineFormat.YAML.lineOf(yaml, "triggers[0]")).isEmpty();
     assertThat(PipelineFormat.YAML.lineOf("stages: [", "stages")).isEmpty();
+    assertThat(PipelineFormat.YAML.lineOf(yaml, "stages.test.needs[99999999999]")).as("no such index: the deepest place").hasValue(8);
   }
 }

@@ -67,7 +67,8 @@ public final class TreeLines {
           int end = path.indexOf(']', i);
           if (end < 0) break;
           String index = path.substring(i + 1, end);
-          if (!index.chars().allMatch(Character::isDigit) || index.isEmpty()) break; // a map key in brackets: stop here
+          // a map key in brackets, or an index no list has: stop here
+          if (index.isEmpty() || index.length() > 9 || !index.chars().allMatch(Character::isDigit)) break;
           out.add("[" + index + "]");
           i = end;
         }
