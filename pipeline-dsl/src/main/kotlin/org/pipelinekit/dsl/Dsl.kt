@@ -240,6 +240,12 @@ class StageScope internal constructor(private val builder: Stage.Builder) {
     var continueOnError: Boolean = false
         set(value) { field = value; builder.continueOnError(value) }
 
+    /** Only a failure with one of these exit codes is soft; any other failure fails the pipeline. Turns [continueOnError] on. */
+    fun continueOnErrorExitCodes(vararg exitCodes: Int) {
+        continueOnError = true
+        builder.continueOnErrorExitCodes(*exitCodes)
+    }
+
     /**
      * Reuse an earlier successful run's result while this key stays the same: a template, usually
      * `hashFiles(...)` of the stage's sources, such as `memoize = "tests-\${{ hashFiles('pom.xml') }}"`.

@@ -149,7 +149,11 @@ public final class GitHubActionsExport {
       unfit.add(at + ".approval: GitHub asks for approval through an environment's required reviewers; give the stage an environment");
     }
     org.pipelinekit.core.model.EffectiveSettings.of(p, s).timeout().ifPresent(t -> job.put("timeout-minutes", Math.max(1, (t.toSeconds() + 59) / 60)));
-    if (s.continueOnError()) job.put("continue-on-error", true);
+    if (!s.continueOnErrorExitCodes().isEmpty()) {
+      unfit.add(at + ".continueOnError: GitHub's continue-on-error allows any failure, not only exit codes " + s.continueOnErrorExitCodes());
+    } else if (s.continueOnError()) {
+      job.put("continue-on-error", true);
+    }
     if (s.retry().isPresent()) unfit.add(at + ".retry: GitHub does not retry jobs");
     if (s.memoize().isPresent()) unfit.add(at + ".memoize: GitHub has no memoized jobs");
     if (s.resources().isPresent()) unfit.add(at + ".resources: choose a runner size instead");

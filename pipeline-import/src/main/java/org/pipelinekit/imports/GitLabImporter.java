@@ -438,10 +438,17 @@ final class GitLabImporter extends Importer {
         case "only", "except" -> onlyExcept(p, key, v, stage, own);
         case "when" -> when(p, v, stage, own, name, effective.get("allow_failure"));
         case "allow_failure" -> {
-          boolean allow = "true".equals(v.text()) || v.isMap();
-          if (allow) stage.put("continueOnError", true);
+          if ("true".equals(v.text())) stage.put("continueOnError", true);
+          List<String> codes = v.isMap() ? v.get("exit_codes").map(c -> c.isList() ? c.texts() : List.of(c.text())).orElse(List.of()) : List.of();
+          List<String> invalid = codes.stream().filter(c -> !c.matches("\\d{1,3}") || Integer.parseInt(c) > 255).toList();
+          if (v.isMap() && !codes.isEmpty() && invalid.size() < codes.size()) { // only these exit codes are allowed to fail
+            ArrayNode allowed = stage.putObject("continueOnError").putArray("exitCodes");
+            codes.stream().filter(c -> !invalid.contains(c)).forEach(c -> allowed.add(Integer.parseInt(c)));
+          }
           if (own) {
-            if (v.isMap()) approx(p, v, "any failure is allowed, not only the listed exit codes");
+            if (v.isMap() && codes.isEmpty()) unsupported(p, v, "allow_failure needs true, false or exit_codes");
+            else if (!invalid.isEmpty()) approx(p, v, "exit codes outside 0-255 are left out: " + invalid);
+            else if (v.isMap()) mapped(p, v, "a failure with exit code " + String.join(" or ", codes) + " is soft; any other fails the pipeline");
             else mapped(p, v);
           }
         }

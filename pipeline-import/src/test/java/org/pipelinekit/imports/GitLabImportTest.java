@@ -240,6 +240,35 @@ class GitLabImportTest {
   }
 
   @Test
+  void allowFailureExitCodesAllowOnlyThoseCodes() {
+    ImportResult r = gitlab("""
+        listed:
+          script: [make]
+          allow_failure:
+            exit_codes: [3, 137]
+        one:
+          script: [make]
+          allow_failure: { exit_codes: 1 }
+        odd:
+          script: [make]
+          allow_failure: { exit_codes: [300, 2] }
+        """);
+    assertThat(stage(r.pipeline(), "listed").continueOnErrorExitCodes()).containsExactly(3, 137);
+    assertThat(stage(r.pipeline(), "one").continueOnErrorExitCodes()).containsExactly(1);
+    assertThat(stage(r.pipeline(), "odd").continueOnErrorExitCodes()).containsExactly(2);
+    assertThat(r.report().entries()).anySatisfy(e -> {
+      assertThat(e.path()).isEqualTo("listed.allow_failure");
+      assertThat(e.outcome()).isEqualTo(ImportReport.Outcome.MAPPED);
+      assertThat(e.note()).contains("exit code 3 or 137 is soft; any other fails the pipeline");
+    });
+    assertThat(r.report().entries()).anySatisfy(e -> {
+      assertThat(e.path()).isEqualTo("odd.allow_failure");
+      assertThat(e.outcome()).isEqualTo(ImportReport.Outcome.APPROXIMATED);
+      assertThat(e.note()).contains("[300]");
+    });
+  }
+
+  @Test
   void workflowRulesGoInFrontOfEveryJob() {
     ImportResult r = gitlab("""
         workflow:

@@ -35,6 +35,7 @@ public record Stage(
     Optional<Environment> environment,
     Optional<Approval> approval,
     boolean continueOnError,
+    List<Integer> continueOnErrorExitCodes,
     Optional<String> memoize,
     List<String> outputs,
     List<Step> steps,
@@ -61,10 +62,22 @@ public record Stage(
     Checks.optional(artifacts, "stage " + id + " artifacts");
     Checks.optional(environment, "stage " + id + " environment");
     Checks.optional(approval, "stage " + id + " approval");
+    continueOnErrorExitCodes = Checks.list(continueOnErrorExitCodes, "stage " + id + " continueOnError exitCodes");
+    if (!continueOnErrorExitCodes.isEmpty() && !continueOnError) {
+      throw new IllegalArgumentException("stage " + id + " has continueOnError exit codes but not continueOnError");
+    }
     Checks.optionalText(memoize, "stage " + id + " memoize");
     outputs = Checks.list(outputs, "stage " + id + " outputs");
     steps = Checks.list(steps, "stage " + id + " steps");
     runsOn = Checks.list(runsOn, "stage " + id + " runsOn");
+  }
+
+  /**
+   * Whether a job of this stage that failed with this exit code (empty: a timeout or a runner error) leaves the stage
+   * SOFT_FAILED rather than failing the pipeline.
+   */
+  public boolean failureIsSoft(Optional<Integer> exitCode) {
+    return continueOnError && (continueOnErrorExitCodes.isEmpty() || exitCode.filter(continueOnErrorExitCodes::contains).isPresent());
   }
 
   public static Builder builder(String id) {
@@ -125,6 +138,7 @@ public record Stage(
     private Optional<Environment> environment = Optional.empty();
     private Optional<Approval> approval = Optional.empty();
     private boolean continueOnError;
+    private final List<Integer> continueOnErrorExitCodes = new ArrayList<>();
     private Optional<String> memoize = Optional.empty();
     private final LinkedHashSet<String> outputs = new LinkedHashSet<>();
     private final List<Step> steps = new ArrayList<>();
@@ -155,6 +169,7 @@ public record Stage(
       environment = from.environment;
       approval = from.approval;
       continueOnError = from.continueOnError;
+      continueOnErrorExitCodes.addAll(from.continueOnErrorExitCodes);
       memoize = from.memoize;
       outputs.addAll(from.outputs);
       steps.addAll(from.steps);
@@ -378,6 +393,18 @@ public record Stage(
     /** A failure of this stage is reported (SOFT_FAILED) but does not fail the pipeline. */
     public Builder continueOnError(boolean continueOnError) {
       this.continueOnError = continueOnError;
+      if (!continueOnError) continueOnErrorExitCodes.clear();
+      return this;
+    }
+
+    /**
+     * Only a failure with one of these exit codes is soft (SOFT_FAILED); any other failure, or a timeout, fails the
+     * pipeline — GitLab's {@code allow_failure: exit_codes}. Turns {@code continueOnError} on.
+     */
+    public Builder continueOnErrorExitCodes(int... exitCodes) {
+      continueOnErrorExitCodes.clear();
+      for (int c : exitCodes) continueOnErrorExitCodes.add(c);
+      continueOnError = true;
       return this;
     }
 
@@ -406,7 +433,8 @@ public record Stage(
         throw new IllegalArgumentException("stage '" + id + "' has no steps: add run(\"...\") or set a type such as maven-build");
       }
       return new Stage(id, name, List.copyOf(needs), dependencies, type, when, image, inputs, env, matrix, retry, timeout,
-          resources, caches, artifacts, environment, approval, continueOnError, memoize, List.copyOf(outputs), steps,
+          resources, caches, artifacts, environment, approval, continueOnError,
+          List.copyOf(continueOnErrorExitCodes), memoize, List.copyOf(outputs), steps,
           List.copyOf(runsOn));
     }
   }

@@ -160,6 +160,25 @@ class SchedulingTest {
   }
 
   @Test
+  void continueOnErrorWithExitCodesIsSoftOnlyForThoseCodes() throws Exception {
+    Pipeline p = Pipeline.builder("exit-codes")
+        .stage("allowed", s -> s.continueOnErrorExitCodes(3, 137).run("exit 3"))
+        .stage("other", s -> s.continueOnErrorExitCodes(3).run("exit 4"))
+        .stage("cells", s -> s.continueOnErrorExitCodes(3).matrix(m -> m.axis("code", "3", "5").failFast(false))
+            .run("exit ${{ matrix.code }}"))
+        .stage("slow", s -> s.continueOnErrorExitCodes(3).timeout(Duration.ofMillis(300)).run("sleep 30"))
+        .build();
+    ExecutionSnapshot done = await(executor.execute(p));
+    assertThat(done.stage("allowed").status()).isEqualTo(StageStatus.SOFT_FAILED);
+    assertThat(done.stage("other").status()).isEqualTo(StageStatus.FAILED);
+    // one cell with an allowed code and one without: the stage fails
+    assertThat(done.stage("cells").status()).isEqualTo(StageStatus.FAILED);
+    // a timeout has no exit code, so no listed code allows it
+    assertThat(done.stage("slow").status()).isEqualTo(StageStatus.TIMED_OUT);
+    assertThat(done.status()).isEqualTo(ExecutionStatus.FAILED);
+  }
+
+  @Test
   void matrixExpandsWithIncludeAndExcludeAndPassesValues() throws Exception {
     Pipeline p = Pipeline.builder("matrix")
         .stage("test", s -> s.matrix(m -> m.axis("os", "linux", "mac").axis("jdk", "17", "21")

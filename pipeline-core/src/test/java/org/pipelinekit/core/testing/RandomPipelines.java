@@ -171,7 +171,7 @@ public final class RandomPipelines {
         opt(nonBlank()), opt(nonBlank()), inputs, stringMap(), opt(matrix()), opt(retry()))
         .as((name, type, when, image, with, env, m, r) -> List.<Object>of(name, type, when, image, with, env, m, r));
     Arbitrary<List<Object>> more = Combinators.combine(opt(duration()), opt(resources()), cache().list().ofMaxSize(2),
-        opt(artifacts), opt(environment()), opt(approval), Arbitraries.of(true, false), nonBlank().list().ofMaxSize(2).uniqueElements())
+        opt(artifacts), opt(environment()), opt(approval), Arbitraries.of(0, 1, 2), nonBlank().list().ofMaxSize(2).uniqueElements())
         .as((t, res, caches, a, env, ap, coe, outputs) -> List.<Object>of(t, res, caches, a, env, ap, coe, outputs));
     return Combinators.combine(basics, more, step().list().ofMaxSize(3), opt(nonBlank()), Arbitraries.integers().between(0, 2))
         .as((x, y, steps, memo, deps) -> (id, needs) -> {
@@ -190,7 +190,9 @@ public final class RandomPipelines {
       RandomPipelines.<Optional<ArtifactSpec>>cast(y.get(3)).ifPresent(b::artifacts);
       RandomPipelines.<Optional<Environment>>cast(y.get(4)).ifPresent(b::environment);
       RandomPipelines.<Optional<Approval>>cast(y.get(5)).ifPresent(b::approval);
-      b.continueOnError((Boolean) y.get(6));
+      int soft = (Integer) y.get(6); // 0: fails the pipeline, 1: any failure is soft, 2: only some exit codes
+      if (soft == 1) b.continueOnError(true);
+      if (soft == 2) b.continueOnErrorExitCodes(3, 137);
       memo.ifPresent(b::memoize);
       if (needs.size() % 2 == 1) b.runsOn("docker", "os=linux"); // a label list for the round trips
       b.outputs(RandomPipelines.<List<String>>cast(y.get(7)).toArray(String[]::new));

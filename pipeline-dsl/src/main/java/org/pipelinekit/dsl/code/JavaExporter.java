@@ -303,7 +303,11 @@ final class JavaExporter {
       if (a.timeout().isPresent()) ab = call(ab, "timeout", duration(a.timeout().get()));
       e = call(e, "approval", lambda("a", ab));
     }
-    if (s.continueOnError()) e = call(e, "continueOnError", new BooleanLiteralExpr(true));
+    if (!s.continueOnErrorExitCodes().isEmpty()) {
+      e = call(e, "continueOnErrorExitCodes", s.continueOnErrorExitCodes().stream().map(JavaExporter::integer).toArray(Expression[]::new));
+    } else if (s.continueOnError()) {
+      e = call(e, "continueOnError", new BooleanLiteralExpr(true));
+    }
     if (s.memoize().isPresent()) e = call(e, "memoize", str(s.memoize().get()));
     if (!s.outputs().isEmpty()) e = call(e, "outputs", strs(s.outputs()));
     if (!s.runsOn().isEmpty()) e = call(e, "runsOn", strs(s.runsOn()));

@@ -180,7 +180,11 @@ final class KotlinExporter {
       a.timeout().ifPresent(t -> line("timeout = " + duration(t)));
       close();
     });
-    if (s.continueOnError()) line("continueOnError = true");
+    if (!s.continueOnErrorExitCodes().isEmpty()) {
+      line("continueOnErrorExitCodes(" + s.continueOnErrorExitCodes().stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")");
+    } else if (s.continueOnError()) {
+      line("continueOnError = true");
+    }
     s.memoize().ifPresent(k -> line("memoize = " + str(k)));
     if (!s.outputs().isEmpty()) line("outputs(" + strs(s.outputs()) + ")");
     if (!s.runsOn().isEmpty()) line("runsOn(" + strs(s.runsOn()) + ")");

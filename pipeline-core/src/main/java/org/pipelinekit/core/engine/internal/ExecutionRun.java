@@ -344,6 +344,7 @@ final class ExecutionRun {
     releaseSlot(j);
     j.status = status;
     j.reason = reason;
+    j.exitCode = exitCode;
     StageState s = j.stage;
     int attempt = Math.max(j.attempt, 1);
     Map<String, String> outputs = Map.copyOf(j.outputs);

@@ -55,11 +55,16 @@ final class RunState {
       return planned.id();
     }
 
-    /** What the stage's ended jobs make of it: a failure or timeout (soft with continueOnError), a cancel, reused, or success. */
+    /**
+     * What the stage's ended jobs make of it: a failure or timeout (soft with continueOnError, when every failed job's exit
+     * code is one it allows), a cancel, reused, or success.
+     */
     StageStatus resultOfJobs() {
       boolean failed = jobs.stream().anyMatch(j -> j.status == StageStatus.FAILED);
       if (failed || jobs.stream().anyMatch(j -> j.status == StageStatus.TIMED_OUT)) {
-        return stage.continueOnError() ? StageStatus.SOFT_FAILED : failed ? StageStatus.FAILED : StageStatus.TIMED_OUT;
+        boolean soft = jobs.stream().filter(j -> j.status == StageStatus.FAILED || j.status == StageStatus.TIMED_OUT)
+            .allMatch(j -> stage.failureIsSoft(j.status == StageStatus.FAILED ? j.exitCode : Optional.empty()));
+        return soft ? StageStatus.SOFT_FAILED : failed ? StageStatus.FAILED : StageStatus.TIMED_OUT;
       }
       if (jobs.stream().anyMatch(j -> j.status == StageStatus.CANCELLED)) return StageStatus.CANCELLED;
       return jobs.stream().allMatch(j -> j.status == StageStatus.CACHED) ? StageStatus.CACHED : StageStatus.SUCCEEDED;
@@ -85,6 +90,8 @@ final class RunState {
     final MatrixCell cell;
     final String jobId;
     StageStatus status = StageStatus.PENDING;
+    /** The exit code of the attempt that ended the job, when a process ended it. */
+    Optional<Integer> exitCode = Optional.empty();
     int attempt;
     boolean queued;
     boolean holdsSlot;

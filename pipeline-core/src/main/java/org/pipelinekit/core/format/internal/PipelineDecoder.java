@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -261,7 +262,13 @@ public final class PipelineDecoder {
     opt(m, "artifacts", sp + ".artifacts", (x, p) -> artifacts(x, p), b::artifacts);
     opt(m, "environment", sp + ".environment", (x, p) -> environment(x, p), b::environment);
     opt(m, "approval", sp + ".approval", (x, p) -> approval(x, p), b::approval);
-    opt(m, "continueOnError", sp + ".continueOnError", (x, p) -> bool(x, p), b::continueOnError);
+    Entry soft = m.entries().get("continueOnError");
+    if (soft != null && soft.value() instanceof MapNode codes) {
+      List<Integer> exitCodes = softExitCodes(codes, sp + ".continueOnError");
+      if (exitCodes != null) b.continueOnErrorExitCodes(exitCodes.stream().mapToInt(Integer::intValue).toArray());
+    } else {
+      opt(m, "continueOnError", sp + ".continueOnError", (x, p) -> bool(x, p), b::continueOnError);
+    }
     opt(m, "memoize", sp + ".memoize", (x, p) -> string(x, p), b::memoize);
     opt(m, "outputs", sp + ".outputs", (x, p) -> strings(x, p), o -> b.outputs(o.toArray(String[]::new)));
     opt(m, "runsOn", sp + ".runsOn", (x, p) -> strings(x, p), o -> b.runsOn(o.toArray(String[]::new)));
@@ -339,6 +346,28 @@ public final class PipelineDecoder {
     return out;
   }
 
+  /** {@code continueOnError: {exitCodes: [3, 137]}}: only those exit codes make a failure soft. */
+  private @Nullable List<Integer> softExitCodes(MapNode m, String path) {
+    keys(m, path, Set.of("exitCodes"));
+    List<Integer> codes = required(m, "exitCodes", path, (t, p) -> exitCodes(t, p));
+    if (codes != null && codes.isEmpty()) problem(m, path + ".exitCodes", "must list at least one exit code (or write continueOnError: true)");
+    return codes == null || codes.isEmpty() ? null : codes;
+  }
+
+  /** A list of process exit codes, 0 to 255. */
+  private @Nullable List<Integer> exitCodes(Tree t, String path) {
+    ListNode l = listNode(t, path);
+    if (l == null) return null;
+    List<Integer> codes = new ArrayList<>();
+    for (int i = 0; i < l.items().size(); i++) {
+      Tree item = l.items().get(i);
+      Long c = integer(item, path + "[" + i + "]");
+      if (c != null && (c < 0 || c > 255)) problem(item, path + "[" + i + "]", "must be an exit code from 0 to 255, got " + c);
+      else if (c != null) codes.add(c.intValue());
+    }
+    return codes;
+  }
+
   private @Nullable RetryPolicy retry(Tree t, String path) {
     if (t instanceof Scalar) {
       Long limit = integer(t, path);
@@ -359,17 +388,8 @@ public final class PipelineDecoder {
         }
       }
     }
-    List<Integer> exitCodes = new ArrayList<>();
     Entry codes = m.entries().get("exitCodes");
-    if (codes != null) {
-      ListNode l = listNode(codes.value(), path + ".exitCodes");
-      if (l != null) {
-        for (int i = 0; i < l.items().size(); i++) {
-          Long c = integer(l.items().get(i), path + ".exitCodes[" + i + "]");
-          if (c != null) exitCodes.add(c.intValue());
-        }
-      }
-    }
+    List<Integer> exitCodes = codes == null ? List.of() : Objects.requireNonNullElse(exitCodes(codes.value(), path + ".exitCodes"), List.of());
     Backoff backoff = Backoff.DEFAULT;
     Entry b = m.entries().get("backoff");
     if (b != null) {

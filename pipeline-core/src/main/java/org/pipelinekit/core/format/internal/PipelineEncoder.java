@@ -137,7 +137,11 @@ public final class PipelineEncoder {
       a.timeout().ifPresent(t -> am.put("timeout", Durations.format(t)));
       m.put("approval", am);
     });
-    if (s.continueOnError()) m.put("continueOnError", true);
+    if (!s.continueOnErrorExitCodes().isEmpty()) {
+      m.put("continueOnError", Map.of("exitCodes", s.continueOnErrorExitCodes().stream().map(Integer::longValue).toList()));
+    } else if (s.continueOnError()) {
+      m.put("continueOnError", true);
+    }
     s.memoize().ifPresent(k -> m.put("memoize", k));
     putList(m, "outputs", s.outputs());
     putList(m, "runsOn", s.runsOn());
