@@ -20,7 +20,8 @@ export interface StageDoc {
   artifacts?: { name?: string; paths: string[]; retention?: string; when?: string };
   environment?: { name: string; url?: string; [k: string]: unknown };
   approval?: { approvers: string[]; required?: number; timeout?: string };
-  continueOnError?: boolean;
+  /** true: any failure is soft; { exitCodes }: only a failure with one of those exit codes. */
+  continueOnError?: boolean | { exitCodes: number[] };
   memoize?: string;
   runsOn?: string[];
   outputs?: string[];

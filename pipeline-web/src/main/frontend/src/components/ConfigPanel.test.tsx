@@ -34,6 +34,16 @@ describe('ConfigPanel', () => {
     expect(screen.queryByText('Steps')).toBeNull();
   });
 
+  test('continue on error limited to exit codes shows them, and unchecking removes it', () => {
+    const seen: StageDoc[] = [];
+    render(<Harness initial={{ id: 'it', type: 'integration-tests', continueOnError: { exitCodes: [3, 137] } }} seen={seen} />);
+    const box = screen.getByLabelText(/Continue on error/) as HTMLInputElement;
+    expect(box.checked).toBe(true);
+    expect(box.closest('label')!.textContent).toContain('only exit codes 3, 137');
+    fireEvent.click(box);
+    expect(seen.at(-1)!.continueOnError).toBeUndefined();
+  });
+
   test('edits become the stage document: inputs under with, retry, timeout, matrix, cache, artifacts, approval, environment', () => {
     const seen: StageDoc[] = [];
     render(<Harness initial={{ id: 'it', type: 'integration-tests' }} seen={seen} />);

@@ -120,8 +120,12 @@ export function ConfigPanel({ stage, type, problems, onChange, onRename, onDelet
           }} />
       </label>
       <label className="pk-check">
-        <input type="checkbox" checked={stage.continueOnError === true} onChange={(e) => onChange(set(stage, 'continueOnError', e.target.checked ? true : undefined))} />
+        <input type="checkbox" checked={stage.continueOnError !== undefined && stage.continueOnError !== false}
+          onChange={(e) => onChange(set(stage, 'continueOnError', e.target.checked ? true : undefined))} />
         Continue on error
+        {typeof stage.continueOnError === 'object' && (
+          <span className="pk-muted"> (only exit codes {stage.continueOnError.exitCodes.join(', ')})</span>
+        )}
       </label>
 
       <h2 className="pk-h3">Matrix</h2>
