@@ -35,8 +35,8 @@ class GitLabDifferentialIT {
   private static final Pattern ORDER = Pattern.compile("(?m)^# order: (\\S+) < (\\S+)$");
   private static final Pattern DEPARTURE = Pattern.compile("(?m)^# departure: (\\S+) (PASS|FAIL|WARN|absent) — (.+)$");
 
-  /** What one tool did: each job's result, the OUT lines it printed, the times of its T lines, the pipeline's exit. */
-  record Outcome(Map<String, String> results, Map<String, List<String>> out, Map<String, Long> times, int exit) {}
+  /** What one tool did: each job's result, the OUT lines it printed, the times of its T lines, the pipeline's exit, all it printed. */
+  record Outcome(Map<String, String> results, Map<String, List<String>> out, Map<String, Long> times, int exit, String output) {}
 
   static Stream<String> cases() throws IOException, URISyntaxException {
     Path dir = Path.of(GitLabDifferentialIT.class.getResource("/gitlab-differential").toURI());
@@ -56,8 +56,8 @@ class GitLabDifferentialIT {
     // a case's other files (an included one, say) are in <case>.files/
     Path files = Path.of(GitLabDifferentialIT.class.getResource("/gitlab-differential").toURI())
         .resolve(name.replace(".gitlab-ci.yml", ".files"));
-    Outcome gcl = gitlabCiLocal(repository(dir.resolve("gcl"), file, files));
-    Outcome pk = pipelineKit(repository(dir.resolve("pk"), file, files), dir.resolve("data"));
+    Outcome gcl = gitlabCiLocal(repository(dir.resolve("gcl"), ".gitlab-ci.yml", file, files));
+    Outcome pk = pipelineKit(repository(dir.resolve("pk"), ".gitlab-ci.yml", file, files), dir.resolve("data"), ".gitlab-ci.yml");
 
     Map<String, String[]> departures = new TreeMap<>();
     Matcher d = DEPARTURE.matcher(file);
@@ -97,10 +97,11 @@ class GitLabDifferentialIT {
         + " gitlab-ci-local: " + String.join("; ", said)));
   }
 
-  /** A git repository holding the file as .gitlab-ci.yml (and the case's other files), on branch main with one commit. */
-  private static Path repository(Path dir, String file, Path others) throws Exception {
+  /** A git repository holding the file as {@code name} (and the case's other files), on branch main with one commit. */
+  static Path repository(Path dir, String name, String file, Path others) throws Exception {
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve(".gitlab-ci.yml"), file);
+    Files.createDirectories(dir.resolve(name).getParent());
+    Files.writeString(dir.resolve(name), file);
     if (Files.isDirectory(others)) {
       try (Stream<Path> all = Files.walk(others)) {
         for (Path f : all.filter(Files::isRegularFile).toList()) {
@@ -147,16 +148,18 @@ class GitLabDifferentialIT {
       if (m.matches()) record(m.group(1), m.group(2), out, times);
     }
     assertThat(results).as("gitlab-ci-local ran nothing:\n" + output).isNotEmpty();
-    return new Outcome(results, out, times, p.exitValue());
+    return new Outcome(results, out, times, p.exitValue(), output);
   }
 
   private static final Pattern PK_LINE = Pattern.compile("^  \\[([^\\[\\]]+)(?:\\[[^\\]]*])?] (.*)$");
   private static final Pattern PK_RESULT = Pattern.compile("^  (\\S+) +(success|failure|soft-failure|skipped|cancelled|timed-out)\\b.*$");
 
-  private static Outcome pipelineKit(Path repo, Path data) throws Exception {
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        SharedDatabaseJarIT.JAR.toAbsolutePath().toString(), "run", ".gitlab-ci.yml", "--data-dir", data.toString())
-        .directory(repo.toFile()).redirectErrorStream(true).start();
+  /** The jar's {@code run} of the file (and any other arguments) in the repository: which jobs ended how, what they printed. */
+  static Outcome pipelineKit(Path repo, Path data, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        SharedDatabaseJarIT.JAR.toAbsolutePath().toString(), "run", "--data-dir", data.toString()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
     Map<String, String> results = new TreeMap<>();
@@ -177,7 +180,7 @@ class GitLabDifferentialIT {
       if (m.matches()) record(m.group(1), m.group(2), out, times);
     }
     assertThat(results).as("PipelineKit ran nothing:\n" + output).isNotEmpty();
-    return new Outcome(results, out, times, p.exitValue());
+    return new Outcome(results, out, times, p.exitValue(), output);
   }
 
   private static void record(String job, String text, Map<String, List<String>> out, Map<String, Long> times) {

@@ -14,6 +14,13 @@ import org.pipelinekit.imports.YamlTree.Value;
 final class GitHubActionsImporter extends Importer {
   private final Map<String, Value> jobs;
   private Value workflowDefaults;
+  /** The job being read. */
+  private String currentJob;
+
+  /** An upload-artifact step: its job, its name (with any ${{ }} in it) and its paths (translated). */
+  private record Upload(String job, String name, List<String> paths) {}
+
+  private final List<Upload> uploads = new ArrayList<>();
 
   private GitHubActionsImporter(String source, Value root) {
     super("gha", source);
@@ -67,7 +74,9 @@ final class GitHubActionsImporter extends Importer {
         case "permissions" -> unsupported(key, v, "no GitHub token is issued: local runs have no permissions to scope");
         case "run-name" -> unsupported(key, v, "executions are numbered, not titled");
         case "jobs" -> {
+          for (Map.Entry<String, Value> j : v.map().entrySet()) uploads(j.getKey(), j.getValue());
           for (Map.Entry<String, Value> j : v.map().entrySet()) job(path("jobs", j.getKey()), j.getKey(), j.getValue());
+          declareReadOutputs();
         }
         default -> { } // left for the sweep: not a workflow key
       }
@@ -237,7 +246,27 @@ final class GitHubActionsImporter extends Importer {
     else approx(at, v, changed.toString());
   }
 
+  /** The job's upload-artifact steps, read before any job so that a download in a job before it finds them. */
+  private void uploads(String job, Value body) {
+    for (Value step : body.get("steps").filter(Value::isList).map(Value::list).orElse(List.of())) {
+      String uses = step.get("uses").map(Value::text).orElse("");
+      if (uses == null || !uses.replaceAll("@.*", "").equals("actions/upload-artifact")) continue;
+      Map<String, Value> with = step.get("with").filter(Value::isMap).map(Value::map).orElse(Map.of());
+      uploads.add(new Upload(job, Optional.ofNullable(with.get("name")).map(Value::text).orElse("artifact"), uploadPaths(with)));
+    }
+  }
+
+  /** An upload's paths, one per line, without the exclusions ({@code !...}), their expressions translated as a step's. */
+  private List<String> uploadPaths(Map<String, Value> with) {
+    return Optional.ofNullable(with.get("path")).map(Value::text)
+        .map(ps -> ps.lines().map(String::trim).filter(x -> !x.isEmpty() && !x.startsWith("!"))
+            .map(x -> Expressions.text(x, this::id, new StringBuilder(), true)).toList())
+        .orElse(List.of());
+  }
+
   private void job(String at, String name, Value job) {
+    currentJob = name;
+    objectFields.clear();
     if (!job.isMap()) {
       unsupported(at, job, "a job is a mapping");
       return;
@@ -335,6 +364,10 @@ final class GitHubActionsImporter extends Importer {
    * here such a reference would be refused, so it becomes {@code ''} — in every text of the stage, and said once.
    */
   private void undefinedMatrixKeys(String at, Value job, ObjectNode stage) {
+    objectFields.forEach((key, fields) -> { // matrix.config.os is the key config_os
+      Pattern field = Pattern.compile("(?<![A-Za-z0-9_.])matrix\\." + Pattern.quote(key) + "\\.([A-Za-z0-9_-]+)");
+      replaceTexts(stage, (name, text) -> field.matcher(text).replaceAll(r -> "matrix." + Matcher.quoteReplacement(key + "_" + r.group(1))));
+    });
     java.util.Set<String> defined = new java.util.HashSet<>();
     stage.path("matrix").path("axes").fieldNames().forEachRemaining(defined::add);
     stage.path("matrix").path("include").forEach(inc -> inc.fieldNames().forEachRemaining(defined::add));
@@ -464,37 +497,74 @@ final class GitHubActionsImporter extends Importer {
     if (matrix.has("axes") || matrix.has("include")) stage.set("matrix", matrix);
   }
 
+  /** The fields of the current job's object-valued matrix values, by matrix key: {@code matrix.key.field} reads {@code key_field}. */
+  private final Map<String, java.util.Set<String>> objectFields = new java.util.LinkedHashMap<>();
+
+  /**
+   * A matrix entry as text values: an object value ({@code config: {os: linux, cc: gcc}}) stays as its JSON text (for
+   * job names and matching) and its fields become keys of their own ({@code config_os}, {@code config_cc}).
+   */
+  private ObjectNode entry(Value item, boolean withFields) {
+    ObjectNode o = JSON.createObjectNode();
+    for (Map.Entry<String, Value> kv : item.map().entrySet()) {
+      o.put(kv.getKey(), scalarOrJson(kv.getValue()));
+      if (withFields && kv.getValue().isMap()) fields(kv.getKey(), kv.getValue(), o);
+    }
+    return o;
+  }
+
+  private void fields(String key, Value object, ObjectNode into) {
+    for (Map.Entry<String, Value> f : object.map().entrySet()) {
+      into.put(key + "_" + f.getKey(), scalarOrJson(f.getValue()));
+      objectFields.computeIfAbsent(key, k -> new java.util.LinkedHashSet<>()).add(f.getKey());
+    }
+  }
+
   private void matrix(String at, Value m, ObjectNode matrix) {
     if (!m.isMap()) {
       unsupported(at, m, "a matrix computed at run time (" + (m.isText() ? m.text() : "expression") + ") cannot be expanded here");
       return;
     }
     ObjectNode axes = JSON.createObjectNode();
+    int extensions = 0; // the includes that give object values their fields, in front of the file's own
     for (Map.Entry<String, Value> e : m.map().entrySet()) {
       String p = path(at, e.getKey());
       Value x = e.getValue();
       if (e.getKey().equals("include") || e.getKey().equals("exclude")) {
+        if (!x.isList()) {
+          unsupported(p, x, e.getKey() + " computed at run time is not expanded");
+          continue;
+        }
         ArrayNode list = JSON.createArrayNode();
-        boolean changed = false;
+        boolean deep = false;
+        boolean objectsExcluded = false;
         for (Value item : x.list()) {
-          ObjectNode o = list.addObject();
-          for (Map.Entry<String, Value> kv : item.map().entrySet()) {
-            o.put(kv.getKey(), scalarOrJson(kv.getValue()));
-            changed |= !kv.getValue().isText();
+          if (!item.isMap()) continue;
+          list.add(entry(item, e.getKey().equals("include")));
+          for (Value v : item.map().values()) {
+            deep |= v.isList() || (v.isMap() && v.map().values().stream().anyMatch(f -> f.isMap() || f.isList()));
+            objectsExcluded |= v.isMap() && e.getKey().equals("exclude");
           }
         }
-        matrix.set(e.getKey(), list);
-        if (!x.isList()) unsupported(p, x, e.getKey() + " computed at run time is not expanded");
-        else if (changed) approx(p, x, "nested values become JSON text");
-        else mapped(p, x);
+        matrix.withArray(e.getKey()).addAll(list);
+        if (deep) approx(p, x, "values nested deeper than an object's fields become JSON text");
+        else if (objectsExcluded) approx(p, x, "an object value excludes only the entries with the very same object");
+        else mapped(p, x, "an object's fields are read as matrix.key.field");
       } else if (x.isList()) {
         ArrayNode values = axes.putArray(e.getKey());
-        boolean changed = false;
+        boolean deep = false;
         for (Value item : x.list()) {
           values.add(scalarOrJson(item));
-          changed |= !item.isText();
+          if (item.isMap()) { // its fields come with it, through an include that extends the entries with this value
+            ObjectNode extend = JSON.createObjectNode().put(e.getKey(), scalarOrJson(item));
+            fields(e.getKey(), item, extend);
+            matrix.withArray("include").insert(extensions++, extend);
+            deep |= item.map().values().stream().anyMatch(f -> f.isMap() || f.isList());
+          } else {
+            deep |= item.isList();
+          }
         }
-        if (changed) approx(p, x, "object values become JSON text (matrix.x.field does not work)");
+        if (deep) approx(p, x, "values nested deeper than an object's fields become JSON text");
         else mapped(p, x);
       } else {
         unsupported(p, x, "a matrix axis computed at run time is not expanded");
@@ -648,8 +718,9 @@ final class GitHubActionsImporter extends Importer {
       }
     }
     if (guard != null) {
-      s.put("run", "if [ \"${{ " + guard + " }}\" = true ]; then\n" + s.get("run").asText() + "\nelse echo 'skipped: "
-          + guard.replace("'", "") + " is false'; fi");
+      // GitHub's truthiness: an empty string, false, 0 and null are false; any other value is true
+      s.put("run", "if case \"${{ " + guard + " }}\" in ''|false|0|null) false ;; esac; then\n" + s.get("run").asText()
+          + "\nelse echo 'skipped: " + guard.replace("'", "") + " is false'; fi");
     }
     if (!s.has("workingDirectory")) {
       Optional.ofNullable(jobDefaults).flatMap(d -> d.get("working-directory")).map(Value::text)
@@ -658,6 +729,104 @@ final class GitHubActionsImporter extends Importer {
     }
     if (!changed.isEmpty()) approx(path(at, "run") + " (expressions)", step.get("run").get(), changed.toString());
     steps.add(s);
+  }
+
+  /**
+   * A download: the artifacts of the jobs this one needs are in its workspace where those jobs had them; a step copies
+   * them to where GitHub puts them (under path, relative to what the upload named; one directory per artifact when no
+   * name is given, unless merge-multiple).
+   */
+  private void download(String at, Value step, Map<String, Value> with, ArrayNode steps) {
+    if (with.containsKey("run-id") || with.containsKey("repository")) {
+      unsupported(at, step, "artifacts of another run or repository are not downloaded");
+      return;
+    }
+    String dest = Optional.ofNullable(with.get("path")).map(Value::text).map(x -> Expressions.text(x, this::id, new StringBuilder(), true))
+        .orElse(".");
+    Optional<String> name = Optional.ofNullable(with.get("name")).map(Value::text);
+    Optional<Pattern> pattern = Optional.ofNullable(with.get("pattern")).map(Value::text).map(GitHubActionsImporter::nameGlob);
+    boolean merge = Optional.ofNullable(with.get("merge-multiple")).map(Value::text).filter("true"::equals).isPresent();
+    List<Upload> chosen = uploads.stream().filter(u -> name.map(n -> n.equals(u.name()))
+        .orElseGet(() -> pattern.map(g -> g.matcher(u.name().replaceAll("\\$\\{\\{.*?}}", "x")).matches()).orElse(true))).toList();
+    Value needs = Optional.ofNullable(jobs.get(currentJob)).flatMap(j -> j.get("needs")).orElse(null);
+    List<String> needed = needs == null ? List.of() : needs.isList() ? needs.texts() : List.of(needs.text());
+    List<String> notNeeded = chosen.stream().map(Upload::job).filter(j -> !needed.contains(j)).distinct().toList();
+    String what = name.map(n -> "artifact " + n).orElse("the artifacts");
+    if (chosen.isEmpty()) {
+      approx(at, step, what + " is not uploaded by a job of this workflow; the stage finds only the artifacts of the stages it needs");
+      return;
+    }
+    if (!notNeeded.isEmpty()) {
+      approx(at, step, what + " comes from " + notNeeded + ", which this job does not need: add them to needs to have the files here");
+      return;
+    }
+    List<String> script = new ArrayList<>();
+    for (Upload u : chosen) {
+      boolean ownDirectory = name.isEmpty() && !merge;
+      if (ownDirectory && u.name().contains("${{")) {
+        approx(at, step, "the artifacts are in the workspace where their jobs had them, not in a directory per artifact name (" + u.name() + ")");
+        return;
+      }
+      // what the producing job's steps wrote is, here, that stage's outputs
+      List<String> paths = u.paths().stream().map(x -> EXPRESSION.matcher(x).replaceAll(m -> {
+        Matcher o = STEP_OUTPUT_READ.matcher(m.group(1));
+        while (o.find()) readOutputs.computeIfAbsent(id(u.job()), k -> new java.util.LinkedHashSet<>()).add(o.group(1));
+        return Matcher.quoteReplacement("${{" + STEP_OUTPUT_READ.matcher(m.group(1)).replaceAll("stages." + id(u.job()) + ".outputs.$1") + "}}");
+      })).toList();
+      Optional<String> lines = GitHubArtifacts.placement(paths, ownDirectory ? (dest.equals(".") ? u.name() : dest + "/" + u.name()) : dest);
+      if (lines.isEmpty()) {
+        approx(at, step, what + " is in the workspace where " + u.job() + " had it; its paths " + u.paths() + " are beyond this reading of where GitHub puts them");
+        return;
+      }
+      if (!lines.get().isEmpty()) script.add(lines.get());
+    }
+    if (script.isEmpty()) {
+      mapped(at, step, "the files are already where GitHub puts them (" + dest + ")");
+    } else {
+      steps.addObject().put("name", "download " + name.orElse("artifacts")).put("run", String.join("\n", script));
+      mapped(at, step, "a step copies the files to where GitHub puts them: under " + dest + ", relative to what the upload named");
+    }
+  }
+
+  private static final Pattern STEP_OUTPUT_EXPRESSION = Pattern.compile("\\$\\{\\{[^}]*?\\bsteps\\.[A-Za-z0-9_-]+\\.outputs\\.[A-Za-z0-9_-]+[^}]*?}}");
+
+  /** The text without its ${{ }} parts that read step outputs (each one named in {@code dropped}). */
+  private static String withoutStepOutputs(String text, List<String> dropped) {
+    Matcher m = STEP_OUTPUT_EXPRESSION.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      dropped.add(m.group().replaceAll("^\\$\\{\\{\\s*|\\s*}}$", ""));
+      m.appendReplacement(out, "");
+    }
+    return m.appendTail(out).toString();
+  }
+
+  private static final Pattern STEP_OUTPUT_READ = Pattern.compile("(?<![A-Za-z0-9_.])outputs\\.([A-Za-z0-9_-]+)");
+
+  /** Step outputs of a stage that another stage reads (a download of an artifact whose path one names), by stage id. */
+  private final Map<String, java.util.Set<String>> readOutputs = new java.util.LinkedHashMap<>();
+
+  /** The outputs other stages read become outputs the stage declares. */
+  private void declareReadOutputs() {
+    for (var node : stages) {
+      java.util.Set<String> names = readOutputs.get(node.path("id").asText());
+      if (names == null) continue;
+      ArrayNode outputs = ((ObjectNode) node).withArray("outputs");
+      java.util.Set<String> have = new java.util.HashSet<>();
+      outputs.forEach(o -> have.add(o.asText()));
+      names.stream().filter(n -> !have.contains(n)).forEach(outputs::add);
+    }
+  }
+
+  /** A download's pattern (minimatch on artifact names) as a regular expression: * and ? as in a glob. */
+  private static Pattern nameGlob(String glob) {
+    StringBuilder re = new StringBuilder();
+    for (char c : glob.toCharArray()) {
+      if (c == '*') re.append(".*");
+      else if (c == '?') re.append('.');
+      else re.append(Pattern.quote(String.valueOf(c)));
+    }
+    return Pattern.compile(re.toString());
   }
 
   private void usesStep(String at, Value step, ArrayNode steps, ObjectNode stage) {
@@ -680,13 +849,17 @@ final class GitHubActionsImporter extends Importer {
       case "actions/cache", "actions/cache/restore", "actions/cache/save" -> {
         ObjectNode cache = JSON.createObjectNode();
         StringBuilder changed = new StringBuilder();
-        Optional.ofNullable(with.get("key")).map(Value::text).ifPresent(k -> cache.put("key", Expressions.text(k, this::id, changed)));
+        // a cache is restored before the job's steps, when no step has written an output yet: those parts are left out
+        List<String> dropped = new ArrayList<>();
+        java.util.function.UnaryOperator<String> read = x -> Expressions.text(withoutStepOutputs(x, dropped), this::id, changed);
+        Optional.ofNullable(with.get("key")).map(Value::text).ifPresent(k -> cache.put("key", read.apply(k)));
         Optional.ofNullable(with.get("path")).map(Value::text)
-            .ifPresent(ps -> cache.set("paths", texts(ps.lines().map(String::trim).filter(x -> !x.isEmpty())
-                .map(x -> Expressions.text(x, this::id, changed)).toList())));
+            .ifPresent(ps -> cache.set("paths", texts(ps.lines().map(String::trim).filter(x -> !x.isEmpty()).map(read).toList())));
         Optional.ofNullable(with.get("restore-keys")).map(Value::text)
-            .ifPresent(rk -> cache.set("restoreKeys", texts(rk.lines().map(String::trim).filter(x -> !x.isEmpty())
-                .map(x -> Expressions.text(x, this::id, changed)).toList())));
+            .ifPresent(rk -> cache.set("restoreKeys", texts(rk.lines().map(String::trim).filter(x -> !x.isEmpty()).map(read).toList())));
+        if (!dropped.isEmpty()) {
+          changed.append(String.join(", ", dropped)).append(" left out: the cache is restored before the job's steps, so no step output is known yet; ");
+        }
         // actions/cache/restore only restores and actions/cache/save only saves: the cache's policy
         if (action.equals("actions/cache/restore")) cache.put("policy", "pull");
         if (action.equals("actions/cache/save")) cache.put("policy", "push");
@@ -705,22 +878,20 @@ final class GitHubActionsImporter extends Importer {
         }
       }
       case "actions/upload-artifact" -> {
-        List<String> paths = Optional.ofNullable(with.get("path")).map(Value::text)
-            .map(ps -> ps.lines().map(String::trim).filter(x -> !x.isEmpty() && !x.startsWith("!")).toList()).orElse(List.of());
+        // (step outputs in paths are read after the job's steps, when the engine stores the artifacts)
+        List<String> paths = uploadPaths(with);
         if (paths.isEmpty()) {
           unsupported(at, step, "an upload needs path");
           break;
         }
         if (stage.has("artifacts")) {
           ArrayNode existing = (ArrayNode) stage.get("artifacts").get("paths");
-          StringBuilder changed = new StringBuilder();
-          paths.forEach(x -> existing.add(Expressions.text(x, this::id, changed)));
+          paths.forEach(existing::add);
           approx(at, step, "merged into the stage's one artifact set");
         } else {
           ObjectNode a = stage.putObject("artifacts");
           Optional.ofNullable(with.get("name")).map(Value::text).filter(n -> org.pipelinekit.core.model.Ids.isValid(n)).ifPresent(n -> a.put("name", n));
-          StringBuilder changed = new StringBuilder();
-          a.set("paths", texts(paths.stream().map(x -> Expressions.text(x, this::id, changed)).toList()));
+          a.set("paths", texts(paths));
           Optional.ofNullable(with.get("retention-days")).map(Value::text).filter(d -> d.matches("\\d+")).ifPresent(d -> a.put("retention", d + "d"));
           // an upload step that runs on failure (or always) stores the artifacts then too
           String cond = step.get("if").map(Value::text).orElse("");
@@ -731,14 +902,7 @@ final class GitHubActionsImporter extends Importer {
           else approx(at, step, "as the stage's artifacts, stored after it succeeds; the step's if: " + cond + " is not applied to them");
         }
       }
-      case "actions/download-artifact" -> {
-        if (with.containsKey("path")) {
-          approx(at, step, "the artifacts of the stages it needs are in the workspace where those stages had them; path: "
-              + with.get("path").text() + " is not applied");
-        } else {
-          mapped(at, step, "a stage finds the artifacts of the stages it needs in its workspace");
-        }
-      }
+      case "actions/download-artifact" -> download(at, step, with, steps);
       default -> {
         ObjectNode s = steps.addObject();
         s.put("name", "uses " + uses);

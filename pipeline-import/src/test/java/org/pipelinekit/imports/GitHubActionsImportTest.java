@@ -65,8 +65,8 @@ class GitHubActionsImportTest {
                 run: choco install foo
         """, ".github/workflows/ci.yml", CiImport.Kind.GHA, Optional.empty());
     Stage setup = stage(r.pipeline(), "setup");
-    assertThat(setup.steps().get(0).run()).startsWith("if [ \"${{ runner.os == 'Linux' }}\" = true ]; then");
-    assertThat(setup.steps().get(1).run()).startsWith("if [ \"${{ runner.os == 'Windows' }}\" = true ]; then");
+    assertThat(setup.steps().get(0).run()).startsWith("if case \"${{ runner.os == 'Linux' }}\" in ''|false|0|null) false ;; esac; then");
+    assertThat(setup.steps().get(1).run()).startsWith("if case \"${{ runner.os == 'Windows' }}\" in ''|false|0|null) false ;; esac; then");
     assertThat(entry(r, "jobs.setup.steps[0].if").outcome()).isEqualTo(Outcome.MAPPED);
   }
 
@@ -134,7 +134,7 @@ class GitHubActionsImportTest {
     assertThat(test.caches().get(0).paths()).containsExactly("${{ workspace }}/.m2");
     assertThat(test.artifacts().get().when()).isEqualTo(org.pipelinekit.core.model.ArtifactWhen.ON_FAILURE);
     assertThat(r.report().entries()).anySatisfy(e -> {
-      assertThat(e.note()).contains("path: downloaded/ is not applied");
+      assertThat(e.note()).contains("artifact other is not uploaded by a job of this workflow");
       assertThat(e.outcome()).isEqualTo(Outcome.APPROXIMATED);
     });
   }
@@ -157,6 +157,48 @@ class GitHubActionsImportTest {
                 run: npm ci
         """, ".github/workflows/ci.yml", CiImport.Kind.GHA, Optional.empty());
     assertThat(stage(r.pipeline(), "build").steps().get(0).run()).contains("${{ outputs.cacheHit != 'true' }}");
+    assertThat(PipelineValidator.create().validate(r.pipeline()).errors()).isEmpty();
+  }
+
+  @Test
+  void aStepOutputInACacheKeyIsLeftOutAndSaid_objectMatrixFieldsAreKeys_downloadsAreMapped() {
+    ImportResult r = CiImport.read("""
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            strategy:
+              matrix:
+                config: [{ os: linux, cc: gcc }, { os: mac, cc: clang }]
+            steps:
+              - id: date
+                run: echo "month=$(date +%m)" >> "$GITHUB_OUTPUT"
+              - uses: actions/cache@v4
+                with:
+                  path: ~/.cache/pip
+                  key: pip-${{ steps.date.outputs.month }}-${{ hashFiles('requirements.txt') }}
+              - run: make CC=${{ matrix.config.cc }}
+              - uses: actions/upload-artifact@v4
+                with: { name: bin, path: out/bin }
+          test:
+            needs: build
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/download-artifact@v4
+                with: { name: bin, path: bin }
+              - uses: actions/download-artifact@v4
+                with: { name: elsewhere }
+        """, ".github/workflows/ci.yml", CiImport.Kind.GHA, Optional.empty());
+    Stage build = stage(r.pipeline(), "build");
+    assertThat(build.caches().get(0).key()).isEqualTo("pip--${{ hashFiles('requirements.txt') }}");
+    assertThat(entry(r, "jobs.build.steps[1]").outcome()).isEqualTo(ImportReport.Outcome.APPROXIMATED);
+    assertThat(entry(r, "jobs.build.steps[1]").note()).contains("steps.date.outputs.month left out: the cache is restored before the job's steps");
+    assertThat(build.matrix().get().include()).contains(Map.of("config", "{\"os\":\"linux\",\"cc\":\"gcc\"}", "config_os", "linux", "config_cc", "gcc"));
+    assertThat(build.steps().get(1).run()).contains("make CC=${{ matrix.config_cc }}");
+    Stage test = stage(r.pipeline(), "test");
+    assertThat(test.steps().get(0).name()).contains("download bin");
+    assertThat(entry(r, "jobs.test.steps[0]").outcome()).isEqualTo(ImportReport.Outcome.MAPPED);
+    assertThat(entry(r, "jobs.test.steps[1]").note()).contains("artifact elsewhere is not uploaded by a job of this workflow");
     assertThat(PipelineValidator.create().validate(r.pipeline()).errors()).isEmpty();
   }
 
@@ -401,7 +443,7 @@ class GitHubActionsImportTest {
     Stage version = stage(r.pipeline(), "version");
     assertThat(version.outputs()).containsExactly("tag", "notes");
     assertThat(version.steps().get(1).env()).containsEntry("TAG", "${{ outputs.tag }}");
-    assertThat(version.steps().get(1).run()).startsWith("if [ \"${{ outputs.tag == 'v1' }}\" = true ]").contains("echo \"${{ outputs.tag }} $TAG\"");
+    assertThat(version.steps().get(1).run()).startsWith("if case \"${{ outputs.tag == 'v1' }}\" in ''|false|0|null) false ;; esac; then").contains("echo \"${{ outputs.tag }} $TAG\"");
     // a job output named as its step output is that output already; another is set by a last step
     assertThat(entry(r, "jobs.version.outputs.tag").outcome()).isEqualTo(Outcome.MAPPED);
     assertThat(entry(r, "jobs.version.outputs.notes").note()).contains("set by a last step");

@@ -408,9 +408,9 @@ public final class PipelineValidator {
           for (int r = 0; r < c.paths().size(); r++) template(c.paths().get(r), cp + ".paths[" + r + "]", scope);
         }
         s.memoize().ifPresent(k -> template(k, path + ".memoize", scope.inName()));
-        s.artifacts().ifPresent(a -> {
-          a.name().ifPresent(n -> template(n, path + ".artifacts.name", scope.inName()));
-          for (int r = 0; r < a.paths().size(); r++) template(a.paths().get(r), path + ".artifacts.paths[" + r + "]", scope);
+        s.artifacts().ifPresent(a -> { // stored after the steps: they may read what the steps wrote (outputs.<name>)
+          a.name().ifPresent(n -> template(n, path + ".artifacts.name", scope.inStep().inName()));
+          for (int r = 0; r < a.paths().size(); r++) template(a.paths().get(r), path + ".artifacts.paths[" + r + "]", scope.inStep());
         });
         s.environment().ifPresent(e -> {
           template(e.name(), path + ".environment.name", scope);
@@ -502,7 +502,7 @@ public final class PipelineValidator {
           if (!scope.step()) {
             add(ProblemCode.REFERENCE_NOT_AVAILABLE, path, "outputs of earlier steps are known only in a stage's steps" + where,
                 scope.stage < 0 ? "read a stage's outputs in a later stage as stages.<id>.outputs.<name>"
-                    : "use outputs.<name> in a step's run, env or workingDirectory; another stage reads stages.<id>.outputs.<name>");
+                    : "use outputs.<name> in a step's run, env or workingDirectory, or in the stage's artifacts; another stage reads stages.<id>.outputs.<name>");
           } else if (p.size() != 2) {
             add(ProblemCode.REFERENCE_INVALID, path, "`" + r.text() + "` is not a step output" + where,
                 "write outputs.<name>: the value an earlier step of the job wrote as <name>=<value> to $PIPELINE_OUTPUT");
@@ -577,8 +577,6 @@ public final class PipelineValidator {
     }
   }
 
-  /** Where an expression is: a stage's index (-1 at pipeline level) and its matrix keys. */
-  /** Where an expression is: pipeline level (stage -1), a stage's settings, or one of its steps. */
   /** Where a template is: which stage, its matrix, inside a step or not, and whether its value is kept and shown as it is. */
   private record Scope(int stage, Set<String> matrixKeys, boolean step, boolean shown) {
     Scope(int stage, Set<String> matrixKeys) {

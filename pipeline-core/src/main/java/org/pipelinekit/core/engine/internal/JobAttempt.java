@@ -14,6 +14,7 @@ import org.pipelinekit.core.engine.internal.RunState.JobState;
 import org.pipelinekit.core.engine.internal.RunState.StageState;
 import org.pipelinekit.core.expr.Expression;
 import org.pipelinekit.core.expr.ExpressionException;
+import org.pipelinekit.core.expr.Template;
 import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.run.ExecutionEvent.JobStarted;
 import org.pipelinekit.core.run.LogLine;
@@ -110,11 +111,10 @@ final class JobAttempt {
     } catch (RuntimeException e) {
       exit = CompletableFuture.completedFuture(JobExit.error(String.valueOf(e.getMessage())));
     }
-    Stage rendered = j.rendered;
     java.nio.file.Path ws = j.workspace;
     exit.handle((x, error) -> error != null ? JobExit.error(message(error)) : x)
         .thenApplyAsync(x -> {
-          run.workspaces().finish(j, rendered, ws, x);
+          run.workspaces().finish(j, j.rendered, ws, x); // (rendered again with the steps' outputs)
           return x;
         }, run.services().blocking())
         .whenComplete((x, error) -> run.actor().execute(() -> {
@@ -170,6 +170,7 @@ final class JobAttempt {
     }
     if (stop == null && (run.cancelled() || j.cancelRequested || j.timedOut)) stop = stopped(Optional.empty());
     if (index >= j.steps.size()) {
+      renderArtifactsWithOutputs();
       done.complete(stop != null ? stop : failure != null ? failure : JobExit.SUCCEEDED);
       return;
     }
@@ -203,6 +204,27 @@ final class JobAttempt {
       j.current = null;
       stepEnded(index, error != null ? StepExit.runnerError(message(error)) : x, call.timedOut(), afterStop, done);
     }));
+  }
+
+  /**
+   * Artifact names and paths may use what the job's steps wrote ({@code dist/${{ outputs.file }}}): rendered again once
+   * the steps have ended, before the artifacts are stored.
+   */
+  private void renderArtifactsWithOutputs() {
+    Stage raw = j.stage.stage;
+    if (raw.artifacts().filter(a -> a.name().filter(Template::hasExpressions).isPresent()
+        || a.paths().stream().anyMatch(Template::hasExpressions)).isEmpty()) {
+      return;
+    }
+    Map<String, String> outputs;
+    synchronized (j) {
+      outputs = Map.copyOf(j.attemptOutputs);
+    }
+    try {
+      j.rendered = StageRendering.withArtifacts(j.rendered, raw, run.contexts().of(j.stage, j.cell, outputs, j.workspace));
+    } catch (RuntimeException e) {
+      context.log("warning: the artifact paths cannot be read with the steps' outputs: " + e.getMessage());
+    }
   }
 
   /** Whether a step with this condition runs now: by default only while nothing failed and nothing stopped the job. */

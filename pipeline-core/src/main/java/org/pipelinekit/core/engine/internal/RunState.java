@@ -105,7 +105,7 @@ final class RunState {
     boolean timedOut;
     List<PlannedStep> steps = List.of();
     int stepIndex;
-    Stage rendered;
+    volatile Stage rendered;
     /** The attempt's workspace (isolated: its own directory; shared: the execution's); set before it is rendered. */
     Path workspace;
     Map<String, String> attemptOutputs = new LinkedHashMap<>();

@@ -74,9 +74,17 @@ final class StageRendering {
           c.paths().stream().map(p -> render(p, ctx)).toList(), c.scope(), c.policy()));
     }
     b.caches(caches);
-    stage.artifacts().ifPresent(a -> b.artifacts(new ArtifactSpec(a.name().map(n -> render(n, ctx)),
-        a.paths().stream().map(p -> render(p, ctx)).toList(), a.retention(), a.when())));
+    stage.artifacts().ifPresent(a -> b.artifacts(artifacts(a, ctx)));
     return b.build();
+  }
+
+  private static ArtifactSpec artifacts(ArtifactSpec a, StageContext ctx) {
+    return new ArtifactSpec(a.name().map(n -> render(n, ctx)), a.paths().stream().map(p -> render(p, ctx)).toList(), a.retention(), a.when());
+  }
+
+  /** The rendered stage with its artifacts rendered anew from the stage as written, in this context (the steps' outputs). */
+  static Stage withArtifacts(Stage rendered, Stage raw, StageContext ctx) {
+    return raw.artifacts().map(a -> rendered.toBuilder().artifacts(artifacts(a, ctx)).build()).orElse(rendered);
   }
 
   static Object renderValue(Object v, StageContext ctx) {
