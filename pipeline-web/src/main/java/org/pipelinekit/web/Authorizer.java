@@ -21,7 +21,9 @@ public interface Authorizer {
     /** Start, cancel and re-run executions. */
     RUN,
     /** Approve or reject waiting stages (the stage's own approvers are checked by the engine too). */
-    APPROVE
+    APPROVE,
+    /** Read the audit log: who did what, when. */
+    AUDIT
   }
 
   /** {@code pipelineId} is empty for actions on no particular pipeline (creating one, listing). */

@@ -22,6 +22,9 @@ import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.engine.Principal;
+import org.pipelinekit.core.spi.AuditLog;
+import org.pipelinekit.web.Authorizer.Action;
+import org.pipelinekit.web.internal.Audits;
 import org.pipelinekit.core.format.FormatProblem;
 import org.pipelinekit.core.format.PipelineFormatException;
 import org.pipelinekit.core.service.PipelineService;
@@ -68,6 +71,8 @@ public final class PipelineKitServlet extends HttpServlet {
   private final transient List<String> corsOrigins;
   private final transient ScheduledExecutorService timer;
   private final long maxBody;
+  private final transient AuditLog audit;
+  private final transient java.time.Clock clock;
 
   private PipelineKitServlet(Builder b) {
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -75,10 +80,12 @@ public final class PipelineKitServlet extends HttpServlet {
       t.setDaemon(true);
       return t;
     });
+    this.audit = b.audit;
+    this.clock = b.clock;
     this.api = new Api(b.service, b.executor, Optional.ofNullable(b.artifacts), Optional.ofNullable(b.templates),
         b.registry != null ? b.registry : b.executor.registry(), b.analytics != null ? b.analytics
         : PipelineAnalytics.builder().executor(b.executor).build(), timer, b.heartbeat.toMillis(), b.kotlinScripts,
-        Optional.ofNullable(b.triggers), b.authenticator::knownNames);
+        Optional.ofNullable(b.triggers), b.authenticator::knownNames, b.audit);
     this.routes = api.routes();
     this.authenticator = b.authenticator;
     this.authorizer = b.authorizer;
@@ -104,6 +111,7 @@ public final class PipelineKitServlet extends HttpServlet {
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     String path = Optional.ofNullable(req.getPathInfo()).orElse("/");
     String instance = req.getRequestURI();
+    Audited audited = null;
     try {
       secure(resp);
       cors(req, resp);
@@ -145,7 +153,10 @@ public final class PipelineKitServlet extends HttpServlet {
         }
         principal = who.get();
         Optional<String> pipelineId = api.pipelineOf(route.pattern(), vars);
-        if (!authorizer.allowed(principal, route.action(), pipelineId)) {
+        boolean allowed = authorizer.allowed(principal, route.action(), pipelineId);
+        // what changes something is recorded, and so is every refusal of who may do what
+        if (!allowed || (!req.getMethod().equals("GET") && route.action() != Action.READ)) audited = new Audited(route, vars, principal);
+        if (!allowed) {
           throw new ApiException(403, "forbidden", "Forbidden", principal.name() + " may not " + route.action().name().toLowerCase()
               + pipelineId.map(p -> " pipeline " + p).orElse(" pipelines"));
         }
@@ -191,6 +202,25 @@ public final class PipelineKitServlet extends HttpServlet {
     } catch (Exception e) {
       LOG.error("{} {} failed", req.getMethod(), instance, e);
       problem(resp, new ApiException(500, "internal", "Internal error", "the server failed to answer; its log has the details"), instance);
+    } finally {
+      if (audited != null) record(audited, req, resp);
+    }
+  }
+
+  /** A call the audit log hears about once it is answered. */
+  private record Audited(Route route, Map<String, String> vars, Principal principal) {}
+
+  private void record(Audited a, HttpServletRequest req, HttpServletResponse resp) {
+    int status = resp.getStatus();
+    String outcome = status < 400 ? "ok" : status == 401 || status == 403 ? "denied" : status < 500 ? "refused" : "failed";
+    Map<String, String> details = new java.util.TreeMap<>();
+    details.put("status", Integer.toString(status));
+    details.put("request", req.getMethod() + " " + a.route().pattern());
+    details.put("address", String.valueOf(req.getRemoteAddr()));
+    try {
+      audit.append(clock.instant(), a.principal().name(), Audits.action(a.route()), Audits.target(a.route(), a.vars(), resp), outcome, details);
+    } catch (RuntimeException e) { // the answer has gone; the operator must hear that the record has not
+      LOG.error("{} {} by {}: cannot record it in the audit log: {}", req.getMethod(), req.getRequestURI(), a.principal().name(), e.getMessage());
     }
   }
 
@@ -263,6 +293,8 @@ public final class PipelineKitServlet extends HttpServlet {
     private long maxBodyBytes = 1 << 20;
     private Duration heartbeat = Duration.ofSeconds(15);
     private boolean kotlinScripts;
+    private AuditLog audit = AuditLog.inMemory();
+    private java.time.Clock clock = java.time.Clock.systemUTC();
 
     private Builder(PipelineService service, PipelineExecutor executor) {
       this.service = Objects.requireNonNull(service, "service");
@@ -287,6 +319,21 @@ public final class PipelineKitServlet extends HttpServlet {
 
     public Builder analytics(PipelineAnalytics analytics) {
       this.analytics = analytics;
+      return this;
+    }
+
+    /**
+     * Where the API records what callers change (pipelines, runs, cancels, decisions, settings) and every call it refuses
+     * them (default: in memory); {@code GET api/v1/audit} reads it.
+     */
+    public Builder auditLog(AuditLog audit) {
+      this.audit = Objects.requireNonNull(audit, "audit");
+      return this;
+    }
+
+    /** The clock of the audit log's entries (default: the system's, UTC). */
+    public Builder clock(java.time.Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

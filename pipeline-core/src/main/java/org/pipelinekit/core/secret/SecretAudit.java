@@ -23,10 +23,25 @@ public final class SecretAudit {
   public record Entry(Instant time, String secret, String executionId, String stageId) {}
 
   private final Optional<Path> file;
+  private final Optional<org.pipelinekit.core.spi.AuditLog> log;
   private final List<Entry> memory = new ArrayList<>();
 
   private SecretAudit(Optional<Path> file) {
     this.file = file;
+    this.log = Optional.empty();
+  }
+
+  private SecretAudit(org.pipelinekit.core.spi.AuditLog log) {
+    this.file = Optional.empty();
+    this.log = Optional.of(log);
+  }
+
+  /**
+   * Each read as a {@code secret.read} entry of the audit log (actor {@code execution:<id>}, target {@code secret/<name>},
+   * the stage in its details), next to what people did.
+   */
+  public static SecretAudit into(org.pipelinekit.core.spi.AuditLog log) {
+    return new SecretAudit(java.util.Objects.requireNonNull(log, "log"));
   }
 
   public static SecretAudit inMemory() {
@@ -38,6 +53,15 @@ public final class SecretAudit {
   }
 
   public synchronized void record(Entry entry) {
+    if (log.isPresent()) {
+      try {
+        log.get().append(entry.time(), "execution:" + entry.executionId(), "secret.read", "secret/" + entry.secret(), "ok",
+            java.util.Map.of("stage", entry.stageId()));
+      } catch (RuntimeException e) {
+        throw new PipelineException(ErrorCode.AUDIT_UNAVAILABLE, "cannot record a secret read in the audit log: " + e.getMessage(), e);
+      }
+      return;
+    }
     if (file.isEmpty()) {
       memory.add(entry);
       return;
@@ -53,6 +77,12 @@ public final class SecretAudit {
   }
 
   public synchronized List<Entry> entries() {
+    if (log.isPresent()) {
+      var reads = new org.pipelinekit.core.spi.AuditLog.Query(Optional.empty(), Optional.of("secret.read"), Optional.empty(),
+          Optional.empty(), Optional.empty(), 0);
+      return log.get().read(reads).stream().map(e -> new Entry(e.time(), e.target().substring("secret/".length()),
+          e.actor().substring("execution:".length()), e.details().getOrDefault("stage", ""))).toList();
+    }
     if (file.isEmpty()) return List.copyOf(memory);
     try {
       List<Entry> out = new ArrayList<>();

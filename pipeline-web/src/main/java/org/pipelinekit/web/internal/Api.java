@@ -64,12 +64,15 @@ public final class Api {
   private final AtomicInteger streams = new AtomicInteger();
   private volatile PipelineScriptHost scripts;
   private final Optional<org.pipelinekit.triggers.Triggers> triggers;
+  private final org.pipelinekit.core.spi.AuditLog audit;
   /** Everyone who can sign in (names and groups), when the authenticator knows them. */
   private final java.util.function.Supplier<Optional<Set<String>>> knownNames;
 
   public Api(PipelineService service, PipelineExecutor executor, Optional<ArtifactManager> artifacts, Optional<TemplateLibrary> templates,
       StageRegistry registry, PipelineAnalytics analytics, ScheduledExecutorService timer, long heartbeatMillis, boolean kotlinScripts,
-      Optional<org.pipelinekit.triggers.Triggers> triggers, java.util.function.Supplier<Optional<Set<String>>> knownNames) {
+      Optional<org.pipelinekit.triggers.Triggers> triggers, java.util.function.Supplier<Optional<Set<String>>> knownNames,
+      org.pipelinekit.core.spi.AuditLog audit) {
+    this.audit = audit;
     this.knownNames = knownNames;
     this.kotlinScripts = kotlinScripts;
     this.triggers = triggers;
@@ -125,6 +128,8 @@ public final class Api {
         new Route("GET", "/repositories", Action.READ, this::listRepositories),
         new Route("POST", "/repositories", Action.EDIT, this::registerRepository),
         new Route("GET", "/deliveries", Action.READ, this::listDeliveries),
+        new Route("GET", "/audit", Action.AUDIT, this::auditEntries),
+        new Route("GET", "/audit/export", Action.AUDIT, this::auditExport),
         new Route("GET", "/pipelines/{id}/triggers", Action.READ, this::pipelineTriggers));
   }
 
@@ -786,6 +791,44 @@ public final class Api {
     if (!body.has(field)) return otherwise;
     if (!body.get(field).isNumber()) throw Problems.badRequest("bad-field", field + " must be a number");
     return body.get(field).asDouble();
+  }
+
+  /** The audit log's entries the query asks for (newest 200 unless a limit says otherwise), and whether the chain holds. */
+  private void auditEntries(Call c) throws IOException {
+    int limit = c.param("limit").map(l -> count(l, "limit")).orElse(200);
+    List<org.pipelinekit.core.spi.AuditLog.Entry> found = audit.read(auditQuery(c, Math.min(limit, 5000)));
+    ObjectNode doc = Json.MAPPER.createObjectNode();
+    ArrayNode list = doc.putArray("entries");
+    for (int i = found.size() - 1; i >= 0; i--) list.add(org.pipelinekit.core.spi.AuditLog.toJson(found.get(i))); // newest first
+    Optional<Long> broken = audit.verify();
+    doc.put("intact", broken.isEmpty());
+    broken.ifPresent(b -> doc.put("brokenAt", b));
+    c.send(200, doc);
+  }
+
+  /** The entries the query asks for as JSON lines, oldest first: for a SIEM or an archive. */
+  private void auditExport(Call c) throws IOException {
+    StringBuilder out = new StringBuilder();
+    for (var e : audit.read(auditQuery(c, c.param("limit").map(l -> count(l, "limit")).orElse(0)))) {
+      out.append(Json.MAPPER.writeValueAsString(org.pipelinekit.core.spi.AuditLog.toJson(e))).append('\n');
+    }
+    c.resp.setHeader("Content-Disposition", "attachment; filename=\"pipelinekit-audit.jsonl\"");
+    c.send(200, "application/x-ndjson", out.toString());
+  }
+
+  private static org.pipelinekit.core.spi.AuditLog.Query auditQuery(Call c, int limit) {
+    return new org.pipelinekit.core.spi.AuditLog.Query(c.param("actor"), c.param("action"), c.param("target"),
+        c.param("since").map(Api::instant), c.param("until").map(Api::instant), limit);
+  }
+
+  private static int count(String text, String name) {
+    try {
+      int n = Integer.parseInt(text);
+      if (n < 1) throw new NumberFormatException();
+      return n;
+    } catch (NumberFormatException e) {
+      throw Problems.badRequest("bad-parameter", name + " must be a whole number from 1, got '" + text + "'");
+    }
   }
 
   private static Instant instant(String s) {
