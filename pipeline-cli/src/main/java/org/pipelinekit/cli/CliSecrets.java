@@ -37,7 +37,7 @@ final class CliSecrets {
   }
 
   /** A secret store the command opened, closed with it (and the database pool it opened for it), and where it is. */
-  record Opened(SecretStore secrets, String where, AutoCloseable also) implements AutoCloseable {
+  record Opened(SecretStore secrets, String where, org.pipelinekit.core.spi.AuditLog audit, AutoCloseable also) implements AutoCloseable {
     @Override
     public void close() throws Exception {
       secrets.close();
@@ -47,12 +47,12 @@ final class CliSecrets {
 
   /** The data directory's store, or with a database, the hosts' shared one (its key in $PIPELINEKIT_SECRETS_KEY or the shared directory). */
   static Opened open(Path dataDir, DatabaseOptions database) throws IOException {
-    if (database.url == null) return new Opened(open(dataDir), dataDir.toString(), () -> { });
+    if (database.url == null) return new Opened(open(dataDir), dataDir.toString(), CliAudit.of(dataDir, null), () -> { });
     if (database.sharedDir == null) {
       throw new PipelineException(ErrorCode.SECRETS_UNAVAILABLE, "--database needs --shared-dir: the hosts' secrets key is kept there");
     }
     JdbcStores db = database.open().orElseThrow();
-    return new Opened(shared(db, database.sharedDir), "the database", db);
+    return new Opened(shared(db, database.sharedDir), "the database", db.auditLog(), db);
   }
 
   /** The secrets of the hosts serving {@code db}: sealed in the database under the key of {@code sharedDir} (or $PIPELINEKIT_SECRETS_KEY). */

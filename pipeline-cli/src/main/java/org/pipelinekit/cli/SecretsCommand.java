@@ -57,6 +57,7 @@ final class SecretsCommand implements Callable<Integer> {
       String where;
       try (CliSecrets.Opened store = open()) {
         store.secrets().put(name, value);
+        CliAudit.record(store.audit(), "secret.write", "secret/" + name, java.util.Map.of("length", Integer.toString(value.length())));
         where = store.where();
       } catch (IllegalArgumentException e) {
         spec.commandLine().getErr().println(e.getMessage());
@@ -97,6 +98,7 @@ final class SecretsCommand implements Callable<Integer> {
           spec.commandLine().getErr().println("no secret " + name + " in " + store.where());
           return Main.INVALID;
         }
+        CliAudit.record(store.audit(), "secret.delete", "secret/" + name, java.util.Map.of());
       }
       spec.commandLine().getOut().println("deleted secret " + name);
       return 0;

@@ -158,13 +158,16 @@ final class ServeCommand implements Callable<Integer> {
       Path mirrors = (sharedDir != null ? sharedDir : dataDir).resolve("mirrors");
       executor.sourceProvider(org.pipelinekit.triggers.Triggers.sourceProvider(mirrors));
       if (maxParallelJobs != null) executor.maxParallelJobs(maxParallelJobs);
+      org.pipelinekit.core.spi.AuditLog audit = CliAudit.of(dataDir, db); // what people did, and the secrets runs read
+      executor.secretAudit(org.pipelinekit.core.secret.SecretAudit.into(audit));
       return serve(service, stores.artifacts, executor, secret, out, mirrors,
-          db != null ? db.triggerLedger() : org.pipelinekit.core.spi.TriggerLedger.inDirectory(dataDir.resolve("triggers")), secrets);
+          db != null ? db.triggerLedger() : org.pipelinekit.core.spi.TriggerLedger.inDirectory(dataDir.resolve("triggers")), secrets, audit);
     }
   }
 
   private Integer serve(PipelineService service, ArtifactManager artifacts, PipelineExecutor.Builder executorBuilder, String secret,
-      PrintWriter out, Path mirrors, org.pipelinekit.core.spi.TriggerLedger ledger, SecretStore secrets) throws Exception {
+      PrintWriter out, Path mirrors, org.pipelinekit.core.spi.TriggerLedger ledger, SecretStore secrets,
+      org.pipelinekit.core.spi.AuditLog audit) throws Exception {
     List<UsersFile.User> users; // people with tokens of their own (pipelinekit users add), besides the admin token
     try {
       users = UsersFile.read(dataDir.resolve("users"));
@@ -198,7 +201,11 @@ final class ServeCommand implements Callable<Integer> {
       PipelineKitServlet servlet = PipelineKitServlet.builder(service, executor).artifacts(artifacts).kotlinScripts(kotlinScripts)
           .templates(TemplateLibrary.builder().builtins().build()).analytics(analytics).triggers(triggers)
           .authenticator(Authenticator.either(Authenticator.bearerTokens(Map.of(secret, Principal.of("admin", "admins"))),
-              UsersFile.authenticator(users))).build();
+              UsersFile.authenticator(users)))
+          // everyone signed in may do everything but read the audit log, which is for admin and the group admins
+          .authorizer((principal, action, pipeline) -> action != org.pipelinekit.web.Authorizer.Action.AUDIT
+              || principal.isAnyOf(List.of("admins")))
+          .auditLog(audit).build();
       Server jetty = new Server();
       HttpConfiguration http = new HttpConfiguration();
       http.setSendServerVersion(false);

@@ -55,6 +55,7 @@ final class UsersCommand implements Callable<Integer> {
         spec.commandLine().getErr().println(e.getMessage());
         return Main.INVALID;
       }
+      CliAudit.record(CliAudit.of(dataDir, null), "user.add", "user/" + name, java.util.Map.of("groups", String.join(",", new TreeSet<>(groups))));
       PrintWriter out = spec.commandLine().getOut();
       out.println("added " + name + (groups.isEmpty() ? "" : " (groups " + String.join(", ", new TreeSet<>(groups)) + ")") + " to " + file());
       out.println("token: " + token);
@@ -95,6 +96,7 @@ final class UsersCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("no user " + name + " in " + file());
         return Main.INVALID;
       }
+      CliAudit.record(CliAudit.of(dataDir, null), "user.remove", "user/" + name, java.util.Map.of());
       spec.commandLine().getOut().println("removed " + name + " from " + file());
       return 0;
     }

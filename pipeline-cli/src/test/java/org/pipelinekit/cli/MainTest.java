@@ -120,6 +120,14 @@ class MainTest {
     }
     assertThat(run("secrets", "list", "--data-dir", data.toString())).isZero();
     assertThat(out.toString()).contains("DEPLOY_TOKEN").doesNotContain("from-stdin-value");
+    // who set it is in the data directory's audit log; the value is not
+    java.util.List<org.pipelinekit.core.spi.AuditLog.Entry> audit = org.pipelinekit.core.spi.AuditLog.inFile(data.resolve("audit/audit.jsonl"))
+        .read(org.pipelinekit.core.spi.AuditLog.Query.ALL);
+    assertThat(audit).singleElement().satisfies(e -> {
+      assertThat(e.actor()).isEqualTo("cli:" + System.getProperty("user.name"));
+      assertThat(e.action() + " " + e.target()).isEqualTo("secret.write secret/DEPLOY_TOKEN");
+    });
+    assertThat(Files.readString(data.resolve("audit/audit.jsonl"))).doesNotContain("from-stdin-value");
     assertThat(run("run", file.toString(), "--data-dir", data.toString())).isZero();
     assertThat(out.toString()).contains("  [a] token=***").doesNotContain("from-stdin-value");
 
