@@ -86,6 +86,7 @@ public final class PipelineExecutor implements AutoCloseable {
 
   private final EngineServices services;
   private final PipelineValidator validator;
+  private final Optional<org.pipelinekit.core.sign.PipelineSignatures.Trusted> trusted;
   private final ExecutionPlanner planner;
   private final Duration logRetention;
   private final Map<String, LiveExecution> live = new ConcurrentHashMap<>();
@@ -104,6 +105,7 @@ public final class PipelineExecutor implements AutoCloseable {
     PipelineValidator.Builder vb = PipelineValidator.builder().registry(b.registry);
     if (b.secrets != null) vb.secretNames(b.secrets::names); // a secret no store has is an error, not an empty value
     this.validator = b.validator != null ? b.validator : vb.build();
+    this.trusted = Optional.ofNullable(b.trusted);
     this.planner = ExecutionPlanner.builder().maxMatrixCombinations(validator.limits().maxMatrixCombinations()).build();
     this.logRetention = b.logRetention;
     this.defaultQueueLimit = b.queueLimit;
@@ -261,6 +263,7 @@ public final class PipelineExecutor implements AutoCloseable {
   private Execution launch(Pipeline pipeline, ExecutionTrigger trigger, Map<String, Object> params, Optional<String> rerunOf,
       Optional<String> rerunFrom, Map<String, LiveExecution.Reused> reused, Optional<String> copyWorkspace,
       @org.jspecify.annotations.Nullable EventListener listener) {
+    trusted.ifPresent(t -> t.check(pipeline)); // before anything is stored or run: unsigned, untrusted or changed is refused
     ExecutionPlan plan = planner.plan(pipeline);
     long number = services.executions().nextNumber(pipeline.id());
     String id = pipeline.id() + "-" + number;
@@ -476,6 +479,7 @@ public final class PipelineExecutor implements AutoCloseable {
     private LogStore logs;
     private SecretStore secrets;
     private SecretAudit audit;
+    private org.pipelinekit.core.sign.PipelineSignatures.@org.jspecify.annotations.Nullable Trusted trusted;
     private final List<JobInterceptor> jobInterceptors = new ArrayList<>();
     private final List<StepInterceptor> interceptors = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
@@ -549,6 +553,15 @@ public final class PipelineExecutor implements AutoCloseable {
 
     public Builder secrets(SecretStore secrets) {
       this.secrets = Objects.requireNonNull(secrets, "secrets");
+      return this;
+    }
+
+    /**
+     * Runs only pipelines signed by one of these keys, and unchanged since ({@code PipelineSignatures}): any other
+     * execution or re-run is refused with {@code PIPELINE_NOT_SIGNED}, naming the keys expected, before anything runs.
+     */
+    public Builder requireSignatures(org.pipelinekit.core.sign.PipelineSignatures.Trusted trusted) {
+      this.trusted = Objects.requireNonNull(trusted, "trusted");
       return this;
     }
 

@@ -38,7 +38,8 @@ public record Pipeline(
     WorkspaceMode workspace,
     Optional<TemplateOrigin> template,
     List<Stage> stages,
-    long version) {
+    long version,
+    Optional<PipelineSignature> signature) {
 
   public Pipeline {
     Checks.notBlank(id, "pipeline id");
@@ -56,6 +57,7 @@ public record Pipeline(
     if (version < 0) {
       throw new IllegalArgumentException("pipeline version must be zero or more, got " + version);
     }
+    Checks.optional(signature, "pipeline signature");
   }
 
   /** Starts a pipeline with a valid id ({@code [a-z0-9][a-z0-9_-]*}). */
@@ -90,7 +92,14 @@ public record Pipeline(
 
   /** The same pipeline with another revision number. */
   public Pipeline withVersion(long version) {
-    return new Pipeline(id, name, description, parameters, triggers, env, defaults, timeout, concurrency, workspace, template, stages, version);
+    return new Pipeline(id, name, description, parameters, triggers, env, defaults, timeout, concurrency, workspace, template, stages, version,
+        signature);
+  }
+
+  /** The same pipeline signed so, or (empty) without a signature. */
+  public Pipeline withSignature(Optional<PipelineSignature> signature) {
+    return new Pipeline(id, name, description, parameters, triggers, env, defaults, timeout, concurrency, workspace, template, stages, version,
+        signature);
   }
 
   /** Builds a {@link Pipeline}; each method checks its own argument, {@link #build()} the combinations. */
@@ -109,6 +118,7 @@ public record Pipeline(
     private Optional<TemplateOrigin> template = Optional.empty();
     private final List<Stage> stages = new ArrayList<>();
     private long version;
+    private Optional<PipelineSignature> signature = Optional.empty();
 
     Builder(String id, boolean strict) {
       this.id = id;
@@ -130,6 +140,7 @@ public record Pipeline(
       template = from.template;
       stages.addAll(from.stages);
       version = from.version;
+      signature = from.signature;
     }
 
     public Builder name(String name) {
@@ -249,6 +260,12 @@ public record Pipeline(
       return this;
     }
 
+    /** The signature over the pipeline's canonical form ({@code PipelineSignatures.sign}); the server may require one. */
+    public Builder signature(PipelineSignature signature) {
+      this.signature = Optional.of(Checks.notNull(signature, "pipeline signature"));
+      return this;
+    }
+
     public Builder version(long version) {
       if (version < 0) {
         throw new IllegalArgumentException("pipeline version must be zero or more, got " + version);
@@ -270,7 +287,8 @@ public record Pipeline(
           }
         }
       }
-      return new Pipeline(id, name, description, parameters, triggers, env, defaults, timeout, concurrency, workspace, template, stages, version);
+      return new Pipeline(id, name, description, parameters, triggers, env, defaults, timeout, concurrency, workspace, template, stages, version,
+          signature);
     }
   }
 }

@@ -32,6 +32,7 @@ import org.pipelinekit.core.model.Matrix;
 import org.pipelinekit.core.model.Parameter;
 import org.pipelinekit.core.model.ParameterType;
 import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.model.PipelineSignature;
 import org.pipelinekit.core.model.Resources;
 import org.pipelinekit.core.model.RetryOn;
 import org.pipelinekit.core.model.RetryPolicy;
@@ -50,7 +51,7 @@ import org.pipelinekit.core.format.internal.Tree.Scalar;
  */
 public final class PipelineDecoder {
   private static final Set<String> TOP = Set.of("pipelinekit", "id", "name", "description", "parameters", "triggers", "env",
-      "defaults", "timeout", "concurrency", "workspace", "template", "stages", "version");
+      "defaults", "timeout", "concurrency", "workspace", "template", "stages", "version", "signature");
   private static final Set<String> STAGE = Set.of("id", "name", "needs", "dependencies", "type", "when", "image", "with", "env", "matrix", "retry",
       "timeout", "resources", "cache", "artifacts", "environment", "approval", "continueOnError", "memoize", "outputs", "steps", "runsOn");
   private static final List<String> TRIGGERS = List.of("push", "pull-request", "schedule", "manual", "api", "upstream");
@@ -113,6 +114,7 @@ public final class PipelineDecoder {
       list(m, "stages", (t, p) -> stage(t, p), b::stage);
     }
     opt(m, "version", "version", (t, p) -> integer(t, p), b::version);
+    opt(m, "signature", "signature", (t, p) -> signature(t, p), b::signature);
     return attempt(m, "", b::build);
   }
 
@@ -366,6 +368,15 @@ public final class PipelineDecoder {
       else if (c != null) codes.add(c.intValue());
     }
     return codes;
+  }
+
+  private @Nullable PipelineSignature signature(Tree t, String path) {
+    MapNode m = map(t, path);
+    if (m == null) return null;
+    keys(m, path, Set.of("key", "value"));
+    String key = required(m, "key", path, this::string);
+    String value = required(m, "value", path, this::string);
+    return key == null || value == null ? null : attempt(m, path, () -> new PipelineSignature(key, value));
   }
 
   private @Nullable RetryPolicy retry(Tree t, String path) {

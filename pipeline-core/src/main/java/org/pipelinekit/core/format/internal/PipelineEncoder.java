@@ -64,6 +64,12 @@ public final class PipelineEncoder {
     });
     m.put("stages", p.stages().stream().map(PipelineEncoder::stage).toList());
     if (p.version() > 0) m.put("version", p.version());
+    p.signature().ifPresent(sig -> {
+      Map<String, Object> sm = new LinkedHashMap<>();
+      sm.put("key", sig.key());
+      sm.put("value", sig.value());
+      m.put("signature", sm);
+    });
     return m;
   }
 
