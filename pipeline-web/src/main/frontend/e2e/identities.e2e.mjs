@@ -2,7 +2,7 @@
 //   node e2e/identities.e2e.mjs <page url> <admin token> <output dir> <token of ops-lead, in group ops>
 // (ops-lead was added with `pipelinekit users add ops-lead --group ops` before serve started.) An approver no one can
 // sign in as is flagged in the designer; a stage for group ops waits for ops-lead, who signs in with a token of their
-// own, sees Approve (admin does not), approves, and the run page says who approved.
+// own, sees Approve (admin does not), approves, and the run page says who approved; the audit log (admins only) has it.
 import { apiClient, e2eArgs, fail, launch, step } from './browser.mjs';
 import { join } from 'node:path';
 
@@ -46,6 +46,27 @@ try {
   if (decided !== 'approved by ops-lead') fail('the node says ' + decided);
   await opsPage.screenshot({ path: join(out, 'approved-by-ops-lead.png') });
   step('ops-lead signs in with a token of their own, approves (admin is not offered to), and the node says "approved by ops-lead"');
+
+  // the audit log: for admins only; it has the approval, the user added from the command line, and ops-lead's refused look
+  await opsPage.goto(`${base}#/audit`);
+  await opsPage.getByRole('alert').filter({ hasText: 'Only administrators may read the audit log.' }).waitFor();
+  await page.goto(`${base}#/audit`);
+  await page.getByTestId('audit').waitFor();
+  const rows = async () => (await page.locator('[data-testid="audit"] tbody tr').allTextContents()).join('\n');
+  const want = [`ops-leadstage.approveexecution/${run.id}/stage/shipok`, 'user.adduser/ops-leadok', 'ops-leadGET /auditauditdenied',
+    'adminexecution.startpipeline/two-peopleok', 'adminpipeline.createpipeline/two-peopleok'];
+  for (const w of want) if (!(await rows()).includes(w)) fail(`the audit log has no row ${w}:\n${await rows()}`);
+  if (!(await page.getByTestId('audit-chain').textContent()).includes('the hash chain holds')) fail('the chain is not said to hold');
+  await page.getByLabel('Actor').fill('ops-lead');
+  await page.getByLabel('Actor').press('Enter');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="audit"] tbody tr')].every((r) => r.textContent.includes('ops-lead')));
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export JSON lines' }).click();
+  const file = await (await download).path();
+  const lines = (await import('node:fs')).readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  if (lines.length < 2 || !lines.every((l) => l.actor === 'ops-lead')) fail('the export is not ops-lead\'s entries: ' + JSON.stringify(lines));
+  await page.screenshot({ path: join(out, 'audit-log.png') });
+  step(`the audit log shows the approval, the user added by the CLI and ops-lead's refused look (admins only); filtered by ops-lead and exported as ${lines.length} JSON lines`);
 } catch (e) {
   console.error(`e2e: failed: ${e.message}`);
   process.exitCode = 1;

@@ -5,6 +5,7 @@ import { Designer } from './pages/Designer';
 import { Execution } from './pages/Execution';
 import { Pipelines } from './pages/Pipelines';
 import { Runs } from './pages/Runs';
+import { Audit } from './pages/Audit';
 import { Templates } from './pages/Templates';
 
 /** The route in the hash: #/designer/ci → ['designer', 'ci']; a ?token=... in it signs in and is removed. */
@@ -92,6 +93,7 @@ export function App() {
           <a href="#/runs" className={page === 'runs' ? 'active' : ''}>Runs</a>
           <a href="#/designer" className={page === 'designer' ? 'active' : ''}>Designer</a>
           <a href="#/templates" className={page === 'templates' ? 'active' : ''}>Templates</a>
+          <a href="#/audit" className={page === 'audit' ? 'active' : ''}>Audit</a>
         </nav>
         <span className="pk-spacer" />
         {signedIn ? <button className="pk-link" onClick={() => { setToken(null); setSignedIn(false); }}>Sign out</button> : null}
@@ -101,6 +103,7 @@ export function App() {
           page === 'designer' ? <Designer key={visits} pipelineId={designing} />
             : page === 'templates' ? <Templates />
               : page === 'runs' ? <Runs key={hash} query={query} />
+              : page === 'audit' ? <Audit key={hash} query={query} />
               : page === 'executions' && parts[1] ? <Execution key={parts[1]} executionId={parts[1]} focusStage={query.get('stage') ?? undefined} />
                 : page === 'analytics' && parts[1] ? <Analytics key={parts[1]} pipelineId={parts[1]} />
                   : <Pipelines />

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pipelinekit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, scope = CommandLine.ScopeType.INHERIT,
     description = "Define, check and run CI/CD pipelines.",
     subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class, ExportCommand.class, ImportCommand.class, ServeCommand.class, SecretsCommand.class, UsersCommand.class,
+        SigningCommands.Keys.class, SigningCommands.Sign.class, SigningCommands.Verify.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -87,6 +87,10 @@ final class RunCommand implements Callable<Integer> {
       + " has is an error before the run")
   Path secretsFile;
 
+  @Option(names = "--trusted-keys", paramLabel = "DIR", description = "Run the pipeline only if one of the keys in DIR (NAME.pub"
+      + " files) signed it and it is unchanged since (pipelinekit sign)")
+  Path trustedKeys;
+
   @Option(names = "--stage", paramLabel = "ID", description = "Run only this stage and the stages it needs; repeat for more")
   List<String> only = new ArrayList<>();
 
@@ -102,6 +106,18 @@ final class RunCommand implements Callable<Integer> {
     Optional<CiImport.Kind> kind = from != null ? Optional.of(from) : CiImport.detectByName(file);
     Optional<Pipeline> pipeline = PipelineFiles.read(file, pipelineId, from, err);
     if (pipeline.isEmpty()) return Main.INVALID;
+    if (trustedKeys != null) { // the file as signed, before --stage picks some of it: refused before anything runs
+      try {
+        Optional<String> refusal = org.pipelinekit.core.sign.PipelineSignatures.Trusted.inDirectory(trustedKeys).refusal(pipeline.get());
+        if (refusal.isPresent()) {
+          err.println(file + ": error: " + refusal.get());
+          return Main.INVALID;
+        }
+      } catch (org.pipelinekit.core.PipelineException e) {
+        err.println("error: --trusted-keys: " + e.getMessage());
+        return Main.INVALID;
+      }
+    }
     if (!only.isEmpty()) {
       Set<String> known = pipeline.get().stages().stream().map(Stage::id).collect(java.util.stream.Collectors.toSet());
       List<String> unknown = only.stream().filter(s -> !known.contains(s)).toList();

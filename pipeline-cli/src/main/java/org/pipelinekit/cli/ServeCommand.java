@@ -109,6 +109,10 @@ final class ServeCommand implements Callable<Integer> {
       + " secrets stored in the data directory by 'pipelinekit secrets set'")
   Path secretsFile;
 
+  @Option(names = "--trusted-keys", paramLabel = "DIR", description = "Run only pipelines signed by one of the keys in DIR (NAME.pub"
+      + " files) and unchanged since (pipelinekit sign); others are refused before they start")
+  Path trustedKeys;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -158,6 +162,11 @@ final class ServeCommand implements Callable<Integer> {
       Path mirrors = (sharedDir != null ? sharedDir : dataDir).resolve("mirrors");
       executor.sourceProvider(org.pipelinekit.triggers.Triggers.sourceProvider(mirrors));
       if (maxParallelJobs != null) executor.maxParallelJobs(maxParallelJobs);
+      if (trustedKeys != null) {
+        var trusted = org.pipelinekit.core.sign.PipelineSignatures.Trusted.inDirectory(trustedKeys);
+        executor.requireSignatures(trusted);
+        out.println("runs only pipelines signed by " + trusted.keys().keySet() + " (" + trustedKeys + ")");
+      }
       org.pipelinekit.core.spi.AuditLog audit = CliAudit.of(dataDir, db); // what people did, and the secrets runs read
       executor.secretAudit(org.pipelinekit.core.secret.SecretAudit.into(audit));
       return serve(service, stores.artifacts, executor, secret, out, mirrors,

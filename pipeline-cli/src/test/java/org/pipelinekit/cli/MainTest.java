@@ -143,7 +143,7 @@ class MainTest {
   @Test
   void everySubcommandsHelp_exitsZero_andShowsItsOptions() {
     for (String[] args : new String[][] {{"run", "--help"}, {"validate", "--help"}, {"plan", "--help"}, {"export", "--help"},
-        {"import", "--help"}, {"serve", "--help"}, {"secrets", "set", "--help"}, {"secrets", "list", "--help"}, {"users", "add", "--help"},
+        {"import", "--help"}, {"serve", "--help"}, {"secrets", "set", "--help"}, {"secrets", "list", "--help"}, {"users", "add", "--help"}, {"keys", "generate", "--help"}, {"sign", "--help"}, {"verify", "--help"},
         {"users", "list", "--help"}}) {
       out.getBuffer().setLength(0);
       assertThat(run(args)).as(String.join(" ", args)).isZero();

@@ -74,7 +74,8 @@ class RunPageBrowserIT {
           "rates and a budget set on the page are kept, and the cost follows them");
       String people = e2e("identities.e2e.mjs", page, opsToken.group(1));
       assertThat(people).contains("an approver no one can sign in as ('nobody') is flagged on the stage; group 'ops' is not",
-          "ops-lead signs in with a token of their own, approves (admin is not offered to), and the node says \"approved by ops-lead\"");
+          "ops-lead signs in with a token of their own, approves (admin is not offered to), and the node says \"approved by ops-lead\"",
+          "the audit log shows the approval, the user added by the CLI and ops-lead's refused look (admins only)");
       String logs = e2e("logs.e2e.mjs", page);
       assertThat(logs).contains("matrix lines are labelled by job (os=linux, os=mac) and the job filter shows only os=mac",
           "a step folds under its ▶ line (\"2 lines hidden\") and unfolds", "timestamps in the viewer's zone (Asia/Tokyo");

@@ -85,4 +85,31 @@ class AuditApiTest {
       assertThat(Files.readAllLines(dir.resolve("audit").resolve("audit.jsonl"))).hasSize(6);
     }
   }
+
+  @Test
+  void aServerThatRequiresSignaturesRefusesAnUnsignedOrChangedRun_andRunsASignedOne() throws Exception {
+    org.pipelinekit.core.sign.PipelineSignatures.generate(dir.resolve("keys"), "team-a");
+    var trusted = org.pipelinekit.core.sign.PipelineSignatures.Trusted.inDirectory(dir.resolve("keys"));
+    AuditLog log = AuditLog.inMemory();
+    try (ApiServer server = new ApiServer(dir, PipelineAnalytics.builder(), Duration.ofSeconds(15), eb -> eb.requireSignatures(trusted),
+        (sb, service, executor) -> sb.auditLog(log))) {
+      var pipeline = org.pipelinekit.core.format.PipelineFormat.YAML.read("id: ship\nstages:\n  - id: a\n    steps: [{ run: 'echo ok' }]\n");
+      String signed = org.pipelinekit.core.format.PipelineFormat.JSON.write(
+          org.pipelinekit.core.sign.PipelineSignatures.sign(pipeline, dir.resolve("keys/team-a.key")));
+      assertThat(server.post("/pipelines", "admin-token", signed).status()).isEqualTo(201);
+      ApiServer.Response ran = server.post("/pipelines/ship/execute", "admin-token", "{}");
+      assertThat(ran.status()).as(ran.body()).isEqualTo(202);
+      // changed through the API without signing again: stored, but refused to run, saying why
+      String changed = signed.replace("echo ok", "echo changed");
+      assertThat(server.send("PUT", "/pipelines/ship", "admin-token", "application/json", changed, Map.of("If-Match", "\"1\"")).status())
+          .isEqualTo(200);
+      ApiServer.Response refused = server.post("/pipelines/ship/execute", "admin-token", "{}");
+      assertThat(refused.status()).isEqualTo(403);
+      assertThat(json(refused).path("detail").asText()).contains("does not match its signature by key 'team-a'");
+      assertThat(log.read(AuditLog.Query.ALL)).last().satisfies(e -> {
+        assertThat(e.action()).isEqualTo("execution.start");
+        assertThat(e.outcome()).isEqualTo("denied");
+      });
+    }
+  }
 }
