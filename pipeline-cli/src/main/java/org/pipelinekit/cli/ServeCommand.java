@@ -109,6 +109,13 @@ final class ServeCommand implements Callable<Integer> {
       + " secrets stored in the data directory by 'pipelinekit secrets set'")
   Path secretsFile;
 
+  @Option(names = "--protected-branch", paramLabel = "GLOB", description = "Give secrets only to runs of branches like this (main,"
+      + " release/*); repeat for more. Other branches, pull requests and runs without a branch read secrets as empty")
+  java.util.List<String> protectedBranches = new java.util.ArrayList<>();
+
+  @Option(names = "--protected-tag", paramLabel = "GLOB", description = "Give secrets to runs of tags like this too (v*); repeatable")
+  java.util.List<String> protectedTags = new java.util.ArrayList<>();
+
   @Option(names = "--trusted-keys", paramLabel = "DIR", description = "Run only pipelines signed by one of the keys in DIR (NAME.pub"
       + " files) and unchanged since (pipelinekit sign); others are refused before they start")
   Path trustedKeys;
@@ -162,6 +169,11 @@ final class ServeCommand implements Callable<Integer> {
       Path mirrors = (sharedDir != null ? sharedDir : dataDir).resolve("mirrors");
       executor.sourceProvider(org.pipelinekit.triggers.Triggers.sourceProvider(mirrors));
       if (maxParallelJobs != null) executor.maxParallelJobs(maxParallelJobs);
+      if (!protectedBranches.isEmpty() || !protectedTags.isEmpty()) {
+        executor.protectedBranches(new org.pipelinekit.core.secret.ProtectedBranches(protectedBranches, protectedTags));
+        out.println("secrets go only to runs of protected branches " + protectedBranches + (protectedTags.isEmpty() ? "" : " and tags "
+            + protectedTags));
+      }
       if (trustedKeys != null) {
         var trusted = org.pipelinekit.core.sign.PipelineSignatures.Trusted.inDirectory(trustedKeys);
         executor.requireSignatures(trusted);

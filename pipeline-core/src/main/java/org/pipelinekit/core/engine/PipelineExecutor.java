@@ -152,7 +152,7 @@ public final class PipelineExecutor implements AutoCloseable {
         b.jobInterceptors, b.interceptors, b.clock, b.engineTimer != null ? b.engineTimer : EngineTimer.of(timer), engineThreads, deliveryThreads, blockingThreads, new Slots(b.maxParallelJobs, b.maxParallelJobsPerPipeline),
         runRoot, Optional.ofNullable(b.sharedWorkspace), Optional.ofNullable(b.source), new FailedWorkspaces(b.keepFailedWorkspaces),
         b.cancelGrace, b.postStepGrace, b.eventBuffer, Optional.ofNullable(b.memo), Optional.ofNullable(b.jobQueue),
-        Optional.ofNullable(b.sourceProvider));
+        Optional.ofNullable(b.sourceProvider), Optional.ofNullable(b.protectedBranches));
     this.commands = new Commands(live, services.executions(), Optional.ofNullable(b.control));
     this.groups = new ConcurrencyGroups(b.ledger, commands);
     Optional.ofNullable(b.control).ifPresent(c -> c.listen(commands::answer));
@@ -479,6 +479,7 @@ public final class PipelineExecutor implements AutoCloseable {
     private LogStore logs;
     private SecretStore secrets;
     private SecretAudit audit;
+    private org.pipelinekit.core.secret.@org.jspecify.annotations.Nullable ProtectedBranches protectedBranches;
     private org.pipelinekit.core.sign.PipelineSignatures.@org.jspecify.annotations.Nullable Trusted trusted;
     private final List<JobInterceptor> jobInterceptors = new ArrayList<>();
     private final List<StepInterceptor> interceptors = new ArrayList<>();
@@ -562,6 +563,15 @@ public final class PipelineExecutor implements AutoCloseable {
      */
     public Builder requireSignatures(org.pipelinekit.core.sign.PipelineSignatures.Trusted trusted) {
       this.trusted = Objects.requireNonNull(trusted, "trusted");
+      return this;
+    }
+
+    /**
+     * Gives secrets only to runs of these branches and tags (globs): a run of another branch, of a pull request or with no
+     * branch reads every secret as an empty string, its log says why, and the audit records the read as withheld.
+     */
+    public Builder protectedBranches(org.pipelinekit.core.secret.ProtectedBranches protectedBranches) {
+      this.protectedBranches = Objects.requireNonNull(protectedBranches, "protectedBranches");
       return this;
     }
 

@@ -53,10 +53,21 @@ public final class SecretAudit {
   }
 
   public synchronized void record(Entry entry) {
+    record(entry, false);
+  }
+
+  /**
+   * A read, or ({@code withheld}) one a run asked for and did not get (protected branches): in the audit log its outcome
+   * is {@code withheld}, elsewhere the secret's name is followed by {@code (withheld)}.
+   */
+  public synchronized void record(Entry entry, boolean withheld) {
+    if (withheld && log.isEmpty()) {
+      entry = new Entry(entry.time(), entry.secret() + " (withheld)", entry.executionId(), entry.stageId());
+    }
     if (log.isPresent()) {
       try {
-        log.get().append(entry.time(), "execution:" + entry.executionId(), "secret.read", "secret/" + entry.secret(), "ok",
-            java.util.Map.of("stage", entry.stageId()));
+        log.get().append(entry.time(), "execution:" + entry.executionId(), "secret.read", "secret/" + entry.secret(),
+            withheld ? "withheld" : "ok", java.util.Map.of("stage", entry.stageId()));
       } catch (RuntimeException e) {
         throw new PipelineException(ErrorCode.AUDIT_UNAVAILABLE, "cannot record a secret read in the audit log: " + e.getMessage(), e);
       }
@@ -80,7 +91,8 @@ public final class SecretAudit {
     if (log.isPresent()) {
       var reads = new org.pipelinekit.core.spi.AuditLog.Query(Optional.empty(), Optional.of("secret.read"), Optional.empty(),
           Optional.empty(), Optional.empty(), 0);
-      return log.get().read(reads).stream().map(e -> new Entry(e.time(), e.target().substring("secret/".length()),
+      return log.get().read(reads).stream().map(e -> new Entry(e.time(), e.target().substring("secret/".length())
+              + (e.outcome().equals("withheld") ? " (withheld)" : ""),
           e.actor().substring("execution:".length()), e.details().getOrDefault("stage", ""))).toList();
     }
     if (file.isEmpty()) return List.copyOf(memory);

@@ -43,7 +43,8 @@ public record EngineServices(
     int eventBuffer,
     Optional<StageMemo> memo,
     Optional<JobQueue> jobQueue,
-    Optional<org.pipelinekit.core.spi.SourceProvider> sourceProvider) {
+    Optional<org.pipelinekit.core.spi.SourceProvider> sourceProvider,
+    Optional<org.pipelinekit.core.secret.ProtectedBranches> protectedBranches) {
 
   public EngineServices {
     runners = List.copyOf(runners);

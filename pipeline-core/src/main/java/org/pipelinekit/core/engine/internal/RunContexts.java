@@ -62,15 +62,24 @@ final class RunContexts {
         StageState x = run.stageState(stageId);
         return x == null ? Map.of() : x.outputs;
       }
-    }, name -> secret(name, s.id()), workspace.toString(), runnerId, ok, failed, cancelled,
+    }, name -> secret(name, s, cell), workspace.toString(), runnerId, ok, failed, cancelled,
         patterns -> HashFiles.hash(workspace, patterns), stepOutputs);
   }
 
-  private @Nullable String secret(String name, String stageId) {
+  private @Nullable String secret(String name, StageState s, MatrixCell cell) {
     EngineServices services = run.services();
     if (services.secrets().isEmpty()) return null;
+    Optional<String> withheld = services.protectedBranches().flatMap(p -> p.withholds(run.header().trigger()));
+    if (withheld.isPresent()) { // read as empty, said once per job, and recorded
+      if (services.secrets().get().get(name).isEmpty()) return null; // (a secret no one has is refused as before)
+      s.jobs.stream().filter(j -> j.cell.equals(cell)).findFirst().ifPresent(j -> {
+        if (j.withheld.add(name)) j.log("secret " + name + " is withheld (read as empty): " + withheld.get());
+      });
+      services.audit().record(new SecretAudit.Entry(services.clock().instant(), name, run.id(), s.id()), true);
+      return "";
+    }
     Optional<String> value = services.secrets().get().get(name);
-    services.audit().record(new SecretAudit.Entry(services.clock().instant(), name, run.id(), stageId));
+    services.audit().record(new SecretAudit.Entry(services.clock().instant(), name, run.id(), s.id()));
     value.ifPresent(run.masker()::add);
     return value.orElse(null);
   }

@@ -90,6 +90,8 @@ final class RunState {
     final MatrixCell cell;
     final String jobId;
     StageStatus status = StageStatus.PENDING;
+    /** Secrets this job was told it does not get (protected branches), so it is told once. */
+    final Set<String> withheld = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The exit code of the attempt that ended the job, when a process ended it. */
     Optional<Integer> exitCode = Optional.empty();
     int attempt;

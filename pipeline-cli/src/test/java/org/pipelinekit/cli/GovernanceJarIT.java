@@ -1,0 +1,144 @@
+package org.pipelinekit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Governance with the jar, as an operator sets it up from a shell: a signing key, a signed pipeline, a secret, and
+ * {@code serve --protected-branch main --trusted-keys}; then through the API a feature branch's run gets no secret, main's
+ * does, a change made without signing again is refused, and the audit log has all of it.
+ */
+class GovernanceJarIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private String base;
+
+  @Test
+  void protectedBranchesSignedPipelinesAndTheAuditLog(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("data");
+    Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
+    Path ship = pipelines.resolve("ship.yaml");
+    Files.writeString(ship, """
+        id: ship
+        stages:
+          - id: deploy
+            steps:
+              - run: 'if [ -n "${{ secrets.DEPLOY_TOKEN }}" ]; then echo "deploying with a token"; else echo "deploying without a token"; fi'
+        """);
+    jar(null, "keys", "generate", "team-a", "--dir", dir.resolve("keys").toString());
+    jar(null, "sign", ship.toString(), "--key", dir.resolve("keys/team-a.key").toString());
+    jar("t0k-5ecret", "secrets", "set", "DEPLOY_TOKEN", "--data-dir", data.toString());
+    Files.delete(dir.resolve("keys/team-a.key")); // the server needs only the public key
+
+    Process server = new ProcessBuilder(java(), "-jar", SharedDatabaseJarIT.JAR.toString(), "serve", "--port", "0", "--data-dir",
+        data.toString(), "--pipelines", pipelines.toString(), "--token", "gov-token", "--protected-branch", "main",
+        "--protected-branch", "release/*", "--trusted-keys", dir.resolve("keys").toString()).redirectErrorStream(true).start();
+    StringBuilder said = new StringBuilder();
+    try {
+      BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      for (String line = lines.readLine(); line != null && base == null; line = lines.readLine()) {
+        said.append(line).append('\n');
+        Matcher m = Pattern.compile("serving on (http://[0-9.:]+)/").matcher(line);
+        if (m.find()) base = m.group(1) + "/api/v1";
+      }
+      assertThat(base).as(said.toString()).isNotNull();
+      assertThat(said.toString()).contains("secrets go only to runs of protected branches [main, release/*]",
+          "runs only pipelines signed by [team-a]");
+      java.util.concurrent.CompletableFuture.runAsync(() -> lines.lines().forEach(l -> said.append(l).append('\n')));
+
+      String feature = finished(execute("{\"branch\": \"feature/login\"}"));
+      assertThat(logs(feature)).contains("deploying without a token", "secret DEPLOY_TOKEN is withheld (read as empty)")
+          .doesNotContain("t0k-5ecret");
+      String main = finished(execute("{\"branch\": \"main\"}"));
+      assertThat(logs(main)).contains("deploying with a token");
+
+      // a change through the API without signing again is kept, but does not run
+      JsonNode stored = JSON.readTree(send("GET", "/pipelines/ship", null).body());
+      String changed = stored.toString().replace("deploying with a token", "deploying with a token, and more");
+      HttpResponse<String> put = send("PUT", "/pipelines/ship", changed);
+      assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+      HttpResponse<String> refused = send("POST", "/pipelines/ship/execute", "{\"branch\": \"main\"}");
+      assertThat(refused.statusCode()).isEqualTo(403);
+      assertThat(JSON.readTree(refused.body()).path("detail").asText())
+          .isEqualTo("pipeline ship does not match its signature by key 'team-a': it was changed after it was signed; sign it again with team-a.key");
+
+      List<String> audit = new ArrayList<>();
+      for (JsonNode e : JSON.readTree(send("GET", "/audit", null).body()).path("entries")) {
+        audit.add(e.path("actor").asText() + " " + e.path("action").asText() + " " + e.path("target").asText() + " " + e.path("outcome").asText());
+      }
+      assertThat(audit).contains("admin execution.start pipeline/ship denied", "admin pipeline.update pipeline/ship ok",
+          "execution:" + main + " secret.read secret/DEPLOY_TOKEN ok", "execution:" + feature + " secret.read secret/DEPLOY_TOKEN withheld",
+          "cli:" + System.getProperty("user.name") + " secret.write secret/DEPLOY_TOKEN ok");
+    } finally {
+      server.destroy();
+      server.waitFor(30, TimeUnit.SECONDS);
+    }
+    assertThat(said.toString()).doesNotContain("Exception");
+  }
+
+  private String execute(String body) throws Exception {
+    HttpResponse<String> r = send("POST", "/pipelines/ship/execute", body);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    return JSON.readTree(r.body()).path("id").asText();
+  }
+
+  /** Waits for the execution to end (polling its status, as a client does); its id. */
+  private String finished(String id) throws Exception {
+    Instant until = Instant.now().plusSeconds(60);
+    while (Instant.now().isBefore(until)) {
+      String status = JSON.readTree(send("GET", "/executions/" + id, null).body()).path("status").asText();
+      if (List.of("SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT").contains(status)) {
+        assertThat(status).isEqualTo("SUCCEEDED");
+        return id;
+      }
+      Thread.sleep(100); // (a client's poll; the run itself is not waited on by sleeping)
+    }
+    throw new AssertionError("execution " + id + " did not end in 60 s");
+  }
+
+  private String logs(String id) throws Exception {
+    return send("GET", "/executions/" + id + "/logs/text", null).body();
+  }
+
+  private HttpResponse<String> send(String method, String path, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer gov-token")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) b.header("Content-Type", "application/json");
+    if (method.equals("PUT")) b.header("If-Match", "\"1\"");
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void jar(String stdin, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(java(), "-jar", SharedDatabaseJarIT.JAR.toString()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as(String.join(" ", args) + ":\n" + out).isTrue();
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}
