@@ -27,14 +27,20 @@ final class LocalStores implements AutoCloseable {
 
   /** Artifacts (and their signing key) under {@code dataDir}/artifacts; the cache in {@code cacheDir}. */
   static LocalStores open(Path dataDir, Path cacheDir) throws IOException {
+    return open(dataDir, cacheDir, java.util.List.of());
+  }
+
+  /** The same, where a run of a protected branch uses only cache entries that protected branches wrote. */
+  static LocalStores open(Path dataDir, Path cacheDir, java.util.List<String> protectedBranches) throws IOException {
     PrivateFiles.createDirectories(dataDir);
-    return open(new FileCacheStore(cacheDir), new FileArtifactStore(dataDir.resolve("artifacts")), dataDir);
+    return open(new FileCacheStore(cacheDir), new FileArtifactStore(dataDir.resolve("artifacts")), dataDir, protectedBranches);
   }
 
   /** Caches in {@code caches}, artifacts in {@code store}, signed with the key kept in {@code keyDir} (shared by hosts that share the stores). */
-  static LocalStores open(org.pipelinekit.cache.CacheStore caches, org.pipelinekit.artifacts.ArtifactStore store, Path keyDir) throws IOException {
+  static LocalStores open(org.pipelinekit.cache.CacheStore caches, org.pipelinekit.artifacts.ArtifactStore store, Path keyDir,
+      java.util.List<String> protectedBranches) throws IOException {
     PrivateFiles.createDirectories(keyDir);
-    CacheManager cache = CacheManager.builder(caches).build();
+    CacheManager cache = CacheManager.builder(caches).protectedBranches(protectedBranches.toArray(String[]::new)).build();
     ArtifactManager artifacts = ArtifactManager.builder(store, AccessPolicy.allowAll()).signingKey(signingKey(keyDir)).build();
     return new LocalStores(cache, artifacts);
   }

@@ -149,8 +149,8 @@ final class ServeCommand implements Callable<Integer> {
     if (db != null) out.println("pipelines, executions and logs in " + database.where());
     Path sharedDir = database.sharedDir; // only with a database, as checked above
     try (JdbcStores closing = db; LocalStores stores = sharedDir != null
-        ? LocalStores.open(db.cacheStore(sharedDir.resolve("cache")), db.artifactStore(sharedDir.resolve("artifacts")), sharedDir)
-        : LocalStores.open(dataDir, dataDir.resolve("cache"))) {
+        ? LocalStores.open(db.cacheStore(sharedDir.resolve("cache")), db.artifactStore(sharedDir.resolve("artifacts")), sharedDir, protectedBranches)
+        : LocalStores.open(dataDir, dataDir.resolve("cache"), protectedBranches)) {
       PipelineService service = PipelineService.builder().store(db != null ? db.pipelines() : new FilePipelineStore(dataDir.resolve("pipelines")))
           .build();
       // a pipeline may be saved before its secrets are set; a run of it is refused while one is missing
