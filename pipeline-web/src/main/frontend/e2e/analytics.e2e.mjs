@@ -58,6 +58,27 @@ try {
   if (await page.getByLabel('Monthly budget of deliver').inputValue() !== '50') fail('the budget was not kept');
   step(`rates and a budget set on the page are kept, and the cost follows them: ${await page.getByTestId('cost').innerText()}`.replace(/\n/g, ' '));
   await page.screenshot({ path: join(out, 'analytics.png'), fullPage: true });
+
+  const saveRates = async () => { // (the answer to the PUT, not a message that may still be there from before)
+    const saved = page.waitForResponse((r) => r.url().endsWith('analytics/settings') && r.request().method() === 'PUT');
+    await page.getByRole('button', { name: 'Save rates' }).click();
+    if (!(await saved).ok()) fail('saving the rates was refused: ' + await (await saved).text());
+  };
+  // a budget that acts: a spent budget refuses the next run, saying why, until it is no longer enforced
+  await page.getByLabel('Monthly budget of deliver').fill('0.01');
+  await page.getByLabel('Refuse new runs once a budget is spent').check();
+  await saveRates();
+  await page.reload();
+  await page.getByTestId('cost').waitFor();
+  if (!await page.getByLabel('Refuse new runs once a budget is spent').isChecked()) fail('enforcing budgets was not kept');
+  const refusal = await api('POST', 'pipelines/deliver/execute', {}).then(() => null, (e) => e.message);
+  if (!refusal?.includes('403') || !refusal.includes('has spent $') || !refusal.includes('new runs are refused until')) {
+    fail('a run over the budget was not refused: ' + refusal);
+  }
+  await page.getByLabel('Refuse new runs once a budget is spent').uncheck();
+  await saveRates();
+  await api('POST', 'pipelines/deliver/execute', {});
+  step('with budgets enforced a spent budget refuses the next run (403: "has spent $… new runs are refused until …"); unticked, it runs');
 } catch (e) {
   console.error(`e2e: failed: ${e.message}`);
   process.exitCode = 1;

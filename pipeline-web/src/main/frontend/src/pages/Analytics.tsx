@@ -47,6 +47,8 @@ export interface CostSettings {
   cachePerGbMonth: number;
   logsPerGbMonth: number;
   budgets: Record<string, number>;
+  /** A pipeline that has spent its monthly budget gets no new runs until the next month. */
+  enforceBudgets?: boolean;
 }
 
 const RANGES: Array<[string, number]> = [['7 days', 7], ['30 days', 30], ['90 days', 90], ['1 year', 365]];
@@ -155,6 +157,7 @@ function CostModelForm({ pipelineId, model, cost, onSaved }: { pipelineId: strin
     parallelMultiplier: String(model.parallelMultiplier), artifactsPerGbMonth: String(model.artifactsPerGbMonth),
     budget: model.budgets[pipelineId] !== undefined ? String(model.budgets[pipelineId]) : '',
   }));
+  const [enforce, setEnforce] = useState(model.enforceBudgets === true);
   const [note, setNote] = useState<{ kind: 'info' | 'error'; text: string } | null>(null);
   const field = (key: keyof typeof draft, label: string, unit: string) => (
     <label>{label}<input aria-label={label} inputMode="decimal" value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} /><span className="pk-muted">{unit}</span></label>
@@ -167,6 +170,7 @@ function CostModelForm({ pipelineId, model, cost, onSaved }: { pipelineId: strin
       await request('PUT', 'analytics/settings', {
         pricePerMinute: Number(draft.pricePerMinute), freeMinutesPerMonth: Number(draft.freeMinutesPerMonth),
         parallelMultiplier: Number(draft.parallelMultiplier), artifactsPerGbMonth: Number(draft.artifactsPerGbMonth), budgets,
+        enforceBudgets: enforce,
       });
       setNote({ kind: 'info', text: 'Saved: the figures above use these rates now.' });
       onSaved();
@@ -185,6 +189,10 @@ function CostModelForm({ pipelineId, model, cost, onSaved }: { pipelineId: strin
         {field('parallelMultiplier', 'Parallel multiplier', '×')}
         {field('artifactsPerGbMonth', 'Artifact storage', '$ / GB-month')}
         {field('budget', `Monthly budget of ${pipelineId}`, '$ (empty: none)')}
+        <label className="pk-check">
+          <input type="checkbox" checked={enforce} onChange={(e) => setEnforce(e.target.checked)} />
+          Refuse new runs once a budget is spent
+        </label>
         <button className="pk-primary" onClick={() => void save()}>Save rates</button>
       </div>
       {note ? <div className={`pk-message pk-${note.kind}`} role={note.kind === 'error' ? 'alert' : 'status'}>{note.text}</div> : null}

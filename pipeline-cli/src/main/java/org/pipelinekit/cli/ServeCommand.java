@@ -200,7 +200,7 @@ final class ServeCommand implements Callable<Integer> {
     PipelineAnalytics analytics = PipelineAnalytics.builder()
         .settingsFile(mirrors.resolveSibling("analytics-settings.json")) // beside the mirrors: the shared directory in a cluster
         .artifactStorage((pipeline, from, to) -> artifacts.gigabyteMonths(from, to).getOrDefault(pipeline, 0.0)).build();
-    try (PipelineExecutor executor = executorBuilder.listener(analytics.listener()).build()) {
+    try (PipelineExecutor executor = executorBuilder.listener(analytics.listener()).admission(analytics.admission()).build()) {
       analytics.attach(executor);
       int loaded = load(service, out);
       java.util.concurrent.atomic.AtomicReference<String> address = new java.util.concurrent.atomic.AtomicReference<>("");

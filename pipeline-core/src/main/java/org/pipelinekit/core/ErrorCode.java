@@ -29,6 +29,7 @@ public enum ErrorCode {
   APPROVAL_FORBIDDEN(Kind.FORBIDDEN, "the caller may not approve this stage"),
   APPROVAL_NOT_PENDING(Kind.CONFLICT, "the stage does not wait for approval"),
   WORKSPACE_UNAVAILABLE(Kind.UNAVAILABLE, "a workspace cannot be made or copied"),
+  EXECUTION_REFUSED(Kind.FORBIDDEN, "a rule of the host (a spent budget, ...) refuses new executions now"),
   PIPELINE_NOT_SIGNED(Kind.FORBIDDEN, "the executor runs only pipelines signed by a trusted key, and this one is not (or was changed)"),
   SIGNING_KEY_INVALID(Kind.BAD_INPUT, "a signing or trusted key file is missing or not an Ed25519 key"),
   // stores

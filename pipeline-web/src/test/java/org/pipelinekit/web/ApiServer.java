@@ -68,7 +68,8 @@ final class ApiServer implements AutoCloseable {
     analytics = analyticsBuilder.artifactStorage((pipeline, from, to) -> artifacts.gigabyteMonths(from, to).getOrDefault(pipeline, 0.0))
         .build();
     PipelineExecutor.Builder eb = PipelineExecutor.builder().dataDirectory(dir.resolve("data")).interceptor(artifacts.interceptor())
-        .secrets(new InMemorySecretStore(Map.of("DEPLOY_TOKEN", "tok-5ecr3t-xyz"))).listener(analytics.listener());
+        .secrets(new InMemorySecretStore(Map.of("DEPLOY_TOKEN", "tok-5ecr3t-xyz"))).listener(analytics.listener())
+        .admission(analytics.admission());
     customize.accept(eb);
     executor = eb.build();
     analytics.attach(executor);

@@ -87,6 +87,7 @@ public final class PipelineExecutor implements AutoCloseable {
   private final EngineServices services;
   private final PipelineValidator validator;
   private final Optional<org.pipelinekit.core.sign.PipelineSignatures.Trusted> trusted;
+  private final List<org.pipelinekit.core.spi.Admission> admissions;
   private final ExecutionPlanner planner;
   private final Duration logRetention;
   private final Map<String, LiveExecution> live = new ConcurrentHashMap<>();
@@ -106,6 +107,7 @@ public final class PipelineExecutor implements AutoCloseable {
     if (b.secrets != null) vb.secretNames(b.secrets::names); // a secret no store has is an error, not an empty value
     this.validator = b.validator != null ? b.validator : vb.build();
     this.trusted = Optional.ofNullable(b.trusted);
+    this.admissions = List.copyOf(b.admissions);
     this.planner = ExecutionPlanner.builder().maxMatrixCombinations(validator.limits().maxMatrixCombinations()).build();
     this.logRetention = b.logRetention;
     this.defaultQueueLimit = b.queueLimit;
@@ -264,6 +266,10 @@ public final class PipelineExecutor implements AutoCloseable {
       Optional<String> rerunFrom, Map<String, LiveExecution.Reused> reused, Optional<String> copyWorkspace,
       @org.jspecify.annotations.Nullable EventListener listener) {
     trusted.ifPresent(t -> t.check(pipeline)); // before anything is stored or run: unsigned, untrusted or changed is refused
+    for (org.pipelinekit.core.spi.Admission a : admissions) {
+      Optional<String> why = a.refusal(pipeline, trigger);
+      if (why.isPresent()) throw new PipelineException(ErrorCode.EXECUTION_REFUSED, why.get());
+    }
     ExecutionPlan plan = planner.plan(pipeline);
     long number = services.executions().nextNumber(pipeline.id());
     String id = pipeline.id() + "-" + number;
@@ -479,6 +485,7 @@ public final class PipelineExecutor implements AutoCloseable {
     private LogStore logs;
     private SecretStore secrets;
     private SecretAudit audit;
+    private final List<org.pipelinekit.core.spi.Admission> admissions = new ArrayList<>();
     private org.pipelinekit.core.secret.@org.jspecify.annotations.Nullable ProtectedBranches protectedBranches;
     private org.pipelinekit.core.sign.PipelineSignatures.@org.jspecify.annotations.Nullable Trusted trusted;
     private final List<JobInterceptor> jobInterceptors = new ArrayList<>();
@@ -563,6 +570,12 @@ public final class PipelineExecutor implements AutoCloseable {
      */
     public Builder requireSignatures(org.pipelinekit.core.sign.PipelineSignatures.Trusted trusted) {
       this.trusted = Objects.requireNonNull(trusted, "trusted");
+      return this;
+    }
+
+    /** A rule that may refuse new executions (a spent budget, say); asked for each execution and re-run, in order. */
+    public Builder admission(org.pipelinekit.core.spi.Admission admission) {
+      admissions.add(Objects.requireNonNull(admission, "admission"));
       return this;
     }
 

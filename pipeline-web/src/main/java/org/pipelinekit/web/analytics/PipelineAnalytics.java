@@ -50,6 +50,7 @@ public final class PipelineAnalytics {
   private volatile CostModel costs;
   private final Clock clock;
   private volatile Map<String, Double> budgets;
+  private volatile boolean enforceBudgets;
   private final java.nio.file.@Nullable Path settingsFile;
   private final StorageUsage artifactGbMonths;
   private final StorageUsage cacheGbMonths;
@@ -64,6 +65,7 @@ public final class PipelineAnalytics {
     Optional<Settings> stored = b.settingsFile == null ? Optional.empty() : Settings.read(b.settingsFile);
     this.costs = stored.map(Settings::costs).orElse(b.costs);
     this.budgets = stored.map(Settings::budgets).orElse(Map.copyOf(b.budgets));
+    this.enforceBudgets = stored.map(Settings::enforceBudgets).orElse(b.enforceBudgets);
     this.artifactGbMonths = b.artifactGbMonths;
     this.cacheGbMonths = b.cacheGbMonths;
     this.maxExecutions = b.maxExecutions;
@@ -84,21 +86,46 @@ public final class PipelineAnalytics {
     return budgets;
   }
 
+  /** Whether a pipeline whose monthly budget is spent gets no new runs until the next month ({@link #admission}). */
+  public boolean enforceBudgets() {
+    return enforceBudgets;
+  }
+
   /**
    * Sets the prices and budgets (from the analytics page), kept in the settings file when there is one so a restart
    * keeps them; budget alerts of this month are checked again against the new budgets.
    */
   public void updateSettings(CostModel costs, Map<String, Double> budgets) {
+    updateSettings(costs, budgets, enforceBudgets);
+  }
+
+  /** The same, and whether spent budgets refuse new runs. */
+  public void updateSettings(CostModel costs, Map<String, Double> budgets, boolean enforceBudgets) {
     Objects.requireNonNull(costs, "costs");
     Map<String, Double> copy = Map.copyOf(budgets);
-    if (settingsFile != null) new Settings(costs, copy).write(settingsFile);
+    if (settingsFile != null) new Settings(costs, copy, enforceBudgets).write(settingsFile);
     this.costs = costs;
     this.budgets = copy;
+    this.enforceBudgets = enforceBudgets;
     raised.clear();
   }
 
+  /**
+   * For {@code PipelineExecutor.Builder.admission}: while budgets are enforced, a pipeline that has spent its monthly budget
+   * (its own, or the {@code *} one) this month is refused new runs, saying how much, until when, and what to do.
+   */
+  public org.pipelinekit.core.spi.Admission admission() {
+    return (pipeline, trigger) -> {
+      if (!enforceBudgets || executor == null) return Optional.empty();
+      return checkBudget(pipeline.id()).map(a -> String.format(java.util.Locale.ROOT,
+          "pipeline %s has spent $%.2f of its $%.2f budget for %s, and budgets are enforced: new runs are refused until %s"
+              + " (raise the budget, or stop enforcing it, on the analytics page)", pipeline.id(), a.spentUsd(), a.budgetUsd(), a.month(),
+          a.month().plusMonths(1).atDay(1)));
+    };
+  }
+
   /** The cost model and budgets as kept in the settings file (JSON). */
-  private record Settings(CostModel costs, Map<String, Double> budgets) {
+  private record Settings(CostModel costs, Map<String, Double> budgets, boolean enforceBudgets) {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     static Optional<Settings> read(java.nio.file.Path file) {
@@ -112,7 +139,7 @@ public final class PipelineAnalytics {
             n.path("logsPerGbMonth").asDouble(d.logsPerGbMonth()));
         Map<String, Double> b = new TreeMap<>();
         n.path("budgets").fields().forEachRemaining(e -> b.put(e.getKey(), e.getValue().asDouble()));
-        return Optional.of(new Settings(c, Map.copyOf(b)));
+        return Optional.of(new Settings(c, Map.copyOf(b), n.path("enforceBudgets").asBoolean(false)));
       } catch (IOException | IllegalArgumentException e) {
         throw new IllegalStateException("the analytics settings " + file + " cannot be read (" + e.getMessage() + "); fix or remove the file", e);
       }
@@ -125,6 +152,7 @@ public final class PipelineAnalytics {
           .put("logsPerGbMonth", costs.logsPerGbMonth());
       com.fasterxml.jackson.databind.node.ObjectNode b = n.putObject("budgets");
       new TreeMap<>(budgets).forEach(b::put);
+      n.put("enforceBudgets", enforceBudgets);
       try {
         java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
         java.nio.file.Path tmp = java.nio.file.Files.createTempFile(file.toAbsolutePath().getParent(), ".analytics", ".tmp");
@@ -464,6 +492,7 @@ public final class PipelineAnalytics {
     private CostModel costs = CostModel.DEFAULT;
     private Clock clock = Clock.systemUTC();
     private final Map<String, Double> budgets = new HashMap<>();
+    private boolean enforceBudgets;
     private StorageUsage artifactGbMonths = (p, from, to) -> 0.0;
     private StorageUsage cacheGbMonths = (p, from, to) -> 0.0;
     private int maxExecutions = 10_000;
@@ -482,6 +511,12 @@ public final class PipelineAnalytics {
 
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Whether a spent budget refuses new runs (through {@link PipelineAnalytics#admission}); the settings file wins. */
+    public Builder enforceBudgets(boolean enforce) {
+      this.enforceBudgets = enforce;
       return this;
     }
 

@@ -750,18 +750,18 @@ public final class Api {
     AnalyticsReport r = analytics.report(c.var("id"), from, to, zone);
     ObjectNode o = Reports.json(r);
     o.put("zone", zone.getId());
-    o.set("costModel", Reports.settings(analytics.costs(), analytics.budgets()));
+    o.set("costModel", Reports.settings(analytics));
     c.send(200, o);
   }
 
   private void getAnalyticsSettings(Call c) throws IOException {
-    c.send(200, Reports.settings(analytics.costs(), analytics.budgets()));
+    c.send(200, Reports.settings(analytics));
   }
 
   /** Cost rates and monthly budgets, set in the UI and kept by the server (its analytics settings file). */
   private void putAnalyticsSettings(Call c) throws IOException {
     JsonNode body = c.json(Set.of("freeMinutesPerMonth", "pricePerMinute", "parallelMultiplier", "artifactsPerGbMonth", "cachePerGbMonth",
-        "logsPerGbMonth", "budgets"));
+        "logsPerGbMonth", "budgets", "enforceBudgets"));
     org.pipelinekit.web.analytics.CostModel now = analytics.costs();
     org.pipelinekit.web.analytics.CostModel next;
     try {
@@ -783,8 +783,13 @@ public final class Api {
         budgets.put(e.getKey(), e.getValue().asDouble());
       }
     }
-    analytics.updateSettings(next, budgets);
-    c.send(200, Reports.settings(analytics.costs(), analytics.budgets()));
+    boolean enforce = analytics.enforceBudgets();
+    if (body.has("enforceBudgets")) {
+      if (!body.get("enforceBudgets").isBoolean()) throw Problems.badRequest("bad-field", "enforceBudgets must be true or false");
+      enforce = body.get("enforceBudgets").asBoolean();
+    }
+    analytics.updateSettings(next, budgets, enforce);
+    c.send(200, Reports.settings(analytics));
   }
 
   private static double number(JsonNode body, String field, double otherwise) {

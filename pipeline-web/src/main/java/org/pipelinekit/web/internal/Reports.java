@@ -45,6 +45,10 @@ final class Reports {
   }
 
   /** The cost model and budgets, as the analytics page shows and edits them. */
+  static ObjectNode settings(org.pipelinekit.web.analytics.PipelineAnalytics analytics) {
+    return settings(analytics.costs(), analytics.budgets()).put("enforceBudgets", analytics.enforceBudgets());
+  }
+
   static ObjectNode settings(org.pipelinekit.web.analytics.CostModel m, java.util.Map<String, Double> budgets) {
     ObjectNode o = Json.MAPPER.createObjectNode().put("freeMinutesPerMonth", m.freeMinutesPerMonth()).put("pricePerMinute", m.pricePerMinute())
         .put("parallelMultiplier", m.parallelMultiplier()).put("artifactsPerGbMonth", m.artifactsPerGbMonth())

@@ -1,0 +1,48 @@
+package org.pipelinekit.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.pipelinekit.web.ApiServer.json;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pipelinekit.web.analytics.CostModel;
+import org.pipelinekit.web.analytics.PipelineAnalytics;
+
+/** A budget that acts: once a pipeline has spent its month's budget, new runs are refused, saying why, until it is raised. */
+class BudgetEnforcementTest {
+  @TempDir Path dir;
+
+  @Test
+  void aSpentBudgetRefusesNewRunsWhileEnforced() throws Exception {
+    // $60 a build minute, nothing free: a run of a tenth of a second costs about $0.10, over the budget of $0.01
+    PipelineAnalytics.Builder analytics = PipelineAnalytics.builder().costs(new CostModel(0, 60.0, 1.0, 0, 0, 0)).budget("pricey", 0.01)
+        .enforceBudgets(true).settingsFile(dir.resolve("analytics-settings.json"));
+    try (ApiServer server = new ApiServer(dir, analytics, Duration.ofSeconds(15))) {
+      assertThat(server.post("/pipelines", "admin-token", """
+          {"pipelinekit": 1, "id": "pricey", "stages": [{"id": "build", "steps": [{"run": "sleep 0.1"}]}]}
+          """).status()).isEqualTo(201);
+      ApiServer.Response first = server.post("/pipelines/pricey/execute", "admin-token", "{}");
+      assertThat(first.status()).as("nothing spent yet").isEqualTo(202);
+      server.executor.execution(json(first).path("id").asText()).orElseThrow().completion().get(60, TimeUnit.SECONDS);
+
+      ApiServer.Response refused = server.post("/pipelines/pricey/execute", "admin-token", "{}");
+      assertThat(refused.status()).isEqualTo(403);
+      assertThat(json(refused).path("detail").asText()).matches("pipeline pricey has spent \\$0\\.\\d\\d of its \\$0\\.01 budget for \\d{4}-\\d\\d,"
+          + " and budgets are enforced: new runs are refused until \\d{4}-\\d\\d-01 \\(raise the budget, or stop enforcing it, on the analytics page\\)");
+      assertThat(server.executor.executions("pricey", 10)).as("the refused run was not stored").hasSize(1);
+      assertThat(json(server.get("/analytics/settings", "admin-token")).path("enforceBudgets").asBoolean()).isTrue();
+
+      ApiServer.Response off = server.send("PUT", "/analytics/settings", "admin-token", "application/json", "{\"enforceBudgets\": false}", Map.of());
+      assertThat(off.status()).as(off.body()).isEqualTo(200);
+      assertThat(server.post("/pipelines/pricey/execute", "admin-token", "{}").status()).isEqualTo(202);
+      assertThat(server.send("PUT", "/analytics/settings", "admin-token", "application/json", "{\"enforceBudgets\": \"yes\"}", Map.of())
+          .status()).isEqualTo(400);
+    }
+    // the choice is kept with the other settings
+    assertThat(PipelineAnalytics.builder().settingsFile(dir.resolve("analytics-settings.json")).build().enforceBudgets()).isFalse();
+  }
+}
