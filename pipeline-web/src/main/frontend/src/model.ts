@@ -24,6 +24,8 @@ export interface StageDoc {
   continueOnError?: boolean | { exitCodes: number[] };
   memoize?: string;
   runsOn?: string[];
+  /** Quality gates: name → a condition over the steps' outputs, checked after them. */
+  gates?: Record<string, string>;
   outputs?: string[];
   steps?: Array<{ run: string; name?: string; when?: string; continueOnError?: boolean; [k: string]: unknown }>;
   [k: string]: unknown;

@@ -44,6 +44,19 @@ describe('ConfigPanel', () => {
     expect(seen.at(-1)!.continueOnError).toBeUndefined();
   });
 
+  test('quality gates are lines of name = condition, kept as the stage\'s gates', () => {
+    const seen: StageDoc[] = [];
+    render(<Harness initial={{ id: 'it', type: 'integration-tests', gates: { tests: 'outputs.failures == 0' } }} seen={seen} />);
+    const gates = screen.getByLabelText('Quality gates') as HTMLTextAreaElement;
+    expect(gates.value).toBe('tests = outputs.failures == 0');
+    fireEvent.change(gates, { target: { value: 'tests = outputs.failures == 0\ncoverage = outputs.coverage >= 80' } });
+    fireEvent.blur(gates);
+    expect(seen.at(-1)!.gates).toEqual({ tests: 'outputs.failures == 0', coverage: 'outputs.coverage >= 80' });
+    fireEvent.change(gates, { target: { value: '' } });
+    fireEvent.blur(gates);
+    expect(seen.at(-1)!.gates).toBeUndefined();
+  });
+
   test('edits become the stage document: inputs under with, retry, timeout, matrix, cache, artifacts, approval, environment', () => {
     const seen: StageDoc[] = [];
     render(<Harness initial={{ id: 'it', type: 'integration-tests' }} seen={seen} />);

@@ -43,6 +43,9 @@ export function ConfigPanel({ stage, type, problems, onChange, onRename, onDelet
   const matrixText = stage.matrix ? Object.entries(stage.matrix.axes).map(([k, v]) => `${k} = ${v.join(', ')}`).join('\n') : '';
   const [matrix, setMatrix] = useState(matrixText);
   useEffect(() => setMatrix(matrixText), [stage.id]);
+  const gatesText = Object.entries(stage.gates ?? {}).map(([k, v]) => `${k} = ${v}`).join('\n');
+  const [gates, setGates] = useState(gatesText);
+  useEffect(() => setGates(gatesText), [stage.id]);
 
   const input = (f: Field, v: string | boolean) => onChange(set(stage, 'with', set(withValues, f.name, parseValue(f, v))));
   return (
@@ -126,6 +129,14 @@ export function ConfigPanel({ stage, type, problems, onChange, onRename, onDelet
         {typeof stage.continueOnError === 'object' && (
           <span className="pk-muted"> (only exit codes {stage.continueOnError.exitCodes.join(', ')})</span>
         )}
+      </label>
+
+      <label>Quality gates <span className="pk-muted">(one per line, checked after the steps: coverage = outputs.coverage &gt;= 80)</span>
+        <textarea aria-label="Quality gates" value={gates} rows={2} onChange={(e) => setGates(e.target.value)}
+          onBlur={() => {
+            const parsed = pairs(gates);
+            onChange(set(stage, 'gates', Object.keys(parsed).length === 0 ? undefined : parsed));
+          }} />
       </label>
 
       <h2 className="pk-h3">Matrix</h2>

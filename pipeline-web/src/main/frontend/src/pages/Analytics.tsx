@@ -13,6 +13,8 @@ interface StageStats {
   criticalShare: number;
   averageDurationMs?: number;
   p95DurationMs?: number;
+  /** Failures a quality gate made. */
+  gateFailures?: number;
 }
 
 export interface Report {
@@ -97,7 +99,7 @@ export function Analytics({ pipelineId }: { pipelineId: string }) {
         <tbody>
           {[...report.stages].sort((a, b) => (b.averageDurationMs ?? 0) - (a.averageDurationMs ?? 0)).map((s) => (
             <tr key={s.stage} className={report.bottlenecks.includes(s.stage) ? 'pk-bottleneck' : undefined}>
-              <td>{s.stage}</td><td>{s.runs}</td><td>{s.failures}</td><td>{duration(s.averageDurationMs)}</td><td>{duration(s.p95DurationMs)}</td>
+              <td>{s.stage}</td><td>{s.runs}</td><td>{s.failures}{s.gateFailures ? <span className="pk-muted"> ({s.gateFailures} by a quality gate)</span> : null}</td><td>{duration(s.averageDurationMs)}</td><td>{duration(s.p95DurationMs)}</td>
               <td>{report.bottlenecks.includes(s.stage) ? <strong title="The stage with the largest share of the critical path: the chain of stages each run waited for">bottleneck</strong> : null}
                 {s.criticalShare > 0 ? `${report.bottlenecks.includes(s.stage) ? ' — ' : ''}${pct(s.criticalShare)} of the critical path` : ''}{s.flaky ? ' · flaky' : ''}</td>
             </tr>

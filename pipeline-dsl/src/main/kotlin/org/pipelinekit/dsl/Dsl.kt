@@ -290,6 +290,11 @@ class StageScope internal constructor(private val builder: Stage.Builder) {
         builder.outputs(*names)
     }
 
+    /** A quality gate over what the steps wrote, checked after them: `gate("coverage", "outputs.coverage >= 80")`. */
+    fun gate(name: String, condition: String) {
+        builder.gate(name, condition)
+    }
+
     /** Labels a host must have to run this stage's jobs, such as `runsOn("docker", "os=linux")`. */
     fun runsOn(vararg labels: String) {
         builder.runsOn(*labels)

@@ -156,6 +156,7 @@ public final class GitHubActionsExport {
     }
     if (s.retry().isPresent()) unfit.add(at + ".retry: GitHub does not retry jobs");
     if (s.memoize().isPresent()) unfit.add(at + ".memoize: GitHub has no memoized jobs");
+    if (!s.gates().isEmpty()) unfit.add(at + ".gates: GitHub has no quality gates; check them in a last step of the job");
     if (s.resources().isPresent()) unfit.add(at + ".resources: choose a runner size instead");
     s.matrix().ifPresent(m -> {
       Map<String, Object> matrix = new LinkedHashMap<>(m.axes());

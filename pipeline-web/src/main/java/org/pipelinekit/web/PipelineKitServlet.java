@@ -155,7 +155,11 @@ public final class PipelineKitServlet extends HttpServlet {
         Optional<String> pipelineId = api.pipelineOf(route.pattern(), vars);
         boolean allowed = authorizer.allowed(principal, route.action(), pipelineId);
         // what changes something is recorded, and so is every refusal of who may do what
-        if (!allowed || (!req.getMethod().equals("GET") && route.action() != Action.READ)) audited = new Audited(route, vars, principal);
+        if (!allowed || (!req.getMethod().equals("GET") && route.action() != Action.READ)) {
+          audited = new Audited(route, vars, principal);
+          // recorded as the status is set, before a byte of the answer goes out: whoever hears the answer finds the entry
+          resp = new AuditedResponse(resp, audited, req);
+        }
         if (!allowed) {
           throw new ApiException(403, "forbidden", "Forbidden", principal.name() + " may not " + route.action().name().toLowerCase()
               + pipelineId.map(p -> " pipeline " + p).orElse(" pipelines"));
@@ -203,12 +207,37 @@ public final class PipelineKitServlet extends HttpServlet {
       LOG.error("{} {} failed", req.getMethod(), instance, e);
       problem(resp, new ApiException(500, "internal", "Internal error", "the server failed to answer; its log has the details"), instance);
     } finally {
-      if (audited != null) record(audited, req, resp);
+      if (resp instanceof AuditedResponse a) a.record(); // (when the status was never set: 200)
     }
   }
 
   /** A call the audit log hears about once it is answered. */
   private record Audited(Route route, Map<String, String> vars, Principal principal) {}
+
+  /** The response of an audited call: its status, once set, makes the audit entry (once). */
+  private final class AuditedResponse extends jakarta.servlet.http.HttpServletResponseWrapper {
+    private final Audited audited;
+    private final HttpServletRequest req;
+    private boolean recorded;
+
+    AuditedResponse(HttpServletResponse resp, Audited audited, HttpServletRequest req) {
+      super(resp);
+      this.audited = audited;
+      this.req = req;
+    }
+
+    @Override
+    public void setStatus(int sc) {
+      super.setStatus(sc);
+      record();
+    }
+
+    void record() {
+      if (recorded) return;
+      recorded = true;
+      PipelineKitServlet.this.record(audited, req, (HttpServletResponse) getResponse());
+    }
+  }
 
   private void record(Audited a, HttpServletRequest req, HttpServletResponse resp) {
     int status = resp.getStatus();

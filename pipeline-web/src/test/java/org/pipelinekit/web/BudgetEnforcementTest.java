@@ -12,7 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pipelinekit.web.analytics.CostModel;
 import org.pipelinekit.web.analytics.PipelineAnalytics;
 
-/** A budget that acts: once a pipeline has spent its month's budget, new runs are refused, saying why, until it is raised. */
+/**
+ * Governance in the analytics: a budget that acts (once a pipeline has spent its month's budget, new runs are refused,
+ * saying why, until it is raised), and the failures quality gates made.
+ */
 class BudgetEnforcementTest {
   @TempDir Path dir;
 
@@ -42,7 +45,28 @@ class BudgetEnforcementTest {
       assertThat(server.send("PUT", "/analytics/settings", "admin-token", "application/json", "{\"enforceBudgets\": \"yes\"}", Map.of())
           .status()).isEqualTo(400);
     }
-    // the choice is kept with the other settings
+    // the choice is kept with the other settings (read below)
     assertThat(PipelineAnalytics.builder().settingsFile(dir.resolve("analytics-settings.json")).build().enforceBudgets()).isFalse();
+  }
+
+  @Test
+  void analyticsCountTheFailuresAQualityGateMade() throws Exception {
+    try (ApiServer server = new ApiServer(dir, PipelineAnalytics.builder(), Duration.ofSeconds(15))) {
+      assertThat(server.post("/pipelines", "admin-token", """
+          {"pipelinekit": 1, "id": "gated", "parameters": [{"name": "coverage", "default": "90"}],
+           "stages": [{"id": "test", "steps": [{"run": "echo coverage=${{ params.coverage }} >> \\"$PIPELINE_OUTPUT\\""}],
+                       "gates": {"coverage": "outputs.coverage >= 80"}}]}
+          """).status()).isEqualTo(201);
+      for (String coverage : java.util.List.of("90", "70", "75")) {
+        String id = json(server.post("/pipelines/gated/execute", "admin-token", "{\"parameters\": {\"coverage\": \"" + coverage + "\"}}"))
+            .path("id").asText();
+        server.executor.execution(id).orElseThrow().completion().get(60, TimeUnit.SECONDS);
+      }
+      var stage = json(server.get("/pipelines/gated/analytics", "admin-token")).path("stages").get(0);
+      assertThat(stage.path("failures").asInt()).isEqualTo(2);
+      assertThat(stage.path("gateFailures").asInt()).isEqualTo(2);
+      ApiServer.Response run = server.get("/executions/gated-2", "admin-token");
+      assertThat(run.body()).contains("quality gate 'coverage' does not hold: outputs.coverage >= 80 (outputs.coverage is 70)");
+    }
   }
 }

@@ -39,7 +39,8 @@ public record Stage(
     Optional<String> memoize,
     List<String> outputs,
     List<Step> steps,
-    List<String> runsOn) {
+    List<String> runsOn,
+    Map<String, String> gates) {
 
   /** The type of a stage that lists its own steps. */
   public static final String SHELL = "shell";
@@ -70,6 +71,7 @@ public record Stage(
     outputs = Checks.list(outputs, "stage " + id + " outputs");
     steps = Checks.list(steps, "stage " + id + " steps");
     runsOn = Checks.list(runsOn, "stage " + id + " runsOn");
+    gates = Checks.orderedMap(gates, "stage " + id + " gates");
   }
 
   /**
@@ -143,6 +145,7 @@ public record Stage(
     private final LinkedHashSet<String> outputs = new LinkedHashSet<>();
     private final List<Step> steps = new ArrayList<>();
     private final LinkedHashSet<String> runsOn = new LinkedHashSet<>();
+    private final Map<String, String> gates = new LinkedHashMap<>();
 
     Builder(String id, boolean strict) {
       this.strict = strict;
@@ -174,6 +177,7 @@ public record Stage(
       outputs.addAll(from.outputs);
       steps.addAll(from.steps);
       runsOn.addAll(from.runsOn);
+      gates.putAll(from.gates);
     }
 
     public String id() {
@@ -423,6 +427,16 @@ public record Stage(
      * Labels a host must have to run this stage's jobs ({@code docker}, {@code os=linux}, anything a host declares with
      * {@code PipelineExecutor.Builder.hostLabels}); with a cluster's job queue only such hosts claim them.
      */
+    /**
+     * A quality gate: a condition over what the stage's steps wrote ({@code outputs.coverage >= 80}, {@code outputs.failures
+     * == 0}), checked once the steps have succeeded; a gate that does not hold fails the stage, naming the gate, its
+     * condition and the values it read.
+     */
+    public Builder gate(String name, String condition) {
+      gates.put(Checks.notBlank(name, "stage " + id + " gate name"), Checks.notBlank(condition, "stage " + id + " gate " + name));
+      return this;
+    }
+
     public Builder runsOn(String... labels) {
       for (String l : labels) runsOn.add(Checks.notBlank(l, "stage " + id + " runsOn label"));
       return this;
@@ -435,7 +449,7 @@ public record Stage(
       return new Stage(id, name, List.copyOf(needs), dependencies, type, when, image, inputs, env, matrix, retry, timeout,
           resources, caches, artifacts, environment, approval, continueOnError,
           List.copyOf(continueOnErrorExitCodes), memoize, List.copyOf(outputs), steps,
-          List.copyOf(runsOn));
+          List.copyOf(runsOn), gates);
     }
   }
 }

@@ -383,6 +383,13 @@ public final class PipelineValidator {
           }
         });
         s.image().ifPresent(img -> template(img, path + ".image", scope));
+        s.gates().forEach((name, condition) -> { // checked after the steps: they read what the steps wrote
+          try {
+            expression(Expression.parseCondition(condition), path + ".gates." + name, scope.inStep());
+          } catch (ExpressionException e) {
+            expressionError(e, path + ".gates." + name);
+          }
+        });
         s.inputs().forEach((k, v) -> value(v, path + ".with." + k, scope));
         s.env().forEach((k, v) -> template(v, path + ".env." + k, scope));
         for (int k = 0; k < s.steps().size(); k++) {

@@ -179,6 +179,30 @@ class SchedulingTest {
   }
 
   @Test
+  void qualityGatesCheckWhatTheStepsWrote_andTheFirstThatDoesNotHoldFailsTheStage() throws Exception {
+    Pipeline p = Pipeline.builder("gates")
+        .stage("covered", s -> s.run("echo coverage=84.2 >> \"$PIPELINE_OUTPUT\"; echo failures=0 >> \"$PIPELINE_OUTPUT\"")
+            .gate("coverage", "outputs.coverage >= 80").gate("no-failures", "outputs.failures == 0"))
+        .stage("thin", s -> s.run("echo coverage=72.5 >> \"$PIPELINE_OUTPUT\"")
+            .gate("coverage", "outputs.coverage >= 80").gate("never-checked", "false"))
+        .stage("unread", s -> s.run("true").gate("coverage", "outputs.coverage >= 80"))
+        .stage("broken", s -> s.run("exit 2").gate("coverage", "outputs.coverage >= 80"))
+        .build();
+    Execution e = executor.execute(p);
+    ExecutionSnapshot done = await(e);
+    assertThat(done.stage("covered").status()).isEqualTo(StageStatus.SUCCEEDED);
+    assertThat(e.logs().read("covered", 1, 100)).extracting(LogLine::text).contains(
+        "✓ quality gate 'coverage' holds: outputs.coverage >= 80 (outputs.coverage is 84.2)",
+        "✓ quality gate 'no-failures' holds: outputs.failures == 0 (outputs.failures is 0)");
+    assertThat(done.stage("thin").status()).isEqualTo(StageStatus.FAILED);
+    assertThat(done.stage("thin").reason()).contains("quality gate 'coverage' does not hold: outputs.coverage >= 80 (outputs.coverage is 72.5)");
+    assertThat(e.logs().read("thin", 1, 100)).extracting(LogLine::text).noneMatch(l -> l.contains("never-checked"));
+    assertThat(done.stage("unread").reason()).contains("quality gate 'coverage' does not hold: outputs.coverage >= 80 (outputs.coverage is not set)");
+    // a failed step is the stage's reason; its gates are not checked
+    assertThat(done.stage("broken").reason()).hasValueSatisfying(r -> assertThat(r).contains("exited with 2").doesNotContain("gate"));
+  }
+
+  @Test
   void matrixExpandsWithIncludeAndExcludeAndPassesValues() throws Exception {
     Pipeline p = Pipeline.builder("matrix")
         .stage("test", s -> s.matrix(m -> m.axis("os", "linux", "mac").axis("jdk", "17", "21")

@@ -127,7 +127,7 @@ class PipelineFormatTest {
         ""));
     assertThat(e.problems()).extracting(FormatProblem::toString).containsExactly(
         "line 7, column 5 (stages[0].needz): unknown key 'needz'; did you mean 'needs'?; the keys here are approval, artifacts,"
-            + " cache, continueOnError, dependencies, env, environment, id, image, matrix, memoize, name, needs, outputs, resources, retry, runsOn, steps,"
+            + " cache, continueOnError, dependencies, env, environment, gates, id, image, matrix, memoize, name, needs, outputs, resources, retry, runsOn, steps,"
             + " timeout, type,"
             + " when, with",
         "line 6, column 21 (stages.build.retry.limit): must be a whole number, got 'two'",

@@ -195,6 +195,7 @@ public final class RandomPipelines {
       if (soft == 2) b.continueOnErrorExitCodes(3, 137);
       memo.ifPresent(b::memoize);
       if (needs.size() % 2 == 1) b.runsOn("docker", "os=linux"); // a label list for the round trips
+      if (deps == 1) b.gate("coverage", "outputs.coverage >= 80").gate("no-failures", "outputs.failures == '0'"); // quality gates too
       b.outputs(RandomPipelines.<List<String>>cast(y.get(7)).toArray(String[]::new));
       steps.forEach(b::step);
       return b.build();

@@ -247,6 +247,16 @@ class PipelineValidatorTest {
   }
 
   @Test
+  void validate_readsQualityGatesAsConditionsOverTheStepsOutputs() {
+    Pipeline ok = draft().stage(Stage.draft("a").run("x").gate("coverage", "outputs.coverage >= 80").build()).build();
+    assertThat(validator.validate(ok).problems()).isEmpty();
+    Pipeline broken = draft().stage(Stage.draft("a").run("x").gate("coverage", "outputs.coverage >=").build()).build();
+    assertThat(only(broken, ProblemCode.EXPRESSION_INVALID, "stages.a.gates.coverage").message()).contains("outputs.coverage >=");
+    Pipeline wrongAxis = draft().stage(Stage.draft("a").run("x").gate("os", "matrix.os == 'linux'").build()).build();
+    assertThat(validator.validate(wrongAxis).problems()).extracting(Problem::path).contains("stages.a.gates.os");
+  }
+
+  @Test
   void validate_reportsUnclosedTemplateInStep() {
     Pipeline p = draft().stage(Stage.draft("a").run("echo ${{ branch").build()).build();
     Problem problem = only(p, ProblemCode.EXPRESSION_INVALID, "stages.a.steps[0].run");

@@ -311,6 +311,7 @@ final class JavaExporter {
     if (s.memoize().isPresent()) e = call(e, "memoize", str(s.memoize().get()));
     if (!s.outputs().isEmpty()) e = call(e, "outputs", strs(s.outputs()));
     if (!s.runsOn().isEmpty()) e = call(e, "runsOn", strs(s.runsOn()));
+    for (Map.Entry<String, String> g : s.gates().entrySet()) e = call(e, "gate", str(g.getKey()), str(g.getValue()));
     for (Step step : s.steps()) e = step(e, step);
     return e;
   }

@@ -188,6 +188,7 @@ final class KotlinExporter {
     s.memoize().ifPresent(k -> line("memoize = " + str(k)));
     if (!s.outputs().isEmpty()) line("outputs(" + strs(s.outputs()) + ")");
     if (!s.runsOn().isEmpty()) line("runsOn(" + strs(s.runsOn()) + ")");
+    s.gates().forEach((name, condition) -> line("gate(" + str(name) + ", " + str(condition) + ")"));
     s.steps().forEach(this::step);
     close();
   }

@@ -37,7 +37,7 @@ public record AnalyticsReport(
    * path, and its share of the critical path's time over all runs (0 to 1).
    */
   public record StageStats(String stageId, int runs, int failures, Optional<Duration> averageDuration, Optional<Duration> p95Duration,
-      int flaky, int onCriticalPath, double criticalShare) {}
+      int flaky, int onCriticalPath, double criticalShare, int gateFailures) {}
 
   /** Deployments (executions whose deploy stage succeeded), per day, and the share of deployment attempts that failed. */
   public record Dora(int deployments, double deploymentsPerDay, int deploymentAttempts, double changeFailureRate) {}

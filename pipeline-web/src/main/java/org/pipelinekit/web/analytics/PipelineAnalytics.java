@@ -256,8 +256,12 @@ public final class PipelineAnalytics {
       int failures = (int) list.stream().filter(r -> r.status().countsAsFailure()).count();
       int flaky = (int) list.stream().filter(r -> r.status() == StageStatus.SUCCEEDED && r.jobs().stream().anyMatch(j -> j.attempts() > 1))
           .count();
+      // failures a quality gate made (its steps succeeded; what they wrote did not pass)
+      int gateFailures = (int) list.stream().filter(r -> r.status().countsAsFailure()
+          && r.reason().filter(why -> why.startsWith("quality gate '")).isPresent()).count();
       stages.add(new AnalyticsReport.StageStats(id, ran.size(), failures, average(d), percentile(d, 95), flaky, critical.getOrDefault(id, 0),
-          criticalTotal == 0 ? 0 : rate(Math.toIntExact(Math.min(Integer.MAX_VALUE, criticalMillis.getOrDefault(id, 0L) * 10_000 / criticalTotal)), 10_000)));
+          criticalTotal == 0 ? 0 : rate(Math.toIntExact(Math.min(Integer.MAX_VALUE, criticalMillis.getOrDefault(id, 0L) * 10_000 / criticalTotal)), 10_000),
+          gateFailures));
     });
     // the bottleneck: the stage with the largest share of the critical path's time (the chain the runs waited for)
     List<String> bottlenecks = criticalMillis.entrySet().stream().filter(e -> e.getValue() > 0)

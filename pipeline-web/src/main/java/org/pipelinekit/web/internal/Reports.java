@@ -21,7 +21,8 @@ final class Reports {
     ArrayNode stages = o.putArray("stages");
     for (AnalyticsReport.StageStats s : r.stages()) {
       ObjectNode so = stages.addObject().put("stage", s.stageId()).put("runs", s.runs()).put("failures", s.failures())
-          .put("flaky", s.flaky()).put("onCriticalPath", s.onCriticalPath()).put("criticalShare", s.criticalShare());
+          .put("flaky", s.flaky()).put("onCriticalPath", s.onCriticalPath()).put("criticalShare", s.criticalShare())
+          .put("gateFailures", s.gateFailures());
       ms(so, "averageDurationMs", s.averageDuration());
       ms(so, "p95DurationMs", s.p95Duration());
     }

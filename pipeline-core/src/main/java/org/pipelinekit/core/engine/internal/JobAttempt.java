@@ -170,6 +170,7 @@ final class JobAttempt {
     }
     if (stop == null && (run.cancelled() || j.cancelRequested || j.timedOut)) stop = stopped(Optional.empty());
     if (index >= j.steps.size()) {
+      if (failure == null && stop == null) failure = gates();
       renderArtifactsWithOutputs();
       done.complete(stop != null ? stop : failure != null ? failure : JobExit.SUCCEEDED);
       return;
@@ -204,6 +205,40 @@ final class JobAttempt {
       j.current = null;
       stepEnded(index, error != null ? StepExit.runnerError(message(error)) : x, call.timedOut(), afterStop, done);
     }));
+  }
+
+  private static final java.util.regex.Pattern OUTPUT_READ = java.util.regex.Pattern.compile("\\boutputs\\.([A-Za-z_][A-Za-z0-9_-]*)");
+
+  /**
+   * The stage's quality gates, once its steps have succeeded, in order: each a condition over what the steps wrote. The
+   * first that does not hold (or cannot be read) fails the job, naming the gate, its condition and the values it read.
+   */
+  private @org.jspecify.annotations.Nullable JobExit gates() {
+    Map<String, String> gates = j.stage.stage.gates();
+    if (gates.isEmpty()) return null;
+    Map<String, String> outputs;
+    synchronized (j) {
+      outputs = Map.copyOf(j.attemptOutputs);
+    }
+    for (Map.Entry<String, String> g : gates.entrySet()) {
+      String read = OUTPUT_READ.matcher(g.getValue()).results().map(m -> m.group(1)).distinct()
+          .map(name -> "outputs." + name + " is " + (outputs.containsKey(name) ? outputs.get(name) : "not set")).collect(java.util.stream.Collectors.joining(", "));
+      String gate = "quality gate '" + g.getKey() + "'";
+      String what = g.getValue() + (read.isEmpty() ? "" : " (" + read + ")");
+      boolean holds;
+      try {
+        holds = Expression.parseCondition(g.getValue()).test(run.contexts().ofStep(j, outputs, false, false));
+      } catch (ExpressionException | UnsupportedOperationException e) {
+        context.log("✗ " + gate + " cannot be checked: " + e.getMessage());
+        return JobExit.failed(1, gate + " cannot be checked: " + e.getMessage());
+      }
+      if (!holds) {
+        context.log("✗ " + gate + " does not hold: " + what);
+        return JobExit.failed(1, gate + " does not hold: " + what);
+      }
+      context.log("✓ " + gate + " holds: " + what);
+    }
+    return null;
   }
 
   /**

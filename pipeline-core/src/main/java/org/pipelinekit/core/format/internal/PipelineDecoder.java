@@ -53,7 +53,7 @@ public final class PipelineDecoder {
   private static final Set<String> TOP = Set.of("pipelinekit", "id", "name", "description", "parameters", "triggers", "env",
       "defaults", "timeout", "concurrency", "workspace", "template", "stages", "version", "signature");
   private static final Set<String> STAGE = Set.of("id", "name", "needs", "dependencies", "type", "when", "image", "with", "env", "matrix", "retry",
-      "timeout", "resources", "cache", "artifacts", "environment", "approval", "continueOnError", "memoize", "outputs", "steps", "runsOn");
+      "timeout", "resources", "cache", "artifacts", "environment", "approval", "continueOnError", "memoize", "outputs", "steps", "runsOn", "gates");
   private static final List<String> TRIGGERS = List.of("push", "pull-request", "schedule", "manual", "api", "upstream");
 
   private final String source;
@@ -274,6 +274,7 @@ public final class PipelineDecoder {
     opt(m, "memoize", sp + ".memoize", (x, p) -> string(x, p), b::memoize);
     opt(m, "outputs", sp + ".outputs", (x, p) -> strings(x, p), o -> b.outputs(o.toArray(String[]::new)));
     opt(m, "runsOn", sp + ".runsOn", (x, p) -> strings(x, p), o -> b.runsOn(o.toArray(String[]::new)));
+    opt(m, "gates", sp + ".gates", (x, p) -> stringMap(x, p), gates -> gates.forEach(b::gate));
     Entry steps = m.entries().get("steps");
     if (steps != null) {
       ListNode l = listNode(steps.value(), sp + ".steps");

@@ -151,6 +151,7 @@ public final class PipelineEncoder {
     s.memoize().ifPresent(k -> m.put("memoize", k));
     putList(m, "outputs", s.outputs());
     putList(m, "runsOn", s.runsOn());
+    if (!s.gates().isEmpty()) m.put("gates", new LinkedHashMap<>(s.gates()));
     if (!s.steps().isEmpty()) m.put("steps", s.steps().stream().map(PipelineEncoder::step).toList());
     return m;
   }
