@@ -6,6 +6,7 @@ import { Execution } from './pages/Execution';
 import { Pipelines } from './pages/Pipelines';
 import { Runs } from './pages/Runs';
 import { Audit } from './pages/Audit';
+import { Environments } from './pages/Environments';
 import { Templates } from './pages/Templates';
 
 /** The route in the hash: #/designer/ci → ['designer', 'ci']; a ?token=... in it signs in and is removed. */
@@ -93,6 +94,7 @@ export function App() {
           <a href="#/runs" className={page === 'runs' ? 'active' : ''}>Runs</a>
           <a href="#/designer" className={page === 'designer' ? 'active' : ''}>Designer</a>
           <a href="#/templates" className={page === 'templates' ? 'active' : ''}>Templates</a>
+          <a href="#/environments" className={page === 'environments' ? 'active' : ''}>Environments</a>
           <a href="#/audit" className={page === 'audit' ? 'active' : ''}>Audit</a>
         </nav>
         <span className="pk-spacer" />
@@ -104,6 +106,7 @@ export function App() {
             : page === 'templates' ? <Templates />
               : page === 'runs' ? <Runs key={hash} query={query} />
               : page === 'audit' ? <Audit key={hash} query={query} />
+              : page === 'environments' ? <Environments key={hash} name={parts[1]} />
               : page === 'executions' && parts[1] ? <Execution key={parts[1]} executionId={parts[1]} focusStage={query.get('stage') ?? undefined} />
                 : page === 'analytics' && parts[1] ? <Analytics key={parts[1]} pipelineId={parts[1]} />
                   : <Pipelines />

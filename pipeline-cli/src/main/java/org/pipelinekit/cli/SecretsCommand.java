@@ -46,8 +46,19 @@ final class SecretsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "Letters, digits and _, not starting with a digit")
     String name;
 
+    @Option(names = "--environment", paramLabel = "ENV", description = "The secret of this environment only: its stages read it as"
+        + " $${{ secrets.NAME }} (stored as ENV__NAME); other stages do not")
+    String environment;
+
     @Override
     public Integer call() throws Exception {
+      if (environment != null) {
+        if (!environment.matches("[a-z0-9][a-z0-9_-]*")) {
+          spec.commandLine().getErr().println("--environment names an environment: lower-case letters, digits, - and _ (like production)");
+          return Main.INVALID;
+        }
+        name = org.pipelinekit.core.environment.EnvironmentDefinition.secretPrefix(environment) + name;
+      }
       String value = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
       if (value.endsWith("\n")) value = value.substring(0, value.length() - (value.endsWith("\r\n") ? 2 : 1));
       if (value.isEmpty()) {

@@ -179,6 +179,8 @@ final class ServeCommand implements Callable<Integer> {
         executor.requireSignatures(trusted);
         out.println("runs only pipelines signed by " + trusted.keys().keySet() + " (" + trustedKeys + ")");
       }
+      // the environments stages deploy to (their rules, variables and history): beside the mirrors, shared in a cluster
+      executor.environments(org.pipelinekit.core.environment.EnvironmentStore.inDirectory(mirrors.resolveSibling("environments")));
       org.pipelinekit.core.spi.AuditLog audit = CliAudit.of(dataDir, db); // what people did, and the secrets runs read
       executor.secretAudit(org.pipelinekit.core.secret.SecretAudit.into(audit));
       return serve(service, stores.artifacts, executor, secret, out, mirrors,

@@ -39,6 +39,14 @@ class RunPageBrowserIT {
     Matcher opsToken = Pattern.compile("(?m)^token: (pk_\\S+)$").matcher(added);
     assertThat(opsToken.find()).as(added).isTrue();
     assertThat(Files.readString(dir.resolve("data/users"))).as("only the token's hash is kept").doesNotContain(opsToken.group(1));
+    // production's deploy token (for e2e/governance.e2e.mjs)
+    Process secret = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        SharedDatabaseJarIT.JAR.toString(), "secrets", "set", "DEPLOY_TOKEN", "--environment", "production", "--data-dir",
+        dir.resolve("data").toString()).redirectErrorStream(true).start();
+    secret.getOutputStream().write("pr0d-t0ken".getBytes(StandardCharsets.UTF_8));
+    secret.getOutputStream().close();
+    String stored = new String(secret.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(secret.waitFor(60, TimeUnit.SECONDS) && secret.exitValue() == 0).as(stored).isTrue();
     Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
         SharedDatabaseJarIT.JAR.toString(), "serve", "--port", "0", "--path", "/ci", "--data-dir", dir.resolve("data").toString(),
         "--pipelines", Files.createDirectories(dir.resolve("none")).toString(), "--token", "e2e-token").redirectErrorStream(true).start();
@@ -77,6 +85,10 @@ class RunPageBrowserIT {
       assertThat(people).contains("an approver no one can sign in as ('nobody') is flagged on the stage; group 'ops' is not",
           "ops-lead signs in with a token of their own, approves (admin is not offered to), and the node says \"approved by ops-lead\"",
           "the audit log shows the approval, the user added by the CLI and ops-lead's refused look (admins only)");
+      String governance = e2e("governance.e2e.mjs", page, opsToken.group(1));
+      assertThat(governance).contains("the team lead sets a coverage gate", "the team lead defines production on the Environments page",
+          "the feature branch's run is refused at production", "waits for ops, ops-lead approves, and it deploys with production's",
+          "the deployment history shows");
       String logs = e2e("logs.e2e.mjs", page);
       assertThat(logs).contains("matrix lines are labelled by job (os=linux, os=mac) and the job filter shows only os=mac",
           "a step folds under its ▶ line (\"2 lines hidden\") and unfolds", "timestamps in the viewer's zone (Asia/Tokyo");

@@ -111,7 +111,6 @@ public final class PipelineKitServlet extends HttpServlet {
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     String path = Optional.ofNullable(req.getPathInfo()).orElse("/");
     String instance = req.getRequestURI();
-    Audited audited = null;
     try {
       secure(resp);
       cors(req, resp);
@@ -156,9 +155,8 @@ public final class PipelineKitServlet extends HttpServlet {
         boolean allowed = authorizer.allowed(principal, route.action(), pipelineId);
         // what changes something is recorded, and so is every refusal of who may do what
         if (!allowed || (!req.getMethod().equals("GET") && route.action() != Action.READ)) {
-          audited = new Audited(route, vars, principal);
           // recorded as the status is set, before a byte of the answer goes out: whoever hears the answer finds the entry
-          resp = new AuditedResponse(resp, audited, req);
+          resp = new AuditedResponse(resp, new Audited(route, vars, principal), req);
         }
         if (!allowed) {
           throw new ApiException(403, "forbidden", "Forbidden", principal.name() + " may not " + route.action().name().toLowerCase()
@@ -248,7 +246,7 @@ public final class PipelineKitServlet extends HttpServlet {
     details.put("address", String.valueOf(req.getRemoteAddr()));
     try {
       audit.append(clock.instant(), a.principal().name(), Audits.action(a.route()), Audits.target(a.route(), a.vars(), resp), outcome, details);
-    } catch (RuntimeException e) { // the answer has gone; the operator must hear that the record has not
+    } catch (RuntimeException e) { // what was asked is done (or refused); the operator must hear that its record is missing
       LOG.error("{} {} by {}: cannot record it in the audit log: {}", req.getMethod(), req.getRequestURI(), a.principal().name(), e.getMessage());
     }
   }
@@ -322,7 +320,7 @@ public final class PipelineKitServlet extends HttpServlet {
     private long maxBodyBytes = 1 << 20;
     private Duration heartbeat = Duration.ofSeconds(15);
     private boolean kotlinScripts;
-    private AuditLog audit = AuditLog.inMemory();
+    private AuditLog audit = AuditLog.inMemory(10_000); // (a host that keeps no log elsewhere: the newest ten thousand)
     private java.time.Clock clock = java.time.Clock.systemUTC();
 
     private Builder(PipelineService service, PipelineExecutor executor) {
@@ -353,7 +351,7 @@ public final class PipelineKitServlet extends HttpServlet {
 
     /**
      * Where the API records what callers change (pipelines, runs, cancels, decisions, settings) and every call it refuses
-     * them (default: in memory); {@code GET api/v1/audit} reads it.
+     * them (default: the newest 10,000 in memory); {@code GET api/v1/audit} reads it.
      */
     public Builder auditLog(AuditLog audit) {
       this.audit = Objects.requireNonNull(audit, "audit");

@@ -104,7 +104,14 @@ public final class PipelineExecutor implements AutoCloseable {
 
   private PipelineExecutor(Builder b) {
     PipelineValidator.Builder vb = PipelineValidator.builder().registry(b.registry);
-    if (b.secrets != null) vb.secretNames(b.secrets::names); // a secret no store has is an error, not an empty value
+    if (b.secrets != null) { // a secret no store has is an error, not an empty value
+      SecretStore secrets = b.secrets;
+      vb.secretNames(() -> { // (an environment's PRODUCTION__TOKEN is read as secrets.TOKEN by its stages)
+        java.util.Set<String> names = new java.util.HashSet<>(secrets.names());
+        secrets.names().stream().filter(n -> n.indexOf("__") > 0).forEach(n -> names.add(n.substring(n.indexOf("__") + 2)));
+        return names;
+      });
+    }
     this.validator = b.validator != null ? b.validator : vb.build();
     this.trusted = Optional.ofNullable(b.trusted);
     this.admissions = List.copyOf(b.admissions);
@@ -154,7 +161,8 @@ public final class PipelineExecutor implements AutoCloseable {
         b.jobInterceptors, b.interceptors, b.clock, b.engineTimer != null ? b.engineTimer : EngineTimer.of(timer), engineThreads, deliveryThreads, blockingThreads, new Slots(b.maxParallelJobs, b.maxParallelJobsPerPipeline),
         runRoot, Optional.ofNullable(b.sharedWorkspace), Optional.ofNullable(b.source), new FailedWorkspaces(b.keepFailedWorkspaces),
         b.cancelGrace, b.postStepGrace, b.eventBuffer, Optional.ofNullable(b.memo), Optional.ofNullable(b.jobQueue),
-        Optional.ofNullable(b.sourceProvider), Optional.ofNullable(b.protectedBranches));
+        Optional.ofNullable(b.sourceProvider), Optional.ofNullable(b.protectedBranches),
+        Optional.ofNullable(b.environments));
     this.commands = new Commands(live, services.executions(), Optional.ofNullable(b.control));
     this.groups = new ConcurrencyGroups(b.ledger, commands);
     Optional.ofNullable(b.control).ifPresent(c -> c.listen(commands::answer));
@@ -228,6 +236,20 @@ public final class PipelineExecutor implements AutoCloseable {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Who may approve a stage of this executor's runs: its own approvers, its environment's in the file and the host's
+   * environment's (as the engine checks a decision); empty when the stage does not wait for approval.
+   */
+  public List<String> approvers(org.pipelinekit.core.model.Stage stage) {
+    return org.pipelinekit.core.engine.internal.EnvironmentRules.approval(stage, services.environments())
+        .map(org.pipelinekit.core.model.Approval::approvers).orElse(List.of());
+  }
+
+  /** The host's environments (their definitions and deployment history), when the executor has them. */
+  public Optional<org.pipelinekit.core.environment.EnvironmentStore> environments() {
+    return services.environments();
   }
 
   /** Executions a previous host left running end INTERRUPTED; their logs and workspaces stay. */
@@ -485,6 +507,7 @@ public final class PipelineExecutor implements AutoCloseable {
     private LogStore logs;
     private SecretStore secrets;
     private SecretAudit audit;
+    private org.pipelinekit.core.environment.@org.jspecify.annotations.Nullable EnvironmentStore environments;
     private final List<org.pipelinekit.core.spi.Admission> admissions = new ArrayList<>();
     private org.pipelinekit.core.secret.@org.jspecify.annotations.Nullable ProtectedBranches protectedBranches;
     private org.pipelinekit.core.sign.PipelineSignatures.@org.jspecify.annotations.Nullable Trusted trusted;
@@ -570,6 +593,16 @@ public final class PipelineExecutor implements AutoCloseable {
      */
     public Builder requireSignatures(org.pipelinekit.core.sign.PipelineSignatures.Trusted trusted) {
       this.trusted = Objects.requireNonNull(trusted, "trusted");
+      return this;
+    }
+
+    /**
+     * The host's environments: a stage that targets one (by name) deploys only from the branches it allows, after the
+     * approvals it requires (added to the stage's own), gets its variables and its secrets (stored as
+     * {@code <NAME>__<SECRET>}, read as {@code secrets.<SECRET>}), and each deployment goes into its history.
+     */
+    public Builder environments(org.pipelinekit.core.environment.EnvironmentStore environments) {
+      this.environments = Objects.requireNonNull(environments, "environments");
       return this;
     }
 

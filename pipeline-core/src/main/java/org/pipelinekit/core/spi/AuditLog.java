@@ -124,22 +124,47 @@ public interface AuditLog extends AutoCloseable {
     return query.limit() > 0 && found.size() > query.limit() ? found.subList(found.size() - query.limit(), found.size()) : found;
   }
 
+  /** A log in memory that keeps every entry (for tests and short-lived hosts). */
   static AuditLog inMemory() {
+    return inMemory(Integer.MAX_VALUE);
+  }
+
+  /**
+   * A log in memory that keeps the newest {@code capacity} entries, so a long-lived host that keeps no log elsewhere does not
+   * grow without end; {@link #verify} checks the chain from the oldest entry kept.
+   */
+  static AuditLog inMemory(int capacity) {
+    if (capacity < 1) throw new IllegalArgumentException("an audit log keeps at least one entry, got " + capacity);
     return new AuditLog() {
-      private final List<Entry> entries = new ArrayList<>();
+      private final java.util.ArrayDeque<Entry> entries = new java.util.ArrayDeque<>();
+      private long sequence;
 
       @Override
       public synchronized Entry append(Instant time, String actor, String action, String target, String outcome, Map<String, String> details) {
-        String previous = entries.isEmpty() ? "" : entries.get(entries.size() - 1).hash();
-        Entry draft = new Entry(entries.size() + 1, time, actor, action, target, outcome, details, previous, "");
+        String previous = entries.isEmpty() ? "" : entries.getLast().hash();
+        Entry draft = new Entry(++sequence, time, actor, action, target, outcome, details, previous, "");
         Entry e = new Entry(draft.sequence(), time, actor, action, target, outcome, details, previous, hash(draft, previous));
-        entries.add(e);
+        entries.addLast(e);
+        if (entries.size() > capacity) entries.removeFirst();
         return e;
       }
 
       @Override
       public synchronized List<Entry> read(Query query) {
         return select(List.copyOf(entries), query);
+      }
+
+      @Override
+      public synchronized Optional<Long> verify() {
+        if (entries.isEmpty()) return Optional.empty();
+        String previous = entries.getFirst().previousHash();
+        long expected = entries.getFirst().sequence();
+        for (Entry e : entries) {
+          if (e.sequence() != expected || !e.previousHash().equals(previous) || !e.hash().equals(hash(e, previous))) return Optional.of(expected);
+          previous = e.hash();
+          expected++;
+        }
+        return Optional.empty();
       }
     };
   }

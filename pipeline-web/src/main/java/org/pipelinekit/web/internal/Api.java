@@ -128,6 +128,10 @@ public final class Api {
         new Route("GET", "/repositories", Action.READ, this::listRepositories),
         new Route("POST", "/repositories", Action.EDIT, this::registerRepository),
         new Route("GET", "/deliveries", Action.READ, this::listDeliveries),
+        new Route("GET", "/environments", Action.READ, this::listEnvironments),
+        new Route("GET", "/environments/{name}", Action.READ, this::getEnvironment),
+        new Route("PUT", "/environments/{name}", Action.EDIT, this::putEnvironment),
+        new Route("DELETE", "/environments/{name}", Action.EDIT, this::deleteEnvironment),
         new Route("GET", "/audit", Action.AUDIT, this::auditEntries),
         new Route("GET", "/audit/export", Action.AUDIT, this::auditExport),
         new Route("GET", "/pipelines/{id}/triggers", Action.READ, this::pipelineTriggers));
@@ -798,6 +802,87 @@ public final class Api {
     return body.get(field).asDouble();
   }
 
+  private org.pipelinekit.core.environment.EnvironmentStore environments() {
+    return executor.environments().orElseThrow(() -> Problems.notFound("this server keeps no environments"));
+  }
+
+  /** Every environment: its rules, and what is deployed there (the latest successful deployment) and the latest attempt. */
+  private void listEnvironments(Call c) throws IOException {
+    ArrayNode list = Json.MAPPER.createArrayNode();
+    if (executor.environments().isPresent()) {
+      for (var e : environments().list()) {
+        ObjectNode o = environment(e);
+        List<org.pipelinekit.core.environment.Deployment> recent = environments().deployments(e.name(), 200);
+        if (!recent.isEmpty()) o.set("latest", deployment(recent.get(0)));
+        recent.stream().filter(org.pipelinekit.core.environment.Deployment::deployed).findFirst().ifPresent(d -> o.set("deployed", deployment(d)));
+        list.add(o);
+      }
+    }
+    c.send(200, list);
+  }
+
+  /** One environment's rules and its deployments, newest first. */
+  private void getEnvironment(Call c) throws IOException {
+    var e = environments().find(c.var("name")).orElseThrow(() -> Problems.notFound("no environment " + c.var("name")));
+    ObjectNode o = environment(e);
+    ArrayNode history = o.putArray("deployments");
+    environments().deployments(e.name(), c.param("limit").map(l -> count(l, "limit")).orElse(100)).forEach(d -> history.add(deployment(d)));
+    c.send(200, o);
+  }
+
+  /** Creates or replaces an environment: variables, approvers and how many must approve, the branches that may deploy. */
+  private void putEnvironment(Call c) throws IOException {
+    JsonNode body = c.json(Set.of("variables", "approvers", "required", "branches"));
+    Map<String, String> variables = new java.util.LinkedHashMap<>();
+    if (body.has("variables")) {
+      if (!body.get("variables").isObject()) throw Problems.badRequest("bad-field", "variables is an object: name → value");
+      body.get("variables").fields().forEachRemaining(f -> variables.put(f.getKey(), f.getValue().asText()));
+    }
+    org.pipelinekit.core.environment.EnvironmentDefinition e;
+    try {
+      e = new org.pipelinekit.core.environment.EnvironmentDefinition(c.var("name"), variables, texts(body, "approvers"),
+          body.has("required") ? (int) number(body, "required", 1) : 1, texts(body, "branches"));
+    } catch (IllegalArgumentException x) {
+      throw Problems.badRequest("bad-environment", x.getMessage());
+    }
+    environments().put(e);
+    c.send(200, environment(e));
+  }
+
+  private void deleteEnvironment(Call c) throws IOException {
+    if (!environments().delete(c.var("name"))) throw Problems.notFound("no environment " + c.var("name"));
+    c.noContent();
+  }
+
+  private static List<String> texts(JsonNode body, String field) {
+    if (!body.has(field)) return List.of();
+    if (!body.get(field).isArray()) throw Problems.badRequest("bad-field", field + " is a list of names");
+    List<String> out = new java.util.ArrayList<>();
+    body.get(field).forEach(x -> out.add(x.asText().strip()));
+    return out.stream().filter(x -> !x.isEmpty()).toList();
+  }
+
+  private static ObjectNode environment(org.pipelinekit.core.environment.EnvironmentDefinition e) {
+    ObjectNode o = Json.MAPPER.createObjectNode().put("name", e.name());
+    ObjectNode v = o.putObject("variables");
+    new java.util.TreeMap<>(e.variables()).forEach(v::put);
+    e.approvers().forEach(o.putArray("approvers")::add);
+    o.put("required", e.required());
+    e.branches().forEach(o.putArray("branches")::add);
+    o.put("secretPrefix", e.secretPrefix());
+    return o;
+  }
+
+  private static ObjectNode deployment(org.pipelinekit.core.environment.Deployment d) {
+    ObjectNode o = Json.MAPPER.createObjectNode().put("pipelineId", d.pipelineId()).put("executionId", d.executionId())
+        .put("stageId", d.stageId()).put("status", d.status()).put("time", d.time().toString());
+    d.commit().ifPresent(x -> o.put("commit", x));
+    d.branch().ifPresent(x -> o.put("branch", x));
+    d.url().ifPresent(x -> o.put("url", x));
+    d.approvedBy().forEach(o.putArray("approvedBy")::add);
+    return o;
+  }
+
   /** The audit log's entries the query asks for (newest 200 unless a limit says otherwise), and whether the chain holds. */
   private void auditEntries(Call c) throws IOException {
     int limit = c.param("limit").map(l -> count(l, "limit")).orElse(200);
@@ -889,13 +974,13 @@ public final class Api {
     ExecutionSnapshot s = execution(c.var("id")).snapshot();
     ObjectNode n = Json.execution(s, true);
     for (JsonNode st : n.path("stages")) {
-      s.header().pipeline().stages().stream().filter(x -> x.id().equals(st.path("id").asText())).findFirst().ifPresent(stage ->
-          stage.approval().ifPresent(a -> {
-            List<String> approvers = stage.approvers(); // as the engine checks a decision
-            ObjectNode o = ((ObjectNode) st).putObject("approval");
-            approvers.forEach(o.putArray("approvers")::add);
-            o.put("mayApprove", c.principal != null && c.principal.isAnyOf(approvers));
-          }));
+      s.header().pipeline().stages().stream().filter(x -> x.id().equals(st.path("id").asText())).findFirst().ifPresent(stage -> {
+        List<String> approvers = executor.approvers(stage); // as the engine checks a decision (the environment's included)
+        if (approvers.isEmpty()) return;
+        ObjectNode o = ((ObjectNode) st).putObject("approval");
+        approvers.forEach(o.putArray("approvers")::add);
+        o.put("mayApprove", c.principal != null && c.principal.isAnyOf(approvers));
+      });
     }
     c.send(200, n);
   }

@@ -21,7 +21,9 @@ public final class Audits {
       Map.entry("POST /executions/{id}/stages/{stage}/approve", "stage.approve"),
       Map.entry("POST /executions/{id}/stages/{stage}/reject", "stage.reject"),
       Map.entry("PUT /analytics/settings", "settings.analytics"),
-      Map.entry("POST /repositories", "repository.register"));
+      Map.entry("POST /repositories", "repository.register"),
+      Map.entry("PUT /environments/{name}", "environment.update"),
+      Map.entry("DELETE /environments/{name}", "environment.delete"));
 
   /** The action of a route: a name from the table, else its method and path ({@code GET /executions/{id}} when refused). */
   public static String action(Route route) {
@@ -36,6 +38,7 @@ public final class Audits {
     }
     if (p.startsWith("/pipelines/{id}")) return "pipeline/" + vars.get("id");
     if (p.startsWith("/artifacts/{id}")) return "artifact/" + vars.get("id");
+    if (p.startsWith("/environments/{name}")) return "environment/" + vars.get("name");
     String location = resp.getHeader("Location");
     if (location != null && location.contains("/api/v1/pipelines/")) {
       return "pipeline/" + java.net.URLDecoder.decode(location.substring(location.lastIndexOf('/') + 1), java.nio.charset.StandardCharsets.UTF_8);

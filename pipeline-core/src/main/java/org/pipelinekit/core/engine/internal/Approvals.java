@@ -27,8 +27,9 @@ final class Approvals {
 
   void request(StageState s, Approval approval) {
     s.status = StageStatus.WAITING_APPROVAL;
-    List<String> approvers = s.stage.approvers();
+    List<String> approvers = approval.approvers();
     s.approvers = approvers;
+    s.requiredApprovals = approval.required();
     Optional<Instant> deadline = approval.timeout().map(t -> run.services().clock().instant().plus(t));
     run.hub().publish((seq, t) -> new ApprovalRequested(run.id(), seq, t, s.id(), approvers, deadline));
     approval.timeout().ifPresent(limit -> s.approvalTimer = run.services().timer().schedule(limit, () -> run.actor().execute(() -> {
@@ -57,7 +58,7 @@ final class Approvals {
       return;
     }
     s.approvedBy.add(who.name());
-    if (s.approvedBy.size() >= s.stage.approval().map(Approval::required).orElse(1)) {
+    if (s.approvedBy.size() >= s.requiredApprovals) {
       if (s.approvalTimer != null) s.approvalTimer.cancel();
       run.startStage(s);
     }

@@ -44,7 +44,8 @@ public record EngineServices(
     Optional<StageMemo> memo,
     Optional<JobQueue> jobQueue,
     Optional<org.pipelinekit.core.spi.SourceProvider> sourceProvider,
-    Optional<org.pipelinekit.core.secret.ProtectedBranches> protectedBranches) {
+    Optional<org.pipelinekit.core.secret.ProtectedBranches> protectedBranches,
+    Optional<org.pipelinekit.core.environment.EnvironmentStore> environments) {
 
   public EngineServices {
     runners = List.copyOf(runners);

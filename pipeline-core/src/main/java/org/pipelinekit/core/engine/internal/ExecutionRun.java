@@ -165,8 +165,17 @@ final class ExecutionRun {
         cancelled, cancelReason);
     if (d.end().isPresent()) {
       finishStage(s, d.end().get(), Optional.of(d.reason()));
-    } else if (s.stage.approval().isPresent()) {
-      approvals.request(s, s.stage.approval().get());
+      return;
+    }
+    // the environment it deploys to: the branches it allows, the approvals it requires (the host's and the file's)
+    Optional<String> refused = EnvironmentRules.refusal(s.stage, services.environments(), header.trigger());
+    if (refused.isPresent()) {
+      finishStage(s, StageStatus.FAILED, refused);
+      return;
+    }
+    Optional<org.pipelinekit.core.model.Approval> approval = EnvironmentRules.approval(s.stage, services.environments());
+    if (approval.isPresent()) {
+      approvals.request(s, approval.get());
     } else {
       startStage(s);
     }
@@ -242,6 +251,7 @@ final class ExecutionRun {
     if (s.status.isFinal()) return;
     if (s.approvalTimer != null) s.approvalTimer.cancel();
     s.status = status;
+    EnvironmentRules.record(s, status, services, header);
     Map<String, String> outputs = Map.copyOf(s.outputs);
     hub.publish((seq, t) -> new StageFinished(id(), seq, t, s.id(), status, reason, outputs));
     stageEnded(s);

@@ -66,14 +66,22 @@ final class RunContexts {
         patterns -> HashFiles.hash(workspace, patterns), stepOutputs);
   }
 
-  private @Nullable String secret(String name, StageState s, MatrixCell cell) {
+  private @Nullable String secret(String asked, StageState s, MatrixCell cell) {
     EngineServices services = run.services();
     if (services.secrets().isEmpty()) return null;
-    Optional<String> withheld = services.protectedBranches().flatMap(p -> p.withholds(run.header().trigger()));
+    // a stage of an environment reads that environment's secret first (PRODUCTION__TOKEN as secrets.TOKEN); another
+    // environment's secret is not read by its stored name
+    Optional<org.pipelinekit.core.environment.EnvironmentDefinition> own = EnvironmentRules.definition(s.stage, services.environments());
+    Optional<String> foreign = services.environments().flatMap(store -> store.list().stream()
+        .filter(d -> asked.startsWith(d.secretPrefix()) && own.filter(o -> o.name().equals(d.name())).isEmpty()).findFirst())
+        .map(d -> "secret " + asked + " belongs to environment " + d.name() + ": only stages that deploy to it read it, as secrets."
+            + asked.substring(d.secretPrefix().length()));
+    String name = own.map(d -> d.secretPrefix() + asked).filter(k -> services.secrets().get().get(k).isPresent()).orElse(asked);
+    Optional<String> withheld = foreign.or(() -> services.protectedBranches().flatMap(p -> p.withholds(run.header().trigger())));
     if (withheld.isPresent()) { // read as empty, said once per job, and recorded
       if (services.secrets().get().get(name).isEmpty()) return null; // (a secret no one has is refused as before)
       s.jobs.stream().filter(j -> j.cell.equals(cell)).findFirst().ifPresent(j -> {
-        if (j.withheld.add(name)) j.log("secret " + name + " is withheld (read as empty): " + withheld.get());
+        if (j.withheld.add(name)) j.log("secret " + asked + " is withheld (read as empty): " + withheld.get());
       });
       services.audit().record(new SecretAudit.Entry(services.clock().instant(), name, run.id(), s.id()), true);
       return "";
@@ -105,6 +113,8 @@ final class RunContexts {
     Map<String, String> env = new LinkedHashMap<>();
     run.header().pipeline().env().forEach((k, v) -> env.put(k, StageRendering.render(v, ctx)));
     j.stage.stage.environment().ifPresent(e -> e.variables().forEach((k, v) -> env.put(k, StageRendering.render(v, ctx))));
+    // the host's definition of the environment: its configuration wins over the file's
+    EnvironmentRules.definition(j.stage.stage, run.services().environments()).ifPresent(d -> env.putAll(d.variables()));
     j.rendered.env().forEach(env::put);
     stepEnv.forEach((k, v) -> env.put(k, StageRendering.render(v, ctx)));
     env.put("CI", "true");

@@ -39,6 +39,7 @@ final class RunState {
     boolean failFast;
     Map<String, String> outputs = Map.of();
     List<String> approvers = List.of();
+    int requiredApprovals = 1;
     final Set<String> approvedBy = new HashSet<>();
     EngineTimer.@Nullable Scheduled approvalTimer;
     final StageLog log;
