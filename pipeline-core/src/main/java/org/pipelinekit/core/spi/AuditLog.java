@@ -188,14 +188,19 @@ public interface AuditLog extends AutoCloseable {
           }
           try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
               var lock = channel.lock()) {
-            Entry last = null; // (a line cut by a crash is skipped: verify() reports it)
-            for (Entry x : readAll()) if (x.sequence() > 0) last = x;
+            Entry last = lastEntry(channel); // (read from the end: appending does not read the whole log)
             String previous = last == null ? "" : last.hash();
             long sequence = last == null ? 1 : last.sequence() + 1;
             Entry draft = new Entry(sequence, time, actor, action, target, outcome, details, previous, "");
             Entry e = new Entry(sequence, time, actor, action, target, outcome, details, previous, hash(draft, previous));
+            String line = Json.MAPPER.writeValueAsString(toJson(e)) + "\n";
+            if (channel.size() > 0) { // a line a crash cut short keeps its own line, not the start of this one
+              java.nio.ByteBuffer lastByte = java.nio.ByteBuffer.allocate(1);
+              channel.read(lastByte, channel.size() - 1);
+              if (lastByte.get(0) != '\n') line = "\n" + line;
+            }
             channel.position(channel.size());
-            channel.write(java.nio.ByteBuffer.wrap((Json.MAPPER.writeValueAsString(toJson(e)) + "\n").getBytes(StandardCharsets.UTF_8)));
+            channel.write(java.nio.ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
             channel.force(false);
             return e;
           }
@@ -211,6 +216,41 @@ public interface AuditLog extends AutoCloseable {
         } catch (IOException e) {
           throw new UncheckedIOException("cannot read the audit log " + file + ": " + e.getMessage(), e);
         }
+      }
+
+      /**
+       * The last readable entry of the file, read backwards from its end (a line cut by a crash is passed over: verify()
+       * reports the gap it leaves); null when there is none.
+       */
+      private Entry lastEntry(java.nio.channels.FileChannel channel) throws IOException {
+        long end = channel.size();
+        int chunk = 64 * 1024;
+        java.io.ByteArrayOutputStream tail = new java.io.ByteArrayOutputStream();
+        while (end > 0) {
+          long from = Math.max(0, end - chunk);
+          java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) (end - from));
+          channel.read(buf, from);
+          byte[] bytes = java.util.Arrays.copyOf(buf.array(), buf.position());
+          java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
+          joined.write(bytes);
+          joined.write(tail.toByteArray());
+          tail = joined;
+          String text = tail.toString(StandardCharsets.UTF_8);
+          String[] lines = text.split("\n");
+          // a whole line needs the newline before it, unless the read reached the start of the file
+          for (int i = lines.length - 1; i >= (from == 0 ? 0 : 1); i--) {
+            if (lines[i].isBlank()) continue;
+            try {
+              Entry e = fromJson(Json.MAPPER.readTree(lines[i]));
+              if (e.sequence() > 0) return e;
+            } catch (JsonProcessingException | RuntimeException unreadable) {
+              // cut by a crash mid-write: the one before it
+            }
+          }
+          if (from == 0) return null;
+          end = from;
+        }
+        return null;
       }
 
       private List<Entry> readAll() throws IOException {

@@ -41,4 +41,18 @@ class FileAuditLogTest extends AuditLogCompatibilityKit {
     Files.write(file, List.of(lines.get(0), lines.get(2)));
     assertThat(store.verify()).contains(2L);
   }
+
+  @Test
+  void appendingReadsFromTheEnd_pastALineACrashCut() throws Exception {
+    Path file = dir.resolve("audit.jsonl");
+    for (int i = 0; i < 1500; i++) store.append(T0.plusMillis(i), "ana", "execution.start", "pipeline/p/" + i, "ok", Map.of("n", "x".repeat(40)));
+    Files.writeString(file, "{\"sequence\":1501,\"time\":\"2026-", java.nio.file.StandardOpenOption.APPEND); // a crash mid-write
+    AuditLog.Entry next = AuditLog.inFile(file).append(T0.plusSeconds(9), "ben", "pipeline.update", "pipeline/p", "ok", Map.of());
+    assertThat(next.sequence()).isEqualTo(1501);
+    assertThat(next.previousHash()).isEqualTo(store.read(query(null, null, "pipeline/p/1499", null, 0)).get(0).hash());
+    // the new entry has a line of its own after the cut one, and the chain says where the cut is
+    List<AuditLog.Entry> all = store.read(AuditLog.Query.ALL);
+    assertThat(all.get(all.size() - 1)).satisfies(e -> assertThat(e.actor() + " " + e.sequence()).isEqualTo("ben 1501"));
+    assertThat(store.verify()).contains(1501L);
+  }
 }
