@@ -225,9 +225,8 @@ final class ServeCommand implements Callable<Integer> {
           .templates(TemplateLibrary.builder().builtins().build()).analytics(analytics).triggers(triggers)
           .authenticator(Authenticator.either(Authenticator.bearerTokens(Map.of(secret, Principal.of("admin", "admins"))),
               UsersFile.authenticator(users)))
-          // everyone signed in may do everything but read the audit log, which is for admin and the group admins
-          .authorizer((principal, action, pipeline) -> action != org.pipelinekit.web.Authorizer.Action.AUDIT
-              || principal.isAnyOf(List.of("admins")))
+          // each user what their role allows; the admin token and the group admins everything (the audit log included)
+          .authorizer(UsersFile.authorizer(users))
           .auditLog(audit).build();
       Server jetty = new Server();
       HttpConfiguration http = new HttpConfiguration();

@@ -46,18 +46,25 @@ final class UsersCommand implements Callable<Integer> {
     @Option(names = {"-g", "--group"}, paramLabel = "GROUP", description = "A group the user is in (repeat for more); approvals can name groups")
     java.util.List<String> groups = new java.util.ArrayList<>();
 
+    @Option(names = {"-r", "--role"}, paramLabel = "ROLE", defaultValue = "editor", description = "What the user may do: viewer (read),"
+        + " runner (read, run), approver (read, approve), editor (read, edit, run, approve) or admin (all, the audit log included);"
+        + " default: ${DEFAULT-VALUE}")
+    String role;
+
     @Override
     public Integer call() throws Exception {
       String token;
       try {
-        token = UsersFile.add(file(), name, new TreeSet<>(groups));
+        token = UsersFile.add(file(), name, new TreeSet<>(groups), org.pipelinekit.web.Authorizer.Role.of(role));
       } catch (IllegalArgumentException e) {
         spec.commandLine().getErr().println(e.getMessage());
         return Main.INVALID;
       }
-      CliAudit.record(CliAudit.of(dataDir, null), "user.add", "user/" + name, java.util.Map.of("groups", String.join(",", new TreeSet<>(groups))));
+      CliAudit.record(CliAudit.of(dataDir, null), "user.add", "user/" + name, java.util.Map.of("groups", String.join(",", new TreeSet<>(groups)),
+          "role", role.toLowerCase(java.util.Locale.ROOT)));
       PrintWriter out = spec.commandLine().getOut();
-      out.println("added " + name + (groups.isEmpty() ? "" : " (groups " + String.join(", ", new TreeSet<>(groups)) + ")") + " to " + file());
+      out.println("added " + name + " as " + role.toLowerCase(java.util.Locale.ROOT) + (groups.isEmpty() ? "" : " (groups "
+          + String.join(", ", new TreeSet<>(groups)) + ")") + " to " + file());
       out.println("token: " + token);
       out.println("give it to " + name + " to sign in; restart serve to let it in");
       return 0;
@@ -73,7 +80,10 @@ final class UsersCommand implements Callable<Integer> {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       try {
-        for (UsersFile.User u : UsersFile.read(file())) out.println(u.name() + (u.groups().isEmpty() ? "" : "  " + String.join(", ", u.groups())));
+        for (UsersFile.User u : UsersFile.read(file())) {
+          out.println(u.name() + "  " + u.role().name().toLowerCase(java.util.Locale.ROOT) + (u.groups().isEmpty() ? "" : "  "
+              + String.join(", ", u.groups())));
+        }
       } catch (IllegalArgumentException e) {
         spec.commandLine().getErr().println(e.getMessage());
         return Main.INVALID;

@@ -28,7 +28,8 @@ final class UsersFile {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]*");
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  record User(String name, Set<String> groups, String sha256) {}
+  /** A user; {@code role} is what they may do on the server (a line without one: editor, as before roles). */
+  record User(String name, Set<String> groups, String sha256, org.pipelinekit.web.Authorizer.Role role) {}
 
   private UsersFile() {}
 
@@ -41,14 +42,31 @@ final class UsersFile {
       String t = line.strip();
       if (t.isEmpty() || t.startsWith("#")) continue;
       String[] f = t.split("\\s+");
-      if (f.length != 3 || !NAME.matcher(f[0]).matches() || !f[2].matches("sha256:[0-9a-f]{64}")) {
-        throw new IllegalArgumentException(file + " line " + n + " is not 'name groups sha256:<64 hex digits>'; add users with"
+      if ((f.length != 3 && f.length != 4) || !NAME.matcher(f[0]).matches() || !f[2].matches("sha256:[0-9a-f]{64}")) {
+        throw new IllegalArgumentException(file + " line " + n + " is not 'name groups sha256:<64 hex digits> role'; add users with"
             + " pipelinekit users add NAME rather than by hand");
       }
+      org.pipelinekit.web.Authorizer.Role role;
+      try {
+        role = f.length == 4 ? org.pipelinekit.web.Authorizer.Role.of(f[3]) : org.pipelinekit.web.Authorizer.Role.EDITOR;
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(file + " line " + n + ": " + e.getMessage());
+      }
       Set<String> groups = f[1].equals("-") ? Set.of() : new TreeSet<>(Arrays.asList(f[1].split(",")));
-      users.add(new User(f[0], groups, f[2].substring("sha256:".length())));
+      users.add(new User(f[0], groups, f[2].substring("sha256:".length()), role));
     }
     return users;
+  }
+
+  /**
+   * What each user may do (their role); the server's own admin token and the group {@code admins} everything. Anyone
+   * else the authenticator let in (a host's own) may do nothing.
+   */
+  static org.pipelinekit.web.Authorizer authorizer(List<User> users) {
+    Map<String, org.pipelinekit.web.Authorizer.Role> roles = new LinkedHashMap<>();
+    for (User u : users) roles.put(u.name(), u.role());
+    org.pipelinekit.web.Authorizer byRole = org.pipelinekit.web.Authorizer.byRoles(p -> java.util.Optional.ofNullable(roles.get(p.name())));
+    return (p, a, id) -> p.groups().contains("admins") || byRole.allowed(p, a, id);
   }
 
   /** Who each token hash signs in as. */
@@ -59,7 +77,7 @@ final class UsersFile {
   }
 
   /** Adds (or replaces) a user with a new token; returns the token, which is kept nowhere else. */
-  static String add(Path file, String name, Set<String> groups) throws IOException {
+  static String add(Path file, String name, Set<String> groups, org.pipelinekit.web.Authorizer.Role role) throws IOException {
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("'" + name + "' is not a user name: letters, digits, '.', '_', '@' and '-', starting with a letter or digit");
     }
@@ -71,7 +89,7 @@ final class UsersFile {
     String token = "pk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     List<User> users = new ArrayList<>(read(file));
     users.removeIf(u -> u.name().equals(name));
-    users.add(new User(name, new TreeSet<>(groups), Authenticator.sha256Hex(token)));
+    users.add(new User(name, new TreeSet<>(groups), Authenticator.sha256Hex(token), role));
     write(file, users);
     return token;
   }
@@ -84,10 +102,11 @@ final class UsersFile {
   }
 
   private static void write(Path file, List<User> users) throws IOException {
-    StringBuilder text = new StringBuilder("# PipelineKit users: name groups sha256:<token hash>. Manage with: pipelinekit users add|remove|list\n");
+    StringBuilder text = new StringBuilder("# PipelineKit users: name groups sha256:<token hash> role. Manage with: pipelinekit users"
+        + " add|remove|list\n");
     for (User u : users) {
       text.append(u.name()).append(' ').append(u.groups().isEmpty() ? "-" : String.join(",", u.groups())).append(" sha256:")
-          .append(u.sha256()).append('\n');
+          .append(u.sha256()).append(' ').append(u.role().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
     }
     Path dir = file.toAbsolutePath().getParent();
     PrivateFiles.createDirectories(dir);

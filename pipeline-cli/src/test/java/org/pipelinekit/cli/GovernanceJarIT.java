@@ -49,6 +49,8 @@ class GovernanceJarIT {
     jar(null, "sign", ship.toString(), "--key", dir.resolve("keys/team-a.key").toString());
     jar("t0k-5ecret", "secrets", "set", "DEPLOY_TOKEN", "--data-dir", data.toString());
     Files.delete(dir.resolve("keys/team-a.key")); // the server needs only the public key
+    String viewer = token(jar(null, "users", "add", "vic", "--role", "viewer", "--data-dir", data.toString()));
+    String runner = token(jar(null, "users", "add", "rob", "--role", "runner", "--data-dir", data.toString()));
 
     Process server = new ProcessBuilder(java(), "-jar", SharedDatabaseJarIT.JAR.toString(), "serve", "--port", "0", "--data-dir",
         data.toString(), "--pipelines", pipelines.toString(), "--token", "gov-token", "--protected-branch", "main",
@@ -82,13 +84,24 @@ class GovernanceJarIT {
       assertThat(JSON.readTree(refused.body()).path("detail").asText())
           .isEqualTo("pipeline ship does not match its signature by key 'team-a': it was changed after it was signed; sign it again with team-a.key");
 
+      // roles: a viewer reads and may not run; a runner runs and may not change the pipeline or read the audit log
+      assertThat(send("GET", "/pipelines/ship", null, viewer).statusCode()).isEqualTo(200);
+      assertThat(send("POST", "/pipelines/ship/execute", "{\"branch\": \"feature/x\"}", viewer).statusCode()).isEqualTo(403);
+      assertThat(send("PUT", "/pipelines/ship", changed, runner).statusCode()).isEqualTo(403);
+      assertThat(send("GET", "/audit", null, runner).statusCode()).isEqualTo(403);
+      assertThat(send("POST", "/pipelines/ship/execute", "{\"branch\": \"main\"}", runner).statusCode())
+          .as("a runner may run; this one is refused only for the unsigned change").isEqualTo(403);
+
       List<String> audit = new ArrayList<>();
       for (JsonNode e : JSON.readTree(send("GET", "/audit", null).body()).path("entries")) {
         audit.add(e.path("actor").asText() + " " + e.path("action").asText() + " " + e.path("target").asText() + " " + e.path("outcome").asText());
       }
       assertThat(audit).contains("admin execution.start pipeline/ship denied", "admin pipeline.update pipeline/ship ok",
           "execution:" + main + " secret.read secret/DEPLOY_TOKEN ok", "execution:" + feature + " secret.read secret/DEPLOY_TOKEN withheld",
-          "cli:" + System.getProperty("user.name") + " secret.write secret/DEPLOY_TOKEN ok");
+          "cli:" + System.getProperty("user.name") + " secret.write secret/DEPLOY_TOKEN ok", "vic execution.start pipeline/ship denied",
+          "rob pipeline.update pipeline/ship denied", "rob GET /audit audit denied");
+      assertThat(JSON.readTree(send("POST", "/pipelines/ship/execute", "{}", runner).body()).path("detail").asText())
+          .as("the runner got past the role check to the signature check").contains("does not match its signature");
     } finally {
       server.destroy();
       server.waitFor(30, TimeUnit.SECONDS);
@@ -121,14 +134,24 @@ class GovernanceJarIT {
   }
 
   private HttpResponse<String> send(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer gov-token")
+    return send(method, path, body, "gov-token");
+  }
+
+  private HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) b.header("Content-Type", "application/json");
     if (method.equals("PUT")) b.header("If-Match", "\"1\"");
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static void jar(String stdin, String... args) throws Exception {
+  private static String token(String said) {
+    Matcher m = Pattern.compile("(?m)^token: (pk_\\S+)$").matcher(said);
+    assertThat(m.find()).as(said).isTrue();
+    return m.group(1);
+  }
+
+  private static String jar(String stdin, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(java(), "-jar", SharedDatabaseJarIT.JAR.toString()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -136,6 +159,7 @@ class GovernanceJarIT {
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as(String.join(" ", args) + ":\n" + out).isTrue();
+    return out;
   }
 
   private static String java() {

@@ -26,6 +26,40 @@ public interface Authorizer {
     AUDIT
   }
 
+  /**
+   * What a person may do on a server: a viewer reads; a runner reads and runs; an approver reads and decides approvals
+   * (which the engine checks against each stage's approvers too); an editor reads, edits, runs and approves; an admin
+   * does everything, reading the audit log included.
+   */
+  enum Role {
+    VIEWER(Action.READ),
+    RUNNER(Action.READ, Action.RUN),
+    APPROVER(Action.READ, Action.APPROVE),
+    EDITOR(Action.READ, Action.EDIT, Action.RUN, Action.APPROVE),
+    ADMIN(Action.values());
+
+    private final Set<Action> actions;
+
+    Role(Action... actions) {
+      this.actions = Set.of(actions);
+    }
+
+    public Set<Action> actions() {
+      return actions;
+    }
+
+    /** The role called so ({@code runner}), or an error that lists the roles. */
+    public static Role of(String name) {
+      for (Role r : values()) if (r.name().equalsIgnoreCase(name)) return r;
+      throw new IllegalArgumentException("no role '" + name + "'; the roles are viewer, runner, approver, editor and admin");
+    }
+  }
+
+  /** Each principal may do what its role allows; one without a role, nothing. */
+  static Authorizer byRoles(java.util.function.Function<Principal, java.util.Optional<Role>> roleOf) {
+    return (p, a, id) -> roleOf.apply(p).map(r -> r.actions().contains(a)).orElse(false);
+  }
+
   /** {@code pipelineId} is empty for actions on no particular pipeline (creating one, listing). */
   boolean allowed(Principal principal, Action action, java.util.Optional<String> pipelineId);
 
