@@ -88,6 +88,7 @@ public final class PipelineExecutor implements AutoCloseable {
   private final PipelineValidator validator;
   private final Optional<org.pipelinekit.core.sign.PipelineSignatures.Trusted> trusted;
   private final List<org.pipelinekit.core.spi.Admission> admissions;
+  private final String defaultBranch;
   private final ExecutionPlanner planner;
   private final Duration logRetention;
   private final Map<String, LiveExecution> live = new ConcurrentHashMap<>();
@@ -162,7 +163,8 @@ public final class PipelineExecutor implements AutoCloseable {
         runRoot, Optional.ofNullable(b.sharedWorkspace), Optional.ofNullable(b.source), new FailedWorkspaces(b.keepFailedWorkspaces),
         b.cancelGrace, b.postStepGrace, b.eventBuffer, Optional.ofNullable(b.memo), Optional.ofNullable(b.jobQueue),
         Optional.ofNullable(b.sourceProvider), Optional.ofNullable(b.protectedBranches),
-        Optional.ofNullable(b.environments));
+        Optional.ofNullable(b.environments), this::baselineOutputs);
+    this.defaultBranch = b.defaultBranch;
     this.commands = new Commands(live, services.executions(), Optional.ofNullable(b.control));
     this.groups = new ConcurrencyGroups(b.ledger, commands);
     Optional.ofNullable(b.control).ifPresent(c -> c.listen(commands::answer));
@@ -353,6 +355,21 @@ public final class PipelineExecutor implements AutoCloseable {
     return out;
   }
 
+  /** The stage's outputs in the pipeline's newest succeeded execution of the default branch (of the last 100), for gates. */
+  private Map<String, String> baselineOutputs(String pipelineId, String stageId, String exceptExecutionId) {
+    int looked = 0;
+    for (String id : services.executions().list(pipelineId)) {
+      if (id.equals(exceptExecutionId)) continue;
+      if (++looked > 100) break;
+      Optional<ExecutionSnapshot> s = execution(id).map(Execution::snapshot);
+      if (s.isPresent() && s.get().status() == ExecutionStatus.SUCCEEDED
+          && s.get().header().trigger().branch().filter(defaultBranch::equals).isPresent()) {
+        return s.get().stages().containsKey(stageId) ? s.get().stage(stageId).outputs() : Map.of();
+      }
+    }
+    return Map.of();
+  }
+
   /** Approves a stage waiting in WAITING_APPROVAL (on this host, or on the host that runs it). */
   public void approve(String executionId, String stageId, Principal who) {
     act(new ControlChannel.Command(executionId, ControlChannel.Kind.APPROVE, Optional.of(stageId), who.name(), List.copyOf(who.groups()),
@@ -509,6 +526,7 @@ public final class PipelineExecutor implements AutoCloseable {
     private SecretAudit audit;
     private org.pipelinekit.core.environment.@org.jspecify.annotations.Nullable EnvironmentStore environments;
     private final List<org.pipelinekit.core.spi.Admission> admissions = new ArrayList<>();
+    private String defaultBranch = "main";
     private org.pipelinekit.core.secret.@org.jspecify.annotations.Nullable ProtectedBranches protectedBranches;
     private org.pipelinekit.core.sign.PipelineSignatures.@org.jspecify.annotations.Nullable Trusted trusted;
     private final List<JobInterceptor> jobInterceptors = new ArrayList<>();
@@ -603,6 +621,12 @@ public final class PipelineExecutor implements AutoCloseable {
      */
     public Builder environments(org.pipelinekit.core.environment.EnvironmentStore environments) {
       this.environments = Objects.requireNonNull(environments, "environments");
+      return this;
+    }
+
+    /** The branch whose last succeeded run is a quality gate's baseline ({@code baseline.outputs.<name>}); default main. */
+    public Builder defaultBranch(String branch) {
+      this.defaultBranch = Objects.requireNonNull(branch, "branch");
       return this;
     }
 

@@ -385,7 +385,7 @@ public final class PipelineValidator {
         s.image().ifPresent(img -> template(img, path + ".image", scope));
         s.gates().forEach((name, condition) -> { // checked after the steps: they read what the steps wrote
           try {
-            expression(Expression.parseCondition(condition), path + ".gates." + name, scope.inStep());
+            expression(Expression.parseCondition(condition), path + ".gates." + name, scope.inGate());
           } catch (ExpressionException e) {
             expressionError(e, path + ".gates." + name);
           }
@@ -515,6 +515,15 @@ public final class PipelineValidator {
                 "write outputs.<name>: the value an earlier step of the job wrote as <name>=<value> to $PIPELINE_OUTPUT");
           }
         }
+        case "baseline" -> {
+          if (!scope.gate()) {
+            add(ProblemCode.REFERENCE_NOT_AVAILABLE, path, "baseline outputs are known only in a stage's gates" + where,
+                "compare with the default branch's last good run in gates: (coverage: outputs.coverage >= baseline.outputs.coverage)");
+          } else if (p.size() != 3 || !p.get(1).equals("outputs")) {
+            add(ProblemCode.REFERENCE_INVALID, path, "`" + r.text() + "` is not a baseline output" + where,
+                "write baseline.outputs.<name>: what this stage wrote in the default branch's last succeeded run");
+          }
+        }
         default -> {
           if (!CONTEXT_ROOTS.contains(root)) {
             Set<String> roots = new LinkedHashSet<>(List.of("params", "matrix", "stages", "outputs"));
@@ -585,18 +594,23 @@ public final class PipelineValidator {
   }
 
   /** Where a template is: which stage, its matrix, inside a step or not, and whether its value is kept and shown as it is. */
-  private record Scope(int stage, Set<String> matrixKeys, boolean step, boolean shown) {
+  private record Scope(int stage, Set<String> matrixKeys, boolean step, boolean shown, boolean gate) {
     Scope(int stage, Set<String> matrixKeys) {
-      this(stage, matrixKeys, false, false);
+      this(stage, matrixKeys, false, false, false);
     }
 
     Scope inStep() {
-      return new Scope(stage, matrixKeys, true, shown);
+      return new Scope(stage, matrixKeys, true, shown, gate);
     }
 
     /** A name or key: stored in metadata, listed by the API and shown in the designer, so never a secret. */
     Scope inName() {
-      return new Scope(stage, matrixKeys, step, true);
+      return new Scope(stage, matrixKeys, step, true, gate);
+    }
+
+    /** A quality gate: it may also read the stage's outputs in the default branch's last good run ({@code baseline.outputs}). */
+    Scope inGate() {
+      return new Scope(stage, matrixKeys, true, shown, true);
     }
   }
 }

@@ -203,6 +203,30 @@ class SchedulingTest {
   }
 
   @Test
+  void aGateComparesWithTheDefaultBranchsLastGoodRun() throws Exception {
+    Pipeline p = Pipeline.builder("drop").parameter("coverage", c -> c.defaultValue("80"))
+        .stage("test", s -> s.run("echo coverage=${{ params.coverage }} >> \"$PIPELINE_OUTPUT\"")
+            .gate("no-drop", "minus(baseline.outputs.coverage, outputs.coverage) <= 1"))
+        .build();
+    java.util.function.BiFunction<String, String, ExecutionSnapshot> run = (branch, coverage) -> {
+      try {
+        return await(executor.execute(p, new ExecutionTrigger("push", java.util.Optional.of(branch), java.util.Optional.empty(),
+            java.util.Optional.empty()), Map.of("coverage", coverage)));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    // no good run of main yet: nothing to drop from
+    assertThat(run.apply("feature/a", "50").status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(run.apply("main", "84").status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(run.apply("feature/b", "83.5").status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    ExecutionSnapshot dropped = run.apply("feature/c", "80");
+    assertThat(dropped.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(dropped.stage("test").reason()).contains("quality gate 'no-drop' does not hold: minus(baseline.outputs.coverage, outputs.coverage) <= 1"
+        + " (outputs.coverage is 80, baseline.outputs.coverage is 84)");
+  }
+
+  @Test
   void matrixExpandsWithIncludeAndExcludeAndPassesValues() throws Exception {
     Pipeline p = Pipeline.builder("matrix")
         .stage("test", s -> s.matrix(m -> m.axis("os", "linux", "mac").axis("jdk", "17", "21")

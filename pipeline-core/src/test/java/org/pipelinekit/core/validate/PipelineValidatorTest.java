@@ -252,6 +252,12 @@ class PipelineValidatorTest {
     assertThat(validator.validate(ok).problems()).isEmpty();
     Pipeline broken = draft().stage(Stage.draft("a").run("x").gate("coverage", "outputs.coverage >=").build()).build();
     assertThat(only(broken, ProblemCode.EXPRESSION_INVALID, "stages.a.gates.coverage").message()).contains("outputs.coverage >=");
+    Pipeline baseline = draft().stage(Stage.draft("a").run("x").gate("drop", "minus(baseline.outputs.coverage, outputs.coverage) <= 1")
+        .build()).build();
+    assertThat(validator.validate(baseline).problems()).isEmpty();
+    Pipeline baselineInAStep = draft().stage(Stage.draft("a").run("echo ${{ baseline.outputs.coverage }}").build()).build();
+    assertThat(validator.validate(baselineInAStep).problems()).extracting(Problem::message)
+        .anyMatch(m -> m.startsWith("baseline outputs are known only in a stage's gates"));
     Pipeline wrongAxis = draft().stage(Stage.draft("a").run("x").gate("os", "matrix.os == 'linux'").build()).build();
     assertThat(validator.validate(wrongAxis).problems()).extracting(Problem::path).contains("stages.a.gates.os");
   }

@@ -45,7 +45,15 @@ public record EngineServices(
     Optional<JobQueue> jobQueue,
     Optional<org.pipelinekit.core.spi.SourceProvider> sourceProvider,
     Optional<org.pipelinekit.core.secret.ProtectedBranches> protectedBranches,
-    Optional<org.pipelinekit.core.environment.EnvironmentStore> environments) {
+    Optional<org.pipelinekit.core.environment.EnvironmentStore> environments,
+    Baseline baseline) {
+
+  /** What a stage wrote in its pipeline's last succeeded run of the default branch (not counting one execution). */
+  @FunctionalInterface
+  public interface Baseline {
+    java.util.Map<String, String> outputs(String pipelineId, String stageId, String exceptExecutionId);
+  }
+
 
   public EngineServices {
     runners = List.copyOf(runners);

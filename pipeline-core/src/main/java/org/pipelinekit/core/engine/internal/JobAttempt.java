@@ -207,7 +207,8 @@ final class JobAttempt {
     }));
   }
 
-  private static final java.util.regex.Pattern OUTPUT_READ = java.util.regex.Pattern.compile("\\boutputs\\.([A-Za-z_][A-Za-z0-9_-]*)");
+  private static final java.util.regex.Pattern OUTPUT_READ = java.util.regex.Pattern.compile("(?<!baseline\\.)\\boutputs\\.([A-Za-z_][A-Za-z0-9_-]*)");
+  private static final java.util.regex.Pattern BASELINE_READ = java.util.regex.Pattern.compile("\\bbaseline\\.outputs\\.([A-Za-z_][A-Za-z0-9_-]*)");
 
   /**
    * The stage's quality gates, once its steps have succeeded, in order: each a condition over what the steps wrote. The
@@ -220,14 +221,29 @@ final class JobAttempt {
     synchronized (j) {
       outputs = Map.copyOf(j.attemptOutputs);
     }
+    Map<String, String> baseline = null; // (looked up once, when a gate reads it)
     for (Map.Entry<String, String> g : gates.entrySet()) {
+      String condition = g.getValue();
+      if (BASELINE_READ.matcher(condition).find()) {
+        if (baseline == null) baseline = run.services().baseline().outputs(run.header().pipeline().id(), j.stage.id(), run.id());
+        Map<String, String> base = baseline;
+        condition = BASELINE_READ.matcher(condition).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+            "'" + base.getOrDefault(m.group(1), "").replace("'", "''") + "'"));
+      }
       String read = OUTPUT_READ.matcher(g.getValue()).results().map(m -> m.group(1)).distinct()
           .map(name -> "outputs." + name + " is " + (outputs.containsKey(name) ? outputs.get(name) : "not set")).collect(java.util.stream.Collectors.joining(", "));
+      if (baseline != null) {
+        Map<String, String> base = baseline;
+        String was = BASELINE_READ.matcher(g.getValue()).results().map(m -> m.group(1)).distinct()
+            .map(name -> "baseline.outputs." + name + " is " + base.getOrDefault(name, "not set (no good run of the default branch)"))
+            .collect(java.util.stream.Collectors.joining(", "));
+        if (!was.isEmpty()) read = read.isEmpty() ? was : read + ", " + was;
+      }
       String gate = "quality gate '" + g.getKey() + "'";
       String what = g.getValue() + (read.isEmpty() ? "" : " (" + read + ")");
       boolean holds;
       try {
-        holds = Expression.parseCondition(g.getValue()).test(run.contexts().ofStep(j, outputs, false, false));
+        holds = Expression.parseCondition(condition).test(run.contexts().ofStep(j, outputs, false, false));
       } catch (ExpressionException | UnsupportedOperationException e) {
         context.log("✗ " + gate + " cannot be checked: " + e.getMessage());
         return JobExit.failed(1, gate + " cannot be checked: " + e.getMessage());
