@@ -179,8 +179,9 @@ final class ServeCommand implements Callable<Integer> {
         executor.requireSignatures(trusted);
         out.println("runs only pipelines signed by " + trusted.keys().keySet() + " (" + trustedKeys + ")");
       }
-      // the environments stages deploy to (their rules, variables and history): beside the mirrors, shared in a cluster
-      executor.environments(org.pipelinekit.core.environment.EnvironmentStore.inDirectory(mirrors.resolveSibling("environments")));
+      // the environments stages deploy to (their rules, variables and history): in the database the hosts share, else here
+      executor.environments(db != null ? db.environments()
+          : org.pipelinekit.core.environment.EnvironmentStore.inDirectory(dataDir.resolve("environments")));
       org.pipelinekit.core.spi.AuditLog audit = CliAudit.of(dataDir, db); // what people did, and the secrets runs read
       executor.secretAudit(org.pipelinekit.core.secret.SecretAudit.into(audit));
       return serve(service, stores.artifacts, executor, secret, out, mirrors,

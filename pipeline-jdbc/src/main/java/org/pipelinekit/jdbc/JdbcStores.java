@@ -213,6 +213,11 @@ public final class JdbcStores implements Cluster, AutoCloseable {
     return new JdbcTriggerLedger(db);
   }
 
+  /** The environments of the hosts on this database, and their deployment history. */
+  public org.pipelinekit.core.environment.EnvironmentStore environments() {
+    return new org.pipelinekit.jdbc.internal.JdbcEnvironmentStore(db);
+  }
+
   /** The audit log of the hosts on this database: one numbered, hash-chained list, in a table that refuses changes. */
   public org.pipelinekit.core.spi.AuditLog auditLog() {
     return new org.pipelinekit.jdbc.internal.JdbcAuditLog(db);
