@@ -21,6 +21,7 @@ interface EnvironmentJson {
   approvers: string[];
   required: number;
   branches: string[];
+  waitTimer?: string;
   secretPrefix: string;
   deployed?: DeploymentJson;
   latest?: DeploymentJson;
@@ -88,6 +89,7 @@ export function Environments({ name }: { name?: string }) {
           <p>
             {one.approvers.length === 0 ? 'Deploys without approval' : `Each deployment waits for ${one.required} of ${one.approvers.join(', ')}`}
             {'; '}{one.branches.length === 0 ? 'any branch may deploy' : `only ${one.branches.join(', ')} may deploy`}
+            {one.waitTimer ? `; it waits ${one.waitTimer} after the approval` : ''}
             {'. '}Its secrets are stored as <code>{one.secretPrefix}NAME</code> and read by its stages as <code>secrets.NAME</code>.
           </p>
           <h2>Deployments</h2>
@@ -123,6 +125,7 @@ function EnvironmentForm({ initial, onSaved }: { initial: EnvironmentJson | null
     approvers: (initial?.approvers ?? []).join(', '),
     required: String(initial?.required ?? 1),
     branches: (initial?.branches ?? []).join(', '),
+    waitTimer: initial?.waitTimer ?? '',
     variables: Object.entries(initial?.variables ?? {}).map(([k, v]) => `${k} = ${v}`).join('\n'),
   }));
   const [note, setNote] = useState<{ kind: 'info' | 'error'; text: string } | null>(null);
@@ -138,6 +141,7 @@ function EnvironmentForm({ initial, onSaved }: { initial: EnvironmentJson | null
     try {
       await request('PUT', `environments/${encodeURIComponent(name)}`, {
         approvers: list(draft.approvers), required: Number(draft.required || '1'), branches: list(draft.branches), variables: pairs(draft.variables),
+        waitTimer: draft.waitTimer.trim() === '' ? undefined : draft.waitTimer.trim(),
       });
       setNote({ kind: 'info', text: `Saved environment ${name}.` });
       onSaved(name);
@@ -153,6 +157,7 @@ function EnvironmentForm({ initial, onSaved }: { initial: EnvironmentJson | null
         {field('approvers', 'Required approvers', '(users or groups, comma-separated; empty: none)')}
         {field('required', 'Approvals needed', '(how many of them)')}
         {field('branches', 'Branches that may deploy', '(globs, comma-separated; empty: any)')}
+        {field('waitTimer', 'Wait after approval', '(like 10m; empty: none)')}
         {field('variables', 'Variables', '(one per line: API_URL = https://…)')}
       </div>
       <button className="pk-primary" disabled={draft.name.trim() === ''} onClick={() => void save()}>Save environment</button>

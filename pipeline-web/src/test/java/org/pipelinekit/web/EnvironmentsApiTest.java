@@ -29,6 +29,12 @@ class EnvironmentsApiTest {
       ApiServer.Response put = server.send("PUT", "/environments/production", "admin-token", "application/json", production, Map.of());
       assertThat(put.status()).as(put.body()).isEqualTo(200);
       assertThat(json(put).path("secretPrefix").asText()).isEqualTo("PRODUCTION__");
+      ApiServer.Response staging = server.send("PUT", "/environments/staging", "admin-token", "application/json", "{\"waitTimer\": \"5m\"}",
+          Map.of());
+      assertThat(json(staging).path("waitTimer").asText()).isEqualTo("5m");
+      assertThat(server.send("PUT", "/environments/staging", "admin-token", "application/json", "{\"waitTimer\": \"soon\"}", Map.of())
+          .status()).isEqualTo(400);
+      assertThat(server.send("DELETE", "/environments/staging", "admin-token", null, null, Map.of()).status()).isEqualTo(204);
       ApiServer.Response bad = server.send("PUT", "/environments/Prod", "admin-token", "application/json", "{\"required\": 2}", Map.of());
       assertThat(bad.status()).isEqualTo(400);
       assertThat(json(bad).path("detail").asText()).contains("lower-case letters");

@@ -13,10 +13,17 @@ import org.pipelinekit.core.run.ExecutionTrigger;
 /**
  * A deployment target the host defines (not the pipeline): its variables (environment-specific configuration), its
  * secrets (stored as {@code <NAME>__<SECRET>}, read by its stages as {@code secrets.<SECRET>} and by no other stage), and
- * its protection — who must approve a deployment ({@code required} of the {@code approvers}, users or groups) and which
- * branches may deploy (globs; empty: any). A pipeline cannot weaken it: a stage's own environment settings add to it.
+ * its protection — who must approve a deployment ({@code required} of the {@code approvers}, users or groups), which
+ * branches may deploy (globs; empty: any), and how long a deployment waits after its approval before it starts
+ * ({@code waitTimer}). A pipeline cannot weaken it: a stage's own environment settings add to it.
  */
-public record EnvironmentDefinition(String name, Map<String, String> variables, List<String> approvers, int required, List<String> branches) {
+public record EnvironmentDefinition(String name, Map<String, String> variables, List<String> approvers, int required, List<String> branches,
+    Optional<java.time.Duration> waitTimer) {
+  /** An environment without a wait timer. */
+  public EnvironmentDefinition(String name, Map<String, String> variables, List<String> approvers, int required, List<String> branches) {
+    this(name, variables, approvers, required, branches, Optional.empty());
+  }
+
   public EnvironmentDefinition {
     Objects.requireNonNull(name, "name");
     if (!name.matches("[a-z0-9][a-z0-9_-]*")) {
@@ -33,6 +40,12 @@ public record EnvironmentDefinition(String name, Map<String, String> variables, 
       if (b.isBlank()) throw new IllegalArgumentException("a branch pattern of environment " + name + " is blank");
       FileSystems.getDefault().getPathMatcher("glob:" + b);
     }
+    Objects.requireNonNull(waitTimer, "waitTimer");
+    waitTimer.ifPresent(w -> {
+      if (w.isNegative() || w.isZero() || w.compareTo(java.time.Duration.ofDays(30)) > 0) {
+        throw new IllegalArgumentException("the wait timer of environment " + name + " must be more than 0 and at most 30 days, got " + w);
+      }
+    });
     for (String v : variables.keySet()) {
       if (!v.matches("[A-Za-z_][A-Za-z0-9_]*")) throw new IllegalArgumentException("variable name '" + v + "' of environment " + name + " is not a shell name");
     }

@@ -114,6 +114,7 @@ public interface EnvironmentStore {
         o.put("required", e.required());
         ArrayNode b = o.putArray("branches");
         e.branches().forEach(b::add);
+        e.waitTimer().ifPresent(w -> o.put("waitTimer", org.pipelinekit.core.model.Durations.format(w)));
         try {
           PrivateFiles.createDirectories(dir);
           Path tmp = Files.createTempFile(dir, ".environment", ".tmp");
@@ -182,7 +183,8 @@ public interface EnvironmentStore {
           o.path("approvers").forEach(x -> approvers.add(x.asText()));
           List<String> branches = new ArrayList<>();
           o.path("branches").forEach(x -> branches.add(x.asText()));
-          return new EnvironmentDefinition(o.path("name").asText(), variables, approvers, o.path("required").asInt(1), branches);
+          return new EnvironmentDefinition(o.path("name").asText(), variables, approvers, o.path("required").asInt(1), branches,
+        o.hasNonNull("waitTimer") ? Optional.of(org.pipelinekit.core.model.Durations.parse(o.get("waitTimer").asText())) : Optional.empty());
         } catch (IOException | IllegalArgumentException e) {
           throw new IllegalStateException("environment file " + f + " cannot be read (" + e.getMessage() + "); fix or remove it", e);
         }

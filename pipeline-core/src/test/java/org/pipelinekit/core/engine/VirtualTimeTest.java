@@ -164,4 +164,38 @@ class VirtualTimeTest {
     assertThat(done.stage("deploy").status()).isEqualTo(StageStatus.TIMED_OUT);
     assertThat(done.stage("deploy").reason()).contains("no approval within 1d");
   }
+
+  @Test
+  void anEnvironmentsWaitTimerHoldsTheDeploymentAfterItsApproval_andACancelEndsTheWait() throws Exception {
+    var environments = org.pipelinekit.core.environment.EnvironmentStore.inMemory();
+    environments.put(new org.pipelinekit.core.environment.EnvironmentDefinition("production", Map.of(), java.util.List.of("leads"), 1,
+        java.util.List.of(), java.util.Optional.of(Duration.ofMinutes(10))));
+    executor.close();
+    executor = PipelineExecutor.builder().dataDirectory(dir).clock(clock).timer(timer).cancelGracePeriod(Duration.ofMillis(500))
+        .retentionSweepInterval(Duration.ZERO).environments(environments).build();
+    Pipeline p = Pipeline.builder("waits").stage("deploy", s -> s.environment("production").run("echo deployed")).build();
+    EngineTesting.Recorder rec = new EngineTesting.Recorder();
+    Execution e = executor.execute(p, new ExecutionTrigger("push", java.util.Optional.of("main"), java.util.Optional.empty(),
+        java.util.Optional.empty()), Map.of(), rec);
+    rec.waitFor(ev -> ev instanceof org.pipelinekit.core.run.ExecutionEvent.ApprovalRequested);
+    executor.approve(e.id(), "deploy", Principal.of("lena", "leads"));
+    timer.awaitPending(1);
+    assertThat(timer.pending()).containsExactly(Duration.ofMinutes(10));
+    assertThat(rec.of(org.pipelinekit.core.run.ExecutionEvent.StageStarted.class)).as("not started during the wait").isEmpty();
+    assertThat(e.logs().read("deploy", 1, 10)).extracting(LogLine::text)
+        .contains("waiting 10m before deploying to production (its wait timer)");
+    timer.advance(Duration.ofMinutes(10));
+    assertThat(EngineTesting.await(e).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+
+    EngineTesting.Recorder again = new EngineTesting.Recorder();
+    Execution cancelled = executor.execute(p, new ExecutionTrigger("push", java.util.Optional.of("main"), java.util.Optional.empty(),
+        java.util.Optional.empty()), Map.of(), again);
+    again.waitFor(ev -> ev instanceof org.pipelinekit.core.run.ExecutionEvent.ApprovalRequested);
+    executor.approve(cancelled.id(), "deploy", Principal.of("lena", "leads"));
+    timer.awaitPending(1);
+    cancelled.cancel();
+    ExecutionSnapshot done = EngineTesting.await(cancelled);
+    assertThat(done.status()).isEqualTo(ExecutionStatus.CANCELLED);
+    assertThat(done.stage("deploy").status()).as("the wait ends with the cancel, not after 10 minutes").isEqualTo(StageStatus.CANCELLED);
+  }
 }

@@ -25,11 +25,12 @@ public abstract class EnvironmentStoreCompatibilityKit {
     EnvironmentStore store = create();
     store.put(new EnvironmentDefinition("staging", Map.of(), List.of(), 1, List.of()));
     store.put(new EnvironmentDefinition("production", Map.of("API_URL", "https://api", "REGION", "eu"), List.of("leads", "ops"), 2,
-        List.of("main", "release/*")));
+        List.of("main", "release/*"), Optional.of(java.time.Duration.ofMinutes(10))));
     store.put(new EnvironmentDefinition("staging", Map.of("API_URL", "https://staging"), List.of(), 1, List.of()));
     assertThat(store.list()).extracting(EnvironmentDefinition::name).containsExactly("production", "staging");
     assertThat(store.find("production").orElseThrow()).isEqualTo(new EnvironmentDefinition("production",
-        Map.of("API_URL", "https://api", "REGION", "eu"), List.of("leads", "ops"), 2, List.of("main", "release/*")));
+        Map.of("API_URL", "https://api", "REGION", "eu"), List.of("leads", "ops"), 2, List.of("main", "release/*"),
+        Optional.of(java.time.Duration.ofMinutes(10))));
     assertThat(store.find("staging").orElseThrow().variables()).containsEntry("API_URL", "https://staging");
     assertThat(store.find("nowhere")).isEmpty();
     for (int i = 1; i <= 3; i++) {

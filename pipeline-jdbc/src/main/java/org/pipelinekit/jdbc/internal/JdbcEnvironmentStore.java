@@ -43,6 +43,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     e.approvers().forEach(o.putArray("approvers")::add);
     o.put("required", e.required());
     e.branches().forEach(o.putArray("branches")::add);
+    e.waitTimer().ifPresent(w -> o.put("waitTimer", org.pipelinekit.core.model.Durations.format(w)));
     db.update("keep environment " + e.name(), "INSERT INTO pk_environment (name, definition) VALUES (?, ?) ON CONFLICT (name) DO UPDATE"
         + " SET definition = excluded.definition", s -> {
           s.setString(1, e.name());
@@ -86,7 +87,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     o.path("approvers").forEach(x -> approvers.add(x.asText()));
     List<String> branches = new ArrayList<>();
     o.path("branches").forEach(x -> branches.add(x.asText()));
-    return new EnvironmentDefinition(o.path("name").asText(), variables, approvers, o.path("required").asInt(1), branches);
+    return new EnvironmentDefinition(o.path("name").asText(), variables, approvers, o.path("required").asInt(1), branches,
+        o.hasNonNull("waitTimer") ? Optional.of(org.pipelinekit.core.model.Durations.parse(o.get("waitTimer").asText())) : Optional.empty());
   }
 
   private static Deployment deployment(String json) {

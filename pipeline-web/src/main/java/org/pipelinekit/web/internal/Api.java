@@ -832,7 +832,7 @@ public final class Api {
 
   /** Creates or replaces an environment: variables, approvers and how many must approve, the branches that may deploy. */
   private void putEnvironment(Call c) throws IOException {
-    JsonNode body = c.json(Set.of("variables", "approvers", "required", "branches"));
+    JsonNode body = c.json(Set.of("variables", "approvers", "required", "branches", "waitTimer"));
     Map<String, String> variables = new java.util.LinkedHashMap<>();
     if (body.has("variables")) {
       if (!body.get("variables").isObject()) throw Problems.badRequest("bad-field", "variables is an object: name → value");
@@ -841,7 +841,9 @@ public final class Api {
     org.pipelinekit.core.environment.EnvironmentDefinition e;
     try {
       e = new org.pipelinekit.core.environment.EnvironmentDefinition(c.var("name"), variables, texts(body, "approvers"),
-          body.has("required") ? (int) number(body, "required", 1) : 1, texts(body, "branches"));
+          body.has("required") ? (int) number(body, "required", 1) : 1, texts(body, "branches"),
+          body.hasNonNull("waitTimer") && !body.get("waitTimer").asText().isBlank()
+              ? Optional.of(org.pipelinekit.core.model.Durations.parse(body.get("waitTimer").asText())) : Optional.empty());
     } catch (IllegalArgumentException x) {
       throw Problems.badRequest("bad-environment", x.getMessage());
     }
@@ -870,6 +872,7 @@ public final class Api {
     o.put("required", e.required());
     e.branches().forEach(o.putArray("branches")::add);
     o.put("secretPrefix", e.secretPrefix());
+    e.waitTimer().ifPresent(w -> o.put("waitTimer", org.pipelinekit.core.model.Durations.format(w)));
     return o;
   }
 

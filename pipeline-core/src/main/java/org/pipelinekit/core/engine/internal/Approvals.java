@@ -60,7 +60,7 @@ final class Approvals {
     s.approvedBy.add(who.name());
     if (s.approvedBy.size() >= s.requiredApprovals) {
       if (s.approvalTimer != null) s.approvalTimer.cancel();
-      run.startStage(s);
+      run.startAfterWait(s);
     }
   }
 }

@@ -177,8 +177,27 @@ final class ExecutionRun {
     if (approval.isPresent()) {
       approvals.request(s, approval.get());
     } else {
-      startStage(s);
+      startAfterWait(s);
     }
+  }
+
+  /** Starts the stage, after its environment's wait timer when it has one (the stage stays pending meanwhile). */
+  void startAfterWait(StageState s) {
+    Optional<java.time.Duration> wait = EnvironmentRules.definition(s.stage, services.environments())
+        .flatMap(org.pipelinekit.core.environment.EnvironmentDefinition::waitTimer);
+    if (wait.isEmpty()) {
+      startStage(s);
+      return;
+    }
+    s.status = StageStatus.PENDING;
+    s.log.append(s.id(), 0, "waiting " + Durations.format(wait.get()) + " before deploying to " + s.stage.environment().get().name()
+        + " (its wait timer)");
+    s.waitTimer = services.timer().schedule(wait.get(), () -> actor.execute(() -> {
+      s.waitTimer = null;
+      if (s.status.isFinal()) return;
+      if (cancelled) finishStage(s, StageStatus.CANCELLED, Optional.ofNullable(cancelReason));
+      else startStage(s);
+    }));
   }
 
   void startStage(StageState s) {
@@ -658,7 +677,9 @@ final class ExecutionRun {
     hub.publish((seq, t) -> new CancelRequested(id(), seq, t, reason));
     StageStatus status = timeout ? StageStatus.TIMED_OUT : StageStatus.CANCELLED;
     for (StageState s : stages.values()) {
-      if (s.status == StageStatus.WAITING_APPROVAL) {
+      if (s.status == StageStatus.WAITING_APPROVAL || (s.waitTimer != null && !s.status.isFinal())) {
+        if (s.waitTimer != null) s.waitTimer.cancel();
+        s.waitTimer = null;
         finishStage(s, status, Optional.of(reason));
       } else if (s.status == StageStatus.RUNNING) {
         for (JobState j : s.jobs) {

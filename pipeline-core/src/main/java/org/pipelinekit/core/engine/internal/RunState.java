@@ -42,6 +42,8 @@ final class RunState {
     int requiredApprovals = 1;
     final Set<String> approvedBy = new HashSet<>();
     EngineTimer.@Nullable Scheduled approvalTimer;
+    /** The wait of its environment's wait timer before it starts, while it lasts. */
+    EngineTimer.@Nullable Scheduled waitTimer;
     final StageLog log;
     /** Attempts each job had on a host that stopped, for an execution taken over from it. */
     final Map<String, Integer> attemptsBefore = new java.util.HashMap<>();
