@@ -35,7 +35,7 @@ export interface Report {
   dora: { deployments: number; deploymentsPerDay: number; deploymentAttempts: number; changeFailureRate: number };
   trends: Array<{ date: string; executions: number; succeeded: number; averageDurationMs?: number }>;
   cost: { computeUsd: number; storageUsd: number; totalUsd: number; billableMinutes: number; freeMinutesUsed: number };
-  alerts: Array<{ month: string; budgetUsd: number; spentUsd: number }>;
+  alerts: Array<{ month: string; budgetUsd: number; spentUsd: number; percent?: number }>;
   suggestions: string[];
   zone: string;
   costModel: CostSettings;
@@ -51,6 +51,8 @@ export interface CostSettings {
   budgets: Record<string, number>;
   /** A pipeline that has spent its monthly budget gets no new runs until the next month. */
   enforceBudgets?: boolean;
+  /** Percents of a budget that alert, each once a month. */
+  alertThresholds?: number[];
 }
 
 const RANGES: Array<[string, number]> = [['7 days', 7], ['30 days', 30], ['90 days', 90], ['1 year', 365]];
@@ -89,7 +91,7 @@ export function Analytics({ pipelineId }: { pipelineId: string }) {
         <Card label="Cost" value={`$${report.cost.totalUsd.toFixed(2)}`} testId="cost"
           sub={`${report.cost.billableMinutes.toFixed(1)} build min (${report.cost.freeMinutesUsed.toFixed(1)} free) · compute $${report.cost.computeUsd.toFixed(2)} · storage $${report.cost.storageUsd.toFixed(2)}`} />
       </div>
-      {report.alerts.map((a) => <div key={a.month} className="pk-message pk-error">Budget alert {a.month}: ${a.spentUsd.toFixed(2)} of ${a.budgetUsd.toFixed(2)}</div>)}
+      {report.alerts.map((a) => <div key={`${a.month}-${a.percent}`} className="pk-message pk-error">Budget alert {a.month}: {a.percent ?? 100}% reached — ${a.spentUsd.toFixed(2)} of ${a.budgetUsd.toFixed(2)}</div>)}
       <h2>Trends <span className="pk-muted pk-small">per day, {report.zone}</span></h2>
       <Trend report={report} />
       <CostModelForm pipelineId={pipelineId} model={report.costModel} cost={report.cost} onSaved={() => setReload((n) => n + 1)} />
@@ -158,6 +160,7 @@ function CostModelForm({ pipelineId, model, cost, onSaved }: { pipelineId: strin
     pricePerMinute: String(model.pricePerMinute), freeMinutesPerMonth: String(model.freeMinutesPerMonth),
     parallelMultiplier: String(model.parallelMultiplier), artifactsPerGbMonth: String(model.artifactsPerGbMonth),
     budget: model.budgets[pipelineId] !== undefined ? String(model.budgets[pipelineId]) : '',
+    thresholds: (model.alertThresholds ?? [100]).join(', '),
   }));
   const [enforce, setEnforce] = useState(model.enforceBudgets === true);
   const [note, setNote] = useState<{ kind: 'info' | 'error'; text: string } | null>(null);
@@ -173,6 +176,7 @@ function CostModelForm({ pipelineId, model, cost, onSaved }: { pipelineId: strin
         pricePerMinute: Number(draft.pricePerMinute), freeMinutesPerMonth: Number(draft.freeMinutesPerMonth),
         parallelMultiplier: Number(draft.parallelMultiplier), artifactsPerGbMonth: Number(draft.artifactsPerGbMonth), budgets,
         enforceBudgets: enforce,
+        alertThresholds: draft.thresholds.split(',').map((x) => x.trim()).filter((x) => x !== '').map(Number),
       });
       setNote({ kind: 'info', text: 'Saved: the figures above use these rates now.' });
       onSaved();
@@ -191,6 +195,7 @@ function CostModelForm({ pipelineId, model, cost, onSaved }: { pipelineId: strin
         {field('parallelMultiplier', 'Parallel multiplier', '×')}
         {field('artifactsPerGbMonth', 'Artifact storage', '$ / GB-month')}
         {field('budget', `Monthly budget of ${pipelineId}`, '$ (empty: none)')}
+        {field('thresholds', 'Alert at', '% of a budget')}
         <label className="pk-check">
           <input type="checkbox" checked={enforce} onChange={(e) => setEnforce(e.target.checked)} />
           Refuse new runs once a budget is spent

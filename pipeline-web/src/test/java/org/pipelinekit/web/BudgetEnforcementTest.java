@@ -69,4 +69,28 @@ class BudgetEnforcementTest {
       assertThat(run.body()).contains("quality gate 'coverage' does not hold: outputs.coverage >= 80 (outputs.coverage is 70)");
     }
   }
+
+  @Test
+  void eachAlertThresholdAlertsOnceAMonth() throws Exception {
+    // at $1 a second a run of sleep 0.1 costs $0.10 or more: past 50% of $0.15 after the first run, past 100% by the third
+    PipelineAnalytics.Builder analytics = PipelineAnalytics.builder().costs(new CostModel(0, 60.0, 1.0, 0, 0, 0)).budget("watched", 0.15)
+        .alertThresholds(100, 50);
+    try (ApiServer server = new ApiServer(dir, analytics, Duration.ofSeconds(15))) {
+      assertThat(json(server.get("/analytics/settings", "admin-token")).path("alertThresholds").toString()).isEqualTo("[50,100]");
+      assertThat(server.post("/pipelines", "admin-token", """
+          {"pipelinekit": 1, "id": "watched", "stages": [{"id": "build", "steps": [{"run": "sleep 0.1"}]}]}
+          """).status()).isEqualTo(201);
+      for (int run = 1; run <= 3; run++) {
+        String id = json(server.post("/pipelines/watched/execute", "admin-token", "{}")).path("id").asText();
+        server.executor.execution(id).orElseThrow().completion().get(60, TimeUnit.SECONDS);
+        server.analytics.checkBudget("watched"); // (what the listener does at the end; here, before the assertion)
+        if (run == 1) assertThat(server.analytics.alerts()).extracting(a -> a.percent()).contains(50);
+      }
+      assertThat(server.analytics.alerts()).extracting(a -> a.percent()).as("each threshold once").containsExactlyInAnyOrder(50, 100);
+      assertThat(json(server.get("/pipelines/watched/analytics", "admin-token")).path("alerts")).extracting(a -> a.path("percent").asInt())
+          .containsExactlyInAnyOrder(50, 100);
+      assertThat(server.send("PUT", "/analytics/settings", "admin-token", "application/json", "{\"alertThresholds\": [0]}", Map.of()).status())
+          .isEqualTo(400);
+    }
+  }
 }

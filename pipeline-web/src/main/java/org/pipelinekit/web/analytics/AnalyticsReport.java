@@ -53,5 +53,6 @@ public record AnalyticsReport(
       double computeUsd, double artifactGbMonths, double cacheGbMonths, double logGbMonths, double storageUsd, double totalUsd) {}
 
   /** A month's spending crossed its budget. */
-  public record BudgetAlert(String pipelineId, java.time.YearMonth month, double budgetUsd, double spentUsd) {}
+  /** A month's spending of a pipeline reached {@code percent} of its budget (each threshold alerts once a month). */
+  public record BudgetAlert(String pipelineId, java.time.YearMonth month, double budgetUsd, double spentUsd, int percent) {}
 }

@@ -51,6 +51,7 @@ public final class PipelineAnalytics {
   private final Clock clock;
   private volatile Map<String, Double> budgets;
   private volatile boolean enforceBudgets;
+  private volatile List<Integer> alertThresholds;
   private final java.nio.file.@Nullable Path settingsFile;
   private final StorageUsage artifactGbMonths;
   private final StorageUsage cacheGbMonths;
@@ -66,6 +67,7 @@ public final class PipelineAnalytics {
     this.costs = stored.map(Settings::costs).orElse(b.costs);
     this.budgets = stored.map(Settings::budgets).orElse(Map.copyOf(b.budgets));
     this.enforceBudgets = stored.map(Settings::enforceBudgets).orElse(b.enforceBudgets);
+    this.alertThresholds = stored.map(Settings::alertThresholds).orElse(List.copyOf(b.alertThresholds));
     this.artifactGbMonths = b.artifactGbMonths;
     this.cacheGbMonths = b.cacheGbMonths;
     this.maxExecutions = b.maxExecutions;
@@ -96,18 +98,28 @@ public final class PipelineAnalytics {
    * keeps them; budget alerts of this month are checked again against the new budgets.
    */
   public void updateSettings(CostModel costs, Map<String, Double> budgets) {
-    updateSettings(costs, budgets, enforceBudgets);
+    updateSettings(costs, budgets, enforceBudgets, alertThresholds);
   }
 
-  /** The same, and whether spent budgets refuse new runs. */
-  public void updateSettings(CostModel costs, Map<String, Double> budgets, boolean enforceBudgets) {
+  /** The same, whether spent budgets refuse new runs, and the percents of a budget that alert. */
+  public void updateSettings(CostModel costs, Map<String, Double> budgets, boolean enforceBudgets, List<Integer> alertThresholds) {
     Objects.requireNonNull(costs, "costs");
     Map<String, Double> copy = Map.copyOf(budgets);
-    if (settingsFile != null) new Settings(costs, copy, enforceBudgets).write(settingsFile);
+    List<Integer> thresholds = thresholds(alertThresholds);
+    if (settingsFile != null) new Settings(costs, copy, enforceBudgets, thresholds).write(settingsFile);
     this.costs = costs;
     this.budgets = copy;
     this.enforceBudgets = enforceBudgets;
+    this.alertThresholds = thresholds;
     raised.clear();
+  }
+
+  /** Alert thresholds in order, each a percent from 1 to 1000. */
+  static List<Integer> thresholds(List<Integer> percents) {
+    for (int p : percents) {
+      if (p < 1 || p > 1000) throw new IllegalArgumentException("an alert threshold is a percent of the budget from 1 to 1000, got " + p);
+    }
+    return percents.stream().distinct().sorted().toList();
   }
 
   /**
@@ -117,15 +129,16 @@ public final class PipelineAnalytics {
   public org.pipelinekit.core.spi.Admission admission() {
     return (pipeline, trigger) -> {
       if (!enforceBudgets || executor == null) return Optional.empty();
-      return checkBudget(pipeline.id()).map(a -> String.format(java.util.Locale.ROOT,
+      YearMonth month = YearMonth.now(clock.withZone(ZoneOffset.UTC));
+      return spending(pipeline.id()).filter(s -> s[1] >= s[0]).map(s -> String.format(java.util.Locale.ROOT,
           "pipeline %s has spent $%.2f of its $%.2f budget for %s, and budgets are enforced: new runs are refused until %s"
-              + " (raise the budget, or stop enforcing it, on the analytics page)", pipeline.id(), a.spentUsd(), a.budgetUsd(), a.month(),
-          a.month().plusMonths(1).atDay(1)));
+              + " (raise the budget, or stop enforcing it, on the analytics page)", pipeline.id(), s[1], s[0], month,
+          month.plusMonths(1).atDay(1)));
     };
   }
 
   /** The cost model and budgets as kept in the settings file (JSON). */
-  private record Settings(CostModel costs, Map<String, Double> budgets, boolean enforceBudgets) {
+  private record Settings(CostModel costs, Map<String, Double> budgets, boolean enforceBudgets, List<Integer> alertThresholds) {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     static Optional<Settings> read(java.nio.file.Path file) {
@@ -139,7 +152,10 @@ public final class PipelineAnalytics {
             n.path("logsPerGbMonth").asDouble(d.logsPerGbMonth()));
         Map<String, Double> b = new TreeMap<>();
         n.path("budgets").fields().forEachRemaining(e -> b.put(e.getKey(), e.getValue().asDouble()));
-        return Optional.of(new Settings(c, Map.copyOf(b), n.path("enforceBudgets").asBoolean(false)));
+        List<Integer> thresholds = new java.util.ArrayList<>();
+        n.path("alertThresholds").forEach(x -> thresholds.add(x.asInt()));
+        return Optional.of(new Settings(c, Map.copyOf(b), n.path("enforceBudgets").asBoolean(false),
+            thresholds.isEmpty() ? List.of(100) : thresholds(thresholds)));
       } catch (IOException | IllegalArgumentException e) {
         throw new IllegalStateException("the analytics settings " + file + " cannot be read (" + e.getMessage() + "); fix or remove the file", e);
       }
@@ -153,6 +169,7 @@ public final class PipelineAnalytics {
       com.fasterxml.jackson.databind.node.ObjectNode b = n.putObject("budgets");
       new TreeMap<>(budgets).forEach(b::put);
       n.put("enforceBudgets", enforceBudgets);
+      alertThresholds.forEach(n.putArray("alertThresholds")::add);
       try {
         java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
         java.nio.file.Path tmp = java.nio.file.Files.createTempFile(file.toAbsolutePath().getParent(), ".analytics", ".tmp");
@@ -200,19 +217,40 @@ public final class PipelineAnalytics {
     return e;
   }
 
-  /** Checks the current month's spending of the pipeline against its budget (or the {@code *} budget). */
-  public Optional<AnalyticsReport.BudgetAlert> checkBudget(String pipelineId) {
+  /** This month's budget of the pipeline (its own, or {@code *}) and what it has spent so far, when it has a budget. */
+  private Optional<double[]> spending(String pipelineId) {
     Double budget = budgets.getOrDefault(pipelineId, budgets.get("*"));
     if (budget == null) return Optional.empty();
     YearMonth month = YearMonth.now(clock.withZone(ZoneOffset.UTC));
     Instant from = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
     Instant to = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
-    double spent = cost(pipelineId, snapshots(pipelineId, from, to), from, to).totalUsd();
-    if (spent < budget) return Optional.empty();
-    String key = pipelineId + "@" + month;
-    AnalyticsReport.BudgetAlert alert = new AnalyticsReport.BudgetAlert(pipelineId, month, budget, spent);
-    if (raised.putIfAbsent(key, alert) == null) alertListeners.forEach(l -> l.accept(alert));
-    return Optional.of(raised.get(key));
+    return Optional.of(new double[] {budget, cost(pipelineId, snapshots(pipelineId, from, to), from, to).totalUsd()});
+  }
+
+  /**
+   * Checks the current month's spending of the pipeline against its budget (or the {@code *} budget): each alert threshold
+   * it reached alerts once a month; the highest one reached, if any.
+   */
+  public Optional<AnalyticsReport.BudgetAlert> checkBudget(String pipelineId) {
+    Optional<double[]> s = spending(pipelineId);
+    if (s.isEmpty()) return Optional.empty();
+    double budget = s.get()[0];
+    double spent = s.get()[1];
+    YearMonth month = YearMonth.now(clock.withZone(ZoneOffset.UTC));
+    AnalyticsReport.BudgetAlert highest = null;
+    for (int percent : alertThresholds) {
+      if (spent < budget * percent / 100.0) continue;
+      String key = pipelineId + "@" + month + "@" + percent;
+      AnalyticsReport.BudgetAlert alert = new AnalyticsReport.BudgetAlert(pipelineId, month, budget, spent, percent);
+      if (raised.putIfAbsent(key, alert) == null) alertListeners.forEach(l -> l.accept(alert));
+      highest = raised.get(key);
+    }
+    return Optional.ofNullable(highest);
+  }
+
+  /** The percents of a budget that alert (default 100). */
+  public List<Integer> alertThresholds() {
+    return alertThresholds;
   }
 
   private List<ExecutionSnapshot> snapshots(String pipelineId, Instant from, Instant to) {
@@ -497,6 +535,7 @@ public final class PipelineAnalytics {
     private Clock clock = Clock.systemUTC();
     private final Map<String, Double> budgets = new HashMap<>();
     private boolean enforceBudgets;
+    private List<Integer> alertThresholds = List.of(100);
     private StorageUsage artifactGbMonths = (p, from, to) -> 0.0;
     private StorageUsage cacheGbMonths = (p, from, to) -> 0.0;
     private int maxExecutions = 10_000;
@@ -515,6 +554,12 @@ public final class PipelineAnalytics {
 
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The percents of a budget that alert, each once a month (default 100). */
+    public Builder alertThresholds(Integer... percents) {
+      this.alertThresholds = thresholds(List.of(percents));
       return this;
     }
 

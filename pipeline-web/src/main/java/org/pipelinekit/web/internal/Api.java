@@ -765,7 +765,7 @@ public final class Api {
   /** Cost rates and monthly budgets, set in the UI and kept by the server (its analytics settings file). */
   private void putAnalyticsSettings(Call c) throws IOException {
     JsonNode body = c.json(Set.of("freeMinutesPerMonth", "pricePerMinute", "parallelMultiplier", "artifactsPerGbMonth", "cachePerGbMonth",
-        "logsPerGbMonth", "budgets", "enforceBudgets"));
+        "logsPerGbMonth", "budgets", "enforceBudgets", "alertThresholds"));
     org.pipelinekit.web.analytics.CostModel now = analytics.costs();
     org.pipelinekit.web.analytics.CostModel next;
     try {
@@ -792,7 +792,21 @@ public final class Api {
       if (!body.get("enforceBudgets").isBoolean()) throw Problems.badRequest("bad-field", "enforceBudgets must be true or false");
       enforce = body.get("enforceBudgets").asBoolean();
     }
-    analytics.updateSettings(next, budgets, enforce);
+    List<Integer> thresholds = analytics.alertThresholds();
+    if (body.has("alertThresholds")) {
+      if (!body.get("alertThresholds").isArray()) throw Problems.badRequest("bad-field", "alertThresholds is a list of percents, like [50, 80, 100]");
+      List<Integer> read = new java.util.ArrayList<>();
+      for (JsonNode x : body.get("alertThresholds")) {
+        if (!x.canConvertToInt()) throw Problems.badRequest("bad-field", "alertThresholds is a list of whole percents, like [50, 80, 100]");
+        read.add(x.asInt());
+      }
+      thresholds = read;
+    }
+    try {
+      analytics.updateSettings(next, budgets, enforce, thresholds);
+    } catch (IllegalArgumentException e) {
+      throw Problems.badRequest("bad-field", e.getMessage());
+    }
     c.send(200, Reports.settings(analytics));
   }
 

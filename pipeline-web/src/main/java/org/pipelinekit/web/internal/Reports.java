@@ -40,14 +40,17 @@ final class Reports {
         .put("artifactGbMonths", c.artifactGbMonths()).put("cacheGbMonths", c.cacheGbMonths()).put("logGbMonths", c.logGbMonths())
         .put("storageUsd", c.storageUsd()).put("totalUsd", c.totalUsd());
     ArrayNode alerts = o.putArray("alerts");
-    r.alerts().forEach(a -> alerts.addObject().put("month", a.month().toString()).put("budgetUsd", a.budgetUsd()).put("spentUsd", a.spentUsd()));
+    r.alerts().forEach(a -> alerts.addObject().put("month", a.month().toString()).put("budgetUsd", a.budgetUsd()).put("spentUsd", a.spentUsd())
+        .put("percent", a.percent()));
     o.set("suggestions", Json.MAPPER.valueToTree(r.suggestions()));
     return o;
   }
 
   /** The cost model and budgets, as the analytics page shows and edits them. */
   static ObjectNode settings(org.pipelinekit.web.analytics.PipelineAnalytics analytics) {
-    return settings(analytics.costs(), analytics.budgets()).put("enforceBudgets", analytics.enforceBudgets());
+    ObjectNode o = settings(analytics.costs(), analytics.budgets()).put("enforceBudgets", analytics.enforceBudgets());
+    analytics.alertThresholds().forEach(o.putArray("alertThresholds")::add);
+    return o;
   }
 
   static ObjectNode settings(org.pipelinekit.web.analytics.CostModel m, java.util.Map<String, Double> budgets) {
