@@ -1,9 +1,6 @@
 package org.pipelinekit.core.environment;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,19 +102,10 @@ public interface EnvironmentStore {
 
       @Override
       public synchronized void put(EnvironmentDefinition e) {
-        ObjectNode o = json.createObjectNode().put("name", e.name());
-        ObjectNode v = o.putObject("variables");
-        new TreeMap<>(e.variables()).forEach(v::put);
-        ArrayNode a = o.putArray("approvers");
-        e.approvers().forEach(a::add);
-        o.put("required", e.required());
-        ArrayNode b = o.putArray("branches");
-        e.branches().forEach(b::add);
-        e.waitTimer().ifPresent(w -> o.put("waitTimer", org.pipelinekit.core.model.Durations.format(w)));
         try {
           PrivateFiles.createDirectories(dir);
           Path tmp = Files.createTempFile(dir, ".environment", ".tmp");
-          Files.writeString(tmp, json.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
+          Files.writeString(tmp, json.writerWithDefaultPrettyPrinter().writeValueAsString(EnvironmentJson.write(e)) + "\n");
           Files.move(tmp, dir.resolve(e.name() + ".json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException x) {
           throw new UncheckedIOException("cannot keep environment " + e.name() + " in " + dir + ": " + x.getMessage(), x);
@@ -136,16 +123,9 @@ public interface EnvironmentStore {
 
       @Override
       public synchronized void record(Deployment d) {
-        ObjectNode o = json.createObjectNode().put("environment", d.environment()).put("pipelineId", d.pipelineId())
-            .put("executionId", d.executionId()).put("stageId", d.stageId()).put("status", d.status()).put("time", d.time().toString());
-        d.commit().ifPresent(c -> o.put("commit", c));
-        d.branch().ifPresent(b -> o.put("branch", b));
-        d.url().ifPresent(u -> o.put("url", u));
-        ArrayNode a = o.putArray("approvedBy");
-        d.approvedBy().forEach(a::add);
         try {
           PrivateFiles.createDirectories(dir);
-          Files.writeString(dir.resolve(d.environment() + ".deployments.jsonl"), json.writeValueAsString(o) + "\n", StandardCharsets.UTF_8,
+          Files.writeString(dir.resolve(d.environment() + ".deployments.jsonl"), EnvironmentJson.write(d) + "\n", StandardCharsets.UTF_8,
               StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException x) {
           throw new UncheckedIOException("cannot record a deployment to " + d.environment() + " in " + dir + ": " + x.getMessage(), x);
@@ -160,13 +140,7 @@ public interface EnvironmentStore {
           List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
           List<Deployment> out = new ArrayList<>();
           for (int i = lines.size() - 1; i >= 0 && out.size() < limit; i--) {
-            if (lines.get(i).isBlank()) continue;
-            JsonNode o = json.readTree(lines.get(i));
-            List<String> approvedBy = new ArrayList<>();
-            o.path("approvedBy").forEach(x -> approvedBy.add(x.asText()));
-            out.add(new Deployment(o.path("environment").asText(), o.path("pipelineId").asText(), o.path("executionId").asText(),
-                o.path("stageId").asText(), o.path("status").asText(), text(o, "commit"), text(o, "branch"), approvedBy,
-                Instant.parse(o.path("time").asText()), text(o, "url")));
+            if (!lines.get(i).isBlank()) out.add(EnvironmentJson.deployment(lines.get(i)));
           }
           return out;
         } catch (IOException e) {
@@ -176,22 +150,10 @@ public interface EnvironmentStore {
 
       private EnvironmentDefinition read(Path f) {
         try {
-          JsonNode o = json.readTree(f.toFile());
-          Map<String, String> variables = new LinkedHashMap<>();
-          o.path("variables").fields().forEachRemaining(x -> variables.put(x.getKey(), x.getValue().asText()));
-          List<String> approvers = new ArrayList<>();
-          o.path("approvers").forEach(x -> approvers.add(x.asText()));
-          List<String> branches = new ArrayList<>();
-          o.path("branches").forEach(x -> branches.add(x.asText()));
-          return new EnvironmentDefinition(o.path("name").asText(), variables, approvers, o.path("required").asInt(1), branches,
-        o.hasNonNull("waitTimer") ? Optional.of(org.pipelinekit.core.model.Durations.parse(o.get("waitTimer").asText())) : Optional.empty());
+          return EnvironmentJson.definition(Files.readString(f, StandardCharsets.UTF_8));
         } catch (IOException | IllegalArgumentException e) {
           throw new IllegalStateException("environment file " + f + " cannot be read (" + e.getMessage() + "); fix or remove it", e);
         }
-      }
-
-      private static Optional<String> text(JsonNode o, String field) {
-        return o.hasNonNull(field) ? Optional.of(o.get(field).asText()) : Optional.empty();
       }
     };
   }

@@ -879,25 +879,11 @@ public final class Api {
   }
 
   private static ObjectNode environment(org.pipelinekit.core.environment.EnvironmentDefinition e) {
-    ObjectNode o = Json.MAPPER.createObjectNode().put("name", e.name());
-    ObjectNode v = o.putObject("variables");
-    new java.util.TreeMap<>(e.variables()).forEach(v::put);
-    e.approvers().forEach(o.putArray("approvers")::add);
-    o.put("required", e.required());
-    e.branches().forEach(o.putArray("branches")::add);
-    o.put("secretPrefix", e.secretPrefix());
-    e.waitTimer().ifPresent(w -> o.put("waitTimer", org.pipelinekit.core.model.Durations.format(w)));
-    return o;
+    return org.pipelinekit.core.environment.EnvironmentJson.write(e).put("secretPrefix", e.secretPrefix());
   }
 
   private static ObjectNode deployment(org.pipelinekit.core.environment.Deployment d) {
-    ObjectNode o = Json.MAPPER.createObjectNode().put("pipelineId", d.pipelineId()).put("executionId", d.executionId())
-        .put("stageId", d.stageId()).put("status", d.status()).put("time", d.time().toString());
-    d.commit().ifPresent(x -> o.put("commit", x));
-    d.branch().ifPresent(x -> o.put("branch", x));
-    d.url().ifPresent(x -> o.put("url", x));
-    d.approvedBy().forEach(o.putArray("approvedBy")::add);
-    return o;
+    return org.pipelinekit.core.environment.EnvironmentJson.write(d);
   }
 
   /** The audit log's entries the query asks for (newest 200 unless a limit says otherwise), and whether the chain holds. */
