@@ -14,16 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "secrets", description = {"Keep secrets, encrypted, in a data directory, for serve and run --data-dir to read as"
     + " $${{ secrets.NAME }}. Values are read from standard input, never from the command line (which others can see in ps)."},
     subcommands = {SecretsCommand.Set.class, SecretsCommand.List.class, SecretsCommand.Delete.class})
-final class SecretsCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return 2;
-  }
-
+final class SecretsCommand extends CommandGroup {
   static class DataDir {
     @Option(names = "--data-dir", defaultValue = "pipelinekit-data", description = "The data directory (default: ${DEFAULT-VALUE})")
     Path dataDir;

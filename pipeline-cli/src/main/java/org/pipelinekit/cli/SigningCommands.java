@@ -26,15 +26,7 @@ final class SigningCommands {
   private SigningCommands() {}
 
   @Command(name = "keys", description = "Signing keys for pipelines", subcommands = {Generate.class})
-  static final class Keys implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-      spec.commandLine().usage(spec.commandLine().getErr());
-      return 2;
-    }
+  static final class Keys extends CommandGroup {
   }
 
   @Command(name = "generate", description = "Make a key pair: NAME.key signs (keep it to yourself), NAME.pub is what servers trust")

@@ -16,16 +16,7 @@ import picocli.CommandLine.Spec;
     + " approvals can name (the token given to serve itself signs in as 'admin', group 'admins'). Kept in <data-dir>/users as"
     + " token hashes; serve reads the file when it starts."},
     subcommands = {UsersCommand.Add.class, UsersCommand.List.class, UsersCommand.Remove.class})
-final class UsersCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return 2;
-  }
-
+final class UsersCommand extends CommandGroup {
   static class DataDir {
     @Option(names = "--data-dir", defaultValue = "pipelinekit-data", description = "The data directory of serve (default: ${DEFAULT-VALUE})")
     Path dataDir;

@@ -2,8 +2,6 @@ package org.pipelinekit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,27 +12,24 @@ import org.pipelinekit.web.Authorizer.Action;
 
 /** users add|list|remove with roles, as a user types them, and what each role may do on serve. */
 class UsersCliTest {
-  private StringWriter out = new StringWriter();
-  private StringWriter err = new StringWriter();
+  private final Cli cli = new Cli();
 
   private int run(String... args) {
-    out = new StringWriter();
-    err = new StringWriter();
-    return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return cli.run(args);
   }
 
   @Test
   void usersHaveRoles_andALineFromBeforeRolesIsAnEditor(@TempDir Path dir) throws Exception {
     String data = dir.toString();
-    assertThat(run("users", "add", "vic", "--role", "viewer", "--data-dir", data)).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("added vic as viewer to").containsPattern("token: pk_\\S+");
+    assertThat(run("users", "add", "vic", "--role", "viewer", "--data-dir", data)).as(cli.err.toString()).isZero();
+    assertThat(cli.out.toString()).contains("added vic as viewer to").containsPattern("token: pk_\\S+");
     assertThat(run("users", "add", "rob", "--role", "runner", "--group", "ops", "--data-dir", data)).isZero();
     assertThat(run("users", "add", "bob", "--role", "boss", "--data-dir", data)).isEqualTo(Main.INVALID);
-    assertThat(err.toString()).contains("no role 'boss'; the roles are viewer, runner, approver, editor and admin");
+    assertThat(cli.err.toString()).contains("no role 'boss'; the roles are viewer, runner, approver, editor and admin");
     // a line written before roles existed
     Files.writeString(dir.resolve("users"), Files.readString(dir.resolve("users")) + "old - sha256:" + "a".repeat(64) + "\n");
-    assertThat(run("users", "list", "--data-dir", data)).as(err.toString()).isZero();
-    assertThat(out.toString().lines().toList()).containsExactly("vic  viewer", "rob  runner  ops", "old  editor");
+    assertThat(run("users", "list", "--data-dir", data)).as(cli.err.toString()).isZero();
+    assertThat(cli.out.toString().lines().toList()).containsExactly("vic  viewer", "rob  runner  ops", "old  editor");
 
     Authorizer serve = UsersFile.authorizer(UsersFile.read(dir.resolve("users")));
     Principal vic = Principal.of("vic");
@@ -51,6 +46,6 @@ class UsersCliTest {
 
     assertThat(run("users", "remove", "vic", "--data-dir", data)).isZero();
     assertThat(run("users", "list", "--data-dir", data)).isZero();
-    assertThat(out.toString()).doesNotContain("vic");
+    assertThat(cli.out.toString()).doesNotContain("vic");
   }
 }
