@@ -29,6 +29,15 @@ public interface EvaluationContext {
     return false;
   }
 
+  /**
+   * For {@code sarif(path, level)}: how many results of a SARIF report (path in the workspace) have this level ({@code
+   * error}, {@code warning}, {@code note}; a result without one is a warning, as SARIF says), or at that level and above
+   * for {@code warning+} / {@code note+}.
+   */
+  default long sarif(String path, String level) {
+    throw new UnsupportedOperationException("sarif() needs a workspace; it is evaluated while a stage runs");
+  }
+
   /** A digest of the files matching the glob patterns, for {@code hashFiles(...)}. */
   default String hashFiles(List<String> patterns) {
     throw new UnsupportedOperationException("hashFiles() needs a workspace; it is evaluated while a stage runs");

@@ -96,6 +96,7 @@ final class Evaluator {
       case "format": return format(text(args.get(0)), args.subList(1, args.size()), c);
       case "hashFiles": return context.hashFiles(args.stream().map(Evaluator::text).toList());
       case "minus": return number(args.get(0)) - number(args.get(1)); // (a quality gate's drop: no arithmetic operators)
+      case "sarif": return context.sarif(text(args.get(0)), text(args.get(1)));
       default: throw new ExpressionException("unknown function " + c.function() + "()", source, c.column());
     }
   }

@@ -227,6 +227,25 @@ class SchedulingTest {
   }
 
   @Test
+  void aGateCountsASarifReportsFindingsByLevel() throws Exception {
+    String sarif = "{\"version\": \"2.1.0\", \"runs\": [{\"tool\": {\"driver\": {\"name\": \"scanner\"}}, \"results\": ["
+        + "{\"level\": \"error\", \"message\": {\"text\": \"sql injection\"}}, {\"message\": {\"text\": \"weak hash\"}},"
+        + " {\"level\": \"note\", \"message\": {\"text\": \"style\"}}]}]}";
+    Pipeline p = Pipeline.builder("scan")
+        .stage("strict", s -> s.run("printf '%s' '" + sarif + "' > report.sarif").gate("no-errors", "sarif('report.sarif', 'error') == 0"))
+        .stage("lenient", s -> s.run("printf '%s' '" + sarif + "' > report.sarif")
+            .gate("few", "sarif('report.sarif', 'warning+') <= 2").gate("notes", "sarif('report.sarif', 'note') == 1"))
+        .stage("missing", s -> s.run("true").gate("no-errors", "sarif('nowhere.sarif', 'error') == 0"))
+        .stage("odd", s -> s.run("printf '%s' '" + sarif + "' > report.sarif").gate("level", "sarif('report.sarif', 'critical') == 0"))
+        .build();
+    ExecutionSnapshot done = await(executor.execute(p));
+    assertThat(done.stage("strict").reason()).contains("quality gate 'no-errors' does not hold: sarif('report.sarif', 'error') == 0");
+    assertThat(done.stage("lenient").status()).isEqualTo(StageStatus.SUCCEEDED);
+    assertThat(done.stage("missing").reason()).contains("quality gate 'no-errors' cannot be checked: sarif() cannot read nowhere.sarif: no such file");
+    assertThat(done.stage("odd").reason()).hasValueSatisfying(r -> assertThat(r).contains("sarif() counts the level error, warning or note"));
+  }
+
+  @Test
   void matrixExpandsWithIncludeAndExcludeAndPassesValues() throws Exception {
     Pipeline p = Pipeline.builder("matrix")
         .stage("test", s -> s.matrix(m -> m.axis("os", "linux", "mac").axis("jdk", "17", "21")

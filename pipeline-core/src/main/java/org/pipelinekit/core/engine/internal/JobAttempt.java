@@ -245,8 +245,9 @@ final class JobAttempt {
       try {
         holds = Expression.parseCondition(condition).test(run.contexts().ofStep(j, outputs, false, false));
       } catch (ExpressionException | UnsupportedOperationException e) {
-        context.log("✗ " + gate + " cannot be checked: " + e.getMessage());
-        return JobExit.failed(1, gate + " cannot be checked: " + e.getMessage());
+        String why = e instanceof ExpressionException x ? x.reason() : e.getMessage();
+        context.log("✗ " + gate + " cannot be checked: " + why);
+        return JobExit.failed(1, gate + " cannot be checked: " + why);
       }
       if (!holds) {
         context.log("✗ " + gate + " does not hold: " + what);

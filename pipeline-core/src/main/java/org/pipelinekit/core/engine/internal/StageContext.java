@@ -140,4 +140,9 @@ final class StageContext implements EvaluationContext {
   public String hashFiles(List<String> patterns) {
     return hashFiles.apply(patterns);
   }
+
+  @Override
+  public long sarif(String path, String level) {
+    return Sarif.count(java.nio.file.Path.of(workspace), path, level);
+  }
 }
