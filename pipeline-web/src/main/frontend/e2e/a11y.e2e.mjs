@@ -75,6 +75,14 @@ try {
     await page.goto(`${base}#/analytics/a11y`);
     await page.locator('.pk-trend-chart').first().waitFor();
   });
+  await scan('environments', async () => {
+    await page.goto(`${base}#/environments`);
+    await page.getByRole('button', { name: 'Save environment' }).waitFor();
+  });
+  await scan('audit log', async () => {
+    await page.goto(`${base}#/audit`);
+    await page.getByTestId('audit').waitFor();
+  });
   writeFileSync(join(out, 'a11y.json'), JSON.stringify(report, null, 2));
   console.log(`e2e: accessibility scan of ${report.length} pages: ${serious} serious or critical violations`);
   if (serious > 0) process.exitCode = 1;

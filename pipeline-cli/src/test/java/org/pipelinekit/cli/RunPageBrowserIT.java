@@ -93,7 +93,7 @@ class RunPageBrowserIT {
       assertThat(logs).contains("matrix lines are labelled by job (os=linux, os=mac) and the job filter shows only os=mac",
           "a step folds under its ▶ line (\"2 lines hidden\") and unfolds", "timestamps in the viewer's zone (Asia/Tokyo");
       String a11y = e2e("a11y.e2e.mjs", page);
-      assertThat(a11y).contains("accessibility scan of 10 pages: 0 serious or critical violations");
+      assertThat(a11y).contains("accessibility scan of 12 pages: 0 serious or critical violations");
       String big = e2e("big-run.e2e.mjs", page);
       assertThat(big).contains("the 200-stage run is usable in", "\"only problems\" lists s157", "finding \"s19\" lists s19 and s190–s199");
     } finally {
