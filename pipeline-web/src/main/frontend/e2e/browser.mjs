@@ -16,15 +16,25 @@ export function launch(options = {}) {
   });
 }
 
-/** Calls the API under `base` (the page's address) with the bearer token; a refusal throws with its body. */
+/**
+ * Calls the API under `base` (the page's address) with the bearer token; a refusal throws with its body. `events(id)` reads
+ * an execution's event stream to its end (it ends with the execution) and returns its text.
+ */
 export function apiClient(base, token) {
-  return async (method, path, body) => {
+  const api = async (method, path, body) => {
     const r = await fetch(new URL('api/v1/' + path, base), {
       method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
     return r.status === 204 ? null : r.json();
   };
+  api.events = async (id) => {
+    const r = await fetch(new URL(`api/v1/executions/${encodeURIComponent(id)}/events`, base),
+      { headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' } });
+    if (!r.ok) throw new Error(`events of ${id}: ${r.status} ${await r.text()}`);
+    return r.text();
+  };
+  return api;
 }
 
 /**
@@ -46,11 +56,11 @@ export function e2eArgs(script, more = []) {
 export const step = (name) => console.log(`e2e: ${name}`);
 export const fail = (message) => { throw new Error(message); };
 
-/** Waits for an execution to end, asking the API (the page is not open yet); its last state. */
+/**
+ * Waits for an execution to end — the server closes its event stream after ExecutionFinished — and returns its last
+ * state (the page is not open yet).
+ */
 export async function finished(api, id) {
-  for (;;) {
-    const s = await api('GET', `executions/${encodeURIComponent(id)}`);
-    if (['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'].includes(s.status)) return s;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await api.events(id);
+  return api('GET', `executions/${encodeURIComponent(id)}`);
 }

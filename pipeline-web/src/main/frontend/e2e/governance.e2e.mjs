@@ -28,13 +28,11 @@ try {
   await page.locator('.react-flow__node[data-id="test"]').click();
   await page.getByLabel('Quality gates').fill('coverage = outputs.coverage >= 80');
   await page.getByLabel('Quality gates').blur();
+  const put = page.waitForResponse((r) => r.url().endsWith('api/v1/pipelines/release') && r.request().method() === 'PUT');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
-  for (let i = 0; ; i++) {
-    const saved = await api('GET', 'pipelines/release');
-    if (saved.stages?.[0]?.gates?.coverage === 'outputs.coverage >= 80') break;
-    if (i > 100) fail('the gate was not saved: ' + JSON.stringify(saved.stages?.[0]));
-    await page.waitForTimeout(100); // (polling the API for the save the page made)
-  }
+  if (!(await put).ok()) fail('saving was refused: ' + await (await put).text());
+  const saved = await api('GET', 'pipelines/release');
+  if (saved.stages?.[0]?.gates?.coverage !== 'outputs.coverage >= 80') fail('the gate was not saved: ' + JSON.stringify(saved.stages?.[0]));
   step('the team lead sets a coverage gate (coverage = outputs.coverage >= 80) on the test stage in the designer');
 
   // … and the production environment, on the Environments page

@@ -126,29 +126,15 @@ class GitLabDifferentialIT {
   private static final Pattern GCL_RESULT = Pattern.compile("^ (PASS|FAIL|WARN) +(\\S+?)(?::\\s*\\[[^\\]]*])?(?:\\s+(\\S+))?\\s*$");
 
   private static Outcome gitlabCiLocal(Path repo) throws Exception {
-    Process p = new ProcessBuilder(TOOL.resolve("node_modules/.bin/node").toString(),
-        TOOL.resolve("node_modules/gitlab-ci-local/dist/index.js").toString(), "--shell-executor-no-image", "--shell-isolation")
-        .directory(repo.toFile()).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    Map<String, String> results = new TreeMap<>();
-    Map<String, List<String>> out = new TreeMap<>();
-    Map<String, Long> times = new TreeMap<>();
-    for (String line : output.split("\n")) {
-      Matcher r = GCL_RESULT.matcher(line);
-      if (r.matches()) {
-        String job = r.group(2);
-        boolean afterScriptOnly = "after_script".equals(r.group(3));
-        if (r.group(1).equals("FAIL")) results.put(job, "FAIL");
-        else if (r.group(1).equals("WARN") && !afterScriptOnly) results.merge(job, "WARN", (a, b) -> a.equals("FAIL") ? a : b);
-        else results.putIfAbsent(job, "PASS");
-        continue;
-      }
-      Matcher m = GCL_LINE.matcher(line);
-      if (m.matches()) record(m.group(1), m.group(2), out, times);
-    }
-    assertThat(results).as("gitlab-ci-local ran nothing:\n" + output).isNotEmpty();
-    return new Outcome(results, out, times, p.exitValue(), output);
+    return run("gitlab-ci-local", List.of(TOOL.resolve("node_modules/.bin/node").toString(),
+        TOOL.resolve("node_modules/gitlab-ci-local/dist/index.js").toString(), "--shell-executor-no-image", "--shell-isolation"), repo,
+        GCL_RESULT, (r, results) -> {
+          String job = r.group(2);
+          boolean afterScriptOnly = "after_script".equals(r.group(3));
+          if (r.group(1).equals("FAIL")) results.put(job, "FAIL");
+          else if (r.group(1).equals("WARN") && !afterScriptOnly) results.merge(job, "WARN", (a, b) -> a.equals("FAIL") ? a : b);
+          else results.putIfAbsent(job, "PASS");
+        }, GCL_LINE);
   }
 
   private static final Pattern PK_LINE = Pattern.compile("^  \\[([^\\[\\]]+)(?:\\[[^\\]]*])?] (.*)$");
@@ -159,27 +145,38 @@ class GitLabDifferentialIT {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
         SharedDatabaseJarIT.JAR.toAbsolutePath().toString(), "run", "--data-dir", data.toString()));
     command.addAll(List.of(args));
+    return run("PipelineKit", command, repo, PK_RESULT, (r, results) -> {
+      switch (r.group(2)) {
+        case "success" -> results.put(r.group(1), "PASS");
+        case "soft-failure" -> results.put(r.group(1), "WARN");
+        case "skipped" -> { } // left out: absent, as GitLab has it
+        default -> results.put(r.group(1), "FAIL");
+      }
+    }, PK_LINE);
+  }
+
+  /**
+   * Runs a tool to its end in the repository and reads what it printed: a line matching {@code result} says how a job
+   * ended ({@code onResult} records it), a line matching {@code line} is a job's output (job, text).
+   */
+  private static Outcome run(String tool, List<String> command, Path repo, Pattern result,
+      java.util.function.BiConsumer<Matcher, Map<String, String>> onResult, Pattern line) throws Exception {
     Process p = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
     Map<String, String> results = new TreeMap<>();
     Map<String, List<String>> out = new TreeMap<>();
     Map<String, Long> times = new TreeMap<>();
-    for (String line : output.split("\n")) {
-      Matcher r = PK_RESULT.matcher(line);
+    for (String text : output.split("\n")) {
+      Matcher r = result.matcher(text);
       if (r.matches()) {
-        switch (r.group(2)) {
-          case "success" -> results.put(r.group(1), "PASS");
-          case "soft-failure" -> results.put(r.group(1), "WARN");
-          case "skipped" -> { } // left out: absent, as GitLab has it
-          default -> results.put(r.group(1), "FAIL");
-        }
+        onResult.accept(r, results);
         continue;
       }
-      Matcher m = PK_LINE.matcher(line);
+      Matcher m = line.matcher(text);
       if (m.matches()) record(m.group(1), m.group(2), out, times);
     }
-    assertThat(results).as("PipelineKit ran nothing:\n" + output).isNotEmpty();
+    assertThat(results).as(tool + " ran nothing:\n" + output).isNotEmpty();
     return new Outcome(results, out, times, p.exitValue(), output);
   }
 

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -115,18 +114,14 @@ class GovernanceJarIT {
     return JSON.readTree(r.body()).path("id").asText();
   }
 
-  /** Waits for the execution to end (polling its status, as a client does); its id. */
+  /** Waits for the execution to end — its event stream ends with ExecutionFinished — and checks it succeeded; its id. */
   private String finished(String id) throws Exception {
-    Instant until = Instant.now().plusSeconds(60);
-    while (Instant.now().isBefore(until)) {
-      String status = JSON.readTree(send("GET", "/executions/" + id, null).body()).path("status").asText();
-      if (List.of("SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT").contains(status)) {
-        assertThat(status).isEqualTo("SUCCEEDED");
-        return id;
-      }
-      Thread.sleep(100); // (a client's poll; the run itself is not waited on by sleeping)
-    }
-    throw new AssertionError("execution " + id + " did not end in 60 s");
+    HttpResponse<String> events = http.send(HttpRequest.newBuilder(URI.create(base + "/executions/" + id + "/events"))
+        .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer gov-token").header("Accept", "text/event-stream").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(events.body()).as("the stream ends with the execution").contains("event: ExecutionFinished");
+    assertThat(JSON.readTree(send("GET", "/executions/" + id, null).body()).path("status").asText()).isEqualTo("SUCCEEDED");
+    return id;
   }
 
   private String logs(String id) throws Exception {

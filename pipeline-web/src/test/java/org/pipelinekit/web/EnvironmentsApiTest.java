@@ -46,9 +46,8 @@ class EnvironmentsApiTest {
       String feature = json(server.post("/pipelines/ship/execute", "admin-token", "{\"branch\": \"feature/x\"}")).path("id").asText();
       assertThat(server.executor.execution(feature).orElseThrow().completion().get(60, TimeUnit.SECONDS).status()).isEqualTo(ExecutionStatus.FAILED);
       String main = json(server.post("/pipelines/ship/execute", "admin-token", "{\"branch\": \"main\"}")).path("id").asText();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!json(server.get("/executions/" + main, "admin-token")).toString().contains("WAITING_APPROVAL") && System.nanoTime() < deadline) {
-        Thread.onSpinWait(); // (polling the API, as a client does)
+      try (Sse events = new Sse(server.http, java.net.URI.create(server.base + "/executions/" + main + "/events"), "admin-token", null)) {
+        events.until(e -> e.name().equals("ApprovalRequested")); // the deployment waits for team-leads
       }
       assertThat(server.post("/executions/" + main + "/stages/deploy/approve", "lead-token", "{}").status()).isEqualTo(200);
       assertThat(server.executor.execution(main).orElseThrow().completion().get(60, TimeUnit.SECONDS).status()).isEqualTo(ExecutionStatus.SUCCEEDED);

@@ -72,7 +72,7 @@ final class RunContexts {
     // a stage of an environment reads that environment's secret first (PRODUCTION__TOKEN as secrets.TOKEN); another
     // environment's secret is not read by its stored name
     Optional<org.pipelinekit.core.environment.EnvironmentDefinition> own = EnvironmentRules.definition(s.stage, services.environments());
-    Optional<String> foreign = services.environments().flatMap(store -> store.list().stream()
+    Optional<String> foreign = services.environments().filter(store -> asked.contains("__")).flatMap(store -> store.list().stream()
         .filter(d -> asked.startsWith(d.secretPrefix()) && own.filter(o -> o.name().equals(d.name())).isEmpty()).findFirst())
         .map(d -> "secret " + asked + " belongs to environment " + d.name() + ": only stages that deploy to it read it, as secrets."
             + asked.substring(d.secretPrefix().length()));
