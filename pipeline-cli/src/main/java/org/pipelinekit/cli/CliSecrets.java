@@ -45,14 +45,19 @@ final class CliSecrets {
     }
   }
 
-  /** The data directory's store, or with a database, the hosts' shared one (its key in $PIPELINEKIT_SECRETS_KEY or the shared directory). */
-  static Opened open(Path dataDir, DatabaseOptions database) throws IOException {
-    if (database.url == null) return new Opened(open(dataDir), dataDir.toString(), CliAudit.of(dataDir, null), () -> { });
+  /**
+   * A project's store in the data directory, or with a database, the hosts' shared one (its key in $PIPELINEKIT_SECRETS_KEY
+   * or the project's directory of the shared one).
+   */
+  static Opened open(Path dataDir, String project, DatabaseOptions database) throws IOException {
+    Path projectDir = Projects.dataDir(dataDir, project);
+    String of = project.equals(Projects.DEFAULT) ? "" : " (project " + project + ")";
+    if (database.url == null) return new Opened(open(projectDir), projectDir + of, CliAudit.of(projectDir, null), () -> { });
     if (database.sharedDir == null) {
       throw new PipelineException(ErrorCode.SECRETS_UNAVAILABLE, "--database needs --shared-dir: the hosts' secrets key is kept there");
     }
-    JdbcStores db = database.open().orElseThrow();
-    return new Opened(shared(db, database.sharedDir), "the database", db.auditLog(), db);
+    JdbcStores db = database.open(Projects.schema(project)).orElseThrow();
+    return new Opened(shared(db, Projects.dataDir(database.sharedDir, project)), "the database" + of, db.auditLog(), db);
   }
 
   /** The secrets of the hosts serving {@code db}: sealed in the database under the key of {@code sharedDir} (or $PIPELINEKIT_SECRETS_KEY). */

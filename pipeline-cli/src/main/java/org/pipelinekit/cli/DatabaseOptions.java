@@ -28,11 +28,16 @@ final class DatabaseOptions {
 
   /** The stores on the database these options name, or none without {@code --database}. */
   Optional<JdbcStores> open() throws IOException {
+    return open(Optional.empty());
+  }
+
+  /** The same, with the tables in {@code schema} (a project's) when one is given. */
+  Optional<JdbcStores> open(Optional<String> schema) throws IOException {
     if (url == null) return Optional.empty();
     String name = user != null ? user : System.getenv("PIPELINEKIT_DATABASE_USER");
     String password = passwordFile != null ? firstLine(passwordFile, "--database-password-file")
         : Optional.ofNullable(System.getenv("PIPELINEKIT_DATABASE_PASSWORD")).orElse("");
-    return Optional.of(JdbcStores.open(url, name, password));
+    return Optional.of(JdbcStores.open(url, name, password, schema));
   }
 
   /** The URL without its query, which may carry a password: for what a command prints. */

@@ -22,9 +22,13 @@ final class SecretsCommand extends CommandGroup {
     @Mixin
     DatabaseOptions database;
 
+    @Option(names = "--project", paramLabel = "NAME", defaultValue = Projects.DEFAULT, description = "The project whose secrets"
+        + " these are (serve --project); only its runs read them (default: ${DEFAULT-VALUE})")
+    String project;
+
     /** The store these options name, and where, for messages. */
     CliSecrets.Opened open() throws java.io.IOException {
-      return CliSecrets.open(dataDir, database);
+      return CliSecrets.open(dataDir, project, database);
     }
   }
 
@@ -57,6 +61,12 @@ final class SecretsCommand extends CommandGroup {
         return Main.INVALID;
       }
       String where;
+      try {
+        Projects.checkName(project);
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println("--project: " + e.getMessage());
+        return Main.INVALID;
+      }
       try (CliSecrets.Opened store = open()) {
         store.secrets().put(name, value);
         CliAudit.record(store.audit(), "secret.write", "secret/" + name, java.util.Map.of("length", Integer.toString(value.length())));

@@ -120,6 +120,12 @@ final class ServeCommand implements Callable<Integer> {
       + " files) and unchanged since (pipelinekit sign); others are refused before they start")
   Path trustedKeys;
 
+  @Option(names = "--project", paramLabel = "NAME", description = "Serve a project (made when missing) besides the default one:"
+      + " a space of its own at <path>/projects/NAME/ with its data under <data-dir>/projects/NAME (and, with --database, its own"
+      + " schema); users get roles per project (users add --project). Every project already in the data directory is served too."
+      + " Repeatable")
+  java.util.List<String> projects = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -144,91 +150,60 @@ final class ServeCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("error: --shared-dir goes with --database (the artifacts' records are kept there)");
       return Main.INVALID;
     }
-    PrivateFiles.createDirectories(dataDir); // (after the checks: a refused command leaves nothing behind)
-    JdbcStores db = database.open().orElse(null);
-    if (db != null) out.println("pipelines, executions and logs in " + database.where());
-    Path sharedDir = database.sharedDir; // only with a database, as checked above
-    try (JdbcStores closing = db; LocalStores stores = sharedDir != null
-        ? LocalStores.open(db.cacheStore(sharedDir.resolve("cache")), db.artifactStore(sharedDir.resolve("artifacts")), sharedDir, protectedBranches)
-        : LocalStores.open(dataDir, dataDir.resolve("cache"), protectedBranches)) {
-      PipelineService service = PipelineService.builder().store(db != null ? db.pipelines() : new FilePipelineStore(dataDir.resolve("pipelines")))
-          .build();
-      // a pipeline may be saved before its secrets are set; a run of it is refused while one is missing
-      SecretStore secrets = sharedDir != null ? CliSecrets.overlay(CliSecrets.shared(db, sharedDir), Optional.ofNullable(secretsFile))
-          : CliSecrets.forCommand(Optional.of(dataDir), Optional.ofNullable(secretsFile));
-      PipelineExecutor.Builder executor = stores.wire(PipelineExecutor.builder().dataDirectory(dataDir)).secrets(secrets);
-      if (db != null && sharedDir != null) {
-        // one CI: every host takes the cluster's jobs; a job's files go on to the next through the runs directory all mount
-        executor.cluster(db).runDirectory(sharedDir.resolve("runs")).hostLabels(labels);
-      } else if (db != null) {
-        executor.executionStore(db.executions()).logStore(db.logs()).controlChannel(db.control()).oncePerCluster(db.oncePerCluster())
-            .concurrencyLedger(db.concurrencyLedger());
-        if (takeOver) executor.takeOverEvery(java.time.Duration.ofSeconds(10));
-      }
-      if (db != null && hostName != null) executor.hostName(hostName);
-      Path mirrors = (sharedDir != null ? sharedDir : dataDir).resolve("mirrors");
-      executor.sourceProvider(org.pipelinekit.triggers.Triggers.sourceProvider(mirrors));
-      if (maxParallelJobs != null) executor.maxParallelJobs(maxParallelJobs);
-      if (!protectedBranches.isEmpty() || !protectedTags.isEmpty()) {
-        executor.protectedBranches(new org.pipelinekit.core.secret.ProtectedBranches(protectedBranches, protectedTags));
-        out.println("secrets go only to runs of protected branches " + protectedBranches + (protectedTags.isEmpty() ? "" : " and tags "
-            + protectedTags));
-      }
-      if (trustedKeys != null) {
-        var trusted = org.pipelinekit.core.sign.PipelineSignatures.Trusted.inDirectory(trustedKeys);
-        executor.requireSignatures(trusted);
-        out.println("runs only pipelines signed by " + trusted.keys().keySet() + " (" + trustedKeys + ")");
-      }
-      // the environments stages deploy to (their rules, variables and history): in the database the hosts share, else here
-      executor.environments(db != null ? db.environments()
-          : org.pipelinekit.core.environment.EnvironmentStore.inDirectory(dataDir.resolve("environments")));
-      org.pipelinekit.core.spi.AuditLog audit = CliAudit.of(dataDir, db); // what people did, and the secrets runs read
-      executor.secretAudit(org.pipelinekit.core.secret.SecretAudit.into(audit));
-      return serve(service, stores.artifacts, executor, secret, out, mirrors,
-          db != null ? db.triggerLedger() : org.pipelinekit.core.spi.TriggerLedger.inDirectory(dataDir.resolve("triggers")), secrets, audit);
-    }
-  }
-
-  private Integer serve(PipelineService service, ArtifactManager artifacts, PipelineExecutor.Builder executorBuilder, String secret,
-      PrintWriter out, Path mirrors, org.pipelinekit.core.spi.TriggerLedger ledger, SecretStore secrets,
-      org.pipelinekit.core.spi.AuditLog audit) throws Exception {
+    List<String> projectNames;
     List<UsersFile.User> users; // people with tokens of their own (pipelinekit users add), besides the admin token
     try {
+      projects.forEach(Projects::checkName);
+      projectNames = new java.util.ArrayList<>(new java.util.TreeSet<>(projects));
+      projectNames.remove(Projects.DEFAULT);
+      for (String p : Projects.existing(dataDir)) if (!projectNames.contains(p)) projectNames.add(p);
+      java.util.Collections.sort(projectNames);
       users = UsersFile.read(dataDir.resolve("users"));
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("error: " + e.getMessage());
       return Main.INVALID;
     }
+    String prefix = path.replaceAll("/+$", "");
+    if (!prefix.isEmpty() && !prefix.matches("(/[A-Za-z0-9._~-]+)+")) {
+      spec.commandLine().getErr().println("--path must look like /ci or /tools/ci, got '" + path + "'");
+      return 2;
+    }
+    PrivateFiles.createDirectories(dataDir); // (after the checks: a refused command leaves nothing behind)
     if (!users.isEmpty()) out.println("users: admin and " + users.size() + " from " + dataDir.resolve("users"));
-    PipelineAnalytics analytics = PipelineAnalytics.builder()
-        .settingsFile(mirrors.resolveSibling("analytics-settings.json")) // beside the mirrors: the shared directory in a cluster
-        .artifactStorage((pipeline, from, to) -> artifacts.gigabyteMonths(from, to).getOrDefault(pipeline, 0.0)).build();
-    try (PipelineExecutor executor = executorBuilder.listener(analytics.listener()).admission(analytics.admission()).build()) {
-      analytics.attach(executor);
-      int loaded = load(service, out);
-      java.util.concurrent.atomic.AtomicReference<String> address = new java.util.concurrent.atomic.AtomicReference<>("");
-      org.pipelinekit.triggers.Triggers triggers = org.pipelinekit.triggers.Triggers.builder(executor, service).mirrors(mirrors).ledger(ledger)
-          .secrets(secrets).executionLinks(id -> address.get() + "#/executions/" + id).build();
+    java.util.Deque<AutoCloseable> resources = new java.util.ArrayDeque<>(); // closed last opened first
+    try {
+      // every project a space of its own: its stores, its executor, its servlet (the default project's at the root)
+      java.util.Map<String, String> paths = new java.util.LinkedHashMap<>();
+      paths.put(Projects.DEFAULT, prefix + "/");
+      for (String p : projectNames) paths.put(p, prefix + "/projects/" + p + "/");
+      java.util.Map<String, org.pipelinekit.web.Authorizer> authorizers = new java.util.LinkedHashMap<>();
+      paths.keySet().forEach(p -> authorizers.put(p, UsersFile.authorizer(users, p)));
+      java.util.function.Function<Principal, List<org.pipelinekit.web.ProjectLink>> visible = who -> paths.entrySet().stream()
+          .filter(e -> authorizers.get(e.getKey()).allowed(who, org.pipelinekit.web.Authorizer.Action.READ, Optional.empty()))
+          .map(e -> new org.pipelinekit.web.ProjectLink(e.getKey(), e.getValue())).toList();
+      Authenticator authenticator = Authenticator.either(Authenticator.bearerTokens(Map.of(secret, Principal.of("admin", "admins"))),
+          UsersFile.authenticator(users));
+      String scheme = tlsKeystore != null ? "https" : "http";
+      java.util.concurrent.atomic.AtomicReference<String> address = new java.util.concurrent.atomic.AtomicReference<>(""); // once started
+      java.util.Map<String, Space> spaces = new java.util.LinkedHashMap<>();
+      for (String p : paths.keySet()) {
+        spaces.put(p, open(p, out, resources, authenticator, authorizers.get(p), visible,
+            link -> address.get() + paths.get(p).substring(prefix.length() + 1) + link));
+      }
+      Space main = spaces.get(Projects.DEFAULT);
+      int loaded = load(main.service(), out);
       for (Path dir : watch) {
         org.pipelinekit.triggers.GitRepository repo;
         try {
           repo = org.pipelinekit.triggers.GitRepository.local(dir, java.time.Duration.ofSeconds(2));
-          triggers.register(repo); // a path on this host: not kept for the other hosts, registered again at each start
+          main.triggers().register(repo); // a path on this host: not kept for the other hosts, registered again at each start
         } catch (java.io.IOException | RuntimeException e) {
           spec.commandLine().getErr().println("error: --watch " + dir + ": " + e.getMessage());
-          triggers.close();
           return Main.INVALID;
         }
         out.println("watching " + repo.url() + " as repository '" + repo.id() + "' (default branch " + repo.defaultBranch()
             + "): a commit there starts the pipelines of its .pipelinekit/ whose push triggers match");
       }
-      PipelineKitServlet servlet = PipelineKitServlet.builder(service, executor).artifacts(artifacts).kotlinScripts(kotlinScripts)
-          .templates(TemplateLibrary.builder().builtins().build()).analytics(analytics).triggers(triggers)
-          .authenticator(Authenticator.either(Authenticator.bearerTokens(Map.of(secret, Principal.of("admin", "admins"))),
-              UsersFile.authenticator(users)))
-          // each user what their role allows; the admin token and the group admins everything (the audit log included)
-          .authorizer(UsersFile.authorizer(users))
-          .auditLog(audit).build();
       Server jetty = new Server();
       HttpConfiguration http = new HttpConfiguration();
       http.setSendServerVersion(false);
@@ -251,21 +226,19 @@ final class ServeCommand implements Callable<Integer> {
       jetty.addConnector(connector);
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
-      ServletHolder holder = new ServletHolder(servlet);
-      holder.setAsyncSupported(true);
-      String prefix = path.replaceAll("/+$", "");
-      if (!prefix.isEmpty() && !prefix.matches("(/[A-Za-z0-9._~-]+)+")) {
-        spec.commandLine().getErr().println("--path must look like /ci or /tools/ci, got '" + path + "'");
-        return 2;
-      }
-      context.addServlet(holder, prefix + "/*");
+      spaces.forEach((p, space) -> {
+        ServletHolder holder = new ServletHolder(space.servlet());
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, paths.get(p) + "*");
+      });
       context.setErrorHandler(new ProblemErrorHandler());
       jetty.setErrorHandler(new ProblemErrorHandler());
       jetty.setHandler(context);
       jetty.start();
-      address.set((tlsKeystore != null ? "https" : "http") + "://" + host + ":" + connector.getLocalPort() + prefix + "/");
-      out.println("PipelineKit serving on " + (tlsKeystore != null ? "https" : "http") + "://" + host + ":" + connector.getLocalPort() + prefix + "/ (designer; API: " + prefix + "/api/v1, data in " + dataDir
+      address.set(scheme + "://" + host + ":" + connector.getLocalPort() + prefix + "/");
+      out.println("PipelineKit serving on " + address.get() + " (designer; API: " + prefix + "/api/v1, data in " + dataDir
           + ", " + loaded + " pipelines loaded)");
+      for (String p : projectNames) out.println("project " + p + " on " + address.get() + "projects/" + p + "/ (data in " + Projects.dataDir(dataDir, p) + ")");
       boolean madeUp = token == null && tokenFile == null && System.getenv("PIPELINEKIT_TOKEN") == null;
       out.println("token: " + (madeUp ? secret : "(as given)"));
       if (madeUp) { // the token is on screen already: a link that signs in with it
@@ -274,7 +247,7 @@ final class ServeCommand implements Callable<Integer> {
       out.flush();
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        triggers.close(); // no new runs from polls and schedules
+        spaces.values().forEach(space -> space.triggers().close()); // no new runs from polls and schedules
         try {
           jetty.stop();
         } catch (Exception e) {
@@ -285,7 +258,98 @@ final class ServeCommand implements Callable<Integer> {
       stopped.await();
       return 0;
     } finally {
-      artifacts.close();
+      closeAll(resources);
+    }
+  }
+
+  /** What serves one project: its service, its triggers and the servlet over its stores. */
+  private record Space(PipelineService service, org.pipelinekit.triggers.Triggers triggers, PipelineKitServlet servlet) {}
+
+  /**
+   * Opens one project's stores (its data directory, or its schema of the database and its directory of the shared one), its
+   * executor, triggers and servlet, adding what must be closed to {@code resources}.
+   */
+  private Space open(String project, PrintWriter out, java.util.Deque<AutoCloseable> resources, Authenticator authenticator,
+      org.pipelinekit.web.Authorizer authorizer, java.util.function.Function<Principal, List<org.pipelinekit.web.ProjectLink>> visible,
+      java.util.function.UnaryOperator<String> links) throws Exception {
+    Path projectDir = Projects.dataDir(dataDir, project);
+    PrivateFiles.createDirectories(projectDir);
+    JdbcStores db = database.open(Projects.schema(project)).orElse(null);
+    if (db != null) {
+      resources.push(db);
+      if (project.equals(Projects.DEFAULT)) out.println("pipelines, executions and logs in " + database.where());
+    }
+    // only with a database, as checked: a project's artifacts, caches, runs and secrets key in a directory of its own there
+    Path sharedDir = database.sharedDir == null ? null : Projects.dataDir(database.sharedDir, project);
+    LocalStores stores = sharedDir != null
+        ? LocalStores.open(db.cacheStore(sharedDir.resolve("cache")), db.artifactStore(sharedDir.resolve("artifacts")), sharedDir, protectedBranches)
+        : LocalStores.open(projectDir, projectDir.resolve("cache"), protectedBranches);
+    resources.push(stores);
+    PipelineService service = PipelineService.builder().store(db != null ? db.pipelines() : new FilePipelineStore(projectDir.resolve("pipelines")))
+        .build();
+    // a pipeline may be saved before its secrets are set; a run of it is refused while one is missing
+    SecretStore secrets = sharedDir != null ? CliSecrets.overlay(CliSecrets.shared(db, sharedDir), Optional.ofNullable(secretsFile))
+        : CliSecrets.forCommand(Optional.of(projectDir), Optional.ofNullable(secretsFile));
+    PipelineExecutor.Builder executor = stores.wire(PipelineExecutor.builder().dataDirectory(projectDir)).secrets(secrets);
+    if (db != null && sharedDir != null) {
+      // one CI: every host takes the cluster's jobs; a job's files go on to the next through the runs directory all mount
+      executor.cluster(db).runDirectory(sharedDir.resolve("runs")).hostLabels(labels);
+    } else if (db != null) {
+      executor.executionStore(db.executions()).logStore(db.logs()).controlChannel(db.control()).oncePerCluster(db.oncePerCluster())
+          .concurrencyLedger(db.concurrencyLedger());
+      if (takeOver) executor.takeOverEvery(java.time.Duration.ofSeconds(10));
+    }
+    if (db != null && hostName != null) executor.hostName(hostName);
+    Path mirrors = (sharedDir != null ? sharedDir : projectDir).resolve("mirrors");
+    executor.sourceProvider(org.pipelinekit.triggers.Triggers.sourceProvider(mirrors));
+    if (maxParallelJobs != null) executor.maxParallelJobs(maxParallelJobs);
+    if (!protectedBranches.isEmpty() || !protectedTags.isEmpty()) {
+      executor.protectedBranches(new org.pipelinekit.core.secret.ProtectedBranches(protectedBranches, protectedTags));
+      if (project.equals(Projects.DEFAULT)) {
+        out.println("secrets go only to runs of protected branches " + protectedBranches + (protectedTags.isEmpty() ? "" : " and tags "
+            + protectedTags));
+      }
+    }
+    // the keys a project trusts: --trusted-keys for every project, and a project's own trusted-keys/ directory
+    Path ownKeys = projectDir.resolve("trusted-keys");
+    Path keys = Files.isDirectory(ownKeys) ? ownKeys : trustedKeys;
+    if (keys != null) {
+      var trusted = org.pipelinekit.core.sign.PipelineSignatures.Trusted.inDirectory(keys);
+      executor.requireSignatures(trusted);
+      out.println((project.equals(Projects.DEFAULT) ? "" : "project " + project + " ") + "runs only pipelines signed by "
+          + trusted.keys().keySet() + " (" + keys + ")");
+    }
+    // the environments stages deploy to (their rules, variables and history): in the database the hosts share, else here
+    executor.environments(db != null ? db.environments()
+        : org.pipelinekit.core.environment.EnvironmentStore.inDirectory(projectDir.resolve("environments")));
+    org.pipelinekit.core.spi.AuditLog audit = CliAudit.of(projectDir, db); // what people did, and the secrets runs read
+    executor.secretAudit(org.pipelinekit.core.secret.SecretAudit.into(audit));
+    PipelineAnalytics analytics = PipelineAnalytics.builder()
+        .settingsFile(mirrors.resolveSibling("analytics-settings.json")) // beside the mirrors: the shared directory in a cluster
+        .artifactStorage((pipeline, from, to) -> stores.artifacts.gigabyteMonths(from, to).getOrDefault(pipeline, 0.0)).build();
+    PipelineExecutor built = executor.listener(analytics.listener()).admission(analytics.admission()).build();
+    resources.push(built);
+    analytics.attach(built);
+    org.pipelinekit.triggers.Triggers triggers = org.pipelinekit.triggers.Triggers.builder(built, service).mirrors(mirrors)
+        .ledger(db != null ? db.triggerLedger() : org.pipelinekit.core.spi.TriggerLedger.inDirectory(projectDir.resolve("triggers")))
+        .secrets(secrets).executionLinks(id -> links.apply("#/executions/" + id)).build();
+    resources.push(triggers);
+    PipelineKitServlet servlet = PipelineKitServlet.builder(service, built).artifacts(stores.artifacts).kotlinScripts(kotlinScripts)
+        .templates(TemplateLibrary.builder().builtins().build()).analytics(analytics).triggers(triggers)
+        .authenticator(authenticator)
+        // each user what their role in this project allows; the admin token and the group admins everything (the audit log included)
+        .authorizer(authorizer).project(project, visible)
+        .auditLog(audit).build();
+    return new Space(service, triggers, servlet);
+  }
+
+  private static void closeAll(java.util.Deque<AutoCloseable> resources) {
+    while (!resources.isEmpty()) {
+      try {
+        resources.pop().close();
+      } catch (Exception e) {
+        // closing the rest anyway; a store that fails to close has nothing left to lose
+      }
     }
   }
 

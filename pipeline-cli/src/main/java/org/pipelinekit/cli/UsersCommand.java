@@ -12,10 +12,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "users", description = {"The people who can sign in to serve, each with a token of their own and groups that"
-    + " approvals can name (the token given to serve itself signs in as 'admin', group 'admins'). Kept in <data-dir>/users as"
-    + " token hashes; serve reads the file when it starts."},
-    subcommands = {UsersCommand.Add.class, UsersCommand.List.class, UsersCommand.Remove.class})
+@Command(name = "users", description = {"The people who can sign in to serve, each with a token of their own, groups that"
+    + " approvals can name and a role in each project they may see (the token given to serve itself signs in as 'admin', group"
+    + " 'admins', and may do everything everywhere). Kept in <data-dir>/users as token hashes; serve reads the file when it starts."},
+    subcommands = {UsersCommand.Add.class, UsersCommand.Grant.class, UsersCommand.Token.class, UsersCommand.List.class,
+        UsersCommand.Remove.class})
 final class UsersCommand extends CommandGroup {
   static class DataDir {
     @Option(names = "--data-dir", defaultValue = "pipelinekit-data", description = "The data directory of serve (default: ${DEFAULT-VALUE})")
@@ -42,27 +43,91 @@ final class UsersCommand extends CommandGroup {
         + " default: ${DEFAULT-VALUE}")
     String role;
 
+    @Option(names = {"-p", "--project"}, paramLabel = "PROJECT", defaultValue = Projects.DEFAULT, description = "The project the role"
+        + " is in; the user sees no other (give more with users grant); default: ${DEFAULT-VALUE}")
+    String project;
+
     @Override
     public Integer call() throws Exception {
       String token;
       try {
-        token = UsersFile.add(file(), name, new TreeSet<>(groups), org.pipelinekit.web.Authorizer.Role.of(role));
+        token = UsersFile.add(file(), name, new TreeSet<>(groups), Projects.checkName(project), org.pipelinekit.web.Authorizer.Role.of(role));
       } catch (IllegalArgumentException e) {
         spec.commandLine().getErr().println(e.getMessage());
         return Main.INVALID;
       }
       CliAudit.record(CliAudit.of(dataDir, null), "user.add", "user/" + name, java.util.Map.of("groups", String.join(",", new TreeSet<>(groups)),
-          "role", role.toLowerCase(java.util.Locale.ROOT)));
+          "role", role.toLowerCase(java.util.Locale.ROOT), "project", project));
       PrintWriter out = spec.commandLine().getOut();
-      out.println("added " + name + " as " + role.toLowerCase(java.util.Locale.ROOT) + (groups.isEmpty() ? "" : " (groups "
-          + String.join(", ", new TreeSet<>(groups)) + ")") + " to " + file());
+      out.println("added " + name + " as " + role.toLowerCase(java.util.Locale.ROOT) + (project.equals(Projects.DEFAULT) ? "" : " of project "
+          + project) + (groups.isEmpty() ? "" : " (groups " + String.join(", ", new TreeSet<>(groups)) + ")") + " to " + file());
       out.println("token: " + token);
       out.println("give it to " + name + " to sign in; restart serve to let it in");
       return 0;
     }
   }
 
-  @Command(name = "list", description = "The users and their groups (never their tokens)")
+  @Command(name = "grant", description = "Give a user a role in a project, or with --revoke take it away; their token stays"
+      + " (serve reads the change when it restarts)")
+  static final class Grant extends DataDir implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(names = {"-p", "--project"}, paramLabel = "PROJECT", defaultValue = Projects.DEFAULT, description = "default: ${DEFAULT-VALUE}")
+    String project;
+
+    @Option(names = {"-r", "--role"}, paramLabel = "ROLE", description = "viewer, runner, approver, editor or admin")
+    String role;
+
+    @Option(names = "--revoke", description = "Take the user's role in the project away: they no longer see it")
+    boolean revoke;
+
+    @Override
+    public Integer call() throws Exception {
+      UsersFile.User changed;
+      try {
+        if ((role == null) == !revoke) throw new IllegalArgumentException("give either --role ROLE or --revoke");
+        changed = UsersFile.grant(file(), name, Projects.checkName(project), revoke ? java.util.Optional.empty()
+            : java.util.Optional.of(org.pipelinekit.web.Authorizer.Role.of(role)));
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println(e.getMessage());
+        return Main.INVALID;
+      }
+      CliAudit.record(CliAudit.of(dataDir, null), revoke ? "user.revoke" : "user.grant", "user/" + name, java.util.Map.of("project", project,
+          "role", revoke ? "-" : role.toLowerCase(java.util.Locale.ROOT)));
+      spec.commandLine().getOut().println(name + " now has roles " + changed.rolesText() + " (restart serve to apply)");
+      return 0;
+    }
+  }
+
+  @Command(name = "token", description = "Give a user a new token and print it, once (the old one stops working when serve"
+      + " restarts); their groups and roles stay")
+  static final class Token extends DataDir implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      String token;
+      try {
+        token = UsersFile.newToken(file(), name);
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println(e.getMessage());
+        return Main.INVALID;
+      }
+      CliAudit.record(CliAudit.of(dataDir, null), "user.token", "user/" + name, java.util.Map.of());
+      spec.commandLine().getOut().println("token: " + token);
+      return 0;
+    }
+  }
+
+  @Command(name = "list", description = "The users, their roles and their groups (never their tokens)")
   static final class List extends DataDir implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -72,8 +137,7 @@ final class UsersCommand extends CommandGroup {
       PrintWriter out = spec.commandLine().getOut();
       try {
         for (UsersFile.User u : UsersFile.read(file())) {
-          out.println(u.name() + "  " + u.role().name().toLowerCase(java.util.Locale.ROOT) + (u.groups().isEmpty() ? "" : "  "
-              + String.join(", ", u.groups())));
+          out.println(u.name() + "  " + u.rolesText() + (u.groups().isEmpty() ? "" : "  " + String.join(", ", u.groups())));
         }
       } catch (IllegalArgumentException e) {
         spec.commandLine().getErr().println(e.getMessage());

@@ -68,10 +68,10 @@ public final class JdbcStores implements Cluster, AutoCloseable {
   private JdbcJobQueue jobs;
   private JdbcExecutionLeases leases;
 
-  private JdbcStores(DataSource dataSource, HikariDataSource owned) {
+  private JdbcStores(DataSource dataSource, HikariDataSource owned, java.util.Optional<String> schema) {
     this.owned = owned;
     this.dataSource = dataSource;
-    migrate(dataSource);
+    migrate(dataSource, schema);
     this.db = new Database(dataSource);
     this.pipelines = new JdbcPipelineStore(db);
     this.executions = new JdbcExecutionStore(db);
@@ -83,11 +83,24 @@ public final class JdbcStores implements Cluster, AutoCloseable {
 
   /** Stores on the host's own pool (closing them leaves it open). */
   public static JdbcStores open(DataSource dataSource) {
-    return new JdbcStores(Objects.requireNonNull(dataSource, "dataSource"), null);
+    return new JdbcStores(Objects.requireNonNull(dataSource, "dataSource"), null, java.util.Optional.empty());
   }
 
   /** Stores on a pool of their own, closed with them. */
   public static JdbcStores open(String jdbcUrl, String user, String password) {
+    return open(jdbcUrl, user, password, java.util.Optional.empty());
+  }
+
+  /**
+   * Stores on a pool of their own whose tables are in {@code schema} (made when missing): a project's, apart from every
+   * other project's on the same database — no query of these stores reads another schema.
+   */
+  public static JdbcStores open(String jdbcUrl, String user, String password, java.util.Optional<String> schema) {
+    schema.ifPresent(s -> {
+      if (!s.matches("[a-z_][a-z0-9_]{0,62}")) {
+        throw new IllegalArgumentException("'" + s + "' is not a schema name: lowercase letters, digits and _, at most 63");
+      }
+    });
     if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
       throw new PipelineException(ErrorCode.DATABASE_URL_INVALID, "the database URL must be a PostgreSQL JDBC URL such as"
           + " jdbc:postgresql://db.internal:5432/ci, got '" + jdbcUrl + "'");
@@ -96,22 +109,24 @@ public final class JdbcStores implements Cluster, AutoCloseable {
     config.setJdbcUrl(jdbcUrl);
     config.setUsername(user);
     config.setPassword(password);
-    config.setPoolName("pipelinekit");
+    config.setPoolName("pipelinekit" + schema.map(s -> "-" + s).orElse(""));
+    schema.ifPresent(config::setSchema); // every connection's search_path: the stores' unqualified tables are this schema's
     config.setMaximumPoolSize(10);
     config.setInitializationFailTimeout(-1); // say why below rather than Hikari's "Failed to initialize pool"
     HikariDataSource pool = new HikariDataSource(config);
     try {
-      return new JdbcStores(pool, pool);
+      return new JdbcStores(pool, pool, schema);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
   }
 
-  private static void migrate(DataSource dataSource) {
+  private static void migrate(DataSource dataSource, java.util.Optional<String> schema) {
     try {
-      Flyway.configure().dataSource(dataSource).locations("classpath:org/pipelinekit/jdbc/migration").table("pk_schema_history")
-          .load().migrate();
+      var flyway = Flyway.configure().dataSource(dataSource).locations("classpath:org/pipelinekit/jdbc/migration").table("pk_schema_history");
+      schema.ifPresent(s -> flyway.schemas(s).defaultSchema(s).createSchemas(true));
+      flyway.load().migrate();
     } catch (RuntimeException e) {
       throw new PipelineException(ErrorCode.STORE_UNAVAILABLE, "cannot prepare the PipelineKit tables in the database: "
           + Database.describe(e) + "; check the JDBC URL, the user and that it may create tables", e);

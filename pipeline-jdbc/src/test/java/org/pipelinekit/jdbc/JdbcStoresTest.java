@@ -49,6 +49,36 @@ class JdbcStoresTest {
     }
   }
 
+  /** Two projects on one database: each one's tables in its own schema, so neither store reads the other's rows. */
+  @Test
+  void storesInASchemaOfTheirOwn_seeOnlyTheirOwnRows() throws Exception {
+    TestPostgres pg = TestPostgres.shared();
+    String url = pg.url(pg.newDatabase());
+    try (JdbcStores web = JdbcStores.open(url, pg.user(), "", Optional.of("pk_project_web"));
+        JdbcStores mobile = JdbcStores.open(url, pg.user(), "", Optional.of("pk_project_mobile"));
+        JdbcStores main = JdbcStores.open(url, pg.user(), "")) {
+      web.pipelines().save(org.pipelinekit.core.model.Pipeline.builder("site").stage("build", s -> s.run("make")).build());
+      mobile.pipelines().save(org.pipelinekit.core.model.Pipeline.builder("app").stage("build", s -> s.run("gradle")).build());
+      web.environments().put(new org.pipelinekit.core.environment.EnvironmentDefinition("production", java.util.Map.of("URL", "https://web"),
+          java.util.List.of(), 1, java.util.List.of(), Optional.empty()));
+
+      assertThat(web.pipelines().list()).extracting(p -> p.id()).containsExactly("site");
+      assertThat(mobile.pipelines().list()).extracting(p -> p.id()).containsExactly("app");
+      assertThat(main.pipelines().list()).isEmpty();
+      assertThat(mobile.pipelines().find("site")).isEmpty();
+      assertThat(mobile.environments().list()).isEmpty();
+      assertThat(web.environments().list()).hasSize(1);
+    }
+    try (Connection c = DriverManager.getConnection(url, pg.user(), "");
+        var r = c.createStatement().executeQuery("SELECT table_schema FROM information_schema.tables WHERE table_name = 'pk_pipeline' ORDER BY 1")) {
+      java.util.List<String> schemas = new java.util.ArrayList<>();
+      while (r.next()) schemas.add(r.getString(1));
+      assertThat(schemas).containsExactly("pk_project_mobile", "pk_project_web", "public");
+    }
+    assertThatThrownBy(() -> JdbcStores.open(url, pg.user(), "", Optional.of("Web; DROP"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not a schema name");
+  }
+
   private static void insertEvent(Connection c, String id, ExecutionEvent e) throws Exception {
     try (PreparedStatement s = c.prepareStatement("INSERT INTO pk_execution_event (execution_id, seq, event) VALUES (?, ?, ?)")) {
       s.setString(1, id);

@@ -85,7 +85,7 @@ public final class PipelineKitServlet extends HttpServlet {
     this.api = new Api(b.service, b.executor, Optional.ofNullable(b.artifacts), Optional.ofNullable(b.templates),
         b.registry != null ? b.registry : b.executor.registry(), b.analytics != null ? b.analytics
         : PipelineAnalytics.builder().executor(b.executor).build(), timer, b.heartbeat.toMillis(), b.kotlinScripts,
-        Optional.ofNullable(b.triggers), b.authenticator::knownNames, b.audit);
+        Optional.ofNullable(b.triggers), b.authenticator::knownNames, b.audit, b.project, b.projects);
     this.routes = api.routes();
     this.authenticator = b.authenticator;
     this.authorizer = b.authorizer;
@@ -410,6 +410,18 @@ public final class PipelineKitServlet extends HttpServlet {
     }
 
     private org.pipelinekit.triggers.Triggers triggers;
+    private String project = "default";
+    private java.util.function.Function<Principal, List<ProjectLink>> projects = p -> List.of();
+
+    /**
+     * The project this servlet serves, and the projects a caller may switch to ({@code GET api/v1/projects}: those it may
+     * read, this one included when it may). One servlet serves one project; its stores are that project's alone.
+     */
+    public Builder project(String name, java.util.function.Function<Principal, List<ProjectLink>> visible) {
+      this.project = Objects.requireNonNull(name, "name");
+      this.projects = Objects.requireNonNull(visible, "visible");
+      return this;
+    }
 
     public Builder kotlinScripts(boolean allowed) {
       this.kotlinScripts = allowed;

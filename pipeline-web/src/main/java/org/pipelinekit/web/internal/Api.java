@@ -65,13 +65,18 @@ public final class Api {
   private volatile PipelineScriptHost scripts;
   private final Optional<org.pipelinekit.triggers.Triggers> triggers;
   private final org.pipelinekit.core.spi.AuditLog audit;
+  private final String project;
+  private final java.util.function.Function<org.pipelinekit.core.engine.Principal, List<org.pipelinekit.web.ProjectLink>> projects;
   /** Everyone who can sign in (names and groups), when the authenticator knows them. */
   private final java.util.function.Supplier<Optional<Set<String>>> knownNames;
 
   public Api(PipelineService service, PipelineExecutor executor, Optional<ArtifactManager> artifacts, Optional<TemplateLibrary> templates,
       StageRegistry registry, PipelineAnalytics analytics, ScheduledExecutorService timer, long heartbeatMillis, boolean kotlinScripts,
       Optional<org.pipelinekit.triggers.Triggers> triggers, java.util.function.Supplier<Optional<Set<String>>> knownNames,
-      org.pipelinekit.core.spi.AuditLog audit) {
+      org.pipelinekit.core.spi.AuditLog audit, String project,
+      java.util.function.Function<org.pipelinekit.core.engine.Principal, List<org.pipelinekit.web.ProjectLink>> projects) {
+    this.project = project;
+    this.projects = projects;
     this.audit = audit;
     this.knownNames = knownNames;
     this.kotlinScripts = kotlinScripts;
@@ -132,6 +137,7 @@ public final class Api {
         new Route("GET", "/environments/{name}", Action.READ, this::getEnvironment),
         new Route("PUT", "/environments/{name}", Action.EDIT, this::putEnvironment),
         new Route("DELETE", "/environments/{name}", Action.EDIT, this::deleteEnvironment),
+        new Route("GET", "/projects", Action.READ, this::listProjects),
         new Route("GET", "/audit", Action.AUDIT, this::auditEntries),
         new Route("GET", "/audit/export", Action.AUDIT, this::auditExport),
         new Route("GET", "/pipelines/{id}/triggers", Action.READ, this::pipelineTriggers));
@@ -884,6 +890,14 @@ public final class Api {
 
   private static ObjectNode deployment(org.pipelinekit.core.environment.Deployment d) {
     return org.pipelinekit.core.environment.EnvironmentJson.write(d);
+  }
+
+  /** The project this API serves, and the projects the caller may read (with where each is served). */
+  private void listProjects(Call c) throws IOException {
+    ObjectNode doc = Json.MAPPER.createObjectNode().put("current", project);
+    ArrayNode list = doc.putArray("projects");
+    for (org.pipelinekit.web.ProjectLink p : projects.apply(c.principal)) list.addObject().put("name", p.name()).put("path", p.path());
+    c.send(200, doc);
   }
 
   /** The audit log's entries the query asks for (newest 200 unless a limit says otherwise), and whether the chain holds. */
