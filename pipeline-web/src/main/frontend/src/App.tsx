@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { checkToken, setToken, token } from './api';
+import { checkToken, getJson, setToken, token } from './api';
 import { Analytics } from './pages/Analytics';
 import { Designer } from './pages/Designer';
 import { Execution } from './pages/Execution';
@@ -98,6 +98,7 @@ export function App() {
           <a href="#/audit" className={page === 'audit' ? 'active' : ''}>Audit</a>
         </nav>
         <span className="pk-spacer" />
+        {signedIn ? <ProjectSwitcher /> : null}
         {signedIn ? <button className="pk-link" onClick={() => { setToken(null); setSignedIn(false); }}>Sign out</button> : null}
       </header>
       <main className="pk-main">
@@ -113,6 +114,39 @@ export function App() {
         )}
       </main>
     </div>
+  );
+}
+
+interface Projects {
+  current: string;
+  projects: Array<{ name: string; path: string }>;
+}
+
+/**
+ * The project this page works in, and the others the user may switch to (each served at a path of its own, with stores of
+ * its own); shown only when there is more than the default project to see.
+ */
+function ProjectSwitcher() {
+  const [projects, setProjects] = useState<Projects | null>(null);
+  useEffect(() => {
+    getJson<Projects>('projects').then(setProjects, () => setProjects(null));
+  }, []);
+  if (!projects || (projects.projects.length <= 1 && projects.current === 'default')) return null;
+  const names = projects.projects.map((p) => p.name);
+  return (
+    <label className="pk-project">
+      Project{' '}
+      <select aria-label="Project" value={projects.current} onChange={(e) => {
+        const to = projects.projects.find((p) => p.name === e.target.value);
+        if (!to) return;
+        // the sign-in goes along in the fragment (never sent to a server), as the server's own sign-in link does
+        const t = token();
+        window.location.assign(new URL(to.path, window.location.origin).toString() + '#/pipelines' + (t ? '?token=' + encodeURIComponent(t) : ''));
+      }}>
+        {names.includes(projects.current) ? null : <option value={projects.current}>{projects.current}</option>}
+        {projects.projects.map((p) => <option key={p.name} value={p.name}>{p.name}</option>)}
+      </select>
+    </label>
   );
 }
 

@@ -39,6 +39,14 @@ class RunPageBrowserIT {
     Matcher opsToken = Pattern.compile("(?m)^token: (pk_\\S+)$").matcher(added);
     assertThat(opsToken.find()).as(added).isTrue();
     assertThat(Files.readString(dir.resolve("data/users"))).as("only the token's hash is kept").doesNotContain(opsToken.group(1));
+    // an editor of project mobile only (for e2e/projects.e2e.mjs)
+    Process dev = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        SharedDatabaseJarIT.JAR.toString(), "users", "add", "mobile-dev", "--project", "mobile", "--data-dir", dir.resolve("data").toString())
+        .redirectErrorStream(true).start();
+    String devAdded = new String(dev.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(dev.waitFor(60, TimeUnit.SECONDS) && dev.exitValue() == 0).as(devAdded).isTrue();
+    Matcher devToken = Pattern.compile("(?m)^token: (pk_\\S+)$").matcher(devAdded);
+    assertThat(devToken.find()).as(devAdded).isTrue();
     // production's deploy token (for e2e/governance.e2e.mjs)
     Process secret = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
         SharedDatabaseJarIT.JAR.toString(), "secrets", "set", "DEPLOY_TOKEN", "--environment", "production", "--data-dir",
@@ -49,7 +57,8 @@ class RunPageBrowserIT {
     assertThat(secret.waitFor(60, TimeUnit.SECONDS) && secret.exitValue() == 0).as(stored).isTrue();
     Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
         SharedDatabaseJarIT.JAR.toString(), "serve", "--port", "0", "--path", "/ci", "--data-dir", dir.resolve("data").toString(),
-        "--pipelines", Files.createDirectories(dir.resolve("none")).toString(), "--token", "e2e-token").redirectErrorStream(true).start();
+        "--pipelines", Files.createDirectories(dir.resolve("none")).toString(), "--token", "e2e-token", "--project", "mobile")
+        .redirectErrorStream(true).start();
     StringBuilder said = new StringBuilder();
     try {
       BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
@@ -89,6 +98,9 @@ class RunPageBrowserIT {
       assertThat(governance).contains("the team lead sets a coverage gate", "the team lead defines production on the Environments page",
           "the feature branch's run is refused at production", "waits for ops, ops-lead approves, and it deploys with production's",
           "the deployment history shows");
+      String projects = e2e("projects.e2e.mjs", page, devToken.group(1));
+      assertThat(projects).contains("the admin switches to project mobile, stays signed in, and sees mobile's pipelines only",
+          "mobile-dev sees only project mobile; the default project does not let them in");
       String logs = e2e("logs.e2e.mjs", page);
       assertThat(logs).contains("matrix lines are labelled by job (os=linux, os=mac) and the job filter shows only os=mac",
           "a step folds under its ▶ line (\"2 lines hidden\") and unfolds", "timestamps in the viewer's zone (Asia/Tokyo");
