@@ -37,6 +37,8 @@ export interface Report {
   cost: { computeUsd: number; storageUsd: number; totalUsd: number; billableMinutes: number; freeMinutesUsed: number };
   alerts: Array<{ month: string; budgetUsd: number; spentUsd: number; percent?: number }>;
   suggestions: string[];
+  /** Tests that failed and passed with nothing changed (on a retry, or on the same commit). */
+  flakyTests?: Array<{ stage: string; test: string; why: string; executions: string[] }>;
   zone: string;
   costModel: CostSettings;
 }
@@ -108,6 +110,20 @@ export function Analytics({ pipelineId }: { pipelineId: string }) {
           ))}
         </tbody>
       </table>
+      {report.flakyTests && report.flakyTests.length > 0 ? <>
+        <h2>Flaky tests</h2>
+        <table className="pk-table" aria-label="Flaky tests" data-testid="flaky-tests">
+          <thead><tr><th>Test</th><th>Stage</th><th>Why</th><th>Runs</th></tr></thead>
+          <tbody>
+            {report.flakyTests.map((f) => (
+              <tr key={f.stage + ' ' + f.test}>
+                <td><code>{f.test}</code></td><td>{f.stage}</td><td>{f.why}</td>
+                <td>{f.executions.map((id, i) => <span key={id}>{i > 0 ? ', ' : ''}<a href={`#/executions/${encodeURIComponent(id)}?stage=${encodeURIComponent(f.stage)}`}>{id}</a></span>)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </> : null}
       {report.suggestions.length > 0 ? <><h2>Suggestions</h2><ul>{report.suggestions.map((s) => <li key={s}>{s}</li>)}</ul></> : null}
     </div>
   );

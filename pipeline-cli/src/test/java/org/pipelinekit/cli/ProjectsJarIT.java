@@ -42,6 +42,9 @@ class ProjectsJarIT {
     String bob = token(jar("users", "add", "bob", "--project", "mobile", "--role", "admin", "--data-dir", data.toString()));
     jarWithInput("m0bile-5ecret", "secrets", "set", "STORE_KEY", "--project", "mobile", "--data-dir", data.toString());
     jarWithInput("w3b-5ecret", "secrets", "set", "STORE_KEY", "--project", "web", "--data-dir", data.toString());
+    // a third project trusts a key of its own: it runs only pipelines that key signed
+    jar("keys", "generate", "vault-team", "--dir", Files.createDirectories(data.resolve("projects/vault/trusted-keys")).toString());
+    Files.move(data.resolve("projects/vault/trusted-keys/vault-team.key"), dir.resolve("vault-team.key"));
 
     Process server = new ProcessBuilder(java(), "-jar", SharedDatabaseJarIT.JAR.toString(), "serve", "--port", "0", "--data-dir",
         data.toString(), "--pipelines", Files.createDirectories(dir.resolve("none")).toString(), "--token", "root-token",
@@ -122,13 +125,22 @@ class ProjectsJarIT {
 
       // who sees which projects
       assertThat(names(send("GET", web + "/projects", null, alice))).containsExactly("web");
-      assertThat(names(send("GET", root + "/api/v1/projects", null, "root-token"))).containsExactly("default", "mobile", "web");
+      assertThat(names(send("GET", root + "/api/v1/projects", null, "root-token"))).containsExactly("default", "mobile", "vault", "web");
       assertThat(send("GET", root + "/api/v1/pipelines", null, alice).statusCode()).as("no role in the default project").isEqualTo(403);
       JsonNode projects = JSON.readTree(send("GET", mobile + "/projects", null, bob).body());
       assertThat(projects.path("current").asText()).isEqualTo("mobile");
       assertThat(projects.path("projects").path(0).path("path").asText()).isEqualTo("/projects/mobile/");
       assertThat(said.toString()).as("the server said where each project is").contains("project mobile on " + root + "/projects/mobile/",
-          "project web on " + root + "/projects/web/");
+          "project web on " + root + "/projects/web/", "project vault on " + root + "/projects/vault/",
+          "project vault runs only pipelines signed by [vault-team]");
+      String vault = root + "/projects/vault/api/v1";
+      send("POST", vault + "/pipelines/import?format=yaml", "id: unsigned\nstages: [{id: a, steps: [{run: 'true'}]}]\n", "root-token",
+          "application/yaml");
+      HttpResponse<String> unsigned = send("POST", vault + "/pipelines/unsigned/execute", "{}", "root-token");
+      assertThat(unsigned.statusCode()).as(unsigned.body()).isEqualTo(403);
+      assertThat(unsigned.body()).contains("vault-team");
+      assertThat(send("POST", web + "/pipelines/site/execute", "{}", alice).statusCode()).as("web trusts no key: it runs anything")
+          .isEqualTo(202);
     } finally {
       server.destroy();
       server.waitFor(30, TimeUnit.SECONDS);

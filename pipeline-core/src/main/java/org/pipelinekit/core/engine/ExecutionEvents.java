@@ -77,6 +77,7 @@ public final class ExecutionEvents {
           .put("size", e.size()).put("digest", e.digest()).put("url", e.url());
     } else if (event instanceof JobRetrying e) {
       job(n, e.stageId(), e.jobId(), e.attempt()).put("delayMillis", e.delay().toMillis()).put("reason", e.reason());
+      if (!e.outputs().isEmpty()) map(n, "outputs", e.outputs());
     } else if (event instanceof JobFinished e) {
       job(n, e.stageId(), e.jobId(), e.attempt()).put("status", e.status().name());
       e.exitCode().ifPresent(c -> n.put("exitCode", c));

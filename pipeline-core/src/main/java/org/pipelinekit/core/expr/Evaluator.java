@@ -97,8 +97,24 @@ final class Evaluator {
       case "hashFiles": return context.hashFiles(args.stream().map(Evaluator::text).toList());
       case "minus": return number(args.get(0)) - number(args.get(1)); // (a quality gate's drop: no arithmetic operators)
       case "sarif": return context.sarif(text(args.get(0)), text(args.get(1)));
+      case "added": return (double) added(args.get(0), args.get(1));
       default: throw new ExpressionException("unknown function " + c.function() + "()", source, c.column());
     }
+  }
+
+  /**
+   * How many items of {@code now} are not in {@code before}: lists, or texts of one item a line (a unit-tests stage's
+   * {@code failed_tests}), so {@code added(outputs.failed_tests, baseline.outputs.failed_tests)} counts new failures.
+   */
+  private static long added(Object now, Object before) {
+    java.util.Set<String> old = new java.util.HashSet<>(items(before));
+    return items(now).stream().distinct().filter(i -> !old.contains(i)).count();
+  }
+
+  private static List<String> items(Object v) {
+    if (v == null) return List.of();
+    if (v instanceof List<?> list) return list.stream().map(Evaluator::text).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    return text(v).lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 
   private String format(String pattern, List<Object> args, Call c) {

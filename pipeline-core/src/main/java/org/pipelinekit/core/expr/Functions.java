@@ -19,6 +19,7 @@ public final class Functions {
       Map.entry("join", new int[] {1, 2}),
       Map.entry("hashFiles", new int[] {1, -1}),
       Map.entry("minus", new int[] {2, 2}),
+      Map.entry("added", new int[] {2, 2}),
       Map.entry("sarif", new int[] {2, 2}));
 
   /** Functions that decide, on their own, whether a stage runs after upstream failures. */

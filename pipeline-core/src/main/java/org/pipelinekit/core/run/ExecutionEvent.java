@@ -59,9 +59,21 @@ public sealed interface ExecutionEvent {
   record ArtifactStored(String executionId, long sequence, Instant time, String stageId, String jobId, String name,
       String artifactId, long size, String digest, String url) implements ExecutionEvent {}
 
-  /** A job attempt failed and will be tried again after {@code delay}. */
+  /**
+   * A job attempt failed and will be tried again after {@code delay}; {@code outputs} are what the failed attempt's steps
+   * wrote (its {@code failed_tests}, for instance: what a retry that passes shows to be flaky).
+   */
   record JobRetrying(String executionId, long sequence, Instant time, String stageId, String jobId, int attempt,
-      Duration delay, String reason) implements ExecutionEvent {}
+      Duration delay, String reason, Map<String, String> outputs) implements ExecutionEvent {
+    public JobRetrying {
+      outputs = Map.copyOf(outputs);
+    }
+
+    public JobRetrying(String executionId, long sequence, Instant time, String stageId, String jobId, int attempt, Duration delay,
+        String reason) {
+      this(executionId, sequence, time, stageId, jobId, attempt, delay, reason, Map.of());
+    }
+  }
 
   record JobFinished(String executionId, long sequence, Instant time, String stageId, String jobId, int attempt,
       StageStatus status, Optional<Integer> exitCode, Optional<String> reason, Map<String, String> outputs) implements ExecutionEvent {}

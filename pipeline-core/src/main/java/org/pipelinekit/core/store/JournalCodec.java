@@ -147,6 +147,7 @@ public final class JournalCodec {
       n.put("attempt", r.attempt());
       n.put("delayMillis", r.delay().toMillis());
       n.put("reason", r.reason());
+      if (!r.outputs().isEmpty()) n.set("outputs", JSON.valueToTree(r.outputs()));
     } else if (e instanceof JobFinished j) {
       n.put("stage", j.stageId());
       n.put("job", j.jobId());
@@ -206,7 +207,7 @@ public final class JournalCodec {
       case "StepStarted" -> new StepStarted(executionId, seq, time, stage, n.path("job").asText(), n.path("attempt").asInt(),
           n.path("step").asInt(), n.path("runner").asText(), Duration.ofMillis(n.path("startupMillis").asLong()));
       case "JobRetrying" -> new JobRetrying(executionId, seq, time, stage, n.path("job").asText(), n.path("attempt").asInt(),
-          Duration.ofMillis(n.path("delayMillis").asLong()), n.path("reason").asText());
+          Duration.ofMillis(n.path("delayMillis").asLong()), n.path("reason").asText(), strings(n.path("outputs")));
       case "JobFinished" -> new JobFinished(executionId, seq, time, stage, n.path("job").asText(), n.path("attempt").asInt(),
           StageStatus.valueOf(n.path("status").asText()), n.has("exitCode") ? Optional.of(n.path("exitCode").asInt()) : Optional.empty(),
           opt(n, "reason"), strings(n.path("outputs")));

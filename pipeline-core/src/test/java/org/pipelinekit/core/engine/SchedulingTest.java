@@ -227,6 +227,38 @@ class SchedulingTest {
   }
 
   @Test
+  void aGateRefusesNewTestFailuresVersusTheDefaultBranch_andToleratesKnownOnes() throws Exception {
+    // the tests fail as the parameter says: a JUnit report with those cases failing, and a test command that exits 1
+    String report = "printf '<testsuite>' > TEST-app.xml; for t in login cart pay; do case \" ${{ params.failing }} \" in"
+        + " *\" $t \"*) printf '<testcase classname=\"app.Suite\" name=\"%s\"><failure/></testcase>' $t ;;"
+        + " *) printf '<testcase classname=\"app.Suite\" name=\"%s\"/>' $t ;; esac >> TEST-app.xml; done;"
+        + " printf '</testsuite>' >> TEST-app.xml; [ -z \"${{ params.failing }}\" ]";
+    Pipeline p = Pipeline.builder("tests").parameter("failing", c -> c.defaultValue(""))
+        .stage("test", s -> s.type("unit-tests").with("command", report).with("fail_on_failures", false)
+            // main records where it stands; other branches may not fail a test that main's last good run passed
+            .gate("no-new-failures", "branch == 'main' || added(outputs.failed_tests, baseline.outputs.failed_tests) == 0"))
+        .build();
+    java.util.function.BiFunction<String, String, ExecutionSnapshot> run = (branch, failing) -> {
+      try {
+        return await(executor.execute(p, new ExecutionTrigger("push", java.util.Optional.of(branch), java.util.Optional.empty(),
+            java.util.Optional.empty()), Map.of("failing", failing)));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    // main lives with a known failure (cart)
+    ExecutionSnapshot main = run.apply("main", "cart");
+    assertThat(main.status()).as("%s", main.stage("test")).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(main.stage("test").outputs()).containsEntry("failed_tests", "app.Suite.cart").containsEntry("failures", "1");
+    assertThat(run.apply("feature/a", "cart").status()).as("the known failure only").isEqualTo(ExecutionStatus.SUCCEEDED);
+    ExecutionSnapshot worse = run.apply("feature/b", "cart pay");
+    assertThat(worse.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(worse.stage("test").reason()).hasValueSatisfying(r -> assertThat(r).contains("quality gate 'no-new-failures' does not hold")
+        .contains("outputs.failed_tests is app.Suite.cart\napp.Suite.pay").contains("baseline.outputs.failed_tests is app.Suite.cart"));
+    assertThat(run.apply("feature/c", "").status()).as("fixing the known failure is no new one").isEqualTo(ExecutionStatus.SUCCEEDED);
+  }
+
+  @Test
   void aGateCountsASarifReportsFindingsByLevel() throws Exception {
     String sarif = "{\"version\": \"2.1.0\", \"runs\": [{\"tool\": {\"driver\": {\"name\": \"scanner\"}}, \"results\": ["
         + "{\"level\": \"error\", \"message\": {\"text\": \"sql injection\"}}, {\"message\": {\"text\": \"weak hash\"}},"

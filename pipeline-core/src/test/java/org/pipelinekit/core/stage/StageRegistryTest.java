@@ -39,7 +39,7 @@ class StageRegistryTest {
     assertThat(unit.inputs()).extracting(InputSpec::name).startsWith("command", "coverage_threshold");
     assertThat(unit.input("command").orElseThrow().required()).isTrue();
     assertThat(unit.input("coverage_threshold").orElseThrow().schema().type()).isEqualTo(ValueType.NUMBER);
-    assertThat(unit.outputs()).extracting(OutputSpec::name).containsExactly("passed", "tests", "failures", "coverage", "report");
+    assertThat(unit.outputs()).extracting(OutputSpec::name).containsExactly("passed", "tests", "failures", "failed_tests", "coverage", "report"); // the seed's, and which tests failed
     StageType cloud = registry.get("deploy-cloud");
     assertThat(cloud.input("provider").orElseThrow().schema().options()).containsExactly("aws", "gcp", "azure");
     assertThat(cloud.outputs()).extracting(OutputSpec::name).containsExactly("endpoint");

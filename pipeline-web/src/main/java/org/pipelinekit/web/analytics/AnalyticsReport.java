@@ -30,7 +30,15 @@ public record AnalyticsReport(
     List<Day> trends,
     Cost cost,
     List<BudgetAlert> alerts,
-    List<String> suggestions) {
+    List<String> suggestions,
+    /** Tests that failed and passed without a change: on a retry, or in another run of the same commit. */
+    List<FlakyTest> flakyTests) {
+
+  /**
+   * A flaky test: {@code test} (class.name, as the unit-tests stage's {@code failed_tests} lists it) of {@code stageId}, why it
+   * counts as flaky ({@code "passed on a retry"}, {@code "failed and passed on commit abc1234"}), and the runs that show it.
+   */
+  public record FlakyTest(String stageId, String test, String why, List<String> executions) {}
 
   /**
    * One stage: runs, failures, durations, how often it was retried into success (flaky), how often it was on the critical

@@ -322,7 +322,71 @@ public final class PipelineAnalytics {
     List<AnalyticsReport.BudgetAlert> alerts = raised.values().stream().filter(a -> a.pipelineId().equals(pipelineId)).toList();
     return new AnalyticsReport(pipelineId, from, to, runs.size(), succeeded, failed, cancelled, rate(succeeded, done.size()),
         rate(failed, done.size()), average(durations), percentile(durations, 95), average(queue), stages, bottlenecks, dora, trends, cost,
-        alerts, suggestions(pipelineId, runs, stages));
+        alerts, suggestions(pipelineId, runs, stages), flakyTests(runs));
+  }
+
+  /**
+   * Tests that failed and passed with nothing changed: a test a failed attempt listed in {@code failed_tests} that the
+   * attempt after it passed, and a test that failed in one run of a commit and passed in another run of the same commit
+   * (a run of it read the reports — it has {@code tests} — and did not list it). Newest evidence first, one entry a test.
+   */
+  private List<AnalyticsReport.FlakyTest> flakyTests(List<ExecutionSnapshot> runs) {
+    Map<String, AnalyticsReport.FlakyTest> found = new LinkedHashMap<>(); // stage + test → the first reason found
+    // failed, then passed on a retry (the journal keeps each failed attempt's outputs)
+    for (ExecutionSnapshot s : runs) {
+      Optional<StoredExecution> stored = executor().stored(s.id());
+      if (stored.isEmpty()) continue;
+      for (ExecutionEvent e : stored.get().events()) {
+        if (!(e instanceof ExecutionEvent.JobRetrying r)) continue;
+        StageRun stage = s.stages().get(r.stageId());
+        if (stage == null) continue;
+        Optional<JobRun> job = stage.jobs().stream().filter(j -> j.jobId().equals(r.jobId())).findFirst();
+        if (job.isEmpty() || job.get().status() != StageStatus.SUCCEEDED) continue;
+        java.util.Set<String> stillFailing = new java.util.HashSet<>(lines(job.get().outputs().get("failed_tests")));
+        for (String test : lines(r.outputs().get("failed_tests"))) {
+          if (!stillFailing.contains(test)) {
+            found.putIfAbsent(r.stageId() + "\n" + test, new AnalyticsReport.FlakyTest(r.stageId(), test, "passed on a retry", List.of(s.id())));
+          }
+        }
+      }
+    }
+    // failed and passed on the same commit
+    Map<String, List<ExecutionSnapshot>> byCommit = new LinkedHashMap<>();
+    for (ExecutionSnapshot s : runs) s.header().trigger().commit().ifPresent(c -> byCommit.computeIfAbsent(c, k -> new ArrayList<>()).add(s));
+    byCommit.forEach((commit, same) -> {
+      if (same.size() < 2) return;
+      Map<String, Map<String, String>> failedIn = new LinkedHashMap<>(); // stage + test → the run it failed in
+      Map<String, Map<String, String>> passedIn = new LinkedHashMap<>();
+      for (ExecutionSnapshot s : same) {
+        for (StageRun stage : s.stages().values()) {
+          for (JobRun j : stage.jobs()) {
+            if (!j.outputs().containsKey("tests")) continue; // the job read no reports: it says nothing about a test
+            java.util.Set<String> failed = new java.util.HashSet<>(lines(j.outputs().get("failed_tests")));
+            failed.forEach(t -> failedIn.computeIfAbsent(stage.stageId(), k -> new LinkedHashMap<>()).putIfAbsent(t, s.id()));
+            // a test the other runs saw fail, and this one read without it failing
+            for (ExecutionSnapshot other : same) {
+              if (other == s) continue;
+              for (JobRun o : Optional.ofNullable(other.stages().get(stage.stageId())).map(StageRun::jobs).orElse(List.of())) {
+                for (String t : lines(o.outputs().get("failed_tests"))) {
+                  if (!failed.contains(t)) passedIn.computeIfAbsent(stage.stageId(), k -> new LinkedHashMap<>()).putIfAbsent(t, s.id());
+                }
+              }
+            }
+          }
+        }
+      }
+      passedIn.forEach((stage, tests) -> tests.forEach((test, passedRun) -> {
+        String failedRun = failedIn.getOrDefault(stage, Map.of()).get(test);
+        if (failedRun == null) return;
+        found.putIfAbsent(stage + "\n" + test, new AnalyticsReport.FlakyTest(stage, test,
+            "failed and passed on commit " + (commit.length() > 12 ? commit.substring(0, 12) : commit), List.of(failedRun, passedRun)));
+      }));
+    });
+    return List.copyOf(found.values());
+  }
+
+  private static List<String> lines(@Nullable String text) {
+    return text == null ? List.of() : text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
   }
 
   // ---- pieces ----

@@ -43,6 +43,9 @@ final class Reports {
     r.alerts().forEach(a -> alerts.addObject().put("month", a.month().toString()).put("budgetUsd", a.budgetUsd()).put("spentUsd", a.spentUsd())
         .put("percent", a.percent()));
     o.set("suggestions", Json.MAPPER.valueToTree(r.suggestions()));
+    ArrayNode flaky = o.putArray("flakyTests");
+    r.flakyTests().forEach(f -> flaky.addObject().put("stage", f.stageId()).put("test", f.test()).put("why", f.why())
+        .set("executions", Json.MAPPER.valueToTree(f.executions())));
     return o;
   }
 

@@ -341,7 +341,8 @@ final class ExecutionRun {
     if (retryable && !cancelled && !j.cancelRequested && retry.retries(kind, exit.exitCode().orElse(-1), j.attempt)) {
       Duration delay = retry.backoff().delay(j.attempt);
       int attempt = j.attempt;
-      hub.publish((seq, t) -> new JobRetrying(id(), seq, t, j.stage.id(), j.jobId, attempt, delay, reason));
+      Map<String, String> outputs = Map.copyOf(j.attemptOutputs);
+      hub.publish((seq, t) -> new JobRetrying(id(), seq, t, j.stage.id(), j.jobId, attempt, delay, reason, outputs));
       j.log("↻ attempt " + attempt + " failed (" + reason + "); retrying in " + Durations.format(delay));
       releaseSlot(j);
       j.status = StageStatus.PENDING;

@@ -161,7 +161,7 @@ public final class SecretMasker {
     }
     if (e instanceof JobRetrying r) {
       return new JobRetrying(r.executionId(), r.sequence(), r.time(), r.stageId(), mask(r.jobId()), r.attempt(), r.delay(),
-          mask(r.reason()));
+          mask(r.reason()), mask(r.outputs()));
     }
     if (e instanceof JobFinished f) {
       return new JobFinished(f.executionId(), f.sequence(), f.time(), f.stageId(), mask(f.jobId()), f.attempt(), f.status(), f.exitCode(),

@@ -244,9 +244,12 @@ public final class BuiltinStageTypes implements StageTypeProvider {
             .in(optional("coverage_threshold", NUMBER, "Lowest accepted line coverage in percent"))
             .in(optional("coverage_file", PATH, "Coverage report to read: Cobertura/JaCoCo XML, lcov, or a file holding the percentage"))
             .in(withDefault("report", PATH, "**/TEST-*.xml", "JUnit XML reports to read (a glob in the workspace)"))
+            .in(withDefault("fail_on_failures", BOOLEAN, true, "Fail the stage when a test fails; false leaves it to the stage's"
+                + " gates, such as no new failures: branch == 'main' || added(outputs.failed_tests, baseline.outputs.failed_tests) == 0"))
             .out("passed", BOOLEAN, "Whether the tests passed (and coverage met the threshold)")
             .out("tests", INTEGER, "Number of tests in the reports")
             .out("failures", INTEGER, "Failed and errored tests in the reports")
+            .out("failed_tests", STRING, "The failed and errored tests (class.name), one a line, the first 200")
             .out("coverage", NUMBER, "Line coverage in percent")
             .out("report", PATH, "The test report")
             .steps(in -> List.of(Step.of("test", in.str("command"))))
@@ -255,7 +258,7 @@ public final class BuiltinStageTypes implements StageTypeProvider {
                 new PlannedStep.Command(Step.of("test", "(\n" + in.str("command") + "\n)\ncode=$?; "
                     + output("command_exit", "$code") + "; exit 0")),
                 Actions.testReports(in.str("report"), in.optional("coverage_file"),
-                    in.optional("coverage_threshold").map(Double::parseDouble)))),
+                    in.optional("coverage_threshold").map(Double::parseDouble), in.bool("fail_on_failures")))),
         type("integration-tests", TEST, "Integration Tests", "Starts service containers and runs tests against them.")
             .in(withDefault("services", listOf(service), List.of(), "Services started before the tests and stopped after"))
             .in(required("test_command", STRING, "Command that runs the tests"))

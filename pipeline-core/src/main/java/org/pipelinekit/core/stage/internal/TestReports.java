@@ -20,10 +20,23 @@ import javax.xml.stream.XMLStreamReader;
 final class TestReports {
   private TestReports() {}
 
-  /** Test counts summed over report files. */
-  record Counts(int tests, int failures, int errors, int skipped) {
+  /**
+   * Test counts summed over report files, and the tests that failed or errored, by id ({@code classname.name}, or the
+   * name alone when the case has no class), sorted, each once.
+   */
+  record Counts(int tests, int failures, int errors, int skipped, java.util.SortedSet<String> failed) {
+    Counts {
+      failed = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(failed));
+    }
+
+    Counts(int tests, int failures, int errors, int skipped) {
+      this(tests, failures, errors, skipped, new java.util.TreeSet<>());
+    }
+
     Counts plus(Counts o) {
-      return new Counts(tests + o.tests, failures + o.failures, errors + o.errors, skipped + o.skipped);
+      java.util.SortedSet<String> both = new java.util.TreeSet<>(failed);
+      both.addAll(o.failed);
+      return new Counts(tests + o.tests, failures + o.failures, errors + o.errors, skipped + o.skipped, both);
     }
 
     int passed() {
@@ -50,10 +63,12 @@ final class TestReports {
     int failures = 0;
     int errors = 0;
     int skipped = 0;
+    java.util.SortedSet<String> failed = new java.util.TreeSet<>();
     try (InputStream in = Files.newInputStream(file)) {
       XMLStreamReader r = factory().createXMLStreamReader(in);
       int depthInCase = 0;
       boolean caseCounted = false;
+      String caseId = "";
       while (r.hasNext()) {
         int ev = r.next();
         if (ev == XMLStreamConstants.START_ELEMENT) {
@@ -62,12 +77,15 @@ final class TestReports {
             tests++;
             depthInCase = 1;
             caseCounted = false;
+            String cls = r.getAttributeValue(null, "classname");
+            String test = r.getAttributeValue(null, "name");
+            caseId = (cls == null || cls.isBlank() ? "" : cls.strip() + ".") + (test == null ? "test " + tests : test.strip());
           } else if (depthInCase > 0) {
             depthInCase++;
             if (!caseCounted) {
               switch (name) {
-                case "failure" -> { failures++; caseCounted = true; }
-                case "error" -> { errors++; caseCounted = true; }
+                case "failure" -> { failures++; caseCounted = true; failed.add(caseId); }
+                case "error" -> { errors++; caseCounted = true; failed.add(caseId); }
                 case "skipped" -> { skipped++; caseCounted = true; }
                 default -> { }
               }
@@ -80,7 +98,7 @@ final class TestReports {
     } catch (XMLStreamException e) {
       throw new IOException(file + " is not a readable JUnit XML report: " + e.getMessage(), e);
     }
-    return new Counts(tests, failures, errors, skipped);
+    return new Counts(tests, failures, errors, skipped, failed);
   }
 
   /** Line coverage in percent. */

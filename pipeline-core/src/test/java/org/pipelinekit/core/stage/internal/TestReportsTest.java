@@ -28,7 +28,7 @@ class TestReportsTest {
         <testsuites><testsuite name="b"><testcase name="one"/><testcase name="two"/></testsuite></testsuites>
         """);
     TestReports.Counts c = TestReports.junit(List.of(a, b));
-    assertThat(c).isEqualTo(new TestReports.Counts(6, 1, 1, 1));
+    assertThat(c).isEqualTo(new TestReports.Counts(6, 1, 1, 1, new java.util.TreeSet<>(List.of("A.bad", "A.boom"))));
     assertThat(c.passed()).isEqualTo(3);
   }
 
