@@ -90,6 +90,40 @@ class DockerPipelineIT {
     assertThat(started).allSatisfy(st -> assertThat(st.startup()).isPositive());
   }
 
+  /**
+   * Network policy: a container step reaches nothing by default — not a server the host runs on its loopback, which a step
+   * on the host's network (the runner's opt-in) does reach with the same command.
+   */
+  @Test
+  void aContainerStepCannotReachTheHostsServices_unlessTheRunnerGivesItTheHostsNetwork() throws Exception {
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", x -> {
+      byte[] body = "the host's secret service".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      x.sendResponseHeaders(200, body.length);
+      x.getResponseBody().write(body);
+      x.close();
+    });
+    server.start();
+    // (busybox's nc: its static wget cannot resolve even an address here)
+    String fetch = "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc 127.0.0.1 " + server.getAddress().getPort() + " && echo && echo reached || echo unreachable";
+    try {
+      ExecutionSnapshot sandboxed = run(Pipeline.builder("sandboxed").stage("fetch", s -> s.image(IMAGE).run(fetch)).build());
+      assertThat(log(sandboxed, "fetch")).contains("unreachable").doesNotContain("the host's secret service")
+          .anyMatch(l -> l.contains("Connection refused"));
+
+      try (DockerRunner hostNetwork = DockerTesting.runner(DockerRunner.builder().pullPolicy(PullPolicy.NEVER).network(NetworkMode.HOST));
+          PipelineExecutor onHost = PipelineExecutor.builder().runner(hostNetwork).dataDirectory(dir.resolve("host-data")).build()) {
+        ExecutionSnapshot open = onHost.execute(Pipeline.builder("open").stage("fetch", s -> s.image(IMAGE).run(fetch)).build())
+            .completion().join();
+        assertThat(StageLogs.of(onHost, open, "fetch")).as("the same command on the host's network reaches it")
+            .contains("the host's secret service", "reached");
+      }
+    } finally {
+      server.stop(0);
+    }
+  }
+
   @Test
   void aStepOverItsMemoryLimitIsOomKilledAndReportedSo() {
     Pipeline p = Pipeline.builder("oom")
