@@ -179,7 +179,7 @@ final class ServeCommand implements Callable<Integer> {
       java.util.Map<String, org.pipelinekit.web.Authorizer> authorizers = new java.util.LinkedHashMap<>();
       paths.keySet().forEach(p -> authorizers.put(p, UsersFile.authorizer(users, p)));
       java.util.function.Function<Principal, List<org.pipelinekit.web.ProjectLink>> visible = who -> paths.entrySet().stream()
-          .filter(e -> authorizers.get(e.getKey()).allowed(who, org.pipelinekit.web.Authorizer.Action.READ, Optional.empty()))
+          .filter(e -> authorizers.get(e.getKey()).allowed(who, org.pipelinekit.core.access.Action.READ, Optional.empty()))
           .map(e -> new org.pipelinekit.web.ProjectLink(e.getKey(), e.getValue())).toList();
       Authenticator authenticator = Authenticator.either(Authenticator.bearerTokens(Map.of(secret, Principal.of("admin", "admins"))),
           UsersFile.authenticator(users));

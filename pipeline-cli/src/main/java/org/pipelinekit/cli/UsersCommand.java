@@ -51,7 +51,7 @@ final class UsersCommand extends CommandGroup {
     public Integer call() throws Exception {
       String token;
       try {
-        token = UsersFile.add(file(), name, new TreeSet<>(groups), Projects.checkName(project), org.pipelinekit.web.Authorizer.Role.of(role));
+        token = UsersFile.add(file(), name, new TreeSet<>(groups), Projects.checkName(project), org.pipelinekit.core.access.Role.of(role));
       } catch (IllegalArgumentException e) {
         spec.commandLine().getErr().println(e.getMessage());
         return Main.INVALID;
@@ -91,7 +91,7 @@ final class UsersCommand extends CommandGroup {
       try {
         if ((role == null) == !revoke) throw new IllegalArgumentException("give either --role ROLE or --revoke");
         changed = UsersFile.grant(file(), name, Projects.checkName(project), revoke ? java.util.Optional.empty()
-            : java.util.Optional.of(org.pipelinekit.web.Authorizer.Role.of(role)));
+            : java.util.Optional.of(org.pipelinekit.core.access.Role.of(role)));
       } catch (IllegalArgumentException e) {
         spec.commandLine().getErr().println(e.getMessage());
         return Main.INVALID;

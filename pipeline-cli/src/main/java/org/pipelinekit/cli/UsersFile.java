@@ -37,12 +37,12 @@ final class UsersFile {
    * A user; {@code roles} is what they may do in each project ({@link #DEFAULT_PROJECT} included; a line without roles:
    * editor of the default project, as before roles and projects).
    */
-  record User(String name, Set<String> groups, String sha256, Map<String, org.pipelinekit.web.Authorizer.Role> roles) {
+  record User(String name, Set<String> groups, String sha256, Map<String, org.pipelinekit.core.access.Role> roles) {
     User {
       roles = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(roles));
     }
 
-    java.util.Optional<org.pipelinekit.web.Authorizer.Role> role(String project) {
+    java.util.Optional<org.pipelinekit.core.access.Role> role(String project) {
       return java.util.Optional.ofNullable(roles.get(project));
     }
 
@@ -50,7 +50,7 @@ final class UsersFile {
     String rolesText() {
       if (roles.isEmpty()) return "-";
       List<String> parts = new ArrayList<>();
-      org.pipelinekit.web.Authorizer.Role own = roles.get(DEFAULT_PROJECT);
+      org.pipelinekit.core.access.Role own = roles.get(DEFAULT_PROJECT);
       if (own != null) parts.add(own.name().toLowerCase(java.util.Locale.ROOT));
       roles.forEach((p, r) -> {
         if (!p.equals(DEFAULT_PROJECT)) parts.add(p + "=" + r.name().toLowerCase(java.util.Locale.ROOT));
@@ -74,14 +74,14 @@ final class UsersFile {
         throw new IllegalArgumentException(file + " line " + n + " is not 'name groups sha256:<64 hex digits> roles'; add users with"
             + " pipelinekit users add NAME rather than by hand");
       }
-      Map<String, org.pipelinekit.web.Authorizer.Role> roles = new LinkedHashMap<>();
+      Map<String, org.pipelinekit.core.access.Role> roles = new LinkedHashMap<>();
       try {
-        if (f.length == 3) roles.put(DEFAULT_PROJECT, org.pipelinekit.web.Authorizer.Role.EDITOR);
+        if (f.length == 3) roles.put(DEFAULT_PROJECT, org.pipelinekit.core.access.Role.EDITOR);
         else if (!f[3].equals("-")) {
           for (String part : f[3].split(",")) {
             int eq = part.indexOf('=');
             String project = eq < 0 ? DEFAULT_PROJECT : Projects.checkName(part.substring(0, eq));
-            roles.put(project, org.pipelinekit.web.Authorizer.Role.of(part.substring(eq + 1)));
+            roles.put(project, org.pipelinekit.core.access.Role.of(part.substring(eq + 1)));
           }
         }
       } catch (IllegalArgumentException e) {
@@ -121,7 +121,7 @@ final class UsersFile {
    * Adds a user with a new token and {@code role} in {@code project}, or replaces one of that name (their token, groups and
    * roles); returns the token, which is kept nowhere else.
    */
-  static String add(Path file, String name, Set<String> groups, String project, org.pipelinekit.web.Authorizer.Role role) throws IOException {
+  static String add(Path file, String name, Set<String> groups, String project, org.pipelinekit.core.access.Role role) throws IOException {
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("'" + name + "' is not a user name: letters, digits, '.', '_', '@' and '-', starting with a letter or digit");
     }
@@ -137,12 +137,12 @@ final class UsersFile {
   }
 
   /** Gives an existing user {@code role} in {@code project} (or, with no role, takes theirs away), keeping their token. */
-  static User grant(Path file, String name, String project, java.util.Optional<org.pipelinekit.web.Authorizer.Role> role) throws IOException {
+  static User grant(Path file, String name, String project, java.util.Optional<org.pipelinekit.core.access.Role> role) throws IOException {
     List<User> users = new ArrayList<>(read(file));
     for (int i = 0; i < users.size(); i++) {
       User u = users.get(i);
       if (!u.name().equals(name)) continue;
-      Map<String, org.pipelinekit.web.Authorizer.Role> roles = new LinkedHashMap<>(u.roles());
+      Map<String, org.pipelinekit.core.access.Role> roles = new LinkedHashMap<>(u.roles());
       role.ifPresentOrElse(r -> roles.put(project, r), () -> roles.remove(project));
       User changed = new User(u.name(), u.groups(), u.sha256(), roles);
       users.set(i, changed);

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pipelinekit.core.engine.Principal;
 import org.pipelinekit.web.Authorizer;
-import org.pipelinekit.web.Authorizer.Action;
+import org.pipelinekit.core.access.Action;
 
 /** users add|list|remove with roles, as a user types them, and what each role may do on serve. */
 class UsersCliTest {

@@ -27,6 +27,7 @@ public enum ErrorCode {
   NOTHING_FAILED(Kind.CONFLICT, "the execution has no failed stage to run again"),
   STAGE_UNKNOWN(Kind.NOT_FOUND, "the pipeline or execution has no such stage"),
   APPROVAL_FORBIDDEN(Kind.FORBIDDEN, "the caller may not approve this stage"),
+  ACCESS_DENIED(Kind.FORBIDDEN, "the caller's role does not allow what it asked (AccessPolicy)"),
   APPROVAL_NOT_PENDING(Kind.CONFLICT, "the stage does not wait for approval"),
   WORKSPACE_UNAVAILABLE(Kind.UNAVAILABLE, "a workspace cannot be made or copied"),
   EXECUTION_REFUSED(Kind.FORBIDDEN, "a rule of the host (a spent budget, ...) refuses new executions now"),

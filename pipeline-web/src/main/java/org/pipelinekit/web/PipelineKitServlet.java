@@ -23,7 +23,7 @@ import org.pipelinekit.core.PipelineException;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.engine.Principal;
 import org.pipelinekit.core.spi.AuditLog;
-import org.pipelinekit.web.Authorizer.Action;
+import org.pipelinekit.core.access.Action;
 import org.pipelinekit.web.internal.Audits;
 import org.pipelinekit.core.format.FormatProblem;
 import org.pipelinekit.core.format.PipelineFormatException;
@@ -85,7 +85,8 @@ public final class PipelineKitServlet extends HttpServlet {
     this.api = new Api(b.service, b.executor, Optional.ofNullable(b.artifacts), Optional.ofNullable(b.templates),
         b.registry != null ? b.registry : b.executor.registry(), b.analytics != null ? b.analytics
         : PipelineAnalytics.builder().executor(b.executor).build(), timer, b.heartbeat.toMillis(), b.kotlinScripts,
-        Optional.ofNullable(b.triggers), b.authenticator::knownNames, b.audit, b.project, b.projects);
+        Optional.ofNullable(b.triggers), b.authenticator::knownNames, b.audit,
+        org.pipelinekit.core.access.PipelineAccess.of(b.service, b.executor, b.authorizer), b.project, b.projects);
     this.routes = api.routes();
     this.authenticator = b.authenticator;
     this.authorizer = b.authorizer;

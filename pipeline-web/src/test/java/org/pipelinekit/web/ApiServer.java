@@ -83,10 +83,10 @@ final class ApiServer implements AutoCloseable {
             "reader-token", Principal.of("rita", "readers"),
             "lead-token", Principal.of("lena", "team-leads"))))
         .authorizer(Authorizer.byGroups(Map.of(
-            Authorizer.Action.READ, java.util.List.of("admins", "readers", "team-leads"),
-            Authorizer.Action.EDIT, java.util.List.of("admins"),
-            Authorizer.Action.RUN, java.util.List.of("admins", "team-leads"),
-            Authorizer.Action.APPROVE, java.util.List.of("admins", "team-leads"))))
+            org.pipelinekit.core.access.Action.READ, java.util.List.of("admins", "readers", "team-leads"),
+            org.pipelinekit.core.access.Action.EDIT, java.util.List.of("admins"),
+            org.pipelinekit.core.access.Action.RUN, java.util.List.of("admins", "team-leads"),
+            org.pipelinekit.core.access.Action.APPROVE, java.util.List.of("admins", "team-leads"))))
         .maxBodyBytes(64 * 1024)
         .heartbeat(heartbeat);
     customizeServlet.customize(sb, service, executor);

@@ -29,11 +29,11 @@ class AuditApiTest {
     try (ApiServer server = new ApiServer(dir, PipelineAnalytics.builder(), Duration.ofSeconds(15),
         eb -> eb.secretAudit(SecretAudit.into(log)),
         (sb, service, executor) -> sb.auditLog(log).authorizer(Authorizer.byGroups(Map.of(
-            Authorizer.Action.READ, List.of("admins", "readers", "team-leads"),
-            Authorizer.Action.EDIT, List.of("admins"),
-            Authorizer.Action.RUN, List.of("admins", "team-leads"),
-            Authorizer.Action.APPROVE, List.of("admins", "team-leads"),
-            Authorizer.Action.AUDIT, List.of("admins"))))) ) {
+            org.pipelinekit.core.access.Action.READ, List.of("admins", "readers", "team-leads"),
+            org.pipelinekit.core.access.Action.EDIT, List.of("admins"),
+            org.pipelinekit.core.access.Action.RUN, List.of("admins", "team-leads"),
+            org.pipelinekit.core.access.Action.APPROVE, List.of("admins", "team-leads"),
+            org.pipelinekit.core.access.Action.AUDIT, List.of("admins"))))) ) {
       String doc = """
           {"pipelinekit": 1, "id": "ship", "stages": [{"id": "deploy", "steps": [{"run": "echo token ${{ secrets.DEPLOY_TOKEN }}"}]}]}
           """;

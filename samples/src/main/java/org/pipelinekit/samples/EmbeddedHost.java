@@ -10,13 +10,13 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.pipelinekit.core.access.Action;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.engine.Principal;
 import org.pipelinekit.core.service.PipelineService;
 import org.pipelinekit.core.store.FilePipelineStore;
 import org.pipelinekit.templates.TemplateLibrary;
 import org.pipelinekit.web.Authenticator;
-import org.pipelinekit.web.Authorizer;
 import org.pipelinekit.web.PipelineKitServlet;
 
 /**
@@ -41,7 +41,7 @@ public final class EmbeddedHost implements AutoCloseable {
     PipelineKitServlet ci = PipelineKitServlet.builder(service, executor)
         .templates(TemplateLibrary.builder().builtins().build())
         .authenticator(Authenticator.bearerTokens(apiKeys))                  // the portal's own keys
-        .authorizer((who, action, pipeline) -> action == Authorizer.Action.READ || action == Authorizer.Action.RUN
+        .authorizer((who, action, pipeline) -> action == Action.READ || action == Action.RUN
             || who.groups().contains("platform"))                            // only the platform team edits
         .build();
     ServletHolder holder = new ServletHolder(ci);

@@ -47,7 +47,7 @@ import org.pipelinekit.templates.Sharing;
 import org.pipelinekit.templates.Template;
 import org.pipelinekit.templates.TemplateLibrary;
 import org.pipelinekit.templates.TemplateParameter;
-import org.pipelinekit.web.Authorizer.Action;
+import org.pipelinekit.core.access.Action;
 import org.pipelinekit.web.analytics.AnalyticsReport;
 import org.pipelinekit.web.analytics.PipelineAnalytics;
 
@@ -66,6 +66,7 @@ public final class Api {
   private final Optional<org.pipelinekit.triggers.Triggers> triggers;
   private final org.pipelinekit.core.spi.AuditLog audit;
   private final String project;
+  private final org.pipelinekit.core.access.PipelineAccess access;
   private final java.util.function.Function<org.pipelinekit.core.engine.Principal, List<org.pipelinekit.web.ProjectLink>> projects;
   /** Everyone who can sign in (names and groups), when the authenticator knows them. */
   private final java.util.function.Supplier<Optional<Set<String>>> knownNames;
@@ -73,10 +74,11 @@ public final class Api {
   public Api(PipelineService service, PipelineExecutor executor, Optional<ArtifactManager> artifacts, Optional<TemplateLibrary> templates,
       StageRegistry registry, PipelineAnalytics analytics, ScheduledExecutorService timer, long heartbeatMillis, boolean kotlinScripts,
       Optional<org.pipelinekit.triggers.Triggers> triggers, java.util.function.Supplier<Optional<Set<String>>> knownNames,
-      org.pipelinekit.core.spi.AuditLog audit, String project,
+      org.pipelinekit.core.spi.AuditLog audit, org.pipelinekit.core.access.PipelineAccess access, String project,
       java.util.function.Function<org.pipelinekit.core.engine.Principal, List<org.pipelinekit.web.ProjectLink>> projects) {
     this.project = project;
     this.projects = projects;
+    this.access = access;
     this.audit = audit;
     this.knownNames = knownNames;
     this.kotlinScripts = kotlinScripts;
@@ -141,6 +143,12 @@ public final class Api {
         new Route("GET", "/audit", Action.AUDIT, this::auditEntries),
         new Route("GET", "/audit/export", Action.AUDIT, this::auditExport),
         new Route("GET", "/pipelines/{id}/triggers", Action.READ, this::pipelineTriggers));
+  }
+
+  /** The caller's changes, each checked against the host's policy again (the servlet checked the route's action). */
+  private org.pipelinekit.core.access.PipelineAccess.Acting acting(Call c) {
+    if (c.principal == null) throw new IllegalStateException("a change without a caller: the route has no action");
+    return access.as(c.principal);
   }
 
   /** The pipeline a route acts on, for authorization. */
@@ -370,7 +378,7 @@ public final class Api {
     if (doc.hasNonNull("id") && !doc.get("id").asText().equals(id)) {
       throw Problems.badRequest("id-mismatch", "the draft's id '" + doc.get("id").asText() + "' is not the pipeline's id '" + id + "'");
     }
-    PipelineDraft d = service.saveDraft(id, text);
+    PipelineDraft d = acting(c).saveDraft(id, text);
     ObjectNode o = Json.MAPPER.createObjectNode().put("pipelineId", d.pipelineId()).put("saved", d.saved().toString());
     service.get(id).ifPresent(p -> o.put("version", p.version()));
     o.set("validation", draftValidation(text));
@@ -391,7 +399,7 @@ public final class Api {
   }
 
   private void deleteDraft(Call c) {
-    if (!service.deleteDraft(c.var("id"))) throw Problems.notFound("pipeline '" + c.var("id") + "' has no draft");
+    if (!acting(c).deleteDraft(c.var("id"))) throw Problems.notFound("pipeline '" + c.var("id") + "' has no draft");
     c.noContent();
   }
 
@@ -440,7 +448,7 @@ public final class Api {
   }
 
   private void createPipeline(Call c) throws IOException {
-    CreatedPipeline created = service.create(pipelineBody(c));
+    CreatedPipeline created = acting(c).create(pipelineBody(c));
     c.resp.setHeader("Location", c.req.getRequestURI() + "/" + created.pipeline().id());
     c.resp.setHeader("ETag", "\"" + created.pipeline().version() + "\"");
     c.send(201, saved(created));
@@ -492,13 +500,13 @@ public final class Api {
       throw new Problems.ApiException(412, "stale-revision", "Precondition failed", "the pipeline is at revision " + stored.version()
           + ", not " + expected + "; load it again and redo the change");
     }
-    CreatedPipeline created = service.update(p, expected);
+    CreatedPipeline created = acting(c).update(p, expected);
     c.resp.setHeader("ETag", "\"" + created.pipeline().version() + "\"");
     c.send(200, saved(created));
   }
 
   private void deletePipeline(Call c) {
-    if (!service.delete(c.var("id"))) throw Problems.notFound("no pipeline '" + c.var("id") + "'");
+    if (!acting(c).delete(c.var("id"))) throw Problems.notFound("no pipeline '" + c.var("id") + "'");
     c.noContent();
   }
 
@@ -557,7 +565,7 @@ public final class Api {
           + "; choose one with ?pipeline=<id>");
     }
     if (c.param("save").map(Boolean::parseBoolean).orElse(true)) {
-      CreatedPipeline created = service.create(p);
+      CreatedPipeline created = acting(c).create(p);
       c.resp.setHeader("Location", c.req.getContextPath() + c.req.getServletPath() + "/api/v1/pipelines/" + p.id());
       c.send(201, saved(created));
     } else {
@@ -644,7 +652,7 @@ public final class Api {
     Pipeline p = text(body, "version").map(v -> templates().createFromTemplate(id, v, b.build()))
         .orElseGet(() -> templates().createFromTemplate(id, b.build()));
     if (body.path("save").asBoolean(true)) {
-      CreatedPipeline created = service.create(p);
+      CreatedPipeline created = acting(c).create(p);
       c.send(201, saved(created));
     } else {
       c.send(200, Json.pipeline(p));
@@ -670,7 +678,7 @@ public final class Api {
       throw Problems.badRequest("bad-parameters", "parameters must be an object of name: value, such as {\"target\": \"staging\"}");
     }
     Map<String, Object> params = body.has("parameters") ? Json.map(body.get("parameters")) : Map.of();
-    Execution e = executor.execute(p, trigger, params);
+    Execution e = acting(c).execute(p, trigger, params);
     c.resp.setHeader("Location", c.req.getContextPath() + c.req.getServletPath() + "/api/v1/executions/" + e.id());
     c.send(202, Json.execution(e.snapshot(), false));
   }
@@ -1006,7 +1014,7 @@ public final class Api {
     Execution e = execution(c.var("id"));
     ObjectNode body = c.json(Set.of("reason"));
     if (e.status().isFinal()) throw new Problems.ApiException(409, "execution-finished", "Conflict", "execution " + e.id() + " has finished");
-    executor.cancel(e.id(), text(body, "reason").orElse("cancelled by " + c.principal.name())); // here, or on the host that runs it
+    acting(c).cancel(e.id(), text(body, "reason").orElse("cancelled by " + c.principal.name())); // here, or on the host that runs it
     c.send(202, Json.execution(execution(e.id()).snapshot(), false));
   }
 
@@ -1018,13 +1026,13 @@ public final class Api {
     Execution old = execution(c.var("id"));
     Execution e;
     if (c.param("all").map(Boolean::parseBoolean).orElse(false)) {
-      e = executor.execute(old.header().pipeline(), old.header().trigger(), old.header().parameters());
+      e = acting(c).execute(old.header().pipeline(), old.header().trigger(), old.header().parameters());
     } else if (c.param("failed").map(Boolean::parseBoolean).orElse(false)) {
-      e = executor.rerunFailed(old.id());
+      e = acting(c).rerunFailed(old.id());
     } else {
       String from = c.param("from").orElseThrow(() -> Problems.badRequest("missing-parameter",
           "?from=<stage> says where the re-run starts, ?failed=true re-runs the failed stages, ?all=true every stage"));
-      e = executor.rerun(old.id(), from);
+      e = acting(c).rerun(old.id(), from);
     }
     c.resp.setHeader("Location", c.req.getContextPath() + c.req.getServletPath() + "/api/v1/executions/" + e.id());
     c.send(202, Json.execution(e.snapshot(), false));
@@ -1034,9 +1042,9 @@ public final class Api {
     execution(c.var("id"));
     ObjectNode body = c.json(Set.of("comment"));
     if (approve) {
-      executor.approve(c.var("id"), c.var("stage"), c.principal);
+      acting(c).approve(c.var("id"), c.var("stage"));
     } else {
-      executor.reject(c.var("id"), c.var("stage"), c.principal, text(body, "comment").orElse(null));
+      acting(c).reject(c.var("id"), c.var("stage"), text(body, "comment").orElse(null));
     }
     c.send(200, Json.execution(execution(c.var("id")).snapshot(), true));
   }

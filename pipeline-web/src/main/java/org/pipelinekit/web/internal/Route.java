@@ -10,7 +10,7 @@ import org.pipelinekit.web.Authorizer;
  * action it needs ({@code null}: no authentication, as the OpenAPI document and signed downloads),
  * and its handler.
  */
-public record Route(String method, String pattern, Authorizer.Action action, Handler handler) {
+public record Route(String method, String pattern, org.pipelinekit.core.access.Action action, Handler handler) {
   @FunctionalInterface
   public interface Handler {
     void handle(Call call) throws Exception;
