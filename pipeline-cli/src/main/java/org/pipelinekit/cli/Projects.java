@@ -40,6 +40,28 @@ final class Projects {
     return project.equals(DEFAULT) ? java.util.Optional.empty() : java.util.Optional.of("pk_project_" + project.replace('-', '_'));
   }
 
+  /** A project's own protected branches and tags. */
+  record Protection(List<String> branches, List<String> tags) {}
+
+  /**
+   * The protected branches of a project's {@code protected-branches} file — one glob a line ({@code main}, {@code release/*}),
+   * {@code tag:} before a tag's ({@code tag:v*}), {@code #} comments — which replace serve's {@code --protected-branch} and
+   * {@code --protected-tag} for that project; empty when it has none.
+   */
+  static java.util.Optional<Protection> protection(Path projectDir) throws IOException {
+    Path file = projectDir.resolve("protected-branches");
+    if (!Files.isRegularFile(file)) return java.util.Optional.empty();
+    List<String> branches = new ArrayList<>();
+    List<String> tags = new ArrayList<>();
+    for (String line : Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8)) {
+      String t = line.strip();
+      if (t.isEmpty() || t.startsWith("#")) continue;
+      if (t.startsWith("tag:")) tags.add(t.substring(4).strip());
+      else branches.add(t);
+    }
+    return java.util.Optional.of(new Protection(List.copyOf(branches), List.copyOf(tags)));
+  }
+
   /** The projects besides the default one that the data directory has, by name. */
   static List<String> existing(Path root) throws IOException {
     Path dir = root.resolve("projects");

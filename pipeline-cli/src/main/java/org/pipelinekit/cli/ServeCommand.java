@@ -281,9 +281,13 @@ final class ServeCommand implements Callable<Integer> {
     }
     // only with a database, as checked: a project's artifacts, caches, runs and secrets key in a directory of its own there
     Path sharedDir = database.sharedDir == null ? null : Projects.dataDir(database.sharedDir, project);
+    // the project's own protected branches (its protected-branches file), else the server's
+    Optional<Projects.Protection> own = Projects.protection(projectDir);
+    List<String> branches = own.map(Projects.Protection::branches).orElse(protectedBranches);
+    List<String> tags = own.map(Projects.Protection::tags).orElse(protectedTags);
     LocalStores stores = sharedDir != null
-        ? LocalStores.open(db.cacheStore(sharedDir.resolve("cache")), db.artifactStore(sharedDir.resolve("artifacts")), sharedDir, protectedBranches)
-        : LocalStores.open(projectDir, projectDir.resolve("cache"), protectedBranches);
+        ? LocalStores.open(db.cacheStore(sharedDir.resolve("cache")), db.artifactStore(sharedDir.resolve("artifacts")), sharedDir, branches)
+        : LocalStores.open(projectDir, projectDir.resolve("cache"), branches);
     resources.push(stores);
     PipelineService service = PipelineService.builder().store(db != null ? db.pipelines() : new FilePipelineStore(projectDir.resolve("pipelines")))
         .build();
@@ -303,11 +307,11 @@ final class ServeCommand implements Callable<Integer> {
     Path mirrors = (sharedDir != null ? sharedDir : projectDir).resolve("mirrors");
     executor.sourceProvider(org.pipelinekit.triggers.Triggers.sourceProvider(mirrors));
     if (maxParallelJobs != null) executor.maxParallelJobs(maxParallelJobs);
-    if (!protectedBranches.isEmpty() || !protectedTags.isEmpty()) {
-      executor.protectedBranches(new org.pipelinekit.core.secret.ProtectedBranches(protectedBranches, protectedTags));
-      if (project.equals(Projects.DEFAULT)) {
-        out.println("secrets go only to runs of protected branches " + protectedBranches + (protectedTags.isEmpty() ? "" : " and tags "
-            + protectedTags));
+    if (!branches.isEmpty() || !tags.isEmpty()) {
+      executor.protectedBranches(new org.pipelinekit.core.secret.ProtectedBranches(branches, tags));
+      if (project.equals(Projects.DEFAULT) || own.isPresent()) {
+        out.println((project.equals(Projects.DEFAULT) ? "" : "project " + project + ": ") + "secrets go only to runs of protected branches "
+            + branches + (tags.isEmpty() ? "" : " and tags " + tags));
       }
     }
     // the keys a project trusts: --trusted-keys for every project, and a project's own trusted-keys/ directory

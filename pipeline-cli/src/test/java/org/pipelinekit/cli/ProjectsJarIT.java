@@ -45,6 +45,8 @@ class ProjectsJarIT {
     // a third project trusts a key of its own: it runs only pipelines that key signed
     jar("keys", "generate", "vault-team", "--dir", Files.createDirectories(data.resolve("projects/vault/trusted-keys")).toString());
     Files.move(data.resolve("projects/vault/trusted-keys/vault-team.key"), dir.resolve("vault-team.key"));
+    // web protects its main branch (a file of its own); the server protects none, so mobile protects none
+    Files.writeString(data.resolve("projects/web/protected-branches"), "# web's protected branches\nmain\ntag:v*\n");
 
     Process server = new ProcessBuilder(java(), "-jar", SharedDatabaseJarIT.JAR.toString(), "serve", "--port", "0", "--data-dir",
         data.toString(), "--pipelines", Files.createDirectories(dir.resolve("none")).toString(), "--token", "root-token",
@@ -69,6 +71,9 @@ class ProjectsJarIT {
       String webRun = setUp(web, alice, "site", "staging");
       assertThat(logs(mobile, bob, mobileRun)).contains("key of 13 characters").doesNotContain("m0bile-5ecret");
       assertThat(logs(web, alice, webRun)).contains("key of 10 characters");
+      assertThat(logs(web, alice, run(web, alice, "site", "feature/x"))).as("web's own protection").contains("key of 0 characters",
+          "secret STORE_KEY is withheld");
+      assertThat(logs(mobile, bob, run(mobile, bob, "app", "feature/x"))).as("mobile protects nothing").contains("key of 13 characters");
       String mobileArtifact = JSON.readTree(send("GET", mobile + "/executions/" + mobileRun + "/artifacts", null, bob).body())
           .path(0).path("id").asText();
       assertThat(mobileArtifact).isNotEmpty();
@@ -115,7 +120,7 @@ class ProjectsJarIT {
       assertThat(after.path("revision").asInt()).isEqualTo(mobilePipeline.path("revision").asInt());
       assertThat(after.toString()).doesNotContain("stolen key");
       assertThat(JSON.readTree(send("GET", mobile + "/pipelines/app/executions", null, bob).body()).size())
-          .isEqualTo(1);
+          .as("bob's two runs, and none of alice's").isEqualTo(2);
       assertThat(send("GET", mobile + "/environments/store", null, bob).body()).doesNotContain("evil.example");
       List<String> alicesThere = new ArrayList<>();
       for (JsonNode e : JSON.readTree(send("GET", mobile + "/audit?actor=alice", null, bob).body()).path("entries")) {
@@ -132,7 +137,7 @@ class ProjectsJarIT {
       assertThat(projects.path("projects").path(0).path("path").asText()).isEqualTo("/projects/mobile/");
       assertThat(said.toString()).as("the server said where each project is").contains("project mobile on " + root + "/projects/mobile/",
           "project web on " + root + "/projects/web/", "project vault on " + root + "/projects/vault/",
-          "project vault runs only pipelines signed by [vault-team]");
+          "project vault runs only pipelines signed by [vault-team]", "project web: secrets go only to runs of protected branches [main] and tags [v*]");
       String vault = root + "/projects/vault/api/v1";
       send("POST", vault + "/pipelines/import?format=yaml", "id: unsigned\nstages: [{id: a, steps: [{run: 'true'}]}]\n", "root-token",
           "application/yaml");
@@ -173,7 +178,12 @@ class ProjectsJarIT {
     HttpResponse<String> env = send("PUT", base + "/environments/" + environment, "{\"variables\": {\"URL\": \"https://" + environment
         + ".example\"}}", token);
     assertThat(env.statusCode()).as(env.body()).isEqualTo(200);
-    HttpResponse<String> started = send("POST", base + "/pipelines/" + pipeline + "/execute", "{}", token);
+    return run(base, token, pipeline, "main");
+  }
+
+  /** A run of {@code pipeline} on {@code branch}, to its end; its id. */
+  private String run(String base, String token, String pipeline, String branch) throws Exception {
+    HttpResponse<String> started = send("POST", base + "/pipelines/" + pipeline + "/execute", "{\"branch\": \"" + branch + "\"}", token);
     assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
     String id = JSON.readTree(started.body()).path("id").asText();
     HttpResponse<String> events = http.send(HttpRequest.newBuilder(URI.create(base + "/executions/" + id + "/events"))
