@@ -175,6 +175,8 @@ class UnitTestsInputs internal constructor() : StageInputs() {
     var coverageFile: String? by input("coverage_file")
     /** JUnit XML reports to read (a glob in the workspace) (default: **&#47;TEST-*.xml) */
     var report: String? by input("report")
+    /** Fail the stage when a test fails; false leaves it to the stage's gates, such as no new failures: branch == 'main' || added(outputs.failed_tests, baseline.outputs.failed_tests) == 0 (default: true) */
+    var failOnFailures: Boolean? by input("fail_on_failures")
 }
 
 /** Makes this a `unit-tests` stage: Runs the unit tests, reads their JUnit XML reports and checks coverage. */
