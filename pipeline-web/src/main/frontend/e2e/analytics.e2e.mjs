@@ -80,6 +80,16 @@ try {
   await api('POST', 'pipelines/deliver/execute', {});
   step('with budgets enforced a spent budget refuses the next run (403: "has spent $… new runs are refused until …"); unticked, it runs');
 
+  // the project's budget, and this month's cost by pipeline
+  await page.goto(`${base}#/analytics/deliver`);
+  await page.getByLabel('Monthly budget of the project').fill('1000');
+  await saveRates();
+  await page.reload();
+  const allocation = page.getByTestId('cost-allocation');
+  await allocation.locator('tbody tr', { hasText: 'deliver' }).waitFor();
+  const heading = await page.getByRole('heading', { name: /^This project in \d{4}-\d\d: \$[\d.]+ of its \$1000\.00 budget$/ }).textContent();
+  step(`the project's budget is kept and the month's cost is allocated by pipeline: ${heading}`);
+
   // flaky tests: login fails on the first attempt of each run and passes on the retry
   const report = "f=/tmp/pk-flaky-$PIPELINE_EXECUTION_ID; n=$(cat $f 2>/dev/null || echo 0); echo 1 > $f;"
     + " if [ $n = 0 ]; then c='<failure/>'; else c=''; rm -f $f; fi;"

@@ -55,6 +55,16 @@ export interface CostSettings {
   enforceBudgets?: boolean;
   /** Percents of a budget that alert, each once a month. */
   alertThresholds?: number[];
+  /** The monthly budget of all the project's pipelines together. */
+  projectBudget?: number;
+}
+
+/** A month's cost allocation: each pipeline's share, and the project's total against its budget. */
+interface Costs {
+  month: string;
+  totalUsd: number;
+  projectBudgetUsd?: number;
+  pipelines: Array<{ pipelineId: string; runs: number; billableMinutes: number; totalUsd: number; budgetUsd?: number }>;
 }
 
 const RANGES: Array<[string, number]> = [['7 days', 7], ['30 days', 30], ['90 days', 90], ['1 year', 365]];
@@ -177,6 +187,7 @@ function CostModelForm({ pipelineId, model, cost, onSaved }: { pipelineId: strin
     parallelMultiplier: String(model.parallelMultiplier), artifactsPerGbMonth: String(model.artifactsPerGbMonth),
     budget: model.budgets[pipelineId] !== undefined ? String(model.budgets[pipelineId]) : '',
     thresholds: (model.alertThresholds ?? [100]).join(', '),
+    projectBudget: model.projectBudget !== undefined ? String(model.projectBudget) : '',
   }));
   const [enforce, setEnforce] = useState(model.enforceBudgets === true);
   const [note, setNote] = useState<{ kind: 'info' | 'error'; text: string } | null>(null);
@@ -192,6 +203,7 @@ function CostModelForm({ pipelineId, model, cost, onSaved }: { pipelineId: strin
         pricePerMinute: Number(draft.pricePerMinute), freeMinutesPerMonth: Number(draft.freeMinutesPerMonth),
         parallelMultiplier: Number(draft.parallelMultiplier), artifactsPerGbMonth: Number(draft.artifactsPerGbMonth), budgets,
         enforceBudgets: enforce,
+        projectBudget: draft.projectBudget.trim() === '' ? null : Number(draft.projectBudget),
         alertThresholds: draft.thresholds.split(',').map((x) => x.trim()).filter((x) => x !== '').map(Number),
       });
       setNote({ kind: 'info', text: 'Saved: the figures above use these rates now.' });
@@ -211,6 +223,7 @@ function CostModelForm({ pipelineId, model, cost, onSaved }: { pipelineId: strin
         {field('parallelMultiplier', 'Parallel multiplier', '×')}
         {field('artifactsPerGbMonth', 'Artifact storage', '$ / GB-month')}
         {field('budget', `Monthly budget of ${pipelineId}`, '$ (empty: none)')}
+        {field('projectBudget', 'Monthly budget of the project', '$ (all pipelines; empty: none)')}
         {field('thresholds', 'Alert at', '% of a budget')}
         <label className="pk-check">
           <input type="checkbox" checked={enforce} onChange={(e) => setEnforce(e.target.checked)} />
@@ -219,6 +232,33 @@ function CostModelForm({ pipelineId, model, cost, onSaved }: { pipelineId: strin
         <button className="pk-primary" onClick={() => void save()}>Save rates</button>
       </div>
       {note ? <div className={`pk-message pk-${note.kind}`} role={note.kind === 'error' ? 'alert' : 'status'}>{note.text}</div> : null}
+      <CostAllocation key={note?.text ?? ''} />
     </section>
+  );
+}
+
+/** This month's cost by pipeline, most first, and the project's total against its budget. */
+function CostAllocation() {
+  const [costs, setCosts] = useState<Costs | null>(null);
+  useEffect(() => {
+    getJson<Costs>('analytics/costs').then(setCosts, () => setCosts(null));
+  }, []);
+  if (!costs || costs.pipelines.length === 0) return null;
+  const usd = (x: number) => `$${x.toFixed(2)}`;
+  return (
+    <>
+      <h3>This project in {costs.month}: {usd(costs.totalUsd)}{costs.projectBudgetUsd !== undefined ? ` of its ${usd(costs.projectBudgetUsd)} budget` : ''}</h3>
+      <table className="pk-table" aria-label="Cost by pipeline" data-testid="cost-allocation">
+        <thead><tr><th>Pipeline</th><th>Runs</th><th>Build minutes</th><th>Cost</th><th>Budget</th></tr></thead>
+        <tbody>
+          {costs.pipelines.map((p) => (
+            <tr key={p.pipelineId}>
+              <td><a href={`#/analytics/${encodeURIComponent(p.pipelineId)}`}>{p.pipelineId}</a></td><td>{p.runs}</td>
+              <td>{p.billableMinutes.toFixed(1)}</td><td>{usd(p.totalUsd)}</td><td>{p.budgetUsd !== undefined ? usd(p.budgetUsd) : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }

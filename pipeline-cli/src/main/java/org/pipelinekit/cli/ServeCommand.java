@@ -331,7 +331,9 @@ final class ServeCommand implements Callable<Integer> {
     PipelineAnalytics analytics = PipelineAnalytics.builder()
         .settingsFile(mirrors.resolveSibling("analytics-settings.json")) // beside the mirrors: the shared directory in a cluster
         .artifactStorage((pipeline, from, to) -> stores.artifacts.gigabyteMonths(from, to).getOrDefault(pipeline, 0.0)).build();
-    PipelineExecutor built = executor.listener(analytics.listener()).admission(analytics.admission()).build();
+    // budgets per pipeline and, for all of them together, the project's
+    PipelineExecutor built = executor.listener(analytics.listener())
+        .admission(analytics.admission(() -> service.list().stream().map(Pipeline::id).toList())).build();
     resources.push(built);
     analytics.attach(built);
     org.pipelinekit.triggers.Triggers triggers = org.pipelinekit.triggers.Triggers.builder(built, service).mirrors(mirrors)

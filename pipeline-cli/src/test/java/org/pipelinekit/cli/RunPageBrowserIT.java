@@ -89,7 +89,8 @@ class RunPageBrowserIT {
       assertThat(analytics).contains("the 30-day trend is three charts on their own axes",
           "the bottleneck is build, with its share of the critical path; no suggestion to drop deploy-after-test",
           "rates and a budget set on the page are kept, and the cost follows them",
-          "with budgets enforced a spent budget refuses the next run", "the flaky test is listed: app.Auth.login");
+          "with budgets enforced a spent budget refuses the next run", "the month's cost is allocated by pipeline",
+          "the flaky test is listed: app.Auth.login");
       String people = e2e("identities.e2e.mjs", page, opsToken.group(1));
       assertThat(people).contains("an approver no one can sign in as ('nobody') is flagged on the stage; group 'ops' is not",
           "ops-lead signs in with a token of their own, approves (admin is not offered to), and the node says \"approved by ops-lead\"",

@@ -67,13 +67,13 @@ final class ApiServer implements AutoCloseable {
         .signingKey(new byte[32]).build();
     analytics = analyticsBuilder.artifactStorage((pipeline, from, to) -> artifacts.gigabyteMonths(from, to).getOrDefault(pipeline, 0.0))
         .build();
+    PipelineService service = PipelineService.builder().store(new FilePipelineStore(dir.resolve("pipelines"))).build();
     PipelineExecutor.Builder eb = PipelineExecutor.builder().dataDirectory(dir.resolve("data")).interceptor(artifacts.interceptor())
         .secrets(new InMemorySecretStore(Map.of("DEPLOY_TOKEN", "tok-5ecr3t-xyz"))).listener(analytics.listener())
-        .admission(analytics.admission());
+        .admission(analytics.admission(() -> service.list().stream().map(org.pipelinekit.core.model.Pipeline::id).toList()));
     customize.accept(eb);
     executor = eb.build();
     analytics.attach(executor);
-    PipelineService service = PipelineService.builder().store(new FilePipelineStore(dir.resolve("pipelines"))).build();
     PipelineKitServlet.Builder sb = PipelineKitServlet.builder(service, executor)
         .artifacts(artifacts)
         .templates(TemplateLibrary.builder().builtins().build())

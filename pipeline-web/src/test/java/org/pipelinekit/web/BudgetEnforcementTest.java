@@ -50,6 +50,49 @@ class BudgetEnforcementTest {
   }
 
   @Test
+  void aSpentProjectBudgetRefusesEveryPipeline_andTheCostsAreAllocatedByPipeline() throws Exception {
+    // $60 a build minute: each run of sleep 0.1 costs about $0.10; the project may spend $0.15 a month
+    PipelineAnalytics.Builder analytics = PipelineAnalytics.builder().costs(new CostModel(0, 60.0, 1.0, 0, 0, 0)).budget("cheap", 5)
+        .enforceBudgets(true).settingsFile(dir.resolve("analytics-settings.json"));
+    try (ApiServer server = new ApiServer(dir, analytics, Duration.ofSeconds(15))) {
+      for (String id : java.util.List.of("cheap", "other")) {
+        assertThat(server.post("/pipelines", "admin-token", "{\"pipelinekit\": 1, \"id\": \"" + id
+            + "\", \"stages\": [{\"id\": \"build\", \"steps\": [{\"run\": \"sleep 0.1\"}]}]}").status()).isEqualTo(201);
+      }
+      ApiServer.Response set = server.send("PUT", "/analytics/settings", "admin-token", "application/json", "{\"projectBudget\": 0.15}", Map.of());
+      assertThat(set.status()).as(set.body()).isEqualTo(200);
+      assertThat(json(set).path("projectBudget").asDouble()).isEqualTo(0.15);
+      for (String id : java.util.List.of("cheap", "other")) {
+        ApiServer.Response r = server.post("/pipelines/" + id + "/execute", "admin-token", "{}");
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        server.executor.execution(json(r).path("id").asText()).orElseThrow().completion().get(60, TimeUnit.SECONDS);
+      }
+      // cheap is far below its own $5 budget, but the project has spent its $0.15
+      ApiServer.Response refused = server.post("/pipelines/cheap/execute", "admin-token", "{}");
+      assertThat(refused.status()).isEqualTo(403);
+      assertThat(json(refused).path("detail").asText()).matches("this project's pipelines have spent \\$0\\.\\d\\d of its \\$0\\.15 budget for"
+          + " \\d{4}-\\d\\d, and budgets are enforced: new runs are refused until \\d{4}-\\d\\d-01 \\(raise the project's budget, or stop"
+          + " enforcing budgets, on the analytics page\\)");
+
+      var costs = json(server.get("/analytics/costs", "admin-token"));
+      assertThat(costs.path("projectBudgetUsd").asDouble()).isEqualTo(0.15);
+      assertThat(costs.path("pipelines")).hasSize(2);
+      double sum = 0;
+      for (var row : costs.path("pipelines")) {
+        assertThat(row.path("runs").asInt()).isEqualTo(1);
+        assertThat(row.path("totalUsd").asDouble()).isPositive();
+        sum += row.path("totalUsd").asDouble();
+      }
+      assertThat(costs.path("totalUsd").asDouble()).isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-9)).isGreaterThanOrEqualTo(0.15);
+      assertThat(costs.path("pipelines").get(0).path("totalUsd").asDouble()).as("most first")
+          .isGreaterThanOrEqualTo(costs.path("pipelines").get(1).path("totalUsd").asDouble());
+      assertThat(server.get("/analytics/costs?month=2026-13", "admin-token").status()).isEqualTo(400);
+      assertThat(json(server.get("/analytics/costs?month=2020-01", "admin-token")).path("pipelines")).isEmpty();
+    }
+    assertThat(PipelineAnalytics.builder().settingsFile(dir.resolve("analytics-settings.json")).build().projectBudget()).contains(0.15);
+  }
+
+  @Test
   void analyticsCountTheFailuresAQualityGateMade() throws Exception {
     try (ApiServer server = new ApiServer(dir, PipelineAnalytics.builder(), Duration.ofSeconds(15))) {
       assertThat(server.post("/pipelines", "admin-token", """

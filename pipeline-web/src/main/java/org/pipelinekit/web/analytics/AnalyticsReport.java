@@ -60,6 +60,16 @@ public record AnalyticsReport(
   public record Cost(double sequentialMinutes, double parallelMinutes, double billableMinutes, double freeMinutesUsed,
       double computeUsd, double artifactGbMonths, double cacheGbMonths, double logGbMonths, double storageUsd, double totalUsd) {}
 
+  /**
+   * Cost allocation for a month: each pipeline's runs, billable minutes and dollars (compute, storage, total) with its
+   * budget, most first; the project's total and budget.
+   */
+  public record Costs(java.time.YearMonth month, double totalUsd, Optional<Double> projectBudgetUsd, List<PipelineCost> pipelines) {}
+
+  /** One pipeline's share of a month's cost. */
+  public record PipelineCost(String pipelineId, int runs, double billableMinutes, double computeUsd, double storageUsd, double totalUsd,
+      Optional<Double> budgetUsd) {}
+
   /** A month's spending crossed its budget. */
   /** A month's spending of a pipeline reached {@code percent} of its budget (each threshold alerts once a month). */
   public record BudgetAlert(String pipelineId, java.time.YearMonth month, double budgetUsd, double spentUsd, int percent) {}

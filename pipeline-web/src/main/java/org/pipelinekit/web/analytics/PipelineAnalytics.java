@@ -52,6 +52,8 @@ public final class PipelineAnalytics {
   private volatile Map<String, Double> budgets;
   private volatile boolean enforceBudgets;
   private volatile List<Integer> alertThresholds;
+  /** The monthly budget of all pipelines together (the project's), when there is one. */
+  private volatile Optional<Double> projectBudget;
   private final java.nio.file.@Nullable Path settingsFile;
   private final StorageUsage artifactGbMonths;
   private final StorageUsage cacheGbMonths;
@@ -68,6 +70,7 @@ public final class PipelineAnalytics {
     this.budgets = stored.map(Settings::budgets).orElse(Map.copyOf(b.budgets));
     this.enforceBudgets = stored.map(Settings::enforceBudgets).orElse(b.enforceBudgets);
     this.alertThresholds = stored.map(Settings::alertThresholds).orElse(List.copyOf(b.alertThresholds));
+    this.projectBudget = stored.isPresent() ? stored.get().projectBudget() : b.projectBudget;
     this.artifactGbMonths = b.artifactGbMonths;
     this.cacheGbMonths = b.cacheGbMonths;
     this.maxExecutions = b.maxExecutions;
@@ -103,15 +106,69 @@ public final class PipelineAnalytics {
 
   /** The same, whether spent budgets refuse new runs, and the percents of a budget that alert. */
   public void updateSettings(CostModel costs, Map<String, Double> budgets, boolean enforceBudgets, List<Integer> alertThresholds) {
+    updateSettings(costs, budgets, enforceBudgets, alertThresholds, projectBudget);
+  }
+
+  /** The same, and the monthly budget of all pipelines together (empty: none). */
+  public void updateSettings(CostModel costs, Map<String, Double> budgets, boolean enforceBudgets, List<Integer> alertThresholds,
+      Optional<Double> projectBudget) {
     Objects.requireNonNull(costs, "costs");
     Map<String, Double> copy = Map.copyOf(budgets);
     List<Integer> thresholds = thresholds(alertThresholds);
-    if (settingsFile != null) new Settings(costs, copy, enforceBudgets, thresholds).write(settingsFile);
+    projectBudget.ifPresent(b -> {
+      if (b < 0) throw new IllegalArgumentException("the project's budget must be a number of dollars, 0 or more, got " + b);
+    });
+    if (settingsFile != null) new Settings(costs, copy, enforceBudgets, thresholds, projectBudget).write(settingsFile);
     this.costs = costs;
     this.budgets = copy;
     this.enforceBudgets = enforceBudgets;
     this.alertThresholds = thresholds;
+    this.projectBudget = projectBudget;
     raised.clear();
+  }
+
+  /** The monthly budget of all pipelines together, when there is one. */
+  public Optional<Double> projectBudget() {
+    return projectBudget;
+  }
+
+  /**
+   * Cost allocation: what each pipeline ran up in {@code month} (UTC), most first, and the total, against the project's
+   * budget. {@code pipelineIds} are the pipelines to count (the host's store knows them; runs of deleted ones too, when
+   * listed).
+   */
+  public AnalyticsReport.Costs costs(YearMonth month, java.util.Collection<String> pipelineIds) {
+    Instant from = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+    Instant to = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+    List<AnalyticsReport.PipelineCost> rows = new ArrayList<>();
+    for (String id : new java.util.TreeSet<>(pipelineIds)) {
+      List<ExecutionSnapshot> runs = snapshots(id, from, to);
+      AnalyticsReport.Cost c = cost(id, runs, from, to);
+      if (runs.isEmpty() && c.totalUsd() == 0) continue;
+      rows.add(new AnalyticsReport.PipelineCost(id, runs.size(), c.billableMinutes(), c.computeUsd(), c.storageUsd(), c.totalUsd(),
+          Optional.ofNullable(budgets.getOrDefault(id, budgets.get("*")))));
+    }
+    rows.sort(Comparator.comparingDouble(AnalyticsReport.PipelineCost::totalUsd).reversed().thenComparing(AnalyticsReport.PipelineCost::pipelineId));
+    double total = rows.stream().mapToDouble(AnalyticsReport.PipelineCost::totalUsd).sum();
+    return new AnalyticsReport.Costs(month, total, projectBudget, List.copyOf(rows));
+  }
+
+  /**
+   * For the admission: while budgets are enforced, a project that has spent its monthly budget runs nothing more this
+   * month. {@code pipelineIds} supplies the project's pipelines.
+   */
+  public org.pipelinekit.core.spi.Admission admission(java.util.function.Supplier<? extends java.util.Collection<String>> pipelineIds) {
+    org.pipelinekit.core.spi.Admission perPipeline = admission();
+    return (pipeline, trigger) -> {
+      Optional<String> refused = perPipeline.refusal(pipeline, trigger);
+      if (refused.isPresent() || !enforceBudgets || executor == null || projectBudget.isEmpty()) return refused;
+      YearMonth month = YearMonth.now(clock.withZone(ZoneOffset.UTC));
+      AnalyticsReport.Costs c = costs(month, pipelineIds.get());
+      if (c.totalUsd() < projectBudget.get()) return Optional.empty();
+      return Optional.of(String.format(java.util.Locale.ROOT, "this project's pipelines have spent $%.2f of its $%.2f budget for %s, and budgets"
+          + " are enforced: new runs are refused until %s (raise the project's budget, or stop enforcing budgets, on the analytics page)",
+          c.totalUsd(), projectBudget.get(), month, month.plusMonths(1).atDay(1)));
+    };
   }
 
   /** Alert thresholds in order, each a percent from 1 to 1000. */
@@ -138,7 +195,8 @@ public final class PipelineAnalytics {
   }
 
   /** The cost model and budgets as kept in the settings file (JSON). */
-  private record Settings(CostModel costs, Map<String, Double> budgets, boolean enforceBudgets, List<Integer> alertThresholds) {
+  private record Settings(CostModel costs, Map<String, Double> budgets, boolean enforceBudgets, List<Integer> alertThresholds,
+      Optional<Double> projectBudget) {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     static Optional<Settings> read(java.nio.file.Path file) {
@@ -155,7 +213,8 @@ public final class PipelineAnalytics {
         List<Integer> thresholds = new java.util.ArrayList<>();
         n.path("alertThresholds").forEach(x -> thresholds.add(x.asInt()));
         return Optional.of(new Settings(c, Map.copyOf(b), n.path("enforceBudgets").asBoolean(false),
-            thresholds.isEmpty() ? List.of(100) : thresholds(thresholds)));
+            thresholds.isEmpty() ? List.of(100) : thresholds(thresholds),
+            n.hasNonNull("projectBudget") ? Optional.of(n.get("projectBudget").asDouble()) : Optional.empty()));
       } catch (IOException | IllegalArgumentException e) {
         throw new IllegalStateException("the analytics settings " + file + " cannot be read (" + e.getMessage() + "); fix or remove the file", e);
       }
@@ -170,6 +229,7 @@ public final class PipelineAnalytics {
       new TreeMap<>(budgets).forEach(b::put);
       n.put("enforceBudgets", enforceBudgets);
       alertThresholds.forEach(n.putArray("alertThresholds")::add);
+      projectBudget.ifPresent(amount -> n.put("projectBudget", amount));
       try {
         java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
         java.nio.file.Path tmp = java.nio.file.Files.createTempFile(file.toAbsolutePath().getParent(), ".analytics", ".tmp");
@@ -628,6 +688,15 @@ public final class PipelineAnalytics {
     }
 
     /** Whether a spent budget refuses new runs (through {@link PipelineAnalytics#admission}); the settings file wins. */
+    /** The monthly budget of all pipelines together (the project's); with budgets enforced, a spent one refuses new runs. */
+    public Builder projectBudget(double monthlyUsd) {
+      if (monthlyUsd < 0) throw new IllegalArgumentException("a budget is 0 or more dollars, got " + monthlyUsd);
+      this.projectBudget = Optional.of(monthlyUsd);
+      return this;
+    }
+
+    private Optional<Double> projectBudget = Optional.empty();
+
     public Builder enforceBudgets(boolean enforce) {
       this.enforceBudgets = enforce;
       return this;

@@ -119,6 +119,7 @@ public final class Api {
         new Route("GET", "/pipelines/{id}/analytics", Action.READ, this::analytics),
         new Route("GET", "/stage-types", Action.READ, this::stageTypes),
         new Route("GET", "/analytics/settings", Action.READ, this::getAnalyticsSettings),
+        new Route("GET", "/analytics/costs", Action.READ, this::analyticsCosts),
         new Route("PUT", "/analytics/settings", Action.EDIT, this::putAnalyticsSettings),
         new Route("GET", "/executions", Action.READ, this::listAllExecutions),
         new Route("GET", "/executions/{id}", Action.READ, this::getExecution),
@@ -772,6 +773,19 @@ public final class Api {
     c.send(200, o);
   }
 
+  /** Cost allocation: each pipeline's share of a month's cost ({@code ?month=2026-12}, default this month, UTC), and the total. */
+  private void analyticsCosts(Call c) throws IOException {
+    java.time.YearMonth month;
+    try {
+      month = c.param("month").map(java.time.YearMonth::parse).orElse(java.time.YearMonth.now(java.time.ZoneOffset.UTC));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw Problems.badRequest("bad-parameter", "month is a year and month, like 2026-12");
+    }
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    service.list().forEach(p -> ids.add(p.id()));
+    c.send(200, Reports.costs(analytics.costs(month, ids)));
+  }
+
   private void getAnalyticsSettings(Call c) throws IOException {
     c.send(200, Reports.settings(analytics));
   }
@@ -779,7 +793,7 @@ public final class Api {
   /** Cost rates and monthly budgets, set in the UI and kept by the server (its analytics settings file). */
   private void putAnalyticsSettings(Call c) throws IOException {
     JsonNode body = c.json(Set.of("freeMinutesPerMonth", "pricePerMinute", "parallelMultiplier", "artifactsPerGbMonth", "cachePerGbMonth",
-        "logsPerGbMonth", "budgets", "enforceBudgets", "alertThresholds"));
+        "logsPerGbMonth", "budgets", "enforceBudgets", "alertThresholds", "projectBudget"));
     org.pipelinekit.web.analytics.CostModel now = analytics.costs();
     org.pipelinekit.web.analytics.CostModel next;
     try {
@@ -816,8 +830,16 @@ public final class Api {
       }
       thresholds = read;
     }
+    Optional<Double> projectBudget = analytics.projectBudget();
+    if (body.has("projectBudget")) {
+      JsonNode b = body.get("projectBudget");
+      if (!b.isNull() && (!b.isNumber() || b.asDouble() < 0)) {
+        throw Problems.badRequest("bad-field", "projectBudget is the project's dollars a month, 0 or more (null: none)");
+      }
+      projectBudget = b.isNull() ? Optional.empty() : Optional.of(b.asDouble());
+    }
     try {
-      analytics.updateSettings(next, budgets, enforce, thresholds);
+      analytics.updateSettings(next, budgets, enforce, thresholds, projectBudget);
     } catch (IllegalArgumentException e) {
       throw Problems.badRequest("bad-field", e.getMessage());
     }

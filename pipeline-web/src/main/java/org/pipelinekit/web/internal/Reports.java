@@ -49,9 +49,23 @@ final class Reports {
     return o;
   }
 
+  /** A month's cost allocation. */
+  static ObjectNode costs(AnalyticsReport.Costs c) {
+    ObjectNode o = Json.MAPPER.createObjectNode().put("month", c.month().toString()).put("totalUsd", c.totalUsd());
+    c.projectBudgetUsd().ifPresent(b -> o.put("projectBudgetUsd", b));
+    ArrayNode rows = o.putArray("pipelines");
+    for (AnalyticsReport.PipelineCost p : c.pipelines()) {
+      ObjectNode r = rows.addObject().put("pipelineId", p.pipelineId()).put("runs", p.runs()).put("billableMinutes", p.billableMinutes())
+          .put("computeUsd", p.computeUsd()).put("storageUsd", p.storageUsd()).put("totalUsd", p.totalUsd());
+      p.budgetUsd().ifPresent(b -> r.put("budgetUsd", b));
+    }
+    return o;
+  }
+
   /** The cost model and budgets, as the analytics page shows and edits them. */
   static ObjectNode settings(org.pipelinekit.web.analytics.PipelineAnalytics analytics) {
     ObjectNode o = settings(analytics.costs(), analytics.budgets()).put("enforceBudgets", analytics.enforceBudgets());
+    analytics.projectBudget().ifPresent(b -> o.put("projectBudget", b));
     analytics.alertThresholds().forEach(o.putArray("alertThresholds")::add);
     return o;
   }
