@@ -12,6 +12,8 @@ interface DeploymentJson {
   commit?: string;
   branch?: string;
   url?: string;
+  /** The version deployed: the stage's `version` output, else the run's first. */
+  version?: string;
   approvedBy?: string[];
 }
 
@@ -34,7 +36,7 @@ const run = (d: DeploymentJson) => <a href={`#/executions/${encodeURIComponent(d
 function Deployed({ d }: { d: DeploymentJson }) {
   return (
     <span>
-      {run(d)}{d.branch ? ` from ${d.branch}` : ''}{d.commit ? <> at <code>{d.commit.slice(0, 12)}</code></> : null}
+      {d.version ? <>version <strong>{d.version}</strong>, </> : null}{run(d)}{d.branch ? ` from ${d.branch}` : ''}{d.commit ? <> at <code>{d.commit.slice(0, 12)}</code></> : null}
       {d.approvedBy && d.approvedBy.length > 0 ? `, approved by ${d.approvedBy.join(', ')}` : ''} · {new Date(d.time).toLocaleString()}
     </span>
   );
@@ -95,12 +97,12 @@ export function Environments({ name }: { name?: string }) {
           <h2>Deployments</h2>
           {(one.deployments ?? []).length === 0 ? <p className="pk-muted">No deployments yet.</p> : (
             <table className="pk-table" data-testid="deployments">
-              <thead><tr><th>Status</th><th>Run</th><th>Stage</th><th>Branch</th><th>Commit</th><th>Approved by</th><th>When</th></tr></thead>
+              <thead><tr><th>Status</th><th>Run</th><th>Stage</th><th>Version</th><th>Branch</th><th>Commit</th><th>Approved by</th><th>When</th></tr></thead>
               <tbody>
                 {(one.deployments ?? []).map((d) => (
                   <tr key={d.executionId + d.stageId + d.time}>
                     <td><span className={`pk-badge pk-${d.status.toLowerCase()}`}>{d.status}</span></td>
-                    <td>{run(d)}</td><td>{d.stageId}</td><td>{d.branch ?? ''}</td>
+                    <td>{run(d)}</td><td>{d.stageId}</td><td>{d.version ?? ''}</td><td>{d.branch ?? ''}</td>
                     <td>{d.commit ? <code>{d.commit.slice(0, 12)}</code> : null}</td>
                     <td>{(d.approvedBy ?? []).join(', ')}</td><td>{new Date(d.time).toLocaleString()}</td>
                   </tr>

@@ -44,6 +44,7 @@ public final class EnvironmentJson {
     d.commit().ifPresent(c -> o.put("commit", c));
     d.branch().ifPresent(b -> o.put("branch", b));
     d.url().ifPresent(u -> o.put("url", u));
+    d.version().ifPresent(v -> o.put("version", v));
     d.approvedBy().forEach(o.putArray("approvedBy")::add);
     return o;
   }
@@ -51,7 +52,8 @@ public final class EnvironmentJson {
   public static Deployment deployment(String json) {
     JsonNode o = tree(json);
     return new Deployment(o.path("environment").asText(), o.path("pipelineId").asText(), o.path("executionId").asText(), o.path("stageId").asText(),
-        o.path("status").asText(), text(o, "commit"), text(o, "branch"), texts(o, "approvedBy"), Instant.parse(o.path("time").asText()), text(o, "url"));
+        o.path("status").asText(), text(o, "commit"), text(o, "branch"), texts(o, "approvedBy"), Instant.parse(o.path("time").asText()), text(o, "url"),
+        text(o, "version"));
   }
 
   private static List<String> texts(JsonNode o, String field) {

@@ -30,8 +30,9 @@ class EnvironmentsTest {
       id: ship
       stages:
         - id: build
+          outputs: [version]
           steps:
-            - run: echo "build reads [${{ secrets.PRODUCTION__DEPLOY_TOKEN }}]"
+            - run: echo "build reads [${{ secrets.PRODUCTION__DEPLOY_TOKEN }}]"; echo version=1.4.2 >> "$PIPELINE_OUTPUT"
         - id: deploy
           needs: [build]
           environment: { name: production, url: https://shop.example.org }
@@ -71,11 +72,15 @@ class EnvironmentsTest {
           org.assertj.core.groups.Tuple.tuple("FAILED", Optional.of("feature/login"), List.of()));
       assertThat(history.get(0).executionId()).isEqualTo(main.id());
       assertThat(history.get(0).url()).contains("https://shop.example.org");
+      assertThat(history.get(0).version()).as("the version the run built").contains("1.4.2");
     }
     // kept on disk: a new store on the directory reads the same
     EnvironmentStore again = EnvironmentStore.inDirectory(dir.resolve("environments"));
     assertThat(again.find("production").orElseThrow().approvers()).containsExactly("leads");
-    assertThat(again.deployments("production", 1)).singleElement().satisfies(d -> assertThat(d.deployed()).isTrue());
+    assertThat(again.deployments("production", 1)).singleElement().satisfies(d -> {
+      assertThat(d.deployed()).isTrue();
+      assertThat(d.version()).contains("1.4.2");
+    });
     assertThat(again.delete("production")).isTrue();
     assertThat(again.list()).isEmpty();
   }

@@ -52,12 +52,20 @@ public final class EnvironmentRules {
   }
 
   /** A stage that targeted an environment and ran (or was refused) goes into the environment's history. */
-  static void record(StageState s, StageStatus status, EngineServices services, ExecutionHeader header) {
+  static void record(StageState s, StageStatus status, EngineServices services, ExecutionHeader header,
+      java.util.Collection<StageState> stages) {
     if (s.stage.environment().isEmpty() || services.environments().isEmpty()) return;
     if (status == StageStatus.SKIPPED || status == StageStatus.CACHED) return;
     Environment env = s.stage.environment().get();
     ExecutionTrigger t = header.trigger();
     services.environments().get().record(new Deployment(env.name(), header.pipeline().id(), header.id(), s.id(), status.name(), t.commit(),
-        t.branch(), List.copyOf(new java.util.TreeSet<>(s.approvedBy)), services.clock().instant(), env.url()));
+        t.branch(), List.copyOf(new java.util.TreeSet<>(s.approvedBy)), services.clock().instant(), env.url(), version(s, stages)));
+  }
+
+  /** What the stage deployed: its own {@code version} output, else the first stage's of the run that wrote one. */
+  private static Optional<String> version(StageState s, java.util.Collection<StageState> stages) {
+    String own = s.jobOutputs().get("version");
+    if (own != null && !own.isBlank()) return Optional.of(own);
+    return stages.stream().map(x -> x.outputs.get("version")).filter(v -> v != null && !v.isBlank()).findFirst();
   }
 }

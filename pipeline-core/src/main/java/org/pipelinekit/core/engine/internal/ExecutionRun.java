@@ -270,7 +270,7 @@ final class ExecutionRun {
     if (s.status.isFinal()) return;
     if (s.approvalTimer != null) s.approvalTimer.cancel();
     s.status = status;
-    EnvironmentRules.record(s, status, services, header);
+    EnvironmentRules.record(s, status, services, header, stages.values());
     Map<String, String> outputs = Map.copyOf(s.outputs);
     hub.publish((seq, t) -> new StageFinished(id(), seq, t, s.id(), status, reason, outputs));
     stageEnded(s);
