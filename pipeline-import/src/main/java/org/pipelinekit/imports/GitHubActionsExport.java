@@ -61,6 +61,7 @@ public final class GitHubActionsExport {
       wf.put("concurrency", cc);
       if (c.queueLimit().isPresent()) unfit.add("concurrency.queueLimit: GitHub keeps one pending run per group");
     });
+    if (!p.notifications().isEmpty()) unfit.add("notify: GitHub has no notification rules; post from a last job with if: failure()");
     if (p.timeout().isPresent()) unfit.add("timeout: a whole-workflow timeout has no counterpart (jobs have timeout-minutes)");
     if (p.defaults().retry().isPresent()) unfit.add("defaults.retry: GitHub does not retry jobs");
     Map<String, Object> jobs = new LinkedHashMap<>();

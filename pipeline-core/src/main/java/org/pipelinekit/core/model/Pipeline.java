@@ -39,7 +39,8 @@ public record Pipeline(
     Optional<TemplateOrigin> template,
     List<Stage> stages,
     long version,
-    Optional<PipelineSignature> signature) {
+    Optional<PipelineSignature> signature,
+    List<NotifyRule> notifications) {
 
   public Pipeline {
     Checks.notBlank(id, "pipeline id");
@@ -58,6 +59,7 @@ public record Pipeline(
       throw new IllegalArgumentException("pipeline version must be zero or more, got " + version);
     }
     Checks.optional(signature, "pipeline signature");
+    notifications = Checks.list(notifications, "pipeline notify");
   }
 
   /** Starts a pipeline with a valid id ({@code [a-z0-9][a-z0-9_-]*}). */
@@ -93,13 +95,13 @@ public record Pipeline(
   /** The same pipeline with another revision number. */
   public Pipeline withVersion(long version) {
     return new Pipeline(id, name, description, parameters, triggers, env, defaults, timeout, concurrency, workspace, template, stages, version,
-        signature);
+        signature, notifications);
   }
 
   /** The same pipeline signed so, or (empty) without a signature. */
   public Pipeline withSignature(Optional<PipelineSignature> signature) {
     return new Pipeline(id, name, description, parameters, triggers, env, defaults, timeout, concurrency, workspace, template, stages, version,
-        signature);
+        signature, notifications);
   }
 
   /** Builds a {@link Pipeline}; each method checks its own argument, {@link #build()} the combinations. */
@@ -119,6 +121,7 @@ public record Pipeline(
     private final List<Stage> stages = new ArrayList<>();
     private long version;
     private Optional<PipelineSignature> signature = Optional.empty();
+    private final List<NotifyRule> notifications = new ArrayList<>();
 
     Builder(String id, boolean strict) {
       this.id = id;
@@ -141,6 +144,7 @@ public record Pipeline(
       stages.addAll(from.stages);
       version = from.version;
       signature = from.signature;
+      notifications.addAll(from.notifications);
     }
 
     public Builder name(String name) {
@@ -261,6 +265,17 @@ public record Pipeline(
     }
 
     /** The signature over the pipeline's canonical form ({@code PipelineSignatures.sign}); the server may require one. */
+    /** Tells a channel when a run does one of {@code on} (on any branch); see {@link NotifyRule}. */
+    public Builder notifyOn(java.util.Collection<NotifyRule.Event> on, String channel, Map<String, String> settings) {
+      notifications.add(new NotifyRule(java.util.Set.copyOf(on), List.of(), channel, settings));
+      return this;
+    }
+
+    public Builder notification(NotifyRule rule) {
+      notifications.add(Checks.notNull(rule, "notify rule"));
+      return this;
+    }
+
     public Builder signature(PipelineSignature signature) {
       this.signature = Optional.of(Checks.notNull(signature, "pipeline signature"));
       return this;
@@ -288,7 +303,7 @@ public record Pipeline(
         }
       }
       return new Pipeline(id, name, description, parameters, triggers, env, defaults, timeout, concurrency, workspace, template, stages, version,
-          signature);
+          signature, notifications);
     }
   }
 }

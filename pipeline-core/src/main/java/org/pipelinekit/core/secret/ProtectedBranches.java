@@ -35,6 +35,11 @@ public record ProtectedBranches(List<String> branches, List<String> tags) {
     return matches(branches, branch) ? Optional.empty() : Optional.of(what + ", and this run is for branch " + branch);
   }
 
+  /** Whether a branch (or tag) name matches one of the globs ({@code main}, {@code release/*}), as protection reads them. */
+  public static boolean matchesAny(List<String> globs, String name) {
+    return matches(globs, name);
+  }
+
   private static boolean matches(List<String> globs, String name) {
     if (name.isEmpty() || name.contains("\0")) return false;
     Path path = Path.of(name);

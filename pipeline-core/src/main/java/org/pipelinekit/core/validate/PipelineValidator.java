@@ -365,6 +365,11 @@ public final class PipelineValidator {
       Scope pipelineScope = new Scope(-1, Set.of());
       pipeline.concurrency().ifPresent(c -> template(c.group(), "concurrency.group", pipelineScope));
       pipeline.env().forEach((k, v) -> template(v, "env." + k, pipelineScope));
+      for (int i = 0; i < pipeline.notifications().size(); i++) {
+        var rule = pipeline.notifications().get(i);
+        String at = "notify[" + i + "]." + rule.channel() + ".";
+        rule.settings().forEach((k, v) -> template(v, at + k, pipelineScope));
+      }
       for (int i = 0; i < stages.size(); i++) {
         Stage s = stages.get(i);
         if (indexById.get(s.id()) != i) continue;

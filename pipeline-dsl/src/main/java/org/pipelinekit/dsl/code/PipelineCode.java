@@ -30,20 +30,30 @@ public final class PipelineCode {
 
   /** The pipeline as a {@code .pipeline.kts} script; evaluating it gives the same pipeline. */
   public static String kotlin(Pipeline pipeline) {
-    return KotlinExporter.export(List.of(pipeline));
+    return kotlin(List.of(pipeline));
   }
 
   /** Several pipelines in one script. */
   public static String kotlin(List<Pipeline> pipelines) {
+    pipelines.forEach(p -> noNotifyRules(p, "Kotlin"));
     return KotlinExporter.export(pipelines);
+  }
+
+  /** The builders have no notify rules yet: a pipeline with some is refused rather than exported without them. */
+  private static void noNotifyRules(Pipeline p, String language) {
+    if (!p.notifications().isEmpty()) {
+      throw new org.pipelinekit.core.PipelineException(org.pipelinekit.core.ErrorCode.EXPORT_UNFIT, "pipeline " + p.id() + " has "
+          + p.notifications().size() + " notify rule(s), which " + language + " code cannot express yet; keep it as YAML or JSON");
+    }
   }
 
   /** The pipeline as a Java class with a static method returning it, built with the fluent builder. */
   public static String java(Pipeline pipeline, String packageName, String className) {
-    return JavaExporter.export(packageName, className, List.of(pipeline));
+    return java(List.of(pipeline), packageName, className);
   }
 
   public static String java(List<Pipeline> pipelines, String packageName, String className) {
+    pipelines.forEach(p -> noNotifyRules(p, "Java"));
     return JavaExporter.export(packageName, className, pipelines);
   }
 

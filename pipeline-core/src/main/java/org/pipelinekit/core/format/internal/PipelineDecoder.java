@@ -16,6 +16,7 @@ import org.pipelinekit.core.format.FormatProblem;
 import org.pipelinekit.core.format.PipelineFormatException;
 import org.pipelinekit.core.Suggestions;
 import org.pipelinekit.core.model.Approval;
+import org.pipelinekit.core.model.NotifyRule;
 import org.pipelinekit.core.model.TemplateOrigin;
 import org.pipelinekit.core.model.ArtifactSpec;
 import org.pipelinekit.core.model.Backoff;
@@ -51,7 +52,7 @@ import org.pipelinekit.core.format.internal.Tree.Scalar;
  */
 public final class PipelineDecoder {
   private static final Set<String> TOP = Set.of("pipelinekit", "id", "name", "description", "parameters", "triggers", "env",
-      "defaults", "timeout", "concurrency", "workspace", "template", "stages", "version", "signature");
+      "defaults", "timeout", "concurrency", "workspace", "template", "notify", "stages", "version", "signature");
   private static final Set<String> STAGE = Set.of("id", "name", "needs", "dependencies", "type", "when", "image", "with", "env", "matrix", "retry",
       "timeout", "resources", "cache", "artifacts", "environment", "approval", "continueOnError", "memoize", "outputs", "steps", "runsOn", "gates");
   private static final List<String> TRIGGERS = List.of("push", "pull-request", "schedule", "manual", "api", "upstream");
@@ -107,6 +108,7 @@ public final class PipelineDecoder {
     opt(m, "concurrency", "concurrency", (t, p) -> concurrency(t, p), b::concurrency);
     opt(m, "workspace", "workspace", (t, p) -> choice(t, p, WorkspaceMode::fromId), b::workspace);
     opt(m, "template", "template", (t, p) -> template(t, p), b::template);
+    list(m, "notify", (t, p) -> notifyRule(t, p), b::notification);
     Entry stages = m.entries().get("stages");
     if (stages == null) {
       problems.add(new FormatProblem("stages", m.line(), m.column(), "the pipeline has no stages: key; add stages: [...]"));
@@ -212,6 +214,32 @@ public final class PipelineDecoder {
     Optional<Integer> queue = Optional.ofNullable(m.entries().get("queueLimit")).map(e -> integer(e.value(), path + ".queueLimit"))
         .map(Long::intValue);
     return group == null ? null : attempt(m, path, () -> new Concurrency(group, cancel, queue));
+  }
+
+  /** {@code {on: [failed, fixed], branches: [main], slack: {webhook_url: ...}}}: the events, the branches and one channel. */
+  private @Nullable NotifyRule notifyRule(Tree t, String path) {
+    MapNode m = map(t, path);
+    if (m == null) return null;
+    List<String> channels = m.entries().keySet().stream().filter(k -> !k.equals("on") && !k.equals("branches")).toList();
+    if (channels.size() != 1) {
+      problem(t, path, channels.isEmpty() ? "names no channel; add one such as slack: {webhook_url: ...}, email, webhook, jira, datadog"
+          + " or pagerduty" : "names " + channels.size() + " channels " + channels + "; write one rule per channel");
+      return null;
+    }
+    String channel = channels.get(0);
+    List<String> on = required(m, "on", path, this::strings);
+    List<String> branches = stringsOr(m, "branches", path);
+    Map<String, String> settings = stringMap(m.entries().get(channel).value(), join(path, channel));
+    if (on == null || settings == null) return null;
+    java.util.Set<NotifyRule.Event> events = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < on.size(); i++) {
+      String id = on.get(i);
+      int index = i;
+      NotifyRule.Event e = attempt(m.entries().get("on").value(), path + ".on[" + index + "]", () -> NotifyRule.Event.of(id));
+      if (e != null) events.add(e);
+    }
+    if (events.size() != on.size()) return null;
+    return attempt(m, path, () -> new NotifyRule(events, branches, channel, settings));
   }
 
   private @Nullable TemplateOrigin template(Tree t, String path) {

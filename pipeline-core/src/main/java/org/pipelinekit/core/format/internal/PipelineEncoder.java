@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.pipelinekit.core.model.NotifyRule;
 import org.pipelinekit.core.model.ArtifactSpec;
 import org.pipelinekit.core.model.Backoff;
 import org.pipelinekit.core.model.ArtifactWhen;
@@ -62,6 +63,15 @@ public final class PipelineEncoder {
       if (!t.values().isEmpty()) tm.put("values", new LinkedHashMap<>(t.values()));
       m.put("template", tm);
     });
+    if (!p.notifications().isEmpty()) {
+      m.put("notify", p.notifications().stream().map(r -> {
+        Map<String, Object> rm = new LinkedHashMap<>();
+        rm.put("on", r.events().stream().map(NotifyRule.Event::id).toList());
+        if (!r.branches().isEmpty()) rm.put("branches", r.branches());
+        rm.put(r.channel(), new LinkedHashMap<>(r.settings()));
+        return rm;
+      }).toList());
+    }
     m.put("stages", p.stages().stream().map(PipelineEncoder::stage).toList());
     if (p.version() > 0) m.put("version", p.version());
     p.signature().ifPresent(sig -> {
