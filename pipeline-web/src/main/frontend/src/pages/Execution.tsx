@@ -67,6 +67,16 @@ export function duration(ms: number | undefined): string {
   return m < 60 ? `${m}m ${Math.round(s % 60)}s` : `${Math.floor(m / 60)}h ${m % 60}m`;
 }
 
+/** One notification of the run (its pipeline's notify rules), as the server delivered it. */
+interface DeliveryJson {
+  rule: number;
+  channel: string;
+  event: string;
+  outcome: 'sent' | 'skipped' | 'failed';
+  detail: string;
+  attempts: number;
+}
+
 type RunNodeData = { stage: StageDoc; run?: StageRunJson; artifacts: ArtifactJson[]; now: number; decision?: string };
 
 /** The ends whose reason a stage shows on its node. */
@@ -111,6 +121,7 @@ const nodeTypes = { run: RunNode };
 export function Execution({ executionId, focusStage }: { executionId: string; focusStage?: string }) {
   const [execution, setExecution] = useState<ExecutionJson | null>(null);
   const [artifacts, setArtifacts] = useState<ArtifactJson[]>([]);
+  const [notifications, setNotifications] = useState<DeliveryJson[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [decisions, setDecisions] = useState<Record<string, string>>({});
@@ -170,6 +181,15 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
       refresh.current = null;
     };
   }, [executionId]);
+  // the run's notifications go out once it ends, on the server's notifier thread: read them then, and again a little later
+  const ended = execution !== null && FINAL.has(execution.status);
+  useEffect(() => {
+    if (!ended) return;
+    const read = () => getJson<DeliveryJson[]>(`${base}/notifications`).then(setNotifications).catch(() => {});
+    void read();
+    const again = window.setTimeout(() => void read(), 3000);
+    return () => clearTimeout(again);
+  }, [ended, executionId]);
   useEffect(() => {
     if (!execution || FINAL.has(execution.status)) return;
     const t = setInterval(() => setNow(Date.now()), 500);
@@ -267,6 +287,16 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
         <a href={`#/designer/${encodeURIComponent(execution.pipelineId)}`}>Edit pipeline</a>
         <a href={`#/analytics/${encodeURIComponent(execution.pipelineId)}`}>Analytics</a>
       </div>
+      {notifications.length > 0 ? (
+        <div className="pk-notifications pk-small" data-testid="notifications">
+          Notifications:{' '}
+          {notifications.map((d, i) => (
+            <span key={i} className={d.outcome === 'failed' ? 'pk-error-text' : 'pk-muted'} title={d.detail}>
+              {i > 0 ? ' · ' : ''}{d.channel} ({d.event}) {d.outcome}{d.outcome === 'failed' ? `: ${d.detail}` : ''}
+            </span>
+          ))}
+        </div>
+      ) : null}
       <div className="pk-execution-top" data-ready={graphReady ?? undefined} data-testid="run-view">
       <StageList rows={rows} selected={stage} onSelect={select} duration={duration} />
       <div className="pk-messages pk-overlay">

@@ -331,11 +331,17 @@ final class ServeCommand implements Callable<Integer> {
     PipelineAnalytics analytics = PipelineAnalytics.builder()
         .settingsFile(mirrors.resolveSibling("analytics-settings.json")) // beside the mirrors: the shared directory in a cluster
         .artifactStorage((pipeline, from, to) -> stores.artifacts.gigabyteMonths(from, to).getOrDefault(pipeline, 0.0)).build();
+    // the pipelines' notify rules, sent off the engine's thread (closed after the executor, so a run's end is still told)
+    org.pipelinekit.notify.Notifier notifier = org.pipelinekit.notify.Notifier.builder().secrets(secrets)
+        .links(id -> links.apply("#/executions/" + id)).build();
+    resources.push(notifier);
+    executor.listener(notifier.listener());
     // budgets per pipeline and, for all of them together, the project's
     PipelineExecutor built = executor.listener(analytics.listener())
         .admission(analytics.admission(() -> service.list().stream().map(Pipeline::id).toList())).build();
     resources.push(built);
     analytics.attach(built);
+    notifier.attach(built);
     org.pipelinekit.triggers.Triggers triggers = org.pipelinekit.triggers.Triggers.builder(built, service).mirrors(mirrors)
         .ledger(db != null ? db.triggerLedger() : org.pipelinekit.core.spi.TriggerLedger.inDirectory(projectDir.resolve("triggers")))
         .secrets(secrets).executionLinks(id -> links.apply("#/executions/" + id)).build();
@@ -344,7 +350,7 @@ final class ServeCommand implements Callable<Integer> {
         .templates(TemplateLibrary.builder().builtins().build()).analytics(analytics).triggers(triggers)
         .authenticator(authenticator)
         // each user what their role in this project allows; the admin token and the group admins everything (the audit log included)
-        .authorizer(authorizer).project(project, visible)
+        .authorizer(authorizer).project(project, visible).notifier(notifier)
         .auditLog(audit).build();
     return new Space(service, triggers, servlet);
   }

@@ -86,7 +86,8 @@ public final class PipelineKitServlet extends HttpServlet {
         b.registry != null ? b.registry : b.executor.registry(), b.analytics != null ? b.analytics
         : PipelineAnalytics.builder().executor(b.executor).build(), timer, b.heartbeat.toMillis(), b.kotlinScripts,
         Optional.ofNullable(b.triggers), b.authenticator::knownNames, b.audit,
-        org.pipelinekit.core.access.PipelineAccess.of(b.service, b.executor, b.authorizer), b.project, b.projects);
+        org.pipelinekit.core.access.PipelineAccess.of(b.service, b.executor, b.authorizer), Optional.ofNullable(b.notifier), b.project,
+        b.projects);
     this.routes = api.routes();
     this.authenticator = b.authenticator;
     this.authorizer = b.authorizer;
@@ -412,6 +413,14 @@ public final class PipelineKitServlet extends HttpServlet {
 
     private org.pipelinekit.triggers.Triggers triggers;
     private String project = "default";
+    private org.pipelinekit.notify.@Nullable Notifier notifier;
+
+    /** The notifier that carries out the pipelines' notify rules: {@code GET executions/{id}/notifications} shows its deliveries. */
+    public Builder notifier(org.pipelinekit.notify.Notifier notifier) {
+      this.notifier = Objects.requireNonNull(notifier, "notifier");
+      return this;
+    }
+
     private java.util.function.Function<Principal, List<ProjectLink>> projects = p -> List.of();
 
     /**

@@ -66,6 +66,7 @@ public final class Api {
   private final Optional<org.pipelinekit.triggers.Triggers> triggers;
   private final org.pipelinekit.core.spi.AuditLog audit;
   private final String project;
+  private final Optional<org.pipelinekit.notify.Notifier> notifier;
   private final org.pipelinekit.core.access.PipelineAccess access;
   private final java.util.function.Function<org.pipelinekit.core.engine.Principal, List<org.pipelinekit.web.ProjectLink>> projects;
   /** Everyone who can sign in (names and groups), when the authenticator knows them. */
@@ -74,11 +75,13 @@ public final class Api {
   public Api(PipelineService service, PipelineExecutor executor, Optional<ArtifactManager> artifacts, Optional<TemplateLibrary> templates,
       StageRegistry registry, PipelineAnalytics analytics, ScheduledExecutorService timer, long heartbeatMillis, boolean kotlinScripts,
       Optional<org.pipelinekit.triggers.Triggers> triggers, java.util.function.Supplier<Optional<Set<String>>> knownNames,
-      org.pipelinekit.core.spi.AuditLog audit, org.pipelinekit.core.access.PipelineAccess access, String project,
+      org.pipelinekit.core.spi.AuditLog audit, org.pipelinekit.core.access.PipelineAccess access,
+      Optional<org.pipelinekit.notify.Notifier> notifier, String project,
       java.util.function.Function<org.pipelinekit.core.engine.Principal, List<org.pipelinekit.web.ProjectLink>> projects) {
     this.project = project;
     this.projects = projects;
     this.access = access;
+    this.notifier = notifier;
     this.audit = audit;
     this.knownNames = knownNames;
     this.kotlinScripts = kotlinScripts;
@@ -127,6 +130,7 @@ public final class Api {
         new Route("GET", "/executions/{id}/logs/text", Action.READ, this::logsText),
         new Route("GET", "/executions/{id}/events", Action.READ, this::events),
         new Route("GET", "/executions/{id}/artifacts", Action.READ, this::listArtifacts),
+        new Route("GET", "/executions/{id}/notifications", Action.READ, this::listNotifications),
         new Route("POST", "/executions/{id}/cancel", Action.RUN, this::cancel),
         new Route("POST", "/executions/{id}/rerun", Action.RUN, this::rerun),
         new Route("POST", "/executions/{id}/stages/{stage}/approve", Action.APPROVE, c -> decide(c, true)),
@@ -1218,6 +1222,16 @@ public final class Api {
 
   private ArtifactManager artifactManager() {
     return artifacts.orElseThrow(() -> Problems.notFound("this server keeps no artifacts"));
+  }
+
+  /** What became of the run's notifications: each rule's delivery (sent, skipped, failed and why, attempts). */
+  private void listNotifications(Call c) throws IOException {
+    Execution e = execution(c.var("id"));
+    ArrayNode list = Json.MAPPER.createArrayNode();
+    notifier.ifPresent(n -> n.deliveries(e.id()).forEach(d -> list.addObject().put("rule", d.rule() + 1).put("channel", d.channel())
+        .put("event", d.event()).put("outcome", d.outcome()).put("detail", d.detail()).put("attempts", d.attempts())
+        .put("time", d.time().toString())));
+    c.send(200, list);
   }
 
   private void listArtifacts(Call c) throws IOException {
