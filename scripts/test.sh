@@ -59,6 +59,8 @@ if [ "$docker_wanted" = yes ]; then
     tar -C "$root" -c . | docker import - pipelinekit/busybox:test >/dev/null
     rm -rf "$root"
   fi
+  # docker-build's push is tested against Debian's docker-registry (Docker's Distribution), started by the test on loopback
+  need docker-registry || apt_install docker-registry
 fi
 
 # gitlab-ci-local, the oracle of the GitLab import's differential tests (pipeline-cli's GitLabDifferentialIT): from npm,

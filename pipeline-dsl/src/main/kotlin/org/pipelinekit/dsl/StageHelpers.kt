@@ -69,6 +69,10 @@ class DockerBuildInputs internal constructor() : StageInputs() {
     var target: String? by input("target")
     /** Push the tags after building (default: false) */
     var push: Boolean? by input("push")
+    /** The registry's user for the push; keep it in a secret: \${{ secrets.REGISTRY_USER }} */
+    var registryUsername: String? by input("registry_username")
+    /** The registry's password or token for the push: \${{ secrets.REGISTRY_TOKEN }} */
+    var registryPassword: String? by input("registry_password")
 }
 
 /** Makes this a `docker-build` stage: Builds a container image from a Dockerfile. */

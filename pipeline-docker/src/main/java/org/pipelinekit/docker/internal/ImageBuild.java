@@ -108,14 +108,30 @@ public final class ImageBuild implements StepAction {
     lines.flush();
     String digest = runner.client().inspectImageCmd(imageId).exec().getId();
     if (Boolean.TRUE.equals(in.get("push"))) {
+      Object user = in.get("registry_username");
+      Object password = in.get("registry_password");
+      if ((user == null) != (password == null)) {
+        return StepExit.failed(1, "docker-build pushes with registry_username and registry_password together; give both or neither",
+            Map.of("image", tags.get(0), "digest", digest));
+      }
       for (String tag : tags) {
-        ctx.log("pushing " + tag);
+        ctx.log("pushing " + tag + (user != null ? " as " + user : ""));
+        java.util.concurrent.atomic.AtomicReference<String> refused = new java.util.concurrent.atomic.AtomicReference<>();
         try {
-          var push = runner.client().pushImageCmd(tag).exec(new ResultCallback.Adapter<PushResponseItem>() {
+          var cmdPush = runner.client().pushImageCmd(tag);
+          if (user != null) {
+            cmdPush.withAuthConfig(new com.github.dockerjava.api.model.AuthConfig().withUsername(String.valueOf(user))
+                .withPassword(String.valueOf(password)).withRegistryAddress(registry(tag)));
+          }
+          var push = cmdPush.exec(new ResultCallback.Adapter<PushResponseItem>() {
             @Override
             public void onNext(PushResponseItem item) {
-              if (item.getErrorDetail() != null) ctx.log("error: " + item.getErrorDetail().getMessage());
-              else if (item.getStatus() != null && item.getId() == null) ctx.log(item.getStatus());
+              if (item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null) {
+                refused.compareAndSet(null, item.getErrorDetail().getMessage());
+                ctx.log("error: " + item.getErrorDetail().getMessage());
+              } else if (item.getStatus() != null && item.getId() == null) {
+                ctx.log(item.getStatus());
+              }
             }
           });
           running = push;
@@ -128,6 +144,9 @@ public final class ImageBuild implements StepAction {
         } finally {
           running = null;
         }
+        if (refused.get() != null) { // the engine answers 200 and says the failure in the stream
+          return StepExit.failed(1, "cannot push " + tag + ": " + refused.get(), Map.of("image", tags.get(0), "digest", digest));
+        }
       }
       List<String> repoDigests = runner.client().inspectImageCmd(imageId).exec().getRepoDigests();
       if (repoDigests != null && !repoDigests.isEmpty()) digest = repoDigests.get(0).substring(repoDigests.get(0).indexOf('@') + 1);
@@ -136,6 +155,14 @@ public final class ImageBuild implements StepAction {
     ctx.output("image", tags.get(0));
     ctx.output("digest", digest);
     return StepExit.SUCCESS;
+  }
+
+  /** The registry of an image reference: its first part when that names a host ({@code 127.0.0.1:5000/app}), else Docker Hub. */
+  static String registry(String image) {
+    int slash = image.indexOf('/');
+    if (slash < 0) return "docker.io";
+    String first = image.substring(0, slash);
+    return first.contains(".") || first.contains(":") || first.equals("localhost") ? first : "docker.io";
   }
 
   /** The build's stream comes in pieces that do not follow line breaks; this joins and splits them. */

@@ -127,6 +127,8 @@ public final class BuiltinStageTypes implements StageTypeProvider {
             .in(withDefault("build_args", MAP, Map.of(), "Build arguments"))
             .in(optional("target", STRING, "Target stage of a multi-stage Dockerfile"))
             .in(withDefault("push", BOOLEAN, false, "Push the tags after building"))
+            .in(optional("registry_username", STRING, "The registry's user for the push; keep it in a secret: ${{ secrets.REGISTRY_USER }}"))
+            .in(optional("registry_password", STRING, "The registry's password or token for the push: ${{ secrets.REGISTRY_TOKEN }}"))
             .out("image", STRING, "The first tag")
             .out("digest", STRING, "Image digest (sha256:...)")
             .planner(in -> List.of(Actions.unavailable("docker build", "stage type docker-build needs the Docker runner:"
@@ -140,6 +142,13 @@ public final class BuiltinStageTypes implements StageTypeProvider {
               String first = quote(String.valueOf(in.list("tags").get(0)));
               List<Step> steps = new ArrayList<>(List.of(Step.of("build", cmd.toString())));
               if (in.bool("push")) {
+                if (in.has("registry_username")) {
+                  String first0 = String.valueOf(in.list("tags").get(0));
+                  String host = first0.contains("/") && first0.substring(0, first0.indexOf('/')).matches(".*[.:].*|localhost")
+                      ? first0.substring(0, first0.indexOf('/')) : "docker.io";
+                  steps.add(Step.of("log in to " + host, "printf %s " + in.q("registry_password") + " | docker login --username "
+                      + in.q("registry_username") + " --password-stdin " + quote(host)));
+                }
                 in.list("tags").forEach(t -> steps.add(Step.of("push " + t, "docker push " + quote(String.valueOf(t)))));
               }
               steps.add(Step.of("record image", output("image", in.list("tags").get(0).toString().replace("\"", ""))
