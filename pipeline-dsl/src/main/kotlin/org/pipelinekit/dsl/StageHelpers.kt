@@ -321,6 +321,10 @@ class DeployContainerInputs internal constructor() : StageInputs() {
     var replicas: Long? by input("replicas")
     /** Kubernetes manifest to apply before the image is set */
     var manifest: String? by input("manifest")
+    /** The Deployment's container that gets the image (default: the one named like the Deployment, else its first) */
+    var container: String? by input("container")
+    /** How long the rollout may take before it is rolled back (default: 5m) */
+    var rolloutTimeout: String? by input("rollout_timeout")
 }
 
 /** Makes this a `deploy-container` stage: Rolls out a container image to Kubernetes, ECS or Cloud Run. */

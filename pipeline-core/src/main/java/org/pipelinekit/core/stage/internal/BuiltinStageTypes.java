@@ -9,6 +9,7 @@ import static org.pipelinekit.core.spi.StageCategory.NOTIFY;
 import static org.pipelinekit.core.spi.StageCategory.SECURITY;
 import static org.pipelinekit.core.spi.StageCategory.SOURCE;
 import static org.pipelinekit.core.spi.StageCategory.TEST;
+import static org.pipelinekit.core.spi.ValueSchema.DURATION;
 import static org.pipelinekit.core.spi.ValueSchema.BOOLEAN;
 import static org.pipelinekit.core.spi.ValueSchema.INTEGER;
 import static org.pipelinekit.core.spi.ValueSchema.MAP;
@@ -393,11 +394,15 @@ public final class BuiltinStageTypes implements StageTypeProvider {
             .in(withDefault("namespace", STRING, "default", "Kubernetes namespace"))
             .in(withDefault("replicas", INTEGER, 1L, "Number of replicas"))
             .in(optional("manifest", PATH, "Kubernetes manifest to apply before the image is set"))
+            .in(optional("container", STRING, "The Deployment's container that gets the image (default: the one named like the Deployment, else its first)"))
+            .in(withDefault("rollout_timeout", DURATION, "5m", "How long the rollout may take before it is rolled back"))
             .out("revision", STRING, "Deployed revision")
             .out("endpoint", URL, "URL of the service, when it has one")
             .image("bitnami/kubectl")
-            .planner(in -> List.of(Actions.unavailable("deploy", "stage type deploy-container has no deployment integration yet;"
-                + " run kubectl or your platform's CLI in a shell stage")))
+            .planner(in -> List.of(Actions.unavailable("deploy", in.str("platform").equals("kubernetes")
+                ? "stage type deploy-container deploys to Kubernetes with pipeline-kubernetes: add it to the host (its stage types are found"
+                    + " by ServiceLoader), or run kubectl in a shell stage"
+                : "stage type deploy-container has no " + in.str("platform") + " integration; run your platform's CLI in a shell stage")))
             .steps(in -> List.of(Step.of("deploy", switch (in.str("platform")) {
               case "ecs" -> "aws ecs update-service --service " + in.q("name") + " --desired-count " + in.integer("replicas")
                   + " --force-new-deployment";
