@@ -19,17 +19,17 @@ import org.pipelinekit.core.engine.PipelineExecutor;
  * Without an engine the ITs fail, saying how to start one; {@code -Dpipelinekit.docker.skip=true}
  * skips them instead, for machines that cannot run Docker.
  */
-final class DockerTesting {
-  static final String IMAGE = "pipelinekit/busybox:test";
+public final class DockerTesting {
+  public static final String IMAGE = "pipelinekit/busybox:test";
   private static final Path BUSYBOX = Path.of("/bin/busybox");
 
   private DockerTesting() {}
 
-  static DockerRunner runner() {
+  public static DockerRunner runner() {
     return runner(DockerRunner.builder().pullPolicy(PullPolicy.NEVER));
   }
 
-  static DockerRunner runner(DockerRunner.Builder builder) {
+  public static DockerRunner runner(DockerRunner.Builder builder) {
     if (Boolean.getBoolean("pipelinekit.docker.skip")) {
       Assumptions.abort("Docker ITs skipped by -Dpipelinekit.docker.skip=true");
     }
@@ -47,7 +47,7 @@ final class DockerTesting {
   }
 
   /** Closes the executor, then the runner, after checking the runner left no container behind. */
-  static void closeChecked(PipelineExecutor executor, DockerRunner runner) {
+  public static void closeChecked(PipelineExecutor executor, DockerRunner runner) {
     executor.close();
     assertThat(runner.liveContainers()).as("containers left behind").isEmpty();
     runner.close();

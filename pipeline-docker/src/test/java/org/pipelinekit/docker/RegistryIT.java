@@ -1,18 +1,11 @@
 package org.pipelinekit.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.github.dockerjava.api.model.AuthConfig;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,51 +24,23 @@ import org.pipelinekit.core.stage.StageRegistry;
  * htpasswd authentication; the image is pulled back by its digest. A wrong password fails the stage with the registry's answer.
  */
 class RegistryIT {
-  private static final String USER = "ci";
-  /** bcrypt of r3gistry-pa55, as htpasswd keeps it. */
-  private static final String HASH = "$2b$12$l3yfEkTkFiKk8yFt93uTTeLOcD8RJ1BI91jlnLbzWNTkDmT8BW0Jq";
+  private static final String USER = LocalRegistry.USER;
 
   @TempDir Path dir;
   DockerRunner docker;
-  Process registry;
+  LocalRegistry registry;
   String address;
 
   @BeforeEach
   void open() throws Exception {
     docker = DockerTesting.runner();
-    Path binary = Path.of("/usr/bin/docker-registry");
-    if (!Files.isExecutable(binary)) fail("no " + binary + ": apt-get install docker-registry (scripts/test.sh does)");
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    address = "127.0.0.1:" + port;
-    Files.writeString(dir.resolve("htpasswd"), USER + ":" + HASH + "\n");
-    Files.writeString(dir.resolve("config.yml"), """
-        version: 0.1
-        log: { level: info }
-        storage: { filesystem: { rootdirectory: %s }, delete: { enabled: true } }
-        http: { addr: "%s" }
-        auth: { htpasswd: { realm: pipelinekit-test, path: %s } }
-        """.formatted(dir.resolve("storage"), address, dir.resolve("htpasswd")));
-    registry = new ProcessBuilder(binary.toString(), "serve", dir.resolve("config.yml").toString()).redirectErrorStream(true).start();
-    // ready when it says it listens (its log goes on being read, so it never blocks on a full pipe)
-    BufferedReader log = new BufferedReader(new InputStreamReader(registry.getInputStream(), StandardCharsets.UTF_8));
-    StringBuilder said = new StringBuilder();
-    for (String line = log.readLine(); ; line = log.readLine()) {
-      if (line == null) fail("docker-registry stopped before it listened:\n" + said);
-      said.append(line).append('\n');
-      if (line.contains("listening on")) break;
-    }
-    CompletableFuture.runAsync(() -> log.lines().forEach(l -> { }));
+    registry = LocalRegistry.start(dir.resolve("registry"));
+    address = registry.address();
   }
 
   @AfterEach
   void close() throws Exception {
-    if (registry != null) {
-      registry.destroy();
-      registry.waitFor(10, TimeUnit.SECONDS);
-    }
+    if (registry != null) registry.close();
     docker.close();
   }
 
@@ -102,7 +67,7 @@ class RegistryIT {
 
   @Test
   void theImageIsPushedWithTheStoredCredentials_andPullsBackByItsDigest() throws Exception {
-    ExecutionSnapshot done = build("r3gistry-pa55");
+    ExecutionSnapshot done = build(LocalRegistry.PASSWORD);
     assertThat(done.status()).as(done.toString()).isEqualTo(ExecutionStatus.SUCCEEDED);
     String digest = done.stage("build").outputs().get("digest");
     assertThat(digest).matches("sha256:[0-9a-f]{64}");
@@ -112,7 +77,7 @@ class RegistryIT {
     String tag = address + "/shop/app:1";
     docker.client().removeImageCmd(tag).withForce(true).exec();
     String byDigest = address + "/shop/app@" + digest;
-    docker.client().pullImageCmd(byDigest).withAuthConfig(new AuthConfig().withUsername(USER).withPassword("r3gistry-pa55")
+    docker.client().pullImageCmd(byDigest).withAuthConfig(new AuthConfig().withUsername(USER).withPassword(LocalRegistry.PASSWORD)
         .withRegistryAddress(address)).start().awaitCompletion(60, TimeUnit.SECONDS);
     var pulled = docker.client().inspectImageCmd(byDigest).exec();
     assertThat(pulled.getRepoDigests()).contains(byDigest);

@@ -3,15 +3,10 @@ package org.pipelinekit.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,48 +27,16 @@ import org.pipelinekit.core.stage.StageRegistry;
 class KubernetesDeployTest {
   KubernetesClient client;
   @TempDir Path dir;
-  SharedIndexInformer<Deployment> controller;
+  DeploymentController controller;
 
   @BeforeEach
   void playTheController() {
-    controller = client.apps().deployments().inNamespace("shop").inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Deployment d) {
-        answer(d);
-      }
-
-      @Override
-      public void onUpdate(Deployment before, Deployment d) {
-        answer(d);
-      }
-
-      @Override
-      public void onDelete(Deployment d, boolean unknown) {
-      }
-    });
+    controller = new DeploymentController(client, "shop");
   }
 
   @AfterEach
   void stop() {
     controller.close();
-  }
-
-  /** What the Deployment controller would say about the Deployment's current template. */
-  private void answer(Deployment d) {
-    long generation = d.getMetadata().getGeneration() == null ? 0 : d.getMetadata().getGeneration();
-    if (d.getStatus() != null && d.getStatus().getObservedGeneration() != null && d.getStatus().getObservedGeneration() >= generation) return;
-    int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-    String image = d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-    DeploymentStatusBuilder status = new DeploymentStatusBuilder().withObservedGeneration(generation).withReplicas(replicas);
-    if (image.endsWith(":broken")) {
-      status.withUpdatedReplicas(0).withAvailableReplicas(0).withConditions(new DeploymentConditionBuilder().withType("Progressing")
-          .withStatus("False").withReason("ProgressDeadlineExceeded").withMessage("ReplicaSet shop-2 has timed out progressing").build());
-    } else {
-      status.withUpdatedReplicas(replicas).withAvailableReplicas(replicas).withReadyReplicas(replicas);
-    }
-    d.setStatus(status.build());
-    d.getMetadata().setAnnotations(Map.of("deployment.kubernetes.io/revision", Long.toString(generation)));
-    client.apps().deployments().inNamespace("shop").resource(d).updateStatus();
   }
 
   private ExecutionSnapshot deploy(String image) throws Exception {
