@@ -135,8 +135,11 @@ final class RunCommand implements Callable<Integer> {
     }
     Path data = dataDir != null ? dataDir : Files.createTempDirectory("pipelinekit-");
     try (LocalStores stores = LocalStores.open(data, cacheDir != null ? cacheDir : data.resolve("cache"))) {
-      PipelineExecutor.Builder b = stores.wire(PipelineExecutor.builder().dataDirectory(data))
-          .secrets(CliSecrets.forCommand(Optional.ofNullable(dataDir), Optional.ofNullable(secretsFile)));
+      org.pipelinekit.core.spi.SecretStore secrets = CliSecrets.forCommand(Optional.ofNullable(dataDir), Optional.ofNullable(secretsFile));
+      PipelineExecutor.Builder b = stores.wire(PipelineExecutor.builder().dataDirectory(data)).secrets(secrets);
+      // the pipeline's notify rules: sent as on a server, reported here, waited for before the command ends
+      notifier = org.pipelinekit.notify.Notifier.builder().secrets(secrets).retries(3, java.time.Duration.ofMillis(500)).build();
+      b.listener(notifier.listener());
       if (workspace != null) {
         if (!Files.isDirectory(workspace)) {
           err.println("error: --workspace " + workspace + " is not a directory");
@@ -168,8 +171,11 @@ final class RunCommand implements Callable<Integer> {
     });
   }
 
+  private org.pipelinekit.notify.Notifier notifier;
+
   private Integer run(Pipeline pipeline, PipelineExecutor.Builder b, Path data, PrintWriter out, PrintWriter err) throws InterruptedException {
-    try (PipelineExecutor executor = b.build()) {
+    try (org.pipelinekit.notify.Notifier closing = notifier; PipelineExecutor executor = b.build()) {
+      notifier.attach(executor);
       ExecutionTrigger trigger = ExecutionTrigger.manual();
       if (branch != null) trigger = trigger.branch(branch);
       if (commit != null) trigger = trigger.commit(commit);
@@ -207,6 +213,16 @@ final class RunCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(hook);
       ExecutionSnapshot done = e.completion().join();
       printed.await();
+      if (!pipeline.notifications().isEmpty()) {
+        try {
+          for (org.pipelinekit.notify.Delivery d : notifier.finished(e.id()).get(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            (d.outcome().equals("failed") ? err : out).println("notify " + d.channel() + " (" + d.event() + "): " + d.outcome()
+                + (d.sent() ? "" : ": " + d.detail()));
+          }
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException notified) {
+          err.println("notify: the run's notifications did not all go out within 60 s");
+        }
+      }
       Runtime.getRuntime().removeShutdownHook(hook);
       decisions.shutdownNow();
       summary(done, out);

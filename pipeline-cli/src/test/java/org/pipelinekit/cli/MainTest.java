@@ -263,4 +263,39 @@ class MainTest {
     assertThat(run("run", file.toString(), "--data-dir", dir.resolve("d").toString())).as(err.toString()).isZero();
     assertThat(out.toString()).contains("  [hello] hello from kotlin", "✓ after success", "SUCCEEDED in ");
   }
+
+  @Test
+  void run_sendsThePipelinesNotificationsAndSaysWhatBecameOfThem(@TempDir Path dir) throws Exception {
+    com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    receiver.createContext("/", x -> {
+      heard.add(x.getRequestURI().getPath() + " " + new String(x.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      x.sendResponseHeaders(x.getRequestURI().getPath().equals("/down") ? 500 : 204, -1);
+      x.close();
+    });
+    receiver.start();
+    try {
+      String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+      Path file = Files.writeString(dir.resolve("told.yaml"), """
+          id: told
+          notify:
+            - on: [failed]
+              webhook: { url: '%s/up' }
+            - on: [failed]
+              webhook: { url: '%s/down' }
+            - on: [succeeded]
+              webhook: { url: '%s/never' }
+          stages:
+            - id: build
+              steps: [{ run: 'exit 3' }]
+          """.formatted(base, base, base));
+      assertThat(run("run", file.toString(), "--data-dir", dir.resolve("data").toString())).isEqualTo(Main.INVALID);
+      assertThat(out.toString()).contains("notify webhook (failed): sent");
+      assertThat(err.toString()).contains("notify webhook (failed): failed: 127.0.0.1 answered 500 (after 3 attempts)");
+      assertThat(heard).anyMatch(h -> h.startsWith("/up ") && h.contains("\"event\":\"failed\"")).noneMatch(h -> h.startsWith("/never"));
+    } finally {
+      receiver.stop(0);
+    }
+  }
 }

@@ -72,6 +72,8 @@ public final class Notifier implements AutoCloseable {
     }
   });
   private volatile @Nullable PipelineExecutor executor;
+  /** Runs whose end has been notified (or had nothing to notify), by execution: what {@link #finished} waits for. */
+  private final Map<String, java.util.concurrent.CompletableFuture<List<Delivery>>> ended = new java.util.concurrent.ConcurrentHashMap<>();
 
   private Notifier(Builder b) {
     Map<String, NotificationChannel> all = new LinkedHashMap<>();
@@ -126,12 +128,34 @@ public final class Notifier implements AutoCloseable {
         return;
       }
       Optional<String> waiting = stage;
+      boolean end = event instanceof ExecutionEvent.ExecutionFinished;
       try {
-        sender.execute(() -> notify(event.executionId(), what, waiting));
+        sender.execute(() -> {
+          try {
+            notify(event.executionId(), what, waiting);
+          } finally {
+            if (end) ended(event.executionId()).complete(deliveries(event.executionId()));
+          }
+        });
       } catch (java.util.concurrent.RejectedExecutionException closed) {
         // closing: nothing more is sent
       }
     };
+  }
+
+  /**
+   * Completes, with the run's deliveries, once the notifications of its end have been decided (sent, skipped or failed) —
+   * also when it had none; a command that exits after a run waits on it.
+   */
+  public java.util.concurrent.CompletableFuture<List<Delivery>> finished(String executionId) {
+    return ended(executionId);
+  }
+
+  private java.util.concurrent.CompletableFuture<List<Delivery>> ended(String executionId) {
+    synchronized (ended) {
+      if (ended.size() > 1000) ended.entrySet().removeIf(e -> e.getValue().isDone());
+      return ended.computeIfAbsent(executionId, k -> new java.util.concurrent.CompletableFuture<>());
+    }
   }
 
   /** Called with each delivery as it is decided (sent, skipped or failed). */
