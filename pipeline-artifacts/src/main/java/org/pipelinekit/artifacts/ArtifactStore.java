@@ -15,7 +15,7 @@ import java.util.Optional;
  * is {@link FileArtifactStore}; every implementation's tests extend
  * {@code ArtifactStoreCompatibilityKit} (pipeline-artifacts' test-jar).
  */
-public interface ArtifactStore {
+public interface ArtifactStore extends BlobStore {
 
   /** A blob being written. */
   interface BlobWriter extends AutoCloseable {
@@ -30,6 +30,7 @@ public interface ArtifactStore {
     void close();
   }
 
+  @Override
   BlobWriter newBlob() throws IOException;
 
   /** The blob's content; a file store gives a {@link java.nio.channels.FileChannel}. Throws {@link java.nio.file.NoSuchFileException} when absent. */

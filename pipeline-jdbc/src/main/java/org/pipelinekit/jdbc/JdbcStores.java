@@ -167,7 +167,12 @@ public final class JdbcStores implements Cluster, AutoCloseable {
    * directory all hosts mount at the same path (hand it to {@code ArtifactManager.builder}).
    */
   public ArtifactStore artifactStore(Path sharedDirectory) {
-    return new JdbcArtifactStore(db, new FileArtifactStore(sharedDirectory));
+    return artifactStore(new FileArtifactStore(sharedDirectory));
+  }
+
+  /** Artifacts every host lists and serves: their records in the database, their content in {@code blobs} (an object store's bucket). */
+  public ArtifactStore artifactStore(org.pipelinekit.artifacts.BlobStore blobs) {
+    return new JdbcArtifactStore(db, blobs);
   }
 
   /**
@@ -180,7 +185,12 @@ public final class JdbcStores implements Cluster, AutoCloseable {
 
   /** As {@link #cacheStore(Path)}, with the clock entries are dated by. */
   public CacheStore cacheStore(Path sharedDirectory, java.time.Clock clock) {
-    return new JdbcCacheStore(db, sharedDirectory, clock);
+    return cacheStore(org.pipelinekit.cache.ArchiveStore.inDirectory(sharedDirectory), clock);
+  }
+
+  /** Caches every host restores and saves: their entries in the database, their archives in {@code archives} (an object store's bucket). */
+  public CacheStore cacheStore(org.pipelinekit.cache.ArchiveStore archives, java.time.Clock clock) {
+    return new JdbcCacheStore(db, archives, clock);
   }
 
   /**

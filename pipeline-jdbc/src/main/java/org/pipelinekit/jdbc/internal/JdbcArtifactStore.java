@@ -27,9 +27,9 @@ public final class JdbcArtifactStore implements ArtifactStore {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String COLUMNS = "id, execution_id, pipeline_id, stage_id, job_id, name, digest, size, kind, created, expires, labels";
   private final Database db;
-  private final FileArtifactStore blobs;
+  private final org.pipelinekit.artifacts.BlobStore blobs;
 
-  public JdbcArtifactStore(Database db, FileArtifactStore blobs) {
+  public JdbcArtifactStore(Database db, org.pipelinekit.artifacts.BlobStore blobs) {
     this.db = db;
     this.blobs = blobs;
   }

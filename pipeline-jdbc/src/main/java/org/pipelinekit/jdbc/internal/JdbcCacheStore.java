@@ -33,12 +33,12 @@ import org.pipelinekit.core.files.PrivateFiles;
 public final class JdbcCacheStore implements CacheStore {
   private static final String COLUMNS = "namespace, key, size, digest, created, last_access, hits, ttl_millis, written_by, file";
   private final Database db;
-  private final Path dir;
+  private final org.pipelinekit.cache.ArchiveStore archives;
   private final Clock clock;
 
-  public JdbcCacheStore(Database db, Path dir, Clock clock) {
+  public JdbcCacheStore(Database db, org.pipelinekit.cache.ArchiveStore archives, Clock clock) {
     this.db = db;
-    this.dir = dir;
+    this.archives = archives;
     this.clock = clock;
   }
 
@@ -84,16 +84,15 @@ public final class JdbcCacheStore implements CacheStore {
   public InputStream open(CacheEntry entry) throws IOException {
     Optional<String> file = file(entry);
     if (file.isEmpty()) throw new NoSuchFileException(entry.namespace() + "/" + entry.key());
-    return Files.newInputStream(dir.resolve(file.get()));
+    return archives.open(file.get());
   }
 
   @Override
   public Optional<CacheEntry> put(String namespace, String key, ArchiveWriter writer, Duration ttl, Optional<String> writtenBy,
       boolean overwrite) throws IOException {
     if (!overwrite && find(namespace, key).isPresent()) return Optional.empty();
-    PrivateFiles.createDirectories(dir);
     String name = UUID.randomUUID() + ".archive";
-    Path file = dir.resolve(name);
+    Path file = archives.newFile();
     MessageDigest sha;
     try {
       sha = MessageDigest.getInstance("SHA-256");
@@ -107,7 +106,9 @@ public final class JdbcCacheStore implements CacheStore {
       throw e;
     }
     Instant now = clock.instant();
-    CacheEntry entry = new CacheEntry(namespace, key, Files.size(file), "sha256:" + HexFormat.of().formatHex(sha.digest()), now, now, 0, ttl,
+    long size = Files.size(file);
+    archives.store(name, file); // whole before its record names it
+    CacheEntry entry = new CacheEntry(namespace, key, size, "sha256:" + HexFormat.of().formatHex(sha.digest()), now, now, 0, ttl,
         writtenBy);
     Optional<String> old = overwrite ? db.one("find the archive replaced", "SELECT file FROM pk_cache_entry WHERE namespace = ? AND key = ?",
         s -> {
@@ -129,10 +130,10 @@ public final class JdbcCacheStore implements CacheStore {
           s.setString(9, name);
         });
     if (stored == 0) { // another host stored this key first: entries are immutable
-      Files.deleteIfExists(file);
+      archives.delete(name);
       return Optional.empty();
     }
-    if (old.isPresent() && !old.get().equals(name)) Files.deleteIfExists(dir.resolve(old.get()));
+    if (old.isPresent() && !old.get().equals(name)) archives.delete(old.get());
     return Optional.of(entry);
   }
 
@@ -156,7 +157,7 @@ public final class JdbcCacheStore implements CacheStore {
         }, r -> r.getString(1));
     file.ifPresent(f -> {
       try {
-        Files.deleteIfExists(dir.resolve(f)); // a reader that opened it keeps reading it
+        archives.delete(f); // a reader that opened it keeps reading it
       } catch (IOException e) {
         // left for a sweep: the record is gone, so nobody finds it
       }
