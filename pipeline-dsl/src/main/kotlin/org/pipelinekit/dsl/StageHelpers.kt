@@ -296,10 +296,24 @@ class DeployEdgeInputs internal constructor() : StageInputs() {
     var regions: List<String>? by input("regions")
     /** How the new version reaches the regions (default: rolling) */
     var strategy: String? by input("strategy")
-    /** Edge provider (default: cloudflare) */
+    /** Edge provider, or s3 for an S3-compatible bucket behind a CDN (with pipeline-s3) (default: cloudflare) */
     var provider: String? by input("provider")
     /** What to publish (default: dist) */
     var directory: String? by input("directory")
+    /** s3: the bucket */
+    var bucket: String? by input("bucket")
+    /** s3: where in the bucket (a key prefix) */
+    var prefix: String? by input("prefix")
+    /** s3: the S3 API's address, for MinIO, Ceph or R2 (default: AWS) */
+    var endpoint: String? by input("endpoint")
+    /** s3: the bucket's region (default: us-east-1) */
+    var region: String? by input("region")
+    /** s3: the access key id, from a secret (default: the host's AWS credentials) */
+    var accessKey: String? by input("access_key")
+    /** s3: the secret access key, from a secret */
+    var secretKey: String? by input("secret_key")
+    /** s3: the address the published files are served at (the deployments' url) */
+    var publicUrl: String? by input("public_url")
 }
 
 /** Makes this a `deploy-edge` stage: Publishes static files or functions to edge locations. */

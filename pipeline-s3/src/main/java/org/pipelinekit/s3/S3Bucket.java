@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -52,15 +53,19 @@ public final class S3Bucket implements AutoCloseable {
    * The bucket at an endpoint (MinIO, Ceph, s3proxy, or AWS's), with path-style addressing and these credentials; the
    * client is closed with this.
    */
-  public static S3Bucket connect(URI endpoint, String region, String accessKey, String secretKey, String bucket, String prefix) {
+  public static S3Bucket connect(@Nullable URI endpoint, String region, @Nullable String accessKey, @Nullable String secretKey, String bucket,
+      String prefix) {
     // checksums only where an operation needs them: S3-compatible stores (MinIO, Ceph, s3proxy) may not take the trailing
     // checksums the SDK sends by default
-    S3Client client = S3Client.builder().endpointOverride(endpoint).region(Region.of(region)).forcePathStyle(true)
+    var b = S3Client.builder().region(Region.of(region))
         .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
-        .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-    return new S3Bucket(client, bucket, prefix, true);
+        .httpClientBuilder(UrlConnectionHttpClient.builder());
+    if (endpoint != null) b.endpointOverride(endpoint).forcePathStyle(true); // AWS itself: its own addresses
+    if (accessKey != null && secretKey != null) {
+      b.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)));
+    } // else the SDK's default chain: environment, profile, instance or pod role
+    return new S3Bucket(b.build(), bucket, prefix, true);
   }
 
   String key(String name) {
@@ -69,14 +74,19 @@ public final class S3Bucket implements AutoCloseable {
 
   /** Uploads the file as {@code name}. */
   void upload(String name, Path file) throws IOException {
+    upload(name, file, null);
+  }
+
+  /** Uploads the file as {@code name}, with that content type when given. */
+  void upload(String name, Path file, @Nullable String contentType) throws IOException {
     long size = Files.size(file);
     String key = key(name);
     try {
       if (size <= PART_SIZE) {
-        client.putObject(b -> b.bucket(bucket).key(key).contentLength(size), RequestBody.fromFile(file));
+        client.putObject(b -> b.bucket(bucket).key(key).contentLength(size).contentType(contentType), RequestBody.fromFile(file));
         return;
       }
-      String upload = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+      String upload = client.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType)).uploadId();
       try (InputStream in = Files.newInputStream(file)) {
         List<CompletedPart> parts = new ArrayList<>();
         byte[] buffer = new byte[PART_SIZE];

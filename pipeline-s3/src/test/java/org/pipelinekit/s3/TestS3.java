@@ -43,13 +43,25 @@ final class TestS3 implements AutoCloseable {
 
   /** A new bucket of its own, and the store's view of it under {@code prefix}. */
   S3Bucket newBucket(String prefix) {
+    return S3Bucket.connect(endpoint, "us-east-1", ACCESS, SECRET, newBucketName(), prefix);
+  }
+
+  /** A new bucket's name. */
+  String newBucketName() {
     String name = "b" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-    try (S3Client client = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
-        .httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
+    try (S3Client client = client()) {
       client.createBucket(b -> b.bucket(name));
     }
-    return S3Bucket.connect(endpoint, "us-east-1", ACCESS, SECRET, name, prefix);
+    return name;
+  }
+
+  /** A client of its own, to look at what the stores did (close it). */
+  S3Client client() {
+    return S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
+        .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
+        .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
   }
 
   @Override

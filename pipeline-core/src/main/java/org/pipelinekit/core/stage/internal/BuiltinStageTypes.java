@@ -373,18 +373,30 @@ public final class BuiltinStageTypes implements StageTypeProvider {
         type("deploy-edge", DEPLOY, "Deploy to Edge", "Publishes static files or functions to edge locations.")
             .in(required("regions", STRINGS, "Edge regions, such as eu, us, apac; [all] for every region"))
             .in(withDefault("strategy", choice("all-at-once", "rolling", "canary", "blue-green"), "rolling", "How the new version reaches the regions"))
-            .in(withDefault("provider", choice("cloudflare", "fastly", "netlify", "vercel"), "cloudflare", "Edge provider"))
+            .in(withDefault("provider", choice("cloudflare", "fastly", "netlify", "vercel", "s3"), "cloudflare", "Edge provider, or s3 for"
+                + " an S3-compatible bucket behind a CDN (with pipeline-s3)"))
             .in(withDefault("directory", PATH, "dist", "What to publish"))
+            .in(optional("bucket", STRING, "s3: the bucket"))
+            .in(optional("prefix", STRING, "s3: where in the bucket (a key prefix)"))
+            .in(optional("endpoint", URL, "s3: the S3 API's address, for MinIO, Ceph or R2 (default: AWS)"))
+            .in(optional("region", STRING, "s3: the bucket's region (default: us-east-1)"))
+            .in(optional("access_key", STRING, "s3: the access key id, from a secret (default: the host's AWS credentials)"))
+            .in(optional("secret_key", STRING, "s3: the secret access key, from a secret"))
+            .in(optional("public_url", URL, "s3: the address the published files are served at (the deployments' url)"))
             .out("deployments", listOf(ValueSchema.object(
                 required("region", STRING, "Region"), required("url", URL, "Deployed URL"))), "One entry per region")
-            .planner(in -> List.of(Actions.unavailable("publish", "stage type deploy-edge has no edge integration yet;"
-                + " run your provider's CLI (wrangler, netlify, vercel) in a shell stage")))
+            .planner(in -> List.of(Actions.unavailable("publish", in.str("provider").equals("s3")
+                ? "stage type deploy-edge publishes to S3 with pipeline-s3: add it to the host (its stage types are found by ServiceLoader)"
+                : "stage type deploy-edge has no " + in.str("provider") + " integration; run your provider's CLI (wrangler, netlify,"
+                    + " vercel) in a shell stage")))
             .steps(in -> List.of(Step.of("publish", "for region in " + in.words("regions") + "; do echo \"publishing "
                 + in.str("directory").replace("\"", "") + " to $region (" + in.str("strategy") + ")\"; "
                 + switch (in.str("provider")) {
                   case "fastly" -> "fastly compute publish --non-interactive";
                   case "netlify" -> "netlify deploy --prod --dir " + in.q("directory");
                   case "vercel" -> "vercel deploy --prod " + in.q("directory") + " --regions \"$region\"";
+                  case "s3" -> "aws s3 sync --delete " + in.q("directory") + " " + quote("s3://" + in.str("bucket") + "/" + (in.has("prefix")
+                      ? in.str("prefix") : ""));
                   default -> "wrangler pages deploy " + in.q("directory");
                 } + " || exit 1; done"))),
         type("deploy-container", DEPLOY, "Deploy Container", "Rolls out a container image to Kubernetes, ECS or Cloud Run.")
