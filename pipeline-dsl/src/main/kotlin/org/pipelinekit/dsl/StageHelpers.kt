@@ -145,6 +145,12 @@ class MavenBuildInputs internal constructor() : StageInputs() {
     var arguments: String? by input("arguments")
     /** Directory holding pom.xml (default: .) */
     var workingDirectory: String? by input("working_directory")
+    /** Where mvn deploy puts the artifacts (https://repo.example.org/releases, file:///…); add deploy to goals */
+    var deployRepository: String? by input("deploy_repository")
+    /** The deploy repository's user, from a secret */
+    var repositoryUsername: String? by input("repository_username")
+    /** The deploy repository's password or token, from a secret */
+    var repositoryPassword: String? by input("repository_password")
 }
 
 /** Makes this a `maven-build` stage: Runs Maven goals. */

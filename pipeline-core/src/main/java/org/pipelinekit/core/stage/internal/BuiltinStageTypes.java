@@ -208,15 +208,32 @@ public final class BuiltinStageTypes implements StageTypeProvider {
             .in(withDefault("jdk", STRING, "17", "Java version"))
             .in(withDefault("arguments", STRING, "-B", "Extra Maven arguments"))
             .in(withDefault("working_directory", PATH, ".", "Directory holding pom.xml"))
+            .in(optional("deploy_repository", URL, "Where mvn deploy puts the artifacts (https://repo.example.org/releases, file:///…);"
+                + " add deploy to goals"))
+            .in(optional("repository_username", STRING, "The deploy repository's user, from a secret"))
+            .in(optional("repository_password", STRING, "The deploy repository's password or token, from a secret"))
             .out("version", STRING, "The project's version")
             .out("artifact", PATH, "The main built artifact")
             .image("maven:3-eclipse-temurin-17")
             .steps(in -> {
               String cd = "cd " + in.q("working_directory") + " && ";
+              String mvn = "mvn " + in.str("arguments") + " " + in.str("goals");
+              String maven = cd + mvn;
+              if (in.has("deploy_repository")) {
+                String to = " -DaltDeploymentRepository=pipelinekit-deploy::default::" + in.q("deploy_repository");
+                maven = cd + mvn + to;
+                if (in.has("repository_username")) {
+                  // the repository's credentials as server pipelinekit-deploy in a settings file of this step's own, removed after it
+                  maven = "settings=$(mktemp) && printf '%s' " + quote("<settings><servers><server><id>pipelinekit-deploy</id><username>"
+                      + xml(in.str("repository_username")) + "</username><password>" + xml(in.str("repository_password"))
+                      + "</password></server></servers></settings>") + " > \"$settings\" && (" + cd + mvn + to + " -s \"$settings\"); code=$?;"
+                      + " rm -f \"$settings\"; exit $code";
+                }
+              }
               return List.of(
-                  Step.of("maven", cd + "mvn " + in.str("arguments") + " " + in.str("goals")),
+                  Step.of("maven", maven),
                   Step.of("record version", cd + output("version",
-                      "$(mvn -q -B help:evaluate -Dexpression=project.version -DforceStdout 2>/dev/null)")
+                      "$(mvn -q -B help:evaluate -Dexpression=project.version -DforceStdout 2>/dev/null | tr -d '\\033' | sed 's/\\[[0-9;]*m//g')")
                       + " && " + output("artifact", "$(ls -1 \"$(pwd)\"/target/*.jar 2>/dev/null | head -n 1)")));
             }),
         type("gradle-build", BUILD, "Gradle Build", "Runs Gradle tasks with the project's wrapper.")
@@ -427,6 +444,11 @@ public final class BuiltinStageTypes implements StageTypeProvider {
                   + " && " + output("revision", "$(kubectl -n " + in.q("namespace") + " rollout history deployment/" + in.q("name")
                   + " | tail -n 2 | head -n 1 | cut -d' ' -f1)");
             }))));
+  }
+
+  /** Text for an XML element's content. */
+  private static String xml(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
   private static List<StageType> notification() {
