@@ -2,15 +2,9 @@ package org.pipelinekit.docker;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.pipelinekit.core.model.Stage;
-import org.pipelinekit.core.model.Step;
-import org.pipelinekit.core.spi.InputSpec;
-import org.pipelinekit.core.spi.OutputSpec;
 import org.pipelinekit.core.spi.PlannedStep;
-import org.pipelinekit.core.spi.StageCategory;
+import org.pipelinekit.core.spi.ReplannedStageType;
 import org.pipelinekit.core.spi.StageType;
 import org.pipelinekit.core.spi.StageTypeProvider;
 import org.pipelinekit.core.stage.StageRegistry;
@@ -59,28 +53,14 @@ public final class DockerStageTypes implements StageTypeProvider {
   public Collection<StageType> stageTypes() {
     StageRegistry builtins = StageRegistry.builtins();
     return List.of(
-        new Replaced(builtins.get("docker-build"),
+        ReplannedStageType.of(builtins.get("docker-build"),
             stage -> List.of(new PlannedStep.Action("docker build", () -> new ImageBuild(runner())))),
-        new Replaced(builtins.get("integration-tests"), stage -> {
+        ReplannedStageType.of(builtins.get("integration-tests"), stage -> {
           Object services = stage.inputs().get("services");
           if (!(services instanceof List<?> list) || list.isEmpty()) {
             return builtins.get("integration-tests").plan(stage);
           }
           return List.of(new PlannedStep.Action("integration tests with services", () -> new ServiceContainers(runner())));
         }));
-  }
-
-  /** A built-in type with another plan. */
-  private record Replaced(StageType base, Function<Stage, List<PlannedStep>> planner) implements StageType {
-    @Override public String id() { return base.id(); }
-    @Override public StageCategory category() { return base.category(); }
-    @Override public String displayName() { return base.displayName(); }
-    @Override public String description() { return base.description(); }
-    @Override public List<InputSpec> inputs() { return base.inputs(); }
-    @Override public List<OutputSpec> outputs() { return base.outputs(); }
-    @Override public boolean acceptsSteps() { return base.acceptsSteps(); }
-    @Override public Optional<String> defaultImage() { return base.defaultImage(); }
-    @Override public List<Step> steps(Stage stage) { return base.steps(stage); }
-    @Override public List<PlannedStep> plan(Stage stage) { return planner.apply(stage); }
   }
 }

@@ -5,14 +5,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.pipelinekit.core.model.Stage;
-import org.pipelinekit.core.model.Step;
-import org.pipelinekit.core.spi.InputSpec;
-import org.pipelinekit.core.spi.OutputSpec;
 import org.pipelinekit.core.spi.PlannedStep;
-import org.pipelinekit.core.spi.StageCategory;
+import org.pipelinekit.core.spi.ReplannedStageType;
 import org.pipelinekit.core.spi.StageType;
 import org.pipelinekit.core.spi.StageTypeProvider;
 import org.pipelinekit.core.stage.StageRegistry;
@@ -60,26 +55,10 @@ public final class KubernetesStageTypes implements StageTypeProvider {
   @Override
   public Collection<StageType> stageTypes() {
     StageType base = StageRegistry.builtins().get("deploy-container");
-    return List.of(new DeployContainer(base, this));
-  }
-
-  /** The built-in deploy-container, planned as a rollout when its platform is kubernetes. */
-  private record DeployContainer(StageType base, KubernetesStageTypes provider) implements StageType {
-    @Override public String id() { return base.id(); }
-    @Override public StageCategory category() { return base.category(); }
-    @Override public String displayName() { return base.displayName(); }
-    @Override public String description() { return base.description(); }
-    @Override public List<InputSpec> inputs() { return base.inputs(); }
-    @Override public List<OutputSpec> outputs() { return base.outputs(); }
-    @Override public boolean acceptsSteps() { return base.acceptsSteps(); }
-    @Override public Optional<String> defaultImage() { return Optional.empty(); } // the client runs in the host, not in a container
-    @Override public List<Step> steps(Stage stage) { return base.steps(stage); }
-
-    @Override
-    public List<PlannedStep> plan(Stage stage) {
+    return List.of(ReplannedStageType.inHost(base, stage -> { // the client runs in the host, not in a container
       Object platform = stage.inputs().getOrDefault("platform", "kubernetes");
       if (!"kubernetes".equals(String.valueOf(platform))) return base.plan(stage);
-      return List.of(new PlannedStep.Action("roll out on Kubernetes", () -> new Rollout(provider.client())));
-    }
+      return List.of(new PlannedStep.Action("roll out on Kubernetes", () -> new Rollout(client())));
+    }));
   }
 }

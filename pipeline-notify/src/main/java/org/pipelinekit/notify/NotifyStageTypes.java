@@ -18,13 +18,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
-import org.pipelinekit.core.model.Stage;
-import org.pipelinekit.core.model.Step;
-import org.pipelinekit.core.spi.InputSpec;
-import org.pipelinekit.core.spi.OutputSpec;
 import org.pipelinekit.core.spi.PlannedStep;
-import org.pipelinekit.core.spi.StageCategory;
+import org.pipelinekit.core.spi.ReplannedStageType;
 import org.pipelinekit.core.spi.StageType;
 import org.pipelinekit.core.spi.StageTypeProvider;
 import org.pipelinekit.core.spi.StepAction;
@@ -55,8 +50,8 @@ public final class NotifyStageTypes implements StageTypeProvider {
   @Override
   public Collection<StageType> stageTypes() {
     StageRegistry builtins = StageRegistry.builtins();
-    return List.of(new Replaced(builtins.get("slack"), stage -> List.of(new PlannedStep.Action("post to Slack", () -> (StepAction) this::slack))),
-        new Replaced(builtins.get("email"), stage -> List.of(new PlannedStep.Action("send the mail", () -> (StepAction) NotifyStageTypes::email))));
+    return List.of(ReplannedStageType.inHost(builtins.get("slack"), stage -> List.of(new PlannedStep.Action("post to Slack", () -> (StepAction) this::slack))),
+        ReplannedStageType.inHost(builtins.get("email"), stage -> List.of(new PlannedStep.Action("send the mail", () -> (StepAction) NotifyStageTypes::email))));
   }
 
   private CompletionStage<StepExit> slack(StepContext ctx) {
@@ -149,19 +144,5 @@ public final class NotifyStageTypes implements StageTypeProvider {
         return StepExit.failed(1, "the mail was not sent through " + smtp.getHost() + ":" + port + ": " + root.getMessage(), Map.of());
       }
     }, ctx.blockingExecutor());
-  }
-
-  /** A built-in type with another plan, and no container (the Java client runs in the host). */
-  private record Replaced(StageType base, Function<Stage, List<PlannedStep>> planner) implements StageType {
-    @Override public String id() { return base.id(); }
-    @Override public StageCategory category() { return base.category(); }
-    @Override public String displayName() { return base.displayName(); }
-    @Override public String description() { return base.description(); }
-    @Override public List<InputSpec> inputs() { return base.inputs(); }
-    @Override public List<OutputSpec> outputs() { return base.outputs(); }
-    @Override public boolean acceptsSteps() { return base.acceptsSteps(); }
-    @Override public Optional<String> defaultImage() { return Optional.empty(); }
-    @Override public List<Step> steps(Stage stage) { return base.steps(stage); }
-    @Override public List<PlannedStep> plan(Stage stage) { return planner.apply(stage); }
   }
 }
