@@ -44,14 +44,14 @@ class GovernanceJarIT {
             steps:
               - run: 'if [ -n "${{ secrets.DEPLOY_TOKEN }}" ]; then echo "deploying with a token"; else echo "deploying without a token"; fi'
         """);
-    jar(null, "keys", "generate", "team-a", "--dir", dir.resolve("keys").toString());
-    jar(null, "sign", ship.toString(), "--key", dir.resolve("keys/team-a.key").toString());
-    jar("t0k-5ecret", "secrets", "set", "DEPLOY_TOKEN", "--data-dir", data.toString());
+    JarCommands.jar(null, "keys", "generate", "team-a", "--dir", dir.resolve("keys").toString());
+    JarCommands.jar(null, "sign", ship.toString(), "--key", dir.resolve("keys/team-a.key").toString());
+    JarCommands.jar("t0k-5ecret", "secrets", "set", "DEPLOY_TOKEN", "--data-dir", data.toString());
     Files.delete(dir.resolve("keys/team-a.key")); // the server needs only the public key
-    String viewer = token(jar(null, "users", "add", "vic", "--role", "viewer", "--data-dir", data.toString()));
-    String runner = token(jar(null, "users", "add", "rob", "--role", "runner", "--data-dir", data.toString()));
+    String viewer = JarCommands.token(JarCommands.jar(null, "users", "add", "vic", "--role", "viewer", "--data-dir", data.toString()));
+    String runner = JarCommands.token(JarCommands.jar(null, "users", "add", "rob", "--role", "runner", "--data-dir", data.toString()));
 
-    Process server = new ProcessBuilder(java(), "-jar", SharedDatabaseJarIT.JAR.toString(), "serve", "--port", "0", "--data-dir",
+    Process server = new ProcessBuilder(JarCommands.java(), "-jar", SharedDatabaseJarIT.JAR.toString(), "serve", "--port", "0", "--data-dir",
         data.toString(), "--pipelines", pipelines.toString(), "--token", "gov-token", "--protected-branch", "main",
         "--protected-branch", "release/*", "--trusted-keys", dir.resolve("keys").toString()).redirectErrorStream(true).start();
     StringBuilder said = new StringBuilder();
@@ -138,26 +138,5 @@ class GovernanceJarIT {
     if (body != null) b.header("Content-Type", "application/json");
     if (method.equals("PUT")) b.header("If-Match", "\"1\"");
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static String token(String said) {
-    Matcher m = Pattern.compile("(?m)^token: (pk_\\S+)$").matcher(said);
-    assertThat(m.find()).as(said).isTrue();
-    return m.group(1);
-  }
-
-  private static String jar(String stdin, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(java(), "-jar", SharedDatabaseJarIT.JAR.toString()));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as(String.join(" ", args) + ":\n" + out).isTrue();
-    return out;
-  }
-
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 }

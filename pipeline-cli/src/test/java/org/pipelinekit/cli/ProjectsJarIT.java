@@ -38,17 +38,17 @@ class ProjectsJarIT {
   @Test
   void oneProjectCannotReadOrStartAnothersThroughAnyRoute(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("data");
-    String alice = token(jar("users", "add", "alice", "--project", "web", "--role", "admin", "--data-dir", data.toString()));
-    String bob = token(jar("users", "add", "bob", "--project", "mobile", "--role", "admin", "--data-dir", data.toString()));
-    jarWithInput("m0bile-5ecret", "secrets", "set", "STORE_KEY", "--project", "mobile", "--data-dir", data.toString());
-    jarWithInput("w3b-5ecret", "secrets", "set", "STORE_KEY", "--project", "web", "--data-dir", data.toString());
+    String alice = JarCommands.token(JarCommands.jar(null, "users", "add", "alice", "--project", "web", "--role", "admin", "--data-dir", data.toString()));
+    String bob = JarCommands.token(JarCommands.jar(null, "users", "add", "bob", "--project", "mobile", "--role", "admin", "--data-dir", data.toString()));
+    JarCommands.jar("m0bile-5ecret", "secrets", "set", "STORE_KEY", "--project", "mobile", "--data-dir", data.toString());
+    JarCommands.jar("w3b-5ecret", "secrets", "set", "STORE_KEY", "--project", "web", "--data-dir", data.toString());
     // a third project trusts a key of its own: it runs only pipelines that key signed
-    jar("keys", "generate", "vault-team", "--dir", Files.createDirectories(data.resolve("projects/vault/trusted-keys")).toString());
+    JarCommands.jar(null, "keys", "generate", "vault-team", "--dir", Files.createDirectories(data.resolve("projects/vault/trusted-keys")).toString());
     Files.move(data.resolve("projects/vault/trusted-keys/vault-team.key"), dir.resolve("vault-team.key"));
     // web protects its main branch (a file of its own); the server protects none, so mobile protects none
     Files.writeString(data.resolve("projects/web/protected-branches"), "# web's protected branches\nmain\ntag:v*\n");
 
-    Process server = new ProcessBuilder(java(), "-jar", SharedDatabaseJarIT.JAR.toString(), "serve", "--port", "0", "--data-dir",
+    Process server = new ProcessBuilder(JarCommands.java(), "-jar", SharedDatabaseJarIT.JAR.toString(), "serve", "--port", "0", "--data-dir",
         data.toString(), "--pipelines", Files.createDirectories(dir.resolve("none")).toString(), "--token", "root-token",
         "--project", "web", "--project", "mobile").redirectErrorStream(true).start();
     StringBuilder said = new StringBuilder();
@@ -208,30 +208,5 @@ class ProjectsJarIT {
     if (body != null) b.header("Content-Type", type);
     if (method.equals("PUT")) b.header("If-Match", "\"1\"");
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static String token(String said) {
-    Matcher m = Pattern.compile("(?m)^token: (pk_\\S+)$").matcher(said);
-    assertThat(m.find()).as(said).isTrue();
-    return m.group(1);
-  }
-
-  private static String jar(String... args) throws Exception {
-    return jarWithInput(null, args);
-  }
-
-  private static String jarWithInput(String stdin, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(java(), "-jar", SharedDatabaseJarIT.JAR.toString()));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as(String.join(" ", args) + ":\n" + out).isTrue();
-    return out;
-  }
-
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 }
