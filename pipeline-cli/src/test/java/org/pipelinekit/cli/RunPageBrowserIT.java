@@ -102,6 +102,8 @@ class RunPageBrowserIT {
       String projects = e2e("projects.e2e.mjs", page, devToken.group(1));
       assertThat(projects).contains("the admin switches to project mobile, stays signed in, and sees mobile's pipelines only",
           "mobile-dev sees only project mobile; the default project does not let them in");
+      String notified = e2e("notifications.e2e.mjs", page);
+      assertThat(notified).contains("the run page lists the run's notifications: Notifications: webhook (failed) sent");
       String logs = e2e("logs.e2e.mjs", page);
       assertThat(logs).contains("matrix lines are labelled by job (os=linux, os=mac) and the job filter shows only os=mac",
           "a step folds under its ▶ line (\"2 lines hidden\") and unfolds", "timestamps in the viewer's zone (Asia/Tokyo");
