@@ -242,6 +242,29 @@ class NotifierTest {
     assertThat(receiver.at("/refuses")).hasSize(1);
   }
 
+  @Test
+  void aRunsStartAndAnApprovalItWaitsForAreTold_andACancelledRunIsNotAFailure() throws Exception {
+    Pipeline p = PipelineFormat.YAML.read("""
+        id: gated
+        notify:
+          - on: [started, approval-waiting, cancelled, failed]
+            webhook: { url: '%s' }
+        stages:
+          - id: deploy
+            approval: { approvers: [ops] }
+            steps: [{ run: 'true' }]
+        """.formatted(receiver.url("/told")));
+    var run = executor.execute(p);
+    List<Delivery> first = next(2);
+    assertThat(first).extracting(Delivery::event).containsExactly("started", "approval-waiting");
+    assertThat(receiver.at("/told").get(1).json().path("waitingStage").asText()).isEqualTo("deploy");
+    assertThat(receiver.at("/told").get(1).json().path("title").asText()).isEqualTo("gated #1 waits for approval of deploy");
+    run.cancel("not today");
+    assertThat(run.completion().get(30, TimeUnit.SECONDS).status()).isEqualTo(ExecutionStatus.CANCELLED);
+    assertThat(notifier.finished(run.id()).get(30, TimeUnit.SECONDS)).extracting(Delivery::event)
+        .containsExactly("started", "approval-waiting", "cancelled");
+  }
+
   private static String hmac(String secret, String body) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
