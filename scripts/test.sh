@@ -70,4 +70,9 @@ if [ ! -x tools/gitlab-ci-local/node_modules/.bin/node ] || [ ! -f tools/gitlab-
   npm ci --prefix tools/gitlab-ci-local --no-audit --no-fund >/dev/null
 fi
 
+# verdaccio, the npm registry node-build publishes to in pipeline-core's NpmPublishTest: from npm, pinned in tools/verdaccio
+if [ ! -x tools/verdaccio/node_modules/.bin/verdaccio ]; then
+  npm ci --prefix tools/verdaccio --no-audit --no-fund >/dev/null
+fi
+
 exec mvn -B verify "$@"

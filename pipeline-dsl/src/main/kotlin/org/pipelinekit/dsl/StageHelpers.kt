@@ -92,6 +92,12 @@ class NodeBuildInputs internal constructor() : StageInputs() {
     var workingDirectory: String? by input("working_directory")
     /** Directory the build writes to (default: dist) */
     var distDir: String? by input("dist_dir")
+    /** Publish the package after the build (npm publish) (default: false) */
+    var publish: Boolean? by input("publish")
+    /** The registry to publish to (default: https://registry.npmjs.org/) */
+    var registry: String? by input("registry")
+    /** The registry's token, from a secret: \${{ secrets.NPM_TOKEN }} */
+    var npmToken: String? by input("npm_token")
 }
 
 /** Makes this a `node-build` stage: Installs dependencies and runs an npm, yarn or pnpm script. */

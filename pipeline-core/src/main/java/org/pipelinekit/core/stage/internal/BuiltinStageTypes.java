@@ -162,7 +162,11 @@ public final class BuiltinStageTypes implements StageTypeProvider {
             .in(withDefault("package_manager", choice("npm", "yarn", "pnpm"), "npm", "Package manager"))
             .in(withDefault("working_directory", PATH, ".", "Directory holding package.json"))
             .in(withDefault("dist_dir", PATH, "dist", "Directory the build writes to"))
+            .in(withDefault("publish", BOOLEAN, false, "Publish the package after the build (npm publish)"))
+            .in(withDefault("registry", URL, "https://registry.npmjs.org/", "The registry to publish to"))
+            .in(optional("npm_token", STRING, "The registry's token, from a secret: ${{ secrets.NPM_TOKEN }}"))
             .out("dist_dir", PATH, "Directory holding the build output")
+            .out("published", STRING, "name@version, when published")
             .image("node:20")
             .steps(in -> {
               String pm = in.str("package_manager");
@@ -172,10 +176,20 @@ public final class BuiltinStageTypes implements StageTypeProvider {
                 default -> "npm ci";
               };
               String cd = "cd " + in.q("working_directory") + " && ";
-              return List.of(
+              List<Step> steps = new ArrayList<>(List.of(
                   Step.of("install", cd + install),
                   Step.of("build", cd + pm + " run " + in.q("script")),
-                  Step.of("record output", cd + output("dist_dir", "$(pwd)/" + in.str("dist_dir").replace("\"", ""))));
+                  Step.of("record output", cd + output("dist_dir", "$(pwd)/" + in.str("dist_dir").replace("\"", "")))));
+              if (in.bool("publish")) {
+                // the registry and its token in an npm config file of this step's own, removed after it (never ~/.npmrc)
+                String registry = in.str("registry").endsWith("/") ? in.str("registry") : in.str("registry") + "/";
+                String auth = in.has("npm_token") ? "//" + registry.replaceFirst("^[a-z]+://", "") + ":_authToken=" + in.str("npm_token") + "\n" : "";
+                steps.add(Step.of("publish", "config=$(mktemp) && printf '%b' " + quote("registry=" + registry + "\n" + auth) + " > \"$config\" && ("
+                    + cd + "npm publish --userconfig \"$config\" --registry " + quote(registry) + "); code=$?; rm -f \"$config\"; [ $code -eq 0 ]"
+                    + " && " + cd + output("published", "$(node -p \"require('./package.json').name + '@' + require('./package.json').version\")")
+                    + "; [ $code -eq 0 ]"));
+              }
+              return steps;
             }),
         type("python-build", BUILD, "Python Build", "Installs requirements and builds a wheel.")
             .in(withDefault("requirements", PATH, "requirements.txt", "Requirements file"))
