@@ -160,7 +160,8 @@ public final class PipelineExecutor implements AutoCloseable {
     this.globalListeners = new java.util.concurrent.CopyOnWriteArrayList<>(b.globalListeners);
     this.services = new EngineServices(b.registry, runners, executions, logs, Optional.ofNullable(b.secrets), audit,
         b.jobInterceptors, b.interceptors, b.clock, b.engineTimer != null ? b.engineTimer : EngineTimer.of(timer), engineThreads, deliveryThreads, blockingThreads, new Slots(b.maxParallelJobs, b.maxParallelJobsPerPipeline),
-        runRoot, Optional.ofNullable(b.sharedWorkspace), Optional.ofNullable(b.source), new FailedWorkspaces(b.keepFailedWorkspaces),
+        runRoot, b.handoffs != null ? b.handoffs : new org.pipelinekit.core.engine.internal.DirectoryHandoffs(runRoot),
+        Optional.ofNullable(b.sharedWorkspace), Optional.ofNullable(b.source), new FailedWorkspaces(b.keepFailedWorkspaces),
         b.cancelGrace, b.postStepGrace, b.eventBuffer, Optional.ofNullable(b.memo), Optional.ofNullable(b.jobQueue),
         Optional.ofNullable(b.sourceProvider), Optional.ofNullable(b.protectedBranches),
         Optional.ofNullable(b.environments), this::baselineOutputs);
@@ -320,7 +321,7 @@ public final class PipelineExecutor implements AutoCloseable {
   private void copyRun(String oldId, String newId) {
     try {
       if (!services.workspace(oldId).equals(services.workspace(newId))) Trees.copy(services.workspace(oldId), services.workspace(newId));
-      Trees.copy(services.runRoot().resolve(oldId).resolve("handoff"), services.runRoot().resolve(newId).resolve("handoff"));
+      services.handoffs().copy(oldId, newId);
     } catch (IOException e) {
       throw new PipelineException(ErrorCode.WORKSPACE_UNAVAILABLE, "cannot copy the workspace of execution " + oldId + " for its re-run: "
           + e.getMessage(), e);
@@ -455,6 +456,11 @@ public final class PipelineExecutor implements AutoCloseable {
       if (snap.status().isFinal() && snap.finishedAt().map(f -> f.isBefore(cutoff)).orElse(false)) {
         services.logs().delete(id);
         services.executions().delete(id);
+        try {
+          services.handoffs().delete(id);
+        } catch (IOException e) {
+          // left behind where they are kept; the execution is gone, so nothing reads them
+        }
         Trees.delete(services.runRoot().resolve(id));
         deleted++;
       }
@@ -698,6 +704,17 @@ public final class PipelineExecutor implements AutoCloseable {
       this.runRoot = Objects.requireNonNull(dir, "dir");
       return this;
     }
+
+    /**
+     * Where the files jobs hand on wait for the jobs after them (default: the runs directory). Hosts of a cluster that do
+     * not share a runs directory give one store they all reach (pipeline-s3's {@code S3Handoffs}).
+     */
+    public Builder handoffs(org.pipelinekit.core.spi.Handoffs handoffs) {
+      this.handoffs = Objects.requireNonNull(handoffs, "handoffs");
+      return this;
+    }
+
+    private org.pipelinekit.core.spi.Handoffs handoffs;
 
     /**
      * Runs every execution in this one directory instead of a fresh workspace each (what a CLI

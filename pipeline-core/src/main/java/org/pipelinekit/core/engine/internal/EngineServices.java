@@ -35,6 +35,7 @@ public record EngineServices(
     Executor blocking,
     Slots slots,
     Path runRoot,
+    org.pipelinekit.core.spi.Handoffs handoffs,
     Optional<Path> sharedWorkspace,
     Optional<Path> source,
     FailedWorkspaces failedWorkspaces,

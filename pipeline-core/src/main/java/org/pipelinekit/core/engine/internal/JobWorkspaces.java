@@ -61,13 +61,7 @@ final class JobWorkspaces {
     Files.createDirectories(ws);
     Optional<Path> source = source();
     if (source.isPresent()) Trees.copy(source.get(), ws);
-    for (String stageId : inputStages(j.stage)) {
-      Path handoff = runDir.resolve("handoff").resolve(stageId);
-      if (!Files.isDirectory(handoff)) continue;
-      try (var jobs = Files.list(handoff)) {
-        for (Path job : jobs.sorted().toList()) Trees.copy(job, ws);
-      }
-    }
+    for (String stageId : inputStages(j.stage)) run.services().handoffs().copyInto(run.id(), stageId, ws);
     return ws;
   }
 
@@ -134,16 +128,20 @@ final class JobWorkspaces {
       List<String> patterns = new ArrayList<>();
       rendered.artifacts().ifPresent(a -> patterns.addAll(a.paths()));
       run.services().registry().find(rendered.type()).ifPresent(t -> patterns.addAll(t.handoffPaths(rendered)));
-      Path handoff = runDir.resolve("handoff").resolve(j.stage.id()).resolve(Integer.toString(j.stage.jobs.indexOf(j)));
+      // staged beside the runs, then kept where the hand-offs are (the runs directory, or a store every host reaches)
+      Path staged = runDir.resolve("handoff-staging").resolve(j.stage.id() + "-" + j.stage.jobs.indexOf(j) + "-" + java.util.UUID.randomUUID());
       try {
-        Trees.delete(handoff);
+        Files.createDirectories(staged);
         for (Path rel : patterns.isEmpty() ? List.<Path>of() : Glob.find(ws, patterns, true)) {
-          Path target = handoff.resolve(rel.toString());
+          Path target = staged.resolve(rel.toString());
           Files.createDirectories(target.getParent());
           Files.copy(ws.resolve(rel), target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         }
+        run.services().handoffs().keep(run.id(), j.stage.id(), j.stage.jobs.indexOf(j), staged);
       } catch (IOException | RuntimeException e) {
         j.log("warning: the files this job hands on could not be kept: " + e.getMessage());
+      } finally {
+        Trees.delete(staged); // (moved away when kept in the runs directory)
       }
       Trees.delete(ws);
     } else if (exit.result() == JobExit.Result.REUSED || exit.result() == JobExit.Result.CANCELLED) {
