@@ -1,0 +1,73 @@
+package org.pipelinekit.spring;
+
+import org.pipelinekit.core.engine.PipelineExecutor;
+import org.pipelinekit.core.service.PipelineService;
+import org.pipelinekit.core.store.FilePipelineStore;
+import org.pipelinekit.web.Authenticator;
+import org.pipelinekit.web.Authorizer;
+import org.pipelinekit.web.PipelineKitServlet;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * PipelineKit in a Spring Boot application: a {@link PipelineService} over files in {@code pipelinekit.data-dir}, a
+ * {@link PipelineExecutor} (closed with the context), and in a servlet application the API and designer at
+ * {@code pipelinekit.web.path} (async, for log and event streams), authenticated by the application's {@link Authenticator}
+ * bean (without one every call is refused) and authorized by its {@link Authorizer} bean (without one: anyone
+ * authenticated may do everything). Every bean backs off when the application defines its own.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(PipelineKitProperties.class)
+public class PipelineKitAutoConfiguration {
+  @Bean
+  @ConditionalOnMissingBean
+  public PipelineService pipelineKitService(PipelineKitProperties properties) {
+    return PipelineService.builder().store(new FilePipelineStore(properties.getDataDir().resolve("pipelines"))).build();
+  }
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public PipelineExecutor pipelineKitExecutor(PipelineKitProperties properties) {
+    PipelineExecutor.Builder b = PipelineExecutor.builder().dataDirectory(properties.getDataDir());
+    if (properties.getMaxParallelJobs() != null) b.maxParallelJobs(properties.getMaxParallelJobs());
+    return b.build();
+  }
+
+  /** The API and the designer, where the application serves servlets. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnClass(ServletRegistrationBean.class)
+  @ConditionalOnProperty(prefix = "pipelinekit.web", name = "enabled", matchIfMissing = true)
+  public static class Web {
+    @Bean
+    @ConditionalOnMissingBean
+    public PipelineKitServlet pipelineKitServlet(PipelineService service, PipelineExecutor executor, ObjectProvider<Authenticator> authenticator,
+        ObjectProvider<Authorizer> authorizer) {
+      PipelineKitServlet.Builder b = PipelineKitServlet.builder(service, executor);
+      authenticator.ifAvailable(b::authenticator);
+      authorizer.ifAvailable(b::authorizer);
+      return b.build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "pipelineKitServletRegistration")
+    public ServletRegistrationBean<PipelineKitServlet> pipelineKitServletRegistration(PipelineKitServlet servlet, PipelineKitProperties properties) {
+      String path = properties.getWeb().getPath().replaceAll("/+$", "");
+      if (!path.isEmpty() && !path.matches("(/[A-Za-z0-9._~-]+)+")) {
+        throw new IllegalArgumentException("pipelinekit.web.path must look like /ci or /tools/ci, got '" + properties.getWeb().getPath() + "'");
+      }
+      ServletRegistrationBean<PipelineKitServlet> r = new ServletRegistrationBean<>(servlet, path + "/*");
+      r.setName("pipelinekit");
+      r.setAsyncSupported(true);
+      return r;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package org.pipelinekit.spring;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** {@code pipelinekit.*}: where PipelineKit keeps its data, how many jobs run at once, where its API and designer are served. */
+@ConfigurationProperties(prefix = "pipelinekit")
+public class PipelineKitProperties {
+  /** Where pipelines, executions, logs and workspaces are kept (default: pipelinekit under the user's state directory). */
+  private Path dataDir = Path.of(System.getProperty("user.home"), ".local", "state", "pipelinekit");
+
+  /** How many jobs run at once (default: the number of processors, at least 2). */
+  private Integer maxParallelJobs;
+
+  private final Web web = new Web();
+
+  public Path getDataDir() {
+    return dataDir;
+  }
+
+  public void setDataDir(Path dataDir) {
+    this.dataDir = dataDir;
+  }
+
+  public Integer getMaxParallelJobs() {
+    return maxParallelJobs;
+  }
+
+  public void setMaxParallelJobs(Integer maxParallelJobs) {
+    this.maxParallelJobs = maxParallelJobs;
+  }
+
+  public Web getWeb() {
+    return web;
+  }
+
+  /** {@code pipelinekit.web.*}: the servlet. */
+  public static class Web {
+    /** Where the designer is served; the API is under api/v1 below it. */
+    private String path = "/ci";
+
+    /** Whether the servlet is registered at all. */
+    private boolean enabled = true;
+
+    public String getPath() {
+      return path;
+    }
+
+    public void setPath(String path) {
+      this.path = path;
+    }
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
+}
