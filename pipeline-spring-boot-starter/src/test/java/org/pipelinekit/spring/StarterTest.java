@@ -69,4 +69,13 @@ class StarterTest {
     assertThat(page.body()).contains("<base href=\"/ci/\">");
     assertThat(data.resolve("pipelines")).as("kept in pipelinekit.data-dir").isDirectory();
   }
+
+  @Test
+  void theReadmeShowsTheAuthenticatorBeanThisApplicationUses() throws Exception {
+    String source = java.nio.file.Files.readString(Path.of("src/test/java/org/pipelinekit/spring/PortalApplication.java"));
+    int a = source.indexOf("// tag::authenticator[]\n") + "// tag::authenticator[]\n".length();
+    String snippet = source.substring(a, source.indexOf("  // end::authenticator[]", a)).lines()
+        .map(l -> l.startsWith("  ") ? l.substring(2) : l).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+    assertThat(java.nio.file.Files.readString(Path.of("../README.md"))).contains(snippet);
+  }
 }
