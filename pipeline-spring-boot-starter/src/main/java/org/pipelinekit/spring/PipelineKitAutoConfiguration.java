@@ -41,6 +41,34 @@ public class PipelineKitAutoConfiguration {
     return b.build();
   }
 
+  /**
+   * With Spring Security and no {@link Authenticator} of the application's own: whoever Spring Security authenticated is
+   * PipelineKit's principal, their authorities its groups (both {@code ROLE_ADMIN} and {@code ADMIN}).
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.security.core.context.SecurityContextHolder")
+  public static class Security {
+    @Bean
+    @ConditionalOnMissingBean
+    public Authenticator pipelineKitSpringSecurityAuthenticator() {
+      return request -> {
+        var auth = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
+        if (auth == null || !auth.isAuthenticated()
+            || auth instanceof org.springframework.security.authentication.AnonymousAuthenticationToken) {
+          return java.util.Optional.empty();
+        }
+        java.util.Set<String> groups = new java.util.TreeSet<>();
+        for (var a : auth.getAuthorities()) {
+          String name = a.getAuthority();
+          if (name == null) continue;
+          groups.add(name);
+          if (name.startsWith("ROLE_")) groups.add(name.substring("ROLE_".length()));
+        }
+        return java.util.Optional.of(new org.pipelinekit.core.engine.Principal(auth.getName(), groups));
+      };
+    }
+  }
+
   /** The API and the designer, where the application serves servlets. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)

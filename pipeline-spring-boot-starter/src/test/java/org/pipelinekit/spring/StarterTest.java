@@ -22,7 +22,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * The starter in a Spring Boot application on a random port: the API at /ci/api/v1 creates and runs a pipeline over HTTP,
  * its event stream ends with the run, and the designer's page is served at /ci/ with its base set there.
  */
-@SpringBootTest(classes = PortalApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = org.pipelinekit.spring.portal.PortalApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = "spring.autoconfigure.exclude=org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration,"
+        + "org.springframework.boot.autoconfigure.security.servlet.SecurityFilterAutoConfiguration,"
+        + "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration")
 class StarterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path data;
@@ -72,7 +75,7 @@ class StarterTest {
 
   @Test
   void theReadmeShowsTheAuthenticatorBeanThisApplicationUses() throws Exception {
-    String source = java.nio.file.Files.readString(Path.of("src/test/java/org/pipelinekit/spring/PortalApplication.java"));
+    String source = java.nio.file.Files.readString(Path.of("src/test/java/org/pipelinekit/spring/portal/PortalApplication.java"));
     int a = source.indexOf("// tag::authenticator[]\n") + "// tag::authenticator[]\n".length();
     String snippet = source.substring(a, source.indexOf("  // end::authenticator[]", a)).lines()
         .map(l -> l.startsWith("  ") ? l.substring(2) : l).collect(java.util.stream.Collectors.joining("\n", "", "\n"));

@@ -1,4 +1,4 @@
-package org.pipelinekit.spring;
+package org.pipelinekit.spring.portal;
 
 import java.util.Map;
 import org.pipelinekit.core.engine.Principal;
