@@ -35,10 +35,36 @@ public class PipelineKitAutoConfiguration {
 
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public PipelineExecutor pipelineKitExecutor(PipelineKitProperties properties) {
+  public PipelineExecutor pipelineKitExecutor(PipelineKitProperties properties,
+      ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
     PipelineExecutor.Builder b = PipelineExecutor.builder().dataDirectory(properties.getDataDir());
     if (properties.getMaxParallelJobs() != null) b.maxParallelJobs(properties.getMaxParallelJobs());
-    return b.build();
+    // the application's Micrometer registry (Actuator's) gets PipelineKit's meters: executions, durations, running jobs
+    org.pipelinekit.web.PipelineKitMetrics metrics = meters.getIfAvailable() == null ? null
+        : new org.pipelinekit.web.PipelineKitMetrics(meters.getIfAvailable());
+    if (metrics != null) b.listener(metrics.listener());
+    PipelineExecutor executor = b.build();
+    if (metrics != null) metrics.bindGauges(executor);
+    return executor;
+  }
+
+  /** With Actuator: {@code pipelinekit} in the health endpoint — up while the pipeline store answers, with the running jobs. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+  public static class Health {
+    @Bean
+    @ConditionalOnMissingBean(name = "pipelineKitHealthIndicator")
+    public org.springframework.boot.actuate.health.HealthIndicator pipelineKitHealthIndicator(PipelineService service, PipelineExecutor executor) {
+      return () -> {
+        try {
+          int pipelines = service.list().size();
+          return org.springframework.boot.actuate.health.Health.up().withDetail("pipelines", pipelines)
+              .withDetail("runningJobs", executor.runningJobs()).build();
+        } catch (RuntimeException e) {
+          return org.springframework.boot.actuate.health.Health.down().withDetail("error", String.valueOf(e.getMessage())).build();
+        }
+      };
+    }
   }
 
   /**

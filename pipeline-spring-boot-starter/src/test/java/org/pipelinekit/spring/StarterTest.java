@@ -25,7 +25,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = org.pipelinekit.spring.portal.PortalApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = "spring.autoconfigure.exclude=org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration,"
         + "org.springframework.boot.autoconfigure.security.servlet.SecurityFilterAutoConfiguration,"
-        + "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration")
+        + "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration,"
+        + "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration")
 class StarterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path data;
@@ -34,6 +35,8 @@ class StarterTest {
   static void dataDir(DynamicPropertyRegistry registry) {
     registry.add("pipelinekit.data-dir", () -> data.toString());
     registry.add("pipelinekit.max-parallel-jobs", () -> "2");
+    registry.add("management.endpoint.health.show-details", () -> "always");
+    registry.add("management.endpoints.web.exposure.include", () -> "health,metrics");
   }
 
   @LocalServerPort int port;
@@ -71,6 +74,13 @@ class StarterTest {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("<base href=\"/ci/\">");
     assertThat(data.resolve("pipelines")).as("kept in pipelinekit.data-dir").isDirectory();
+
+    // Actuator: the health indicator, and the meters in the application's registry
+    var health = JSON.readTree(send("GET", "/actuator/health", null, null).body()).path("components").path("pipelineKit");
+    assertThat(health.path("status").asText()).as(health.toString()).isEqualTo("UP");
+    assertThat(health.path("details").path("pipelines").asInt()).isEqualTo(1);
+    var executions = JSON.readTree(send("GET", "/actuator/metrics/pipelinekit.executions", null, null).body());
+    assertThat(executions.path("measurements").get(0).path("value").asDouble()).as(executions.toString()).isEqualTo(1.0);
   }
 
   @Test
