@@ -33,11 +33,47 @@ public class PipelineKitAutoConfiguration {
     return PipelineService.builder().store(new FilePipelineStore(properties.getDataDir().resolve("pipelines"))).build();
   }
 
+  /** Stage caches and memoized stages, their archives in {@code <data-dir>/cache}. */
+  @Bean
+  @ConditionalOnMissingBean
+  public org.pipelinekit.cache.CacheManager pipelineKitCache(PipelineKitProperties properties) {
+    return org.pipelinekit.cache.CacheManager.builder(new org.pipelinekit.cache.FileCacheStore(properties.getDataDir().resolve("cache"))).build();
+  }
+
+  /** Stage artifacts in {@code <data-dir>/artifacts}, download links signed with a key kept there (readable by its owner only). */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public org.pipelinekit.artifacts.ArtifactManager pipelineKitArtifacts(PipelineKitProperties properties) throws java.io.IOException {
+    java.nio.file.Path dir = properties.getDataDir();
+    org.pipelinekit.core.files.PrivateFiles.createDirectories(dir);
+    java.nio.file.Path keyFile = dir.resolve("artifact-signing.key");
+    if (!java.nio.file.Files.exists(keyFile)) {
+      byte[] key = new byte[32];
+      new java.security.SecureRandom().nextBytes(key);
+      java.nio.file.Files.createFile(keyFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      java.nio.file.Files.write(keyFile, key);
+    }
+    return org.pipelinekit.artifacts.ArtifactManager.builder(new org.pipelinekit.artifacts.FileArtifactStore(dir.resolve("artifacts")),
+        org.pipelinekit.artifacts.AccessPolicy.allowAll()).signingKey(java.nio.file.Files.readAllBytes(keyFile)).build();
+  }
+
+  /** The built-in templates the designer's gallery offers. */
+  @Bean
+  @ConditionalOnMissingBean
+  public org.pipelinekit.templates.TemplateLibrary pipelineKitTemplates() {
+    return org.pipelinekit.templates.TemplateLibrary.builder().builtins().build();
+  }
+
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public PipelineExecutor pipelineKitExecutor(PipelineKitProperties properties,
-      ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
+      ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters, ObjectProvider<org.pipelinekit.cache.CacheManager> cache,
+      ObjectProvider<org.pipelinekit.artifacts.ArtifactManager> artifacts) {
     PipelineExecutor.Builder b = PipelineExecutor.builder().dataDirectory(properties.getDataDir());
+    // caches restored and saved, memoized stages skipped, artifacts stored: as the CLI's serve does
+    cache.ifAvailable(c -> b.interceptor(c.interceptor()).stageMemo(c.stageMemo()));
+    artifacts.ifAvailable(a -> b.interceptor(a.interceptor()));
     if (properties.getMaxParallelJobs() != null) b.maxParallelJobs(properties.getMaxParallelJobs());
     // the application's Micrometer registry (Actuator's) gets PipelineKit's meters: executions, durations, running jobs
     org.pipelinekit.web.PipelineKitMetrics metrics = meters.getIfAvailable() == null ? null
@@ -104,8 +140,11 @@ public class PipelineKitAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public PipelineKitServlet pipelineKitServlet(PipelineService service, PipelineExecutor executor, ObjectProvider<Authenticator> authenticator,
-        ObjectProvider<Authorizer> authorizer) {
+        ObjectProvider<Authorizer> authorizer, ObjectProvider<org.pipelinekit.artifacts.ArtifactManager> artifacts,
+        ObjectProvider<org.pipelinekit.templates.TemplateLibrary> templates) {
       PipelineKitServlet.Builder b = PipelineKitServlet.builder(service, executor);
+      artifacts.ifAvailable(b::artifacts);
+      templates.ifAvailable(b::templates);
       authenticator.ifAvailable(b::authenticator);
       authorizer.ifAvailable(b::authorizer);
       return b.build();

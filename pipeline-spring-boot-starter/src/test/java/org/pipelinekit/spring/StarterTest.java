@@ -55,7 +55,8 @@ class StarterTest {
   void theApiCreatesAndRunsAPipeline_andTheDesignerIsServedAtTheConfiguredPath() throws Exception {
     assertThat(send("GET", "/ci/api/v1/pipelines", null, null).statusCode()).as("no token: refused").isEqualTo(401);
     HttpResponse<String> created = send("POST", "/ci/api/v1/pipelines", """
-        {"pipelinekit": 1, "id": "hello", "stages": [{"id": "greet", "steps": [{"run": "echo hello from the portal"}]}]}
+        {"pipelinekit": 1, "id": "hello", "stages": [{"id": "greet", "artifacts": {"paths": ["greeting.txt"]},
+         "steps": [{"run": "echo hello from the portal; echo hello > greeting.txt"}]}]}
         """, "portal-token");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     HttpResponse<String> started = send("POST", "/ci/api/v1/pipelines/hello/execute", "{}", "portal-token");
@@ -69,6 +70,11 @@ class StarterTest {
         .isEqualTo("SUCCEEDED");
     assertThat(send("GET", "/ci/api/v1/executions/" + id + "/logs/text", null, "portal-token").body()).contains("hello from the portal");
     assertThat(executor.executions("hello", 10)).as("the application's executor bean ran it").hasSize(1);
+    var artifacts = JSON.readTree(send("GET", "/ci/api/v1/executions/" + id + "/artifacts", null, "portal-token").body());
+    assertThat(artifacts).as("the artifact manager bean stored it").hasSize(1);
+    assertThat(send("GET", artifacts.get(0).path("url").asText(), null, null).body()).as("its signed link").contains("hello");
+    assertThat(JSON.readTree(send("GET", "/ci/api/v1/pipelines/templates", null, "portal-token").body()).size())
+        .as("the template library bean").isPositive();
 
     HttpResponse<String> page = send("GET", "/ci/", null, null);
     assertThat(page.statusCode()).isEqualTo(200);
