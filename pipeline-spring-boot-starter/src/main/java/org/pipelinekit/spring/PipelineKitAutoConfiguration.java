@@ -84,6 +84,15 @@ public class PipelineKitAutoConfiguration {
     return executor;
   }
 
+  /**
+   * A graceful shutdown: when the context closes, running executions get {@code pipelinekit.shutdown-timeout} (30 s) to end
+   * by themselves before the executor cancels what still runs.
+   */
+  @Bean
+  public org.springframework.beans.factory.DisposableBean pipelineKitGracefulShutdown(PipelineExecutor executor, PipelineKitProperties properties) {
+    return () -> executor.awaitRunning(properties.getShutdownTimeout()); // destroyed before the executor it depends on
+  }
+
   /** With Actuator: {@code pipelinekit} in the health endpoint — up while the pipeline store answers, with the running jobs. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")

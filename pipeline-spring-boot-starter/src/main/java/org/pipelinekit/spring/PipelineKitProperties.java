@@ -14,6 +14,17 @@ public class PipelineKitProperties {
 
   private final Web web = new Web();
 
+  /** How long the application's shutdown waits for running executions to end before it cancels them. */
+  private java.time.Duration shutdownTimeout = java.time.Duration.ofSeconds(30);
+
+  public java.time.Duration getShutdownTimeout() {
+    return shutdownTimeout;
+  }
+
+  public void setShutdownTimeout(java.time.Duration shutdownTimeout) {
+    this.shutdownTimeout = shutdownTimeout;
+  }
+
   public Path getDataDir() {
     return dataDir;
   }

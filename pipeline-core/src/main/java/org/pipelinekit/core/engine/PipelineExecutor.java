@@ -486,6 +486,25 @@ public final class PipelineExecutor implements AutoCloseable {
     return services.slots().inUse();
   }
 
+  /**
+   * Waits up to {@code timeout} for the executions running now to end by themselves (a graceful shutdown: call it before
+   * {@link #close()}, which cancels what still runs); true when they all ended.
+   */
+  public boolean awaitRunning(java.time.Duration timeout) {
+    List<CompletableFuture<ExecutionSnapshot>> running = live.values().stream().map(LiveExecution::completion).toList();
+    try {
+      CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return true; // ended, if not well
+    }
+  }
+
   /** Cancels every live execution, waits up to {@code grace} plus a second for them to end, then stops the threads. */
   @Override
   public void close() {
