@@ -72,8 +72,13 @@ public final class Notifier implements AutoCloseable {
     }
   });
   private volatile @Nullable PipelineExecutor executor;
-  /** Runs whose end has been notified (or had nothing to notify), by execution: what {@link #finished} waits for. */
-  private final Map<String, java.util.concurrent.CompletableFuture<List<Delivery>>> ended = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Runs whose end has been notified (or had nothing to notify), the newest thousand: what {@link #finished} waits for. */
+  private final Map<String, java.util.concurrent.CompletableFuture<List<Delivery>>> ended = new LinkedHashMap<>(64, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, java.util.concurrent.CompletableFuture<List<Delivery>>> eldest) {
+      return size() > 1000;
+    }
+  };
 
   private Notifier(Builder b) {
     Map<String, NotificationChannel> all = new LinkedHashMap<>();
@@ -153,7 +158,6 @@ public final class Notifier implements AutoCloseable {
 
   private java.util.concurrent.CompletableFuture<List<Delivery>> ended(String executionId) {
     synchronized (ended) {
-      if (ended.size() > 1000) ended.entrySet().removeIf(e -> e.getValue().isDone());
       return ended.computeIfAbsent(executionId, k -> new java.util.concurrent.CompletableFuture<>());
     }
   }
@@ -179,7 +183,8 @@ public final class Notifier implements AutoCloseable {
     List<NotifyRule> rules = header.pipeline().notifications();
     if (rules.isEmpty()) return;
     ExecutionSnapshot snapshot = found.get().snapshot();
-    boolean fixed = what == Event.SUCCEEDED && previousFailed(ex, header);
+    // (the runs before are read only when a rule asks for fixed)
+    boolean fixed = what == Event.SUCCEEDED && rules.stream().anyMatch(r -> r.on().contains(Event.FIXED)) && previousFailed(ex, header);
     for (int i = 0; i < rules.size(); i++) {
       NotifyRule rule = rules.get(i);
       Event event = what == Event.SUCCEEDED && fixed && rule.on().contains(Event.FIXED) ? Event.FIXED : what;

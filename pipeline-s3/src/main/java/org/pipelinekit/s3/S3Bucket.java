@@ -127,12 +127,8 @@ public final class S3Bucket implements AutoCloseable {
     try {
       client.headObject(b -> b.bucket(bucket).key(key));
       return true;
-    } catch (NoSuchKeyException e) {
-      return false;
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404) return false;
-      throw new IOException("cannot look for " + key + " in bucket " + bucket + ": " + e.getMessage(), e);
     } catch (SdkException e) {
+      if (e instanceof NoSuchKeyException || e instanceof S3Exception s3 && s3.statusCode() == 404) return false;
       throw new IOException("cannot look for " + key + " in bucket " + bucket + ": " + e.getMessage(), e);
     }
   }

@@ -49,16 +49,9 @@ public final class Channels {
   }
 
   /** Slack's incoming webhook with a Block Kit message: the title, the branch, commit and author, the failed stages, a button to the run. */
-  static final class Slack implements NotificationChannel {
-    private final Http http;
-
+  static final class Slack extends HttpChannel {
     Slack(Http http) {
-      this.http = http;
-    }
-
-    @Override
-    public String id() {
-      return "slack";
+      super("slack", http);
     }
 
     @Override
@@ -101,16 +94,9 @@ public final class Channels {
    * A generic webhook: the run as JSON, with {@code X-PipelineKit-Event}, a delivery id, and with a {@code secret} an
    * {@code X-PipelineKit-Signature-256: sha256=<hex>} HMAC-SHA256 of the body, as GitHub signs its webhooks.
    */
-  static final class Webhook implements NotificationChannel {
-    private final Http http;
-
+  static final class Webhook extends HttpChannel {
     Webhook(Http http) {
-      this.http = http;
-    }
-
-    @Override
-    public String id() {
-      return "webhook";
+      super("webhook", http);
     }
 
     @Override
@@ -135,16 +121,9 @@ public final class Channels {
    * PagerDuty's Events API v2: a failure triggers an incident, a success or fix resolves it, both with the branch's dedup
    * key; other events are skipped.
    */
-  static final class PagerDuty implements NotificationChannel {
-    private final Http http;
-
+  static final class PagerDuty extends HttpChannel {
     PagerDuty(Http http) {
-      this.http = http;
-    }
-
-    @Override
-    public String id() {
-      return "pagerduty";
+      super("pagerduty", http);
     }
 
     @Override
@@ -171,16 +150,9 @@ public final class Channels {
    * Datadog: an event (v1 {@code /api/v1/events}) and the run's duration and result as metrics (v2 {@code /api/v2/series}),
    * with the {@code DD-API-KEY} header; {@code site} is the API's address (default {@code https://api.datadoghq.com}).
    */
-  static final class Datadog implements NotificationChannel {
-    private final Http http;
-
+  static final class Datadog extends HttpChannel {
     Datadog(Http http) {
-      this.http = http;
-    }
-
-    @Override
-    public String id() {
-      return "datadog";
+      super("datadog", http);
     }
 
     @Override
@@ -225,17 +197,10 @@ public final class Channels {
    * moving the issue; basic authentication with {@code user} and {@code token} (JIRA Cloud's API token), else a bearer
    * {@code token} (Data Center's personal access token). Skipped when the message names no issue.
    */
-  static final class Jira implements NotificationChannel {
+  static final class Jira extends HttpChannel {
     private static final Pattern KEY = Pattern.compile("\\b([A-Z][A-Z0-9]+-[1-9][0-9]*)\\b");
-    private final Http http;
-
     Jira(Http http) {
-      this.http = http;
-    }
-
-    @Override
-    public String id() {
-      return "jira";
+      super("jira", http);
     }
 
     @Override
@@ -260,6 +225,22 @@ public final class Channels {
           http.post(base + "/rest/api/2/issue/" + key + "/transitions", t.toString(), headers);
         }
       }
+    }
+  }
+
+  /** A channel that speaks JSON over HTTP: its name and the client. */
+  abstract static class HttpChannel implements NotificationChannel {
+    private final String id;
+    final Http http;
+
+    HttpChannel(String id, Http http) {
+      this.id = id;
+      this.http = http;
+    }
+
+    @Override
+    public String id() {
+      return id;
     }
   }
 
