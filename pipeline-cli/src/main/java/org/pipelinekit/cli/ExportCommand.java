@@ -56,6 +56,13 @@ final class ExportCommand implements Callable<Integer> {
       pipelines = List.of(one.get());
     }
     if (f.equals("gha")) {
+      // a workflow is a promise that the pipeline runs: an invalid one is refused with its problems, not half-written
+      var result = org.pipelinekit.core.validate.PipelineValidator.create().validate(pipelines.get(0));
+      if (!result.isValid()) {
+        ValidateCommand.problems(spec, file.toString(), result);
+        spec.commandLine().getErr().println(file + ": error: not exported: fix the errors above first (pipelinekit validate " + file + ")");
+        return Main.INVALID;
+      }
       try {
         spec.commandLine().getOut().print(GitHubActionsExport.write(pipelines.get(0)));
       } catch (GitHubActionsExport.UnfitException e) {

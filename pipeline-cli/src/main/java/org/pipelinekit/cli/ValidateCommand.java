@@ -10,9 +10,9 @@ import org.pipelinekit.core.validate.Problem;
 import org.pipelinekit.core.validate.Severity;
 import org.pipelinekit.core.validate.ValidationResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "validate", description = "Report every problem in pipeline files (exit 1 when one has an error).")
 final class ValidateCommand implements Callable<Integer> {
@@ -44,15 +44,20 @@ final class ValidateCommand implements Callable<Integer> {
   }
 
   private boolean report(String where, Pipeline pipeline, ValidationResult result) {
-    for (Problem problem : result.problems()) {
-      var stream = problem.severity() == Severity.ERROR ? spec.commandLine().getErr() : spec.commandLine().getOut();
-      stream.println(where + ": " + problem.severity().name().toLowerCase(java.util.Locale.ROOT) + " " + problem.code() + " at "
-          + problem.path() + ": " + problem.message() + (problem.hint().isEmpty() ? "" : "\n    hint: " + problem.hint()));
-    }
+    problems(spec, where, result);
     if (result.isValid()) {
       spec.commandLine().getOut().println(where + ": pipeline '" + pipeline.id() + "' is valid (" + pipeline.stages().size()
           + " stages" + (result.warnings().isEmpty() ? "" : ", " + result.warnings().size() + " warnings") + ")");
     }
     return result.isValid();
+  }
+
+  /** Prints each problem as validate does: errors to stderr, warnings to stdout. */
+  static void problems(CommandSpec spec, String where, ValidationResult result) {
+    for (Problem problem : result.problems()) {
+      var stream = problem.severity() == Severity.ERROR ? spec.commandLine().getErr() : spec.commandLine().getOut();
+      stream.println(where + ": " + problem.severity().name().toLowerCase(java.util.Locale.ROOT) + " " + problem.code() + " at "
+          + problem.path() + ": " + problem.message() + (problem.hint().isEmpty() ? "" : "\n    hint: " + problem.hint()));
+    }
   }
 }

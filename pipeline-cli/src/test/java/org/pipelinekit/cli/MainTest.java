@@ -35,6 +35,31 @@ class MainTest {
         .contains("error NEEDS_UNKNOWN at stages.test.needs[0]").contains("did you mean 'success'?");
   }
 
+  /** Each sample either becomes a workflow that reads only GitHub's contexts, or is refused with every reason at its path. */
+  @Test
+  void exportGha_writesEveryValidSampleOrSaysExactlyWhy() throws IOException {
+    try (var files = Files.list(SAMPLES)) {
+      for (Path sample : files.filter(Files::isRegularFile).sorted().toList()) {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        int exit = run("export", "-f", "gha", sample.toString());
+        if (sample.endsWith("broken.yaml")) {
+          assertThat(exit).isEqualTo(Main.INVALID);
+          assertThat(err.toString()).contains("error CYCLE at stages.test.needs[1]").contains("not exported: fix the errors above first");
+          assertThat(out.toString()).isEmpty();
+        } else if (exit == 0) {
+          assertThat(out.toString()).as(sample.toString()).contains("jobs:").doesNotContain("execution.").doesNotContain("params.");
+        } else {
+          assertThat(exit).as(sample + ": " + err).isEqualTo(Main.INVALID);
+          assertThat(err.toString()).as(sample.toString()).contains("does not fit a GitHub Actions workflow:\n  ").doesNotContain("\tat ");
+        }
+      }
+    }
+    out.getBuffer().setLength(0);
+    assertThat(run("export", "-f", "gha", SAMPLES.resolve("parallel.yaml").toString())).isZero();
+    assertThat(out.toString()).contains("1.0.${{ github.run_number }}");
+  }
+
   @Test
   void validate_printsFileLineAndColumnForMalformedFiles(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("bad.yaml");

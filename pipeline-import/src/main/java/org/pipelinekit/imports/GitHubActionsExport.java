@@ -67,6 +67,7 @@ public final class GitHubActionsExport {
     Map<String, Object> jobs = new LinkedHashMap<>();
     for (Stage s : p.stages()) jobs.put(s.id(), job(p, s, registry, unfit));
     wf.put("jobs", jobs);
+    unfit.addAll(foreignExpressions(wf));
     if (!unfit.isEmpty()) throw new UnfitException(p.id(), unfit);
     DumperOptions o = new DumperOptions();
     o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
@@ -285,6 +286,11 @@ public final class GitHubActionsExport {
   /** A condition or expression: branch → github.ref_name, params.x → inputs.x, stages.x.outputs → needs.x.outputs, ... */
   static String condition(String expr) {
     return expr.replaceAll("(?<![A-Za-z0-9_.])branch(?![A-Za-z0-9_(])", "github.ref_name")
+        .replaceAll("(?<![A-Za-z0-9_.])execution\\.number(?![A-Za-z0-9_])", "github.run_number")
+        .replaceAll("(?<![A-Za-z0-9_.])execution\\.id(?![A-Za-z0-9_])", "github.run_id")
+        .replaceAll("(?<![A-Za-z0-9_.])pipeline\\.(id|name)(?![A-Za-z0-9_])", "github.workflow")
+        .replaceAll("(?<![A-Za-z0-9_.])workspace(?![A-Za-z0-9_(])", "github.workspace")
+        .replaceAll("(?<![A-Za-z0-9_.])stages\\.([A-Za-z0-9_-]+)\\.result(?![A-Za-z0-9_])", "needs.$1.result")
         .replaceAll("(?<![A-Za-z0-9_.])commit(?![A-Za-z0-9_(])", "github.sha")
         .replaceAll("(?<![A-Za-z0-9_.])tag(?![A-Za-z0-9_(])", "(startsWith(github.ref, 'refs/tags/') && github.ref_name || '')")
         .replaceAll("(?<![A-Za-z0-9_.])trigger\\.kind(?![A-Za-z0-9_])", "github.event_name")
@@ -292,5 +298,51 @@ public final class GitHubActionsExport {
         .replaceAll("(?<![A-Za-z0-9_.])params\\.", "inputs.")
         .replaceAll("(?<![A-Za-z0-9_.])stages\\.([A-Za-z0-9_-]+)\\.outputs\\.", "needs.$1.outputs.")
         .replace("'pull-request'", "'pull_request'").replace("'manual'", "'workflow_dispatch'");
+  }
+
+  /**
+   * What GitHub has in expressions (docs.github.com, "Contexts" and "Expressions"): the contexts and functions a workflow
+   * may use. Anything else in the written workflow is one of PipelineKit's own and GitHub would reject or misread it.
+   */
+  static final java.util.Set<String> GITHUB_CONTEXTS = java.util.Set.of("github", "env", "vars", "job", "jobs", "steps", "runner",
+      "secrets", "strategy", "matrix", "needs", "inputs");
+  static final java.util.Set<String> GITHUB_FUNCTIONS = java.util.Set.of("contains", "startsWith", "endsWith", "format", "join",
+      "toJSON", "fromJSON", "hashFiles", "success", "always", "cancelled", "failure");
+
+  /** Every expression in the written workflow that reads a context or calls a function GitHub does not have. */
+  private static List<String> foreignExpressions(Object node) {
+    java.util.Set<String> found = new java.util.LinkedHashSet<>();
+    collect(node, "", found);
+    return List.copyOf(found);
+  }
+
+  private static void collect(Object node, String at, java.util.Set<String> found) {
+    if (node instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> collect(v, at.isEmpty() ? String.valueOf(k) : at + "." + k, found));
+    } else if (node instanceof List<?> l) {
+      for (int i = 0; i < l.size(); i++) collect(l.get(i), at + "[" + i + "]", found);
+    } else if (node instanceof String text) {
+      boolean condition = at.endsWith(".if");
+      List<String> bodies = new ArrayList<>();
+      Matcher m = TEMPLATE.matcher(text);
+      while (m.find()) bodies.add(m.group(1).trim());
+      if (condition && bodies.isEmpty()) bodies.add(text);
+      for (String body : bodies) {
+        org.pipelinekit.core.expr.Expression e;
+        try {
+          e = org.pipelinekit.core.expr.Expression.parse(body);
+        } catch (RuntimeException unparsed) {
+          continue; // (validation reported it; GitHub's grammar is a superset here)
+        }
+        for (var r : e.references()) {
+          if (!GITHUB_CONTEXTS.contains(r.path().get(0))) {
+            found.add(at + ": ${{ " + String.join(".", r.path()) + " }} has no counterpart in GitHub's contexts");
+          }
+        }
+        for (var c : e.calls()) {
+          if (!GITHUB_FUNCTIONS.contains(c.function())) found.add(at + ": GitHub has no function " + c.function() + "()");
+        }
+      }
+    }
   }
 }

@@ -74,4 +74,25 @@ class GitHubActionsExportTest {
         .hasMessageContaining("stages.a.retry: GitHub does not retry jobs").hasMessageContaining("stages.a.memoize")
         .hasMessageContaining("stages.b.approval: GitHub asks for approval through an environment");
   }
+
+  @Test
+  void onlyExpressionsGitHubHasAreWritten_theRestIsRefusedWhereItIs() {
+    Pipeline mapped = Pipeline.builder("numbers")
+        .stage("build", s -> s.run("echo \"version=1.0.${{ execution.number }} run ${{ execution.id }} of ${{ pipeline.id }}\""
+            + " in ${{ workspace }} on ${{ runner.os }}"))
+        .stage("report", s -> s.needs("build").when("always() && stages.build.result == 'failure'").run("echo ${{ env.HOME }}"))
+        .build();
+    String yaml = GitHubActionsExport.write(mapped);
+    assertThat(yaml).contains("1.0.${{ github.run_number }} run ${{ github.run_id }} of ${{ github.workflow }}")
+        .contains(" in ${{ github.workspace }} on ${{ runner.os }}").contains("if: always() && needs.build.result == 'failure'").doesNotContain("execution.");
+
+    Pipeline foreign = Pipeline.builder("foreign")
+        .stage("a", s -> s.run("echo ${{ upstream.outputs.version }} ${{ pipeline.version }}"))
+        .stage("b", s -> s.when("added(stages.a.outputs.failed, 'x') > 0").run("true"))
+        .build();
+    assertThatThrownBy(() -> GitHubActionsExport.write(foreign)).isInstanceOf(GitHubActionsExport.UnfitException.class)
+        .hasMessageContaining("jobs.a.steps[1].run: ${{ upstream.outputs.version }} has no counterpart in GitHub's contexts")
+        .hasMessageContaining("${{ pipeline.version }} has no counterpart")
+        .hasMessageContaining("jobs.b.if: GitHub has no function added()");
+  }
 }
