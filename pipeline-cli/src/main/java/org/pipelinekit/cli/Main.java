@@ -29,6 +29,7 @@ public final class Main {
   /** Runs the command line with the given streams; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cmd = new CommandLine(new Main());
+    cmd.setDefaultValueProvider(new StateDirectory());
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setExecutionExceptionHandler((e, line, parse) -> {

@@ -49,6 +49,14 @@ final class RepositoryCopy {
     return dir;
   }
 
+  /** The git repository {@code dir} is in (its top directory), else {@code dir} itself. */
+  static Path around(Path dir) {
+    for (Path d = dir.normalize(); d != null; d = d.getParent()) {
+      if (Files.exists(d.resolve(".git"))) return d;
+    }
+    return dir;
+  }
+
   /** Without git, a directory with more files than this is refused: it is likelier a home directory than a repository. */
   static final int MAX_PLAIN_FILES = 50_000;
 

@@ -60,8 +60,8 @@ final class RunCommand implements Callable<Integer> {
   String commit;
 
   @Option(names = "--workspace", description = "Directory the jobs start from: each job runs in a copy of it (a pipeline with"
-      + " workspace: shared, all jobs in one copy), so DIR is never written (default: jobs start empty; for an imported CI file,"
-      + " from a copy of its repository)")
+      + " workspace: shared, all jobs in one copy), so DIR is never written (default: a copy of the directory you run the"
+      + " command in, or of the git repository it is in; for an imported CI file, of the file's repository)")
   Path workspace;
 
   @Option(names = "--data-dir", description = "Where executions and logs are kept (default: a new temporary directory)")
@@ -134,6 +134,40 @@ final class RunCommand implements Callable<Integer> {
       return Main.INVALID;
     }
     Path data = dataDir != null ? dataDir : Files.createTempDirectory("pipelinekit-");
+    int exit = Main.INVALID;
+    try {
+      exit = runIn(data, pipeline.get(), kind, out, err);
+      return exit;
+    } finally {
+      try {
+        cleanUp(data, exit, out);
+      } finally {
+        finished.countDown();
+      }
+    }
+  }
+
+  /** Counted down once the command has closed everything: a shutdown hook waits for it. */
+  private final CountDownLatch finished = new CountDownLatch(1);
+
+  /** A data directory of the run's own goes after a green run that kept nothing (or one refused before it ran); else says where it is. */
+  private void cleanUp(Path data, int exit, PrintWriter out) throws java.io.IOException {
+    if (dataDir != null) return;
+    if ((exit == 0 && isEmpty(data.resolve("artifacts"))) || isEmpty(data.resolve("executions"))) {
+      org.pipelinekit.core.files.FileTrees.delete(data);
+    } else {
+      out.println("logs" + (isEmpty(data.resolve("artifacts")) ? "" : " and artifacts") + " kept in " + data + " (--data-dir DIR chooses where)");
+    }
+  }
+
+  private static boolean isEmpty(Path dir) throws java.io.IOException {
+    if (!Files.isDirectory(dir)) return true;
+    try (var files = Files.walk(dir)) {
+      return files.noneMatch(Files::isRegularFile);
+    }
+  }
+
+  private int runIn(Path data, Pipeline pipeline, Optional<CiImport.Kind> kind, PrintWriter out, PrintWriter err) throws Exception {
     try (LocalStores stores = LocalStores.open(data, cacheDir != null ? cacheDir : data.resolve("cache"))) {
       org.pipelinekit.core.spi.SecretStore secrets = CliSecrets.forCommand(Optional.ofNullable(dataDir), Optional.ofNullable(secretsFile));
       PipelineExecutor.Builder b = stores.wire(PipelineExecutor.builder().dataDirectory(data)).secrets(secrets);
@@ -147,16 +181,17 @@ final class RunCommand implements Callable<Integer> {
         }
         b.source(workspace);
         fromRepository(workspace, out);
-      } else if (kind.isPresent()) {
-        // another system's CI file expects its repository checked out: it runs in a copy, never in the original
-        RepositoryCopy.Copied copy = RepositoryCopy.copy(RepositoryCopy.root(file, kind),
-            Files.createTempDirectory(Files.createDirectories(data), "workspace-"), data);
+      } else {
+        // another system's CI file expects its repository checked out, a pipeline of ours the directory it is run in (or
+        // the repository around it), as gitlab-ci-local and act do: either runs in a copy, never in the original
+        Path root = kind.isPresent() ? RepositoryCopy.root(file, kind) : RepositoryCopy.around(Path.of("").toAbsolutePath());
+        RepositoryCopy.Copied copy = RepositoryCopy.copy(root, Files.createTempDirectory(Files.createDirectories(data), "workspace-"), data);
         out.println("workspace: " + copy);
         b.source(copy.to());
-        fromRepository(RepositoryCopy.root(file, kind), out);
+        fromRepository(root, out);
       }
       if (jobs != null) b.maxParallelJobs(jobs);
-      return run(pipeline.get(), b, data, out, err);
+      return run(pipeline, b, data, out, err);
     }
   }
 
@@ -208,6 +243,12 @@ final class RunCommand implements Callable<Integer> {
           e.completion().get(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception stillRunning) {
           err.println("the run did not stop within 30 s of being cancelled; exiting anyway");
+          return;
+        }
+        try { // the JVM ends with this hook: first let the executor and the stores close and the run's directory go
+          finished.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
         }
       });
       Runtime.getRuntime().addShutdownHook(hook);
@@ -223,7 +264,11 @@ final class RunCommand implements Callable<Integer> {
           err.println("notify: the run's notifications did not all go out within 60 s");
         }
       }
-      Runtime.getRuntime().removeShutdownHook(hook);
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook cancelled the run and waits for the rest of this command to close
+      }
       decisions.shutdownNow();
       summary(done, out);
       return done.status() == ExecutionStatus.SUCCEEDED ? 0 : Main.INVALID;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
     subcommands = {SecretsCommand.Set.class, SecretsCommand.List.class, SecretsCommand.Delete.class})
 final class SecretsCommand extends CommandGroup {
   static class DataDir {
-    @Option(names = "--data-dir", defaultValue = "pipelinekit-data", description = "The data directory (default: ${DEFAULT-VALUE})")
+    @Option(names = "--data-dir", description = "The data directory (default: $$PIPELINEKIT_DATA_DIR, else $$XDG_STATE_HOME/pipelinekit, else ~/.local/state/pipelinekit: now ${DEFAULT-VALUE})")
     Path dataDir;
 
     @Mixin

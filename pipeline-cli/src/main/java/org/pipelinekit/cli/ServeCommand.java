@@ -52,7 +52,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE})")
   String host;
 
-  @Option(names = "--data-dir", defaultValue = "pipelinekit-data", description = "Where everything is kept (default: ${DEFAULT-VALUE})")
+  @Option(names = "--data-dir", description = "Where everything is kept (default: $$PIPELINEKIT_DATA_DIR, else $$XDG_STATE_HOME/pipelinekit, else ~/.local/state/pipelinekit: now ${DEFAULT-VALUE})")
   Path dataDir;
 
   @Option(names = "--pipelines", description = "Pipeline files (.yaml, .json, .pipeline.kts) to load at start when not stored yet"
@@ -125,6 +125,9 @@ final class ServeCommand implements Callable<Integer> {
       + " schema); users get roles per project (users add --project). Every project already in the data directory is served too."
       + " Repeatable")
   java.util.List<String> projects = new java.util.ArrayList<>();
+
+  /** Counted down once everything serve opened is closed: the shutdown hook waits for it. */
+  private final CountDownLatch closed = new CountDownLatch(1);
 
   @Override
   public Integer call() throws Exception {
@@ -254,11 +257,17 @@ final class ServeCommand implements Callable<Integer> {
           // stopping anyway
         }
         stopped.countDown();
+        try { // the JVM ends with this hook: first let the executors cancel their runs and the stores close (below)
+          closed.await(90, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }));
       stopped.await();
       return 0;
     } finally {
       closeAll(resources);
+      closed.countDown();
     }
   }
 

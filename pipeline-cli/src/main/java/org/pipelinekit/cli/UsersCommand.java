@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         UsersCommand.Remove.class})
 final class UsersCommand extends CommandGroup {
   static class DataDir {
-    @Option(names = "--data-dir", defaultValue = "pipelinekit-data", description = "The data directory of serve (default: ${DEFAULT-VALUE})")
+    @Option(names = "--data-dir", description = "The data directory of serve (default: $$PIPELINEKIT_DATA_DIR, else $$XDG_STATE_HOME/pipelinekit, else ~/.local/state/pipelinekit: now ${DEFAULT-VALUE})")
     Path dataDir;
 
     Path file() {

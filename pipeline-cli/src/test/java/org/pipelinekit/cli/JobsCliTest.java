@@ -103,6 +103,9 @@ class JobsCliTest {
     Files.createDirectories(dir.resolve("src"));
     Files.writeString(dir.resolve("src/README"), "from the source\n");
     assertThat(run("run", p.toString(), "--workspace", dir.resolve("src").toString())).as(out + "" + err).isZero();
+    assertThat(out.toString()).contains("logs and artifacts kept in "); // a temporary directory of the run's own (gone after this test)
+    org.pipelinekit.core.files.FileTrees.delete(Path.of(out.toString().substring(out.toString().indexOf("kept in ") + 8).lines().findFirst().get()
+        .replace(" (--data-dir DIR chooses where)", "")));
     assertThat(out.toString()).contains("[lint] lint-sees-nothing-of-build", "[test] jar", "[test] no-notes-from-build", "[test] from the source");
     assertThat(dir.resolve("src")).as("the workspace given is copied, never written").isDirectoryNotContaining("glob:**/dist");
   }
@@ -118,7 +121,7 @@ class JobsCliTest {
               - { name: never, run: "echo never" }
               - { name: reports, run: "echo collecting reports", when: failure() }
         """);
-    assertThat(run("run", p.toString())).isEqualTo(1);
+    assertThat(run("run", p.toString(), "--data-dir", dir.resolve("data").toString())).isEqualTo(1);
     assertThat(out.toString()).contains("[test] collecting reports", "step 1 (tests) exited with 3").doesNotContain("[test] never");
   }
 

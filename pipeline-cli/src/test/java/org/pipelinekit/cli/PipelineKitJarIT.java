@@ -67,6 +67,60 @@ class PipelineKitJarIT {
     assertThat(r.out()).contains("✓ publish success").contains("SUCCEEDED");
   }
 
+  /**
+   * A new user's first commands, from a directory of their own: run.sh reads paths from there and the jobs start from a
+   * copy of it; serve keeps its data in the per-user state directory; nothing lands in the checkout or the caller's directory.
+   */
+  @Test
+  void runShAndServe_workFromTheCallersDirectory_andLeaveTheCheckoutAlone(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path repo = Path.of("..").toAbsolutePath().normalize();
+    String before = git(repo, "status", "--porcelain", "--untracked-files=all");
+    Path home = Files.createDirectories(dir.resolve("project"));
+    Files.writeString(home.resolve("note.txt"), "from the caller's directory\n");
+    Files.writeString(home.resolve("p.yaml"), "id: mine\nstages:\n  - id: a\n    steps: [{ run: 'cat note.txt && touch made-by-the-job' }]\n");
+    ProcessBuilder runSh = new ProcessBuilder("bash", repo.resolve("scripts/run.sh").toString(), "run", "p.yaml").directory(home.toFile())
+        .redirectErrorStream(true);
+    runSh.environment().put("XDG_STATE_HOME", dir.resolve("state").toString());
+    Process r = runSh.start();
+    String said = new String(r.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(r.waitFor(120, TimeUnit.SECONDS) && r.exitValue() == 0).as(said).isTrue();
+    assertThat(said).contains("workspace: a copy of " + home, "[a] from the caller's directory", "SUCCEEDED");
+    assertThat(home).as("the jobs ran in a copy").isDirectoryNotContaining("glob:**/made-by-the-job");
+
+    Path cwd = Files.createDirectories(dir.resolve("cwd"));
+    ProcessBuilder serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        JAR.toAbsolutePath().toString(), "serve", "--port", "0", "--token", "t").directory(cwd.toFile()).redirectErrorStream(true);
+    serve.environment().put("XDG_STATE_HOME", dir.resolve("state").toString());
+    Process p = serve.start();
+    try {
+      java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      StringBuilder lines = new StringBuilder();
+      String line = out.readLine();
+      while (line != null && !line.contains("serving on")) {
+        lines.append(line).append('\n');
+        line = out.readLine();
+      }
+      assertThat(line).as(lines.toString()).contains("data in " + dir.resolve("state").resolve("pipelinekit"));
+    } finally {
+      p.destroy();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
+    assertThat(dir.resolve("state/pipelinekit/executions")).isDirectory();
+    try (var left = Files.list(cwd)) {
+      assertThat(left.toList()).as("serve wrote nothing where it was started").isEmpty();
+    }
+    assertThat(git(repo, "status", "--porcelain", "--untracked-files=all")).as("the checkout is as it was").isEqualTo(before);
+  }
+
+  private static String git(Path repo, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("git", "-C", repo.toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return out;
+  }
+
   /** SIGTERM to {@code run}: the run is cancelled, its step ends, the CLI exits (it ignored SIGTERM when a run hung). */
   @Test
   void jar_runEndsOnSigterm_withItsSteps(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {

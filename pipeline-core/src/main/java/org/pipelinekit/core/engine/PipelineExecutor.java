@@ -151,7 +151,9 @@ public final class PipelineExecutor implements AutoCloseable {
     if (audit == null) audit = SecretAudit.inMemory();
     if (runRoot == null) {
       try {
-        runRoot = Files.createTempDirectory("pipelinekit-runs-");
+        Path temporary = Files.createTempDirectory("pipelinekit-runs-");
+        runRoot = temporary;
+        closeables.add(() -> Trees.delete(temporary)); // (last: after the runners, whose steps ran in it)
       } catch (IOException e) {
         throw new PipelineException(ErrorCode.WORKSPACE_UNAVAILABLE, "cannot create a temporary run directory: " + e.getMessage(), e);
       }

@@ -59,16 +59,11 @@ public final class LocalProcessRunner implements Runner {
   private volatile boolean closed;
   private final ExecutorService readers;
   private final ScheduledExecutorService timer;
-  private final Path outputs;
+  private volatile @Nullable Path outputs; // made with the first step, removed on close: a runner that runs nothing leaves nothing
   private final AtomicInteger steps = new AtomicInteger();
 
   public LocalProcessRunner() {
     this.sessions = Files.isExecutable(SETSID) && Files.isExecutable(KILL);
-    try {
-      this.outputs = Files.createTempDirectory("pipelinekit-outputs-");
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot create a directory for step outputs: " + e.getMessage(), e);
-    }
     this.readers = Executors.newCachedThreadPool(daemon("pipelinekit-output-"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("pipelinekit-runner-timer-"));
     timer.execute(() -> {
@@ -116,7 +111,12 @@ public final class LocalProcessRunner implements Runner {
     env.put("PATH", path);
     env.put("HOME", home);
     env.putAll(request.env());
-    Path outputFile = outputs.resolve(steps.incrementAndGet() + ".out");
+    Path outputFile;
+    try {
+      outputFile = outputs().resolve(steps.incrementAndGet() + ".out");
+    } catch (IOException e) {
+      return failed("cannot create a directory for step outputs: " + e.getMessage());
+    }
     env.put(StepOutputs.VARIABLE, outputFile.toString());
     String tag = ProcessTags.newStep();
     env.put(ProcessTags.OWNER, OWNER);
@@ -170,12 +170,22 @@ public final class LocalProcessRunner implements Runner {
     for (LocalStep step : List.copyOf(live)) step.kill("the local runner closed while the step ran");
     readers.shutdownNow();
     timer.shutdownNow();
-    try (var left = Files.list(outputs)) {
-      for (Path p : left.toList()) Files.deleteIfExists(p);
-      Files.deleteIfExists(outputs);
-    } catch (IOException e) {
-      LOG.debug("cannot remove {}: {}", outputs, e.getMessage());
+    Path dir;
+    synchronized (this) {
+      dir = outputs;
     }
+    if (dir == null) return;
+    try (var left = Files.list(dir)) {
+      for (Path p : left.toList()) Files.deleteIfExists(p);
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      LOG.debug("cannot remove {}: {}", dir, e.getMessage());
+    }
+  }
+
+  private synchronized Path outputs() throws IOException {
+    if (outputs == null) outputs = Files.createTempDirectory("pipelinekit-outputs-");
+    return outputs;
   }
 
   /**

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -69,10 +68,9 @@ public final class Trees {
 
   /** Deletes a directory tree; a failure is logged, not thrown (a later sweep tries again). */
   public static void delete(Path dir) {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    } catch (IOException | java.io.UncheckedIOException e) {
+    try {
+      org.pipelinekit.core.files.FileTrees.delete(dir);
+    } catch (IOException e) {
       LOG.warn("cannot delete {}: {}", dir, e.getMessage());
     }
   }
