@@ -67,6 +67,11 @@ final class PipelineFiles {
       for (FormatProblem p : e.problems()) {
         err.println(file + ":" + p.line() + ":" + p.column() + ": error: " + (p.path().isEmpty() ? "" : p.path() + ": ") + p.message());
       }
+      // and what the later phases find in the rest, so one pass shows every problem
+      for (org.pipelinekit.core.validate.Problem p : org.pipelinekit.core.validate.PipelineValidator.create().validateRest(e)) {
+        err.println(file + ": " + p.severity().name().toLowerCase(java.util.Locale.ROOT) + " " + p.code() + " at " + p.path() + ": "
+            + p.message() + (p.hint().isEmpty() ? "" : "\n    hint: " + p.hint()));
+      }
       foreignHint(file).ifPresent(err::println);
     } catch (PipelineScriptException e) {
       for (ScriptProblem p : e.getProblems()) err.println(p);

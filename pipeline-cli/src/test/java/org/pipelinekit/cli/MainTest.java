@@ -61,6 +61,16 @@ class MainTest {
   }
 
   @Test
+  void validate_reportsEveryPhaseInOnePass(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, "id: x\nstages:\n  - id: a\n    timeout: 0s\n    needs: [nope]\n    steps: [make]\n");
+    assertThat(run("validate", file.toString())).isEqualTo(Main.INVALID);
+    assertThat(err.toString()).isEqualTo(file + ":4:14: error: stages.a.timeout: stage a timeout must be longer than zero, got 0s\n"
+        + file + ": error NEEDS_UNKNOWN at stages.a.needs[0]: stage 'a' needs 'nope', which is not a stage\n"
+        + "    hint: name an existing stage or remove the need\n");
+  }
+
+  @Test
   void validate_printsFileLineAndColumnForMalformedFiles(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, "id: x\nstages:\n  - id: a\n    timeout: soon\n    steps: [make]\n");

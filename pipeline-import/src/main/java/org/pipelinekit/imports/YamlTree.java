@@ -97,8 +97,9 @@ final class YamlTree {
       int line = m == null ? 1 : m.getLine() + 1;
       int col = m == null ? 1 : m.getColumn() + 1;
       String problem = Optional.ofNullable(e.getProblem()).orElse(e.getMessage().lines().findFirst().orElse("malformed YAML"));
-      throw new ImportException(source, line, col, "malformed YAML: " + problem
-          + (e.getContext() != null ? " (" + e.getContext() + ")" : ""));
+      Mark c = e.getContextMark();
+      throw new ImportException(source, line, col, org.pipelinekit.core.format.ParserMessages.yaml(problem,
+          c == null ? null : e.getContext(), c == null ? 0 : c.getLine() + 1, c == null ? 0 : c.getColumn() + 1));
     } catch (org.yaml.snakeyaml.error.YAMLException e) {
       throw new ImportException(source, 1, 1, "malformed YAML: " + e.getMessage().lines().findFirst().orElse("unreadable"));
     }

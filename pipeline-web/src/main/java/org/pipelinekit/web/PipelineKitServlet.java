@@ -181,6 +181,9 @@ public final class PipelineKitServlet extends HttpServlet {
         if (!p.path().isEmpty()) o.put("path", p.path());
         o.put("message", p.message() + " (line " + p.line() + ", column " + p.column() + ")").put("line", p.line()).put("column", p.column());
       }
+      for (org.pipelinekit.core.validate.Problem p : api.laterProblems(e)) { // the later phases, in the same answer
+        org.pipelinekit.web.internal.Json.problem(list, p);
+      }
       send(resp, 400, doc);
     } catch (TemplateException e) {
       problem(resp, new ApiException(status(e.kind()), "template", "Template problem",

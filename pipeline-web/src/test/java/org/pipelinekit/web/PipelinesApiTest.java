@@ -182,7 +182,7 @@ class PipelinesApiTest {
     assertThat(bad.status()).isEqualTo(400);
     JsonNode problem = json(bad).path("problems").get(0);
     assertThat(problem.path("line").asInt()).isEqualTo(5);
-    assertThat(problem.path("message").asText()).startsWith("malformed YAML: expected ',' or ']'");
+    assertThat(problem.path("message").asText()).startsWith("malformed YAML: a '[' list is not closed (opened at line 4, column 12)");
   }
 
   /** The code view's Apply: each validation problem at its line; a pasted CI file of another system is named and offered. */

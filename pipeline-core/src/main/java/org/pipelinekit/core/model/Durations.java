@@ -77,7 +77,7 @@ public final class Durations {
   static Duration requirePositive(Duration d, String what) {
     Checks.notNull(d, what);
     if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(what + " must be longer than zero, got " + d);
+      throw new IllegalArgumentException(what + " must be longer than zero, got " + (d.isNegative() ? d.toString() : format(d)));
     }
     return d;
   }

@@ -84,6 +84,26 @@ public final class PipelineValidator {
     return new Run(pipeline).run();
   }
 
+  /**
+   * The later phases' problems of a file the format could read only in part ({@link
+   * org.pipelinekit.core.format.PipelineFormatException#partial()}): the graph, references, expressions and stage inputs of
+   * what was read, leaving out problems at or around a value the format already refused (it is missing from the partial
+   * pipeline, so any problem there would only be an echo). Empty when the document itself was unreadable.
+   */
+  public List<Problem> validateRest(org.pipelinekit.core.format.PipelineFormatException refused) {
+    if (refused.partial().isEmpty()) return List.of();
+    List<String> refusedAt = refused.problems().stream().map(org.pipelinekit.core.format.FormatProblem::path).toList();
+    return validate(refused.partial().get()).problems().stream()
+        .filter(p -> refusedAt.stream().noneMatch(at -> near(p.path(), at)))
+        .toList();
+  }
+
+  private static boolean near(String path, String refused) {
+    if (refused.isEmpty()) return false;
+    return path.equals(refused) || path.startsWith(refused + ".") || path.startsWith(refused + "[")
+        || refused.startsWith(path + ".") || refused.startsWith(path + "[");
+  }
+
   /** Configures a validator. */
   public static final class Builder {
     private StageRegistry registry;

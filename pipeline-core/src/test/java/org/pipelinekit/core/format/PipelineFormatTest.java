@@ -77,15 +77,15 @@ class PipelineFormatTest {
     assertThat(e.code()).isEqualTo("PIPELINE_FORMAT_INVALID");
     assertThat(e.line()).isEqualTo(6);
     assertThat(e.column()).isEqualTo(3);
-    assertThat(e.getMessage()).isEqualTo("ci.yaml: line 6, column 3: malformed YAML: expected ',' or ']', but got -"
-        + " (while parsing a flow sequence that starts at line 5, column 12)");
+    assertThat(e.getMessage()).isEqualTo("ci.yaml: line 6, column 3: malformed YAML: a '[' list is not closed (opened at line 5,"
+        + " column 12); end it with ']' (or quote a value that starts with '[')");
   }
 
   @Test
   void read_badIndentationGivesLineAndColumn() {
     PipelineFormatException e = yamlError("id: ci\nstages:\n  - id: a\n   steps: []\n");
-    assertThat(e.problems()).singleElement().hasToString("line 4, column 4: malformed YAML: expected <block end>, but found '<block"
-        + " mapping start>' (while parsing a block collection that starts at line 3, column 3)");
+    assertThat(e.problems()).singleElement().hasToString("line 4, column 4: malformed YAML: this line's indentation does not line"
+        + " up with the block it belongs to (the block starts at line 3, column 3); indent it like that block's other entries");
   }
 
   @Test

@@ -390,15 +390,23 @@ public final class Api {
     c.send(200, o);
   }
 
-  /** What keeps a draft from being a revision: its format problems, else the validator's. */
+  /** What the validator finds in the part of a refused document that could be read (see {@code PipelineValidator.validateRest}). */
+  public List<org.pipelinekit.core.validate.Problem> laterProblems(org.pipelinekit.core.format.PipelineFormatException e) {
+    return service.validator().validateRest(e);
+  }
+
+  /** What keeps a draft from being a revision: its format problems and the validator's. */
   private ObjectNode draftValidation(String text) {
     try {
       return Json.validation(service.validate(PipelineFormat.JSON.read(text)));
     } catch (org.pipelinekit.core.format.PipelineFormatException e) {
-      ObjectNode n = Json.MAPPER.createObjectNode().put("valid", false).put("errors", e.problems().size()).put("warnings", 0);
+      List<org.pipelinekit.core.validate.Problem> rest = laterProblems(e);
+      long errors = e.problems().size() + rest.stream().filter(p -> p.severity() == org.pipelinekit.core.validate.Severity.ERROR).count();
+      ObjectNode n = Json.MAPPER.createObjectNode().put("valid", false).put("errors", errors).put("warnings", rest.size() - (errors - e.problems().size()));
       ArrayNode list = n.putArray("problems");
       e.problems().forEach(p -> list.addObject().put("code", "MALFORMED").put("severity", "error").put("path", p.path())
           .put("message", p.message()));
+      rest.forEach(p -> Json.problem(list, p));
       return n;
     }
   }

@@ -55,11 +55,14 @@ public final class Json {
     n.put("errors", r.errors().size());
     n.put("warnings", r.warnings().size());
     var list = n.putArray("problems");
-    for (Problem p : r.problems()) {
-      list.addObject().put("code", p.code().name()).put("severity", p.severity().name().toLowerCase(java.util.Locale.ROOT))
-          .put("path", p.path()).put("message", p.message()).put("hint", p.hint());
-    }
+    for (Problem p : r.problems()) problem(list, p);
     return n;
+  }
+
+  /** A validation problem as the API writes it: code, severity, path, message, hint. */
+  public static void problem(com.fasterxml.jackson.databind.node.ArrayNode list, Problem p) {
+    list.addObject().put("code", p.code().name()).put("severity", p.severity().name().toLowerCase(java.util.Locale.ROOT))
+        .put("path", p.path()).put("message", p.message()).put("hint", p.hint());
   }
 
   public static ObjectNode execution(ExecutionSnapshot s, boolean withStages) {

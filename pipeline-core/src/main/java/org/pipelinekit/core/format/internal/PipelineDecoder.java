@@ -70,7 +70,7 @@ public final class PipelineDecoder {
     PipelineDecoder d = new PipelineDecoder(source);
     Pipeline p = d.pipeline(tree);
     if (!d.problems.isEmpty() || p == null) {
-      throw new PipelineFormatException(source, d.problems);
+      throw new PipelineFormatException(source, d.problems, p);
     }
     return p;
   }

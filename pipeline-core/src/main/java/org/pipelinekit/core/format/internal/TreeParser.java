@@ -57,11 +57,10 @@ final class TreeParser {
       return tree;
     } catch (JsonProcessingException e) {
       if (e.getCause() instanceof MarkedYAMLException y && y.getProblemMark() != null) {
-        String context = y.getContext() == null || y.getContextMark() == null ? ""
-            : " (" + y.getContext() + " that starts at line " + (y.getContextMark().getLine() + 1) + ", column "
-                + (y.getContextMark().getColumn() + 1) + ")";
+        boolean context = y.getContext() != null && y.getContextMark() != null;
         throw new PipelineFormatException(source, List.of(new FormatProblem("", y.getProblemMark().getLine() + 1,
-            y.getProblemMark().getColumn() + 1, "malformed YAML: " + y.getProblem() + context)));
+            y.getProblemMark().getColumn() + 1, ParserMessages.yaml(y.getProblem(), context ? y.getContext() : null,
+                context ? y.getContextMark().getLine() + 1 : 0, context ? y.getContextMark().getColumn() + 1 : 0))));
       }
       JsonLocation at = e.getLocation();
       int line = at == null ? 1 : Math.max(1, at.getLineNr());
