@@ -1,6 +1,13 @@
 // Deliver a released container image: staging first, smoke-test it, then production once a
 // team lead approves. Environments carry their URL and variables; production may only be
 // deployed from main, and one deployment runs at a time.
+//
+// Needs a cluster: kubectl with a context that reaches a Kubernetes cluster holding the staging
+// and production namespaces, a deployed service to smoke-test, and a Slack webhook. It is the one
+// sample that does not run offline (SamplesOfflineIT skips it and says so); try it with
+//   scripts/run.sh run samples/pipelines/deploy.pipeline.kts --branch main -p version=1.8.2 \
+//       --secrets-file slack.env --approve production      # slack.env: SLACK_WEBHOOK=https://hooks.slack.com/...
+// or see what it would do without one: scripts/run.sh plan samples/pipelines/deploy.pipeline.kts
 
 pipeline("deploy") {
     name = "Deploy orders service"

