@@ -78,6 +78,16 @@ class MainTest {
   }
 
   @Test
+  void run_withARelativeDataDirectory_givesStepsPathsThatWorkInTheirOwnDirectories(@TempDir Path dir) throws IOException {
+    Path wf = Files.createDirectories(dir.resolve(".github/workflows")).resolve("ci.yml");
+    Files.writeString(wf, "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        + "      - run: echo \"FOO=from-env\" >> \"$GITHUB_ENV\"\n      - run: echo \"got $FOO\"\n");
+    String relative = Path.of("").toAbsolutePath().relativize(dir.resolve("data")).toString();
+    assertThat(run("run", wf.toString(), "--workspace", dir.toString(), "--data-dir", relative)).as(out + "" + err).isZero();
+    assertThat(out.toString()).contains("[a] got from-env");
+  }
+
+  @Test
   void validate_printsFileLineAndColumnForMalformedFiles(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, "id: x\nstages:\n  - id: a\n    timeout: soon\n    steps: [make]\n");

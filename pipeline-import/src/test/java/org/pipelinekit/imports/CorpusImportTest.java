@@ -16,25 +16,45 @@ import org.pipelinekit.imports.YamlTree.Value;
 import org.pipelinekit.core.validate.PipelineValidator;
 
 /**
- * Every file of the shared corpus of real CI files (MANIFEST.tsv) imports without a crash: a pipeline and a report that
- * accounts for every key of the source, or — for a file that is not a configuration of its kind — an ImportException
- * with its line. Prints the counts per kind. The corpus is found at -Dpipelinekit.corpus or ../../shared/corpus.
+ * Every CI file imports without a crash: a pipeline and a report that accounts for every key of the source, or — for a
+ * file that is not a configuration of its kind — an ImportException with its line. Prints the counts per kind. First the
+ * fixtures the project writes itself (src/test/resources/ci-fixtures, in the shapes real projects use), always; then the
+ * shared corpus of real files (MANIFEST.tsv) as an extra check when it is there (-Dpipelinekit.corpus, or
+ * ../../shared/corpus), skipped with a message saying where it was looked for when it is not.
  */
 class CorpusImportTest {
   private static Path corpus() {
     Path p = Path.of(System.getProperty("pipelinekit.corpus", "../../shared/corpus"));
-    Assumptions.assumeTrue(Files.isRegularFile(p.resolve("MANIFEST.tsv")), "no corpus at " + p.toAbsolutePath());
+    if (!Files.isRegularFile(p.resolve("MANIFEST.tsv"))) {
+      System.out.println("CorpusImportTest: the shared corpus is not at " + p.toAbsolutePath().normalize() + ": its check is skipped"
+          + " (the fixtures in src/test/resources/ci-fixtures were imported; -Dpipelinekit.corpus=DIR names another place)");
+    }
+    Assumptions.assumeTrue(Files.isRegularFile(p.resolve("MANIFEST.tsv")), "no shared corpus at " + p.toAbsolutePath().normalize()
+        + " (-Dpipelinekit.corpus=DIR names one): only the fixtures were imported");
     return p;
   }
 
   @Test
+  void everyFixtureImportsWithACompleteReportOrAClearError() throws Exception {
+    int[] totals = importEveryFile(Path.of("src/test/resources/ci-fixtures"), "fixtures");
+    assertThat(totals[0]).isGreaterThanOrEqualTo(10);
+    assertThat(totals[1]).as("the malformed fixture and the action").isEqualTo(2);
+  }
+
+  @Test
   void everyCorpusFileImportsWithACompleteReportOrAClearError() throws Exception {
-    Path root = corpus();
+    int[] totals = importEveryFile(corpus(), "corpus");
+    assertThat(totals[0]).isGreaterThanOrEqualTo(100);
+  }
+
+  /** Imports every file under root's gha, gha_actions, gitlab, bitbucket and jenkins directories: {files, refused}. */
+  private static int[] importEveryFile(Path root, String name) throws Exception {
     Map<String, int[]> counts = new LinkedHashMap<>();
     List<String> failures = new ArrayList<>();
     int files = 0;
     int refused = 0;
     for (String dir : List.of("gha", "gha_actions", "gitlab", "bitbucket", "jenkins")) {
+      if (!Files.isDirectory(root.resolve(dir))) continue;
       CiImport.Kind kind = switch (dir) {
         case "gha", "gha_actions" -> CiImport.Kind.GHA;
         default -> CiImport.Kind.of(dir);
@@ -70,11 +90,11 @@ class CorpusImportTest {
         }
       }
     }
-    counts.forEach((dir, c) -> System.out.printf("corpus %-12s %3d imported: %5d mapped, %4d approximated, %4d unsupported keys%n",
-        dir, c[3], c[0], c[1], c[2]));
-    System.out.println("corpus: " + files + " files, " + refused + " refused with an error");
+    counts.forEach((dir, c) -> System.out.printf("%s %-12s %3d imported: %5d mapped, %4d approximated, %4d unsupported keys%n",
+        name, dir, c[3], c[0], c[1], c[2]));
+    System.out.println(name + ": " + files + " files, " + refused + " refused with an error");
     assertThat(failures).as("keys dropped silently").isEmpty();
-    assertThat(files).isGreaterThanOrEqualTo(100);
+    return new int[] {files, refused};
   }
 
   /** Every mapping key of the file (the last document), by path as the importers name them: whether it holds a non-empty mapping or list. */

@@ -613,7 +613,7 @@ public final class PipelineExecutor implements AutoCloseable {
 
     /** Files for executions, logs, workspaces and the secret audit under this directory. */
     public Builder dataDirectory(Path dir) {
-      this.dataDir = Objects.requireNonNull(dir, "dir");
+      this.dataDir = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize(); // (steps get paths below it in their own directories)
       return this;
     }
 
@@ -722,7 +722,7 @@ public final class PipelineExecutor implements AutoCloseable {
 
     /** Where workspaces go ({@code <dataDir>/runs}, else a temporary directory). */
     public Builder runDirectory(Path dir) {
-      this.runRoot = Objects.requireNonNull(dir, "dir");
+      this.runRoot = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
       return this;
     }
 

@@ -49,6 +49,10 @@ public final class ParserMessages {
       words = "a '{' map is not closed" + opened + "; end it with '}' (or quote a value that starts with '{')";
     } else if (p.startsWith("found unexpected end of stream") && context != null && context.contains("quoted scalar")) {
       words = "a quoted value is never closed" + opened + "; add the closing quote";
+    } else if (p.startsWith("sequence entries are not allowed here")) {
+      words = "a '- ' item cannot follow 'key:' on the same line; put it on the next line, indented under the key";
+    } else if (p.startsWith("unexpected character found *") || p.startsWith("unexpected character found &")) {
+      words = "'" + p.charAt("unexpected character found ".length()) + "' starts an alias or anchor here; put the value in quotes";
     } else if (p.startsWith("found undefined alias")) {
       words = "'*" + p.substring("found undefined alias".length()).strip() + "' names no anchor; define it first with '&name'";
     } else if (p.startsWith("found unknown escape character")) {
