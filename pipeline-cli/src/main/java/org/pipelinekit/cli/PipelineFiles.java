@@ -62,7 +62,7 @@ final class PipelineFiles {
         err.flush();
         return Optional.of(List.of(imported.pipeline()));
       }
-      return Optional.of(PipelineCode.read(file, scripts()));
+      return Optional.of(PipelineCode.read(file, PipelineFiles::scripts));
     } catch (PipelineFormatException e) {
       for (FormatProblem p : e.problems()) {
         err.println(file + ":" + p.line() + ":" + p.column() + ": error: " + (p.path().isEmpty() ? "" : p.path() + ": ") + p.message());
@@ -73,6 +73,8 @@ final class PipelineFiles {
             + p.message() + (p.hint().isEmpty() ? "" : "\n    hint: " + p.hint()));
       }
       foreignHint(file).ifPresent(err::println);
+    } catch (NoClassDefFoundError e) { // the Kotlin side jar is not beside the CLI's
+      err.println(file + ": error: " + KotlinSideJar.missing());
     } catch (PipelineScriptException e) {
       for (ScriptProblem p : e.getProblems()) err.println(p);
     } catch (java.io.IOException e) {

@@ -60,6 +60,35 @@ class PipelineKitJarIT {
     assertThat(java.out()).contains("public final class DeployPipeline {", ".approval(a -> a.approvers(\"team-leads\", \"sre\")");
   }
 
+  /**
+   * The CLI jar holds no Kotlin: it runs YAML, JSON and Java pipelines alone, under 40 MB, and a .pipeline.kts says where
+   * pipelinekit-kotlin.jar belongs when it is not beside it (with it there, jar_evaluatesKotlinScripts above).
+   */
+  @Test
+  void jar_withoutTheKotlinSideJar_runsYamlAndSaysWhatKotlinNeeds(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    assertThat(Files.size(JAR)).as("the CLI jar's size").isLessThan(40_000_000L);
+    assertThat(Files.size(JAR.resolveSibling("pipelinekit-kotlin.jar"))).isGreaterThan(40_000_000L);
+    Path alone = Files.copy(JAR, dir.resolve("pipelinekit.jar"));
+    List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", alone.toString());
+    Process yaml = new ProcessBuilder(concat(java, "run", Path.of("../samples/pipelines/parallel.yaml").toAbsolutePath().toString(),
+        "--workspace", dir.toString(), "-q")).redirectErrorStream(true).start();
+    String ran = new String(yaml.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(yaml.waitFor(60, TimeUnit.SECONDS) && yaml.exitValue() == 0).as(ran).isTrue();
+    Process kts = new ProcessBuilder(concat(java, "validate", Path.of("../samples/pipelines/deploy.pipeline.kts").toAbsolutePath().toString()))
+        .redirectErrorStream(true).start();
+    String said = new String(kts.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(kts.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(kts.exitValue()).isEqualTo(1);
+    assertThat(said).contains("error: Kotlin scripts need pipelinekit-kotlin.jar at " + dir.resolve("pipelinekit-kotlin.jar"))
+        .doesNotContain("\tat ").doesNotContain("NoClassDefFoundError");
+  }
+
+  private static List<String> concat(List<String> head, String... tail) {
+    List<String> all = new ArrayList<>(head);
+    all.addAll(List.of(tail));
+    return all;
+  }
+
   @Test
   void jar_runsTheSamplePipeline() throws Exception {
     Result r = run("run", "../samples/pipelines/parallel.yaml", "--branch", "main");

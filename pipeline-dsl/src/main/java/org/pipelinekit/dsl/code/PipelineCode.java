@@ -81,8 +81,16 @@ public final class PipelineCode {
    * {@code scripts}), {@code .java} (read statically), {@code .yaml}/{@code .yml}/{@code .json}.
    */
   public static List<Pipeline> read(Path file, PipelineScriptHost scripts) {
+    return read(file, () -> scripts);
+  }
+
+  /**
+   * As {@link #read(Path, PipelineScriptHost)}, asking for the script host only for a {@code .pipeline.kts}: the Kotlin
+   * compiler and standard library are loaded for scripts alone (a host may leave them off its class path).
+   */
+  public static List<Pipeline> read(Path file, java.util.function.Supplier<PipelineScriptHost> scripts) {
     String name = file.getFileName().toString();
-    if (name.endsWith(".kts")) return scripts.evaluate(file);
+    if (name.endsWith(".kts")) return scripts.get().evaluate(file);
     if (name.endsWith(".java")) {
       try {
         return readJava(org.pipelinekit.core.files.TextFiles.readUtf8(file), file.toString());

@@ -535,7 +535,13 @@ public final class Api {
           + "importing it would run it inside this server, so this server does not (its operator can allow it); turn it into YAML "
           + "where you run it (pipelinekit export -f yaml your.pipeline.kts) and import that");
     }
-    if (scripts == null) scripts = new PipelineScriptHost();
+    try {
+      if (scripts == null) scripts = new PipelineScriptHost();
+    } catch (NoClassDefFoundError e) { // the host left the Kotlin compiler and standard library off its class path
+      throw new Problems.ApiException(501, "kotlin-unavailable", "Kotlin is not installed here", "this server has no Kotlin compiler"
+          + " on its class path (the CLI keeps it in pipelinekit-kotlin.jar beside pipelinekit.jar); import the pipeline as YAML"
+          + " (pipelinekit export -f yaml your.pipeline.kts)");
+    }
     return scripts;
   }
 
