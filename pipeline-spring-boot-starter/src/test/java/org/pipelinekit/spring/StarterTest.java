@@ -88,13 +88,4 @@ class StarterTest {
     var executions = JSON.readTree(send("GET", "/actuator/metrics/pipelinekit.executions", null, null).body());
     assertThat(executions.path("measurements").get(0).path("value").asDouble()).as(executions.toString()).isEqualTo(1.0);
   }
-
-  @Test
-  void theReadmeShowsTheAuthenticatorBeanThisApplicationUses() throws Exception {
-    String source = java.nio.file.Files.readString(Path.of("src/test/java/org/pipelinekit/spring/portal/PortalApplication.java"));
-    int a = source.indexOf("// tag::authenticator[]\n") + "// tag::authenticator[]\n".length();
-    String snippet = source.substring(a, source.indexOf("  // end::authenticator[]", a)).lines()
-        .map(l -> l.startsWith("  ") ? l.substring(2) : l).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
-    assertThat(java.nio.file.Files.readString(Path.of("../README.md"))).contains(snippet);
-  }
 }

@@ -15,14 +15,13 @@ import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.engine.Principal;
 import org.pipelinekit.core.model.Pipeline;
 
-/** A stage's artifacts, and a download link for them. The README quotes it; ArtifactSampleTest runs it. */
+/** A stage's artifacts, and a download link for them. The README shows this file; ArtifactSampleTest runs it. */
 public final class ArtifactSample {
   private ArtifactSample() {}
 
   public record Result(ExecutionSnapshot execution, URI link) {}
 
   public static Result run(Path dataDir, byte[] signingKey) {
-    // tag::artifacts[]
     ArtifactManager artifacts = ArtifactManager.builder(new FileArtifactStore(dataDir.resolve("artifacts")),
             AccessPolicy.byPipeline(Map.of("java-ci", List.of("team-payments"))))  // who may read what
         .signingKey(signingKey)                                                    // for download links
@@ -40,6 +39,5 @@ public final class ArtifactSample {
       URI link = artifacts.signedUrl(jar.id(), Principal.of("ana", "team-payments"), Duration.ofHours(1));
       return new Result(done, link);
     }
-    // end::artifacts[]
   }
 }

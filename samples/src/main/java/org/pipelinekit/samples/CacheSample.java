@@ -10,12 +10,11 @@ import org.pipelinekit.core.run.ExecutionTrigger;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.model.Pipeline;
 
-/** Caches and a memoized stage. The README quotes it; pipeline-cache's CacheInEngineTest runs the same set-up. */
+/** Caches and a memoized stage. The README shows this file; pipeline-cache's CacheInEngineTest runs the same set-up. */
 public final class CacheSample {
   private CacheSample() {}
 
   public static ExecutionSnapshot run(Path dataDir) {
-    // tag::cache[]
     CacheManager cache = CacheManager.builder(new FileCacheStore(dataDir.resolve("cache"))).build();
     try (PipelineExecutor executor = PipelineExecutor.builder()
         .interceptor(cache.interceptor())  // restores each stage's caches before it, saves them after
@@ -28,6 +27,5 @@ public final class CacheSample {
           .build();
       return executor.execute(ci, ExecutionTrigger.manual().branch("main"), Map.of()).completion().join();
     }
-    // end::cache[]
   }
 }

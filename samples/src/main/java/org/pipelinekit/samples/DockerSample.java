@@ -9,12 +9,11 @@ import org.pipelinekit.core.stage.StageRegistry;
 import org.pipelinekit.docker.DockerRunner;
 import org.pipelinekit.docker.PullPolicy;
 
-/** Steps in Docker containers next to local ones. The README quotes it; pipeline-docker's ITs run the same set-up. */
+/** Steps in Docker containers next to local ones. The README shows this file; pipeline-docker's ITs run the same set-up. */
 public final class DockerSample {
   private DockerSample() {}
 
   public static ExecutionSnapshot run(Path dataDir) {
-    // tag::docker[]
     try (DockerRunner docker = DockerRunner.builder().pullPolicy(PullPolicy.IF_MISSING).build();
          PipelineExecutor executor = PipelineExecutor.builder()
              .runner(docker).runner(new LocalProcessRunner())
@@ -24,6 +23,5 @@ public final class DockerSample {
           .stage("test", s -> s.image("eclipse-temurin:21").resources("2", "4Gi").run("./mvnw -B verify"))
           .build()).completion().join();
     }
-    // end::docker[]
   }
 }

@@ -22,7 +22,7 @@ import org.pipelinekit.web.PipelineKitServlet;
 /**
  * A host application — an internal portal on plain Jetty with pages of its own — that embeds
  * PipelineKit at {@code /ci}. Its users sign in with the portal's API keys; only the platform
- * team edits pipelines. The README quotes the mounting; EmbeddedHostTest starts it.
+ * team edits pipelines. The README shows this file; EmbeddedHostTest starts it.
  */
 public final class EmbeddedHost implements AutoCloseable {
   private final Server jetty;
@@ -37,7 +37,6 @@ public final class EmbeddedHost implements AutoCloseable {
     ServletContextHandler portal = new ServletContextHandler();
     portal.setContextPath("/");
     portal.addServlet(new ServletHolder(new HomePage()), "/");
-    // tag::embed[]
     PipelineKitServlet ci = PipelineKitServlet.builder(service, executor)
         .templates(TemplateLibrary.builder().builtins().build())
         .authenticator(Authenticator.bearerTokens(apiKeys))                  // the portal's own keys
@@ -47,7 +46,6 @@ public final class EmbeddedHost implements AutoCloseable {
     ServletHolder holder = new ServletHolder(ci);
     holder.setAsyncSupported(true);                                         // log and event streams
     portal.addServlet(holder, "/ci/*");                                     // API at /ci/api/v1
-    // end::embed[]
 
     jetty = new Server();
     ServerConnector connector = new ServerConnector(jetty);

@@ -16,7 +16,7 @@ import org.pipelinekit.core.spi.SecretStore;
 import org.pipelinekit.notify.Delivery;
 import org.pipelinekit.notify.Notifier;
 
-/** A pipeline that tells a webhook when it fails. The README quotes it; NotifySampleTest runs it against a receiver. */
+/** A pipeline that tells a webhook when it fails. The README shows this file; NotifySampleTest runs it against a receiver. */
 public final class NotifySample {
   private NotifySample() {}
 
@@ -26,11 +26,9 @@ public final class NotifySample {
     SecretStore secrets = new InMemorySecretStore(Map.of("HOOK_URL", hookUrl));
     List<Delivery> deliveries = new CopyOnWriteArrayList<>();
     CountDownLatch told = new CountDownLatch(1);
-    // tag::notify[]
     Notifier notifier = Notifier.builder().secrets(secrets).links(id -> "https://ci.example.org/#/executions/" + id).build();
     PipelineExecutor executor = PipelineExecutor.builder().secrets(secrets).listener(notifier.listener()).dataDirectory(dataDir).build();
     notifier.attach(executor);
-    // end::notify[]
     notifier.onDelivery(d -> {
       deliveries.add(d);
       told.countDown();

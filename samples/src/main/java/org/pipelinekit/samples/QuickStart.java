@@ -6,12 +6,11 @@ import org.pipelinekit.core.model.Trigger;
 import org.pipelinekit.core.validate.PipelineValidator;
 import org.pipelinekit.core.validate.ValidationResult;
 
-/** The README's Java quick start, compiled and run by this module's tests. */
+/** The README's Java quick start, as the README shows it: compiled and run by this module's tests. */
 public final class QuickStart {
   private QuickStart() {}
 
   public static Pipeline pipeline() {
-    // tag::quickstart[]
     Pipeline ci = Pipeline.builder("java-ci")
         .trigger(Trigger.push("main"))
         .stage("build", s -> s.type("maven-build").with("goals", "package"))
@@ -22,13 +21,12 @@ public final class QuickStart {
         .build();
     ValidationResult result = PipelineValidator.create().validate(ci); // every problem at once, with paths
     String yaml = PipelineFormat.YAML.write(ci);                         // the pipeline as code
-    // end::quickstart[]
-    result.orThrow();
-    if (!PipelineFormat.YAML.read(yaml).equals(ci)) throw new AssertionError("round trip");
+    result.orThrow();                                                   // PipelineValidationException with them all
+    System.out.print(yaml);
     return ci;
   }
 
   public static void main(String[] args) {
-    System.out.print(PipelineFormat.YAML.write(pipeline()));
+    pipeline();
   }
 }

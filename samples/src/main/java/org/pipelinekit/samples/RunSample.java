@@ -9,18 +9,16 @@ import org.pipelinekit.core.run.ExecutionTrigger;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.model.Pipeline;
 
-/** Embedding the engine: run a pipeline built in Java and watch its events. The README quotes it. */
+/** Embedding the engine: run a pipeline built in Java and watch its events. The README shows this file. */
 public final class RunSample {
   private RunSample() {}
 
   public static ExecutionSnapshot run(Pipeline ci, Path dataDir) {
-    // tag::run[]
     try (PipelineExecutor executor = PipelineExecutor.builder().dataDirectory(dataDir).build()) {
       Execution run = executor.execute(ci, ExecutionTrigger.manual().branch("main"), Map.of(),
           event -> System.out.println(event)); // every event, log lines included, as it happens
       return run.completion().join();          // SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, ...
     }
-    // end::run[]
   }
 
   public static void main(String[] args) throws Exception {

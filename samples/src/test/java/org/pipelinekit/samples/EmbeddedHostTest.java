@@ -32,9 +32,5 @@ class EmbeddedHostTest {
       assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/ci/api/v1/pipelines/templates"))
           .header("Authorization", "Bearer key-bo").build(), HttpResponse.BodyHandlers.ofString()).body()).contains("java-maven");
     }
-    String source = Files.readString(Path.of("src/main/java/org/pipelinekit/samples/EmbeddedHost.java"));
-    int a = source.indexOf("// tag::embed[]\n") + "// tag::embed[]\n".length();
-    String snippet = source.substring(a, source.indexOf("// end::embed[]", a)).stripIndent();
-    assertThat(Files.readString(Path.of("../README.md"))).contains(snippet);
   }
 }

@@ -60,14 +60,6 @@ class ScriptSamplesTest {
   }
 
   @Test
-  void readme_showsTheScriptSampleAsCompiled() throws IOException {
-    String source = Files.readString(Path.of("src/main/java/org/pipelinekit/samples/ScriptSample.java"));
-    int a = source.indexOf("// tag::script[]\n") + "// tag::script[]\n".length();
-    String snippet = source.substring(a, source.indexOf("// end::script[]", a)).stripIndent();
-    assertThat(Files.readString(Path.of("../README.md"))).contains(snippet);
-  }
-
-  @Test
   void readme_kotlinQuickStartEvaluatesToAValidPipeline() throws IOException {
     String readme = Files.readString(Path.of("../README.md"));
     int a = readme.indexOf("```kotlin\n") + "```kotlin\n".length();

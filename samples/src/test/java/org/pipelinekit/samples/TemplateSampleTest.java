@@ -16,9 +16,5 @@ class TemplateSampleTest {
     assertThat(ci.template().orElseThrow().id()).isEqualTo("java-maven");
     assertThat(ci.stage("test").orElseThrow().image()).contains("maven:3-eclipse-temurin-21");
     assertThat(ci.stage("coverage").orElseThrow().when()).contains("80 > 0");
-    String source = Files.readString(Path.of("src/main/java/org/pipelinekit/samples/TemplateSample.java"));
-    int a = source.indexOf("// tag::templates[]\n") + "// tag::templates[]\n".length();
-    String snippet = source.substring(a, source.indexOf("// end::templates[]", a)).stripIndent();
-    assertThat(Files.readString(Path.of("../README.md"))).contains(snippet);
   }
 }

@@ -10,10 +10,8 @@ import org.springframework.context.annotation.Bean;
 @SpringBootApplication
 public class PortalApplication {
   /** Who calls the API: here one token; a real portal maps its own sessions (or Spring Security's principal). */
-  // tag::authenticator[]
   @Bean
   Authenticator pipelineKitAuthenticator() {
     return Authenticator.bearerTokens(Map.of("portal-token", Principal.of("portal", "admins")));
   }
-  // end::authenticator[]
 }
