@@ -124,7 +124,10 @@ public final class JdbcStores implements Cluster, AutoCloseable {
 
   private static void migrate(DataSource dataSource, java.util.Optional<String> schema) {
     try {
-      var flyway = Flyway.configure().dataSource(dataSource).locations("classpath:org/pipelinekit/jdbc/migration").table("pk_schema_history");
+      // baselined at 0 in a schema that holds other tables already (an application's, its own Flyway history): every
+      // PipelineKit migration still applies, beside them
+      var flyway = Flyway.configure().dataSource(dataSource).locations("classpath:org/pipelinekit/jdbc/migration").table("pk_schema_history")
+          .baselineOnMigrate(true).baselineVersion("0");
       schema.ifPresent(s -> flyway.schemas(s).defaultSchema(s).createSchemas(true));
       flyway.load().migrate();
     } catch (RuntimeException e) {

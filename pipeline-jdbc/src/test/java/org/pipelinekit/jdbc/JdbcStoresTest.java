@@ -49,6 +49,26 @@ class JdbcStoresTest {
     }
   }
 
+  /** An application's database, with its own tables and Flyway history already: PipelineKit's tables go in beside them. */
+  @Test
+  void storesOpenInADatabaseThatHoldsAnApplicationsTablesAlready() throws Exception {
+    TestPostgres pg = TestPostgres.shared();
+    String url = pg.url(pg.newDatabase());
+    try (Connection c = DriverManager.getConnection(url, pg.user(), ""); java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE customer (id bigint PRIMARY KEY, name text)");
+      s.execute("INSERT INTO customer VALUES (1, 'Ana')");
+      s.execute("CREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY, version varchar(50))");
+    }
+    try (JdbcStores stores = JdbcStores.open(url, pg.user(), "")) {
+      stores.pipelines().save(org.pipelinekit.core.model.Pipeline.builder("beside").stage("a", st -> st.run("true")).build());
+      assertThat(stores.pipelines().find("beside")).isPresent();
+    }
+    try (Connection c = DriverManager.getConnection(url, pg.user(), ""); java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet r = s.executeQuery("SELECT name FROM customer")) {
+      assertThat(r.next() && r.getString(1).equals("Ana")).as("the application's rows are as they were").isTrue();
+    }
+  }
+
   /** Two projects on one database: each one's tables in its own schema, so neither store reads the other's rows. */
   @Test
   void storesInASchemaOfTheirOwn_seeOnlyTheirOwnRows() throws Exception {

@@ -24,13 +24,54 @@ import org.springframework.context.annotation.Configuration;
  * bean (without one every call is refused) and authorized by its {@link Authorizer} bean (without one: anyone
  * authenticated may do everything). Every bean backs off when the application defines its own.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration")
 @EnableConfigurationProperties(PipelineKitProperties.class)
 public class PipelineKitAutoConfiguration {
+  /** Pipelines in the database's {@code pk_} tables when {@link Jdbc} made them, else as files in {@code <data-dir>/pipelines}. */
   @Bean
   @ConditionalOnMissingBean
-  public PipelineService pipelineKitService(PipelineKitProperties properties) {
-    return PipelineService.builder().store(new FilePipelineStore(properties.getDataDir().resolve("pipelines"))).build();
+  public PipelineService pipelineKitService(PipelineKitProperties properties, ObjectProvider<org.pipelinekit.core.spi.PipelineStore> stores) {
+    org.pipelinekit.core.spi.PipelineStore store = stores.getIfAvailable(() -> new FilePipelineStore(properties.getDataDir().resolve("pipelines")));
+    return PipelineService.builder().store(store).build();
+  }
+
+  /**
+   * With pipeline-jdbc on the class path and a {@link javax.sql.DataSource} in the application (PostgreSQL), pipelines,
+   * executions and logs are kept in its database — tables {@code pk_*}, brought up to date with Flyway when the context
+   * starts — so that hosts sharing the database share them; {@code pipelinekit.jdbc.enabled=false} keeps them in files.
+   * Workspaces, caches and artifacts stay in {@code pipelinekit.data-dir}.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.pipelinekit.jdbc.JdbcStores")
+  @org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate(javax.sql.DataSource.class)
+  @ConditionalOnProperty(prefix = "pipelinekit.jdbc", name = "enabled", matchIfMissing = true)
+  public static class Jdbc {
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    // after the application's own Flyway or Liquibase: theirs finds its schema as it left it, then PipelineKit adds its
+    // pk_ tables (with their own history table, pk_schema_history)
+    @org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization
+    public org.pipelinekit.jdbc.JdbcStores pipelineKitJdbcStores(javax.sql.DataSource dataSource) {
+      return org.pipelinekit.jdbc.JdbcStores.open(dataSource); // (the application's pool: closing the stores leaves it open)
+    }
+
+    @Bean(destroyMethod = "") // (closed with the JdbcStores)
+    @ConditionalOnMissingBean
+    public org.pipelinekit.core.spi.PipelineStore pipelineKitPipelineStore(org.pipelinekit.jdbc.JdbcStores stores) {
+      return stores.pipelines();
+    }
+
+    @Bean(destroyMethod = "") // (closed with the JdbcStores)
+    @ConditionalOnMissingBean
+    public org.pipelinekit.core.spi.ExecutionStore pipelineKitExecutionStore(org.pipelinekit.jdbc.JdbcStores stores) {
+      return stores.executions();
+    }
+
+    @Bean(destroyMethod = "") // (closed with the JdbcStores)
+    @ConditionalOnMissingBean
+    public org.pipelinekit.core.spi.LogStore pipelineKitLogStore(org.pipelinekit.jdbc.JdbcStores stores) {
+      return stores.logs();
+    }
   }
 
   /** Stage caches and memoized stages, their archives in {@code <data-dir>/cache}. */
@@ -69,8 +110,11 @@ public class PipelineKitAutoConfiguration {
   @ConditionalOnMissingBean
   public PipelineExecutor pipelineKitExecutor(PipelineKitProperties properties,
       ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters, ObjectProvider<org.pipelinekit.cache.CacheManager> cache,
-      ObjectProvider<org.pipelinekit.artifacts.ArtifactManager> artifacts) {
+      ObjectProvider<org.pipelinekit.artifacts.ArtifactManager> artifacts, ObjectProvider<org.pipelinekit.core.spi.ExecutionStore> executions,
+      ObjectProvider<org.pipelinekit.core.spi.LogStore> logs) {
     PipelineExecutor.Builder b = PipelineExecutor.builder().dataDirectory(properties.getDataDir());
+    executions.ifAvailable(b::executionStore); // the database's, when Jdbc made them; else files in the data directory
+    logs.ifAvailable(b::logStore);
     // caches restored and saved, memoized stages skipped, artifacts stored: as the CLI's serve does
     cache.ifAvailable(c -> b.interceptor(c.interceptor()).stageMemo(c.stageMemo()));
     artifacts.ifAvailable(a -> b.interceptor(a.interceptor()));

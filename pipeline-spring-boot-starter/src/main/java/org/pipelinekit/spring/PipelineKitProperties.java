@@ -14,6 +14,8 @@ public class PipelineKitProperties {
 
   private final Web web = new Web();
 
+  private final Jdbc jdbc = new Jdbc();
+
   /** How long the application's shutdown waits for running executions to end before it cancels them. */
   private java.time.Duration shutdownTimeout = java.time.Duration.ofSeconds(30);
 
@@ -43,6 +45,26 @@ public class PipelineKitProperties {
 
   public Web getWeb() {
     return web;
+  }
+
+  public Jdbc getJdbc() {
+    return jdbc;
+  }
+
+  public static class Jdbc {
+    /**
+     * Whether pipelines, executions and logs go to the application's DataSource (PostgreSQL) when pipeline-jdbc is on the
+     * class path; false keeps them in files under the data directory.
+     */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
   }
 
   /** {@code pipelinekit.web.*}: the servlet. */

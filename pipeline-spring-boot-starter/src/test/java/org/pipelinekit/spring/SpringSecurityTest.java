@@ -26,6 +26,7 @@ class SpringSecurityTest {
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
     registry.add("pipelinekit.data-dir", () -> data.toString());
+    registry.add("spring.autoconfigure.exclude", () -> "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration");
     registry.add("spring.security.user.name", () -> "ana");
     registry.add("spring.security.user.password", () -> "s3cure-pa55");
     registry.add("spring.security.user.roles", () -> "OPS");

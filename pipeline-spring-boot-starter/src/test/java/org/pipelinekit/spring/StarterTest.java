@@ -26,7 +26,8 @@ import org.springframework.test.context.DynamicPropertySource;
     properties = "spring.autoconfigure.exclude=org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration,"
         + "org.springframework.boot.autoconfigure.security.servlet.SecurityFilterAutoConfiguration,"
         + "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration,"
-        + "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration")
+        + "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration,"
+        + "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration") // (files: JdbcStarterTest has the database)
 class StarterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path data;
