@@ -75,4 +75,17 @@ if [ ! -x tools/verdaccio/node_modules/.bin/verdaccio ]; then
   npm ci --prefix tools/verdaccio --no-audit --no-fund >/dev/null
 fi
 
-exec mvn -B verify "$@"
+# the tests leave nothing behind: no pipelinekit-* directory in the system temp directory (they keep theirs in target/)
+tmp="${TMPDIR:-/tmp}"
+before=$(mktemp)
+ls -d "$tmp"/pipelinekit-* 2>/dev/null | sort > "$before" || true
+status=0
+mvn -B verify "$@" || status=$?
+left=$(ls -d "$tmp"/pipelinekit-* 2>/dev/null | sort | comm -13 "$before" - || true)
+rm -f "$before"
+if [ -n "$left" ]; then
+  echo "test.sh: the tests left these in $tmp:" >&2
+  echo "$left" >&2
+  [ "$status" -ne 0 ] || status=3
+fi
+exit "$status"
