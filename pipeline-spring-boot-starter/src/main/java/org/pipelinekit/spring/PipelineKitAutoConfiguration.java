@@ -24,7 +24,8 @@ import org.springframework.context.annotation.Configuration;
  * bean (without one every call is refused) and authorized by its {@link Authorizer} bean (without one: anyone
  * authenticated may do everything). Every bean backs off when the application defines its own.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration")
+@AutoConfiguration(afterName = {"org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration", // Boot 3
+    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"}) // Boot 4
 @EnableConfigurationProperties(PipelineKitProperties.class)
 public class PipelineKitAutoConfiguration {
   /** Pipelines in the database's {@code pk_} tables when {@link Jdbc} made them, else as files in {@code <data-dir>/pipelines}. */
@@ -139,21 +140,46 @@ public class PipelineKitAutoConfiguration {
 
   /** With Actuator: {@code pipelinekit} in the health endpoint — up while the pipeline store answers, with the running jobs. */
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator") // Boot 3's
   public static class Health {
     @Bean
     @ConditionalOnMissingBean(name = "pipelineKitHealthIndicator")
     public org.springframework.boot.actuate.health.HealthIndicator pipelineKitHealthIndicator(PipelineService service, PipelineExecutor executor) {
       return () -> {
         try {
-          int pipelines = service.list().size();
-          return org.springframework.boot.actuate.health.Health.up().withDetail("pipelines", pipelines)
-              .withDetail("runningJobs", executor.runningJobs()).build();
+          return org.springframework.boot.actuate.health.Health.up().withDetails(healthDetails(service, executor)).build();
         } catch (RuntimeException e) {
           return org.springframework.boot.actuate.health.Health.down().withDetail("error", String.valueOf(e.getMessage())).build();
         }
       };
     }
+  }
+
+  /** The same in a Boot 4 application, whose health API moved to spring-boot-health. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+  @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass("org.springframework.boot.actuate.health.HealthIndicator")
+  public static class Boot4Health {
+    @Bean
+    @ConditionalOnMissingBean(name = "pipelineKitHealthIndicator")
+    public org.springframework.boot.health.contributor.HealthIndicator pipelineKitHealthIndicator(PipelineService service,
+        PipelineExecutor executor) {
+      return () -> {
+        try {
+          return org.springframework.boot.health.contributor.Health.up().withDetails(healthDetails(service, executor)).build();
+        } catch (RuntimeException e) {
+          return org.springframework.boot.health.contributor.Health.down().withDetail("error", String.valueOf(e.getMessage())).build();
+        }
+      };
+    }
+  }
+
+  /** What both lines' indicators report: the pipelines the store answers with, and the jobs running now. */
+  static java.util.Map<String, Object> healthDetails(PipelineService service, PipelineExecutor executor) {
+    java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+    details.put("pipelines", service.list().size());
+    details.put("runningJobs", executor.runningJobs());
+    return details;
   }
 
   /**

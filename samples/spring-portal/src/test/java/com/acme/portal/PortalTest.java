@@ -36,6 +36,7 @@ class PortalTest {
   static void properties(DynamicPropertyRegistry registry) {
     registry.add("pipelinekit.data-dir", () -> data.toString());
     registry.add("portal.ci-token", () -> TOKEN);
+    registry.add("management.endpoint.health.show-details", () -> "always");
   }
 
   @LocalServerPort int port;
@@ -64,7 +65,10 @@ class PortalTest {
     assertThat(send("GET", "/ci/api/v1/executions/" + id + "/events", null).body()).contains("event: ExecutionFinished");
     assertThat(JSON.readTree(send("GET", "/ci/api/v1/executions/" + id, null).body()).path("status").asText()).isEqualTo("SUCCEEDED");
     assertThat(send("GET", "/ci/api/v1/executions/" + id + "/logs/text", null).body()).contains("testing the portal");
-    assertThat(send("GET", "/actuator/health", null).body()).contains("\"status\":\"UP\"");
+    var health = JSON.readTree(send("GET", "/actuator/health", null).body());
+    assertThat(health.path("status").asText()).isEqualTo("UP");
+    assertThat(health.path("components").path("pipelineKit").path("details").path("pipelines").asInt())
+        .as("the starter's health indicator, on this Boot line's health API: " + health).isEqualTo(1);
 
     if (Boolean.getBoolean("pipelinekit.browser.skip")) Assumptions.abort("browser part skipped by -Dpipelinekit.browser.skip=true");
     Path chromium = Path.of(System.getenv().getOrDefault("PIPELINEKIT_CHROMIUM", "/usr/bin/chromium"));
