@@ -111,11 +111,12 @@ public final class LocalProcessRunner implements Runner {
     env.put("PATH", path);
     env.put("HOME", home);
     env.putAll(request.env());
+    if (closed) return failed("the local runner is closed");
     Path outputFile;
     try {
       outputFile = outputs().resolve(steps.incrementAndGet() + ".out");
     } catch (IOException e) {
-      return failed("cannot create a directory for step outputs: " + e.getMessage());
+      return failed(closed ? e.getMessage() : "cannot create a directory for step outputs: " + e.getMessage());
     }
     env.put(StepOutputs.VARIABLE, outputFile.toString());
     String tag = ProcessTags.newStep();
@@ -166,7 +167,9 @@ public final class LocalProcessRunner implements Runner {
   /** Ends every step still running (its session, its tree and every process with its mark), then the runner's threads. */
   @Override
   public void close() {
-    closed = true;
+    synchronized (this) { // no step makes the outputs directory after this
+      closed = true;
+    }
     for (LocalStep step : List.copyOf(live)) step.kill("the local runner closed while the step ran");
     readers.shutdownNow();
     timer.shutdownNow();
@@ -184,6 +187,7 @@ public final class LocalProcessRunner implements Runner {
   }
 
   private synchronized Path outputs() throws IOException {
+    if (closed) throw new IOException("the local runner is closed"); // (close removed the directory, or there was none)
     if (outputs == null) outputs = Files.createTempDirectory("pipelinekit-outputs-");
     return outputs;
   }

@@ -70,7 +70,7 @@ class PipelineBuilderTest {
   @Test
   void setters_checkTheirArgument() {
     Stage.Builder s = Stage.builder("a");
-    assertThatThrownBy(() -> s.timeout(Duration.ZERO)).hasMessage("stage a timeout must be longer than zero, got PT0S");
+    assertThatThrownBy(() -> s.timeout(Duration.ZERO)).hasMessage("stage a timeout must be longer than zero, got 0s");
     assertThatThrownBy(() -> s.resources("lots", "1Gi"))
         .hasMessage("'lots' is not a CPU amount; write cores (2, 0.5) or millicores (500m)");
     assertThatThrownBy(() -> s.resources("1", "1 gig")).hasMessage("'1 gig' is not a memory size; write it like 512Mi, 4Gi or 1G");
