@@ -102,12 +102,14 @@ public final class DockerRunner implements Runner {
     };
     this.threads = Executors.newCachedThreadPool(factory);
     try {
-      this.scratch = Files.createTempDirectory("pipelinekit-docker-");
+      this.scratch = org.pipelinekit.core.files.HostDirectories.create(SCRATCH); // (a dead host's: removed with its orphans)
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot create a directory for step outputs: " + e.getMessage(), e);
     }
     this.removedOrphans = b.removeOrphans ? removeOrphans() : 0;
   }
+
+  private static final String SCRATCH = "pipelinekit-docker-";
 
   public static Builder builder() {
     return new Builder();
@@ -159,6 +161,11 @@ public final class DockerRunner implements Runner {
    * is gone); returns how many. Runs when a runner is built, unless turned off on the builder.
    */
   public int removeOrphans() {
+    try { // the scratch directories of dead hosts on this machine, with their containers below
+      org.pipelinekit.core.files.HostDirectories.removeOfDeadHosts(SCRATCH);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot remove the scratch directories of dead hosts: {}", e.getMessage());
+    }
     int removed = 0;
     String machine = Owner.hostName();
     List<Container> ours;

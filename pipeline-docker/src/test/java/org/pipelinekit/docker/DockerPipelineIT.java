@@ -36,6 +36,7 @@ class DockerPipelineIT {
   @TempDir Path dir;
   DockerRunner docker;
   PipelineExecutor executor;
+  LocalProcessRunner local;
   final List<ExecutionEvent> events = Collections.synchronizedList(new ArrayList<>());
 
   @BeforeEach
@@ -43,7 +44,7 @@ class DockerPipelineIT {
     docker = DockerTesting.runner();
     executor = PipelineExecutor.builder()
         .runner(docker)
-        .runner(new LocalProcessRunner())
+        .runner(local = new LocalProcessRunner())
         .registry(StageRegistry.builder().addBuiltins().add(docker.stageTypes()).build())
         .secrets(new InMemorySecretStore(Map.of("TOKEN", "s3cr3t-value")))
         .cancelGracePeriod(Duration.ofSeconds(1))
@@ -54,6 +55,7 @@ class DockerPipelineIT {
   @AfterEach
   void close() {
     DockerTesting.closeChecked(executor, docker);
+    local.close(); // (a runner given to the builder is the caller's to close)
   }
 
   private ExecutionSnapshot run(Pipeline p) {

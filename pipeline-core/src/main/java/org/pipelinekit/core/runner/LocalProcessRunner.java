@@ -69,6 +69,7 @@ public final class LocalProcessRunner implements Runner {
     timer.execute(() -> {
       int killed = ProcessTags.killLeftoversOfDeadHosts();
       if (killed > 0) LOG.info("ended {} step processes left behind by PipelineKit hosts that died", killed);
+      removeOutputsOfDeadHosts();
     });
   }
 
@@ -186,10 +187,22 @@ public final class LocalProcessRunner implements Runner {
     }
   }
 
+  private static final String OUTPUTS = "pipelinekit-outputs-";
+
   private synchronized Path outputs() throws IOException {
     if (closed) throw new IOException("the local runner is closed"); // (close removed the directory, or there was none)
-    if (outputs == null) outputs = Files.createTempDirectory("pipelinekit-outputs-");
+    // named with this process's id, so that a runner on this machine removes it should this process die unclosed
+    if (outputs == null) outputs = org.pipelinekit.core.files.HostDirectories.create(OUTPUTS);
     return outputs;
+  }
+
+  /** The outputs directories of runners whose process died without closing them (killed, crashed): removed. */
+  static void removeOutputsOfDeadHosts() {
+    try {
+      org.pipelinekit.core.files.HostDirectories.removeOfDeadHosts(OUTPUTS);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot remove the outputs directories of dead hosts: {}", e.getMessage());
+    }
   }
 
   /**

@@ -15,6 +15,26 @@ class LocalProcessRunnerTest extends RunnerCompatibilityKit {
     return new LocalProcessRunner();
   }
 
+  /** A host that died without closing its runner left its outputs directory: a runner on the machine removes it, never a live one's. */
+  @Test
+  void theOutputsDirectoryOfAHostThatDiedIsRemoved_aLiveHostsIsKept() throws Exception {
+    Process dead = new ProcessBuilder("true").start();
+    dead.waitFor();
+    java.nio.file.Path tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+    // made whole, then put in place (the runner this test class opens sweeps as it starts, maybe right now)
+    java.nio.file.Path staged = Files.createDirectory(workdir.resolve("staged"));
+    Files.writeString(staged.resolve("1.out"), "version=1\n");
+    java.nio.file.Path left = Files.move(staged, tmp.resolve("pipelinekit-outputs-" + dead.pid() + "-1234"));
+    java.nio.file.Path live = Files.createDirectory(tmp.resolve("pipelinekit-outputs-" + ProcessHandle.current().pid() + "-5678"));
+    try {
+      LocalProcessRunner.removeOutputsOfDeadHosts(); // (what each runner does on its timer thread as it starts)
+      assertThat(left).as("the dead host's outputs directory").doesNotExist();
+      assertThat(live).as("this live host's").isDirectory();
+    } finally {
+      Files.deleteIfExists(live);
+    }
+  }
+
   @Test
   void processesLeftInTheBackgroundAreKilledWhenTheStepEnds() throws Exception {
     Result r = run("sleep 120 & echo $! > bg; echo done", Map.of()); // run()'s 60 s guard: the 120 s sleep must not hold the step
