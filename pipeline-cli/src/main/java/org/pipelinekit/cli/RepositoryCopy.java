@@ -62,6 +62,8 @@ final class RepositoryCopy {
 
   /** Copies the repository at {@code from} to {@code to}, leaving out anything under {@code skip} (the run's data). */
   static Copied copy(Path from, Path to, Path skip) throws IOException {
+    from = from.toAbsolutePath().normalize();
+    to = to.toAbsolutePath().normalize(); // (git runs in other directories: relative paths would name other places)
     Path data = skip.toAbsolutePath().normalize();
     Files.createDirectories(to);
     if (Files.exists(from.resolve(".git")) && gitWorks(from)) {

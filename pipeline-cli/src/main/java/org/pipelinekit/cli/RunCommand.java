@@ -143,7 +143,7 @@ final class RunCommand implements Callable<Integer> {
       }
       return Main.INVALID;
     }
-    Path data = dataDir != null ? dataDir : Files.createTempDirectory("pipelinekit-");
+    Path data = dataDir != null ? dataDir.toAbsolutePath().normalize() : Files.createTempDirectory("pipelinekit-");
     int exit = Main.INVALID;
     try {
       exit = runIn(data, pipeline.get(), kind, out, err);

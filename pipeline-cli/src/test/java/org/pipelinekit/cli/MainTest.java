@@ -88,6 +88,19 @@ class MainTest {
   }
 
   @Test
+  void run_ofAWorkflowWithARelativeDataDirectory_copiesItsRepository(@TempDir Path dir) throws Exception {
+    Path repo = Files.createDirectories(dir.resolve("repo"));
+    Path wf = Files.createDirectories(repo.resolve(".github/workflows")).resolve("ci.yml");
+    Files.writeString(wf, "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: test -f .github/workflows/ci.yml && echo copied\n");
+    Process init = new ProcessBuilder("git", "init", "-q", repo.toString()).redirectErrorStream(true).start();
+    assertThat(init.waitFor()).isZero();
+    Path relative = Files.createTempDirectory(Files.createDirectories(Path.of("target/main-test-runs")), "data"); // (below the module)
+    assertThat(relative.isAbsolute()).isFalse();
+    assertThat(run("run", wf.toString(), "--data-dir", relative.toString())).as(out + "" + err).isZero();
+    assertThat(out.toString()).contains("[a] copied");
+  }
+
+  @Test
   void validate_printsFileLineAndColumnForMalformedFiles(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, "id: x\nstages:\n  - id: a\n    timeout: soon\n    steps: [make]\n");
