@@ -179,9 +179,8 @@ public final class LocalProcessRunner implements Runner {
       dir = outputs;
     }
     if (dir == null) return;
-    try (var left = Files.list(dir)) {
-      for (Path p : left.toList()) Files.deleteIfExists(p);
-      Files.deleteIfExists(dir);
+    try {
+      org.pipelinekit.core.files.FileTrees.delete(dir);
     } catch (IOException e) {
       LOG.debug("cannot remove {}: {}", dir, e.getMessage());
     }
