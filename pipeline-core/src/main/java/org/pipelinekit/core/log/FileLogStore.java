@@ -42,6 +42,9 @@ public final class FileLogStore implements LogStore {
 
   private final Path dir;
   private final Map<Path, StageFile> open = new ConcurrentHashMap<>();
+  /** The stage logs' files, a bounded number open at once (a stage's index stays in {@link #open} while its file is closed). */
+  private final org.pipelinekit.core.files.AppendChannels channels = new org.pipelinekit.core.files.AppendChannels(OPEN_FILES);
+  static final int OPEN_FILES = 64;
 
   public FileLogStore(Path dataDir) {
     this.dir = dataDir.resolve("logs");
@@ -78,7 +81,7 @@ public final class FileLogStore implements LogStore {
     Path f = file(executionId, line.stageId());
     StageFile sf = open.computeIfAbsent(f, StageFile::open);
     String record = encode(line);
-    sf.write(line.number(), record.getBytes(StandardCharsets.UTF_8));
+    sf.write(channels, line.number(), record.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
@@ -190,11 +193,8 @@ public final class FileLogStore implements LogStore {
   @Override
   public void finish(String executionId) {
     Path d = dir.resolve(executionId);
-    open.entrySet().removeIf(e -> {
-      if (!e.getKey().startsWith(d)) return false;
-      e.getValue().close();
-      return true;
-    });
+    open.keySet().removeIf(f -> f.startsWith(d));
+    channels.closeUnder(d);
   }
 
   @Override
@@ -211,20 +211,18 @@ public final class FileLogStore implements LogStore {
 
   @Override
   public void close() {
-    open.values().forEach(StageFile::close);
+    channels.close();
     open.clear();
   }
 
-  /** An open stage log: the channel, its size and a sparse line → offset index. */
+  /** A stage log being written: its size and a sparse line → offset index (its file is open only while written to). */
   private static final class StageFile {
-    private final FileChannel channel;
     private final Path file;
     private long size;
     private long lines;
     private final List<long[]> index = new ArrayList<>(); // {offset, number of the line starting there}
 
-    private StageFile(FileChannel channel, Path file, long size) {
-      this.channel = channel;
+    private StageFile(Path file, long size) {
       this.file = file;
       this.size = size;
     }
@@ -232,9 +230,7 @@ public final class FileLogStore implements LogStore {
     static StageFile open(Path f) {
       try {
         PrivateFiles.createDirectories(f.getParent());
-        FileChannel ch = FileChannel.open(f, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
-            PrivateFiles.file());
-        StageFile sf = new StageFile(ch, f, ch.size());
+        StageFile sf = new StageFile(f, Files.exists(f) ? Files.size(f) : 0);
         if (sf.size > 0) {
           sf.size = 0; // an existing file (a host restart): index it from the start on first seek
           sf.index.add(new long[] {0, 1});
@@ -246,11 +242,11 @@ public final class FileLogStore implements LogStore {
       }
     }
 
-    synchronized void write(long number, byte[] record) {
+    synchronized void write(org.pipelinekit.core.files.AppendChannels channels, long number, byte[] record) {
       try {
         if (lines >= 0 && number % INDEX_EVERY == 1) index.add(new long[] {size, number});
-        ByteBuffer buf = ByteBuffer.wrap(record);
-        while (buf.hasRemaining()) size += channel.write(buf);
+        channels.append(file, ByteBuffer.wrap(record));
+        size += record.length;
         if (lines >= 0) lines = number;
       } catch (IOException e) {
         throw FileErrors.storeFailure("cannot write a log line to " + file, e);
@@ -271,12 +267,5 @@ public final class FileLogStore implements LogStore {
       return Math.max(lines, 0);
     }
 
-    synchronized void close() {
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // every line already reached the OS
-      }
-    }
   }
 }

@@ -2,19 +2,16 @@ package org.pipelinekit.core.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -41,7 +38,9 @@ public final class FileExecutionStore implements ExecutionStore {
 
   private final Path dir;
   private volatile boolean closed;
-  private final Map<String, FileChannel> journals = new ConcurrentHashMap<>();
+  /** The journals being written, a bounded number open at once: queued and kept executions hold no descriptor. */
+  private final org.pipelinekit.core.files.AppendChannels journals = new org.pipelinekit.core.files.AppendChannels(OPEN_JOURNALS);
+  static final int OPEN_JOURNALS = 64;
   private final Map<String, Long> numbers = new ConcurrentHashMap<>();
   private final Map<String, String> pipelineOf = new ConcurrentHashMap<>();
   private final Map<String, Long> numberOf = new ConcurrentHashMap<>();
@@ -88,7 +87,7 @@ public final class FileExecutionStore implements ExecutionStore {
       Path tmp = Files.createFile(d.resolve("header.json.tmp"), PrivateFiles.file());
       Files.writeString(tmp, JournalCodec.header(header) + "\n");
       Files.move(tmp, d.resolve("header.json"), StandardCopyOption.ATOMIC_MOVE);
-      journals.put(header.id(), open(d.resolve("journal.jsonl")));
+      Files.createFile(d.resolve("journal.jsonl"), PrivateFiles.file()); // (opened when written to)
     } catch (java.nio.file.FileAlreadyExistsException e) {
       throw new PipelineException(ErrorCode.STORE_CONFLICT, "execution " + header.id() + " already exists in " + dir);
     } catch (IOException e) {
@@ -101,27 +100,12 @@ public final class FileExecutionStore implements ExecutionStore {
   public void append(String executionId, ExecutionEvent event) {
     if (closed) throw new PipelineException(ErrorCode.STORE_CLOSED, "the execution store is closed; " + executionId + "'s event was not kept");
     byte[] line = (JournalCodec.event(event) + "\n").getBytes(StandardCharsets.UTF_8);
+    Path journal = dir.resolve(executionId).resolve("journal.jsonl");
     try {
-      FileChannel ch = journals.computeIfAbsent(executionId, id -> open(dir.resolve(id).resolve("journal.jsonl")));
-      synchronized (ch) {
-        ByteBuffer buf = ByteBuffer.wrap(line);
-        while (buf.hasRemaining()) ch.write(buf);
-      }
-      if (event instanceof ExecutionEvent.ExecutionFinished) {
-        FileChannel closing = journals.remove(executionId);
-        if (closing != null) closing.close();
-      }
+      journals.append(journal, ByteBuffer.wrap(line));
+      if (event instanceof ExecutionEvent.ExecutionFinished) journals.close(journal);
     } catch (IOException e) {
       throw FileErrors.storeFailure("cannot append to the journal of " + executionId, e);
-    }
-  }
-
-  private static FileChannel open(Path file) {
-    try {
-      return FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
-          PrivateFiles.file());
-    } catch (IOException e) {
-      throw FileErrors.storeFailure("cannot open " + file, e);
     }
   }
 
@@ -182,9 +166,8 @@ public final class FileExecutionStore implements ExecutionStore {
 
   @Override
   public void delete(String executionId) {
-    FileChannel ch = journals.remove(executionId);
+    journals.closeUnder(dir.resolve(executionId));
     try {
-      if (ch != null) ch.close();
       Path d = dir.resolve(executionId);
       if (Files.isDirectory(d)) {
         try (Stream<Path> walk = Files.walk(d)) {
@@ -201,13 +184,6 @@ public final class FileExecutionStore implements ExecutionStore {
   @Override
   public void close() {
     closed = true;
-    for (FileChannel ch : journals.values()) {
-      try {
-        ch.close();
-      } catch (IOException ignored) {
-        // closing on shutdown; every write already reached the OS
-      }
-    }
-    journals.clear();
+    journals.close();
   }
 }
