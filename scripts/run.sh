@@ -17,6 +17,7 @@ if [ ! -f "$jar" ] || [ -n "$(find "$root" -name node_modules -prune -o -name ta
   mvn -B -q -f "$root/pom.xml" -DskipTests -pl pipeline-cli -am install
 fi
 if [ "$#" -eq 0 ]; then
-  exec java -jar "$jar" run "$root/samples/pipelines/parallel.yaml" --branch main
+  # (its jobs need no files: they start from a copy of samples/pipelines, wherever you are)
+  exec java -jar "$jar" run "$root/samples/pipelines/parallel.yaml" --branch main --workspace "$root/samples/pipelines"
 fi
 exec java -jar "$jar" "$@"

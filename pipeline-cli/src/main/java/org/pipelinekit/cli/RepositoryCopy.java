@@ -59,9 +59,20 @@ final class RepositoryCopy {
 
   /** Without git, a directory with more files than this is refused: it is likelier a home directory than a repository. */
   static final int MAX_PLAIN_FILES = 50_000;
+  /** ... or with more bytes than this (a few large files would fill the data directory's disk). */
+  static final long MAX_PLAIN_BYTES = 2L << 30;
 
   /** Copies the repository at {@code from} to {@code to}, leaving out anything under {@code skip} (the run's data). */
   static Copied copy(Path from, Path to, Path skip) throws IOException {
+    return copy(from, to, skip, MAX_PLAIN_BYTES);
+  }
+
+  private static String human(long bytes) {
+    return bytes >= 1L << 30 ? (bytes >> 30) + " GiB" : bytes + " bytes";
+  }
+
+  /** As {@link #copy(Path, Path, Path)}, refusing a directory without git above {@code maxPlainBytes}. */
+  static Copied copy(Path from, Path to, Path skip, long maxPlainBytes) throws IOException {
     from = from.toAbsolutePath().normalize();
     to = to.toAbsolutePath().normalize(); // (git runs in other directories: relative paths would name other places)
     Path data = skip.toAbsolutePath().normalize();
@@ -75,7 +86,7 @@ final class RepositoryCopy {
         // a file deleted but not yet staged is listed and left out, as is the run's own data
         if (!Files.exists(src, LinkOption.NOFOLLOW_LINKS) || src.startsWith(data)) continue;
         if (Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) { // a submodule: its files as they are
-          long[] t = copyTree(src, to.resolve(f), data, Integer.MAX_VALUE);
+          long[] t = copyTree(src, to.resolve(f), data, Integer.MAX_VALUE, Long.MAX_VALUE);
           n += (int) t[0];
           bytes += t[1];
           continue;
@@ -91,12 +102,12 @@ final class RepositoryCopy {
       git(to, "reset", "-q");
       return new Copied(from, to, n, bytes, true);
     }
-    long[] totals = copyTree(from, to, data, MAX_PLAIN_FILES);
+    long[] totals = copyTree(from, to, data, MAX_PLAIN_FILES, maxPlainBytes);
     return new Copied(from, to, (int) totals[0], totals[1], false);
   }
 
   /** Every file below {@code from} but {@code skip} and {@code .git}: {files, bytes}. */
-  private static long[] copyTree(Path from, Path to, Path skip, int maxFiles) throws IOException {
+  private static long[] copyTree(Path from, Path to, Path skip, int maxFiles, long maxBytes) throws IOException {
     long[] totals = new long[2];
     try (Stream<Path> walk = Files.walk(from)) {
       for (Path src : (Iterable<Path>) walk::iterator) {
@@ -105,7 +116,11 @@ final class RepositoryCopy {
         if (src.equals(from) || Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) continue;
         if (++totals[0] > maxFiles) {
           throw new IOException(from + " has more than " + maxFiles + " files and is not a git repository; say where to run with"
-              + " --workspace DIR (the steps then run in it, in place)");
+              + " --workspace DIR (the jobs then start from a copy of it)");
+        }
+        if (totals[1] + (Files.isSymbolicLink(src) ? 0 : Files.size(src)) > maxBytes) {
+          throw new IOException(from + " holds more than " + human(maxBytes) + " and is not a git repository; say where to run with"
+              + " --workspace DIR (the jobs then start from a copy of it)");
         }
         totals[1] += copyOne(src, to.resolve(rel.toString()));
       }

@@ -43,4 +43,18 @@ class RepositoryCopyTest {
     assertThat(to.resolve(".pk-data")).doesNotExist();
     assertThat(copied.toString()).startsWith("a copy of " + repo + " (2 files, ");
   }
+
+  /** A directory without git that holds too much (a home directory, a disk of videos) is refused with what to do instead. */
+  @Test
+  void withoutGitADirectoryAboveTheSizeLimitIsRefused(@TempDir Path dir) throws Exception {
+    Path big = Files.createDirectories(dir.resolve("big"));
+    for (int i = 0; i < 3; i++) Files.write(big.resolve("part-" + i), new byte[1024]);
+    Path to = Files.createDirectories(dir.resolve("data/workspace-1"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RepositoryCopy.copy(big, to, dir.resolve("data"), 2048))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessage(big + " holds more than 2048 bytes and is not a git repository; say where to run with --workspace DIR (the jobs"
+            + " then start from a copy of it)");
+    assertThat(RepositoryCopy.copy(big, Files.createDirectories(dir.resolve("data/workspace-2")), dir.resolve("data"), 4096).files())
+        .isEqualTo(3);
+  }
 }
