@@ -171,6 +171,7 @@ final class ServeCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("--path must look like /ci or /tools/ci, got '" + path + "'");
       return 2;
     }
+    StateDirectory.noteOldDefault(dataDir, err);
     PrivateFiles.createDirectories(dataDir); // (after the checks: a refused command leaves nothing behind)
     if (!users.isEmpty()) out.println("users: admin and " + users.size() + " from " + dataDir.resolve("users"));
     java.util.Deque<AutoCloseable> resources = new java.util.ArrayDeque<>(); // closed last opened first

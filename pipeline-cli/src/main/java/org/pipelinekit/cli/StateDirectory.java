@@ -27,4 +27,17 @@ final class StateDirectory implements IDefaultValueProvider {
     if (!(arg instanceof OptionSpec o) || !o.longestName().equals("--data-dir")) return null;
     return o.command().name().equals("run") ? null : path().toString();
   }
+
+  /** The default before the state directory: a directory in the command's working directory. */
+  static final Path OLD_DEFAULT = Path.of("pipelinekit-data");
+
+  /**
+   * When {@code dataDir} is the state directory by default and the old default is here, with data in it: a line saying
+   * it is not read any more and how to keep using it (nothing is moved behind the user's back).
+   */
+  static void noteOldDefault(Path dataDir, java.io.PrintWriter err) {
+    if (!dataDir.equals(path()) || !java.nio.file.Files.isDirectory(OLD_DEFAULT)) return;
+    err.println("note: ./" + OLD_DEFAULT + " (the data directory's old default) is not used: the data directory is now " + dataDir
+        + "; add --data-dir " + OLD_DEFAULT + " to keep using the old one");
+  }
 }

@@ -117,6 +117,7 @@ class PipelineKitJarIT {
     assertThat(home).as("the jobs ran in a copy").isDirectoryNotContaining("glob:**/made-by-the-job");
 
     Path cwd = Files.createDirectories(dir.resolve("cwd"));
+    Path oldDefault = Files.createDirectories(cwd.resolve("pipelinekit-data")); // where serve kept its data before
     ProcessBuilder serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
         JAR.toAbsolutePath().toString(), "serve", "--port", "0", "--token", "t").directory(cwd.toFile()).redirectErrorStream(true);
     serve.environment().put("XDG_STATE_HOME", dir.resolve("state").toString());
@@ -130,13 +131,16 @@ class PipelineKitJarIT {
         line = out.readLine();
       }
       assertThat(line).as(lines.toString()).contains("data in " + dir.resolve("state").resolve("pipelinekit"));
+      assertThat(lines.toString()).contains("note: ./pipelinekit-data (the data directory's old default) is not used: the data"
+          + " directory is now " + dir.resolve("state").resolve("pipelinekit") + "; add --data-dir pipelinekit-data to keep using the old one");
     } finally {
       p.destroy();
       p.waitFor(30, TimeUnit.SECONDS);
     }
     assertThat(dir.resolve("state/pipelinekit/executions")).isDirectory();
-    try (var left = Files.list(cwd)) {
-      assertThat(left.toList()).as("serve wrote nothing where it was started").isEmpty();
+    try (var left = Files.list(cwd); var old = Files.list(oldDefault)) {
+      assertThat(left.toList()).as("serve wrote nothing where it was started").containsExactly(oldDefault);
+      assertThat(old.toList()).as("nor in the old default").isEmpty();
     }
     assertThat(git(repo, "status", "--porcelain", "--untracked-files=all")).as("the checkout is as it was").isEqualTo(before);
   }
