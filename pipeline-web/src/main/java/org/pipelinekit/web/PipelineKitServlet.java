@@ -167,9 +167,9 @@ public final class PipelineKitServlet extends HttpServlet {
       }
       route.handler().handle(new Call(req, resp, vars, principal, maxBody));
     } catch (ApiException e) {
-      problem(resp, e, instance);
+      problem(req, resp, e, instance);
     } catch (PipelineValidationException e) {
-      problem(resp, new ApiException(422, "invalid-pipeline", "Invalid pipeline", "the pipeline has " + e.result().errors().size()
+      problem(req, resp, new ApiException(422, "invalid-pipeline", "Invalid pipeline", "the pipeline has " + e.result().errors().size()
           + " errors", e.result().problems(), List.of()), instance);
     } catch (PipelineFormatException e) {
       // each problem with its line and column, so editors can mark the place
@@ -184,9 +184,9 @@ public final class PipelineKitServlet extends HttpServlet {
       for (org.pipelinekit.core.validate.Problem p : api.laterProblems(e)) { // the later phases, in the same answer
         org.pipelinekit.web.internal.Json.problem(list, p);
       }
-      send(resp, 400, doc);
+      send(req, resp, 400, doc);
     } catch (TemplateException e) {
-      problem(resp, new ApiException(status(e.kind()), "template", "Template problem",
+      problem(req, resp, new ApiException(status(e.kind()), "template", "Template problem",
           e.problems().size() == 1 ? e.problems().get(0) : "the template cannot be used as asked: " + e.problems().size() + " problems",
           List.of(), e.problems()), instance);
     } catch (PipelineException e) {
@@ -201,14 +201,14 @@ public final class PipelineKitServlet extends HttpServlet {
         };
       }
       String title = e instanceof ArtifactException ? "Artifact problem" : status >= 500 ? "Storage unavailable" : "Request refused";
-      problem(resp, new ApiException(status, e.code().toLowerCase().replace('_', '-'), title, detail), instance);
+      problem(req, resp, new ApiException(status, e.code().toLowerCase().replace('_', '-'), title, detail), instance);
     } catch (IllegalArgumentException e) {
-      problem(resp, Problems.badRequest("bad-request", e.getMessage()), instance);
+      problem(req, resp, Problems.badRequest("bad-request", e.getMessage()), instance);
     } catch (IOException e) { // the connection failed while the request was read or answered: the client went away
       LOG.debug("{} {}: the connection ended: {}", req.getMethod(), instance, e.toString());
     } catch (Exception e) {
       LOG.error("{} {} failed", req.getMethod(), instance, e);
-      problem(resp, new ApiException(500, "internal", "Internal error", "the server failed to answer; its log has the details"), instance);
+      problem(req, resp, new ApiException(500, "internal", "Internal error", "the server failed to answer; its log has the details"), instance);
     } finally {
       if (resp instanceof AuditedResponse a) a.record(); // (when the status was never set: 200)
     }
@@ -292,12 +292,27 @@ public final class PipelineKitServlet extends HttpServlet {
     }
   }
 
-  private static void problem(HttpServletResponse resp, ApiException e, String instance) throws IOException {
-    send(resp, e.status, Problems.document(e, instance));
+  private static void problem(HttpServletRequest req, HttpServletResponse resp, ApiException e, String instance) throws IOException {
+    send(req, resp, e.status, Problems.document(e, instance));
   }
 
-  private static void send(HttpServletResponse resp, int status, ObjectNode problem) throws IOException {
+  /** Bytes of a refused request's unread body read away so that its connection can carry the client's next request. */
+  private static final int DRAIN = 64 * 1024;
+
+  private static void send(HttpServletRequest req, HttpServletResponse resp, int status, ObjectNode problem) throws IOException {
     if (resp.isCommitted()) return;
+    // A request refused before its body was read (401, 403, 404, ...) leaves the body on the connection: read a small one
+    // away, else say the connection closes — a client reusing it would find it closed under its next request
+    try {
+      var in = req.getInputStream();
+      byte[] skip = new byte[8192];
+      int drained = 0;
+      int n;
+      while (drained < DRAIN && (n = in.read(skip)) > 0) drained += n;
+      if (drained >= DRAIN && in.read() >= 0) resp.setHeader("Connection", "close");
+    } catch (IllegalStateException | IOException readAlready) {
+      // (the handler read it, or its client went away)
+    }
     resp.setStatus(status);
     resp.setContentType("application/problem+json");
     resp.setCharacterEncoding("UTF-8");

@@ -338,4 +338,42 @@ class PipelinesApiTest {
     for (JsonNode p : doc.path("paths")) operations += p.size();
     assertThat(operations).as("no operation without a route").isEqualTo(server.servlet.routeList().size());
   }
+
+  /**
+   * A request refused before its body was read leaves the connection able to carry the next one (the body is read away),
+   * or says it closes when the body is large: a client reusing it found it closed under its next request.
+   */
+  @Test
+  void aRefusedRequestsBodyDoesNotSpoilItsConnection() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket(server.base.getHost(), server.base.getPort())) {
+      socket.setSoTimeout(10_000);
+      var out = socket.getOutputStream();
+      var in = new java.io.BufferedInputStream(socket.getInputStream());
+      String body = "{\"pipelinekit\": 1, \"id\": \"" + "x".repeat(20_000) + "\"}";
+      String head = "POST " + server.base.getPath() + "/pipelines HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer reader-token\r\n"
+          + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n";
+      out.write(head.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.flush();
+      Thread.sleep(300); // a slow client: the server has the request's head (and refuses it) before its body arrives
+      out.write(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.write(("GET " + server.base.getPath() + "/pipelines HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer reader-token\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.flush();
+      assertThat(readResponse(in)).startsWith("HTTP/1.1 403").doesNotContainIgnoringCase("connection: close");
+      assertThat(readResponse(in)).as("the next request on the same connection").startsWith("HTTP/1.1 200");
+    }
+  }
+
+  /** One HTTP/1.1 response with a Content-Length body: its head and body as text. */
+  private static String readResponse(java.io.BufferedInputStream in) throws java.io.IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) throw new java.io.EOFException("the connection closed after: " + head);
+      head.append((char) b);
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+    return head + new String(in.readNBytes(length), java.nio.charset.StandardCharsets.UTF_8);
+  }
 }
