@@ -1,9 +1,7 @@
 package org.pipelinekit.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import org.pipelinekit.core.files.PrivateFiles;
 import org.pipelinekit.artifacts.AccessPolicy;
 import org.pipelinekit.artifacts.ArtifactManager;
@@ -41,7 +39,7 @@ final class LocalStores implements AutoCloseable {
       java.util.List<String> protectedBranches) throws IOException {
     PrivateFiles.createDirectories(keyDir);
     CacheManager cache = CacheManager.builder(caches).protectedBranches(protectedBranches.toArray(String[]::new)).build();
-    ArtifactManager artifacts = ArtifactManager.builder(store, AccessPolicy.allowAll()).signingKey(signingKey(keyDir)).build();
+    ArtifactManager artifacts = ArtifactManager.builder(store, AccessPolicy.allowAll()).signingKey(org.pipelinekit.artifacts.SigningKeys.keptIn(keyDir.resolve("artifact-signing.key"))).build();
     return new LocalStores(cache, artifacts);
   }
 
@@ -53,18 +51,5 @@ final class LocalStores implements AutoCloseable {
   @Override
   public void close() {
     artifacts.close();
-  }
-
-  /** A signing key kept in the data directory, so download links survive a restart. */
-  private static byte[] signingKey(Path dataDir) throws IOException {
-    Path file = dataDir.resolve("artifact-signing.key");
-    if (!Files.exists(file)) {
-      byte[] key = new byte[32];
-      new SecureRandom().nextBytes(key);
-      Files.write(file, key);
-      file.toFile().setReadable(false, false);
-      file.toFile().setReadable(true, true);
-    }
-    return Files.readAllBytes(file);
   }
 }

@@ -69,8 +69,7 @@ final class PipelineFiles {
       }
       // and what the later phases find in the rest, so one pass shows every problem
       for (org.pipelinekit.core.validate.Problem p : org.pipelinekit.core.validate.PipelineValidator.create().validateRest(e)) {
-        err.println(file + ": " + p.severity().name().toLowerCase(java.util.Locale.ROOT) + " " + p.code() + " at " + p.path() + ": "
-            + p.message() + (p.hint().isEmpty() ? "" : "\n    hint: " + p.hint()));
+        err.println(ValidateCommand.line(file.toString(), p));
       }
       foreignHint(file).ifPresent(err::println);
     } catch (NoClassDefFoundError e) { // the Kotlin side jar is not beside the CLI's

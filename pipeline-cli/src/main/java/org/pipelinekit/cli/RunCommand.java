@@ -163,10 +163,11 @@ final class RunCommand implements Callable<Integer> {
   /** A data directory of the run's own goes after a green run that kept nothing (or one refused before it ran); else says where it is. */
   private void cleanUp(Path data, int exit, PrintWriter out) throws java.io.IOException {
     if (dataDir != null) return;
-    if ((exit == 0 && isEmpty(data.resolve("artifacts"))) || isEmpty(data.resolve("executions"))) {
+    boolean noArtifacts = isEmpty(data.resolve("artifacts"));
+    if ((exit == 0 && noArtifacts) || isEmpty(data.resolve("executions"))) {
       org.pipelinekit.core.files.FileTrees.delete(data);
     } else {
-      out.println("logs" + (isEmpty(data.resolve("artifacts")) ? "" : " and artifacts") + " kept in " + data + " (--data-dir DIR chooses where)");
+      out.println("logs" + (noArtifacts ? "" : " and artifacts") + " kept in " + data + " (--data-dir DIR chooses where)");
     }
   }
 

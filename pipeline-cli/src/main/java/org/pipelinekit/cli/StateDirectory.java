@@ -32,8 +32,8 @@ final class StateDirectory implements IDefaultValueProvider {
   static final Path OLD_DEFAULT = Path.of("pipelinekit-data");
 
   /**
-   * When {@code dataDir} is the state directory by default and the old default is here, with data in it: a line saying
-   * it is not read any more and how to keep using it (nothing is moved behind the user's back).
+   * When {@code dataDir} is the state directory by default and the old default is a directory here: a line saying it is
+   * not read any more and how to keep using it (nothing is moved behind the user's back).
    */
   static void noteOldDefault(Path dataDir, java.io.PrintWriter err) {
     if (!dataDir.equals(path()) || !java.nio.file.Files.isDirectory(OLD_DEFAULT)) return;

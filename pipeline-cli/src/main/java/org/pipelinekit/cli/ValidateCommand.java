@@ -55,9 +55,13 @@ final class ValidateCommand implements Callable<Integer> {
   /** Prints each problem as validate does: errors to stderr, warnings to stdout. */
   static void problems(CommandSpec spec, String where, ValidationResult result) {
     for (Problem problem : result.problems()) {
-      var stream = problem.severity() == Severity.ERROR ? spec.commandLine().getErr() : spec.commandLine().getOut();
-      stream.println(where + ": " + problem.severity().name().toLowerCase(java.util.Locale.ROOT) + " " + problem.code() + " at "
-          + problem.path() + ": " + problem.message() + (problem.hint().isEmpty() ? "" : "\n    hint: " + problem.hint()));
+      (problem.severity() == Severity.ERROR ? spec.commandLine().getErr() : spec.commandLine().getOut()).println(line(where, problem));
     }
+  }
+
+  /** A problem as the commands print it: {@code where: error CODE at path: message}, then its hint. */
+  static String line(String where, Problem problem) {
+    return where + ": " + problem.severity().name().toLowerCase(java.util.Locale.ROOT) + " " + problem.code() + " at " + problem.path()
+        + ": " + problem.message() + (problem.hint().isEmpty() ? "" : "\n    hint: " + problem.hint());
   }
 }

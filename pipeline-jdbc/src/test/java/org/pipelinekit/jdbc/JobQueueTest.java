@@ -80,24 +80,7 @@ class JobQueueTest {
     PipelineExecutor hostB = host(again(), "b", 2, Set.of());
     host(again(), "c", 2, Set.of());
     Path ran = dir.resolve("ran.txt");
-    Pipeline.Builder b = Pipeline.builder("five");
-    b.stage("s1", s -> s.artifacts(x -> x.path("chain.txt")).run("echo s1 > chain.txt; echo \"${{ execution.id }} s1\" >> '" + ran + "'"));
-    for (int i = 2; i <= 5; i++) {
-      String id = "s" + i;
-      String prev = "s" + (i - 1);
-      b.stage(id, s -> s.needs(prev).artifacts(x -> x.path("chain.txt"))
-          .run("echo " + id + " >> chain.txt; echo \"${{ execution.id }} " + id + "\" >> '" + ran + "'"));
-    }
-    b.stage("check", s -> s.needs("s5").run("test \"$(cat chain.txt | tr '\\n' ' ')\" = 's1 s2 s3 s4 s5 '"));
-    Pipeline p = b.build();
-    List<Execution> started = new ArrayList<>();
-    for (int i = 0; i < 12; i++) started.add((i % 2 == 0 ? hostA : hostB).execute(p, ExecutionTrigger.manual(), Map.of()));
-    for (Execution e : started) {
-      ExecutionSnapshot done = e.completion().get(120, TimeUnit.SECONDS);
-      assertThat(done.status()).as("%s: %s", e.id(), done.stages()).isEqualTo(ExecutionStatus.SUCCEEDED);
-    }
-    List<String> lines = Files.readAllLines(ran);
-    assertThat(lines).hasSize(12 * 5).doesNotHaveDuplicates();
+    HandoffChain.runTwelve(hostA, hostB, ran, 120);
     List<String> where = new ArrayList<>();
     for (String stage : List.of("s1", "s2", "s3", "s4", "s5", "check")) where.addAll(hostsThatRan(a, stage));
     assertThat(where).hasSize(12 * 6);

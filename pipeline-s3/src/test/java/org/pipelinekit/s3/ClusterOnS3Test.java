@@ -19,6 +19,7 @@ import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.run.ExecutionStatus;
 import org.pipelinekit.core.run.ExecutionTrigger;
 import org.pipelinekit.jdbc.JdbcStores;
+import org.pipelinekit.jdbc.HandoffChain;
 import org.pipelinekit.jdbc.TestPostgres;
 
 /**
@@ -56,23 +57,7 @@ class ClusterOnS3Test {
     PipelineExecutor hostB = host(database, "b", bucket);
     host(database, "c", bucket);
     Path ran = dir.resolve("ran.txt");
-    Pipeline.Builder b = Pipeline.builder("five");
-    b.stage("s1", s -> s.artifacts(x -> x.path("chain.txt")).run("echo s1 > chain.txt; echo \"${{ execution.id }} s1\" >> '" + ran + "'"));
-    for (int i = 2; i <= 5; i++) {
-      String id = "s" + i;
-      String prev = "s" + (i - 1);
-      b.stage(id, s -> s.needs(prev).artifacts(x -> x.path("chain.txt"))
-          .run("echo " + id + " >> chain.txt; echo \"${{ execution.id }} " + id + "\" >> '" + ran + "'"));
-    }
-    b.stage("check", s -> s.needs("s5").run("test \"$(cat chain.txt | tr '\\n' ' ')\" = 's1 s2 s3 s4 s5 '"));
-    Pipeline p = b.build();
-    List<Execution> started = new ArrayList<>();
-    for (int i = 0; i < 12; i++) started.add((i % 2 == 0 ? hostA : hostB).execute(p, ExecutionTrigger.manual(), Map.of()));
-    for (Execution e : started) {
-      ExecutionSnapshot done = e.completion().get(180, TimeUnit.SECONDS);
-      assertThat(done.status()).as("%s: %s", e.id(), done.stages()).isEqualTo(ExecutionStatus.SUCCEEDED);
-    }
-    assertThat(Files.readAllLines(ran)).hasSize(12 * 5).doesNotHaveDuplicates();
+    HandoffChain.runTwelve(hostA, hostB, ran, 180);
     assertThat(bucket.list("handoff/")).as("the hand-offs are in the bucket").isNotEmpty();
     List<String> hosts = new ArrayList<>();
     try (var c = java.sql.DriverManager.getConnection(TestPostgres.shared().url(database), TestPostgres.shared().user(), "");

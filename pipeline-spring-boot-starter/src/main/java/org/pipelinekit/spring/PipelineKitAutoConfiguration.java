@@ -87,17 +87,9 @@ public class PipelineKitAutoConfiguration {
   @ConditionalOnMissingBean
   public org.pipelinekit.artifacts.ArtifactManager pipelineKitArtifacts(PipelineKitProperties properties) throws java.io.IOException {
     java.nio.file.Path dir = properties.getDataDir();
-    org.pipelinekit.core.files.PrivateFiles.createDirectories(dir);
-    java.nio.file.Path keyFile = dir.resolve("artifact-signing.key");
-    if (!java.nio.file.Files.exists(keyFile)) {
-      byte[] key = new byte[32];
-      new java.security.SecureRandom().nextBytes(key);
-      java.nio.file.Files.createFile(keyFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-      java.nio.file.Files.write(keyFile, key);
-    }
     return org.pipelinekit.artifacts.ArtifactManager.builder(new org.pipelinekit.artifacts.FileArtifactStore(dir.resolve("artifacts")),
-        org.pipelinekit.artifacts.AccessPolicy.allowAll()).signingKey(java.nio.file.Files.readAllBytes(keyFile)).build();
+        org.pipelinekit.artifacts.AccessPolicy.allowAll())
+        .signingKey(org.pipelinekit.artifacts.SigningKeys.keptIn(dir.resolve("artifact-signing.key"))).build();
   }
 
   /** The built-in templates the designer's gallery offers. */

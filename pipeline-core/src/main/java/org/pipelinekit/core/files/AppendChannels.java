@@ -29,8 +29,8 @@ public final class AppendChannels implements AutoCloseable {
     this.max = max;
   }
 
-  /** Appends the whole buffer to {@code file} (made if missing); returns the file's size before it. */
-  public synchronized long append(Path file, ByteBuffer data) throws IOException {
+  /** Appends the whole buffer to {@code file} (made if missing). */
+  public synchronized void append(Path file, ByteBuffer data) throws IOException {
     if (closed) throw new IOException("closed: nothing more is written to " + file);
     FileChannel ch = open.get(file);
     if (ch == null || !ch.isOpen()) {
@@ -39,9 +39,7 @@ public final class AppendChannels implements AutoCloseable {
       open.put(file, ch);
       evict();
     }
-    long before = ch.size();
     while (data.hasRemaining()) ch.write(data);
-    return before;
   }
 
   /** Closes {@code file} if it is open (a later append opens it again). */
@@ -58,11 +56,6 @@ public final class AppendChannels implements AutoCloseable {
         it.remove();
       }
     }
-  }
-
-  /** How many files are open now. */
-  public synchronized int openFiles() {
-    return open.size();
   }
 
   @Override

@@ -266,6 +266,5 @@ public final class FileLogStore implements LogStore {
     synchronized long lines() {
       return Math.max(lines, 0);
     }
-
   }
 }

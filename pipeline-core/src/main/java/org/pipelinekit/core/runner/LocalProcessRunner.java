@@ -59,7 +59,7 @@ public final class LocalProcessRunner implements Runner {
   private volatile boolean closed;
   private final ExecutorService readers;
   private final ScheduledExecutorService timer;
-  private volatile @Nullable Path outputs; // made with the first step, removed on close: a runner that runs nothing leaves nothing
+  private @Nullable Path outputs; // guarded by this; made with the first step, removed on close: a runner that runs nothing leaves nothing
   private final AtomicInteger steps = new AtomicInteger();
 
   public LocalProcessRunner() {

@@ -401,8 +401,9 @@ public final class Api {
       return Json.validation(service.validate(PipelineFormat.JSON.read(text)));
     } catch (org.pipelinekit.core.format.PipelineFormatException e) {
       List<org.pipelinekit.core.validate.Problem> rest = laterProblems(e);
-      long errors = e.problems().size() + rest.stream().filter(p -> p.severity() == org.pipelinekit.core.validate.Severity.ERROR).count();
-      ObjectNode n = Json.MAPPER.createObjectNode().put("valid", false).put("errors", errors).put("warnings", rest.size() - (errors - e.problems().size()));
+      long warnings = rest.stream().filter(p -> p.severity() == org.pipelinekit.core.validate.Severity.WARNING).count();
+      ObjectNode n = Json.MAPPER.createObjectNode().put("valid", false).put("errors", e.problems().size() + rest.size() - warnings)
+          .put("warnings", warnings);
       ArrayNode list = n.putArray("problems");
       e.problems().forEach(p -> list.addObject().put("code", "MALFORMED").put("severity", "error").put("path", p.path())
           .put("message", p.message()));
