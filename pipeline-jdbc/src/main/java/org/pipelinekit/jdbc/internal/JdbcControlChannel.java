@@ -113,8 +113,7 @@ public final class JdbcControlChannel implements ControlChannel {
   public void close() {
     closed = true;
     waits.shutdownNow();
-    Thread t = listener;
-    if (t != null) t.interrupt();
+    Listening.stop(listener, READ_AGAIN.toMillis());
   }
 
   private static String encode(Command c) {

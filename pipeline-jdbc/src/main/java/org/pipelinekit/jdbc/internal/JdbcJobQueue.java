@@ -428,8 +428,7 @@ public final class JdbcJobQueue implements JobQueue {
     heartbeat.shutdownNow();
     fencing.shutdownNow();
     work.shutdownNow();
-    Thread t = listener;
-    if (t != null) t.interrupt();
+    Listening.stop(listener, POLL_MS);
   }
 
   // ---- the outcome as JSON ----

@@ -42,6 +42,20 @@ final class Listening {
     }
   }
 
+  /**
+   * Ends a listening thread whose loop was told it is closed: it returns within one poll, giving its connection back, so
+   * the pool can close after this without pulling the connection from under it (which logs a broken connection).
+   */
+  static void stop(Thread listener, long pollMillis) {
+    if (listener == null || listener == Thread.currentThread()) return;
+    listener.interrupt(); // (ends the pause before a reconnection)
+    try {
+      listener.join(pollMillis + 2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static List<String> payloads(PGNotification[] woke) {
     if (woke == null) return List.of();
     return java.util.Arrays.stream(woke).map(PGNotification::getParameter).toList();

@@ -72,6 +72,9 @@ public final class SerialExecutor implements Executor {
       }
       try {
         next.run();
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // the engine's pools (unbounded) refuse work only once the executor is closing: what this task handed on is moot
+        LOG.debug("engine task dropped while the executor closes: {}", e.getMessage());
       } catch (RuntimeException | Error e) {
         LOG.error("engine task failed", e);
       }
