@@ -532,6 +532,15 @@ public final class PipelineExecutor implements AutoCloseable {
     engineThreads.shutdown();
     deliveryThreads.shutdown();
     blockingThreads.shutdownNow();
+    // a workspace copy or deletion under way ends before close returns: nothing of this executor writes files after it
+    for (java.util.concurrent.ExecutorService pool : List.of(blockingThreads, engineThreads)) {
+      try {
+        if (!pool.awaitTermination(5, TimeUnit.SECONDS)) LOG.warn("some of the executor's threads were still busy after 5 s");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     for (AutoCloseable c : owned) {
       try {
         c.close();
