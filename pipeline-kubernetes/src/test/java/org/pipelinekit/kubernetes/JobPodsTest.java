@@ -46,11 +46,11 @@ class JobPodsTest {
       assertThat(t.getEffect()).isEqualTo("NoSchedule");
     });
     assertThat(spec.getImagePullSecrets()).singleElement().satisfies(s -> assertThat(s.getName()).isEqualTo("registry-login"));
-    assertThat(spec.getVolumes()).singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+    assertThat(spec.getVolumes()).hasSize(2).allSatisfy(v -> assertThat(v.getEmptyDir()).isNotNull());
     Container c = spec.getContainers().get(0);
     assertThat(c.getImage()).isEqualTo("maven:3-eclipse-temurin-21");
     assertThat(c.getWorkingDir()).isEqualTo(JobPods.WORKSPACE);
-    assertThat(c.getVolumeMounts()).singleElement().satisfies(m -> assertThat(m.getMountPath()).isEqualTo(JobPods.WORKSPACE));
+    assertThat(c.getVolumeMounts()).extracting(m -> m.getMountPath()).containsExactly(JobPods.WORKSPACE, JobPods.RUNNER_DIR);
     assertThat(c.getResources().getRequests()).containsEntry("cpu", new Quantity("1500m"))
         .containsEntry("memory", new Quantity(Long.toString(2L << 30)));
     assertThat(c.getResources().getLimits()).isEqualTo(c.getResources().getRequests());

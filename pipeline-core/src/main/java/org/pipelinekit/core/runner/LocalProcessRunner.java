@@ -3,7 +3,6 @@ package org.pipelinekit.core.runner;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +46,6 @@ public final class LocalProcessRunner implements Runner {
   private static final Logger LOG = LoggerFactory.getLogger(LocalProcessRunner.class);
   private static final Path SETSID = Path.of("/usr/bin/setsid");
   private static final Path KILL = Path.of("/bin/kill");
-  private static final int MAX_LINE = 64 * 1024;
   /** How long after the step's main process exits its output may stay open before the leftovers are killed. */
   private static final Duration LEFTOVER_GRACE = Duration.ofMillis(300);
 
@@ -347,35 +345,17 @@ public final class LocalProcessRunner implements Runner {
     }
   }
 
-  /** Splits the merged output into lines; a line longer than 64 KiB is passed on in 64 KiB pieces. */
+  /** Splits the merged output into lines ({@link OutputLines}). */
   static void pump(InputStream in, StepOutput output) {
     byte[] buf = new byte[16 * 1024];
-    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
+    OutputLines lines = new OutputLines(output);
     try (in) {
       int n;
-      while ((n = in.read(buf)) > 0) {
-        for (int i = 0; i < n; i++) {
-          byte b = buf[i];
-          if (b == '\n') {
-            emit(line, output);
-          } else {
-            line.write(b);
-            if (line.size() >= MAX_LINE) emit(line, output);
-          }
-        }
-      }
+      while ((n = in.read(buf)) > 0) lines.write(buf, 0, n);
     } catch (IOException e) {
       // the stream closes when the process is killed; what was read has been passed on
     }
-    if (line.size() > 0) emit(line, output);
-  }
-
-  private static void emit(java.io.ByteArrayOutputStream line, StepOutput output) {
-    byte[] bytes = line.toByteArray();
-    int len = bytes.length;
-    if (len > 0 && bytes[len - 1] == '\r') len--;
-    output.line(new String(bytes, 0, len, StandardCharsets.UTF_8));
-    line.reset();
+    lines.flush();
   }
 
   @Override

@@ -28,6 +28,21 @@ public interface Runner extends AutoCloseable {
    */
   RunningStep start(StepRequest request, StepOutput output);
 
+  /**
+   * The runner labels this runner answers to: a step whose stage has {@code runsOn} labels goes to the first
+   * runner that has one of them, before runners without labels are asked. Empty (the default): any step.
+   */
+  default java.util.Set<String> labels() {
+    return java.util.Set.of();
+  }
+
+  /**
+   * The engine is done with a job attempt: its last step has ended (or it was stopped), and no step of it starts
+   * again. {@code labels} are the attempt's step labels (execution, stage, job, attempt). A runner that keeps
+   * something per job (a pod) lets it go; others ignore it. Called on every runner, off the engine's thread.
+   */
+  default void jobEnded(java.util.Map<String, String> labels) {}
+
   @Override
   default void close() {}
 }

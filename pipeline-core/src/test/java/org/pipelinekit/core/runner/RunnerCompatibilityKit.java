@@ -61,8 +61,21 @@ public abstract class RunnerCompatibilityKit {
   }
 
   @AfterEach
-  void close() {
+  void close() throws Exception {
+    closeRunner();
+  }
+
+  /** Closes the runner, and whatever the test started for it. */
+  protected void closeRunner() throws Exception {
     runner.close();
+  }
+
+  /**
+   * Where a running step's files are seen while it runs: the working directory itself for runners that run steps in it;
+   * a runner that carries the workspace elsewhere (a pod) says where its copy is.
+   */
+  protected Path whileRunning() {
+    return workdir;
   }
 
   protected StepRequest request(String command, Map<String, String> env) {
@@ -142,7 +155,7 @@ public abstract class RunnerCompatibilityKit {
           if (line.equals("started")) started.countDown();
         });
     assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
-    List<Long> pids = Files.readAllLines(workdir.resolve("pids")).stream().map(String::strip).map(Long::parseLong).toList();
+    List<Long> pids = Files.readAllLines(whileRunning().resolve("pids")).stream().map(String::strip).map(Long::parseLong).toList();
     step.cancel(Duration.ofMillis(500));
     // the tree sleeps 120 s: an exit within the 60 s guard means cancel ended it (how fast is measured by benchmarks, not here)
     StepExit exit = step.exit().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -22,6 +22,12 @@ import org.pipelinekit.kubernetes.KubernetesRunnerSettings;
  */
 public final class JobPods {
   public static final String WORKSPACE = "/workspace";
+  /** The runner's own directory in the pod (step scripts, logs, exit codes, outputs): never part of the workspace. */
+  public static final String RUNNER_DIR = "/pipelinekit";
+  /** Which life of the owning host made the pod: a restarted host deletes the pods of its earlier lives. */
+  public static final String INCARNATION = "pipelinekit.io/incarnation";
+  /** How long a pod waits without a step running and without hearing from its host before it ends by itself. */
+  public static final int IDLE_MINUTES = 10;
   public static final String CONTAINER = "job";
   public static final String PREFIX = "pipelinekit.io/";
   /** The label every pod of a host carries: one label-filtered informer watches them all. */
@@ -48,6 +54,12 @@ public final class JobPods {
   /** The pod for {@code job}, running {@code image}, owned by {@code owner} (this host). */
   public static Pod pod(Job job, String image, Optional<Resources> resources, Optional<Duration> timeout, String owner,
       KubernetesRunnerSettings settings) {
+    return pod(job, image, resources, timeout, owner, "", settings);
+  }
+
+  /** The pod, annotated with the owning host's {@code incarnation}. */
+  public static Pod pod(Job job, String image, Optional<Resources> resources, Optional<Duration> timeout, String owner, String incarnation,
+      KubernetesRunnerSettings settings) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("app.kubernetes.io/managed-by", "pipelinekit");
     labels.put(OWNER, label(owner));
@@ -58,6 +70,7 @@ public final class JobPods {
     Map<String, String> annotations = new LinkedHashMap<>(); // (labels are cut to 63 characters; the whole ids are here)
     annotations.put(PREFIX + "execution", job.execution());
     annotations.put(PREFIX + "job", job.job());
+    annotations.put(INCARNATION, incarnation);
     ResourceRequirementsBuilder res = new ResourceRequirementsBuilder();
     resources.ifPresent(r -> {
       r.cpuMillicores().ifPresent(m -> res.addToRequests("cpu", new Quantity(m + "m")).addToLimits("cpu", new Quantity(m + "m")));
@@ -75,13 +88,18 @@ public final class JobPods {
         .addNewContainer()
         .withName(CONTAINER)
         .withImage(image)
-        // waits for the steps, which are executed in it; ends by itself when the host is gone and the pod is not deleted
-        .withCommand("/bin/sh", "-c", "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done")
+        // waits for the steps, which are executed in it; ends by itself when no step runs and its host has been silent for
+        // IDLE_MINUTES (a host that died and did not come back), and at once on SIGTERM (a deleted pod)
+        .withCommand("/bin/sh", "-c", "trap 'exit 0' TERM; P=" + RUNNER_DIR + "; touch $P/alive; while :; do sleep 30 & wait $!;"
+            + " if ! ls $P/*.running >/dev/null 2>&1 && [ -n \"$(find $P/alive -mmin +" + IDLE_MINUTES + " 2>/dev/null)\" ]; then exit 0; fi;"
+            + " done")
         .withWorkingDir(WORKSPACE)
         .withResources(res.build())
         .addNewVolumeMount().withName("workspace").withMountPath(WORKSPACE).endVolumeMount()
+        .addNewVolumeMount().withName("pipelinekit").withMountPath(RUNNER_DIR).endVolumeMount()
         .endContainer()
         .addNewVolume().withName("workspace").withNewEmptyDir().endEmptyDir().endVolume()
+        .addNewVolume().withName("pipelinekit").withNewEmptyDir().endEmptyDir().endVolume()
         .endSpec();
     for (KubernetesRunnerSettings.Toleration t : settings.tolerations()) {
       b.editSpec().addToTolerations(new TolerationBuilder().withKey(t.key()).withOperator(t.operator()).withValue(t.value().orElse(null))

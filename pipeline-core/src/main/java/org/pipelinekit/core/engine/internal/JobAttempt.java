@@ -114,6 +114,7 @@ final class JobAttempt {
     java.nio.file.Path ws = j.workspace;
     exit.handle((x, error) -> error != null ? JobExit.error(message(error)) : x)
         .thenApplyAsync(x -> {
+          jobEnded();
           run.workspaces().finish(j, j.rendered, ws, x); // (rendered again with the steps' outputs)
           return x;
         }, run.services().blocking())
@@ -121,6 +122,18 @@ final class JobAttempt {
           if (j.attempt != attempt || j.status.isFinal()) return;
           run.attemptEnded(j, error != null ? JobExit.error(message(error)) : x);
         }));
+  }
+
+  /** Tells every runner the attempt's steps are over (a pod per job goes). */
+  private void jobEnded() {
+    Map<String, String> labels = StepCall.labels(run, j, attempt);
+    for (org.pipelinekit.core.spi.Runner r : run.services().runners()) {
+      try {
+        r.jobEnded(labels);
+      } catch (RuntimeException e) {
+        LOG.warn("runner {} failed to let job {} attempt {} go: {}", r.id(), j.jobId, attempt, e.toString());
+      }
+    }
   }
 
   static String message(Throwable error) {

@@ -159,16 +159,8 @@ final class StepCall {
 
   /** Starts the request on the first runner that takes it; its lines go to the stage's log as this attempt's. */
   private CompletionStage<StepExit> start(StepRequest request) {
-    Runner runner = null;
     List<String> refusals = new ArrayList<>();
-    for (Runner r : run.services().runners()) {
-      Optional<String> no = r.cannotRun(request);
-      if (no.isEmpty()) {
-        runner = r;
-        break;
-      }
-      refusals.add(r.id() + ": " + no.get());
-    }
+    Runner runner = choose(run.services().runners(), request, refusals);
     if (runner == null) {
       return CompletableFuture.completedFuture(StepExit.runnerError("no runner can run this step (" + String.join("; ", refusals) + ")"));
     }
@@ -206,8 +198,34 @@ final class StepCall {
       throw new IllegalArgumentException("working directory " + s.workingDirectory().get() + " is outside the workspace");
     }
     Optional<String> image = job.rendered.image().or(() -> run.services().registry().find(job.rendered.type()).flatMap(StageType::defaultImage));
-    return new StepRequest(command, env, dir, image, job.stage.planned.settings().resources(),
-        Map.of("pipelinekit.execution", run.id(), "pipelinekit.stage", job.stage.id(), "pipelinekit.job", job.jobId,
-            "pipelinekit.attempt", Integer.toString(context.attempt())));
+    return new StepRequest(command, env, dir, image, job.stage.planned.settings().resources(), labels(job, context.attempt()), workspace,
+        job.stage.planned.settings().timeout(), java.util.Set.copyOf(job.stage.stage.runsOn()));
+  }
+
+  /** The labels of a job attempt's steps, as runners see them in {@link StepRequest#labels()} and {@link Runner#jobEnded}. */
+  static Map<String, String> labels(ExecutionRun run, JobState job, int attempt) {
+    return Map.of("pipelinekit.execution", run.id(), "pipelinekit.stage", job.stage.id(), "pipelinekit.job", job.jobId,
+        "pipelinekit.attempt", Integer.toString(attempt));
+  }
+
+  private Map<String, String> labels(JobState job, int attempt) {
+    return labels(run, job, attempt);
+  }
+
+  /**
+   * The runner for {@code request}: the first whose labels meet the stage's {@code runsOn} and that can run it, else the
+   * first without labels that can.
+   */
+  static Runner choose(List<Runner> runners, StepRequest request, List<String> refusals) {
+    for (int pass = 0; pass < 2; pass++) {
+      for (Runner r : runners) {
+        boolean labelled = !r.labels().isEmpty();
+        if (pass == 0 ? !labelled || java.util.Collections.disjoint(r.labels(), request.runsOn()) : labelled) continue;
+        Optional<String> no = r.cannotRun(request);
+        if (no.isEmpty()) return r;
+        refusals.add(r.id() + ": " + no.get());
+      }
+    }
+    return null;
   }
 }
