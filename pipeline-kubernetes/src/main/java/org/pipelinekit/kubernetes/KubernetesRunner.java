@@ -68,6 +68,8 @@ public final class KubernetesRunner implements Runner {
   /** What the pod's deadline adds to the stage's timeout: the engine stops a late step itself first, and cleanly. */
   public static final Duration DEADLINE_MARGIN = Duration.ofMinutes(2);
   private static final int FOLLOW_RETRIES = 5;
+  /** How long a step killed by a signal waits for its pod's status to say why (the kubelet reports it after the kill). */
+  private static final Duration KILL_REASON_WAIT = Duration.ofSeconds(3);
   /** The most an exec's stdin carries (in one WebSocket message); a larger workspace change goes in pieces. */
   static final int STDIN_MESSAGE = 4 << 20;
 
@@ -395,6 +397,18 @@ public final class KubernetesRunner implements Runner {
           forget(p);
           return StepExit.runnerError(run.error().strip());
         }
+        if (run.code() > 128) { // killed under the step (out of memory, evicted)? the pod's status says, a moment later
+          Optional<String> why;
+          try {
+            why = Optional.ofNullable(p.ended.get(KILL_REASON_WAIT.toMillis(), TimeUnit.MILLISECONDS));
+          } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+            why = Optional.ofNullable(client.pods().inNamespace(settings.namespace()).withName(p.name).get()).flatMap(PodFailures::reason);
+          }
+          if (why.isPresent()) {
+            forget(p);
+            return StepExit.failed(run.code(), why.get(), Map.of());
+          }
+        }
         Map<String, String> outputs = collect(p, number);
         return StepExit.of(run.code(), outputs);
       } finally {
@@ -461,7 +475,7 @@ public final class KubernetesRunner implements Runner {
 
     /** The pod can run no more steps: the next step of the job gets a new one, with the whole workspace. */
     private void forget(JobPod p) {
-      if (pods.remove(JobPods.Job.of(request.labels()), p)) threads.execute(() -> delete(p, Duration.ZERO));
+      if (pods.remove(JobPods.Job.of(request.labels()), p)) delete(p, Duration.ZERO);
     }
   }
 
@@ -508,14 +522,17 @@ public final class KubernetesRunner implements Runner {
       }
       int code;
       try {
-        code = watch.exitCode().get();
+        Integer exit = watch.exitCode().get();
+        code = exit == null ? -1 : exit; // (none: the connection closed without a status)
       } catch (java.util.concurrent.ExecutionException e) {
         code = -1;
       }
-      closed.get(30, TimeUnit.SECONDS);
+      try { // (the output comes before the status on the one connection; the close is a courtesy some servers are slow with)
+        closed.get(2, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+        LOG.debug("exec into pod {} ended ({}) without closing its connection", p.name, code);
+      }
       return new Exec(code, code < 0, stderr.toString(StandardCharsets.UTF_8));
-    } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
-      return new Exec(-1, true, stderr.toString(StandardCharsets.UTF_8));
     }
   }
 

@@ -115,7 +115,9 @@ final class FakeKubelet extends Dispatcher implements AutoCloseable {
     if (exec.matches()) return exec(exec.group(2), exec.group(3));
     Matcher pod = POD.matcher(path);
     if (pod.matches() && "DELETE".equals(request.getMethod())) {
-      deleted.add(pod.group(2));
+      String options = new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
+      Matcher grace = Pattern.compile("\"gracePeriodSeconds\"\\s*:\\s*(\\d+)").matcher(options);
+      deleted.add(pod.group(2) + (grace.find() ? " grace " + grace.group(1) : ""));
       kill(pod.group(2));
     }
     boolean create = "POST".equals(request.getMethod()) && path.matches("/api/v1/namespaces/[^/]+/pods");
