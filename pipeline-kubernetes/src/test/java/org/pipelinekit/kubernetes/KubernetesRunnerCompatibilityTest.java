@@ -2,7 +2,9 @@ package org.pipelinekit.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.io.TempDir;
 import org.pipelinekit.core.runner.RunnerCompatibilityKit;
@@ -31,9 +33,9 @@ class KubernetesRunnerCompatibilityTest extends RunnerCompatibilityKit {
   }
 
   @Override
-  protected Path whileRunning() {
+  protected List<String> readWhileRunning(String file) throws Exception {
     assertThat(kubernetes.livePods()).hasSize(1);
-    return kubelet.workspace(kubernetes.livePods().get(0));
+    return Files.readAllLines(kubelet.workspace(kubernetes.livePods().get(0)).resolve(file));
   }
 
   @Override

@@ -71,11 +71,11 @@ public abstract class RunnerCompatibilityKit {
   }
 
   /**
-   * Where a running step's files are seen while it runs: the working directory itself for runners that run steps in it;
-   * a runner that carries the workspace elsewhere (a pod) says where its copy is.
+   * The lines of a file a running step wrote in its working directory, read while it runs: from the directory itself for
+   * runners that run steps in it; a runner that carries the workspace elsewhere (a pod) reads its copy.
    */
-  protected Path whileRunning() {
-    return workdir;
+  protected List<String> readWhileRunning(String file) throws Exception {
+    return Files.readAllLines(workdir.resolve(file));
   }
 
   protected StepRequest request(String command, Map<String, String> env) {
@@ -155,7 +155,7 @@ public abstract class RunnerCompatibilityKit {
           if (line.equals("started")) started.countDown();
         });
     assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
-    List<Long> pids = Files.readAllLines(whileRunning().resolve("pids")).stream().map(String::strip).map(Long::parseLong).toList();
+    List<Long> pids = readWhileRunning("pids").stream().map(String::strip).map(Long::parseLong).toList();
     step.cancel(Duration.ofMillis(500));
     // the tree sleeps 120 s: an exit within the 60 s guard means cancel ended it (how fast is measured by benchmarks, not here)
     StepExit exit = step.exit().toCompletableFuture().get(60, TimeUnit.SECONDS);
