@@ -195,9 +195,15 @@ final class FakeKubelet extends Dispatcher implements AutoCloseable {
     execs.add(pod + ": " + (command.size() > 4 ? command.get(2).lines().findFirst().orElse("") + " " + command.subList(4, command.size())
         : String.join(" ", command)));
     Path home = root.resolve(pod);
-    List<String> local = command.stream().map(c -> c.replace("/workspace", home.resolve("workspace").toString())
-        .replace("/pipelinekit", home.resolve("pipelinekit").toString())).toList();
+    List<String> local = command.stream().map(c -> inPod(c, home)).toList();
     return new MockResponse().withWebSocketUpgrade(new ExecSession(pod, home, local, dropAfter.getAndSet(-1)));
+  }
+
+  private static final Pattern POD_PATHS = Pattern.compile("(?<![\\w.-])/(workspace|pipelinekit)(?![\\w.-])");
+
+  /** A command's {@code /workspace} and {@code /pipelinekit} as the directories of the pod at {@code home}. */
+  static String inPod(String command, Path home) {
+    return POD_PATHS.matcher(command).replaceAll(m -> Matcher.quoteReplacement(home.resolve(m.group(1)).toString()));
   }
 
   /** One exec: the command as a local process, its streams on the API's channels. */

@@ -158,7 +158,7 @@ public final class WorkspaceSync {
     for (String name : manifest.keySet()) if (!pod.containsKey(name)) gone.add(name);
     gone.sort(java.util.Comparator.reverseOrder()); // (what is in a directory before it)
     for (String name : gone) {
-      Path p = inside(name);
+      Path p = inside(name, false);
       if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
         org.pipelinekit.core.files.FileTrees.delete(p);
       } else {
@@ -171,8 +171,8 @@ public final class WorkspaceSync {
       if (e.getValue().sameAs(before) && !before.racy()) continue;
       if (e.getValue().type() == DIR) {
         Path dir = inside(e.getKey());
-        if (Files.isSymbolicLink(dir)) Files.delete(dir);
-        Files.createDirectories(dir);
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) Files.delete(dir);
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) Files.createDirectory(dir);
         setMode(dir, e.getValue().mode());
       } else if (e.getValue().type() == FILE || e.getValue().type() == LINK) {
         fetch.add(e.getKey());
@@ -194,10 +194,6 @@ public final class WorkspaceSync {
       while ((e = tar.getNextEntry()) != null) {
         Path p = inside(e.getName());
         Path parent = p.getParent();
-        Files.createDirectories(parent);
-        if (!parent.toRealPath().startsWith(workspace.toRealPath())) {
-          throw new IOException("the pod sent " + e.getName() + " through a link out of the workspace; not written");
-        }
         if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
           org.pipelinekit.core.files.FileTrees.delete(p);
         } else {
@@ -222,9 +218,28 @@ public final class WorkspaceSync {
     manifest = new HashMap<>();
   }
 
+  /**
+   * The host path of a workspace path the pod named, with its parent directories made: refused when it leaves the
+   * workspace by {@code ..} or through a link on the way (a pod could send {@code evil -> /etc} and then {@code evil/passwd}).
+   */
   private Path inside(String name) throws IOException {
+    return inside(name, true);
+  }
+
+  private Path inside(String name, boolean make) throws IOException {
     Path p = workspace.resolve(name).normalize();
     if (!p.startsWith(workspace) || p.equals(workspace)) throw new IOException("the pod sent a path outside the workspace: " + name);
+    Path dir = workspace;
+    for (Path part : workspace.relativize(p.getParent())) {
+      if (part.toString().isEmpty()) continue;
+      dir = dir.resolve(part);
+      if (Files.isSymbolicLink(dir)) throw new IOException("the pod sent " + name + " through the link " + workspace.relativize(dir) + "; refused");
+      boolean there = Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
+      if (there && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) continue;
+      if (!make) return p; // (nothing there to delete)
+      if (there) Files.delete(dir); // a file where the pod has a directory
+      Files.createDirectory(dir);
+    }
     return p;
   }
 
