@@ -87,6 +87,7 @@ public final class KubernetesRunner implements Runner {
   });
   private final Map<JobPods.Job, JobPod> pods = new ConcurrentHashMap<>();
   private final Map<String, JobPod> byName = new ConcurrentHashMap<>();
+  private final Map<JobPods.Job, AtomicInteger> generations = new ConcurrentHashMap<>(); // (pods made per job attempt)
   private final SharedIndexInformer<Pod> informer;
   private final int removedOrphans;
   private volatile boolean closed;
@@ -163,6 +164,7 @@ public final class KubernetesRunner implements Runner {
 
   @Override
   public void jobEnded(Map<String, String> stepLabels) {
+    generations.remove(JobPods.Job.of(stepLabels));
     JobPod pod = pods.remove(JobPods.Job.of(stepLabels));
     if (pod != null) delete(pod, Duration.ZERO);
   }
@@ -221,7 +223,8 @@ public final class KubernetesRunner implements Runner {
     return pods.computeIfAbsent(job, j -> {
       String image = request.image().or(settings::defaultImage).orElseThrow();
       Optional<Duration> deadline = request.jobTimeout().map(t -> t.plus(DEADLINE_MARGIN));
-      Pod spec = JobPods.pod(j, image, request.resources(), deadline, hostId, incarnation, settings);
+      int generation = generations.computeIfAbsent(j, k -> new AtomicInteger()).incrementAndGet();
+      Pod spec = JobPods.pod(j, generation, image, request.resources(), deadline, hostId, incarnation, settings);
       JobPod pod = new JobPod(spec.getMetadata().getName(), request.workspace());
       byName.put(pod.name, pod);
       try {

@@ -143,6 +143,8 @@ class KubernetesRunnerTest {
     // an always() step after the cancel: a new pod, the workspace as the host has it
     Result after = run(request("cat kept.txt"));
     assertThat(after.lines()).containsExactly("kept");
+    assertThat(runner.livePods()).as("a name of its own: the cancelled pod may still be terminating under its name")
+        .singleElement().isNotEqualTo(pod);
   }
 
   @Test

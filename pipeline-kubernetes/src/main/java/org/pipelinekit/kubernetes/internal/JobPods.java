@@ -44,8 +44,17 @@ public final class JobPods {
 
     /** A pod name: DNS-1123, at most 63 characters, readable, unique per job attempt (a hash keeps long ids apart). */
     public String podName() {
+      return podName(1);
+    }
+
+    /**
+     * The name of the attempt's {@code generation}-th pod: a step after a cancel gets a new pod while the old one may still
+     * be terminating under its name.
+     */
+    public String podName(int generation) {
       String readable = dns(execution + "-" + job + "-" + attempt);
-      String hash = Integer.toHexString((execution + "\0" + stage + "\0" + job + "\0" + attempt).hashCode() & 0x7fffffff);
+      String key = execution + "\0" + stage + "\0" + job + "\0" + attempt + (generation > 1 ? "\0" + generation : "");
+      String hash = Integer.toHexString(key.hashCode() & 0x7fffffff);
       String base = readable.length() > 50 ? readable.substring(0, 50).replaceAll("-+$", "") : readable;
       return "pk-" + base + "-" + hash;
     }
@@ -60,6 +69,12 @@ public final class JobPods {
   /** The pod, annotated with the owning host's {@code incarnation}. */
   public static Pod pod(Job job, String image, Optional<Resources> resources, Optional<Duration> timeout, String owner, String incarnation,
       KubernetesRunnerSettings settings) {
+    return pod(job, 1, image, resources, timeout, owner, incarnation, settings);
+  }
+
+  /** The attempt's {@code generation}-th pod (see {@link Job#podName(int)}). */
+  public static Pod pod(Job job, int generation, String image, Optional<Resources> resources, Optional<Duration> timeout, String owner,
+      String incarnation, KubernetesRunnerSettings settings) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("app.kubernetes.io/managed-by", "pipelinekit");
     labels.put(OWNER, label(owner));
@@ -78,7 +93,7 @@ public final class JobPods {
           new Quantity(Long.toString(b))));
     });
     PodBuilder b = new PodBuilder()
-        .withNewMetadata().withName(job.podName()).withNamespace(settings.namespace()).withLabels(labels).withAnnotations(annotations)
+        .withNewMetadata().withName(job.podName(generation)).withNamespace(settings.namespace()).withLabels(labels).withAnnotations(annotations)
         .endMetadata()
         .withNewSpec()
         .withRestartPolicy("Never")
