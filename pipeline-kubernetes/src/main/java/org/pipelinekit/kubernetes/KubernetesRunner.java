@@ -100,23 +100,33 @@ public final class KubernetesRunner implements Runner {
     this.labels = Set.copyOf(b.labels);
     this.startTimeout = b.startTimeout;
     this.removedOrphans = removeEarlierLives();
-    this.informer = client.pods().inNamespace(settings.namespace()).withLabels(JobPods.ownedBy(hostId))
-        .inform(new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Pod pod) {
-            changed(pod, false);
-          }
+    this.informer = watch();
+  }
 
-          @Override
-          public void onUpdate(Pod before, Pod pod) {
-            changed(pod, false);
-          }
+  private SharedIndexInformer<Pod> watch() {
+    ResourceEventHandler<Pod> handler = new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Pod pod) {
+        changed(pod, false);
+      }
 
-          @Override
-          public void onDelete(Pod pod, boolean unknownFinalState) {
-            changed(pod, true);
-          }
-        }, 0);
+      @Override
+      public void onUpdate(Pod before, Pod pod) {
+        changed(pod, false);
+      }
+
+      @Override
+      public void onDelete(Pod pod, boolean unknownFinalState) {
+        changed(pod, true);
+      }
+    };
+    try {
+      return client.pods().inNamespace(settings.namespace()).withLabels(JobPods.ownedBy(hostId)).inform(handler, 0);
+    } catch (KubernetesClientException e) {
+      if (ownsClient) client.close();
+      throw new IllegalStateException("cannot watch pods in namespace " + settings.namespace() + " at " + client.getMasterUrl() + ": "
+          + apiMessage(e) + "; check the kubeconfig (KUBECONFIG) and the runner's RBAC (docs/KUBERNETES.md)", e);
+    }
   }
 
   public static Builder builder(KubernetesRunnerSettings settings) {

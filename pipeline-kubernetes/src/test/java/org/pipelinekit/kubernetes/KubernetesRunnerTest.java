@@ -207,6 +207,23 @@ class KubernetesRunnerTest {
   }
 
   @Test
+  void aClusterThatCannotBeReached_isSaidWhenTheRunnerIsBuilt() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    var config = new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("http://127.0.0.1:" + port).withRequestRetryBackoffLimit(0)
+        .withConnectionTimeout(2_000).withRequestTimeout(2_000).build();
+    try (var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> KubernetesRunner.builder(KubernetesRunnerSettings.builder("ci").build())
+          .client(client).hostId("host-x").build())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("cannot watch pods in namespace ci at http://127.0.0.1:" + port)
+          .hasMessageContaining("KUBECONFIG");
+    }
+  }
+
+  @Test
   void aStepWithoutAnImage_isRefusedUnlessTheRunnerHasADefault() {
     assertThat(runner.cannotRun(request("true", Optional.empty(), Optional.empty(), Optional.empty())))
         .hasValueSatisfying(m -> assertThat(m).contains("no image"));
