@@ -123,10 +123,14 @@ public final class KubernetesRunner implements Runner {
     try {
       return client.pods().inNamespace(settings.namespace()).withLabels(JobPods.ownedBy(hostId)).inform(handler, 0);
     } catch (KubernetesClientException e) {
-      if (ownsClient) client.close();
-      throw new IllegalStateException("cannot watch pods in namespace " + settings.namespace() + " at " + client.getMasterUrl() + ": "
-          + apiMessage(e) + "; check the kubeconfig (KUBECONFIG) and the runner's RBAC (docs/KUBERNETES.md)", e);
+      throw unreachable(e);
     }
+  }
+
+  private IllegalStateException unreachable(KubernetesClientException e) {
+    if (ownsClient) client.close();
+    return new IllegalStateException("cannot watch pods in namespace " + settings.namespace() + " at " + client.getMasterUrl() + ": "
+        + apiMessage(e) + "; check the kubeconfig (KUBECONFIG) and the runner's RBAC (docs/KUBERNETES.md)", e);
   }
 
   public static Builder builder(KubernetesRunnerSettings settings) {
@@ -273,8 +277,8 @@ public final class KubernetesRunner implements Runner {
         LOG.info("deleted pod {}, left by an earlier life of host {}", pod.getMetadata().getName(), hostId);
         removed++;
       }
-    } catch (KubernetesClientException e) {
-      LOG.warn("cannot list the pods of host {} in namespace {} to clean up: {}", hostId, settings.namespace(), apiMessage(e));
+    } catch (KubernetesClientException e) { // (before the informer starts: its own failure is a logged stack trace)
+      throw unreachable(e);
     }
     return removed;
   }
@@ -550,7 +554,11 @@ public final class KubernetesRunner implements Runner {
   }
 
   private static String apiMessage(KubernetesClientException e) {
-    return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : String.valueOf(e.getMessage());
+    if (e.getStatus() != null && e.getStatus().getMessage() != null) return e.getStatus().getMessage();
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    String cause = root == e ? "" : " (" + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
+    return e.getMessage() + cause;
   }
 
   private static String hostName() {
