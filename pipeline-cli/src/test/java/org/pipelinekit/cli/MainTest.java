@@ -220,6 +220,39 @@ class MainTest {
     assertThat(err.toString()).as("picocli's own warnings").doesNotContain("WARN");
   }
 
+  /** Only the named subcommand is built; the names Main keeps are the commands' own, and help still lists them all. */
+  @Test
+  void theSubcommandsByName_areTheCommandsOwnNames_andHelpListsThemAll() {
+    for (var e : Main.COMMANDS.entrySet()) {
+      assertThat(e.getValue().getAnnotation(picocli.CommandLine.Command.class).name()).isEqualTo(e.getKey());
+    }
+    for (String[] args : new String[][] {{"--help"}, {"help"}, {}}) {
+      out.getBuffer().setLength(0);
+      err.getBuffer().setLength(0);
+      run(args);
+      String shown = out.toString() + err.toString();
+      for (String name : Main.COMMANDS.keySet()) assertThat(shown).as(String.join(" ", args)).containsPattern("(?m)^  " + name + "\\b");
+    }
+    // the top level's usage, built from the subcommands' names and descriptions only, is picocli's full one
+    picocli.CommandLine full = new picocli.CommandLine(new Main());
+    Main.COMMANDS.values().forEach(full::addSubcommand);
+    picocli.CommandLine listed = new picocli.CommandLine(new Main());
+    Main.listed(listed);
+    assertThat(listed.getUsageMessage()).isEqualTo(full.getUsageMessage());
+    out.getBuffer().setLength(0);
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString()).isEqualTo(full.getUsageMessage());
+    out.getBuffer().setLength(0);
+    assertThat(run("--version")).isZero();
+    assertThat(out.toString()).startsWith("pipelinekit ");
+    out.getBuffer().setLength(0);
+    assertThat(run("help", "validate")).isZero();
+    assertThat(out.toString()).contains("Usage: pipelinekit validate");
+    err.getBuffer().setLength(0);
+    assertThat(run("valdiate", "x.yaml")).isEqualTo(2);
+    assertThat(err.toString()).contains("Unmatched argument").contains("validate");
+  }
+
   /** --from, which their help offers, works on plan, export and validate as on run and import. */
   @Test
   void planExportAndValidateReadACiFileWithFrom(@TempDir Path dir) throws IOException {

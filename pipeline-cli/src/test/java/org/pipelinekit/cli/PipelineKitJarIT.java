@@ -44,6 +44,57 @@ class PipelineKitJarIT {
     assertThat(hcl.out()).startsWith("pipeline \"java-ci\" {");
   }
 
+  /**
+   * The class-data-sharing archive made with the jar is one this JDK maps (-Xshare:on refuses to start otherwise) and
+   * holds the CLI's classes; scripts/run.sh passes it, and its short commands answer as without it.
+   */
+  @Test
+  void theCdsArchive_isUsableWithTheJar_andRunShUsesIt() throws Exception {
+    Path archive = Path.of("target/pipelinekit.jsa");
+    assertThat(archive).exists();
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:SharedArchiveFile=" + archive,
+        "-Xshare:on", "-Xlog:class+load=info", "-jar", JAR.toAbsolutePath().toString(), "validate", "../samples/pipelines/java-ci.yaml")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).contains("is valid").contains("org.pipelinekit.cli.ValidateCommand source: shared objects file");
+    Process sh = new ProcessBuilder("bash", Path.of("../scripts/run.sh").toAbsolutePath().toString(), "validate",
+        Path.of("../samples/pipelines/java-ci.yaml").toAbsolutePath().toString()).redirectErrorStream(true).start();
+    String viaScript = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(sh.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(sh.exitValue()).as(viaScript).isZero();
+    assertThat(viaScript).contains("is valid").doesNotContain("cds").doesNotContain("warning");
+  }
+
+  /**
+   * On a JDK newer than 21 the CLI leaves the process launch mechanism to the JDK: VFORK is deprecated there and printed
+   * a warning into every run. Runs with the newest JDK under /usr/lib/jvm, when there is one.
+   */
+  @Test
+  void onANewerJdk_runsPrintNoLaunchMechanismWarning() throws Exception {
+    Path newer = null;
+    try (var jdks = Files.list(Path.of("/usr/lib/jvm"))) {
+      for (Path jdk : jdks.sorted().toList()) {
+        Path release = jdk.resolve("release");
+        if (!Files.isRegularFile(release) || !Files.isExecutable(jdk.resolve("bin/java"))) continue;
+        var m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
+        if (m.find() && Integer.parseInt(m.group(1)) > 21) newer = jdk.resolve("bin/java");
+      }
+    } catch (IOException e) {
+      // no /usr/lib/jvm
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(newer != null, "no JDK newer than 21 under /usr/lib/jvm");
+    Process p = new ProcessBuilder(newer.toString(), "-jar", JAR.toAbsolutePath().toString(), "run",
+        Path.of("../samples/pipelines/parallel.yaml").toAbsolutePath().toString(), "--workspace",
+        Path.of("../samples/pipelines").toAbsolutePath().toString()).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).contains("SUCCEEDED").doesNotContain("VFORK").doesNotContain("deprecated");
+  }
+
   /** The Kotlin compiler and scripting host work from inside the shaded jar, cold and from the script cache. */
   @Test
   void jar_evaluatesKotlinScripts() throws Exception {
