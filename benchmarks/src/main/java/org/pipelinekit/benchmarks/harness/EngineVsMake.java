@@ -14,9 +14,9 @@ import org.pipelinekit.core.model.Pipeline;
 
 /**
  * The same 200-stage DAG of {@code /bin/true} — 20 levels of 10, each stage needing all 10 of the
- * level before — run by the engine with 2 slots and by {@code make -j2}, one after the other in one
- * run, each timed from start to end after a warm-up run (so JVM start-up is not counted). Prints
- * both times and the ratio; the goal is engine ≤ 1.25 × make.
+ * level before — run by the engine with 2 slots, by {@code make -j2} and by {@code ninja -j2}, each timed from start to
+ * end after a warm-up run (so JVM start-up is not counted), the three taking turns at going first. Prints min/median/max of each and the ratios of the medians; the goal is engine ≤
+ * 1.25 × make.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar org.pipelinekit.benchmarks.harness.EngineVsMake [rounds]</pre>
  */
@@ -67,6 +67,32 @@ public final class EngineVsMake {
     return System.nanoTime() - start;
   }
 
+  /** The same DAG for ninja: an edge per stage, its needs as implicit inputs (no outputs are made, so every run runs all). */
+  static String ninjafile() {
+    StringBuilder sb = new StringBuilder("rule run\n  command = /bin/true\n");
+    for (int level = 0; level < LEVELS; level++) {
+      for (int i = 0; i < WIDTH; i++) {
+        sb.append("build ").append(id(level, i)).append(": run");
+        if (level > 0) {
+          sb.append(" |");
+          for (int k = 0; k < WIDTH; k++) sb.append(' ').append(id(level - 1, k));
+        }
+        sb.append('\n');
+      }
+    }
+    sb.append("default");
+    for (int i = 0; i < WIDTH; i++) sb.append(' ').append(id(LEVELS - 1, i));
+    return sb.append('\n').toString();
+  }
+
+  static long ninja(Path dir) throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    Process p = new ProcessBuilder("ninja", "-j2", "-C", dir.toString()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) throw new IllegalStateException("ninja failed");
+    return System.nanoTime() - start;
+  }
+
   static long engine(PipelineExecutor executor, Pipeline pipeline) {
     long start = System.nanoTime();
     ExecutionSnapshot done = executor.execute(pipeline).completion().join();
@@ -76,30 +102,41 @@ public final class EngineVsMake {
   }
 
   public static void main(String[] args) throws Exception {
-    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-    Path dir = Files.createTempDirectory("engine-vs-make-");
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+    Path dir = Files.createTempDirectory("pipelinekit-engine-vs-make-");
     Path makefile = Files.writeString(dir.resolve("Makefile"), makefile());
+    Files.writeString(dir.resolve("build.ninja"), ninjafile());
     Pipeline pipeline = pipeline();
+    System.out.printf(Locale.ROOT, "%d cores, load %s, launch mechanism %s%n", Runtime.getRuntime().availableProcessors(),
+        Files.readString(Path.of("/proc/loadavg")).strip(), System.getProperty("jdk.lang.Process.launchMechanism", "the JDK's default"));
     try (PipelineExecutor executor = PipelineExecutor.builder().maxParallelJobs(2).dataDirectory(dir.resolve("data")).build()) {
       engine(executor, pipeline); // warm-up: class loading and JIT, not what is compared
       make(makefile);
-      long bestEngine = Long.MAX_VALUE;
-      long bestMake = Long.MAX_VALUE;
-      long sumEngine = 0;
-      long sumMake = 0;
+      ninja(dir);
+      List<Double> engine = new ArrayList<>();
+      List<Double> make = new ArrayList<>();
+      List<Double> ninja = new ArrayList<>();
       for (int r = 0; r < rounds; r++) {
-        long e = engine(executor, pipeline);
-        long m = make(makefile);
-        bestEngine = Math.min(bestEngine, e);
-        bestMake = Math.min(bestMake, m);
-        sumEngine += e;
-        sumMake += m;
-        System.out.printf(Locale.ROOT, "round %d: engine %.0f ms, make -j2 %.0f ms%n", r + 1, e / 1e6, m / 1e6);
+        for (int k = 0; k < 3; k++) { // (each round starts with the next variant)
+          switch ((r + k) % 3) {
+            case 0 -> engine.add(engine(executor, pipeline) / 1e6);
+            case 1 -> make.add(make(makefile) / 1e6);
+            default -> ninja.add(ninja(dir) / 1e6);
+          }
+        }
       }
-      System.out.printf(Locale.ROOT, "mean:  engine %.0f ms, make -j2 %.0f ms, ratio %.2f%n", sumEngine / 1e6 / rounds,
-          sumMake / 1e6 / rounds, (double) sumEngine / sumMake);
-      System.out.printf(Locale.ROOT, "best:  engine %.0f ms, make -j2 %.0f ms, ratio %.2f%n", bestEngine / 1e6, bestMake / 1e6,
-          (double) bestEngine / bestMake);
+      print("engine", engine);
+      print("make -j2", make);
+      print("ninja -j2", ninja);
+      System.out.printf(Locale.ROOT, "ratio of medians: engine/make %.2f×, engine/ninja %.2f×%n", Harness.median(engine) / Harness.median(make),
+          Harness.median(engine) / Harness.median(ninja));
+    } finally {
+      Harness.delete(dir);
     }
+  }
+
+  private static void print(String name, List<Double> ms) {
+    System.out.printf(Locale.ROOT, "%-10s min %.0f ms, median %.0f ms, max %.0f ms (%d runs)%n", name, java.util.Collections.min(ms),
+        Harness.median(ms), java.util.Collections.max(ms), ms.size());
   }
 }
