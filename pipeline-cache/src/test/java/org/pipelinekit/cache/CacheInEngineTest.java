@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pipelinekit.core.run.ExecutionEvent;
 import org.pipelinekit.core.engine.ExecutionSnapshot;
 import org.pipelinekit.core.run.ExecutionStatus;
-import org.pipelinekit.core.run.ExecutionTrigger;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.run.StageStatus;
 import org.pipelinekit.core.model.CachePolicy;
@@ -148,7 +147,7 @@ class CacheInEngineTest {
         .dataDirectory(dir.resolve("data2")).build()) {
       Pipeline p = Pipeline.builder("preset").stage("build", s -> s.cache(CachePresets.maven()).run("true")).build();
       List<ExecutionEvent> seen = Collections.synchronizedList(new ArrayList<>());
-      ex.execute(p, ExecutionTrigger.manual().branch("main"), Map.of(), seen::add).completion().join();
+      org.pipelinekit.core.testing.Runs.runAndHearAll(ex, p, seen); // (events may still come after the completion)
       ExecutionEvent.CacheUsed miss = (ExecutionEvent.CacheUsed) seen.stream().filter(e -> e instanceof ExecutionEvent.CacheUsed)
           .findFirst().orElseThrow();
       assertThat(miss.key()).matches("maven-Linux-[0-9a-f]{64}");

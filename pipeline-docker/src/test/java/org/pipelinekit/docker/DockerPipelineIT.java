@@ -59,8 +59,7 @@ class DockerPipelineIT {
   }
 
   private ExecutionSnapshot run(Pipeline p) {
-    Execution e = executor.execute(p, ExecutionTrigger.manual().branch("main"), Map.of(), events::add);
-    return e.completion().join();
+    return org.pipelinekit.core.testing.Runs.runAndHearAll(executor, p, events); // (events may come after the completion)
   }
 
   private List<String> log(ExecutionSnapshot done, String stage) {

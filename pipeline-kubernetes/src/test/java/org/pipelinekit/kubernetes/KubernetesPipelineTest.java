@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pipelinekit.core.engine.ExecutionSnapshot;
@@ -14,7 +13,6 @@ import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.run.ExecutionEvent;
 import org.pipelinekit.core.run.ExecutionStatus;
-import org.pipelinekit.core.run.ExecutionTrigger;
 import org.pipelinekit.core.runner.LocalProcessRunner;
 import org.pipelinekit.core.testing.StageLogs;
 
@@ -37,7 +35,7 @@ class KubernetesPipelineTest {
               .run("echo \"version=$(cat app.txt | wc -c)\" >> \"$PIPELINE_OUTPUT\""))
           .stage("report", s -> s.needs("build").run("cat app.txt; echo 'size ${{ stages.build.outputs.version }}'"))
           .build();
-      ExecutionSnapshot done = executor.execute(p, ExecutionTrigger.manual(), Map.of(), events::add).completion().join();
+      ExecutionSnapshot done = org.pipelinekit.core.testing.Runs.runAndHearAll(executor, p, events); // (events may come after the end)
       assertThat(done.status()).as(done.toString()).isEqualTo(ExecutionStatus.SUCCEEDED);
       assertThat(StageLogs.of(executor, done, "report")).contains("built-in-a-pod", "size 15");
       assertThat(events).filteredOn(e -> e instanceof ExecutionEvent.StepStarted).extracting(e -> ((ExecutionEvent.StepStarted) e).runner())
