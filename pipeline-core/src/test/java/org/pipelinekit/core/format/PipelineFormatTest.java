@@ -138,6 +138,14 @@ class PipelineFormatTest {
   }
 
   @Test
+  void read_aStageLevelRunOrScript_saysCommandsGoInSteps() {
+    PipelineFormatException e = yamlError("id: ci\nstages:\n  - id: build\n    run: make\n  - id: test\n    script: [make test]\n");
+    assertThat(e.problems()).extracting(FormatProblem::toString).allSatisfy(p -> assertThat(p)
+        .contains("a stage's commands go in its steps, e.g. steps: [{ run: make test }]").contains("--from"));
+    assertThat(e.problems()).hasSize(2);
+  }
+
+  @Test
   void read_refusesDuplicateKeys() {
     PipelineFormatException e = yamlError("id: ci\nstages: []\nid: other\n");
     assertThat(e.problems()).singleElement().hasToString(

@@ -609,11 +609,17 @@ public final class PipelineDecoder {
     }
   }
 
+  /** What other systems call a job's commands (GitLab's script, a stage-level run): the stage's steps here. */
+  private static final Set<String> COMMAND_KEYS = Set.of("run", "script", "command", "commands", "sh");
+
   private void keys(MapNode m, String path, Set<String> allowed) {
     for (Entry e : m.entries().values()) {
       if (!allowed.contains(e.key())) {
         problems.add(new FormatProblem(join(path, e.key()), e.line(), e.column(), "unknown key '" + e.key() + "'"
-            + Suggestions.didYouMean(e.key(), allowed)
+            + (allowed.contains("steps") && COMMAND_KEYS.contains(e.key())
+                ? "; a stage's commands go in its steps, e.g. steps: [{ run: make test }] (a CI file of another system: "
+                    + "import it with --from)"
+                : Suggestions.didYouMean(e.key(), allowed))
             + (allowed.isEmpty() ? "; nothing goes here" : "; the keys here are " + String.join(", ", allowed.stream().sorted().toList()))));
       }
     }
