@@ -17,8 +17,8 @@ import org.pipelinekit.core.model.CacheScope;
 /**
  * Saving and restoring a real tree (default: the Maven local repository, ~/.m2/repository) through
  * {@link CacheManager} against {@code tar -I 'zstd -1 -T0' -cf} and {@code tar -I zstd -xf} of the
- * same tree, alternating, in one run; reports MB/s of tree bytes (the tree's total file size over
- * the wall time) and the ratios. The goal is ≥ 1.0× the CLI's throughput both ways. One warm-up
+ * same tree, the two taking turns at going first; reports min/median/max MB/s of tree bytes (the tree's total file
+ * size over the wall time) and the ratios of the medians. The goal is ≥ 1.0× the CLI's throughput both ways. One warm-up
  * round of each first, so every variant reads the tree from the page cache.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar org.pipelinekit.benchmarks.harness.CacheVsTar [tree] [rounds]</pre>
@@ -31,65 +31,80 @@ public final class CacheVsTar {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     long bytes = treeBytes(tree);
     System.out.printf(Locale.ROOT, "tree %s: %.0f MB in %d files%n", tree, bytes / 1e6, fileCount(tree));
-    Path work = Files.createTempDirectory("cache-vs-tar-");
+    Path work = Files.createTempDirectory("pipelinekit-cache-vs-tar-");
     List<Double> ourSave = new ArrayList<>();
     List<Double> ourRestore = new ArrayList<>();
     List<Double> tarSave = new ArrayList<>();
     List<Double> tarRestore = new ArrayList<>();
-    long archiveOurs = 0;
-    long archiveTar = 0;
+    long[] archives = new long[2];
     try {
       for (int round = 0; round <= rounds; round++) {
-        // ours
-        Path storeDir = work.resolve("store-" + round);
-        CacheManager cache = CacheManager.builder(new FileCacheStore(storeDir)).build();
-        CacheContext ctx = CacheContext.of("bench", "main");
-        long t = System.nanoTime();
-        CacheManager.Saved saved = cache.save(ctx, "tree", List.of(tree), CacheScope.PROJECT, CacheManager.SaveOptions.DEFAULT);
-        double saveSec = (System.nanoTime() - t) / 1e9;
-        archiveOurs = saved.entry().orElseThrow().size();
-        Harness.sync();
-        Path restoreTo = work.resolve("ours-" + round);
-        t = System.nanoTime();
-        cache.restore(ctx, "tree", List.of(), CacheScope.PROJECT, List.of(restoreTo)).orElseThrow();
-        double restoreSec = (System.nanoTime() - t) / 1e9;
-        Harness.delete(restoreTo);
-        Harness.delete(storeDir);
-        Harness.sync();
-        // tar
-        Path archive = work.resolve("tree-" + round + ".tar.zst");
-        t = System.nanoTime();
-        Harness.run(List.of("tar", "-I", "zstd -1 -T0", "-cf", archive.toString(), "-C", tree.getParent().toString(), tree.getFileName().toString()));
-        double tarSaveSec = (System.nanoTime() - t) / 1e9;
-        archiveTar = Files.size(archive);
-        Harness.sync();
-        Path extractTo = Files.createDirectories(work.resolve("tar-" + round));
-        t = System.nanoTime();
-        Harness.run(List.of("tar", "-I", "zstd", "-xf", archive.toString(), "-C", extractTo.toString()));
-        double tarRestoreSec = (System.nanoTime() - t) / 1e9;
-        Harness.delete(extractTo);
-        Files.delete(archive);
-        Harness.sync();
+        double[] o;
+        double[] t;
+        if (round % 2 == 0) { // (which goes first alternates: the second may find the first's pages cached, or dirty)
+          o = ours(tree, work, round, archives);
+          t = tar(tree, work, round, archives);
+        } else {
+          t = tar(tree, work, round, archives);
+          o = ours(tree, work, round, archives);
+        }
         if (round == 0) continue; // warm-up
-        ourSave.add(bytes / 1e6 / saveSec);
-        ourRestore.add(bytes / 1e6 / restoreSec);
-        tarSave.add(bytes / 1e6 / tarSaveSec);
-        tarRestore.add(bytes / 1e6 / tarRestoreSec);
-        System.out.printf(Locale.ROOT, "round %d: save ours %.0f MB/s tar %.0f MB/s; restore ours %.0f MB/s tar %.0f MB/s%n", round,
-            bytes / 1e6 / saveSec, bytes / 1e6 / tarSaveSec, bytes / 1e6 / restoreSec, bytes / 1e6 / tarRestoreSec);
+        ourSave.add(bytes / 1e6 / o[0]);
+        ourRestore.add(bytes / 1e6 / o[1]);
+        tarSave.add(bytes / 1e6 / t[0]);
+        tarRestore.add(bytes / 1e6 / t[1]);
+        System.out.printf(Locale.ROOT, "round %d (%s first): save ours %.0f MB/s tar %.0f MB/s; restore ours %.0f MB/s tar %.0f MB/s%n", round,
+            round % 2 == 0 ? "ours" : "tar", bytes / 1e6 / o[0], bytes / 1e6 / t[0], bytes / 1e6 / o[1], bytes / 1e6 / t[1]);
       }
     } finally {
       Harness.delete(work);
     }
-    double s = Harness.median(ourSave);
-    double ts = Harness.median(tarSave);
-    double r = Harness.median(ourRestore);
-    double tr = Harness.median(tarRestore);
-    System.out.printf(Locale.ROOT, "median of %d: save %.0f MB/s vs tar+zstd %.0f MB/s (%.2fx); restore %.0f MB/s vs %.0f MB/s (%.2fx);"
-        + " archive %.0f MB vs %.0f MB (goal >= 1.0x both ways)%n", rounds, s, ts, s / ts, r, tr, r / tr, archiveOurs / 1e6, archiveTar / 1e6);
+    System.out.printf(Locale.ROOT, "save:    ours %s; tar+zstd %s%n", Harness.spread(ourSave, "MB/s"), Harness.spread(tarSave, "MB/s"));
+    System.out.printf(Locale.ROOT, "restore: ours %s; tar+zstd %s%n", Harness.spread(ourRestore, "MB/s"), Harness.spread(tarRestore, "MB/s"));
+    System.out.printf(Locale.ROOT, "ratio of medians: save %.2fx, restore %.2fx; archive %.0f MB vs %.0f MB (goal >= 1.0x both ways)%n",
+        Harness.median(ourSave) / Harness.median(tarSave), Harness.median(ourRestore) / Harness.median(tarRestore), archives[0] / 1e6,
+        archives[1] / 1e6);
   }
 
-  /** Writes dirty pages out, so one variant's writes are not paid by the next. */
+  /** Saves and restores the tree with the cache; returns the seconds of each. */
+  private static double[] ours(Path tree, Path work, int round, long[] archives) throws Exception {
+    Path storeDir = work.resolve("store-" + round);
+    CacheManager cache = CacheManager.builder(new FileCacheStore(storeDir)).build();
+    CacheContext ctx = CacheContext.of("bench", "main");
+    long t = System.nanoTime();
+    CacheManager.Saved saved = cache.save(ctx, "tree", List.of(tree), CacheScope.PROJECT, CacheManager.SaveOptions.DEFAULT);
+    double saveSec = (System.nanoTime() - t) / 1e9;
+    archives[0] = saved.entry().orElseThrow().size();
+    Harness.sync();
+    Path restoreTo = work.resolve("ours-" + round);
+    t = System.nanoTime();
+    cache.restore(ctx, "tree", List.of(), CacheScope.PROJECT, List.of(restoreTo)).orElseThrow();
+    double restoreSec = (System.nanoTime() - t) / 1e9;
+    Harness.sync();
+    Harness.delete(restoreTo);
+    Harness.delete(storeDir);
+    Harness.sync();
+    return new double[] {saveSec, restoreSec};
+  }
+
+  /** The same with {@code tar} and {@code zstd}; returns the seconds of each. */
+  private static double[] tar(Path tree, Path work, int round, long[] archives) throws Exception {
+    Path archive = work.resolve("tree-" + round + ".tar.zst");
+    long t = System.nanoTime();
+    Harness.run(List.of("tar", "-I", "zstd -1 -T0", "-cf", archive.toString(), "-C", tree.getParent().toString(), tree.getFileName().toString()));
+    double saveSec = (System.nanoTime() - t) / 1e9;
+    archives[1] = Files.size(archive);
+    Harness.sync();
+    Path extractTo = Files.createDirectories(work.resolve("tar-" + round));
+    t = System.nanoTime();
+    Harness.run(List.of("tar", "-I", "zstd", "-xf", archive.toString(), "-C", extractTo.toString()));
+    double restoreSec = (System.nanoTime() - t) / 1e9;
+    Harness.sync();
+    Harness.delete(extractTo);
+    Files.delete(archive);
+    Harness.sync();
+    return new double[] {saveSec, restoreSec};
+  }
 
   private static long treeBytes(Path tree) throws IOException {
     try (Stream<Path> s = Files.walk(tree)) {

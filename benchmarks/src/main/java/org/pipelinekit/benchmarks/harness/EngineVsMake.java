@@ -136,7 +136,6 @@ public final class EngineVsMake {
   }
 
   private static void print(String name, List<Double> ms) {
-    System.out.printf(Locale.ROOT, "%-10s min %.0f ms, median %.0f ms, max %.0f ms (%d runs)%n", name, java.util.Collections.min(ms),
-        Harness.median(ms), java.util.Collections.max(ms), ms.size());
+    System.out.printf(Locale.ROOT, "%-10s %s%n", name, Harness.spread(ms, "ms"));
   }
 }

@@ -20,6 +20,12 @@ final class Harness {
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
+  /** "min …, median …, max …" of a variant's figures, in {@code unit}. */
+  static String spread(List<Double> values, String unit) {
+    return String.format(java.util.Locale.ROOT, "min %.0f %s, median %.0f %s, max %.0f %s (%d runs)", Collections.min(values), unit,
+        median(values), unit, Collections.max(values), unit, values.size());
+  }
+
   /** Runs a command with this process's output, failing when it fails. */
   static void run(List<String> cmd) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(cmd).inheritIO().start();
