@@ -20,7 +20,6 @@ import org.pipelinekit.core.engine.Execution;
 import org.pipelinekit.core.engine.ExecutionSnapshot;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.model.Pipeline;
-import org.pipelinekit.core.run.ExecutionEvent;
 import org.pipelinekit.core.run.ExecutionStatus;
 import org.pipelinekit.core.run.ExecutionTrigger;
 
