@@ -12,8 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +31,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.pipelinekit.core.runner.MachineName;
 import org.pipelinekit.core.runner.OutputLines;
+import org.pipelinekit.core.runner.StartupTimer;
 import org.pipelinekit.core.spi.Runner;
 import org.pipelinekit.core.spi.RunningStep;
 import org.pipelinekit.core.spi.StepExit;
@@ -96,7 +96,7 @@ public final class KubernetesRunner implements Runner {
     this.ownsClient = b.client == null;
     this.client = b.client != null ? b.client : new KubernetesClientBuilder().build();
     this.settings = b.settings;
-    this.hostId = b.hostId != null ? b.hostId : hostName();
+    this.hostId = b.hostId != null ? b.hostId : MachineName.get();
     this.labels = Set.copyOf(b.labels);
     this.startTimeout = b.startTimeout;
     this.removedOrphans = removeEarlierLives();
@@ -293,16 +293,14 @@ public final class KubernetesRunner implements Runner {
 
   private final class PodStep implements RunningStep {
     final StepRequest request;
-    final StepOutput output;
+    final StartupTimer output;
     final CompletableFuture<StepExit> exit = new CompletableFuture<>();
-    final long begun = System.nanoTime();
     volatile JobPod pod;
     volatile boolean cancelled;
-    volatile boolean reported;
 
     PodStep(StepRequest request, StepOutput output) {
       this.request = request;
-      this.output = output;
+      this.output = new StartupTimer(output); // (from now: the pod, the workspace and the exec are the step's start-up)
     }
 
     @Override
@@ -333,14 +331,8 @@ public final class KubernetesRunner implements Runner {
         Thread.currentThread().interrupt();
         result = StepExit.runnerError("the Kubernetes runner was closed while the step ran");
       }
-      if (!reported) started();
+      output.finished();
       exit.complete(result);
-    }
-
-    void started() {
-      if (reported) return;
-      reported = true;
-      output.started(Duration.ofNanos(Math.max(1, System.nanoTime() - begun)));
     }
 
     private StepExit steps() throws IOException, InterruptedException {
@@ -372,8 +364,6 @@ public final class KubernetesRunner implements Runner {
 
           @Override
           public void write(byte[] b, int off, int len) {
-            if (len == 0) return;
-            started();
             offset.addAndGet(len);
             lines.write(b, off, len);
           }
@@ -496,8 +486,12 @@ public final class KubernetesRunner implements Runner {
     }
   }
 
-  /** How an exec ended: its exit code, or dropped (the connection closed without one), and what it wrote on stderr. */
-  private record Exec(int code, boolean dropped, String error) {}
+  /** How an exec ended: its exit code (negative: dropped, the connection closed without one), and what it wrote on stderr. */
+  private record Exec(int code, String error) {
+    boolean dropped() {
+      return code < 0;
+    }
+  }
 
   private Exec exec(JobPod p, byte @org.jspecify.annotations.Nullable [] stdin, OutputStream stdout, String script, String... args) throws InterruptedException {
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
@@ -525,7 +519,7 @@ public final class KubernetesRunner implements Runner {
           })
           .exec(command);
     } catch (KubernetesClientException e) {
-      return new Exec(-1, true, "cannot exec into pod " + p.name + ": " + apiMessage(e));
+      return new Exec(-1, "cannot exec into pod " + p.name + ": " + apiMessage(e));
     }
     try (watch) {
       if (stdin != null && stdin.length > 0) {
@@ -549,7 +543,7 @@ public final class KubernetesRunner implements Runner {
       } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
         LOG.debug("exec into pod {} ended ({}) without closing its connection", p.name, code);
       }
-      return new Exec(code, code < 0, stderr.toString(StandardCharsets.UTF_8));
+      return new Exec(code, stderr.toString(StandardCharsets.UTF_8));
     }
   }
 
@@ -561,13 +555,6 @@ public final class KubernetesRunner implements Runner {
     return e.getMessage() + cause;
   }
 
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
-    }
-  }
 
   public static final class Builder {
     private final KubernetesRunnerSettings settings;

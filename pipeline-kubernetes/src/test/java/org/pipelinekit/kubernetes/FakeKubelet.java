@@ -77,10 +77,6 @@ final class FakeKubelet extends Dispatcher implements AutoCloseable {
     this.client = server.createClient();
   }
 
-  KubernetesClient newClient() {
-    return server.createClient();
-  }
-
   KubernetesClient client() {
     return client;
   }

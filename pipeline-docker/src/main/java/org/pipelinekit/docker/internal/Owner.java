@@ -1,7 +1,5 @@
 package org.pipelinekit.docker.internal;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -42,10 +40,6 @@ public record Owner(String host, long pid, long startedMillis) {
   }
 
   public static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
-    }
+    return org.pipelinekit.core.runner.MachineName.get();
   }
 }

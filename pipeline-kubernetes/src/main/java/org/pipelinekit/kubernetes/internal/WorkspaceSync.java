@@ -141,7 +141,12 @@ public final class WorkspaceSync {
    */
   public List<String> listed(String listing) throws IOException {
     String[] lines = listing.split("\n");
-    long podNow = Long.parseLong(lines[0].strip());
+    long podNow;
+    try {
+      podNow = Long.parseLong(lines[0].strip());
+    } catch (NumberFormatException e) {
+      throw new IOException("the pod's listing of its workspace does not start with its clock (date +%s): '" + lines[0].strip() + "'");
+    }
     Map<String, Entry> pod = new TreeMap<>();
     for (int i = 1; i < lines.length; i++) {
       String[] f = lines[i].split(" ", 4);

@@ -198,7 +198,7 @@ final class StepCall {
       throw new IllegalArgumentException("working directory " + s.workingDirectory().get() + " is outside the workspace");
     }
     Optional<String> image = job.rendered.image().or(() -> run.services().registry().find(job.rendered.type()).flatMap(StageType::defaultImage));
-    return new StepRequest(command, env, dir, image, job.stage.planned.settings().resources(), labels(job, context.attempt()), workspace,
+    return new StepRequest(command, env, dir, image, job.stage.planned.settings().resources(), labels(run, job, context.attempt()), workspace,
         job.stage.planned.settings().timeout(), java.util.Set.copyOf(job.stage.stage.runsOn()));
   }
 
@@ -206,10 +206,6 @@ final class StepCall {
   static Map<String, String> labels(ExecutionRun run, JobState job, int attempt) {
     return Map.of("pipelinekit.execution", run.id(), "pipelinekit.stage", job.stage.id(), "pipelinekit.job", job.jobId,
         "pipelinekit.attempt", Integer.toString(attempt));
-  }
-
-  private Map<String, String> labels(JobState job, int attempt) {
-    return labels(run, job, attempt);
   }
 
   /**
