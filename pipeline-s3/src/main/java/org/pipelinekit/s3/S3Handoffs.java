@@ -56,6 +56,11 @@ public final class S3Handoffs implements Handoffs {
   }
 
   @Override
+  public void drop(String executionId, String stageId, int job) throws IOException {
+    bucket.delete(prefix(executionId, stageId) + job + ".tar");
+  }
+
+  @Override
   public void copyInto(String executionId, String stageId, Path into) throws IOException {
     List<S3Object> jobs = bucket.list(prefix(executionId, stageId)).stream()
         .sorted(Comparator.comparingLong(o -> jobNumber(bucket.nameOf(o)))).toList();

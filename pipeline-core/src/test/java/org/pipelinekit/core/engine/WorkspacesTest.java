@@ -86,4 +86,40 @@ class WorkspacesTest {
       assertThat(log(e, "test")).contains("pom.xml");
     }
   }
+
+  @Test
+  void aReRunStageThatNowHandsNothingOn_leavesNothingOfItsOldHandOff() throws Exception {
+    Path marker = Files.writeString(dir.resolve("make-jar"), "");
+    try (PipelineExecutor ex = PipelineExecutor.builder().dataDirectory(dir.resolve("data")).build()) {
+      Pipeline p = Pipeline.builder("rerun-handoff")
+          .stage("build", s -> s.artifacts(a -> a.path("dist")).run("if [ -f '" + marker + "' ]; then mkdir dist && echo jar > dist/app.jar; fi"))
+          .stage("test", s -> s.needs("build").run("if [ -e dist/app.jar ]; then echo has-jar; else echo no-jar; fi"))
+          .build();
+      Execution first = ex.execute(p);
+      assertThat(await(first).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(log(first, "test")).contains("has-jar");
+
+      Files.delete(marker);
+      Execution again = ex.rerun(first.id(), "build");
+      assertThat(await(again).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(log(again, "test")).as("the re-run build handed nothing on; the old jar is gone").contains("no-jar");
+      assertThat(dir.resolve("data/runs").resolve(again.id()).resolve("handoff/build/0")).doesNotExist();
+    }
+  }
+
+  @Test
+  void aMatrixStageSomeOfWhoseJobsHandNothingOn_stillHandsOnTheOthersFiles() throws Exception {
+    try (PipelineExecutor ex = PipelineExecutor.builder().dataDirectory(dir.resolve("data")).maxParallelJobs(1).build()) {
+      Pipeline p = Pipeline.builder("matrix-handoff")
+          .stage("build", s -> s.matrix(m -> m.axis("os", "a", "b", "c")).artifacts(a -> a.path("out"))
+              .run("if [ \"${{ matrix.os }}\" = b ]; then mkdir out && echo from-b > out/b.txt; fi"))
+          .stage("nothing", s -> s.run("true"))
+          .stage("use", s -> s.needs("build", "nothing").run("cat out/b.txt"))
+          .build();
+      Execution e = ex.execute(p);
+      assertThat(await(e).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(log(e, "use")).contains("from-b");
+      assertThat(dir.resolve("data/runs").resolve(e.id()).resolve("handoff/nothing")).as("a job that hands nothing on keeps nothing").doesNotExist();
+    }
+  }
 }

@@ -29,6 +29,11 @@ public final class DirectoryHandoffs implements Handoffs {
   }
 
   @Override
+  public void drop(String executionId, String stageId, int job) {
+    Trees.delete(stage(executionId, stageId).resolve(Integer.toString(job)));
+  }
+
+  @Override
   public void copyInto(String executionId, String stageId, Path into) throws IOException {
     Path handoff = stage(executionId, stageId);
     if (!Files.isDirectory(handoff)) return;
