@@ -96,4 +96,33 @@ class LocalProcessRunnerTest extends RunnerCompatibilityKit {
     assertThat(r.lines()).containsExactly(System.getenv().getOrDefault("HOME", System.getProperty("user.home")),
         System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
   }
+
+  @Test
+  void aProgramFileWithoutAHashBangLine_runsAsAShellScript() throws Exception {
+    java.nio.file.Path script = Files.writeString(workdir.resolve("noshebang"), "echo from-the-script\nexit 3\n");
+    script.toFile().setExecutable(true);
+    Result r = run("./noshebang", Map.of()); // one plain word: started directly, which the kernel refuses (ENOEXEC)
+    assertThat(r.lines()).containsExactly("from-the-script");
+    assertThat(r.exit().exitCode()).isEqualTo(3);
+  }
+
+  @Test
+  void aProgramKilledByASignal_exitsWith128PlusTheSignal() throws Exception {
+    assertThat(run("kill -9 $$", Map.of()).exit().exitCode()).isEqualTo(137);
+  }
+
+  @Test
+  void aProgramThatLeavesAChildHoldingItsOutput_stillEnds() throws Exception {
+    java.nio.file.Path script = Files.writeString(workdir.resolve("leaves.sh"), "#!/bin/sh\nsleep 120 &\necho $! > bg\necho done\n");
+    script.toFile().setExecutable(true);
+    Result r = run("./leaves.sh", Map.of()); // started directly, so in no session of its own: the child is found by its mark
+    long pid = Long.parseLong(Files.readString(workdir.resolve("bg")).strip());
+    try {
+      assertThat(r.lines()).containsExactly("done");
+      assertThat(r.exit().exitCode()).isZero();
+      assertThat(allGone(List.of(pid))).as("the child left holding the output").isTrue();
+    } finally {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
 }
