@@ -70,6 +70,8 @@ public final class PipelineKitServlet extends HttpServlet {
   private final transient Authorizer authorizer;
   private final transient List<String> corsOrigins;
   private final transient ScheduledExecutorService timer;
+  /** Flushes event streams (a slow client holds one of these threads, never the timer or the engine's). */
+  private final transient java.util.concurrent.ExecutorService flushers;
   private final long maxBody;
   private final transient AuditLog audit;
   private final transient java.time.Clock clock;
@@ -80,11 +82,17 @@ public final class PipelineKitServlet extends HttpServlet {
       t.setDaemon(true);
       return t;
     });
+    java.util.concurrent.atomic.AtomicInteger flusherCount = new java.util.concurrent.atomic.AtomicInteger();
+    this.flushers = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "pipelinekit-web-flush-" + flusherCount.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
     this.audit = b.audit;
     this.clock = b.clock;
     this.api = new Api(b.service, b.executor, Optional.ofNullable(b.artifacts), Optional.ofNullable(b.templates),
         b.registry != null ? b.registry : b.executor.registry(), b.analytics != null ? b.analytics
-        : PipelineAnalytics.builder().executor(b.executor).build(), timer, b.heartbeat.toMillis(), b.kotlinScripts,
+        : PipelineAnalytics.builder().executor(b.executor).build(), timer, flushers, b.heartbeat.toMillis(), b.kotlinScripts,
         Optional.ofNullable(b.triggers), b.authenticator::knownNames, b.audit,
         org.pipelinekit.core.access.PipelineAccess.of(b.service, b.executor, b.authorizer), Optional.ofNullable(b.notifier), b.project,
         b.projects);
@@ -324,6 +332,7 @@ public final class PipelineKitServlet extends HttpServlet {
   @Override
   public void destroy() {
     timer.shutdownNow();
+    flushers.shutdownNow();
     super.destroy();
   }
 

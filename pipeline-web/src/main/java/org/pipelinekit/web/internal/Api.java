@@ -60,6 +60,7 @@ public final class Api {
   private final StageRegistry registry;
   private final PipelineAnalytics analytics;
   private final ScheduledExecutorService timer;
+  private final java.util.concurrent.Executor flushers;
   private final long heartbeatMillis;
   private final AtomicInteger streams = new AtomicInteger();
   private volatile PipelineScriptHost scripts;
@@ -73,7 +74,8 @@ public final class Api {
   private final java.util.function.Supplier<Optional<Set<String>>> knownNames;
 
   public Api(PipelineService service, PipelineExecutor executor, Optional<ArtifactManager> artifacts, Optional<TemplateLibrary> templates,
-      StageRegistry registry, PipelineAnalytics analytics, ScheduledExecutorService timer, long heartbeatMillis, boolean kotlinScripts,
+      StageRegistry registry, PipelineAnalytics analytics, ScheduledExecutorService timer, java.util.concurrent.Executor flushers,
+      long heartbeatMillis, boolean kotlinScripts,
       Optional<org.pipelinekit.triggers.Triggers> triggers, java.util.function.Supplier<Optional<Set<String>>> knownNames,
       org.pipelinekit.core.spi.AuditLog audit, org.pipelinekit.core.access.PipelineAccess access,
       Optional<org.pipelinekit.notify.Notifier> notifier, String project,
@@ -93,6 +95,7 @@ public final class Api {
     this.registry = registry;
     this.analytics = analytics;
     this.timer = timer;
+    this.flushers = flushers;
     this.heartbeatMillis = heartbeatMillis;
   }
 
@@ -1100,7 +1103,7 @@ public final class Api {
     }
     boolean follow = c.param("follow").map(Boolean::parseBoolean).orElse(true);
     long from = resumeFrom(c, 1);
-    SseStream sse = SseStream.start(c.req, c.resp, timer, heartbeatMillis, streams);
+    SseStream sse = SseStream.start(c.req, c.resp, timer, flushers, heartbeatMillis, streams);
     if (!follow) {
       for (LogPages lines = new LogPages(e, stage, from); lines.more(); ) {
         LogLine l = lines.take();
@@ -1211,7 +1214,7 @@ public final class Api {
   private void events(Call c) throws IOException {
     Execution e = execution(c.var("id"));
     long from = resumeFrom(c, 1);
-    SseStream sse = SseStream.start(c.req, c.resp, timer, heartbeatMillis, streams);
+    SseStream sse = SseStream.start(c.req, c.resp, timer, flushers, heartbeatMillis, streams);
     Subscription sub = e.subscribe(from, new EventListener() {
       @Override
       public void onEvent(ExecutionEvent event) {

@@ -18,23 +18,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * client went away) or the container's error/timeout closes the stream and runs {@code onClose}
  * (which unsubscribes from the engine), so a client that disconnects frees what it held. A comment
  * line every heartbeat interval notices silent disconnects.
+ *
+ * <p>Events are written at once and flushed on a thread of {@code flushers}: a flush already asked for takes every event written
+ * before it runs, so a burst (a step printing thousands of lines a second) goes out in a few network writes instead of
+ * one per event, and the sender never waits for the network. A lone event is on the wire one thread hop later.
  */
 public final class SseStream {
   private final AsyncContext async;
   private final OutputStream out;
   private final AtomicInteger open;
+  private final java.util.concurrent.Executor flusher;
+  private boolean flushAsked; // guarded by this
   private Runnable onClose = () -> { };
   private ScheduledFuture<?> heartbeat;
   private boolean closed;
 
-  private SseStream(AsyncContext async, OutputStream out, AtomicInteger open) {
+  private SseStream(AsyncContext async, OutputStream out, AtomicInteger open, java.util.concurrent.Executor flusher) {
     this.async = async;
     this.out = out;
     this.open = open;
+    this.flusher = flusher;
   }
 
-  public static SseStream start(HttpServletRequest req, HttpServletResponse resp, ScheduledExecutorService timer, long heartbeatMillis,
-      AtomicInteger open) throws IOException {
+  public static SseStream start(HttpServletRequest req, HttpServletResponse resp, ScheduledExecutorService timer,
+      java.util.concurrent.Executor flushers, long heartbeatMillis, AtomicInteger open) throws IOException {
     resp.setStatus(200);
     resp.setContentType("text/event-stream");
     resp.setCharacterEncoding("UTF-8");
@@ -42,7 +49,7 @@ public final class SseStream {
     resp.setHeader("X-Accel-Buffering", "no");
     AsyncContext async = req.startAsync();
     async.setTimeout(0);
-    SseStream s = new SseStream(async, resp.getOutputStream(), open);
+    SseStream s = new SseStream(async, resp.getOutputStream(), open, flushers);
     open.incrementAndGet();
     async.addListener(new AsyncListener() {
       @Override public void onComplete(AsyncEvent e) { s.close(); }
@@ -74,15 +81,36 @@ public final class SseStream {
     return raw(sb.toString());
   }
 
-  private synchronized boolean raw(String text) {
-    if (closed) return false;
+  private boolean raw(String text) {
+    boolean ask;
+    synchronized (this) {
+      if (closed) return false;
+      try {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException | RuntimeException e) {
+        close();
+        return false;
+      }
+      ask = !flushAsked;
+      flushAsked = true;
+    }
+    if (ask) {
+      try {
+        flusher.execute(this::flush);
+      } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        flush();
+      }
+    }
+    return true;
+  }
+
+  private synchronized void flush() {
+    flushAsked = false;
+    if (closed) return;
     try {
-      out.write(text.getBytes(StandardCharsets.UTF_8));
       out.flush();
-      return true;
     } catch (IOException | RuntimeException e) {
       close();
-      return false;
     }
   }
 
