@@ -38,6 +38,7 @@ public final class CdsTraining {
               steps: [{ run: "echo deploy ${{ parameters.target }}" }]
           """);
       PrintWriter quiet = new PrintWriter(Writer.nullWriter());
+      UsageText.print(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
       Main.run(quiet, quiet, "--help");
       Main.run(quiet, quiet, "validate", file.toString());
       Main.run(quiet, quiet, "plan", file.toString());

@@ -39,9 +39,11 @@ public final class Main {
   public static final int INVALID = 1;
 
   public static void main(String[] args) {
-    // vfork starts a step's process about twice as fast as the JDK's default posix_spawn helper on JDK 17 and 21
-    // (measured by benchmarks/…/EngineVsMake); later JDKs deprecate it and print a warning for it, so they keep their
-    // default; a host that sets the property keeps its choice
+    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h")) && UsageText.print(System.out)) System.exit(0);
+    // vfork starts a process about twice as fast as the JDK's default posix_spawn helper on JDK 17 and 21 (steps start
+    // through the local runner's own posix_spawn where glibc has it; this is for the rest: git, docker, the runner where
+    // it falls back); later JDKs deprecate it and print a warning for it, so they keep their default; a host that sets
+    // the property keeps its choice
     if (System.getProperty("jdk.lang.Process.launchMechanism") == null && Runtime.version().feature() <= 21) {
       System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
     }

@@ -17,9 +17,13 @@ class PipelineKitJarIT {
 
   private record Result(int exit, String out, String err) {}
 
+  /** Runs the jar with {@code args}; those before the first that does not start with {@code -X} go to the JVM. */
   private static Result run(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
-    cmd.addAll(List.of(args));
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    int i = 0;
+    while (i < args.length - 1 && args[i].startsWith("-X")) cmd.add(args[i++]);
+    cmd.addAll(List.of("-jar", JAR.toString()));
+    cmd.addAll(List.of(args).subList(i, args.length));
     Process p = new ProcessBuilder(cmd).start();
     p.getOutputStream().close();
     var out = p.getInputStream().readAllBytes();
@@ -344,6 +348,16 @@ class PipelineKitJarIT {
       p.destroy();
       p.waitFor(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** The top level's usage comes out of the jar as picocli renders it, without picocli being loaded (UsageText). */
+  @Test
+  void jar_printsTheUsageForHelp_withoutLoadingPicocli() throws Exception {
+    Result help = run("help"); // (picocli's own help command)
+    Result fast = run("-Xlog:class+load=info", "--help");
+    assertThat(fast.exit()).isZero();
+    assertThat(fast.out()).contains(help.out()).contains("org.pipelinekit.cli.UsageText").doesNotContain("picocli.CommandLine ");
+    assertThat(run("--help").out()).isEqualTo(help.out());
   }
 
   @Test
