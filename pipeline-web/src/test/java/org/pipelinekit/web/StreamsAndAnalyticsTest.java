@@ -66,6 +66,32 @@ class StreamsAndAnalyticsTest {
     assertThat(server.executor.execution(id).orElseThrow().completion().get(30, TimeUnit.SECONDS).status()).isEqualTo(ExecutionStatus.CANCELLED);
   }
 
+  /**
+   * Disconnecting while lines pour in: the stream's flush fails on one thread while the engine delivers the next line on
+   * another and Jetty reports the error on a third — none may wait for another (a flush that closed the stream while
+   * holding it deadlocked with the delivery holding the log follower). Five times, to give the race its chances.
+   */
+  @Test
+  void aClientThatDisconnectsWhileLinesPourIn_freesItsStream_everyTime() throws Exception {
+    var created = server.post("/pipelines", "admin-token", """
+        {"pipelinekit": 1, "id": "chatty", "stages": [{"id": "talk", "steps": [{"run": "i=0; while [ $i -lt 400000 ]; do echo \\"line $i\\"; i=$((i+1)); done; sleep 60"}]}]}
+        """);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    for (int k = 0; k < 5; k++) {
+      String id = json(server.post("/pipelines/chatty/execute", "admin-token", "{}")).path("id").asText();
+      Sse logs = new Sse(server.http, URI.create(server.base + "/executions/" + id + "/logs?stage=talk"), "reader-token", null);
+      logs.until(e -> e.data().contains("\"line 2000\""));
+      logs.close();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (server.servlet.openStreams() > 0 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(server.servlet.openStreams()).as("round " + k + ": the stream was released").isZero();
+      server.post("/executions/" + id + "/cancel", "admin-token", "{}");
+      assertThat(server.executor.execution(id).orElseThrow().completion().get(30, TimeUnit.SECONDS).status()).isEqualTo(ExecutionStatus.CANCELLED);
+    }
+  }
+
   @Test
   void analyticsReportRatesDurationsFlakyStagesDoraCostAndSuggestions_andABudgetAlertFires() throws Exception {
     assertThat(server.post("/pipelines", "admin-token", """

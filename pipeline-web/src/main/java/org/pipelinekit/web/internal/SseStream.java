@@ -82,17 +82,21 @@ public final class SseStream {
   }
 
   private boolean raw(String text) {
-    boolean ask;
+    boolean ask = false;
+    boolean broken = false;
     synchronized (this) {
       if (closed) return false;
       try {
         out.write(text.getBytes(StandardCharsets.UTF_8));
+        ask = !flushAsked;
+        flushAsked = true;
       } catch (IOException | RuntimeException e) {
-        close();
-        return false;
+        broken = true;
       }
-      ask = !flushAsked;
-      flushAsked = true;
+    }
+    if (broken) { // (the client left: closed outside the lock, see flush)
+      close();
+      return false;
     }
     if (ask) {
       try {
@@ -104,14 +108,23 @@ public final class SseStream {
     return true;
   }
 
-  private synchronized void flush() {
-    flushAsked = false;
-    if (closed) return;
-    try {
-      out.flush();
-    } catch (IOException | RuntimeException e) {
-      close();
+  /**
+   * Writes out what was sent. A failed write closes the stream — never while holding it: closing runs {@code onClose},
+   * which takes the engine's locks, and the engine holds those while it sends (a flush that closed while holding the
+   * stream deadlocked with a delivery waiting for it).
+   */
+  private void flush() {
+    synchronized (this) {
+      flushAsked = false;
+      if (closed) return;
+      try {
+        out.flush();
+        return;
+      } catch (IOException | RuntimeException e) {
+        // closed below, outside the lock
+      }
     }
+    close();
   }
 
   public synchronized boolean isClosed() {
