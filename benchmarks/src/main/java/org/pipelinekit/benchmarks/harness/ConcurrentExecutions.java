@@ -27,7 +27,7 @@ import org.pipelinekit.core.run.ExecutionTrigger;
  * Executions of a 3-stage pipeline of {@code sleep 0.2}, all submitted at once, with file stores and a listener on each,
  * beside {@code xargs -P<slots>} doing the same sleeps (the floor), the two alternating which runs first. For each count:
  * how many succeeded (by status), when the first 10 %, half, 90 % and all had finished, the throughput, and the peaks of
- * open files, threads, heap and RSS; every log line is checked to be stored. Removes its data directories.
+ * open files, threads, live heap (in use right after a collection) and RSS; every log line is checked to be stored. Removes its data directories.
  *
  * <pre>java -Xmx1g -cp benchmarks/target/benchmarks.jar org.pipelinekit.benchmarks.harness.ConcurrentExecutions [counts] [slots]</pre>
  * {@code counts} is a comma-separated list (default {@code 1000,5000,10000}), {@code slots} the parallel jobs (default 100).
@@ -61,6 +61,36 @@ public final class ConcurrentExecutions {
     }
   }
 
+  /**
+   * Keeps in {@code peak} the largest heap in use right after a garbage collection (what is live, not what awaits the
+   * collector); returns how to stop listening.
+   */
+  private static List<Runnable> listenAfterGc(AtomicLong peak) {
+    List<Runnable> stops = new ArrayList<>();
+    for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (!(gc instanceof javax.management.NotificationEmitter emitter)) continue;
+      javax.management.NotificationListener listener = (notification, handback) -> {
+        if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) return;
+        var info = com.sun.management.GarbageCollectionNotificationInfo.from((javax.management.openmbean.CompositeData) notification.getUserData());
+        long used = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+          var after = info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName());
+          if (pool.getType() == MemoryType.HEAP && after != null) used += after.getUsed();
+        }
+        peak.accumulateAndGet(used, Math::max);
+      };
+      emitter.addNotificationListener(listener, null, null);
+      stops.add(() -> {
+        try {
+          emitter.removeNotificationListener(listener);
+        } catch (javax.management.ListenerNotFoundException ignored) {
+          // gone already
+        }
+      });
+    }
+    return stops;
+  }
+
   /** Runs {@code n} executions; returns the seconds until all had ended. */
   static double engine(int n, int slots) throws Exception {
     Path dir = Files.createTempDirectory("pipelinekit-concurrent-");
@@ -72,6 +102,8 @@ public final class ConcurrentExecutions {
       return t;
     });
     AtomicLong peakFiles = new AtomicLong();
+    AtomicLong peakLive = new AtomicLong();
+    List<Runnable> unlisten = listenAfterGc(peakLive);
     sampler.scheduleAtFixedRate(() -> peakFiles.accumulateAndGet(openFiles(), Math::max), 0, 20, TimeUnit.MILLISECONDS);
     AtomicLong events = new AtomicLong();
     ConcurrentLinkedQueue<Long> ended = new ConcurrentLinkedQueue<>();
@@ -99,14 +131,16 @@ public final class ConcurrentExecutions {
       for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
         if (pool.getType() == MemoryType.HEAP) heap += pool.getPeakUsage().getUsed();
       }
+      unlisten.forEach(Runnable::run);
       List<Long> times = new ArrayList<>(ended);
       times.sort(null);
       System.out.printf(Locale.ROOT, "%,d executions × 3 stages of `sleep 0.2`, %d slots: %,d succeeded in %.1f s (%.0f jobs/s);"
               + " 10 %% ended after %.1f s, 50 %% %.1f s, 90 %% %.1f s%n", n, slots, ok, took, n * 3 / took, at(times, 0.1), at(times, 0.5),
           at(times, 0.9));
       System.out.printf(Locale.ROOT, "  events delivered %,d, log lines stored %,d (expected %,d); peaks: open files %,d, threads %d,"
-              + " heap %.0f MB, RSS %.0f MB%n", events.get(), lines, n * 3L, peakFiles.get(),
-          ManagementFactory.getThreadMXBean().getPeakThreadCount(), heap / 1e6, peakRss() / 1e6);
+              + " live heap %.0f MB (after a collection; the pools' peaks add up to %.0f MB, garbage included), RSS %.0f MB%n",
+          events.get(), lines, n * 3L, peakFiles.get(), ManagementFactory.getThreadMXBean().getPeakThreadCount(), peakLive.get() / 1e6,
+          heap / 1e6, peakRss() / 1e6);
       return took;
     } finally {
       sampler.shutdownNow();
