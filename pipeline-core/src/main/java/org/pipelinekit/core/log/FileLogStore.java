@@ -84,6 +84,28 @@ public final class FileLogStore implements LogStore {
     sf.write(channels, line.number(), record.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** One write for all the lines (of one stage, as the engine hands them over; lines of several stages go stage by stage). */
+  @Override
+  public List<LogLine> appendAllNext(String executionId, List<LogLine> lines) {
+    int from = 0;
+    while (from < lines.size()) {
+      String stageId = lines.get(from).stageId();
+      int to = from;
+      while (to < lines.size() && lines.get(to).stageId().equals(stageId)) to++;
+      StageFile sf = open.computeIfAbsent(file(executionId, stageId), StageFile::open);
+      List<LogLine> part = lines.subList(from, to);
+      long[] numbers = new long[part.size()];
+      byte[][] records = new byte[part.size()][];
+      for (int i = 0; i < records.length; i++) {
+        numbers[i] = part.get(i).number();
+        records[i] = encode(part.get(i)).getBytes(StandardCharsets.UTF_8);
+      }
+      sf.writeAll(channels, numbers, records);
+      from = to;
+    }
+    return lines;
+  }
+
   @Override
   public List<LogLine> read(String executionId, String stageId, long fromLine, int limit) {
     Path f = file(executionId, stageId);
@@ -250,6 +272,28 @@ public final class FileLogStore implements LogStore {
         if (lines >= 0) lines = number;
       } catch (IOException e) {
         throw FileErrors.storeFailure("cannot write a log line to " + file, e);
+      }
+    }
+
+    /** Records of consecutive lines, written at once. */
+    synchronized void writeAll(org.pipelinekit.core.files.AppendChannels channels, long[] numbers, byte[][] records) {
+      int total = 0;
+      for (byte[] r : records) total += r.length;
+      ByteBuffer all = ByteBuffer.allocate(total);
+      long offset = size;
+      List<long[]> points = new ArrayList<>();
+      for (int i = 0; i < records.length; i++) {
+        if (lines >= 0 && numbers[i] % INDEX_EVERY == 1) points.add(new long[] {offset, numbers[i]});
+        all.put(records[i]);
+        offset += records[i].length;
+      }
+      try {
+        channels.append(file, all.flip());
+        index.addAll(points);
+        size = offset;
+        if (lines >= 0 && records.length > 0) lines = numbers[records.length - 1];
+      } catch (IOException e) {
+        throw FileErrors.storeFailure("cannot write " + records.length + " log lines to " + file, e);
       }
     }
 

@@ -2,6 +2,8 @@ package org.pipelinekit.core.runner;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.pipelinekit.core.spi.StepOutput;
 
 /**
@@ -21,16 +23,23 @@ public final class OutputLines {
     this.output = output;
   }
 
+  /** Splits a chunk; the lines it completes go on together ({@link StepOutput#lines}). */
   public void write(byte[] bytes, int offset, int length) {
     for (int i = offset; i < offset + length; i++) {
       byte b = bytes[i];
       if (b == '\n') {
-        emit();
+        complete();
       } else {
         line.write(b);
-        if (line.size() >= MAX_LINE) emit();
+        if (line.size() >= MAX_LINE) complete();
       }
     }
+    if (done.size() == 1) {
+      output.line(done.get(0));
+    } else if (!done.isEmpty()) {
+      output.lines(List.copyOf(done));
+    }
+    done.clear();
   }
 
   public void write(byte[] bytes) {
@@ -39,14 +48,19 @@ public final class OutputLines {
 
   /** Passes on what is left without a line break. */
   public void flush() {
-    if (line.size() > 0) emit();
+    if (line.size() > 0) {
+      complete();
+      output.line(done.remove(0));
+    }
   }
 
-  private void emit() {
+  private final List<String> done = new ArrayList<>();
+
+  private void complete() {
     byte[] bytes = line.toByteArray();
     int len = bytes.length;
     if (len > 0 && bytes[len - 1] == '\r') len--;
-    output.line(new String(bytes, 0, len, StandardCharsets.UTF_8));
+    done.add(new String(bytes, 0, len, StandardCharsets.UTF_8));
     line.reset();
   }
 }

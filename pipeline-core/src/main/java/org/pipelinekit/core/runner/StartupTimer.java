@@ -24,6 +24,12 @@ public final class StartupTimer implements StepOutput {
   }
 
   @Override
+  public void lines(java.util.List<String> texts) {
+    report();
+    output.lines(texts);
+  }
+
+  @Override
   public void started(Duration startup) {
     synchronized (this) {
       if (reported) return;

@@ -31,6 +31,17 @@ public interface LogStore extends AutoCloseable {
     return line;
   }
 
+  /**
+   * Appends lines of one stage in order, as {@link #appendNext} would one by one, and returns them as stored; a store
+   * that can writes them at once (the engine hands over what one read of a step's output held). A store that fails
+   * part-way throws; the lines before may be stored.
+   */
+  default List<LogLine> appendAllNext(String executionId, List<LogLine> lines) {
+    List<LogLine> stored = new java.util.ArrayList<>(lines.size());
+    for (LogLine line : lines) stored.add(appendNext(executionId, line));
+    return stored;
+  }
+
   /** Lines of a stage numbered {@code fromLine} and later, at most {@code limit}, in order. */
   List<LogLine> read(String executionId, String stageId, long fromLine, int limit);
 

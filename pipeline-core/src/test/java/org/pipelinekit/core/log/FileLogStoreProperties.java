@@ -72,6 +72,42 @@ class FileLogStoreProperties {
     }
   }
 
+  /**
+   * Lines appended in batches ({@code appendAllNext}, one write each) and one by one, mixed, read back from any line —
+   * while the store has them open (its sparse index in use) and after a restart — as if appended one by one.
+   */
+  @Property(tries = 60)
+  void batchesReadBackAsLinesOneByOne(@ForAll @net.jqwik.api.constraints.Size(min = 1, max = 40) List<@net.jqwik.api.constraints.IntRange(min = 1, max = 400) Integer> batches,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 8000) int from) throws IOException {
+    Path dir = Files.createTempDirectory("logs");
+    try {
+      List<LogLine> all = new ArrayList<>();
+      try (FileLogStore store = new FileLogStore(dir)) {
+        for (int b = 0; b < batches.size(); b++) {
+          List<LogLine> batch = new ArrayList<>();
+          for (int i = 0; i < batches.get(b); i++) {
+            batch.add(new LogLine("build", all.size() + batch.size() + 1, Instant.ofEpochMilli(1_700_000_000_000L), "build", 1,
+                "line " + (all.size() + batch.size() + 1) + (i % 7 == 0 ? "\twith\ttabs\nand a newline" : "")));
+          }
+          if (b % 3 == 2) batch.forEach(l -> store.append("e1", l));
+          else assertThat(store.appendAllNext("e1", batch)).isEqualTo(batch);
+          all.addAll(batch);
+        }
+        int start = Math.min(from, all.size() + 1);
+        assertThat(store.read("e1", "build", start, 10_000)).isEqualTo(all.subList(start - 1, all.size()));
+        assertThat(store.count("e1", "build")).isEqualTo(all.size());
+      }
+      try (FileLogStore reopened = new FileLogStore(dir)) {
+        int start = Math.min(from, all.size() + 1);
+        assertThat(reopened.read("e1", "build", start, 10_000)).isEqualTo(all.subList(start - 1, all.size()));
+      }
+    } finally {
+      try (Stream<Path> walk = Files.walk(dir)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+      }
+    }
+  }
+
   @Example
   void aForgedRecordInAStepName_staysOneLine() throws IOException {
     Path dir = Files.createTempDirectory("logs");

@@ -45,6 +45,25 @@ final class StageLog {
     this.lines.set(lines);
   }
 
+  /** Lines of one read of a step's output: stored with one write where the store can ({@link LogStore#appendAllNext}), then published one by one. */
+  void appendAll(String jobId, int attempt, java.util.List<String> texts) {
+    java.util.List<String> masked = new java.util.ArrayList<>(texts.size());
+    for (String text : texts) masked.add(masker.mask(text));
+    synchronized (lock) {
+      java.util.List<LogLine> numbered = new java.util.ArrayList<>(masked.size());
+      for (String line : masked) numbered.add(new LogLine(stageId, lines.incrementAndGet(), clock.instant(), jobId, attempt, line));
+      java.util.List<LogLine> stored = numbered;
+      if (storing.getAsBoolean()) {
+        try {
+          stored = store.appendAllNext(executionId, numbered);
+        } catch (RuntimeException e) {
+          storeFailed.accept(e);
+        }
+      }
+      for (LogLine l : stored) hub.publish((seq, t) -> new LogAppended(executionId, seq, t, l));
+    }
+  }
+
   void append(String jobId, int attempt, String text) {
     String line = masker.mask(text);
     synchronized (lock) {

@@ -174,6 +174,11 @@ final class StepCall {
       }
 
       @Override
+      public void lines(List<String> texts) {
+        job.stage.log.appendAll(job.jobId, attempt, texts);
+      }
+
+      @Override
       public void started(Duration startup) {
         run.hub().publish((seq, t) -> new StepStarted(run.id(), seq, t, job.stage.id(), job.jobId, attempt, stepNumber, runnerId, startup));
       }
