@@ -54,6 +54,7 @@ final class PosixSpawn {
   private static final int WNOWAIT = 0x01000000;
   /** glibc's {@code posix_spawn_file_actions_t} is 80 bytes, {@code posix_spawnattr_t} 336, {@code sigset_t} 128: room to spare. */
   private static final int STRUCT_BYTES = 512;
+  private static final String UTF_8 = "UTF-8";
 
   /** The functions of the C library used here. */
   @SuppressWarnings("checkstyle:MethodName")
@@ -120,7 +121,8 @@ final class PosixSpawn {
     if ("jdk".equals(System.getProperty("pipelinekit.spawn"))) return null;
     if (!Platform.isLinux() || !(Platform.ARCH.equals("x86-64") || Platform.ARCH.equals("aarch64"))) return null;
     try {
-      LibC c = Native.load("c", LibC.class);
+      // (UTF-8 for every string handed over, whatever the JVM's default charset: a C locale would turn ü into ?)
+      LibC c = Native.load("c", LibC.class, java.util.Map.of(Library.OPTION_STRING_ENCODING, UTF_8));
       com.sun.jna.NativeLibrary lib = com.sun.jna.NativeLibrary.getInstance("c");
       lib.getFunction("posix_spawn_file_actions_addclosefrom_np"); // glibc 2.34 (throws where missing: musl, older glibc)
       lib.getFunction("posix_spawn_file_actions_addchdir_np");
@@ -166,7 +168,8 @@ final class PosixSpawn {
           (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | (session ? POSIX_SPAWN_SETSID : 0))));
       String[] envp = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
       IntByReference pid = new IntByReference();
-      int error = c.posix_spawn(pid, argv.get(0), actions, attributes, new StringArray(argv.toArray(String[]::new)), new StringArray(envp));
+      int error = c.posix_spawn(pid, argv.get(0), actions, attributes, new StringArray(argv.toArray(String[]::new), UTF_8),
+          new StringArray(envp, UTF_8));
       if (error != 0) throw new SpawnException(error, c.strerror(error));
       close(pipe[1]);
       return new Child(pid.getValue(), new Output(pipe[0]));

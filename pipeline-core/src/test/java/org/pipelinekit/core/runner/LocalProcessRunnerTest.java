@@ -125,4 +125,10 @@ class LocalProcessRunnerTest extends RunnerCompatibilityKit {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
   }
+
+  @Test
+  void textBeyondAscii_inTheCommandAndTheEnvironment_arrivesWhole() throws Exception {
+    Result r = run("echo \"$GREETING, ünïcödé ✓\"", Map.of("GREETING", "grüß dich"));
+    assertThat(r.lines()).containsExactly("grüß dich, ünïcödé ✓");
+  }
 }
