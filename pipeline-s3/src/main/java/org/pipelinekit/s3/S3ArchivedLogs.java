@@ -74,6 +74,12 @@ public final class S3ArchivedLogs implements LogStore {
   }
 
   @Override
+  public List<LogLine> appendAllNext(String executionId, List<LogLine> lines) {
+    for (LogLine line : lines) stages.computeIfAbsent(executionId, k -> ConcurrentHashMap.newKeySet()).add(line.stageId());
+    return live.appendAllNext(executionId, lines);
+  }
+
+  @Override
   public List<LogLine> read(String executionId, String stageId, long fromLine, int limit) {
     if (live.count(executionId, stageId) > 0) return live.read(executionId, stageId, fromLine, limit);
     List<LogLine> all = archived(executionId, stageId);

@@ -75,4 +75,52 @@ public abstract class LogStoreCompatibilityKit extends StoreKit<LogStore> {
     assertThat(store.read("e1", "build", 1200, 1000)).isEqualTo(lines.subList(1199, 1500));
     assertThat(store.count("e1", "build")).isEqualTo(1500);
   }
+
+  /**
+   * Lines handed over together ({@code appendAllNext}, what one read of a step's output held) are stored as if appended
+   * one by one, between lines appended alone; from two writers at once (the jobs of one stage on two hosts) none is lost
+   * and a store that numbers lines gives each batch consecutive numbers, every number once.
+   */
+  @Test
+  void batchesAreStoredAsLinesOneByOne_evenFromTwoWritersAtOnce() throws Exception {
+    List<LogLine> expected = new ArrayList<>();
+    expected.add(store.appendNext("e1", line("build", 1, "alone")));
+    List<LogLine> batch = new ArrayList<>();
+    for (int i = 2; i <= 600; i++) batch.add(line("build", i, "batched " + i));
+    List<LogLine> stored = store.appendAllNext("e1", batch);
+    assertThat(stored).extracting(LogLine::text).isEqualTo(batch.stream().map(LogLine::text).toList());
+    assertThat(stored).extracting(LogLine::number).isEqualTo(java.util.stream.LongStream.rangeClosed(2, 600).boxed().toList());
+    expected.addAll(stored);
+    expected.add(store.appendNext("e1", line("build", 601, "alone again")));
+    assertThat(store.read("e1", "build", 1, 10_000)).isEqualTo(expected);
+    if (!store.numbersLines()) return; // (the engine numbers lines for stores that do not: one writer a stage)
+
+    java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<List<List<LogLine>>>> writers = new ArrayList<>();
+      for (String writer : List.of("a", "b")) {
+        writers.add(two.submit(() -> {
+          List<List<LogLine>> batches = new ArrayList<>();
+          for (int b = 0; b < 20; b++) {
+            List<LogLine> lines = new ArrayList<>();
+            for (int i = 0; i < 25; i++) lines.add(line("test", 0, writer + " " + b + " " + i));
+            batches.add(store.appendAllNext("e1", lines));
+          }
+          return batches;
+        }));
+      }
+      java.util.Set<Long> numbers = new java.util.TreeSet<>();
+      for (var w : writers) {
+        for (List<LogLine> b : w.get(60, java.util.concurrent.TimeUnit.SECONDS)) {
+          for (int i = 1; i < b.size(); i++) assertThat(b.get(i).number()).isEqualTo(b.get(i - 1).number() + 1);
+          b.forEach(l -> numbers.add(l.number()));
+        }
+      }
+      assertThat(numbers).hasSize(1000).first().isEqualTo(1L);
+      assertThat(numbers).last().isEqualTo(1000L);
+      assertThat(store.read("e1", "test", 1, 10_000)).hasSize(1000);
+    } finally {
+      two.shutdownNow();
+    }
+  }
 }
