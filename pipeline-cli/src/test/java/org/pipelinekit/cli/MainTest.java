@@ -240,8 +240,9 @@ class MainTest {
     Main.listed(listed);
     assertThat(listed.getUsageMessage()).isEqualTo(full.getUsageMessage());
     // and what the jar prints for --help without picocli (rendered at build time) is picocli's, plain and coloured
-    assertThat(resource(UsageText.PLAIN)).isEqualTo(full.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF));
-    assertThat(resource(UsageText.COLOURED)).isEqualTo(full.getUsageMessage(picocli.CommandLine.Help.Ansi.ON));
+    assertThat(UsageText.read(UsageText.PLAIN)).as("rendered by pipeline-cli's process-classes phase")
+        .isEqualTo(full.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF));
+    assertThat(UsageText.read(UsageText.COLOURED)).isEqualTo(full.getUsageMessage(picocli.CommandLine.Help.Ansi.ON));
     out.getBuffer().setLength(0);
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).isEqualTo(full.getUsageMessage());
@@ -397,15 +398,6 @@ class MainTest {
       assertThat(heard).anyMatch(h -> h.startsWith("/up ") && h.contains("\"event\":\"failed\"")).noneMatch(h -> h.startsWith("/never"));
     } finally {
       receiver.stop(0);
-    }
-  }
-
-  private static String resource(String name) {
-    try (java.io.InputStream in = UsageText.class.getResourceAsStream(name)) {
-      assertThat(in).as(name + " in the classes (pipeline-cli's process-classes phase renders it)").isNotNull();
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 }

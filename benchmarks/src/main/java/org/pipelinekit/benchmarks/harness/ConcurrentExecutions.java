@@ -131,7 +131,6 @@ public final class ConcurrentExecutions {
       for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
         if (pool.getType() == MemoryType.HEAP) heap += pool.getPeakUsage().getUsed();
       }
-      unlisten.forEach(Runnable::run);
       List<Long> times = new ArrayList<>(ended);
       times.sort(null);
       System.out.printf(Locale.ROOT, "%,d executions × 3 stages of `sleep 0.2`, %d slots: %,d succeeded in %.1f s (%.0f jobs/s);"
@@ -143,6 +142,7 @@ public final class ConcurrentExecutions {
           heap / 1e6, peakRss() / 1e6);
       return took;
     } finally {
+      unlisten.forEach(Runnable::run);
       sampler.shutdownNow();
       Harness.delete(dir);
     }

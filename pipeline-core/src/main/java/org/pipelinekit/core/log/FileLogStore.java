@@ -78,31 +78,21 @@ public final class FileLogStore implements LogStore {
 
   @Override
   public void append(String executionId, LogLine line) {
-    Path f = file(executionId, line.stageId());
-    StageFile sf = open.computeIfAbsent(f, StageFile::open);
-    String record = encode(line);
-    sf.write(channels, line.number(), record.getBytes(StandardCharsets.UTF_8));
+    appendAllNext(executionId, List.of(line));
   }
 
-  /** One write for all the lines (of one stage, as the engine hands them over; lines of several stages go stage by stage). */
+  /** One write for all the lines. */
   @Override
   public List<LogLine> appendAllNext(String executionId, List<LogLine> lines) {
-    int from = 0;
-    while (from < lines.size()) {
-      String stageId = lines.get(from).stageId();
-      int to = from;
-      while (to < lines.size() && lines.get(to).stageId().equals(stageId)) to++;
-      StageFile sf = open.computeIfAbsent(file(executionId, stageId), StageFile::open);
-      List<LogLine> part = lines.subList(from, to);
-      long[] numbers = new long[part.size()];
-      byte[][] records = new byte[part.size()][];
-      for (int i = 0; i < records.length; i++) {
-        numbers[i] = part.get(i).number();
-        records[i] = encode(part.get(i)).getBytes(StandardCharsets.UTF_8);
-      }
-      sf.writeAll(channels, numbers, records);
-      from = to;
+    if (lines.isEmpty()) return lines;
+    StageFile sf = open.computeIfAbsent(file(executionId, LogStore.stageOf(lines)), StageFile::open);
+    long[] numbers = new long[lines.size()];
+    byte[][] records = new byte[lines.size()][];
+    for (int i = 0; i < records.length; i++) {
+      numbers[i] = lines.get(i).number();
+      records[i] = encode(lines.get(i)).getBytes(StandardCharsets.UTF_8);
     }
+    sf.write(channels, numbers, records);
     return lines;
   }
 
@@ -264,19 +254,8 @@ public final class FileLogStore implements LogStore {
       }
     }
 
-    synchronized void write(org.pipelinekit.core.files.AppendChannels channels, long number, byte[] record) {
-      try {
-        if (lines >= 0 && number % INDEX_EVERY == 1) index.add(new long[] {size, number});
-        channels.append(file, ByteBuffer.wrap(record));
-        size += record.length;
-        if (lines >= 0) lines = number;
-      } catch (IOException e) {
-        throw FileErrors.storeFailure("cannot write a log line to " + file, e);
-      }
-    }
-
     /** Records of consecutive lines, written at once. */
-    synchronized void writeAll(org.pipelinekit.core.files.AppendChannels channels, long[] numbers, byte[][] records) {
+    synchronized void write(org.pipelinekit.core.files.AppendChannels channels, long[] numbers, byte[][] records) {
       int total = 0;
       for (byte[] r : records) total += r.length;
       ByteBuffer all = ByteBuffer.allocate(total);
@@ -293,7 +272,7 @@ public final class FileLogStore implements LogStore {
         size = offset;
         if (lines >= 0 && records.length > 0) lines = numbers[records.length - 1];
       } catch (IOException e) {
-        throw FileErrors.storeFailure("cannot write " + records.length + " log lines to " + file, e);
+        throw FileErrors.storeFailure("cannot write " + (records.length == 1 ? "a log line" : records.length + " log lines") + " to " + file, e);
       }
     }
 

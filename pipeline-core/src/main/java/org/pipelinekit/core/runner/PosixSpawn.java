@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * default (since 12: {@code POSIX_SPAWN}) execs its {@code jspawnhelper} first and that execs the program, and a step in a
  * session of its own needs no {@code setsid} program ({@code POSIX_SPAWN_SETSID}). 200 {@code /bin/true} on 2 threads:
  * 155 ms through the JDK's default, 83 ms with its {@code VFORK} (deprecated, and a JVM-wide setting that belongs to the
- * host application), about as fast as make through this.
+ * host application); {@code VFORK}'s one exec is what this does too.
  *
  * <p>Only where it is safe and complete: Linux with glibc 2.34 or newer (x86-64 and AArch64), where the child can be told
  * to close every descriptor above 2 ({@code posix_spawn_file_actions_addclosefrom_np}: the JVM opens files without

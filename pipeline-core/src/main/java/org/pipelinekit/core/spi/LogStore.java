@@ -32,14 +32,25 @@ public interface LogStore extends AutoCloseable {
   }
 
   /**
-   * Appends lines of one stage in order, as {@link #appendNext} would one by one, and returns them as stored; a store
-   * that can writes them at once (the engine hands over what one read of a step's output held). A store that fails
-   * part-way throws; the lines before may be stored.
+   * Appends lines of one stage ({@link #stageOf}) in order, as {@link #appendNext} would one by one, and returns them as
+   * stored; a store that can writes them at once (the engine hands over what one read of a step's output held). A store
+   * that fails part-way throws; the lines before may be stored.
    */
   default List<LogLine> appendAllNext(String executionId, List<LogLine> lines) {
     List<LogLine> stored = new java.util.ArrayList<>(lines.size());
     for (LogLine line : lines) stored.add(appendNext(executionId, line));
     return stored;
+  }
+
+  /** The one stage of a non-empty batch for {@link #appendAllNext}; lines of several stages are refused. */
+  static String stageOf(List<LogLine> lines) {
+    String stageId = lines.get(0).stageId();
+    for (LogLine line : lines) {
+      if (!line.stageId().equals(stageId)) {
+        throw new IllegalArgumentException("a batch of log lines is of one stage; it has lines of " + stageId + " and " + line.stageId());
+      }
+    }
+    return stageId;
   }
 
   /** Lines of a stage numbered {@code fromLine} and later, at most {@code limit}, in order. */

@@ -48,6 +48,24 @@ public final class Database {
     }
   }
 
+  /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+  public <T> T transaction(String what, Work<T> work) {
+    return with(what, c -> {
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(autoCommit);
+      }
+    });
+  }
+
   /** Runs an insert, update or delete; the rows it changed. */
   public int update(String what, String sql, Binder binder) {
     return with(what, c -> {

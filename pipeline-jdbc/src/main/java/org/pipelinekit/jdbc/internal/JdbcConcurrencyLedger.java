@@ -29,31 +29,20 @@ public final class JdbcConcurrencyLedger implements ConcurrencyLedger {
   }
 
   private <T> T locked(String group, String what, Locked<T> work) {
-    return db.with(what, c -> {
-      boolean autoCommit = c.getAutoCommit();
-      c.setAutoCommit(false);
-      try {
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('pipelinekit-group:' || ?))")) {
-          s.setString(1, group);
-          s.executeQuery().close();
-        }
-        List<Row> rows = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT execution_id, running FROM pk_concurrency WHERE group_name = ?"
-            + " ORDER BY running DESC, position")) {
-          s.setString(1, group);
-          try (ResultSet r = s.executeQuery()) {
-            while (r.next()) rows.add(new Row(r.getString(1), r.getBoolean(2)));
-          }
-        }
-        T result = work.run(c, rows);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(autoCommit);
+    return db.transaction(what, c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('pipelinekit-group:' || ?))")) {
+        s.setString(1, group);
+        s.executeQuery().close();
       }
+      List<Row> rows = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT execution_id, running FROM pk_concurrency WHERE group_name = ?"
+          + " ORDER BY running DESC, position")) {
+        s.setString(1, group);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) rows.add(new Row(r.getString(1), r.getBoolean(2)));
+        }
+      }
+      return work.run(c, rows);
     });
   }
 

@@ -252,51 +252,41 @@ public final class JdbcJobQueue implements JobQueue {
 
   /** Claims under an advisory lock, taking no more jobs of a pipeline than its limit leaves room for, cluster-wide. */
   private List<Claimed> claimWithinPipelineLimits(Serving s, int free) {
-    return db.with("claim queued jobs", c -> {
-      boolean auto = c.getAutoCommit();
-      c.setAutoCommit(false);
-      try {
-        try (Statement st = c.createStatement()) {
-          st.execute("SELECT pg_advisory_xact_lock(" + CLAIM_LOCK + ")");
-        }
-        Map<String, Integer> busy = new HashMap<>();
-        try (Statement st = c.createStatement(); ResultSet r = st.executeQuery("SELECT pipeline_id, count(*) FROM pk_job WHERE state = 'CLAIMED'"
-            + " GROUP BY pipeline_id")) {
-          while (r.next()) busy.put(r.getString(1), r.getInt(2));
-        }
-        List<Long> take = new ArrayList<>();
-        try (PreparedStatement st = c.prepareStatement("SELECT id, pipeline_id FROM pk_job WHERE state = 'QUEUED' AND runs_on <@ ? ORDER BY id"
-            + " LIMIT 1000")) {
-          st.setArray(1, c.createArrayOf("text", s.labels()));
-          try (ResultSet r = st.executeQuery()) {
-            while (r.next() && take.size() < free) {
-              String pipeline = r.getString(2);
-              if (busy.getOrDefault(pipeline, 0) < s.perPipeline()) {
-                busy.merge(pipeline, 1, Integer::sum);
-                take.add(r.getLong(1));
-              }
-            }
-          }
-        }
-        List<Claimed> out = new ArrayList<>();
-        if (!take.isEmpty()) {
-          try (PreparedStatement st = c.prepareStatement(claimSet() + " WHERE id = ANY(?) AND state = 'QUEUED'" + CLAIMED_COLUMNS)) {
-            st.setString(1, s.host());
-            st.setString(2, lease.toMillis() + " milliseconds");
-            st.setArray(3, c.createArrayOf("bigint", take.toArray()));
-            try (ResultSet r = st.executeQuery()) {
-              while (r.next()) out.add(claimed(r));
-            }
-          }
-        }
-        c.commit();
-        return out;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(auto);
+    return db.transaction("claim queued jobs", c -> {
+      try (Statement st = c.createStatement()) {
+        st.execute("SELECT pg_advisory_xact_lock(" + CLAIM_LOCK + ")");
       }
+      Map<String, Integer> busy = new HashMap<>();
+      try (Statement st = c.createStatement(); ResultSet r = st.executeQuery("SELECT pipeline_id, count(*) FROM pk_job WHERE state = 'CLAIMED'"
+          + " GROUP BY pipeline_id")) {
+        while (r.next()) busy.put(r.getString(1), r.getInt(2));
+      }
+      List<Long> take = new ArrayList<>();
+      try (PreparedStatement st = c.prepareStatement("SELECT id, pipeline_id FROM pk_job WHERE state = 'QUEUED' AND runs_on <@ ? ORDER BY id"
+          + " LIMIT 1000")) {
+        st.setArray(1, c.createArrayOf("text", s.labels()));
+        try (ResultSet r = st.executeQuery()) {
+          while (r.next() && take.size() < free) {
+            String pipeline = r.getString(2);
+            if (busy.getOrDefault(pipeline, 0) < s.perPipeline()) {
+              busy.merge(pipeline, 1, Integer::sum);
+              take.add(r.getLong(1));
+            }
+          }
+        }
+      }
+      List<Claimed> out = new ArrayList<>();
+      if (!take.isEmpty()) {
+        try (PreparedStatement st = c.prepareStatement(claimSet() + " WHERE id = ANY(?) AND state = 'QUEUED'" + CLAIMED_COLUMNS)) {
+          st.setString(1, s.host());
+          st.setString(2, lease.toMillis() + " milliseconds");
+          st.setArray(3, c.createArrayOf("bigint", take.toArray()));
+          try (ResultSet r = st.executeQuery()) {
+            while (r.next()) out.add(claimed(r));
+          }
+        }
+      }
+      return out;
     });
   }
 

@@ -26,16 +26,20 @@ public final class JdbcLogStore implements LogStore {
 
   @Override
   public void append(String executionId, LogLine line) {
-    db.update("store a log line of " + executionId, "INSERT INTO pk_log_line (execution_id, stage_id, line, at, job_id, attempt, text)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?)", s -> {
-          s.setString(1, executionId);
-          s.setString(2, line.stageId());
-          s.setLong(3, line.number());
-          s.setTimestamp(4, Timestamp.from(line.time()));
-          s.setString(5, line.jobId());
-          s.setInt(6, line.attempt());
-          s.setBytes(7, line.text().getBytes(StandardCharsets.UTF_8));
-        });
+    db.update("store a log line of " + executionId, INSERT_LINE, s -> bind(s, executionId, line));
+  }
+
+  private static final String INSERT_LINE = "INSERT INTO pk_log_line (execution_id, stage_id, line, at, job_id, attempt, text)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+  private static void bind(java.sql.PreparedStatement s, String executionId, LogLine line) throws java.sql.SQLException {
+    s.setString(1, executionId);
+    s.setString(2, line.stageId());
+    s.setLong(3, line.number());
+    s.setTimestamp(4, Timestamp.from(line.time()));
+    s.setString(5, line.jobId());
+    s.setInt(6, line.attempt());
+    s.setBytes(7, line.text().getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
@@ -72,62 +76,33 @@ public final class JdbcLogStore implements LogStore {
    */
   @Override
   public List<LogLine> appendAllNext(String executionId, List<LogLine> lines) {
-    List<LogLine> stored = new java.util.ArrayList<>(lines.size());
-    int from = 0;
-    while (from < lines.size()) {
-      String stageId = lines.get(from).stageId();
-      int to = from;
-      while (to < lines.size() && lines.get(to).stageId().equals(stageId)) to++;
-      stored.addAll(appendStage(executionId, lines.subList(from, to)));
-      from = to;
-    }
-    return stored;
-  }
-
-  private List<LogLine> appendStage(String executionId, List<LogLine> lines) {
-    if (lines.size() == 1) return List.of(appendNext(executionId, lines.get(0)));
-    return db.with("store " + lines.size() + " log lines of " + executionId, c -> {
-      boolean autoCommit = c.getAutoCommit();
-      c.setAutoCommit(false);
-      try {
-        long last;
-        try (java.sql.PreparedStatement s = c.prepareStatement("INSERT INTO pk_log_counter (execution_id, stage_id, last) VALUES (?, ?, ?)"
-            + " ON CONFLICT (execution_id, stage_id) DO UPDATE SET last = pk_log_counter.last + ? RETURNING last")) {
-          s.setString(1, executionId);
-          s.setString(2, lines.get(0).stageId());
-          s.setLong(3, lines.size());
-          s.setLong(4, lines.size());
-          try (java.sql.ResultSet r = s.executeQuery()) {
-            r.next();
-            last = r.getLong(1);
-          }
+    if (lines.size() <= 1) return lines.isEmpty() ? lines : List.of(appendNext(executionId, lines.get(0)));
+    String stageId = LogStore.stageOf(lines);
+    return db.transaction("store " + lines.size() + " log lines of " + executionId, c -> {
+      long last;
+      try (java.sql.PreparedStatement s = c.prepareStatement("INSERT INTO pk_log_counter (execution_id, stage_id, last) VALUES (?, ?, ?)"
+          + " ON CONFLICT (execution_id, stage_id) DO UPDATE SET last = pk_log_counter.last + ? RETURNING last")) {
+        s.setString(1, executionId);
+        s.setString(2, stageId);
+        s.setLong(3, lines.size());
+        s.setLong(4, lines.size());
+        try (java.sql.ResultSet r = s.executeQuery()) {
+          r.next();
+          last = r.getLong(1);
         }
-        long number = last - lines.size() + 1;
-        List<LogLine> stored = new java.util.ArrayList<>(lines.size());
-        try (java.sql.PreparedStatement s = c.prepareStatement("INSERT INTO pk_log_line (execution_id, stage_id, line, at, job_id, attempt, text)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-          for (LogLine line : lines) {
-            LogLine numbered = new LogLine(line.stageId(), number++, line.time(), line.jobId(), line.attempt(), line.text());
-            s.setString(1, executionId);
-            s.setString(2, numbered.stageId());
-            s.setLong(3, numbered.number());
-            s.setTimestamp(4, Timestamp.from(numbered.time()));
-            s.setString(5, numbered.jobId());
-            s.setInt(6, numbered.attempt());
-            s.setBytes(7, numbered.text().getBytes(StandardCharsets.UTF_8));
-            s.addBatch();
-            stored.add(numbered);
-          }
-          s.executeBatch();
-        }
-        c.commit();
-        return stored;
-      } catch (java.sql.SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(autoCommit);
       }
+      long number = last - lines.size() + 1;
+      List<LogLine> stored = new java.util.ArrayList<>(lines.size());
+      try (java.sql.PreparedStatement s = c.prepareStatement(INSERT_LINE)) {
+        for (LogLine line : lines) {
+          LogLine numbered = new LogLine(line.stageId(), number++, line.time(), line.jobId(), line.attempt(), line.text());
+          bind(s, executionId, numbered);
+          s.addBatch();
+          stored.add(numbered);
+        }
+        s.executeBatch();
+      }
+      return stored;
     });
   }
 

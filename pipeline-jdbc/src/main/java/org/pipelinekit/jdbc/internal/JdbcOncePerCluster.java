@@ -20,28 +20,18 @@ public final class JdbcOncePerCluster implements OncePerCluster {
 
   @Override
   public boolean run(String name, Duration every, Runnable work) {
-    return db.with("run " + name + " once for the cluster", c -> {
-      boolean autoCommit = c.getAutoCommit();
-      c.setAutoCommit(false);
-      try {
-        boolean ran = false;
-        if (locked(c, name) && due(c, name, every)) {
-          work.run();
-          try (PreparedStatement s = c.prepareStatement("INSERT INTO pk_periodic (name, last_run) VALUES (?, now())"
-              + " ON CONFLICT (name) DO UPDATE SET last_run = now()")) {
-            s.setString(1, name);
-            s.executeUpdate();
-          }
-          ran = true;
+    return db.transaction("run " + name + " once for the cluster", c -> {
+      boolean ran = false;
+      if (locked(c, name) && due(c, name, every)) {
+        work.run();
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO pk_periodic (name, last_run) VALUES (?, now())"
+            + " ON CONFLICT (name) DO UPDATE SET last_run = now()")) {
+          s.setString(1, name);
+          s.executeUpdate();
         }
-        c.commit();
-        return ran;
-      } catch (java.sql.SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(autoCommit);
+        ran = true;
       }
+      return ran;
     });
   }
 

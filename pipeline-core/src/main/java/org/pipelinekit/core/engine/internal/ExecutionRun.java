@@ -736,9 +736,6 @@ final class ExecutionRun {
   /** The stage ids in plan order. */
   Iterable<String> stageIds() { return stages.keySet(); }
 
-  /** The stage of this id, if the plan has it (the map is filled before the run starts and never changes). */
-  @org.jspecify.annotations.Nullable StageState stage(String id) { return stages.get(id); }
-
   /** The stage of this id (for contexts and their views). */
   @Nullable StageState stageState(String id) {
     return stages.get(id);

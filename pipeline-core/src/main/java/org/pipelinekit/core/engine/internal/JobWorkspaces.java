@@ -79,7 +79,7 @@ final class JobWorkspaces {
   private boolean handedNothing(String stageId) {
     if (notEmpty.contains(stageId)) return false;
     Set<Integer> empty = emptyJobs.get(stageId);
-    StageState s = run.stage(stageId);
+    StageState s = run.stageState(stageId);
     return empty != null && s != null && empty.size() == s.jobs.size();
   }
 

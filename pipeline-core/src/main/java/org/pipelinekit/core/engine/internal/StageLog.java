@@ -65,19 +65,6 @@ final class StageLog {
   }
 
   void append(String jobId, int attempt, String text) {
-    String line = masker.mask(text);
-    synchronized (lock) {
-      LogLine numbered = new LogLine(stageId, lines.incrementAndGet(), clock.instant(), jobId, attempt, line);
-      LogLine l = numbered;
-      if (storing.getAsBoolean()) {
-        try {
-          l = store.appendNext(executionId, numbered);
-        } catch (RuntimeException e) {
-          storeFailed.accept(e);
-        }
-      }
-      LogLine stored = l;
-      hub.publish((seq, t) -> new LogAppended(executionId, seq, t, stored));
-    }
+    appendAll(jobId, attempt, java.util.List.of(text));
   }
 }
