@@ -11,7 +11,6 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -36,12 +35,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.pipelinekit.core.ErrorCode;
 import org.pipelinekit.artifacts.internal.ArtifactInterceptor;
 import org.pipelinekit.artifacts.internal.DigestingCopy;
 import org.pipelinekit.artifacts.internal.Names;
+import org.pipelinekit.artifacts.internal.TreeTar;
 import org.pipelinekit.core.engine.Principal;
 import org.pipelinekit.core.spi.JobInterceptor;
 
@@ -151,31 +149,28 @@ public final class ArtifactManager implements AutoCloseable {
     return storeTree(upload, dir, files);
   }
 
-  /** Stores the given files (paths relative to {@code root}) as a tar archive of those paths. */
+  /**
+   * Stores the given files (paths relative to {@code root}) as a tar archive of those paths; into a
+   * file store the kernel copies each file's content while its digest is computed beside the copy.
+   */
   public ArtifactRecord storeTree(Upload upload, Path root, List<Path> relativePaths) {
-    return storeWith(upload, ArtifactRecord.Kind.TAR, out -> {
-      TarArchiveOutputStream tar = new TarArchiveOutputStream(out, 1 << 16);
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-      for (Path rel : relativePaths) {
-        Path p = root.resolve(rel);
-        String name = rel.toString().replace('\\', '/');
-        TarArchiveEntry e;
-        if (Files.isSymbolicLink(p)) {
-          e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
-          e.setLinkName(Files.readSymbolicLink(p).toString());
-        } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-          e = new TarArchiveEntry(p.toFile(), name + "/");
-        } else {
-          e = new TarArchiveEntry(p.toFile(), name);
+    Names.check(upload.name());
+    long limit = limitFor(upload);
+    try (ArtifactStore.BlobWriter blob = store.newBlob()) {
+      DigestingCopy.Result r;
+      if (blob.channel() instanceof FileChannel target) {
+        try (DigestingCopy.Sequence out = DigestingCopy.sequence(target, hashers, limit, size -> tooLarge(upload, size, limit))) {
+          TreeTar.write(out, root, relativePaths);
+          r = out.finish();
         }
-        tar.putArchiveEntry(e);
-        if (e.isFile() && !e.isSymbolicLink()) Files.copy(p, tar); // commons-compress calls a name-only link entry a file
-        tar.closeArchiveEntry();
+      } else {
+        r = streamed(blob, upload, limit, out -> TreeTar.write(out, root, relativePaths));
       }
-      tar.finish();
-      tar.flush();
-    });
+      blob.commit(r.digest());
+      return record(upload, ArtifactRecord.Kind.TAR, r);
+    } catch (IOException e) {
+      throw new ArtifactException(ErrorCode.ARTIFACT_IO, "cannot store artifact " + upload.name() + ": " + e.getMessage(), e);
+    }
   }
 
   private interface Writer {
@@ -186,16 +181,19 @@ public final class ArtifactManager implements AutoCloseable {
     Names.check(upload.name());
     long limit = limitFor(upload);
     try (ArtifactStore.BlobWriter blob = store.newBlob()) {
-      DigestingCopy.Output out = DigestingCopy.output(blob.channel(), hashers, limit, size -> tooLarge(upload, size, limit));
-      DigestingCopy.Result r;
-      try (out) {
-        writer.writeTo(out);
-        r = out.finish();
-      }
+      DigestingCopy.Result r = streamed(blob, upload, limit, writer);
       blob.commit(r.digest());
       return record(upload, kind, r);
     } catch (IOException e) {
       throw new ArtifactException(ErrorCode.ARTIFACT_IO, "cannot store artifact " + upload.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** What {@code writer} writes, into the blob, hashed beside the writes. */
+  private DigestingCopy.Result streamed(ArtifactStore.BlobWriter blob, Upload upload, long limit, Writer writer) throws IOException {
+    try (DigestingCopy.Output out = DigestingCopy.output(blob.channel(), hashers, limit, size -> tooLarge(upload, size, limit))) {
+      writer.writeTo(out);
+      return out.finish();
     }
   }
 

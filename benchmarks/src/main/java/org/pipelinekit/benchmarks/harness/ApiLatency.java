@@ -46,7 +46,7 @@ public final class ApiLatency {
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     Path dir = Files.createTempDirectory("pipelinekit-api-latency-");
     System.out.printf(Locale.ROOT, "%d cores, load %s%n", Runtime.getRuntime().availableProcessors(),
-        Files.readString(Path.of("/proc/loadavg")).strip());
+        Harness.load());
     try (PipelineExecutor executor = PipelineExecutor.builder().dataDirectory(dir).build()) {
       PipelineService service = PipelineService.builder().store(new FilePipelineStore(dir.resolve("pipelines"))).build();
       PipelineKitServlet servlet = PipelineKitServlet.builder(service, executor)

@@ -45,7 +45,7 @@ public final class ConcurrentExecutions {
     int[] counts = Arrays.stream((args.length > 0 ? args[0] : "1000,5000,10000").split(",")).mapToInt(Integer::parseInt).toArray();
     int slots = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     System.out.printf(Locale.ROOT, "%d cores, load %s, open-file limit %s%n", Runtime.getRuntime().availableProcessors(),
-        Files.readString(Path.of("/proc/loadavg")).strip(), limit());
+        Harness.load(), limit());
     for (int i = 0; i < counts.length; i++) {
       int n = counts[i];
       double engine;

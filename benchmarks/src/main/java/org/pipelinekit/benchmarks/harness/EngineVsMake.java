@@ -108,7 +108,7 @@ public final class EngineVsMake {
     Files.writeString(dir.resolve("build.ninja"), ninjafile());
     Pipeline pipeline = pipeline();
     System.out.printf(Locale.ROOT, "%d cores, load %s, launch mechanism %s%n", Runtime.getRuntime().availableProcessors(),
-        Files.readString(Path.of("/proc/loadavg")).strip(), System.getProperty("jdk.lang.Process.launchMechanism", "the JDK's default"));
+        Harness.load(), System.getProperty("jdk.lang.Process.launchMechanism", "the JDK's default"));
     try (PipelineExecutor executor = PipelineExecutor.builder().maxParallelJobs(2).dataDirectory(dir.resolve("data")).build()) {
       engine(executor, pipeline); // warm-up: class loading and JIT, not what is compared
       make(makefile);

@@ -33,6 +33,11 @@ final class Harness {
   }
 
   /** Flushes written data to disk, so one variant's writes do not slow the next one's reads. */
+  /** The machine's load averages and process counts, as /proc/loadavg has them. */
+  static String load() throws IOException {
+    return Files.readString(Path.of("/proc/loadavg")).strip();
+  }
+
   static void sync() throws IOException, InterruptedException {
     run(List.of("sync"));
   }

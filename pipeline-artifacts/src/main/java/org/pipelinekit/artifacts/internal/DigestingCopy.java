@@ -6,6 +6,11 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -17,7 +22,8 @@ import org.pipelinekit.artifacts.ArtifactException;
  * Copies content into a channel while computing its SHA-256 and size, never holding more than a few
  * megabytes: as an {@link OutputStream} that writers push into (streams, tar archives), or, from one
  * file to another, with the kernel copying ({@code FileChannel.transferTo}) while a second thread
- * reads the source for the digest.
+ * reads the source for the digest; or as a {@link Sequence} of byte arrays and whole files written
+ * into a file (tar archives of many files), the files copied by the kernel likewise.
  */
 public final class DigestingCopy {
   private DigestingCopy() {}
@@ -139,21 +145,196 @@ public final class DigestingCopy {
 
   private static String hashFile(FileChannel source, long size) {
     try {
-      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-      ByteBuffer buf = ByteBuffer.allocate(ParallelSha256.BUFFER);
-      long pos = 0;
-      while (pos < size) {
-        buf.clear();
-        int n = source.read(buf, pos); // positional: independent of the transfer
-        if (n < 0) break;
-        sha.update(buf.array(), 0, n);
-        pos += n;
-      }
-      return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest());
+      MessageDigest sha = sha256();
+      update(sha, source, size, ByteBuffer.allocate(ParallelSha256.BUFFER));
+      return "sha256:" + HexFormat.of().formatHex(sha.digest());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
-    } catch (java.security.NoSuchAlgorithmException e) {
+    }
+  }
+
+  /** Hashes the first {@code size} bytes of {@code source}, read positionally (independent of a transfer). */
+  private static void update(MessageDigest sha, FileChannel source, long size, ByteBuffer buf) throws IOException {
+    long pos = 0;
+    while (pos < size) {
+      buf.clear();
+      if (size - pos < buf.capacity()) buf.limit((int) (size - pos));
+      int n = source.read(buf, pos);
+      if (n < 0) throw new IOException("the file ended at byte " + pos + " of " + size + " while it was being hashed");
+      sha.update(buf.array(), 0, n);
+      pos += n;
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * A sequence of byte arrays and whole files written into {@code target}, files copied by the kernel,
+   * while another thread hashes the same sequence (the arrays as given, the files read again from
+   * their page cache); {@code limit} is checked before anything is written.
+   */
+  public static Sequence sequence(FileChannel target, Executor executor, long limit, LongConsumer tooLarge) {
+    return new Sequence(target, executor, limit, tooLarge);
+  }
+
+  public static final class Sequence implements AutoCloseable {
+    private static final Object END = new Object();
+    private static final long FORCE_EVERY = 32L << 20;
+
+    /** A file whose first {@code size} bytes were copied, to hash and then close. */
+    private record Copied(FileChannel source, long size) {}
+
+    private final FileChannel target;
+    private final long limit;
+    private final LongConsumer tooLarge;
+    /** What was written, in order, for the digest thread: byte arrays, {@link Copied} files, then {@link #END}. */
+    private final BlockingQueue<Object> written = new ArrayBlockingQueue<>(8);
+    private final CompletableFuture<String> digest = new CompletableFuture<>();
+    private volatile boolean abandoned;
+    private long size;
+    /** Bytes written since the target was last forced to disk. */
+    private long unforced;
+    private boolean ended;
+
+    Sequence(FileChannel target, Executor executor, long limit, LongConsumer tooLarge) {
+      this.target = target;
+      this.limit = limit;
+      this.tooLarge = tooLarge;
+      executor.execute(this::hash);
+    }
+
+    /** Writes {@code bytes}, which must not change afterwards (they are hashed later). */
+    public void write(byte[] bytes) throws IOException {
+      grow(bytes.length);
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      while (b.hasRemaining()) target.write(b);
+      hand(bytes, bytes.length);
+    }
+
+    /**
+     * Copies the first {@code length} bytes of {@code source} and takes it over (it is closed once
+     * hashed, or at once on failure); {@code what} names it in the error if the file is shorter.
+     */
+    public void copy(FileChannel source, long length, String what) throws IOException {
+      try {
+        grow(length);
+        long done = 0;
+        while (done < length) {
+          long n = source.transferTo(done, length - done, target);
+          if (n <= 0) throw new IOException(what + " became shorter while it was being stored (" + done + " of " + length + " bytes)");
+          done += n;
+        }
+      } catch (IOException | RuntimeException e) {
+        source.close();
+        throw e;
+      }
+      hand(new Copied(source, length), length);
+    }
+
+    private void grow(long n) {
+      size += n;
+      if (size > limit) tooLarge.accept(size);
+    }
+
+    /**
+     * Hands what was written to the digest thread. The kernel copies faster than SHA-256 runs, so the
+     * writer soon waits for room here; before it does, it forces what it wrote to disk, so the disk
+     * writes overlap the hashing instead of following it.
+     */
+    private void hand(Object part, long length) throws IOException {
+      unforced += length;
+      if (unforced >= FORCE_EVERY && written.remainingCapacity() == 0) {
+        target.force(false);
+        unforced = 0;
+      }
+      try {
+        written.put(part);
+      } catch (InterruptedException e) {
+        if (part instanceof Copied c) closeQuietly(c.source());
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while storing an artifact");
+      }
+    }
+
+    /** Forces what was written to disk while the digest is finished, then waits for it. */
+    public Result finish() throws IOException {
+      ended = true;
+      end();
+      target.force(false);
+      try {
+        return new Result(digest.get(), size);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while hashing an artifact");
+      } catch (ExecutionException e) {
+        throw new IOException("cannot hash the artifact: " + e.getCause().getMessage(), e.getCause());
+      }
+    }
+
+    /** Abandons the sequence unless finished (the caller drops the target); files not yet hashed are closed. */
+    @Override
+    public void close() {
+      if (ended) return;
+      ended = true;
+      abandoned = true;
+      end();
+    }
+
+    /** Hands the end over even to an interrupted thread: the digest thread always drains up to it. */
+    private void end() {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          written.put(END);
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    private void hash() {
+      MessageDigest sha = sha256();
+      ByteBuffer buf = ByteBuffer.allocate(ParallelSha256.BUFFER);
+      Exception failed = null;
+      boolean interrupted = false;
+      while (true) {
+        Object part;
+        try {
+          part = written.take();
+        } catch (InterruptedException e) {
+          interrupted = true; // keeps draining: the writer waits for room, and files must be closed
+          continue;
+        }
+        if (part == END) break;
+        if (part instanceof byte[] bytes) {
+          if (failed == null) sha.update(bytes);
+        } else if (part instanceof Copied c) {
+          try (FileChannel source = c.source()) {
+            if (failed == null && !abandoned) update(sha, source, c.size(), buf);
+          } catch (IOException e) {
+            if (failed == null) failed = e;
+          }
+        }
+      }
+      if (interrupted) Thread.currentThread().interrupt();
+      if (failed != null) digest.completeExceptionally(failed);
+      else digest.complete("sha256:" + HexFormat.of().formatHex(sha.digest()));
+    }
+
+    private static void closeQuietly(FileChannel c) {
+      try {
+        c.close();
+      } catch (IOException ignored) {
+        // closing a file only read from
+      }
     }
   }
 
