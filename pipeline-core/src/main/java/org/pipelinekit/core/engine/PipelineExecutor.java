@@ -161,7 +161,8 @@ public final class PipelineExecutor implements AutoCloseable {
     this.owned = closeables;
     this.globalListeners = new java.util.concurrent.CopyOnWriteArrayList<>(b.globalListeners);
     this.services = new EngineServices(b.registry, runners, executions, logs, Optional.ofNullable(b.secrets), audit,
-        b.jobInterceptors, b.interceptors, b.clock, b.engineTimer != null ? b.engineTimer : EngineTimer.of(timer), engineThreads, deliveryThreads, blockingThreads, new Slots(b.maxParallelJobs, b.maxParallelJobsPerPipeline),
+        b.jobInterceptors, b.interceptors, b.clock, b.engineTimer != null ? b.engineTimer : EngineTimer.of(timer), decorated(engineThreads, b.taskDecorator),
+        decorated(deliveryThreads, b.taskDecorator), decorated(blockingThreads, b.taskDecorator), new Slots(b.maxParallelJobs, b.maxParallelJobsPerPipeline),
         runRoot, b.handoffs != null ? b.handoffs : new org.pipelinekit.core.engine.internal.DirectoryHandoffs(runRoot),
         Optional.ofNullable(b.sharedWorkspace), Optional.ofNullable(b.source), new FailedWorkspaces(b.keepFailedWorkspaces),
         b.cancelGrace, b.postStepGrace, b.eventBuffer, Optional.ofNullable(b.memo), Optional.ofNullable(b.jobQueue),
@@ -371,6 +372,11 @@ public final class PipelineExecutor implements AutoCloseable {
       }
     }
     return Map.of();
+  }
+
+  private static java.util.concurrent.Executor decorated(ExecutorService pool,
+      java.util.function.@org.jspecify.annotations.Nullable UnaryOperator<Runnable> decorator) {
+    return decorator == null ? pool : task -> pool.execute(decorator.apply(task));
   }
 
   /** Approves a stage waiting in WAITING_APPROVAL (on this host, or on the host that runs it). */
@@ -593,6 +599,7 @@ public final class PipelineExecutor implements AutoCloseable {
     private int eventBuffer = 10_000;
     private Duration logRetention = Duration.ofDays(90);
     private int engineThreads = 2;
+    private java.util.function.@org.jspecify.annotations.Nullable UnaryOperator<Runnable> taskDecorator;
     private int queueLimit = 100;
     private Duration retentionSweep = Duration.ofHours(1);
 
@@ -943,6 +950,16 @@ public final class PipelineExecutor implements AutoCloseable {
     }
 
     /** Threads that run the engine's bookkeeping (default 2); steps run on the runner's own. */
+    /**
+     * Wraps every task the engine hands to its threads (its bookkeeping, event delivery, blocking work), as it is
+     * handed over: to carry context across threads, or to know when the engine has nothing left to do (the
+     * simulation behind dry runs and the test kit counts tasks handed over and not yet finished).
+     */
+    public Builder taskDecorator(java.util.function.UnaryOperator<Runnable> decorator) {
+      this.taskDecorator = java.util.Objects.requireNonNull(decorator, "decorator");
+      return this;
+    }
+
     public Builder engineThreads(int threads) {
       if (threads < 1) throw new IllegalArgumentException("engineThreads must be 1 or more, got " + threads);
       this.engineThreads = threads;

@@ -10,4 +10,9 @@ public interface StepContext extends JobContext {
   int stepIndex();
 
   int stepCount();
+
+  /** The step's name: the one it was given, else the first line of its command, or the in-process action's name. */
+  default String stepName() {
+    return "step " + (stepIndex() + 1);
+  }
 }

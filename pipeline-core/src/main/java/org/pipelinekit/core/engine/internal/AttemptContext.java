@@ -80,5 +80,6 @@ class AttemptContext implements JobContext {
 
     @Override public int stepIndex() { return index; }
     @Override public int stepCount() { return job.steps.size(); }
+    @Override public String stepName() { return job.steps.get(index).name(); }
   }
 }

@@ -1,0 +1,76 @@
+package org.pipelinekit.core.simulate;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A step as a simulation saw it: which job and attempt asked for it, the command and environment the
+ * engine rendered for it (an in-process action has no command), when it started and ended in virtual
+ * time, its exit code and how it was answered.
+ */
+public record SimulatedStep(
+    Request request,
+    Instant started,
+    Instant ended,
+    int exitCode,
+    How how) {
+
+  /** How a step was answered. */
+  public enum How {
+    /** By the script: nothing ran. */
+    SCRIPTED,
+    /** Run for real (the script had no answer and the simulation runs unscripted steps). */
+    REAL,
+    /** Failed because the script had no answer for it. */
+    UNSCRIPTED,
+    /** Stopped before its scripted end (a timeout, a cancel). */
+    CANCELLED
+  }
+
+  /** What the engine asked for: the step's place in the run and what it would run. */
+  public record Request(
+      String stageId,
+      String jobId,
+      int attempt,
+      int stepIndex,
+      String stepName,
+      Optional<String> command,
+      Map<String, String> env,
+      Optional<String> image,
+      Path workingDirectory) {
+
+    public Request {
+      Objects.requireNonNull(stageId, "stageId");
+      Objects.requireNonNull(jobId, "jobId");
+      Objects.requireNonNull(stepName, "stepName");
+      Objects.requireNonNull(command, "command");
+      env = Map.copyOf(env);
+      Objects.requireNonNull(image, "image");
+      Objects.requireNonNull(workingDirectory, "workingDirectory");
+    }
+
+    /** An in-process action rather than a command. */
+    public boolean isAction() {
+      return command.isEmpty();
+    }
+
+    /** {@code stage}, {@code stage/job} for a matrix job, then {@code #step} (1-based) and its name. */
+    public String describe() {
+      return (jobId.equals(stageId) ? stageId : jobId) + " step " + (stepIndex + 1) + " '" + stepName + "'"
+          + (attempt > 1 ? " (attempt " + attempt + ")" : "");
+    }
+  }
+
+  public String stageId() {
+    return request.stageId();
+  }
+
+  /** How long it took in virtual time. */
+  public Duration took() {
+    return Duration.between(started, ended);
+  }
+}
