@@ -66,7 +66,13 @@ public record SimulatedRun(
     lines.add("run " + snapshot.status() + (outcome == Outcome.FINISHED ? "" : " (" + outcome.name().toLowerCase(Locale.ROOT).replace('_', ' ')
         + (waitingForApproval.isEmpty() ? "" : ": " + String.join(", ", waitingForApproval)) + ")") + " after " + clock(took()));
     List<StageRun> stages = new ArrayList<>(snapshot.stages().values());
-    stages.sort(java.util.Comparator.comparing((StageRun s) -> s.startedAt().orElse(Instant.MAX)).thenComparing(StageRun::stageId));
+    java.util.Map<String, Long> firstEvent = new java.util.HashMap<>(); // ties (a simulated stage takes no time) in the engine's order
+    for (ExecutionEvent ev : events) {
+      if (ev instanceof ExecutionEvent.StageStarted st) firstEvent.putIfAbsent(st.stageId(), ev.sequence());
+      if (ev instanceof ExecutionEvent.StageFinished f) firstEvent.putIfAbsent(f.stageId(), ev.sequence());
+    }
+    stages.sort(java.util.Comparator.comparing((StageRun s) -> s.startedAt().orElse(s.finishedAt().orElse(Instant.MAX)))
+        .thenComparing(s -> firstEvent.getOrDefault(s.stageId(), Long.MAX_VALUE)));
     for (StageRun s : stages) {
       lines.add(String.format(Locale.ROOT, "  %-9s %-9s %-24s %-16s%s", at(s.startedAt()), at(s.finishedAt()), s.stageId(), s.status(),
           (s.attempts() > 1 ? " attempts " + s.attempts() : "") + s.reason().map(r -> " — " + r).orElse("")));
