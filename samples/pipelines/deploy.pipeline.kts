@@ -7,7 +7,7 @@
 // sample that does not run offline (SamplesOfflineIT skips it and says so); try it with
 //   scripts/run.sh run samples/pipelines/deploy.pipeline.kts --branch main -p version=1.8.2 \
 //       --secrets-file slack.env --approve production      # slack.env: SLACK_WEBHOOK=https://hooks.slack.com/...
-// or see what it would do without one: scripts/run.sh plan samples/pipelines/deploy.pipeline.kts
+// or see what it would do without one: scripts/run.sh run samples/pipelines/deploy.pipeline.kts --dry-run --branch main -p version=1.8.2
 
 pipeline("deploy") {
     name = "Deploy orders service"

@@ -29,6 +29,7 @@ import org.pipelinekit.core.engine.StageRun;
 import org.pipelinekit.core.model.Durations;
 import org.pipelinekit.imports.CiImport;
 import org.pipelinekit.core.model.Pipeline;
+import org.pipelinekit.core.simulate.DryRun;
 import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.validate.PipelineValidationException;
 import picocli.CommandLine.Command;
@@ -94,6 +95,15 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--stage", paramLabel = "ID", description = "Run only this stage and the stages it needs; repeat for more")
   List<String> only = new ArrayList<>();
 
+  @Option(names = "--dry-run", description = "Print what the run would do — each stage with its condition evaluated, its matrix"
+      + " expanded, its commands and variables rendered (secrets by name), its caches and artifacts — without starting anything;"
+      + " every step is taken to succeed and every approval to be given")
+  boolean dryRun;
+
+  @Option(names = "--event", paramLabel = "KIND", description = "What triggers the run, as $${{ trigger.kind }} reads it: push,"
+      + " pull-request, schedule, manual (the default), api or upstream")
+  String event;
+
   @Option(names = "--approve", paramLabel = "ID", description = "Approve this stage when it waits for approval (a GitLab or"
       + " Bitbucket manual job, a deployment); repeat for more, or 'all'. Other approvals are asked for when the run has a"
       + " terminal, else rejected")
@@ -143,6 +153,7 @@ final class RunCommand implements Callable<Integer> {
       }
       return Main.INVALID;
     }
+    if (dryRun) return dryRun(pipeline.get(), kind, out, err);
     Path data = dataDir != null ? dataDir.toAbsolutePath().normalize() : Files.createTempDirectory("pipelinekit-");
     int exit = Main.INVALID;
     try {
@@ -154,6 +165,33 @@ final class RunCommand implements Callable<Integer> {
       } finally {
         finished.countDown();
       }
+    }
+  }
+
+  /** The run's trigger: --event (default manual), --branch and --commit. */
+  private ExecutionTrigger trigger() {
+    ExecutionTrigger trigger = event != null ? ExecutionTrigger.of(event) : ExecutionTrigger.manual();
+    if (branch != null) trigger = trigger.branch(branch);
+    if (commit != null) trigger = trigger.commit(commit);
+    return trigger;
+  }
+
+  /** --dry-run: the run simulated (nothing started, nothing copied), printed stage by stage. */
+  private int dryRun(Pipeline pipeline, Optional<CiImport.Kind> kind, PrintWriter out, PrintWriter err) {
+    if (branch == null) {
+      Path root = workspace != null ? workspace : kind.isPresent() ? RepositoryCopy.root(file, kind) : RepositoryCopy.around(Path.of("").toAbsolutePath());
+      fromRepository(root, out);
+    }
+    try {
+      out.print(DryRun.render(DryRun.of(pipeline, trigger(), params, b -> { })));
+      out.flush();
+      return 0;
+    } catch (PipelineValidationException ex) {
+      err.println(file + ": " + ex.getMessage());
+      return Main.INVALID;
+    } catch (PipelineException ex) {
+      err.println(file + ": error: " + ex.getMessage());
+      return Main.INVALID;
     }
   }
 
@@ -222,9 +260,7 @@ final class RunCommand implements Callable<Integer> {
   private Integer run(Pipeline pipeline, PipelineExecutor.Builder b, Path data, PrintWriter out, PrintWriter err) throws InterruptedException {
     try (org.pipelinekit.notify.Notifier closing = notifier; PipelineExecutor executor = b.build()) {
       notifier.attach(executor);
-      ExecutionTrigger trigger = ExecutionTrigger.manual();
-      if (branch != null) trigger = trigger.branch(branch);
-      if (commit != null) trigger = trigger.commit(commit);
+      ExecutionTrigger trigger = trigger();
       Execution e;
       CountDownLatch printed = new CountDownLatch(1);
       Execution[] self = new Execution[1];

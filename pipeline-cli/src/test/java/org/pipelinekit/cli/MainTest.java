@@ -71,6 +71,57 @@ class MainTest {
   }
 
   @Test
+  void run_dryRun_ofTheDeploySample_onMainAndOnAFeatureBranch() {
+    String deploy = SAMPLES.resolve("deploy.pipeline.kts").toString();
+    assertThat(run("run", deploy, "--dry-run", "--event", "push", "--branch", "main", "-p", "version=1.8.2")).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .startsWith("dry run of deploy (push on branch main, version=1.8.2): nothing was started\n4 of 4 stages run\n")
+        .contains("▶ production  after smoke-test; when branch == 'main' && success() (true); once approved by team-leads or sre"
+            + " (approved in this dry run)\n    environment production (https://orders.example.org)\n    1. deploy  (in-process, not run)\n"
+            + "       with image=registry.example.org/acme/orders:1.8.2 name=orders namespace=production replicas=6\n"
+            + "       env REGION=eu-west-1\n")
+        .contains("▶ smoke-test  after staging; retried up to 2 times\n")
+        .contains("<secret SLACK_WEBHOOK>").doesNotContain("workspace:");
+    out.getBuffer().setLength(0);
+    assertThat(run("run", deploy, "--dry-run", "--event", "push", "--branch", "feature/faster-checkout", "-p", "version=1.8.2",
+        "-p", "region=us-east-1")).isZero();
+    assertThat(out.toString())
+        .contains("3 of 4 stages run; production skipped because condition `branch == 'main' && success()` is false\n")
+        .contains("⊘ production  skipped: condition `branch == 'main' && success()` is false\n")
+        .contains("env REGION=us-east-1");
+  }
+
+  /** The README's dry-run examples are what the command prints. */
+  @Test
+  void run_dryRun_printsWhatTheReadmeShows() throws IOException {
+    String readme = Files.readString(Path.of("../README.md"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("```console\n\\$ scripts/run\\.sh (run \\S+ --dry-run[^\n]*)\n(.*?)```",
+        java.util.regex.Pattern.DOTALL).matcher(readme);
+    int blocks = 0;
+    while (m.find()) {
+      blocks++;
+      out.getBuffer().setLength(0);
+      String[] args = m.group(1).replace("samples/pipelines/", SAMPLES + "/").split(" ");
+      assertThat(run(args)).as(m.group(1) + ": " + err).isZero();
+      assertThat(out.toString()).as(m.group(1)).isEqualTo(m.group(2));
+    }
+    assertThat(blocks).isEqualTo(2);
+  }
+
+  @Test
+  void run_dryRun_startsNoProcess_andExpandsTheMatrix(@TempDir Path dir) throws IOException {
+    Path marker = dir.resolve("marker");
+    Path file = dir.resolve("p.yaml");
+    Files.writeString(file, "id: p\nstages:\n  - id: a\n    matrix: { axes: { os: [linux, macos] } }\n    steps:\n      - run: touch "
+        + marker + "-${{ matrix.os }}\n");
+    assertThat(run("run", file.toString(), "--dry-run", "--branch", "main")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("    job a[os=linux]\n      1. touch " + marker + "-linux\n")
+        .contains("    job a[os=macos]\n      1. touch " + marker + "-macos\n");
+    assertThat(dir.resolve("marker-linux")).doesNotExist();
+    assertThat(dir.resolve("marker-macos")).doesNotExist();
+  }
+
+  @Test
   void run_namesTheFlagForAMissingRequiredParameter_beforeAnythingStarts() {
     assertThat(run("run", SAMPLES.resolve("deploy.pipeline.kts").toString())).isEqualTo(Main.INVALID);
     assertThat(err.toString()).contains("error: parameter 'version' is required: add -p version=VALUE (Image tag to deploy, e.g. 1.8.2)");

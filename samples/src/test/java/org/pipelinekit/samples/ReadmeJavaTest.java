@@ -21,7 +21,7 @@ import org.w3c.dom.NodeList;
 /**
  * Every Java block of the README is a whole file that compiles as it stands there: the blocks are extracted and compiled
  * together (the Spring Boot one by samples/spring-portal's build, whose file it is), and each is the very sample file this
- * module's tests run, so what a reader copies is what the tests ran. The first host app's pom is complete and current.
+ * module's tests run (or, for the test kit, the test itself), so what a reader copies is what the tests ran. The first host app's pom is complete and current.
  */
 class ReadmeJavaTest {
   private static final Path README = Path.of("../README.md");
@@ -56,8 +56,9 @@ class ReadmeJavaTest {
     assertThat(snippets).hasSizeGreaterThanOrEqualTo(10);
     for (Snippet s : snippets) {
       Path here = Path.of("src/main/java").resolve(s.path());
+      Path test = Path.of("src/test/java").resolve(s.path()); // (a test of a sample pipeline, with the test kit)
       Path portal = Path.of("spring-portal/src/main/java").resolve(s.path());
-      Path file = Files.exists(here) ? here : portal;
+      Path file = Files.exists(here) ? here : Files.exists(test) ? test : portal;
       assertThat(file).as("README Java block " + s.number() + " (" + s.type() + ") is the sample file " + s.path()).exists();
       assertThat(s.text()).as("README Java block " + s.number() + " is " + file + " as it stands").isEqualTo(Files.readString(file));
     }

@@ -75,7 +75,7 @@ final class ScriptedSteps implements Runner, StepInterceptor {
           r.jobTimeout(), r.runsOn()));
     }
     SimulatedStep.Request step = new SimulatedStep.Request(c.stage().id(), c.jobId(), c.attempt(), c.stepIndex(), c.stepName(),
-        Optional.empty(), c.env(), c.stage().image(), c.workspace());
+        Optional.empty(), c.env(), c.stage().image(), c.workspace(), c.inputs());
     Optional<StepScript.Answer> answer = script.answer(step);
     Instant started = time.instant();
     if (answer.isPresent()) {
@@ -107,7 +107,7 @@ final class ScriptedSteps implements Runner, StepInterceptor {
     SimulatedStep.Request step = new SimulatedStep.Request(l.getOrDefault("pipelinekit.stage", "?"), l.getOrDefault("pipelinekit.job", "?"),
         Integer.parseInt(l.getOrDefault("pipelinekit.attempt", "1")), Integer.parseInt(l.getOrDefault(STEP_INDEX, "0")),
         l.getOrDefault(STEP_NAME, request.command()), Optional.of(request.command()), request.env(), request.image(),
-        request.workingDirectory());
+        request.workingDirectory(), Map.of());
     Instant started = time.instant();
     Optional<StepScript.Answer> answer = script.answer(step);
     if (answer.isPresent()) {

@@ -83,7 +83,7 @@ public record SimulatedRun(
         }
       }
     }
-    return String.join("\n", lines);
+    return String.join("\n", lines.stream().map(String::stripTrailing).toList());
   }
 
   private String at(java.util.Optional<Instant> t) {

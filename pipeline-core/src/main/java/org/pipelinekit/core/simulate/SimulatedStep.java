@@ -31,7 +31,10 @@ public record SimulatedStep(
     CANCELLED
   }
 
-  /** What the engine asked for: the step's place in the run and what it would run. */
+  /**
+   * What the engine asked for: the step's place in the run and what it would run — a command, or for an in-process
+   * action the stage's inputs as rendered for it.
+   */
   public record Request(
       String stageId,
       String jobId,
@@ -41,7 +44,8 @@ public record SimulatedStep(
       Optional<String> command,
       Map<String, String> env,
       Optional<String> image,
-      Path workingDirectory) {
+      Path workingDirectory,
+      Map<String, Object> inputs) {
 
     public Request {
       Objects.requireNonNull(stageId, "stageId");
@@ -51,6 +55,7 @@ public record SimulatedStep(
       env = Map.copyOf(env);
       Objects.requireNonNull(image, "image");
       Objects.requireNonNull(workingDirectory, "workingDirectory");
+      inputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
     }
 
     /** An in-process action rather than a command. */

@@ -13,7 +13,7 @@ import org.pipelinekit.test.Trigger;
 
 /** {@code java-ci.yaml}: clone, build, test on two JDKs (retried), deploy from main once approved. */
 @PipelineTest
-class JavaCiPipelineTest {
+public class JavaCiPipelineTest { // (public: the README shows it as a whole file)
   static final Pipeline JAVA_CI = SamplePipelines.yaml("java-ci.yaml");
 
   /** A build of 3 minutes that records version 2.4.0, tests of 8 minutes. */
