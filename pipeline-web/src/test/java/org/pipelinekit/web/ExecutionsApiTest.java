@@ -108,6 +108,37 @@ class ExecutionsApiTest {
   }
 
   @Test
+  void aDryRunSaysWhatWouldRunAndWhy_withoutStartingAnything() throws Exception {
+    Path marker = dir.resolve("dry-run-marker");
+    create("""
+        {"pipelinekit": 1, "id": "dry", "parameters": [{"name": "target", "default": "staging"}], "env": {"TARGET": "${{ params.target }}"},
+         "stages": [{"id": "build", "matrix": {"axes": {"jdk": ["17", "21"]}}, "steps": [{"run": "touch '%s'; make JDK=${{ matrix.jdk }}"}]},
+                    {"id": "deploy", "needs": ["build"], "when": "branch == 'main'", "approval": {"approvers": ["leads"]},
+                     "steps": [{"name": "ship", "run": "./deploy.sh $TARGET"}]}]}
+        """.formatted(marker));
+    ApiServer.Response main = server.post("/pipelines/dry/dry-run", "reader-token",
+        "{\"event\": \"push\", \"branch\": \"main\", \"parameters\": {\"target\": \"production\"}}");
+    assertThat(main.status()).as(main.body()).isEqualTo(200);
+    JsonNode r = json(main.body());
+    assertThat(r.path("summary").asText()).isEqualTo("2 of 2 stages run");
+    JsonNode build = r.path("stages").get(0);
+    assertThat(build.path("id").asText()).isEqualTo("build");
+    assertThat(build.path("jobs").findValuesAsText("command")).containsExactly("touch '" + marker + "'; make JDK=17", "touch '" + marker
+        + "'; make JDK=21");
+    JsonNode deploy = r.path("stages").get(1);
+    assertThat(deploy.path("approval").asText()).isEqualTo("approved by leads");
+    assertThat(deploy.path("jobs").get(0).path("steps").get(0).path("env").path("TARGET").asText()).isEqualTo("production");
+    assertThat(r.path("text").asText()).startsWith("dry run of dry (push on branch main, target=production): nothing was started\n");
+
+    JsonNode feature = json(server.post("/pipelines/dry/dry-run", "reader-token", "{\"branch\": \"feature/x\"}").body());
+    assertThat(feature.path("summary").asText()).isEqualTo("1 of 2 stages run; deploy skipped because condition `branch == 'main'` is false");
+    assertThat(feature.path("stages").get(1).path("runs").asBoolean()).isFalse();
+    assertThat(marker).doesNotExist();
+    assertThat(server.get("/pipelines/dry/executions", "reader-token").body()).isEqualTo("[]");
+    assertThat(server.post("/pipelines/dry/dry-run", "reader-token", "{\"parameters\": [1]}").status()).isEqualTo(400);
+  }
+
+  @Test
   void logStreamsResumeFromLastEventIdWithoutLosingALine() throws Exception {
     create("""
         {"pipelinekit": 1, "id": "chatty", "stages": [{"id": "talk", "steps": [{"run": "seq 1 3000 | sed 's/^/line-/'"}]}]}

@@ -120,6 +120,7 @@ public final class Api {
         new Route("PUT", "/pipelines/{id}/draft", Action.EDIT, this::saveDraft),
         new Route("DELETE", "/pipelines/{id}/draft", Action.EDIT, this::deleteDraft),
         new Route("POST", "/pipelines/{id}/execute", Action.RUN, this::execute),
+        new Route("POST", "/pipelines/{id}/dry-run", Action.READ, this::dryRun),
         new Route("GET", "/pipelines/{id}/executions", Action.READ, this::listExecutions),
         new Route("GET", "/pipelines/{id}/export", Action.READ, this::export),
         new Route("GET", "/pipelines/{id}/analytics", Action.READ, this::analytics),
@@ -704,6 +705,59 @@ public final class Api {
     Execution e = acting(c).execute(p, trigger, params);
     c.resp.setHeader("Location", c.req.getContextPath() + c.req.getServletPath() + "/api/v1/executions/" + e.id());
     c.send(202, Json.execution(e.snapshot(), false));
+  }
+
+  /**
+   * What a run would do (nothing is started): body {@code {event, branch, commit, parameters}}, all optional (event
+   * {@code manual}); the answer has {@code summary}, {@code stages} (in the order the engine reaches them, each with
+   * {@code runs}, {@code skippedBecause}, its condition, approval, jobs and their rendered steps, caches and artifacts)
+   * and {@code text}, as {@code pipelinekit run --dry-run} prints it.
+   */
+  private void dryRun(Call c) throws IOException {
+    Pipeline p = pipeline(c.var("id"));
+    ObjectNode body = c.json(Set.of("event", "branch", "commit", "parameters"));
+    ExecutionTrigger trigger = ExecutionTrigger.of(text(body, "event").orElse("manual")).actor(c.principal.name());
+    Optional<String> branch = text(body, "branch");
+    if (branch.isPresent()) trigger = trigger.branch(branch.get());
+    Optional<String> commit = text(body, "commit");
+    if (commit.isPresent()) trigger = trigger.commit(commit.get());
+    if (body.has("parameters") && !body.get("parameters").isObject()) {
+      throw Problems.badRequest("bad-parameters", "parameters must be an object of name: value, such as {\"target\": \"staging\"}");
+    }
+    Map<String, Object> params = body.has("parameters") ? Json.map(body.get("parameters")) : Map.of();
+    org.pipelinekit.core.simulate.DryRun.Report r = org.pipelinekit.core.simulate.DryRun.of(p, trigger, params,
+        b -> b.registry(executor.registry()));
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    out.put("pipeline", r.pipelineId()).put("trigger", r.trigger()).put("stageCount", r.stages()).put("running", r.running());
+    out.put("summary", org.pipelinekit.core.simulate.DryRun.render(r).lines().skip(1).findFirst().orElse(""));
+    ArrayNode stages = out.putArray("stages");
+    for (org.pipelinekit.core.simulate.DryRun.StagePlan s : r.plan()) {
+      ObjectNode n = stages.addObject().put("id", s.stageId()).put("runs", s.runs());
+      s.skippedBecause().ifPresent(v -> n.put("skippedBecause", v));
+      s.condition().ifPresent(v -> n.put("condition", v));
+      s.needs().forEach(n.putArray("needs")::add);
+      s.approval().ifPresent(v -> n.put("approval", v));
+      s.environment().ifPresent(v -> n.put("environment", v));
+      s.retries().ifPresent(v -> n.put("retries", v));
+      ArrayNode jobs = n.putArray("jobs");
+      for (org.pipelinekit.core.simulate.DryRun.JobPlan j : s.jobs()) {
+        ObjectNode jn = jobs.addObject().put("id", j.jobId());
+        ObjectNode matrix = jn.putObject("matrix");
+        j.matrix().forEach(matrix::put);
+        ArrayNode steps = jn.putArray("steps");
+        for (org.pipelinekit.core.simulate.DryRun.StepPlan st : j.steps()) {
+          ObjectNode sn = steps.addObject().put("name", st.name());
+          st.command().ifPresent(v -> sn.put("command", v));
+          ObjectNode env = sn.putObject("env");
+          st.env().forEach(env::put);
+          sn.set("inputs", Json.MAPPER.valueToTree(st.inputs()));
+        }
+      }
+      s.caches().forEach(n.putArray("caches")::add);
+      s.artifacts().forEach(n.putArray("artifacts")::add);
+    }
+    out.put("text", org.pipelinekit.core.simulate.DryRun.render(r));
+    c.send(200, out);
   }
 
   private void listExecutions(Call c) throws IOException {
