@@ -1,4 +1,4 @@
-import { edgeId, graphToPipeline, layout, newStageId, pipelineToGraph, problemsByStage, wouldCreateCycle, type PipelineDoc } from './model';
+import { edgeId, graphToPipeline, layout, newStageId, pipelineToGraph, problemsByStage, withGenerated, wouldCreateCycle, type PipelineDoc } from './model';
 import { layoutAsync } from './layoutAsync';
 
 const doc: PipelineDoc = {
@@ -98,4 +98,15 @@ test('a need of a stage that is not in the pipeline is kept, not dropped, so the
   expect(edges.map((e) => e.id)).toEqual(['a->b']);
   expect(graphToPipeline({ pipelinekit: 1, id: 'p', stages: [] }, nodes, edges).stages[1].needs).toEqual(['a', 'nope']);
   expect(graphToPipeline({ pipelinekit: 1, id: 'p', stages: [] }, nodes, []).stages[1].needs).toEqual(['nope']);
+});
+
+describe('stages generated at run time', () => {
+  it('join the pipeline after its own stages, each once, with their needs as edges', () => {
+    const doc: PipelineDoc = { pipelinekit: 1, id: 'p', stages: [{ id: 'plan', steps: [{ run: 'x' }] }, { id: 'report', needs: ['plan'], steps: [{ run: 'y' }] }] };
+    const generated = [{ id: 'test-api', needs: ['plan'], steps: [{ run: 'a' }] }, { id: 'test-web', needs: ['plan'], steps: [{ run: 'b' }] }];
+    const run = withGenerated(doc, [...generated, generated[0], { id: 'plan', steps: [] }]); // a replayed event, an id taken
+    expect(run.stages.map((s) => s.id)).toEqual(['plan', 'report', 'test-api', 'test-web']);
+    expect(pipelineToGraph(run).edges.map((e) => `${e.source}->${e.target}`)).toContain('plan->test-web');
+    expect(withGenerated(doc, [])).toBe(doc);
+  });
 });

@@ -57,6 +57,17 @@ export function edgeId(source: string, target: string): string {
 }
 
 /** Pipeline → nodes (a stage each, laid out unless {@code laidOut} is false) and edges (a need each: from the needed stage to the stage). */
+/**
+ * The pipeline as an execution runs it: its own stages, then the stages its jobs generated (StagesAdded events), each id
+ * once (a resumed event stream replays them).
+ */
+export function withGenerated(doc: PipelineDoc, generated: StageDoc[]): PipelineDoc {
+  if (generated.length === 0) return doc;
+  const ids = new Set(doc.stages.map((s) => s.id));
+  const added = generated.filter((s) => !ids.has(s.id) && ids.add(s.id));
+  return added.length === 0 ? doc : { ...doc, stages: [...doc.stages, ...added] };
+}
+
 export function pipelineToGraph(doc: PipelineDoc, laidOut = true): { nodes: StageNode[]; edges: NeedEdge[] } {
   const ids = new Set(doc.stages.map((s) => s.id));
   const edges: NeedEdge[] = [];

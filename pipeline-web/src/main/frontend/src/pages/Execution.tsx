@@ -6,7 +6,7 @@ import { LogViewer, apiLogSource } from '../components/LogViewer';
 import { StageList } from '../components/StageList';
 import { layoutAsync } from '../layoutAsync';
 import { recallLayout, rememberLayout } from '../layoutMemory';
-import { NODE_HEIGHT, NODE_WIDTH, pipelineToGraph, type PipelineDoc, type StageDoc } from '../model';
+import { NODE_HEIGHT, NODE_WIDTH, pipelineToGraph, withGenerated, type PipelineDoc, type StageDoc } from '../model';
 
 export interface JobJson {
   id: string;
@@ -125,6 +125,7 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
   const [error, setError] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [decisions, setDecisions] = useState<Record<string, string>>({});
+  const [generated, setGenerated] = useState<StageDoc[]>([]);
   const [neighbours, setNeighbours] = useState<{ previous?: { id: string; number: number }; next?: { id: string; number: number } }>({});
   const [stage, setStage] = useState<string | null>(focusStage ?? null);
   const [now, setNow] = useState(Date.now());
@@ -160,6 +161,12 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
             if (e.id) last = e.id;
             if (e.event === 'ExecutionFinished') finished = true;
             if (e.event === 'ArtifactStored') void loadArtifacts();
+            if (e.event === 'StagesAdded') {
+              try {
+                const d = JSON.parse(e.data) as { definitions?: StageDoc[] };
+                if (d.definitions) setGenerated((old) => [...old, ...d.definitions!]);
+              } catch { /* an event without its definitions: the stages show in the list only */ }
+            }
             if (e.event === 'ApprovalDecided') {
               try {
                 const d = JSON.parse(e.data) as { stage: string; by: string; approved: boolean };
@@ -197,9 +204,10 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
   }, [execution?.status]);
 
   const [graph, setGraph] = useState<ReturnType<typeof pipelineToGraph> | null>(null);
-  const pipeline = execution?.pipeline;
+  // the pipeline as it runs: its own stages, and those its jobs generated (StagesAdded events), drawn once they are known
+  const pipeline = useMemo(() => execution && withGenerated(execution.pipeline, generated), [execution?.pipeline, generated]);
   useEffect(() => {
-    if (!pipeline || graph) return;
+    if (!pipeline || (graph && graph.nodes.length === pipeline.stages.length)) return;
     const raw = pipelineToGraph(pipeline, false);
     // where the designer (or an earlier visit) placed the stages in this browser, else a fresh layout, remembered
     const placed = recallLayout(pipeline.id, raw.nodes.map((n) => n.id));
@@ -255,7 +263,7 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
 
   if (error) return <div className="pk-error pk-pad">{error}</div>;
   if (!execution) return <div className="pk-muted pk-pad">Loading…</div>;
-  const rows = execution.pipeline.stages.map((st) => {
+  const rows = (pipeline ?? execution.pipeline).stages.map((st) => {
     const r = runs.get(st.id);
     return { id: st.id, name: st.name, status: r?.status ?? 'PENDING', durationMs: r?.durationMs, reason: r?.reason };
   });
@@ -329,14 +337,14 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
               <Controls showInteractive={false} />
             </ReactFlow>
           </ReactFlowProvider>
-        ) : <div className="pk-muted pk-pad">Laying out {execution.pipeline.stages.length} stages…</div>}
+        ) : <div className="pk-muted pk-pad">Laying out {(pipeline ?? execution.pipeline).stages.length} stages…</div>}
       </div>
       </div>
       {stage && runs.get(stage)?.reason && EXPLAINED.has(runs.get(stage)!.status) ? (
         <div className="pk-stage-reason" data-testid="log-reason"><b>{stage}</b> {runs.get(stage)!.status.toLowerCase().replace(/_/g, ' ')}: {runs.get(stage)!.reason}</div>
       ) : null}
       {stage ? (
-        <LogViewer key={execution.id} executionId={execution.id} stages={execution.pipeline.stages.map((n) => n.id)} stage={stage} onStage={select}
+        <LogViewer key={execution.id} executionId={execution.id} stages={(pipeline ?? execution.pipeline).stages.map((n) => n.id)} stage={stage} onStage={select}
           source={apiLogSource(execution.id)} live={(s) => !FINAL.has(runs.get(s)?.status ?? 'PENDING')} />
       ) : <p className="pk-muted pk-pad">Click a stage to see its log.</p>}
     </div>

@@ -54,6 +54,16 @@ public final class ExecutionEvents {
     } else if (event instanceof StageReused e) {
       n.put("stage", e.stageId()).put("reusedFrom", e.fromExecutionId()).put("status", e.status().name());
       map(n, "outputs", e.outputs());
+    } else if (event instanceof ExecutionEvent.StagesAdded e) {
+      n.put("stage", e.stageId());
+      e.stageIds().forEach(n.putArray("stages")::add);
+      n.put("fragment", e.fragment());
+      try { // the stages as in a pipeline document (JSON), for a view that draws them
+        com.fasterxml.jackson.databind.JsonNode doc = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(e.fragment());
+        if (doc != null && doc.path("stages").isArray()) n.set("definitions", doc.get("stages"));
+      } catch (java.io.IOException unreadable) {
+        // (the engine wrote it; only a store edited by hand gets here) the ids alone say which stages were added
+      }
     } else if (event instanceof ApprovalRequested e) {
       n.put("stage", e.stageId());
       e.approvers().forEach(n.putArray("approvers")::add);

@@ -27,6 +27,18 @@ public sealed interface ExecutionEvent {
   record StageReused(String executionId, long sequence, Instant time, String stageId, String fromExecutionId,
       StageStatus status, Map<String, String> outputs) implements ExecutionEvent {}
 
+  /**
+   * The jobs of {@code stageId} generated stages that join this execution ({@code stageIds}, in order; {@code fragment}:
+   * their definitions as YAML, {@code stages:} and the list): they run once their needs have, and the stages that
+   * need {@code stageId} wait for them too.
+   */
+  record StagesAdded(String executionId, long sequence, Instant time, String stageId, List<String> stageIds, String fragment)
+      implements ExecutionEvent {
+    public StagesAdded {
+      stageIds = List.copyOf(stageIds);
+    }
+  }
+
   record ApprovalRequested(String executionId, long sequence, Instant time, String stageId, List<String> approvers,
       Optional<Instant> deadline) implements ExecutionEvent {}
 

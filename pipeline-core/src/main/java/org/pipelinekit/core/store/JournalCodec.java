@@ -31,6 +31,7 @@ import org.pipelinekit.core.run.ExecutionEvent.LogAppended;
 import org.pipelinekit.core.run.ExecutionEvent.StageFinished;
 import org.pipelinekit.core.run.ExecutionEvent.StageReused;
 import org.pipelinekit.core.run.ExecutionEvent.StageStarted;
+import org.pipelinekit.core.run.ExecutionEvent.StagesAdded;
 import org.pipelinekit.core.run.ExecutionHeader;
 import org.pipelinekit.core.run.ExecutionStatus;
 import org.pipelinekit.core.run.ExecutionTrigger;
@@ -101,6 +102,11 @@ public final class JournalCodec {
       n.put("from", r.fromExecutionId());
       n.put("status", r.status().name());
       n.set("outputs", JSON.valueToTree(r.outputs()));
+    } else if (e instanceof StagesAdded a) {
+      n.put("stage", a.stageId());
+      ArrayNode ids = n.putArray("stages");
+      a.stageIds().forEach(ids::add);
+      n.put("fragment", a.fragment());
     } else if (e instanceof ApprovalRequested a) {
       n.put("stage", a.stageId());
       ArrayNode approvers = n.putArray("approvers");
@@ -190,6 +196,11 @@ public final class JournalCodec {
       case "ExecutionStarted" -> new ExecutionStarted(executionId, seq, time);
       case "StageReused" -> new StageReused(executionId, seq, time, stage, n.path("from").asText(),
           StageStatus.valueOf(n.path("status").asText()), strings(n.path("outputs")));
+      case "StagesAdded" -> {
+        List<String> ids = new ArrayList<>();
+        n.path("stages").forEach(a -> ids.add(a.asText()));
+        yield new StagesAdded(executionId, seq, time, stage, ids, n.path("fragment").asText());
+      }
       case "ApprovalRequested" -> {
         List<String> approvers = new ArrayList<>();
         n.path("approvers").forEach(a -> approvers.add(a.asText()));

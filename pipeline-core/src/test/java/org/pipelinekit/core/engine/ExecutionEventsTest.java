@@ -37,7 +37,8 @@ class ExecutionEventsTest {
       new JobFinished("p-1", 13, T, "test", "test[os=linux]", 2, StageStatus.FAILED, Optional.of(3), Optional.of("step 1 exited with 3"), Map.of()),
       new StageFinished("p-1", 14, T, "test", StageStatus.FAILED, Optional.of("step 1 exited with 3"), Map.of()),
       new CancelRequested("p-1", 15, T, "by alice"),
-      new ExecutionFinished("p-1", 16, T, ExecutionStatus.CANCELLED, Optional.of("by alice")));
+      new ExecutionFinished("p-1", 16, T, ExecutionStatus.CANCELLED, Optional.of("by alice")),
+      new ExecutionEvent.StagesAdded("p-1", 17, T, "plan", List.of("test-api"), "stages:\n- id: test-api\n  needs: [plan]\n"));
 
   final ObjectMapper json = new ObjectMapper();
 
@@ -65,5 +66,9 @@ class ExecutionEventsTest {
     assertThat(decided.path("by").asText()).isEqualTo("bob");
     assertThat(decided.has("comment")).isFalse(); // no value: left out, not null
     assertThat(json.readTree(ExecutionEvents.json(ONE_OF_EACH.get(7))).path("startupMillis").asLong()).isEqualTo(12);
+    JsonNode added = json.readTree(ExecutionEvents.json(ONE_OF_EACH.get(16)));
+    assertThat(added.path("stages").get(0).asText()).isEqualTo("test-api");
+    assertThat(added.path("definitions").get(0).path("needs").get(0).asText()).as("drawable: the stages as JSON").isEqualTo("plan");
+    assertThat(JournalCodec.event(JournalCodec.event(ONE_OF_EACH.get(16)), "p-1", "test")).isEqualTo(ONE_OF_EACH.get(16));
   }
 }

@@ -28,6 +28,7 @@ import org.pipelinekit.core.model.Durations;
 import org.pipelinekit.core.model.Matrix;
 import org.pipelinekit.core.model.RetryOn;
 import org.pipelinekit.core.model.RetryPolicy;
+import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.plan.ExecutionPlan;
 import org.pipelinekit.core.plan.MatrixCell;
@@ -71,6 +72,8 @@ final class ExecutionRun {
   private final Runnable onFinished;
   private final CompletableFuture<ExecutionSnapshot> completion = new CompletableFuture<>();
   private final Path workspace;
+  /** The pipeline as it runs: the header's, with the stages its jobs generated. */
+  private Pipeline pipeline;
   private int finalStages;
   private EngineTimer.@Nullable Scheduled pipelineTimer;
   private boolean started;
@@ -92,6 +95,7 @@ final class ExecutionRun {
     hub.sanitizer(masker::mask); // nothing leaves the engine with a secret in it: journal, listeners, the API
     this.actor = new SerialExecutor(services.engine());
     this.workspace = services.workspace(header.id());
+    this.pipeline = header.pipeline();
     this.workspaces = new JobWorkspaces(this);
     for (PlannedStage ps : plan.stages()) {
       StageLog log = new StageLog(header.id(), ps.id(), services.logs(), hub, services.clock(), masker,
@@ -107,6 +111,12 @@ final class ExecutionRun {
     for (StageState s : stages.values()) {
       for (String need : new LinkedHashSet<>(s.stage.needs())) {
         dependents.computeIfAbsent(need, k -> new ArrayList<>()).add(s);
+      }
+    }
+    for (ExecutionEvent e : earlier) { // stages generated before this host took the execution (or its job) over
+      if (e instanceof ExecutionEvent.StagesAdded a && stages.containsKey(a.stageId())) {
+        Optional<String> refused = addGenerated(stages.get(a.stageId()), List.of(a.fragment()), false);
+        refused.ifPresent(why -> LOG.warn("execution {}: the stages {} generated no longer fit the pipeline: {}", header.id(), a.stageId(), why));
       }
     }
   }
@@ -251,7 +261,7 @@ final class ExecutionRun {
   }
 
   private void countNeeds() {
-    for (StageState s : stages.values()) s.pendingNeeds = new HashSet<>(s.planned.stage().needs()).size();
+    for (StageState s : stages.values()) s.pendingNeeds = new HashSet<>(s.stage.needs()).size(); // (generated needs included)
   }
 
   private void decideReady() {
@@ -263,7 +273,64 @@ final class ExecutionRun {
 
   private void completeStage(StageState s) {
     s.outputs = s.jobOutputs();
-    finishStage(s, s.resultOfJobs(), s.reasonOfJobs(cancelReason));
+    StageStatus result = s.resultOfJobs();
+    List<String> generated = s.jobs.stream().map(j -> j.generated).filter(java.util.Objects::nonNull).toList();
+    if (generated.isEmpty() || result != StageStatus.SUCCEEDED || cancelled) {
+      finishStage(s, result, s.reasonOfJobs(cancelReason));
+      return;
+    }
+    Optional<String> refused = addGenerated(s, generated, true);
+    if (refused.isPresent()) {
+      s.log.append(s.id(), 0, "✗ the stages it generated are refused: " + refused.get());
+      finishStage(s, StageStatus.FAILED, Optional.of("the stages it generated are refused: " + refused.get()));
+      return;
+    }
+    finishStage(s, result, Optional.empty());
+    decideReady(); // (generated stages that need nothing still pending)
+  }
+
+  /**
+   * Adds the stages {@code generator}'s jobs generated, before it ends: planned as part of the pipeline with them, each
+   * waiting for its needs, and every stage still pending that needs {@code generator} waiting for them too. Nothing is
+   * added when the whole is not valid; the reason is returned.
+   */
+  private Optional<String> addGenerated(StageState generator, List<String> texts, boolean live) {
+    GeneratedStages.Result r = GeneratedStages.add(pipeline, generator.id(), texts, services.registry());
+    if (r.refusal().isPresent()) return r.refusal();
+    Pipeline combined = r.combined().orElseThrow();
+    org.pipelinekit.core.plan.ExecutionPlan plan;
+    try {
+      plan = org.pipelinekit.core.plan.ExecutionPlanner.builder().build().plan(combined);
+    } catch (RuntimeException e) {
+      return Optional.of(String.valueOf(e.getMessage()));
+    }
+    List<String> ids = r.added().stream().map(Stage::id).toList();
+    pipeline = combined;
+    for (org.pipelinekit.core.plan.PlannedStage ps : plan.stages()) {
+      if (!ids.contains(ps.id())) continue;
+      StageLog log = new StageLog(header.id(), ps.id(), services.logs(), hub, services.clock(), masker,
+          () -> storageFailure.get() == null, this::storageFailed);
+      StageState st = new StageState(ps, log);
+      st.stage = combined.stage(ps.id()).orElseThrow();
+      st.templated = StageRendering.templated(st.stage);
+      Set<String> needs = new LinkedHashSet<>(st.stage.needs());
+      st.pendingNeeds = (int) needs.stream().filter(n -> !stages.get(n).status.isFinal()).count();
+      for (String need : needs) dependents.computeIfAbsent(need, k -> new ArrayList<>()).add(st);
+      stages.put(ps.id(), st);
+    }
+    for (StageState d : new ArrayList<>(dependents.getOrDefault(generator.id(), List.of()))) {
+      if (ids.contains(d.id()) || d.status != StageStatus.PENDING || d.deciding) continue;
+      List<String> more = new ArrayList<>(d.stage.needs());
+      more.addAll(ids);
+      d.stage = d.stage.toBuilder().clearNeeds().needs(more.toArray(String[]::new)).build();
+      d.pendingNeeds += ids.size();
+      for (String id : ids) dependents.computeIfAbsent(id, k -> new ArrayList<>()).add(d);
+    }
+    if (!live) return Optional.empty();
+    generator.log.append(generator.id(), 0, "+ generated " + ids.size() + (ids.size() == 1 ? " stage: " : " stages: ")
+        + String.join(", ", ids));
+    hub.publish((seq, t) -> new ExecutionEvent.StagesAdded(id(), seq, t, generator.id(), ids, r.fragment()));
+    return Optional.empty();
   }
 
   void finishStage(StageState s, StageStatus status, Optional<String> reason) {

@@ -112,14 +112,22 @@ final class JobAttempt {
       exit = CompletableFuture.completedFuture(JobExit.error(String.valueOf(e.getMessage())));
     }
     java.nio.file.Path ws = j.workspace;
+    String[] generated = new String[1];
     exit.handle((x, error) -> error != null ? JobExit.error(message(error)) : x)
         .thenApplyAsync(x -> {
           jobEnded();
-          run.workspaces().finish(j, j.rendered, ws, x); // (rendered again with the steps' outputs)
-          return x;
+          JobExit result = x;
+          try { // the stages it generated, read before its workspace is handed on (and gone)
+            if (x.result() == JobExit.Result.SUCCEEDED) generated[0] = GeneratedStages.take(ws).orElse(null);
+          } catch (java.io.IOException e) {
+            result = JobExit.error("cannot read the stages it wrote to $" + GeneratedStages.VARIABLE + ": " + e.getMessage());
+          }
+          run.workspaces().finish(j, j.rendered, ws, result); // (rendered again with the steps' outputs)
+          return result;
         }, run.services().blocking())
         .whenComplete((x, error) -> run.actor().execute(() -> {
           if (j.attempt != attempt || j.status.isFinal()) return;
+          j.generated = generated[0];
           run.attemptEnded(j, error != null ? JobExit.error(message(error)) : x);
         }));
   }

@@ -125,6 +125,7 @@ final class RunContexts {
     env.put("PIPELINE_JOB", j.jobId);
     env.put("PIPELINE_ATTEMPT", Integer.toString(attempt));
     env.put("PIPELINE_WORKSPACE", j.workspace.toString());
+    env.put(GeneratedStages.VARIABLE, j.workspace.resolve(GeneratedStages.FILE).toString());
     run.header().trigger().branch().ifPresent(b -> env.put("PIPELINE_BRANCH", b));
     run.header().trigger().commit().ifPresent(c -> env.put("PIPELINE_COMMIT", c));
     return env;

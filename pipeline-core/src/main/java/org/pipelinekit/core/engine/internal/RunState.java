@@ -116,6 +116,8 @@ final class RunState {
     Map<String, String> attemptOutputs = new LinkedHashMap<>();
     Map<String, String> outputs = Map.of();
     Optional<String> reason = Optional.empty();
+    /** The stages the job's last attempt wrote to $PIPELINE_STAGES, when it succeeded and wrote some. */
+    @Nullable String generated;
 
     JobState(StageState stage, MatrixCell cell) {
       this.stage = stage;

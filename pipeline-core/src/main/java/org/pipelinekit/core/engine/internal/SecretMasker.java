@@ -145,6 +145,9 @@ public final class SecretMasker {
     if (e instanceof StageReused r) {
       return new StageReused(r.executionId(), r.sequence(), r.time(), r.stageId(), r.fromExecutionId(), r.status(), mask(r.outputs()));
     }
+    if (e instanceof ExecutionEvent.StagesAdded a) {
+      return new ExecutionEvent.StagesAdded(a.executionId(), a.sequence(), a.time(), a.stageId(), a.stageIds(), mask(a.fragment()));
+    }
     if (e instanceof ApprovalDecided a) {
       return new ApprovalDecided(a.executionId(), a.sequence(), a.time(), a.stageId(), a.principal(), a.approved(), mask(a.comment()));
     }

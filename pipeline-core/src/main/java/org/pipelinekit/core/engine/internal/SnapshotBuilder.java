@@ -65,6 +65,8 @@ public final class SnapshotBuilder {
       s.status = r.status();
       s.outputs = r.outputs();
       s.reusedFrom = Optional.of(r.fromExecutionId());
+    } else if (e instanceof ExecutionEvent.StagesAdded a) {
+      for (String id : a.stageIds()) stages.putIfAbsent(id, new MutableStage(id));
     } else if (e instanceof ApprovalRequested a) {
       stages.get(a.stageId()).status = StageStatus.WAITING_APPROVAL;
     } else if (e instanceof StageStarted st) {
