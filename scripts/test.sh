@@ -22,6 +22,8 @@ need node && need npm || apt_install nodejs npm
 /usr/bin/python3 -c 'import venv, pytest' >/dev/null 2>&1 || apt_install python3 python3-venv python3-pytest
 # imported CI files run in a copy of their git repository (the CLI's jar tests make one)
 need git || apt_install git
+# the debug shell's test drives the CLI through a pseudo-terminal with util-linux's script
+need script || apt_install bsdutils
 # pipeline-jdbc's tests start their own PostgreSQL 15 server in target/ (initdb + pg_ctl on a loopback port), never
 # the machine's service; they need the server binaries, and a postgres user to run them as when the suite runs as root
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql

@@ -100,6 +100,10 @@ final class RunCommand implements Callable<Integer> {
       + " every step is taken to succeed and every approval to be given")
   boolean dryRun;
 
+  @Option(names = "--debug-on-failure", description = "When a step fails, keep its job's workspace and, once the run has"
+      + " ended, open an interactive shell there with the step's environment (what it prints has the run's secrets masked)")
+  boolean debugOnFailure;
+
   @Option(names = "--event", paramLabel = "KIND", description = "What triggers the run, as $${{ trigger.kind }} reads it: push,"
       + " pull-request, schedule, manual (the default), api or upstream")
   String event;
@@ -219,6 +223,7 @@ final class RunCommand implements Callable<Integer> {
   private int runIn(Path data, Pipeline pipeline, Optional<CiImport.Kind> kind, PrintWriter out, PrintWriter err) throws Exception {
     try (LocalStores stores = LocalStores.open(data, cacheDir != null ? cacheDir : data.resolve("cache"))) {
       org.pipelinekit.core.spi.SecretStore secrets = CliSecrets.forCommand(Optional.ofNullable(dataDir), Optional.ofNullable(secretsFile));
+      this.secrets = secrets;
       PipelineExecutor.Builder b = stores.wire(PipelineExecutor.builder().dataDirectory(data)).secrets(secrets);
       // the pipeline's notify rules: sent as on a server, reported here, waited for before the command ends
       notifier = org.pipelinekit.notify.Notifier.builder().secrets(secrets).retries(3, java.time.Duration.ofMillis(500)).build();
@@ -257,7 +262,11 @@ final class RunCommand implements Callable<Integer> {
 
   private org.pipelinekit.notify.Notifier notifier;
 
+  private org.pipelinekit.core.spi.SecretStore secrets;
+
   private Integer run(Pipeline pipeline, PipelineExecutor.Builder b, Path data, PrintWriter out, PrintWriter err) throws InterruptedException {
+    DebugShell debug = new DebugShell();
+    if (debugOnFailure) b.interceptor(debug);
     try (org.pipelinekit.notify.Notifier closing = notifier; PipelineExecutor executor = b.build()) {
       notifier.attach(executor);
       ExecutionTrigger trigger = trigger();
@@ -318,6 +327,7 @@ final class RunCommand implements Callable<Integer> {
       }
       decisions.shutdownNow();
       summary(done, out);
+      if (debugOnFailure) debug.failed().ifPresent(f -> DebugShell.open(f, secrets, out, err));
       return done.status() == ExecutionStatus.SUCCEEDED ? 0 : Main.INVALID;
     }
   }
