@@ -1,8 +1,8 @@
 // The designer end to end in Debian's Chromium (playwright-core, never a downloaded browser), against a running server:
 //   node e2e/designer.e2e.mjs <page url, e.g. http://127.0.0.1:8080/ci/> <token> <output dir>
 // Builds a pipeline by dragging three stages, connects them, sees a cycle refused, fills a required input, saves, runs,
-// watches the stages turn green, searches and downloads a stage's log, sees the run in analytics, edits the YAML, and
-// times opening a 500-stage pipeline. Screenshots and result.json go to the output dir; exits non-zero on any failure.
+// watches the stages turn green, searches and downloads a stage's log, sees a dry run drawn on the canvas, sees the run
+// in analytics, edits the YAML, and times opening a 500-stage pipeline. Screenshots and result.json go to the output dir; exits non-zero on any failure.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -209,6 +209,26 @@ try {
   const reopened = await places();
   if (JSON.stringify(reopened) !== JSON.stringify(placed)) fail(`stages moved: ${JSON.stringify(placed)} → ${JSON.stringify(reopened)}`);
   step('reopened the designer: the stages are where they were left', { places: reopened });
+
+  // ---- a dry run, drawn over the canvas: which stages a run on a branch would run, and why not the others ----
+  await api('POST', 'pipelines', { pipelinekit: 1, id: 'e2e-dry', stages: [
+    { id: 'build', steps: [{ run: 'make' }] },
+    { id: 'deploy', needs: ['build'], when: "branch == 'main'", steps: [{ run: './deploy.sh' }] }] });
+  await page.goto(`${base}#/designer/e2e-dry`);
+  await page.locator('[data-testid="canvas"][data-ready]').waitFor();
+  await page.getByRole('button', { name: 'Run…' }).click();
+  const runDialog = page.getByRole('dialog', { name: 'Run pipeline' });
+  await runDialog.getByLabel('Branch').fill('feature/x');
+  await runDialog.getByRole('button', { name: 'Dry run' }).click();
+  await page.locator('.react-flow__node [data-stage="deploy"][data-dry="skipped"]').waitFor();
+  await page.locator('.react-flow__node [data-stage="build"][data-dry="runs"]').waitFor();
+  const dryBanner = await page.getByTestId('dry-run').innerText();
+  if (!dryBanner.includes("Dry run on feature/x: 1 of 2 stages run; deploy skipped because condition `branch == 'main'` is false")) {
+    fail('dry run banner: ' + dryBanner);
+  }
+  if ((await api('GET', 'pipelines/e2e-dry/executions')).length !== 0) fail('a dry run started an execution');
+  await page.screenshot({ path: join(out, 'dry-run.png') });
+  step('a dry run on a feature branch marks the stage it would skip, and says why', { banner: dryBanner });
 
   // ---- analytics counts the run ----
   await page.goto(`${base}#/analytics/e2e-demo`);

@@ -41,7 +41,9 @@ export interface PipelineDoc {
 }
 
 /** A stage on the canvas (a React Flow node). */
-export type StageNode = Node<{ stage: StageDoc; problems: string[] }, 'stage'>;
+/** What a dry run said of a stage: whether it would run, and why not. */
+export interface DryStage { runs: boolean; why?: string }
+export type StageNode = Node<{ stage: StageDoc; problems: string[]; dry?: DryStage }, 'stage'>;
 
 export interface NeedEdge {
   id: string;

@@ -11,7 +11,7 @@ import { DRAG_TYPE, StageLibrary } from '../components/StageLibrary';
 import { StageNodeView } from '../components/StageNode';
 import {
   NODE_HEIGHT, NODE_WIDTH, edgeId, graphToPipeline, newStageId, pipelineToGraph, problemsByStage, wouldCreateCycle,
-  type NeedEdge, type PipelineDoc, type StageDoc, type StageNode,
+  type DryStage, type NeedEdge, type PipelineDoc, type StageDoc, type StageNode,
 } from '../model';
 import { layoutAsync } from '../layoutAsync';
 import { recallLayout, rememberLayout } from '../layoutMemory';
@@ -101,9 +101,12 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
   const pendingKey = useRef<string | null | undefined>(undefined);
 
   /** Records the current state for undo once this render settles; changes with the same key within a second are one step. */
+  // what the last dry run said, drawn over the canvas until the pipeline changes
+  const [dry, setDry] = useState<{ branch: string; summary: string; stages: Record<string, DryStage> } | null>(null);
   const changed = useCallback((key: string | null = null) => {
     pendingKey.current = key;
     setChange((c) => c + 1);
+    setDry(null);
   }, []);
 
   useEffect(() => {
@@ -214,8 +217,9 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
   const byStage = useMemo(() => problemsByStage(problems), [problems]);
   const shown = useMemo(() => nodes.map((n) => {
     const p = byStage.get(n.id) ?? [];
-    return p.length === 0 && n.data.problems.length === 0 ? n : { ...n, data: { ...n.data, problems: p } };
-  }), [nodes, byStage]);
+    const d = dry?.stages[n.id];
+    return p.length === 0 && n.data.problems.length === 0 && !d && !n.data.dry ? n : { ...n, data: { ...n.data, problems: p, dry: d } };
+  }), [nodes, byStage, dry]);
   const pipelineProblems = fresh ? [] : problems.filter((p) => { const m = /^stages\.([^.[\]]+)/.exec(p.path); return !m || !nodes.some((n) => n.id === m[1]); });
 
   // ---- editing ----
@@ -454,6 +458,18 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
     }
   }, [dirty, version, draftSaved, save, doc.id]);
 
+  /** What a run on {@code branch} would do (saved first, as a run is): the summary above the canvas, each stage marked. */
+  const dryRun = useCallback(async (branch: string, values: Record<string, unknown>) => {
+    if ((dirty || version === null || draftSaved !== null) && !(await save())) return;
+    try {
+      const r = await postJson<{ summary: string; stages: Array<{ id: string; runs: boolean; skippedBecause?: string }> }>(
+        `pipelines/${encodeURIComponent(doc.id)}/dry-run`, { event: 'push', branch, parameters: values });
+      setDry({ branch, summary: r.summary, stages: Object.fromEntries(r.stages.map((s) => [s.id, { runs: s.runs, why: s.skippedBecause }])) });
+    } catch (e) {
+      setMessage({ kind: 'error', text: `No dry run: ${(e as ApiError).message}` });
+    }
+  }, [dirty, version, draftSaved, save, doc.id]);
+
   const selectedNode = nodes.find((n) => n.id === selected);
   // every need drawn with an arrowhead at the stage that needs
   const arrows = useMemo(() => edges.map((e) => ({ ...e, markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } })), [edges]);
@@ -488,6 +504,8 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
       </div>
       {message ? <div className={`pk-message pk-${message.kind} pk-overlay pk-below-toolbar`} role={message.kind === 'error' ? 'alert' : 'status'}>{message.text}
         <button className="pk-link" aria-label="Dismiss" onClick={() => setMessage(null)}>✕</button></div> : null}
+      {dry ? <div className="pk-message pk-info pk-overlay pk-below-toolbar" role="status" data-testid="dry-run">
+        Dry run on {dry.branch}: {dry.summary} <button className="pk-link" aria-label="Dismiss the dry run" onClick={() => setDry(null)}>✕</button></div> : null}
       {pipelineProblems.length > 0 ? (
         <ul className="pk-problems pk-pipeline-problems">{pipelineProblems.map((p, i) => <li key={i}>{p.path ? `${p.path}: ` : ''}{p.message}</li>)}</ul>
       ) : null}
@@ -544,12 +562,14 @@ function DesignerCanvas({ pipelineId }: { pipelineId?: string }) {
             ) : <p className="pk-muted pk-pad">Select a stage to change its settings.</p>}
         </div>
       </div>
-      {running ? <RunDialog params={params} onCancel={() => setRunning(false)} onRun={(b, v) => { setRunning(false); void run(b, v); }} /> : null}
+      {running ? <RunDialog params={params} onCancel={() => setRunning(false)} onRun={(b, v) => { setRunning(false); void run(b, v); }}
+        onDryRun={(b, v) => { setRunning(false); void dryRun(b, v); }} /> : null}
     </div>
   );
 }
 
-function RunDialog({ params, onRun, onCancel }: { params: ParameterSpec[]; onRun: (branch: string, values: Record<string, unknown>) => void; onCancel: () => void }) {
+function RunDialog({ params, onRun, onDryRun, onCancel }: { params: ParameterSpec[]; onRun: (branch: string, values: Record<string, unknown>) => void;
+  onDryRun: (branch: string, values: Record<string, unknown>) => void; onCancel: () => void }) {
   const [branch, setBranch] = useState('main');
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(params.map((p) => [p.name, defaultText(p)])));
   const missing = params.filter((p) => p.required && (values[p.name] ?? '') === '');
@@ -564,6 +584,8 @@ function RunDialog({ params, onRun, onCancel }: { params: ParameterSpec[]; onRun
         {params.map((p) => <ParameterField key={p.name} param={p} value={values[p.name] ?? ''} onChange={(v) => setValues({ ...values, [p.name]: v })} />)}
         <div className="pk-dialog-actions">
           <button type="button" onClick={onCancel}>Cancel</button>
+          <button type="button" disabled={missing.length > 0} onClick={() => onDryRun(branch, parameterValues(params, values))}
+            title="Shows on the canvas which stages a run on this branch would run and why the others would not, without starting anything">Dry run</button>
           <button type="submit" className="pk-primary" disabled={missing.length > 0}>Run</button>
         </div>
       </form>

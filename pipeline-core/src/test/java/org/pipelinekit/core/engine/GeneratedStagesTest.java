@@ -89,6 +89,7 @@ class GeneratedStagesTest {
       EngineTesting.Recorder rec = new EngineTesting.Recorder();
       Execution e = executor.execute(p, ExecutionTrigger.of("push").branch("main"), Map.of(), rec);
       ExecutionSnapshot done = await(e);
+      rec.waitFor(ev -> ev instanceof ExecutionEvent.ExecutionFinished); // (listeners hear events on threads of their own)
       id = e.id();
       assertThat(done.status()).as(done.toString()).isEqualTo(ExecutionStatus.SUCCEEDED);
       assertThat(done.stages().keySet()).containsExactly("plan", "report", "test-api", "test-shared", "test-web");

@@ -76,6 +76,7 @@ class RunnerLabelsTest {
           .stage("arm", s -> s.runsOn("arm64").run("echo no arm runner here, the host runs it"))
           .build();
       ExecutionSnapshot done = EngineTesting.await(executor.execute(p, org.pipelinekit.core.run.ExecutionTrigger.manual(), Map.of(), events));
+      events.waitFor(ev -> ev instanceof org.pipelinekit.core.run.ExecutionEvent.ExecutionFinished); // (listeners hear events on threads of their own)
       assertThat(done.status()).as("%s %s %s", events.log("train"), events.log("lint"), events.log("arm")).isEqualTo(ExecutionStatus.SUCCEEDED);
       Map<String, List<String>> byStage = new java.util.TreeMap<>();
       for (StepStarted s : events.of(StepStarted.class)) byStage.computeIfAbsent(s.stageId(), k -> new ArrayList<>()).add(s.runner());
