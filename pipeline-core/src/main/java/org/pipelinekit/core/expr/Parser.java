@@ -19,7 +19,7 @@ import org.pipelinekit.core.expr.Node.Reference;
  * eq      := cmp (('==' | '!=') cmp)*
  * cmp     := unary (('&lt;' | '&lt;=' | '&gt;' | '&gt;=') unary)*
  * unary   := '!' unary | primary
- * primary := literal | '(' or ')' | name '(' args ')' | name ('.' name | '[' string ']')*
+ * primary := literal | '(' or ')' | name '(' args ')' | name ('.' name | '[' string ']' | '[*]')*
  * </pre>
  *
  * The parser reads {@code source} from {@code start} to {@code end}; columns are 1-based within the
@@ -199,10 +199,14 @@ final class Parser {
         } else if (peek('[')) {
           pos++;
           skipSpace();
-          if (!(peek('\'') || peek('"'))) {
-            throw error("only a quoted name can go between [ and ], as in outputs['my-output']", pos);
+          if (peek('*')) { // every one: a matrix stage's outputs, job by job
+            pos++;
+            path.add("*");
+          } else if (!(peek('\'') || peek('"'))) {
+            throw error("only a quoted name or * can go between [ and ], as in outputs['my-output'] or outputs[*].coverage", pos);
+          } else {
+            path.add(string());
           }
-          path.add(string());
           skipSpace();
           if (!peek(']')) {
             throw error("missing ']'", pos);

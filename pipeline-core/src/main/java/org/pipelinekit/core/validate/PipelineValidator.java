@@ -562,12 +562,15 @@ public final class PipelineValidator {
     }
 
     private void stageReference(Reference r, String where, String path, Scope scope) {
-      List<String> p = r.path();
+      List<String> raw = r.path();
+      boolean every = raw.size() >= 4 && raw.size() <= 5 && raw.get(2).equals("outputs") && raw.get(3).equals("*"); // outputs[*].name
+      List<String> p = !every ? raw : raw.size() == 5 ? List.of(raw.get(0), raw.get(1), raw.get(2), raw.get(4)) : raw.subList(0, 3);
       boolean outputs = p.size() == 4 && p.get(2).equals("outputs");
+      boolean allOutputs = every && p.size() == 3;
       boolean result = p.size() == 3 && p.get(2).equals("result");
-      if (!outputs && !result) {
+      if (!outputs && !result && !allOutputs) {
         add(ProblemCode.REFERENCE_INVALID, path, "`" + r.text() + "` is not a stage value" + where,
-            "write stages.<id>.outputs.<name> or stages.<id>.result");
+            "write stages.<id>.outputs.<name>, stages.<id>.outputs[*].<name> (every matrix job's) or stages.<id>.result");
         return;
       }
       String id = p.get(1);

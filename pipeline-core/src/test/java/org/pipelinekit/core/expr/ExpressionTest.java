@@ -67,7 +67,7 @@ class ExpressionTest {
     assertThatThrownBy(() -> Expression.parse("(a == b")).hasMessage("missing ')' to close the '(' at column 1 at column 8 of `(a == b`");
     assertThatThrownBy(() -> Expression.parse("'open")).hasMessage("string is not closed at column 1 of `'open`");
     assertThatThrownBy(() -> Expression.parse("a = b")).hasMessage("unexpected '=' at column 3 of `a = b`");
-    assertThatThrownBy(() -> Expression.parse("a[b]")).hasMessageStartingWith("only a quoted name can go between [ and ]");
+    assertThatThrownBy(() -> Expression.parse("a[b]")).hasMessageStartingWith("only a quoted name or * can go between [ and ]");
     assertThatThrownBy(() -> Expression.parse("format('{3}', 1)").evaluate(CTX))
         .hasMessageStartingWith("format() pattern '{3}' has a bad placeholder");
   }

@@ -62,6 +62,14 @@ final class RunContexts {
         StageState x = run.stageState(stageId);
         return x == null ? Map.of() : x.outputs;
       }
+
+      @Override
+      public java.util.List<Map<String, String>> jobOutputs(String stageId) {
+        StageState x = run.stageState(stageId);
+        if (x == null) return java.util.List.of();
+        if (x.jobs.isEmpty()) return java.util.List.of(x.outputs); // reused from an earlier execution: its merged outputs
+        return x.jobs.stream().map(j -> j.outputs).toList();
+      }
     }, name -> secret(name, s, cell), workspace.toString(), runnerId, ok, failed, cancelled,
         patterns -> HashFiles.hash(workspace, patterns), stepOutputs);
   }

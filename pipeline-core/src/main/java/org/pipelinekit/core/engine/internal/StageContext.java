@@ -22,6 +22,11 @@ final class StageContext implements EvaluationContext {
     @Nullable StageStatus status(String stageId);
 
     Map<String, String> outputs(String stageId);
+
+    /** Each of its jobs' outputs, in job (matrix) order. */
+    default java.util.List<Map<String, String>> jobOutputs(String stageId) {
+      return java.util.List.of(outputs(stageId));
+    }
   }
 
   private final ExecutionHeader header;
@@ -114,6 +119,11 @@ final class StageContext implements EvaluationContext {
     StageStatus status = stages.status(path.get(1));
     if (status == null) return null;
     if (path.get(2).equals("result")) return status.result();
+    if (path.get(2).equals("outputs") && path.size() > 3 && path.get(3).equals("*")) { // fan-in: every job's, in job order
+      java.util.List<Map<String, String>> jobs = stages.jobOutputs(path.get(1));
+      if (path.size() == 4) return jobs;
+      return jobs.stream().filter(m -> m.containsKey(path.get(4))).map(m -> m.get(path.get(4))).toList();
+    }
     if (path.get(2).equals("outputs")) {
       Map<String, String> outputs = new LinkedHashMap<>(stages.outputs(path.get(1)));
       return path.size() > 3 ? outputs.get(path.get(3)) : outputs;
