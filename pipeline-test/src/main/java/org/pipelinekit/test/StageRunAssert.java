@@ -138,6 +138,27 @@ public final class StageRunAssert extends AbstractAssert<StageRunAssert, StageRu
     return this;
   }
 
+  /**
+   * One of its steps started with this file in its directory (path relative to it, with {@code /}): what earlier steps
+   * wrote, or what the stages it needs handed on (their {@code artifacts} paths).
+   */
+  public StageRunAssert startedWithFile(String path) {
+    List<SimulatedStep> steps = run.steps(id());
+    if (steps.stream().noneMatch(s -> s.filesAtStart().contains(path))) {
+      fail("expected a step to start with %s in its directory, but it had %s", path,
+          steps.isEmpty() ? "no step" : steps.get(steps.size() - 1).filesAtStart());
+    }
+    return this;
+  }
+
+  /** None of its steps started with this file in its directory. */
+  public StageRunAssert startedWithoutFile(String path) {
+    for (SimulatedStep s : run.steps(id())) {
+      if (s.filesAtStart().contains(path)) fail("expected no step to start with %s, but %s did", path, s.request().describe());
+    }
+    return this;
+  }
+
   /** Its log (any job, any attempt) has a line equal to {@code line}. */
   public StageRunAssert printed(String line) {
     List<String> lines = run.log(id()).stream().map(LogLine::text).toList();

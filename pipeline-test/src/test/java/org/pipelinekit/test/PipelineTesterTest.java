@@ -37,6 +37,21 @@ class PipelineTesterTest {
   }
 
   @Test
+  void filesAStageHandsOn_reachTheStagesThatNeedIt_andNoOthers(PipelineTester tester) {
+    Pipeline p = Pipeline.builder("handoff")
+        .stage("build", s -> s.run("compile", "make jar").artifacts(a -> a.path("target/*.jar")))
+        .stage("lint", s -> s.run("make lint"))
+        .stage("deploy", s -> s.needs("build", "lint").run("./deploy.sh target/app.jar"))
+        .build();
+    tester.otherStepsSucceed();
+    tester.step("build", "compile").writesFile("target/app.jar", "jar bytes").writesFile("target/scratch.log", "not handed on");
+    PipelineRun run = tester.run(p);
+    assertThat(run).succeeded()
+        .stage("deploy").startedWithFile("target/app.jar").startedWithoutFile("target/scratch.log").and()
+        .stage("lint").startedWithoutFile("target/app.jar");
+  }
+
+  @Test
   void aFailingAssertion_showsTheRunsTimeline(PipelineTester tester) {
     tester.otherStepsSucceed();
     tester.stage("build").takes(Duration.ofMinutes(3));

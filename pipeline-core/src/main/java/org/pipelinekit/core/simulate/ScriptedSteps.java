@@ -76,10 +76,11 @@ final class ScriptedSteps implements Runner, StepInterceptor {
     }
     SimulatedStep.Request step = new SimulatedStep.Request(c.stage().id(), c.jobId(), c.attempt(), c.stepIndex(), c.stepName(),
         Optional.empty(), c.env(), c.stage().image(), c.workspace(), c.inputs());
+    List<String> files = list(step.workingDirectory());
     Optional<StepScript.Answer> answer = script.answer(step);
     Instant started = time.instant();
     if (answer.isPresent()) {
-      Scripted s = perform(step, answer.get(), c::log);
+      Scripted s = perform(step, answer.get(), c::log, files);
       return s.exit;
     }
     if (runUnscripted) {
@@ -87,7 +88,7 @@ final class ScriptedSteps implements Runner, StepInterceptor {
       CompletableFuture<StepExit> done = new CompletableFuture<>();
       chain.proceed().whenComplete((x, error) -> {
         StepExit exit = error != null ? StepExit.runnerError(String.valueOf(error.getMessage())) : x;
-        record(new SimulatedStep(step, started, time.instant(), exit.exitCode(), SimulatedStep.How.REAL));
+        record(new SimulatedStep(step, started, time.instant(), exit.exitCode(), SimulatedStep.How.REAL, files));
         try {
           done.complete(exit);
         } finally {
@@ -96,7 +97,7 @@ final class ScriptedSteps implements Runner, StepInterceptor {
       });
       return done;
     }
-    return CompletableFuture.completedFuture(unscripted(step, started));
+    return CompletableFuture.completedFuture(unscripted(step, started, files));
   }
 
   // ---- the runner ----
@@ -108,19 +109,19 @@ final class ScriptedSteps implements Runner, StepInterceptor {
         Integer.parseInt(l.getOrDefault("pipelinekit.attempt", "1")), Integer.parseInt(l.getOrDefault(STEP_INDEX, "0")),
         l.getOrDefault(STEP_NAME, request.command()), Optional.of(request.command()), request.env(), request.image(),
         request.workingDirectory(), Map.of());
+    List<String> files = list(request.workingDirectory());
     Instant started = time.instant();
     Optional<StepScript.Answer> answer = script.answer(step);
     if (answer.isPresent()) {
       output.started(Duration.ZERO);
-      Scripted s = perform(step, answer.get(), line -> output.line(line));
-      return s;
+      return perform(step, answer.get(), output::line, files);
     }
-    if (runUnscripted) return real(step, request, output, started);
-    StepExit exit = unscripted(step, started);
+    if (runUnscripted) return real(step, request, output, started, files);
+    StepExit exit = unscripted(step, started, files);
     return new Scripted(CompletableFuture.completedFuture(exit), () -> { });
   }
 
-  private RunningStep real(SimulatedStep.Request step, StepRequest request, StepOutput output, Instant started) {
+  private RunningStep real(SimulatedStep.Request step, StepRequest request, StepOutput output, Instant started, List<String> files) {
     synchronized (this) {
       if (local == null) local = new LocalProcessRunner();
     }
@@ -129,7 +130,7 @@ final class ScriptedSteps implements Runner, StepInterceptor {
     CompletableFuture<StepExit> done = new CompletableFuture<>();
     running.exit().whenComplete((x, error) -> {
       StepExit exit = error != null ? StepExit.runnerError(String.valueOf(error.getMessage())) : x;
-      record(new SimulatedStep(step, started, time.instant(), exit.exitCode(), SimulatedStep.How.REAL));
+      record(new SimulatedStep(step, started, time.instant(), exit.exitCode(), SimulatedStep.How.REAL, files));
       try {
         done.complete(exit); // the engine's callbacks hand their work on before this step stops being counted
       } finally {
@@ -149,8 +150,8 @@ final class ScriptedSteps implements Runner, StepInterceptor {
     };
   }
 
-  private StepExit unscripted(SimulatedStep.Request step, Instant started) {
-    record(new SimulatedStep(step, started, started, 1, SimulatedStep.How.UNSCRIPTED));
+  private StepExit unscripted(SimulatedStep.Request step, Instant started, List<String> files) {
+    record(new SimulatedStep(step, started, started, 1, SimulatedStep.How.UNSCRIPTED, files));
     return StepExit.runnerError("the simulation has no answer for " + step.describe()
         + step.command().map(c -> " (`" + firstLine(c) + "`)").orElse(" (an in-process action)")
         + "; script it, or let unscripted steps run for real");
@@ -162,7 +163,7 @@ final class ScriptedSteps implements Runner, StepInterceptor {
   }
 
   /** Does what the answer says: files and lines at once, the exit after its time. */
-  private Scripted perform(SimulatedStep.Request step, StepScript.Answer a, java.util.function.Consumer<String> print) {
+  private Scripted perform(SimulatedStep.Request step, StepScript.Answer a, java.util.function.Consumer<String> print, List<String> files) {
     Instant started = time.instant();
     for (Map.Entry<String, String> f : a.files().entrySet()) {
       Path target = step.workingDirectory().resolve(f.getKey()).normalize();
@@ -182,19 +183,19 @@ final class ScriptedSteps implements Runner, StepInterceptor {
     CompletableFuture<StepExit> exit = new CompletableFuture<>();
     StepExit result = a.exitCode() == 0 ? StepExit.of(0, a.outputs()) : StepExit.of(a.exitCode(), a.outputs());
     if (a.takes().isZero()) {
-      record(new SimulatedStep(step, started, started, a.exitCode(), SimulatedStep.How.SCRIPTED));
+      record(new SimulatedStep(step, started, started, a.exitCode(), SimulatedStep.How.SCRIPTED, files));
       exit.complete(result);
       return new Scripted(exit, () -> { });
     }
     EngineTimer.Scheduled end = time.schedule(a.takes(), () -> {
       if (exit.isDone()) return;
-      record(new SimulatedStep(step, started, time.instant(), a.exitCode(), SimulatedStep.How.SCRIPTED));
+      record(new SimulatedStep(step, started, time.instant(), a.exitCode(), SimulatedStep.How.SCRIPTED, files));
       exit.complete(result);
     });
     return new Scripted(exit, () -> {
       end.cancel();
       if (exit.isDone()) return;
-      record(new SimulatedStep(step, started, time.instant(), 143, SimulatedStep.How.CANCELLED));
+      record(new SimulatedStep(step, started, time.instant(), 143, SimulatedStep.How.CANCELLED, files));
       exit.complete(StepExit.of(143)); // as a process ended by SIGTERM
     });
   }
@@ -217,6 +218,17 @@ final class ScriptedSteps implements Runner, StepInterceptor {
     @Override
     public void cancel(Duration grace) {
       stop.run();
+    }
+  }
+
+  /** The files under {@code dir} (relative, with /, sorted), at most {@link SimulatedStep#LISTED_FILES}. */
+  private static List<String> list(Path dir) {
+    if (!Files.isDirectory(dir)) return List.of();
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      return walk.filter(Files::isRegularFile).limit(SimulatedStep.LISTED_FILES).map(f -> dir.relativize(f).toString().replace('\\', '/'))
+          .sorted().toList();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return List.of();
     }
   }
 

@@ -3,6 +3,7 @@ package org.pipelinekit.core.simulate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,14 +11,23 @@ import java.util.Optional;
 /**
  * A step as a simulation saw it: which job and attempt asked for it, the command and environment the
  * engine rendered for it (an in-process action has no command), when it started and ended in virtual
- * time, its exit code and how it was answered.
+ * time, its exit code, how it was answered, and the files its directory held when it started (what earlier steps and
+ * the stages it needs handed it; paths relative to the directory, with {@code /}, at most 2,000).
  */
 public record SimulatedStep(
     Request request,
     Instant started,
     Instant ended,
     int exitCode,
-    How how) {
+    How how,
+    List<String> filesAtStart) {
+
+  public SimulatedStep {
+    filesAtStart = List.copyOf(filesAtStart);
+  }
+
+  /** At most this many files are listed from a step's directory when it starts. */
+  static final int LISTED_FILES = 2000;
 
   /** How a step was answered. */
   public enum How {
