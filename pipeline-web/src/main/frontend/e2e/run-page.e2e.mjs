@@ -126,7 +126,9 @@ try {
   await page.getByRole('link', { name: 'Next run' }).waitFor();
   step('Re-run all starts run #2; previous and next lead between the runs');
 
-  // re-run only what failed: the stages that succeeded (build, the approved deploy) keep their results
+  // re-run only what failed, traced: the stages that succeeded (build, the approved deploy) keep their results, and the
+  // failed step's commands are logged as it runs them
+  await page.getByRole('checkbox', { name: 'trace steps' }).check();
   await page.getByRole('button', { name: 'Re-run failed' }).click();
   await page.getByRole('heading', { name: /#3/ }).waitFor();
   await page.locator('.pk-node[data-stage="verify"][data-status="FAILED"]').waitFor();
@@ -134,7 +136,11 @@ try {
     if (!(await page.locator(`.pk-node[data-stage="${kept}"]`).textContent()).includes('reused')) fail(`${kept} ran again in Re-run failed`);
   }
   if (await page.getByTestId('approval-banner').count() !== 0) fail('Re-run failed asked for the approval again');
-  step('Re-run failed starts run #3 with build and the approved deploy kept, verify run again');
+  const third = page.url().split('#/executions/')[1].split(/[?/]/)[0];
+  const traced = await (await fetch(new URL(`api/v1/executions/${third}/logs/text?stage=verify`, base),
+    { headers: { Authorization: `Bearer ${token}` } })).text();
+  if (!traced.includes('+ echo checking')) fail('the traced re-run did not log its commands: ' + traced.slice(0, 300));
+  step('Re-run failed (traced) starts run #3 with build and the approved deploy kept, verify run again with its commands logged');
 } catch (e) {
   result.error = e.message;
   console.error(`e2e: ${e.message}`);

@@ -126,6 +126,7 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
   const [actionError, setActionError] = useState<string | null>(null);
   const [decisions, setDecisions] = useState<Record<string, string>>({});
   const [generated, setGenerated] = useState<StageDoc[]>([]);
+  const [trace, setTrace] = useState(false);
   const [neighbours, setNeighbours] = useState<{ previous?: { id: string; number: number }; next?: { id: string; number: number } }>({});
   const [stage, setStage] = useState<string | null>(focusStage ?? null);
   const [now, setNow] = useState(Date.now());
@@ -286,10 +287,12 @@ export function Execution({ executionId, focusStage }: { executionId: string; fo
           {execution.durationMs !== undefined ? ` · ${duration(execution.durationMs)}` : ''}{execution.reason ? ` · ${execution.reason}` : ''}</span>
         <span className="pk-spacer" />
         {!final ? <button className="pk-danger" onClick={() => void act(`${base}/cancel`)}>Cancel</button> : null}
-        {final && stage ? <button onClick={() => void act(`${base}/rerun?from=${encodeURIComponent(stage)}`)}>Re-run from {stage}</button> : null}
+        {final ? <label title="The re-run's command steps run with set -x: each command they run is logged, with its time">
+          <input type="checkbox" checked={trace} onChange={(e) => setTrace(e.target.checked)} /> trace steps</label> : null}
+        {final && stage ? <button onClick={() => void act(`${base}/rerun?from=${encodeURIComponent(stage)}&trace=${trace}`)}>Re-run from {stage}</button> : null}
         {final && execution.stages.some((s) => ['FAILED', 'TIMED_OUT', 'SOFT_FAILED', 'CANCELLED', 'INTERRUPTED'].includes(s.status))
-          ? <button onClick={() => void act(`${base}/rerun?failed=true`)} title="Run the failed stages again, with what follows them; the rest keep their results">Re-run failed</button> : null}
-        {final ? <button onClick={() => void act(`${base}/rerun?all=true`)}>Re-run all</button> : null}
+          ? <button onClick={() => void act(`${base}/rerun?failed=true&trace=${trace}`)} title="Run the failed stages again, with what follows them; the rest keep their results">Re-run failed</button> : null}
+        {final ? <button onClick={() => void act(`${base}/rerun?all=true&trace=${trace}`)}>Re-run all</button> : null}
         {neighbours.previous ? <a href={`#/executions/${encodeURIComponent(neighbours.previous.id)}`} aria-label="Previous run">← #{neighbours.previous.number}</a> : null}
         {neighbours.next ? <a href={`#/executions/${encodeURIComponent(neighbours.next.id)}`} aria-label="Next run">#{neighbours.next.number} →</a> : null}
         <a href={`#/designer/${encodeURIComponent(execution.pipelineId)}`}>Edit pipeline</a>

@@ -139,6 +139,22 @@ class ExecutionsApiTest {
   }
 
   @Test
+  void aReRunWithTracing_logsTheCommandsItsStepsRun() throws Exception {
+    create("""
+        {"pipelinekit": 1, "id": "trace-me", "stages": [{"id": "check", "steps": [{"run": "echo checking; exit 3"}]}]}
+        """);
+    String first = execute("trace-me", "{}");
+    finished(first);
+    ApiServer.Response r = server.post("/executions/" + first + "/rerun?failed=true&trace=true", "admin-token", "{}");
+    assertThat(r.status()).as(r.body()).isEqualTo(202);
+    String traced = json(r.body()).path("id").asText();
+    finished(traced);
+    assertThat(server.get("/executions/" + traced + "/logs/text?stage=check", "reader-token").body()).contains("+ echo checking")
+        .contains("+ exit 3");
+    assertThat(server.get("/executions/" + first + "/logs/text?stage=check", "reader-token").body()).doesNotContain("+ echo checking");
+  }
+
+  @Test
   void logStreamsResumeFromLastEventIdWithoutLosingALine() throws Exception {
     create("""
         {"pipelinekit": 1, "id": "chatty", "stages": [{"id": "talk", "steps": [{"run": "seq 1 3000 | sed 's/^/line-/'"}]}]}

@@ -102,6 +102,18 @@ public final class PipelineAccess {
       return executor.rerunFailed(executionId);
     }
 
+    /** {@link #rerun(String, String)} with its command steps traced or not. */
+    public Execution rerun(String executionId, String fromStage, boolean trace) {
+      policy.check(who, Action.RUN, pipelineOf(executionId));
+      return executor.rerun(executionId, fromStage, trace);
+    }
+
+    /** {@link #rerunFailed(String)} with its command steps traced or not. */
+    public Execution rerunFailed(String executionId, boolean trace) {
+      policy.check(who, Action.RUN, pipelineOf(executionId));
+      return executor.rerunFailed(executionId, trace);
+    }
+
     public void approve(String executionId, String stageId) {
       policy.check(who, Action.APPROVE, pipelineOf(executionId));
       executor.approve(executionId, stageId, who);

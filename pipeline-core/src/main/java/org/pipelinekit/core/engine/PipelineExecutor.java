@@ -417,6 +417,11 @@ public final class PipelineExecutor implements AutoCloseable {
    * Stages before it that did not succeed (interrupted, failed, cancelled) run again too.
    */
   public Execution rerun(String executionId, String fromStage) {
+    return rerun(executionId, fromStage, ended(executionId).header().trigger().isTraced());
+  }
+
+  /** As {@link #rerun(String, String)}, with its command steps traced ({@code set -x}) or not. */
+  public Execution rerun(String executionId, String fromStage, boolean trace) {
     ExecutionSnapshot old = ended(executionId);
     Pipeline pipeline = old.header().pipeline();
     if (pipeline.stage(fromStage).isEmpty()) {
@@ -424,7 +429,7 @@ public final class PipelineExecutor implements AutoCloseable {
           + pipeline.stages().stream().map(Stage::id).toList());
     }
     Map<String, LiveExecution.Reused> reused = Reruns.reused(old, executionId, fromStage);
-    return launch(pipeline, old.header().trigger(), old.header().parameters(), Optional.of(executionId), Optional.of(fromStage),
+    return launch(pipeline, old.header().trigger().traced(trace), old.header().parameters(), Optional.of(executionId), Optional.of(fromStage),
         reused, Optional.of(executionId), null);
   }
 
@@ -435,6 +440,11 @@ public final class PipelineExecutor implements AutoCloseable {
    * @throws PipelineException {@code NOTHING_FAILED} when every stage succeeded or was skipped
    */
   public Execution rerunFailed(String executionId) {
+    return rerunFailed(executionId, ended(executionId).header().trigger().isTraced());
+  }
+
+  /** As {@link #rerunFailed(String)}, with its command steps traced ({@code set -x}) or not. */
+  public Execution rerunFailed(String executionId, boolean trace) {
     ExecutionSnapshot old = ended(executionId);
     Pipeline pipeline = old.header().pipeline();
     List<String> failed = pipeline.stages().stream().map(Stage::id).filter(id -> {
@@ -445,7 +455,7 @@ public final class PipelineExecutor implements AutoCloseable {
       throw new PipelineException(ErrorCode.NOTHING_FAILED, "execution " + executionId + " has no failed stage to run again; re-run it"
           + " all, or from a stage");
     }
-    return launch(pipeline, old.header().trigger(), old.header().parameters(), Optional.of(executionId), Optional.of(failed.get(0)),
+    return launch(pipeline, old.header().trigger().traced(trace), old.header().parameters(), Optional.of(executionId), Optional.of(failed.get(0)),
         Reruns.reused(old, executionId, failed), Optional.of(executionId), null);
   }
 

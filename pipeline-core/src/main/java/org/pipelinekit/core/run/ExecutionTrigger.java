@@ -15,6 +15,8 @@ public record ExecutionTrigger(String kind, Optional<String> branch, Optional<St
     Map<String, String> details) {
   /** The detail naming the repository (as registered) whose commit an execution builds. */
   public static final String REPOSITORY = "repository";
+  /** The detail that traces an execution's command steps ({@code true}: each runs with {@code set -x}, every command it runs logged). */
+  public static final String TRACE = "trace";
   /** The prefix of the details that hold an upstream execution's outputs. */
   public static final String UPSTREAM_OUTPUTS = "upstream.outputs.";
 
@@ -48,6 +50,18 @@ public record ExecutionTrigger(String kind, Optional<String> branch, Optional<St
 
   public static ExecutionTrigger api() {
     return new ExecutionTrigger("api", Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  /** The same trigger traced ({@link #TRACE}) or not. */
+  public ExecutionTrigger traced(boolean trace) {
+    Map<String, String> d = new java.util.HashMap<>(details);
+    if (trace) d.put(TRACE, "true");
+    else d.remove(TRACE);
+    return new ExecutionTrigger(kind, branch, commit, actor, d);
+  }
+
+  public boolean isTraced() {
+    return "true".equals(details.get(TRACE));
   }
 
   public ExecutionTrigger branch(String branch) {

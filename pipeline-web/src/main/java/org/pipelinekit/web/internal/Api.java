@@ -1118,19 +1118,21 @@ public final class Api {
 
   /**
    * Re-runs an execution: {@code ?from=<stage>} from that stage (the stages before it keep their results), or
-   * {@code ?all=true} every stage, as a new run of the same pipeline version, trigger and parameters.
+   * {@code ?all=true} every stage, as a new run of the same pipeline version, trigger and parameters; {@code &trace=true}
+   * traces its command steps ({@code set -x}: each command they run logged, with its time), {@code &trace=false} not.
    */
   private void rerun(Call c) throws IOException {
     Execution old = execution(c.var("id"));
+    boolean trace = c.param("trace").map(Boolean::parseBoolean).orElse(old.header().trigger().isTraced());
     Execution e;
     if (c.param("all").map(Boolean::parseBoolean).orElse(false)) {
-      e = acting(c).execute(old.header().pipeline(), old.header().trigger(), old.header().parameters());
+      e = acting(c).execute(old.header().pipeline(), old.header().trigger().traced(trace), old.header().parameters());
     } else if (c.param("failed").map(Boolean::parseBoolean).orElse(false)) {
-      e = acting(c).rerunFailed(old.id());
+      e = acting(c).rerunFailed(old.id(), trace);
     } else {
       String from = c.param("from").orElseThrow(() -> Problems.badRequest("missing-parameter",
           "?from=<stage> says where the re-run starts, ?failed=true re-runs the failed stages, ?all=true every stage"));
-      e = acting(c).rerun(old.id(), from);
+      e = acting(c).rerun(old.id(), from, trace);
     }
     c.resp.setHeader("Location", c.req.getContextPath() + c.req.getServletPath() + "/api/v1/executions/" + e.id());
     c.send(202, Json.execution(e.snapshot(), false));

@@ -197,6 +197,7 @@ final class StepCall {
     });
     Map<String, String> env = run.contexts().env(job, context.attempt(), ctx, s.env());
     String command = StageRendering.render(s.run(), ctx);
+    if (run.header().trigger().isTraced()) command = "set -x\n" + command; // each command it runs, logged (with the line's time)
     Path workspace = job.workspace;
     Path dir = s.workingDirectory().map(w -> workspace.resolve(StageRendering.render(w, ctx)).normalize()).orElse(workspace);
     if (!dir.startsWith(workspace)) {
