@@ -23,8 +23,8 @@ import org.pipelinekit.core.spi.StepInterceptor;
  * that environment; what the shell prints reaches the terminal with the run's secrets masked.
  */
 final class DebugShell implements StepInterceptor {
-  /** The step that failed first. */
-  record Failed(String stageId, String jobId, String step, Map<String, String> env, Path directory) {}
+  /** The job to debug: {@code what} says how it ended ("whose step 'compile' failed"), {@code env} and {@code directory} where to. */
+  record Failed(String stageId, String jobId, String what, Map<String, String> env, Path directory) {}
 
   private final AtomicReference<Failed> first = new AtomicReference<>();
 
@@ -39,7 +39,9 @@ final class DebugShell implements StepInterceptor {
     Map<String, String> env = chain.request().map(r -> r.env()).orElseGet(c::env);
     Path dir = chain.request().map(r -> r.workingDirectory()).orElseGet(c::workspace);
     return chain.proceed().whenComplete((exit, error) -> {
-      if (error != null || !exit.succeeded()) first.compareAndSet(null, new Failed(c.stage().id(), c.jobId(), c.stepName(), env, dir));
+      if (error != null || !exit.succeeded()) {
+        first.compareAndSet(null, new Failed(c.stage().id(), c.jobId(), "whose step '" + c.stepName() + "' failed", env, dir));
+      }
     });
   }
 
@@ -56,7 +58,7 @@ final class DebugShell implements StepInterceptor {
     List<String> values = new ArrayList<>();
     for (String name : secrets.names()) secrets.get(name).filter(v -> v.length() >= 3).ifPresent(values::add);
     values.sort(Comparator.comparingInt(String::length).reversed()); // a longer secret before one it contains
-    out.println("⌨ debug shell for " + f.jobId() + ", whose step '" + f.step() + "' failed: in " + f.directory()
+    out.println("⌨ debug shell for " + f.jobId() + ", " + f.what() + ": in " + f.directory()
         + " with the step's environment (secrets masked in what it prints); `exit` ends it");
     out.flush();
     String shell = Files.isExecutable(Path.of("/bin/bash")) ? "/bin/bash" : "/bin/sh";

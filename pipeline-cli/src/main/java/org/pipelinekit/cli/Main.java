@@ -21,6 +21,7 @@ public final class Main {
   private static java.util.Map<String, Class<?>> commands() {
     java.util.Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
     m.put("run", RunCommand.class);
+    m.put("debug", DebugCommand.class);
     m.put("validate", ValidateCommand.class);
     m.put("plan", PlanCommand.class);
     m.put("export", ExportCommand.class);

@@ -46,4 +46,50 @@ class DebugShellJarIT {
         .contains("⌨ debug shell ended (7)")
         .doesNotContain("s3cr3t-value");
   }
+
+  /**
+   * {@code debug EXECUTION STAGE} after the run: the job's workspace made again (its kept one removed first) from the run's
+   * source and the files the stage it needs handed on, and its environment rendered again, an earlier stage's output in it.
+   */
+  @Test
+  void aFinishedRunsJobIsDebuggedInAWorkspaceMadeAgainFromItsInputs(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("p.yaml"), """
+        pipelinekit: 1
+        id: fails
+        env: { TOKEN: "${{ secrets.TOKEN }}" }
+        stages:
+          - id: build
+            outputs: [version]
+            artifacts: { paths: ["dist/*"] }
+            steps:
+              - run: mkdir -p dist && echo app-1.2.3 > dist/app.txt && echo "version=1.2.3" >> "$PIPELINE_OUTPUT"
+          - id: test
+            needs: [build]
+            env: { VERSION: "${{ stages.build.outputs.version }}" }
+            steps:
+              - run: echo testing $VERSION; exit 3
+        """);
+    Files.writeString(dir.resolve("s.env"), "TOKEN=s3cr3t-value\n");
+    Files.createDirectories(dir.resolve("ws"));
+    Files.writeString(dir.resolve("ws/README"), "from the source\n");
+    String java = JarCommands.java() + " -jar " + SharedDatabaseJarIT.JAR.toAbsolutePath();
+    Process run = new ProcessBuilder(List.of("sh", "-c", java + " run p.yaml --secrets-file s.env --workspace ws --data-dir data"))
+        .directory(dir.toFile()).redirectErrorStream(true).start();
+    String ran = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(run.waitFor()).as(ran).isEqualTo(1);
+    org.pipelinekit.core.files.FileTrees.delete(dir.resolve("data/runs/fails-1/jobs")); // as if the kept workspace were gone
+
+    Process p = new ProcessBuilder(List.of("script", "-qec", java + " debug --data-dir data --workspace ws --secrets-file s.env fails-1 test",
+        "/dev/null")).directory(dir.toFile()).redirectErrorStream(true).start();
+    p.getOutputStream().write("cat dist/app.txt README\necho version=$VERSION token=$TOKEN\nexit\n".getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(out).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).contains("the job's workspace, made again in " + dir.resolve("data/debug/fails-1/test") + " from ws and the files of build")
+        .contains("⌨ debug shell for test, which ended failure")
+        .contains("app-1.2.3").contains("from the source") // the stage it needs handed it dist/, the source the rest
+        .contains("version=1.2.3 token=***") // build's output, rendered again; the secret masked
+        .doesNotContain("s3cr3t-value");
+  }
 }
