@@ -113,6 +113,14 @@ class GeneratedStagesTest {
       ExecutionSnapshot stored = again.execution(id).orElseThrow().snapshot();
       assertThat(stored.stages().keySet()).contains("test-api", "test-shared", "test-web");
       assertThat(stored.stage("test-web").status()).isEqualTo(StageStatus.SUCCEEDED);
+      // a re-run from report reuses plan, and with it what plan generated: the stages run again, report after them
+      ExecutionSnapshot rerun = await(again.rerun(id, "report"));
+      assertThat(rerun.status()).as(rerun.toString()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(rerun.stage("plan").reusedFrom()).hasValue(id);
+      for (String pkg : List.of("shared", "api", "web")) {
+        assertThat(rerun.stage("test-" + pkg).status()).isEqualTo(StageStatus.SUCCEEDED);
+        assertThat(rerun.stage("report").startedAt().orElseThrow()).isAfterOrEqualTo(rerun.stage("test-" + pkg).finishedAt().orElseThrow());
+      }
     }
   }
 

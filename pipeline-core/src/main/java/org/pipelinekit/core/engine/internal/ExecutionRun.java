@@ -139,6 +139,7 @@ final class ExecutionRun {
     for (StageState s : stages.values()) {
       LiveExecution.Reused r = reused.get(s.id());
       if (r != null) {
+        regenerate(s, r.fromExecutionId()); // (while it is not final yet: the stages it generated wait for it)
         s.status = r.status();
         s.outputs = r.outputs();
         hub.publish((seq, t) -> new StageReused(id(), seq, t, s.id(), r.fromExecutionId(), r.status(), r.outputs()));
@@ -287,6 +288,22 @@ final class ExecutionRun {
     }
     finishStage(s, result, Optional.empty());
     decideReady(); // (generated stages that need nothing still pending)
+  }
+
+  /** A stage reused from an earlier execution generates there what it generated then (from that execution's journal). */
+  private void regenerate(StageState s, String fromExecution) {
+    Optional<org.pipelinekit.core.spi.StoredExecution> old;
+    try {
+      old = services.executions().load(fromExecution);
+    } catch (RuntimeException e) {
+      LOG.warn("execution {}: cannot read {} for the stages {} generated there: {}", id(), fromExecution, s.id(), e.getMessage());
+      return;
+    }
+    old.ifPresent(o -> o.events().stream()
+        .filter(e -> e instanceof ExecutionEvent.StagesAdded a && a.stageId().equals(s.id()))
+        .map(e -> ((ExecutionEvent.StagesAdded) e).fragment())
+        .forEach(fragment -> addGenerated(s, List.of(fragment), true)
+            .ifPresent(why -> s.log.append(s.id(), 0, "✗ the stages it generated in " + fromExecution + " no longer fit: " + why))));
   }
 
   /**
