@@ -165,7 +165,7 @@ try {
   if (saved.stages.find((s) => s.id === 'shell-2').needs?.[0] !== 'shell') fail('needs not saved: ' + JSON.stringify(saved));
   step('saved', { stages: saved.stages.map((s) => s.id) });
   await page.getByRole('button', { name: 'Run…' }).click();
-  await page.getByRole('dialog', { name: 'Run pipeline' }).getByRole('button', { name: 'Run' }).click();
+  await page.getByRole('dialog', { name: 'Run pipeline' }).getByRole('button', { name: 'Run', exact: true }).click();
   await page.waitForURL(/#\/executions\//);
   await page.locator('.react-flow__node [data-stage="shell-2"][data-status="RUNNING"]').waitFor();
   await page.screenshot({ path: join(out, 'execution-running.png') });
