@@ -690,19 +690,28 @@ public final class Api {
     return Optional.of(n.asText());
   }
 
-  private void execute(Call c) throws IOException {
-    Pipeline p = pipeline(c.var("id"));
-    ObjectNode body = c.json(Set.of("branch", "commit", "parameters"));
-    ExecutionTrigger trigger = ExecutionTrigger.api().actor(c.principal.name());
+  /** {@code kind} by the caller, with the body's {@code branch} and {@code commit}. */
+  private static ExecutionTrigger trigger(ExecutionTrigger kind, ObjectNode body, Call c) {
+    ExecutionTrigger trigger = kind.actor(c.principal.name());
     Optional<String> branch = text(body, "branch");
     if (branch.isPresent()) trigger = trigger.branch(branch.get());
     Optional<String> commit = text(body, "commit");
     if (commit.isPresent()) trigger = trigger.commit(commit.get());
+    return trigger;
+  }
+
+  /** The body's {@code parameters}: an object of name: value, or none. */
+  private static Map<String, Object> parameters(ObjectNode body) {
     if (body.has("parameters") && !body.get("parameters").isObject()) {
       throw Problems.badRequest("bad-parameters", "parameters must be an object of name: value, such as {\"target\": \"staging\"}");
     }
-    Map<String, Object> params = body.has("parameters") ? Json.map(body.get("parameters")) : Map.of();
-    Execution e = acting(c).execute(p, trigger, params);
+    return body.has("parameters") ? Json.map(body.get("parameters")) : Map.of();
+  }
+
+  private void execute(Call c) throws IOException {
+    Pipeline p = pipeline(c.var("id"));
+    ObjectNode body = c.json(Set.of("branch", "commit", "parameters"));
+    Execution e = acting(c).execute(p, trigger(ExecutionTrigger.api(), body, c), parameters(body));
     c.resp.setHeader("Location", c.req.getContextPath() + c.req.getServletPath() + "/api/v1/executions/" + e.id());
     c.send(202, Json.execution(e.snapshot(), false));
   }
@@ -716,16 +725,8 @@ public final class Api {
   private void dryRun(Call c) throws IOException {
     Pipeline p = pipeline(c.var("id"));
     ObjectNode body = c.json(Set.of("event", "branch", "commit", "parameters"));
-    ExecutionTrigger trigger = ExecutionTrigger.of(text(body, "event").orElse("manual")).actor(c.principal.name());
-    Optional<String> branch = text(body, "branch");
-    if (branch.isPresent()) trigger = trigger.branch(branch.get());
-    Optional<String> commit = text(body, "commit");
-    if (commit.isPresent()) trigger = trigger.commit(commit.get());
-    if (body.has("parameters") && !body.get("parameters").isObject()) {
-      throw Problems.badRequest("bad-parameters", "parameters must be an object of name: value, such as {\"target\": \"staging\"}");
-    }
-    Map<String, Object> params = body.has("parameters") ? Json.map(body.get("parameters")) : Map.of();
-    org.pipelinekit.core.simulate.DryRun.Report r = org.pipelinekit.core.simulate.DryRun.of(p, trigger, params,
+    ExecutionTrigger trigger = trigger(ExecutionTrigger.of(text(body, "event").orElse("manual")), body, c);
+    org.pipelinekit.core.simulate.DryRun.Report r = org.pipelinekit.core.simulate.DryRun.of(p, trigger, parameters(body),
         b -> b.registry(executor.registry()));
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("pipeline", r.pipelineId()).put("trigger", r.trigger()).put("stageCount", r.stages()).put("running", r.running());
