@@ -447,10 +447,23 @@ public final class PipelineExecutor implements AutoCloseable {
   public Execution rerunFailed(String executionId, boolean trace) {
     ExecutionSnapshot old = ended(executionId);
     Pipeline pipeline = old.header().pipeline();
-    List<String> failed = pipeline.stages().stream().map(Stage::id).filter(id -> {
+    java.util.function.Predicate<String> didNotSucceed = id -> {
       StageStatus st = old.stage(id).status();
       return st.countsAsFailure() || st == StageStatus.SOFT_FAILED || st == StageStatus.CANCELLED || st == StageStatus.INTERRUPTED;
-    }).toList();
+    };
+    // a stage a job generated is not in the pipeline: what generated it runs again (and generates it again)
+    Map<String, String> generatedBy = new java.util.HashMap<>();
+    services.executions().load(executionId).ifPresent(s -> s.events().forEach(e -> {
+      if (e instanceof org.pipelinekit.core.run.ExecutionEvent.StagesAdded a) a.stageIds().forEach(id -> generatedBy.put(id, a.stageId()));
+    }));
+    java.util.Set<String> again = new java.util.LinkedHashSet<>();
+    for (String id : old.stages().keySet()) {
+      if (!didNotSucceed.test(id)) continue;
+      String root = id;
+      while (pipeline.stage(root).isEmpty() && generatedBy.containsKey(root)) root = generatedBy.get(root);
+      if (pipeline.stage(root).isPresent()) again.add(root);
+    }
+    List<String> failed = pipeline.stages().stream().map(Stage::id).filter(again::contains).toList();
     if (failed.isEmpty()) {
       throw new PipelineException(ErrorCode.NOTHING_FAILED, "execution " + executionId + " has no failed stage to run again; re-run it"
           + " all, or from a stage");

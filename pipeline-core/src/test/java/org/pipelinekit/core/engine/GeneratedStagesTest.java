@@ -125,6 +125,34 @@ class GeneratedStagesTest {
   }
 
   @Test
+  void aGeneratedStageThatFailed_isRunAgainByReRunningWhatFailed_throughItsGenerator() throws Exception {
+    Path fixed = dir.resolve("fixed");
+    Pipeline p = PipelineFormat.of("yaml").read("""
+        pipelinekit: 1
+        id: regenerate
+        stages:
+          - id: plan
+            steps:
+              - run: |
+                  printf -- '- id: flaky\\n  steps:\\n    - run: test -f %1$s\\n' > "$PIPELINE_STAGES"
+          - id: report
+            needs: [plan]
+            steps:
+              - run: echo reported
+        """.formatted(fixed));
+    try (PipelineExecutor executor = executor()) {
+      ExecutionSnapshot first = await(executor.execute(p, ExecutionTrigger.manual(), Map.of()));
+      assertThat(first.stage("flaky").status()).isEqualTo(StageStatus.FAILED);
+      assertThat(first.stage("report").status()).isEqualTo(StageStatus.SKIPPED);
+      Files.createFile(fixed);
+      ExecutionSnapshot again = await(executor.rerunFailed(first.id()));
+      assertThat(again.status()).as(again.toString()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(again.stage("flaky").status()).isEqualTo(StageStatus.SUCCEEDED);
+      assertThat(again.stage("report").status()).isEqualTo(StageStatus.SUCCEEDED);
+    }
+  }
+
+  @Test
   void generatedStagesWithACycle_areRefusedBeforeAnyOfThemRuns() throws Exception {
     Path ran = dir.resolve("ran");
     Pipeline p = PipelineFormat.of("yaml").read("""
