@@ -62,9 +62,9 @@ class DesignerBrowserIT {
 
       JsonNode result = new ObjectMapper().readTree(OUT.resolve("result.json").toFile());
       assertThat(result.path("ok").asBoolean()).isTrue();
-      assertThat(result.path("steps")).hasSize(10);
+      assertThat(result.path("steps")).hasSize(11);
       for (String shot : new String[] {"designer.png", "designer-cycle-refused.png", "execution-running.png", "execution.png", "logs.png",
-          "analytics.png", "designer-500.png"}) {
+          "dry-run.png", "analytics.png", "designer-500.png"}) {
         assertThat(OUT.resolve(shot)).as("screenshot " + shot).isNotEmptyFile();
       }
       JsonNode big = result.path("big");
