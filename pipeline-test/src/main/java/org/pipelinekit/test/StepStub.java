@@ -20,6 +20,7 @@ public final class StepStub {
   private final String description;
   private final Predicate<SimulatedStep.Request> matches;
   private OptionalInt attempt = OptionalInt.empty();
+  private final Map<String, String> env = new LinkedHashMap<>();
   private int exitCode;
   private final List<String> lines = new ArrayList<>();
   private final Map<String, String> outputs = new LinkedHashMap<>();
@@ -35,6 +36,15 @@ public final class StepStub {
   public StepStub onAttempt(int attempt) {
     if (attempt < 1) throw new IllegalArgumentException("attempts count from 1, got " + attempt);
     this.attempt = OptionalInt.of(attempt);
+    return this;
+  }
+
+  /**
+   * Only steps whose environment has this variable with this value — a matrix job of an imported file (GitLab's
+   * {@code parallel: matrix}, GitHub's {@code matrix}) is told its values this way; other steps go to an earlier stub.
+   */
+  public StepStub withEnv(String name, String value) {
+    env.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
     return this;
   }
 
@@ -80,7 +90,8 @@ public final class StepStub {
   }
 
   boolean matches(SimulatedStep.Request step) {
-    return (attempt.isEmpty() || attempt.getAsInt() == step.attempt()) && matches.test(step);
+    return (attempt.isEmpty() || attempt.getAsInt() == step.attempt())
+        && env.entrySet().stream().allMatch(e -> e.getValue().equals(step.env().get(e.getKey()))) && matches.test(step);
   }
 
   StepScript.Answer answer() {
@@ -89,6 +100,6 @@ public final class StepStub {
 
   @Override
   public String toString() {
-    return description + (attempt.isPresent() ? " on attempt " + attempt.getAsInt() : "");
+    return description + (env.isEmpty() ? "" : " with " + env) + (attempt.isPresent() ? " on attempt " + attempt.getAsInt() : "");
   }
 }
