@@ -141,6 +141,20 @@ try {
     { headers: { Authorization: `Bearer ${token}` } })).text();
   if (!traced.includes('+ echo checking')) fail('the traced re-run did not log its commands: ' + traced.slice(0, 300));
   step('Re-run failed (traced) starts run #3 with build and the approved deploy kept, verify run again with its commands logged');
+
+  // stages a job generates appear in the execution's graph as they are added, with their needs
+  await api('POST', 'pipelines', {
+    pipelinekit: 1, id: 'generates', stages: [
+      { id: 'plan', steps: [{ run: 'printf -- "- id: gen-a\\n  needs: [plan]\\n  steps: [{ run: echo a }]\\n- id: gen-b\\n  needs: [gen-a]\\n  steps: [{ run: echo b }]\\n" > "$PIPELINE_STAGES"' }] },
+      { id: 'report', needs: ['plan'], steps: [{ run: 'echo reported' }] }],
+  });
+  const generated = await api('POST', 'pipelines/generates/execute', {});
+  await page.goto(`${base}#/executions/${encodeURIComponent(generated.id)}`);
+  for (const s of ['plan', 'gen-a', 'gen-b', 'report']) await page.locator(`.pk-node[data-stage="${s}"][data-status="SUCCEEDED"]`).waitFor();
+  const drawn = await page.locator('.react-flow__edge').count();
+  if (drawn < 3) fail(`the generated stages' needs are not drawn: ${drawn} edges`);
+  await page.screenshot({ path: join(out, 'generated-stages.png') });
+  step('stages a job generated are drawn in the execution graph with their needs', { edges: drawn });
 } catch (e) {
   result.error = e.message;
   console.error(`e2e: ${e.message}`);

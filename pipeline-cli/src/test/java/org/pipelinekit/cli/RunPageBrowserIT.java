@@ -75,7 +75,8 @@ class RunPageBrowserIT {
           "a non-approver sees the waiting banner without Approve", "a refused approval is a dismissible message",
           "the failed stage's log opened by itself", "the pipelines page shows the last run",
           "the run list shows every run and filters by status", "Re-run all starts run #2; previous and next lead between the runs",
-          "Re-run failed (traced) starts run #3 with build and the approved deploy kept, verify run again with its commands logged");
+          "Re-run failed (traced) starts run #3 with build and the approved deploy kept, verify run again with its commands logged",
+          "stages a job generated are drawn in the execution graph with their needs");
       String work = e2e("designer-work.e2e.mjs", page);
       assertThat(work).contains("a new canvas opens without a red error, and leaving it untouched asks nothing", "leaving with unsaved changes asks; staying keeps the stage",
           "after saving a new pipeline, Designer opens a new one",
