@@ -66,9 +66,10 @@ public final class Simulation implements AutoCloseable {
       this.ownDirectory = Optional.empty();
     }
     PipelineExecutor.Builder eb = PipelineExecutor.builder().dataDirectory(data).clock(time).timer(time).taskDecorator(activity.decorator())
-        .retentionSweepInterval(Duration.ZERO).maxParallelJobs(PARALLEL_JOBS);
+        .retentionSweepInterval(Duration.ZERO).maxParallelJobs(PARALLEL_JOBS)
+        .runner(steps).interceptor((org.pipelinekit.core.spi.StepInterceptor) steps); // first: it answers every step
     b.configure.accept(eb);
-    this.executor = eb.runner(steps).interceptor((org.pipelinekit.core.spi.StepInterceptor) steps).build();
+    this.executor = eb.build();
   }
 
   public static Builder builder() {
@@ -215,7 +216,10 @@ public final class Simulation implements AutoCloseable {
       return this;
     }
 
-    /** Anything else about the executor: its stage registry, secrets, environments, interceptors. */
+    /**
+     * Anything else about the executor: its stage registry, secrets, environments, interceptors (after the simulation's,
+     * which answers every step: a runner added here takes only steps of stages whose {@code runsOn} labels it has).
+     */
     public Builder configure(Consumer<PipelineExecutor.Builder> configure) {
       this.configure = Objects.requireNonNull(configure, "configure");
       return this;
