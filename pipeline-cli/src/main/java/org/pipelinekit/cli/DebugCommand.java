@@ -4,12 +4,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,10 +19,10 @@ import org.pipelinekit.core.engine.ExecutionSnapshot;
 import org.pipelinekit.core.engine.JobRun;
 import org.pipelinekit.core.engine.PipelineExecutor;
 import org.pipelinekit.core.engine.StageRun;
+import org.pipelinekit.core.files.FileTrees;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.model.Stage;
 import org.pipelinekit.core.simulate.Approver;
-import org.pipelinekit.core.simulate.SimulatedRun;
 import org.pipelinekit.core.simulate.Simulation;
 import org.pipelinekit.core.simulate.StepScript;
 import org.pipelinekit.core.spi.SecretStore;
@@ -109,19 +105,19 @@ final class DebugCommand implements Callable<Integer> {
       dir = Files.createDirectories(dataDir.resolve("debug").resolve(executionId).resolve(job.replaceAll("[^A-Za-z0-9._-]", "_")));
       Optional<Path> source = Optional.ofNullable(workspace).or(() -> source(runDir));
       if (source.isEmpty()) source = copiedSource(dataDir);
-      if (source.isPresent()) copy(source.get(), dir);
+      if (source.isPresent()) FileTrees.copy(source.get(), dir);
       List<String> inputs = inputStages(pipeline, stageId);
       for (String input : inputs) {
         Path handoff = runDir.resolve("handoff").resolve(input);
         if (!Files.isDirectory(handoff)) continue;
         try (Stream<Path> jobs = Files.list(handoff)) {
-          for (Path j : jobs.sorted().toList()) copy(j, dir);
+          for (Path j : jobs.sorted().toList()) FileTrees.copy(j, dir);
         }
       }
       out.println("the job's workspace, made again in " + dir + " from " + source.map(Path::toString).orElse("no source (pass --workspace)")
           + (inputs.isEmpty() ? "" : " and the files of " + String.join(", ", inputs)));
     }
-    Map<String, String> env = environment(run, pipeline, job, secrets, err);
+    Map<String, String> env = environment(run, pipeline, stageId, job, secrets, err);
     env.put("PIPELINE_WORKSPACE", dir.toString());
     env.put("PIPELINE_STAGES", dir.resolve(".pipelinekit-stages.yaml").toString());
     String what = found.map(j -> "which ended " + j.status().result() + j.reason().map(r -> " (" + r + ")").orElse(""))
@@ -166,21 +162,13 @@ final class DebugCommand implements Callable<Integer> {
 
   /** The stages whose files the stage's jobs start with: its dependencies, else every stage it needs, in the pipeline's order. */
   private static List<String> inputStages(Pipeline p, String stageId) {
-    Map<String, Stage> byId = new HashMap<>();
-    p.stages().forEach(s -> byId.put(s.id(), s));
-    Stage target = byId.get(stageId);
-    if (target == null) return List.of(); // a generated stage: its inputs are not in the header
-    Set<String> wanted = new LinkedHashSet<>();
-    if (target.dependencies().isPresent()) {
-      wanted.addAll(target.dependencies().get());
-    } else {
-      ArrayDeque<String> todo = new ArrayDeque<>(target.needs());
-      while (!todo.isEmpty()) {
-        String id = todo.pop();
-        if (wanted.add(id) && byId.containsKey(id)) todo.addAll(byId.get(id).needs());
-      }
+    Optional<Stage> target = p.stage(stageId);
+    if (target.isEmpty()) return List.of(); // a generated stage: its inputs are not in the header
+    if (target.get().dependencies().isPresent()) {
+      Set<String> wanted = Set.copyOf(target.get().dependencies().get());
+      return p.stages().stream().map(Stage::id).filter(wanted::contains).toList();
     }
-    return p.stages().stream().map(Stage::id).filter(wanted::contains).toList();
+    return RunCommand.withNeeds(p, target.get().needs()).stages().stream().map(Stage::id).toList();
   }
 
   /**
@@ -188,7 +176,8 @@ final class DebugCommand implements Callable<Integer> {
    * answering with the outputs it had in the run, approvals given; the pipeline's and the stage's variables when the
    * simulation does not reach the job.
    */
-  private static Map<String, String> environment(ExecutionSnapshot run, Pipeline pipeline, String jobId, SecretStore secrets, PrintWriter err) {
+  private static Map<String, String> environment(ExecutionSnapshot run, Pipeline pipeline, String stageId, String jobId, SecretStore secrets,
+      PrintWriter err) {
     AtomicReference<Map<String, String>> found = new AtomicReference<>();
     StepScript script = step -> {
       if (step.jobId().equals(jobId) && step.command().isPresent()) found.compareAndSet(null, new LinkedHashMap<>(step.env()));
@@ -198,25 +187,14 @@ final class DebugCommand implements Callable<Integer> {
     try (Simulation sim = Simulation.builder().script(script)
         .approver(a -> Optional.of(Approver.Decision.approve(Approver.anApproverOf(a, "debug"))))
         .configure(b -> b.secrets(secrets)).build()) {
-      SimulatedRun ignored = sim.run(pipeline, run.header().trigger().traced(false), run.header().parameters());
+      sim.run(pipeline, run.header().trigger().traced(false), run.header().parameters());
     } catch (PipelineException e) {
       err.println("debug: the job's environment could not be rendered again (" + e.getMessage() + "); the pipeline's and stage's variables only");
     }
     if (found.get() != null) return found.get();
     Map<String, String> env = new LinkedHashMap<>(pipeline.env());
-    pipeline.stage(run.stages().keySet().stream().filter(jobId::startsWith).findFirst().orElse("")).ifPresent(s -> env.putAll(s.env()));
+    pipeline.stage(stageId).ifPresent(s -> env.putAll(s.env()));
     return env;
   }
 
-  private static void copy(Path from, Path to) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("cp", "-a", "--reflink=auto", from.toString() + "/.", to.toString()));
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      if (p.waitFor() != 0) throw new IOException("cannot copy " + from + " to " + to + ": " + said.strip());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while copying " + from, e);
-    }
-  }
 }

@@ -28,7 +28,7 @@ class SamplesOfflineIT {
     cmd.addAll(List.of("--data-dir", Files.createTempDirectory(dir, "data").toString()));
     if (!Files.exists(ROOT.resolve(".git")) && !List.of(args).contains("--workspace")) { // no git to copy by: the samples alone
       Path copy = Files.createDirectories(dir.resolve("workspace"));
-      if (!Files.exists(copy.resolve("samples"))) org.pipelinekit.core.engine.internal.Trees.copy(ROOT.resolve("samples"), copy.resolve("samples"));
+      if (!Files.exists(copy.resolve("samples"))) org.pipelinekit.core.files.FileTrees.copy(ROOT.resolve("samples"), copy.resolve("samples"));
       cmd.addAll(List.of("--workspace", copy.toString()));
     }
     Process p = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true).start();

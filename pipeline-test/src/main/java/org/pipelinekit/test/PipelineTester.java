@@ -135,7 +135,7 @@ public final class PipelineTester implements AutoCloseable {
     if (!missing.isEmpty()) {
       StringBuilder m = new StringBuilder("no stub for " + missing.size() + (missing.size() == 1 ? " step" : " steps") + " of the run:");
       for (SimulatedStep s : missing) {
-        m.append("\n  ").append(s.request().describe()).append(s.request().command().map(c -> ": " + firstLine(c)).orElse(" (in-process)"))
+        m.append("\n  ").append(s.request().describe()).append(s.request().isAction() ? " (in-process)" : ": " + s.request().shown())
             .append("\n    stub it: tester.step(\"").append(s.stageId()).append("\", \"").append(s.request().stepName()).append("\")");
       }
       m.append("\nor let the rest succeed with tester.otherStepsSucceed(), or run it with tester.runOtherStepsForReal()\n\n")
@@ -143,11 +143,6 @@ public final class PipelineTester implements AutoCloseable {
       throw new AssertionError(m.toString());
     }
     return result;
-  }
-
-  private static String firstLine(String command) {
-    int nl = command.indexOf('\n');
-    return nl < 0 ? command : command.substring(0, nl) + " …";
   }
 
   private Optional<StepScript.Answer> answer(SimulatedStep.Request step) {

@@ -323,7 +323,7 @@ public final class PipelineExecutor implements AutoCloseable {
   /** A re-run starts from what the old execution left: its shared workspace, and the files its stages handed on. */
   private void copyRun(String oldId, String newId) {
     try {
-      if (!services.workspace(oldId).equals(services.workspace(newId))) Trees.copy(services.workspace(oldId), services.workspace(newId));
+      if (!services.workspace(oldId).equals(services.workspace(newId))) org.pipelinekit.core.files.FileTrees.copy(services.workspace(oldId), services.workspace(newId));
       services.handoffs().copy(oldId, newId);
     } catch (IOException e) {
       throw new PipelineException(ErrorCode.WORKSPACE_UNAVAILABLE, "cannot copy the workspace of execution " + oldId + " for its re-run: "

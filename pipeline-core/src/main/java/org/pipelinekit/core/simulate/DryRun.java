@@ -17,7 +17,6 @@ import org.pipelinekit.core.engine.StageRun;
 import org.pipelinekit.core.format.PipelineFormat;
 import org.pipelinekit.core.model.Pipeline;
 import org.pipelinekit.core.model.Stage;
-import org.pipelinekit.core.run.ExecutionEvent;
 import org.pipelinekit.core.run.ExecutionTrigger;
 import org.pipelinekit.core.run.StageStatus;
 import org.pipelinekit.core.spi.SecretStore;
@@ -70,13 +69,8 @@ public final class DryRun {
   }
 
   private static Report report(Pipeline pipeline, ExecutionTrigger trigger, Map<String, ?> parameters, SimulatedRun run) {
-    Map<String, Long> order = new LinkedHashMap<>();
-    for (ExecutionEvent ev : run.events()) {
-      if (ev instanceof ExecutionEvent.StageStarted s) order.putIfAbsent(s.stageId(), ev.sequence());
-      if (ev instanceof ExecutionEvent.StageFinished f) order.putIfAbsent(f.stageId(), ev.sequence());
-    }
     List<Stage> stages = new ArrayList<>(pipeline.stages());
-    stages.sort(java.util.Comparator.comparing(s -> order.getOrDefault(s.id(), Long.MAX_VALUE)));
+    stages.sort(java.util.Comparator.comparingLong(s -> run.reached(s.id())));
     List<StagePlan> plan = new ArrayList<>();
     int running = 0;
     for (Stage stage : stages) {

@@ -153,13 +153,8 @@ final class ScriptedSteps implements Runner, StepInterceptor {
   private StepExit unscripted(SimulatedStep.Request step, Instant started, List<String> files) {
     record(new SimulatedStep(step, started, started, 1, SimulatedStep.How.UNSCRIPTED, files));
     return StepExit.runnerError("the simulation has no answer for " + step.describe()
-        + step.command().map(c -> " (`" + firstLine(c) + "`)").orElse(" (an in-process action)")
+        + (step.isAction() ? " (" + step.shown() + ")" : " (`" + step.shown() + "`)")
         + "; script it, or let unscripted steps run for real");
-  }
-
-  private static String firstLine(String command) {
-    int nl = command.indexOf('\n');
-    return nl < 0 ? command : command.substring(0, nl) + " …";
   }
 
   /** Does what the answer says: files and lines at once, the exit after its time. */

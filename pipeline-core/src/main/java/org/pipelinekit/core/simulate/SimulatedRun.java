@@ -52,6 +52,15 @@ public record SimulatedRun(
     return events.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
+  /** When the engine reached a stage: the sequence of its first StageStarted or StageFinished ({@code Long.MAX_VALUE}: never). */
+  public long reached(String stageId) {
+    for (ExecutionEvent ev : events) {
+      if (ev instanceof ExecutionEvent.StageStarted st && st.stageId().equals(stageId)) return ev.sequence();
+      if (ev instanceof ExecutionEvent.StageFinished f && f.stageId().equals(stageId)) return ev.sequence();
+    }
+    return Long.MAX_VALUE;
+  }
+
   /** How long the run took in virtual time. */
   public Duration took() {
     return Duration.between(started, ended);
@@ -66,13 +75,9 @@ public record SimulatedRun(
     lines.add("run " + snapshot.status() + (outcome == Outcome.FINISHED ? "" : " (" + outcome.name().toLowerCase(Locale.ROOT).replace('_', ' ')
         + (waitingForApproval.isEmpty() ? "" : ": " + String.join(", ", waitingForApproval)) + ")") + " after " + clock(took()));
     List<StageRun> stages = new ArrayList<>(snapshot.stages().values());
-    java.util.Map<String, Long> firstEvent = new java.util.HashMap<>(); // ties (a simulated stage takes no time) in the engine's order
-    for (ExecutionEvent ev : events) {
-      if (ev instanceof ExecutionEvent.StageStarted st) firstEvent.putIfAbsent(st.stageId(), ev.sequence());
-      if (ev instanceof ExecutionEvent.StageFinished f) firstEvent.putIfAbsent(f.stageId(), ev.sequence());
-    }
+    // ties (a simulated stage takes no time) in the engine's order
     stages.sort(java.util.Comparator.comparing((StageRun s) -> s.startedAt().orElse(s.finishedAt().orElse(Instant.MAX)))
-        .thenComparing(s -> firstEvent.getOrDefault(s.stageId(), Long.MAX_VALUE)));
+        .thenComparing(s -> reached(s.stageId())));
     for (StageRun s : stages) {
       lines.add(String.format(Locale.ROOT, "  %-9s %-9s %-24s %-16s%s", at(s.startedAt()), at(s.finishedAt()), s.stageId(), s.status(),
           (s.attempts() > 1 ? " attempts " + s.attempts() : "") + s.reason().map(r -> " — " + r).orElse("")));

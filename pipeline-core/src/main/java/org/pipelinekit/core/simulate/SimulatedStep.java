@@ -73,6 +73,11 @@ public record SimulatedStep(
       return command.isEmpty();
     }
 
+    /** What it runs, in a line: its command's first line ({@code …} when there are more), else that it is an in-process action. */
+    public String shown() {
+      return command.map(c -> c.lines().findFirst().orElse("") + (c.strip().contains("\n") ? " …" : "")).orElse("an in-process action");
+    }
+
     /** {@code stage}, {@code stage/job} for a matrix job, then {@code #step} (1-based) and its name. */
     public String describe() {
       return (jobId.equals(stageId) ? stageId : jobId) + " step " + (stepIndex + 1) + " '" + stepName + "'"

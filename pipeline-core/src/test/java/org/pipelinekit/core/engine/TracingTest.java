@@ -30,9 +30,8 @@ class TracingTest {
       assertThat(await(traced).status()).isEqualTo(ExecutionStatus.FAILED);
       assertThat(traced.header().trigger().isTraced()).isTrue();
       assertThat(traced.logs().read("build", 1, 100)).extracting(LogLine::text)
-          .contains("+ greeting=hello", "+ echo hello world", "hello world", "+ test -n hello", "+ false")
-          .allSatisfy(l -> assertThat(l).isNotEmpty());
-      assertThat(traced.logs().read("build", 1, 100)).allSatisfy(l -> assertThat(l.time()).isNotNull());
+          .containsSubsequence("+ greeting=hello", "+ echo hello world", "hello world", "+ test -n hello", "+ false");
+      assertThat(traced.logs().read("build", 1, 100)).extracting(LogLine::time).isSorted(); // each traced command at its own time
 
       Execution again = executor.rerunFailed(traced.id(), false);
       await(again);

@@ -41,7 +41,6 @@ class SimulationTest {
 
   @Test
   void aRunOfHours_isSimulatedAtOnce_withTheEnginesOwnRetriesNeedsAndApprovals() {
-    long wall = System.nanoTime();
     try (Simulation sim = Simulation.builder().script(SCRIPT)
         .approver(a -> Optional.of(Approver.Decision.approve(Approver.anApproverOf(a, "dana")))).build()) {
       SimulatedRun run = sim.run(PIPELINE, ExecutionTrigger.of("push").branch("main"), Map.of());
@@ -60,7 +59,6 @@ class SimulationTest {
       assertThat(run.steps("build")).singleElement().extracting(s -> s.request().stepName()).isEqualTo("compile");
       assertThat(run.snapshot().stage("build").outputs()).containsEntry("done", "yes");
     }
-    assertThat(Duration.ofNanos(System.nanoTime() - wall)).isLessThan(Duration.ofSeconds(10)); // a generous bound; typically 0.1-0.3 s
   }
 
   @Test

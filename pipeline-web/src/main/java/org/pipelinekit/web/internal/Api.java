@@ -730,7 +730,8 @@ public final class Api {
         b -> b.registry(executor.registry()));
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("pipeline", r.pipelineId()).put("trigger", r.trigger()).put("stageCount", r.stages()).put("running", r.running());
-    out.put("summary", org.pipelinekit.core.simulate.DryRun.render(r).lines().skip(1).findFirst().orElse(""));
+    String text = org.pipelinekit.core.simulate.DryRun.render(r);
+    out.put("summary", text.lines().skip(1).findFirst().orElse(""));
     ArrayNode stages = out.putArray("stages");
     for (org.pipelinekit.core.simulate.DryRun.StagePlan s : r.plan()) {
       ObjectNode n = stages.addObject().put("id", s.stageId()).put("runs", s.runs());
@@ -757,7 +758,7 @@ public final class Api {
       s.caches().forEach(n.putArray("caches")::add);
       s.artifacts().forEach(n.putArray("artifacts")::add);
     }
-    out.put("text", org.pipelinekit.core.simulate.DryRun.render(r));
+    out.put("text", text);
     c.send(200, out);
   }
 

@@ -38,13 +38,13 @@ public final class DirectoryHandoffs implements Handoffs {
     Path handoff = stage(executionId, stageId);
     if (!Files.isDirectory(handoff)) return;
     try (Stream<Path> jobs = Files.list(handoff)) {
-      for (Path job : jobs.sorted().toList()) Trees.copy(job, into);
+      for (Path job : jobs.sorted().toList()) org.pipelinekit.core.files.FileTrees.copy(job, into);
     }
   }
 
   @Override
   public void copy(String fromExecution, String toExecution) throws IOException {
-    Trees.copy(runRoot.resolve(fromExecution).resolve("handoff"), runRoot.resolve(toExecution).resolve("handoff"));
+    org.pipelinekit.core.files.FileTrees.copy(runRoot.resolve(fromExecution).resolve("handoff"), runRoot.resolve(toExecution).resolve("handoff"));
   }
 
   @Override

@@ -60,7 +60,7 @@ final class JobWorkspaces {
     Trees.delete(ws);
     Files.createDirectories(ws);
     Optional<Path> source = source();
-    if (source.isPresent()) Trees.copy(source.get(), ws);
+    if (source.isPresent()) org.pipelinekit.core.files.FileTrees.copy(source.get(), ws);
     for (String stageId : inputStages(j.stage)) {
       if (!handedNothing(stageId)) run.services().handoffs().copyInto(run.id(), stageId, ws);
     }
@@ -126,7 +126,7 @@ final class JobWorkspaces {
     if (mine) {
       try {
         Optional<Path> source = source();
-        if (source.isPresent() && run.services().sharedWorkspace().isEmpty()) Trees.copy(source.get(), run.workspace());
+        if (source.isPresent() && run.services().sharedWorkspace().isEmpty()) org.pipelinekit.core.files.FileTrees.copy(source.get(), run.workspace());
         seeded.complete(null);
       } catch (IOException | RuntimeException e) {
         seeded.completeExceptionally(e);

@@ -44,7 +44,7 @@ class TreesTest {
 
   @Test
   void smallAndLargeTrees_copyAlike_intoADirectoryThatHoldsFilesAlready() throws IOException {
-    for (int files : new int[] {0, 3, Trees.SMALL_ENTRIES + 10}) {
+    for (int files : new int[] {0, 3, org.pipelinekit.core.files.FileTrees.SMALL_ENTRIES + 10}) {
       Path from = dir.resolve("from-" + files);
       Path to = dir.resolve("to-" + files);
       fill(from, files);
@@ -52,12 +52,12 @@ class TreesTest {
       Files.writeString(to.resolve("sub/tool.sh"), "old");
       Files.writeString(to.resolve("kept.txt"), "kept");
       String kept = tree(to).get("kept.txt");
-      Trees.copy(from, to);
+      org.pipelinekit.core.files.FileTrees.copy(from, to);
       Map<String, String> expected = tree(from);
       expected.put("kept.txt", kept);
       assertThat(tree(to)).as(files + " files").isEqualTo(expected);
     }
-    Trees.copy(dir.resolve("missing"), dir.resolve("nowhere"));
+    org.pipelinekit.core.files.FileTrees.copy(dir.resolve("missing"), dir.resolve("nowhere"));
     assertThat(dir.resolve("nowhere")).doesNotExist();
   }
 }
